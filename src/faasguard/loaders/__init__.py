@@ -1,0 +1,8 @@
+"""Loaders: one per source format, each producing :class:`faasguard.model.Application` objects."""
+
+from faasguard.loaders.interface import Loader
+from faasguard.loaders.templates import TemplateLoader
+
+LOADERS: list[Loader] = [TemplateLoader()]
+
+__all__ = ["LOADERS", "Loader"]

@@ -1,0 +1,29 @@
+"""What a loader is: something that recognises a source and turns it into applications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from faasguard.model import Application
+
+
+@dataclass
+class LoadResult:
+    applications: list[Application] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, sentence)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # loaded, but only partly understood
+
+
+class Loader(Protocol):
+    name: str
+
+    def wants(self, filename: str) -> bool:
+        """By (lower-case) file name alone: might this file be ours? Decides what gets read."""
+
+    def claims(self, path: Path, text: str) -> bool:
+        """Cheap test on the file's name and text: is this source ours?"""
+
+    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+        """Turn the file into applications; never raise for bad input, report it instead."""

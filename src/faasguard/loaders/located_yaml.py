@@ -1,0 +1,225 @@
+"""YAML and JSON with a line number on every node, and CloudFormation's short tags.
+
+Built on PyYAML's ``compose()`` with the libyaml C parser: composing gives a node
+tree where every node, scalars included, carries its position. We then build
+plain Python values ourselves, which lets us
+
+* attach lines (``LDict.line``, ``LDict.key_lines``, ``LList.item_lines``, ``LStr.line``),
+* turn ``!Ref x`` / ``!GetAtt A.B`` / ``!Sub …`` into their long forms,
+* keep the last value of a duplicate key, as CloudFormation does, instead of rejecting it,
+* keep YAML 1.1 dates (``Version: 2012-10-17``) as text,
+* refuse alias bombs and absurd nesting with a clear error instead of running out of memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 1_000_000
+MAX_DEPTH = 400
+
+
+class LoadFailure(Exception):
+    """The file is not loadable; the message is a sentence for the user."""
+
+
+class LDict(dict[str, Any]):
+    """A mapping that remembers where it and each of its keys were written."""
+
+    line: int = 0
+    end_line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
+
+
+class LList(list[Any]):
+    line: int = 0
+    end_line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        lines = getattr(self, "item_lines", [])
+        return lines[index] if index < len(lines) else self.line
+
+
+class LStr(str):
+    line: int = 0
+    end_line: int = 0
+
+
+_SHORT_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+}
+_SCALAR_RESOLVE = {
+    "tag:yaml.org,2002:null": None,
+}
+
+
+def _intrinsic_name(tag: str) -> str:
+    return _SHORT_TAGS.get(tag, "Fn::" + tag[1:])
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise LoadFailure(
+                f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
+            )
+        if depth > MAX_DEPTH:
+            raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped")
+        tag = node.tag
+        if tag.startswith("!") and not tag.startswith("!!"):
+            return self._intrinsic(node, depth)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, depth)
+        return self._scalar(node)
+
+    def _intrinsic(self, node: yaml.Node, depth: int) -> LDict:
+        name = _intrinsic_name(node.tag)
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = _located_str(node)
+            if name == "Fn::GetAtt":
+                value = LList(value.split(".", 1))
+                value.line = node.start_mark.line + 1
+        else:
+            value = self._mapping(node, depth) if isinstance(node, yaml.MappingNode) else self._sequence(node, depth)
+        out = LDict({name: value})
+        out.line = node.start_mark.line + 1
+        out.end_line = node.end_mark.line + 1
+        out.key_lines = {name: out.line}
+        return out
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> LDict:
+        out = LDict()
+        out.line = node.start_mark.line + 1
+        out.end_line = _end_line(node)
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = self.build(value_node, depth + 1)
+                for part in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(part, LDict):
+                        for k, v in part.items():
+                            out.setdefault(k, v)
+                            out.key_lines.setdefault(k, part.line_of(k))
+                continue
+            key = self.build(key_node, depth + 1)
+            if isinstance(key, dict | list):
+                key = str(key)
+            key = LStr(key) if not isinstance(key, LStr) else key
+            out[key] = self.build(value_node, depth + 1)
+            out.key_lines[str(key)] = key_node.start_mark.line + 1
+        return out
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> LList:
+        out = LList(self.build(item, depth + 1) for item in node.value)
+        out.line = node.start_mark.line + 1
+        out.end_line = _end_line(node)
+        out.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        text = node.value
+        if node.style in ("'", '"', "|", ">"):
+            return _located_str(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag == "tag:yaml.org,2002:int":
+            for base in (10, 0):
+                try:
+                    return int(text.replace("_", ""), base)
+                except ValueError:
+                    continue
+            return _located_str(node)
+        if tag == "tag:yaml.org,2002:float":
+            try:
+                return float(text.replace("_", ""))
+            except ValueError:
+                return _located_str(node)
+        return _located_str(node)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    """How many nodes building would create, counting each alias use; memoised, so cheap."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    if depth > MAX_DEPTH:
+        raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped")
+    memo[id(node)] = MAX_NODES + 1  # a node that contains itself expands forever
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, memo, depth + 1) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(
+            _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value
+        )
+    memo[id(node)] = size
+    return size
+
+
+def _end_line(node: yaml.Node) -> int:
+    end = node.end_mark
+    # A block collection ends at column 0 of the line after its last item.
+    return end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+
+
+def _located_str(node: yaml.Node) -> LStr:
+    out = LStr(node.value)
+    out.line = node.start_mark.line + 1
+    out.end_line = node.end_mark.line + 1
+    return out
+
+
+def loads(text: str) -> Any:
+    """Parse one YAML (or JSON) document into located values.
+
+    Raises :class:`LoadFailure` with a user-facing sentence for anything unloadable.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise LoadFailure(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
+    except yaml.YAMLError as exc:
+        raise LoadFailure(f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped") from None
+    if node is None:
+        return None
+    try:
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise LoadFailure(
+                f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
+            )
+        return _Builder().build(node)
+    except RecursionError:
+        raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped") from None
+
+
+def line_of(value: Any, default: int = 0) -> int:
+    return int(getattr(value, "line", 0) or default)
+
+
+def end_line_of(value: Any, default: int = 0) -> int:
+    return int(getattr(value, "end_line", 0) or default)

@@ -1,0 +1,274 @@
+"""The CloudFormation / SAM / CDK-output loader.
+
+Templates are recognised by content, not by name: a YAML or JSON mapping with a
+``Resources`` section whose entries have AWS resource types. SAM templates are
+translated to CloudFormation with aws-sam-translator (imported lazily: it costs
+0.3 s), after the pre-processing the translator needs offline — local
+``CodeUri``s and OpenAPI files, image functions — and the translated template
+goes through the same model builder as plain CloudFormation.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from faasguard.loaders import located_yaml
+from faasguard.loaders.cloudformation import TemplateReader, build_application
+from faasguard.loaders.interface import LoadResult
+from faasguard.loaders.located_yaml import LDict, LoadFailure
+
+_TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+_PLACEHOLDER_BUCKET = "s3://faasguard-placeholder/"
+# Well-known JSON/YAML files that are never templates; skipping them saves reading big lock files.
+_NOT_TEMPLATES = {"package-lock.json", "package.json", "tsconfig.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock"}
+
+
+class TemplateLoader:
+    name = "cloudformation"
+    suffixes = (".yaml", ".yml", ".json", ".template")
+
+    def wants(self, filename: str) -> bool:
+        return filename.endswith(self.suffixes) and filename not in _NOT_TEMPLATES
+
+    def claims(self, path: Path, text: str) -> bool:
+        return bool(_TEMPLATE_HINT.search(text[:200_000]))
+
+    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        result = LoadResult()
+        try:
+            template = located_yaml.loads(text)
+        except LoadFailure as exc:
+            result.errors.append((rel, str(exc)))
+            return result
+        if not is_template(template):
+            return result
+        fmt = "cdk" if _is_cdk(template, path) else "cloudformation"
+        code_dirs = _cfn_code_dirs(template, path.parent)
+        origin = None
+        if is_sam(template):
+            fmt = "sam"
+            translated, sam_dirs, problem = translate_sam(template, path.parent)
+            code_dirs.update(sam_dirs)
+            if translated is None:
+                result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
+                translated = _sam_fallback(template)
+            origin = _origin_finder(template)
+            template = translated
+        reader = TemplateReader(template, rel, path.parent, origin)
+        result.applications.append(build_application(reader, fmt, code_dirs))
+        return result
+
+
+def is_template(value: Any) -> bool:
+    if not isinstance(value, Mapping):
+        return False
+    resources = value.get("Resources")
+    if not isinstance(resources, Mapping) or not resources:
+        return False
+    types = [r.get("Type") for r in resources.values() if isinstance(r, Mapping)]
+    return any(isinstance(t, str) and re.match(r"^(AWS|Custom|Alexa)::", t) for t in types) or (
+        "AWSTemplateFormatVersion" in value and bool(types)
+    )
+
+
+def is_sam(template: Mapping[str, Any]) -> bool:
+    transform = template.get("Transform")
+    names = transform if isinstance(transform, list) else [transform]
+    if any(n == SAM_TRANSFORM for n in names):
+        return True
+    resources = template.get("Resources") or {}
+    return any(isinstance(r, Mapping) and str(r.get("Type", "")).startswith("AWS::Serverless::") for r in resources.values())
+
+
+def _is_cdk(template: Mapping[str, Any], path: Path) -> bool:
+    resources = template.get("Resources") or {}
+    if path.name.endswith(".template.json") and "cdk.out" in path.parts:
+        return True
+    return any(
+        isinstance(r, Mapping) and isinstance(r.get("Metadata"), Mapping) and "aws:cdk:path" in r["Metadata"]
+        for r in resources.values()
+    )
+
+
+def _cfn_code_dirs(template: Mapping[str, Any], base: Path) -> dict[str, Path]:
+    """Code on disk for plain CloudFormation: CDK asset metadata or a local ``Code`` path."""
+    out = {}
+    for logical_id, res in (template.get("Resources") or {}).items():
+        if not isinstance(res, Mapping) or res.get("Type") != "AWS::Lambda::Function":
+            continue
+        meta = res.get("Metadata")
+        asset = meta.get("aws:asset:path") if isinstance(meta, Mapping) else None
+        code = (res.get("Properties") or {}).get("Code")
+        if isinstance(asset, str):
+            out[str(logical_id)] = (base / asset).resolve()
+        elif isinstance(code, str) and "://" not in code:
+            out[str(logical_id)] = (base / code).resolve()
+    return out
+
+
+def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+    """Map a generated logical id (``GetOrderFnRole``) to the SAM resource it came from."""
+    resources = original.get("Resources") or {}
+    ids = sorted((str(k) for k in resources), key=len, reverse=True)
+
+    def find(logical_id: str) -> Any:
+        if logical_id in resources:
+            return resources[logical_id]
+        for candidate in ids:
+            if logical_id.startswith(candidate):
+                return resources[candidate]
+        if logical_id.startswith("ServerlessRestApi") or logical_id.startswith("ServerlessHttpApi"):
+            return next((r for r in resources.values() if isinstance(r, Mapping) and "Events" in (r.get("Properties") or {})), None)
+        return None
+
+    return find
+
+
+# -- SAM ----------------------------------------------------------------------------
+
+
+def translate_sam(template: Mapping[str, Any], base: Path) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
+    """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem)."""
+    prepared = copy.deepcopy(template)
+    code_dirs = _prepare_sam(prepared, base)
+    try:
+        translator = _translator()
+        from samtranslator.model.exceptions import InvalidDocumentException, InvalidTemplateException
+
+        return translator.translate(prepared, {}), code_dirs, ""
+    except (InvalidDocumentException, InvalidTemplateException) as exc:
+        causes = getattr(exc, "causes", None) or [exc]
+        return None, code_dirs, "; ".join(str(getattr(c, "message", c)) for c in causes[:2])
+    except Exception as exc:  # noqa: BLE001 - the translator raises many types on odd input
+        return None, code_dirs, f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+_TRANSLATOR: Any = None
+
+
+def _translator() -> Any:
+    global _TRANSLATOR
+    if _TRANSLATOR is None:
+        import boto3
+        from samtranslator.parser.parser import Parser
+        from samtranslator.translator.translator import Translator
+
+        for name in ("samtranslator", "botocore", "boto3"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        session = boto3.Session(region_name="us-east-1", aws_access_key_id="offline", aws_secret_access_key="offline")
+        _TRANSLATOR = (Translator, Parser, session)
+    translator_cls, parser_cls, session = _TRANSLATOR
+    return translator_cls(None, parser_cls(), boto_session=session)
+
+
+def _is_local(uri: Any) -> bool:
+    return isinstance(uri, str) and not uri.startswith(("s3://", "https://", "http://"))
+
+
+def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
+    """Rewrite what the translator cannot take offline; return each function's code dir."""
+    globals_fn = ((template.get("Globals") or {}).get("Function") or {}) if isinstance(template.get("Globals"), Mapping) else {}
+    if not isinstance(globals_fn, Mapping):
+        globals_fn = {}
+    code_dirs: dict[str, Path] = {}
+    if _is_local(globals_fn.get("CodeUri")):
+        globals_fn["CodeUri"] = _PLACEHOLDER_BUCKET + "globals.zip"  # type: ignore[index]
+    resources = template.get("Resources") or {}
+    for logical_id, res in resources.items():
+        if not isinstance(res, dict):
+            continue
+        props = res.setdefault("Properties", LDict())
+        if not isinstance(props, dict):
+            continue
+        kind = res.get("Type")
+        if kind == "AWS::Serverless::Function":
+            original = props.get("CodeUri", template.get("Globals", {}).get("Function", {}).get("CodeUri") if isinstance(template.get("Globals"), Mapping) else None)
+            is_image = (props.get("PackageType") or globals_fn.get("PackageType")) == "Image"
+            if is_image:
+                if not props.get("ImageUri") and not globals_fn.get("ImageUri"):
+                    props["ImageUri"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/placeholder:latest"
+                props.pop("CodeUri", None)
+                meta = res.get("Metadata")
+                if isinstance(meta, Mapping) and isinstance(meta.get("DockerContext"), str):
+                    code_dirs[str(logical_id)] = (base / meta["DockerContext"]).resolve()
+                continue
+            if props.get("InlineCode") is not None:
+                continue
+            original = props.get("CodeUri")
+            if original is None:
+                original = _original_globals_code_uri(template)
+            if original is None or _is_local(original):
+                code_dirs[str(logical_id)] = (base / (original or ".")).resolve()
+                props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
+            elif not isinstance(original, str | Mapping) or (isinstance(original, Mapping) and "Bucket" not in original):
+                props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
+        elif kind in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::StateMachine"):
+            uri = props.get("DefinitionUri")
+            if _is_local(uri):
+                body = _read_definition(base / str(uri))
+                if body is not None and kind != "AWS::Serverless::StateMachine":
+                    props.pop("DefinitionUri")
+                    props["DefinitionBody"] = body
+                else:
+                    props["DefinitionUri"] = _PLACEHOLDER_BUCKET + "definition.yaml"
+        elif kind == "AWS::Serverless::LayerVersion" and _is_local(props.get("ContentUri")):
+            props["ContentUri"] = _PLACEHOLDER_BUCKET + "layer.zip"
+        elif kind == "AWS::Serverless::Application" and _is_local(props.get("Location")):
+            props["Location"] = "https://faasguard-placeholder.s3.amazonaws.com/app.yaml"
+    return code_dirs
+
+
+def _original_globals_code_uri(template: Mapping[str, Any]) -> Any:
+    globals_ = template.get("Globals")
+    fn = globals_.get("Function") if isinstance(globals_, Mapping) else None
+    return fn.get("CodeUri") if isinstance(fn, Mapping) else None
+
+
+def _read_definition(path: Path) -> Any:
+    try:
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            return None
+        return located_yaml.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, LoadFailure):
+        return None
+
+
+_SAM_TO_LAMBDA = {
+    "Tracing": lambda v: ("TracingConfig", {"Mode": v}),
+    "DeadLetterQueue": lambda v: ("DeadLetterConfig", {"TargetArn": v.get("TargetArn")} if isinstance(v, Mapping) else {}),
+}
+
+
+def _sam_fallback(template: Mapping[str, Any]) -> dict[str, Any]:
+    """When translation fails, keep what maps one to one: functions with Globals merged."""
+    out = dict(template)
+    globals_ = template.get("Globals")
+    globals_fn = globals_.get("Function") if isinstance(globals_, Mapping) else None
+    resources = {}
+    for logical_id, res in (template.get("Resources") or {}).items():
+        if isinstance(res, Mapping) and res.get("Type") == "AWS::Serverless::Function":
+            props = LDict(globals_fn or {})
+            props.update(res.get("Properties") or {})
+            for key, convert in _SAM_TO_LAMBDA.items():
+                if key in props:
+                    new_key, value = convert(props.pop(key))
+                    props[new_key] = value
+            if isinstance(res.get("Properties"), LDict):
+                props.key_lines = dict(getattr(globals_fn, "key_lines", {}))
+                props.key_lines.update(res["Properties"].key_lines)
+            new = LDict(res)
+            new.line, new.end_line = getattr(res, "line", 0), getattr(res, "end_line", 0)
+            new["Type"] = "AWS::Lambda::Function"
+            new["Properties"] = props
+            resources[logical_id] = new
+        else:
+            resources[logical_id] = res
+    out["Resources"] = resources
+    return out

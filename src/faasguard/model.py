@@ -1,0 +1,323 @@
+"""The application model: what every loader produces and every rule reads.
+
+A loader (SAM, CloudFormation, later Serverless Framework, Terraform, a live
+account) turns its source into one :class:`Application`. Rules never see the
+source format, only these frozen dataclasses, so a rule written once applies to
+every format. Every object keeps the file and line it came from in ``loc``.
+
+Values a loader could not resolve (a parameter, an import, an SSM reference)
+are kept as ``Unresolved`` text such as ``"${Ref:Stage}"`` with
+``resolved=False`` where it matters: rules must treat them as unknown, never
+as literals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Provider = Literal["aws", "azure", "gcp"]
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A place in a scanned file: POSIX path relative to the scan root, 1-based lines."""
+
+    path: str
+    line: int | None = None
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    value: str | None  # the literal text, or None when the value is not a literal
+    literal: bool  # False for references: Ref, GetAtt, {{resolve:...}}, ${ssm:...}
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One IAM policy statement, normalised: single values become tuples."""
+
+    effect: str  # "Allow" | "Deny"
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()  # "*", "AWS:arn...", "Service:s3.amazonaws.com"
+    conditions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (operator, key, values)
+    sid: str | None = None
+    policy: str = ""  # the policy that holds it (logical id or name)
+    loc: Loc = field(default_factory=lambda: Loc(""))
+
+    @property
+    def allows(self) -> bool:
+        return self.effect == "Allow"
+
+    def condition_keys(self) -> set[str]:
+        return {key.lower() for _, key, _ in self.conditions}
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    arn: str  # an ARN, or a bare name when the template gave one that is not known
+    loc: Loc
+
+    @property
+    def name(self) -> str:
+        return self.arn.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    loc: Loc
+    statements: tuple[Statement, ...] = ()
+    managed_policies: tuple[ManagedPolicy, ...] = ()
+    trust: tuple[Statement, ...] = ()
+    permissions_boundary: str | None = None
+    external: bool = False  # the role is referenced by ARN and defined elsewhere
+
+
+@dataclass(frozen=True)
+class VpcConfig:
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Something that invokes a function: an API route, a queue, a schedule…"""
+
+    kind: str  # api | http-api | websocket | function-url | sqs | sns | s3 | schedule | eventbridge | dynamodb | kinesis | other
+    source: str | None  # logical id of the queue/topic/bucket/api, when known
+    loc: Loc
+    asynchronous: bool = False  # invoked with InvocationType=Event (s3, sns, eventbridge, schedule …)
+    public: bool = False  # reachable from the internet (API route, function URL)
+    authenticated: bool | None = None  # for public triggers: is there an authorizer/IAM/key
+    route: str | None = None  # "GET /orders/{id}"
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # logical id / function key as the source names it
+    loc: Loc
+    provider: Provider = "aws"
+    runtime: str | None = None
+    runtime_loc: Loc | None = None
+    handler: str | None = None
+    code_dir: Path | None = None  # absolute path of the function's code on disk
+    package_type: str = "Zip"
+    memory: int | None = None
+    memory_loc: Loc | None = None
+    timeout: int | None = None
+    timeout_loc: Loc | None = None
+    reserved_concurrency: int | None = None
+    tracing: str | None = None  # Active | PassThrough | None (off)
+    tracing_loc: Loc | None = None
+    environment: tuple[EnvVar, ...] = ()
+    env_kms_key: str | None = None
+    role_id: str | None = None  # key into Application.roles
+    vpc: VpcConfig | None = None
+    dead_letter_target: str | None = None
+    on_failure_destination: str | None = None
+    triggers: tuple[Trigger, ...] = ()
+    layers: tuple[str, ...] = ()
+    url_auth_type: str | None = None  # function URL AuthType, when it has one
+    url_loc: Loc | None = None
+    source_resource: str = ""  # the resource that defines it, e.g. AWS::Serverless::Function
+
+    @property
+    def is_public(self) -> bool:
+        return any(t.public for t in self.triggers)
+
+    @property
+    def is_async(self) -> bool:
+        return any(t.asynchronous for t in self.triggers)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A resource-based policy statement on a function (AWS::Lambda::Permission)."""
+
+    id: str
+    function: str | None  # logical id of the function, when it is in the template
+    action: str
+    principal: str
+    source_arn: str | None
+    source_account: str | None
+    loc: Loc
+    function_url_auth_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str | None
+    authorization: str | None  # NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS, JWT, or None if unknown
+    api_key_required: bool
+    request_validator: bool | None  # REST only; None when the concept does not apply
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Api:
+    id: str
+    kind: str  # rest | http | websocket
+    loc: Loc
+    routes: tuple[Route, ...] = ()
+    access_logging: bool | None = None  # None: no stage found
+    tracing: bool | None = None
+    throttling: tuple[float | None, float | None] | None = None  # (rate, burst) when set
+    stage_loc: Loc | None = None
+    has_usage_plan: bool = False
+
+
+@dataclass(frozen=True)
+class LogGroup:
+    id: str
+    name: str | None
+    retention_days: int | None
+    kms_key: str | None
+    loc: Loc
+    function: str | None = None  # the function whose logs it holds
+
+
+@dataclass(frozen=True)
+class Alarm:
+    id: str
+    metric: str | None
+    namespace: str | None
+    function: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Secret:
+    id: str
+    loc: Loc
+    kms_key: str | None = None
+    rotated: bool = False
+    literal_value_loc: Loc | None = None  # SecretString given as a literal in the template
+
+
+@dataclass(frozen=True)
+class KmsKey:
+    id: str
+    loc: Loc
+    rotation: bool
+
+
+@dataclass(frozen=True)
+class SecurityGroupRule:
+    direction: str  # ingress | egress
+    protocol: str  # "-1" for all
+    from_port: int | None
+    to_port: int | None
+    cidr: str | None  # 0.0.0.0/0, ::/0, 10.0.0.0/8, or None (source SG / prefix list)
+    loc: Loc
+
+    def covers_port(self, port: int) -> bool:
+        if self.protocol in ("-1", "all"):
+            return True
+        if self.from_port is None or self.to_port is None:
+            return True
+        low, high = sorted((self.from_port, self.to_port))
+        return low <= port <= high or low == -1
+
+    @property
+    def from_anywhere(self) -> bool:
+        return self.cidr in ("0.0.0.0/0", "::/0")
+
+
+@dataclass(frozen=True)
+class SecurityGroup:
+    id: str
+    loc: Loc
+    rules: tuple[SecurityGroupRule, ...] = ()
+    egress_declared: bool = False  # False: AWS adds allow-all egress by default
+
+
+@dataclass(frozen=True)
+class Subnet:
+    id: str
+    loc: Loc
+    vpc: str | None
+    public: bool  # routed to an internet gateway
+    maps_public_ip: bool = False
+
+
+@dataclass(frozen=True)
+class VpcEndpoint:
+    id: str
+    loc: Loc
+    vpc: str | None
+    service: str  # s3, dynamodb, secretsmanager …
+    endpoint_type: str  # Gateway | Interface
+
+
+@dataclass(frozen=True)
+class ResourcePolicy:
+    """A resource policy on a bucket, queue, topic or secret."""
+
+    id: str
+    target: str | None  # logical id of the bucket/queue/topic/secret
+    kind: str  # s3 | sqs | sns | secretsmanager
+    statements: tuple[Statement, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """A bucket, table, queue or topic: data a function may reach."""
+
+    id: str
+    kind: str  # s3 | dynamodb | sqs | sns
+    loc: Loc
+    name: str | None = None
+    encrypted: bool | None = None
+
+
+@dataclass(frozen=True)
+class LoadError:
+    path: str
+    message: str
+
+
+@dataclass
+class Application:
+    """One deployable unit: a CloudFormation stack, a Terraform module, a service.
+
+    Ids (function names, role ids, security group ids) are unique within it.
+    Mutable while a loader fills it; rules receive it read-only.
+    """
+
+    root: Path
+    functions: list[Function] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    permissions: list[Permission] = field(default_factory=list)
+    apis: list[Api] = field(default_factory=list)
+    log_groups: list[LogGroup] = field(default_factory=list)
+    alarms: list[Alarm] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    kms_keys: list[KmsKey] = field(default_factory=list)
+    security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    vpc_endpoints: list[VpcEndpoint] = field(default_factory=list)
+    resource_policies: list[ResourcePolicy] = field(default_factory=list)
+    data_stores: list[DataStore] = field(default_factory=list)
+    source: str = ""  # the file (or directory) it was loaded from, relative to root
+    format: str = ""  # sam | cloudformation | serverless | terraform | cdk …
+
+    def role_of(self, function: Function) -> Role | None:
+        return self.roles.get(function.role_id) if function.role_id else None
+
+    def functions_with_role(self, role_id: str) -> list[Function]:
+        return [f for f in self.functions if f.role_id == role_id]

@@ -1,0 +1,101 @@
+"""The rule registry: a rule is a decorated function whose docstring is its documentation.
+
+```python
+@rule("FG-IAM-001", category="iam", severity=Severity.HIGH, title="…")
+def wildcard_actions(app: Application) -> Iterator[Finding]:
+    \"\"\"Risk, bad example and fix, in Markdown.\"\"\"
+```
+
+The decorated function yields :class:`Hit` objects (what and where); the registry
+turns them into full :class:`Finding` objects with the rule's id, category,
+title and default severity, so rules never repeat their own metadata.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from faasguard.findings import CATEGORIES, Finding, Related, Severity
+
+if TYPE_CHECKING:
+    from faasguard.model import Application, Loc
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a rule found. Only ``loc``, ``message`` and ``remediation`` are required."""
+
+    loc: Loc
+    message: str
+    remediation: str
+    resource: str | None = None
+    function: str | None = None
+    severity: Severity | None = None  # overrides the rule's default when the case is worse/milder
+    key: str = ""  # what identifies the problem for fingerprints (defaults to the message)
+    related: tuple[Related, ...] = ()
+
+
+RuleFunc = Callable[["Application"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    title: str
+    check: RuleFunc
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    def run(self, app: Application) -> Iterator[Finding]:
+        for hit in self.check(app):
+            yield Finding(
+                rule_id=self.id,
+                category=self.category,
+                severity=hit.severity if hit.severity is not None else self.severity,
+                title=self.title,
+                message=hit.message,
+                path=hit.loc.path,
+                line=hit.loc.line,
+                end_line=hit.loc.end_line or hit.loc.line,
+                resource=hit.resource,
+                function=hit.function,
+                remediation=hit.remediation,
+                related=hit.related,
+                key=hit.key,
+            ).with_fingerprint()
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, *, category: str, severity: Severity, title: str) -> Callable[[RuleFunc], RuleFunc]:
+    if category not in CATEGORIES:
+        raise ValueError(f"{rule_id}: unknown category {category!r}")
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in _RULES:
+            raise ValueError(f"rule id {rule_id} registered twice")
+        if not (func.__doc__ or "").strip():
+            raise ValueError(f"{rule_id}: a rule needs a docstring; it is the rule's documentation")
+        _RULES[rule_id] = Rule(rule_id, category, severity, title, func)
+        return func
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, in id order. Importing the rule modules registers them."""
+    import faasguard.rules  # noqa: F401  (import for its registrations)
+
+    return sorted(_RULES.values(), key=lambda r: r.id)
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    return {r.id: r for r in all_rules()}.get(rule_id.upper())

@@ -1,0 +1,53 @@
+"""The JSON report, exactly as ``shared/spec/report-format.md`` describes it (format 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faasguard import __version__
+from faasguard.findings import Finding
+from faasguard.scan import ScanResult
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "category": f.category,
+        "severity": str(f.severity),
+        "title": f.title,
+        "message": f.message,
+        "path": f.path,
+        "line": f.line,
+        "end_line": f.end_line,
+        "resource": f.resource,
+        "function": f.function,
+        "remediation": f.remediation,
+        "fingerprint": f.fingerprint,
+        "related": [{"path": r.path, "line": r.line, "note": r.note} for r in f.related],
+    }
+
+
+class JsonReporter:
+    def __init__(self, **options: object) -> None:
+        self.options = options
+
+    def document(self, result: ScanResult) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "faasguard", "version": __version__},
+            "scanned": {
+                "root": ".",
+                "files": result.files,
+                "functions": result.functions,
+                "duration_s": round(result.duration_s, 3),
+            },
+            "findings": [finding_dict(f) for f in result.findings],
+            "errors": [{"path": p, "message": m} for p, m in result.errors],
+            "warnings": [{"path": p, "message": m} for p, m in result.warnings],
+        }
+
+    def format(self, result: ScanResult) -> str:
+        return json.dumps(self.document(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,144 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+Written as plain dicts (sarif-om has no serializer). Each rule carries its
+documentation as help text and a ``security-severity`` score so code scanning
+ranks the alerts; each result carries a physical location and a stable
+``partialFingerprints`` entry so alerts survive unrelated edits.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faasguard import __version__
+from faasguard.findings import Finding, Severity
+from faasguard.registry import Rule, all_rules
+from faasguard.scan import ScanResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/faasguard/faasguard"
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "1.0",
+}
+
+
+def _rule_descriptor(r: Rule) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "name": r.check.__name__.title().replace("_", ""),
+        "shortDescription": {"text": r.title},
+        "fullDescription": {"text": r.doc.split("\n\n", 1)[0].replace("\n", " ")},
+        "help": {"text": r.doc, "markdown": r.doc},
+        "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{r.id.lower()}",
+        "defaultConfiguration": {"level": LEVELS[r.severity]},
+        "properties": {
+            "tags": ["security", r.category],
+            "security-severity": SECURITY_SEVERITY[r.severity],
+            "precision": "high",
+        },
+    }
+
+
+def _location(path: str, line: int | None, end_line: int | None, message: str | None = None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "SRCROOT"}}
+    if line:
+        physical["region"] = {"startLine": line, "endLine": max(end_line or line, line)}
+    loc: dict[str, Any] = {"physicalLocation": physical}
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index[f.rule_id],
+        "level": LEVELS[f.severity],
+        "message": {"text": f"{f.message}. Fix: {f.remediation}"},
+        "locations": [_location(f.path, f.line, f.end_line)],
+        "partialFingerprints": {"faasguard/v1": f.fingerprint},
+        "properties": {
+            "severity": str(f.severity),
+            "category": f.category,
+            "security-severity": SECURITY_SEVERITY[f.severity],
+        },
+    }
+    if f.resource:
+        result["properties"]["resource"] = f.resource
+    if f.function:
+        result["properties"]["function"] = f.function
+    if f.related:
+        result["relatedLocations"] = [
+            {"id": i, **_location(r.path, r.line, r.line, r.note)} for i, r in enumerate(f.related, start=1)
+        ]
+        if f.category in ("injection", "attack-path"):
+            steps = [*f.related, None]
+            result["codeFlows"] = [
+                {
+                    "threadFlows": [
+                        {
+                            "locations": [
+                                {"location": _location(r.path, r.line, r.line, r.note)}
+                                if r is not None
+                                else {"location": _location(f.path, f.line, f.end_line, f.message)}
+                                for r in steps
+                            ]
+                        }
+                    ]
+                }
+            ]
+    return result
+
+
+class SarifReporter:
+    def __init__(self, **options: object) -> None:
+        self.options = options
+
+    def document(self, result: ScanResult) -> dict[str, Any]:
+        rules = all_rules()
+        rule_index = {r.id: i for i, r in enumerate(rules)}
+        notifications = [
+            {
+                "level": "error",
+                "message": {"text": message},
+                "locations": [_location(path, None, None)],
+            }
+            for path, message in result.errors
+        ]
+        return {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "faasguard",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "informationUri": INFO_URI,
+                            "rules": [_rule_descriptor(r) for r in rules],
+                        }
+                    },
+                    "originalUriBaseIds": {"SRCROOT": {"uri": result.root.as_uri() + "/"}},
+                    "invocations": [
+                        {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+                    ],
+                    "results": [_result(f, rule_index) for f in result.findings],
+                }
+            ],
+        }
+
+    def format(self, result: ScanResult) -> str:
+        return json.dumps(self.document(result), indent=2) + "\n"

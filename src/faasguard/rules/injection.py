@@ -1,0 +1,3 @@
+"""Rules of the `injection` category."""
+
+from __future__ import annotations

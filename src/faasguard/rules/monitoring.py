@@ -1,0 +1,3 @@
+"""Rules of the `monitoring` category."""
+
+from __future__ import annotations

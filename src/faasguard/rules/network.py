@@ -1,0 +1,3 @@
+"""Rules of the `network` category."""
+
+from __future__ import annotations

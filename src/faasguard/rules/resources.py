@@ -1,0 +1,3 @@
+"""Rules of the `resources` category."""
+
+from __future__ import annotations

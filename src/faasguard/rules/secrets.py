@@ -1,0 +1,3 @@
+"""Rules of the `secrets` category."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules of the `supply-chain` category."""
+
+from __future__ import annotations

@@ -1,0 +1,178 @@
+"""One scan, end to end: discover files → load them (in parallel) → run rules → filter.
+
+This module only wires the pieces together; loaders, rules and reporters live in
+their own packages.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faasguard.findings import Finding
+from faasguard.loaders import LOADERS
+from faasguard.loaders.interface import LoadResult
+from faasguard.model import Application
+from faasguard.registry import Rule, all_rules
+
+# Directories that hold dependencies, caches or build output, never the project's own sources.
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aws-sam", ".serverless", ".terraform",
+    "site-packages", "dist-packages", ".idea", ".vscode", "bower_components", ".next", ".cache",
+}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+PARALLEL_THRESHOLD = 64  # below this many files, worker start-up costs more than it saves
+
+
+@dataclass
+class ScanOptions:
+    categories: set[str] | None = None
+    skip_categories: set[str] = field(default_factory=set)
+    rules: set[str] | None = None
+    skip_rules: set[str] = field(default_factory=set)
+    jobs: int | None = None
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    files: int
+    applications: list[Application]
+    findings: list[Finding]
+    errors: list[tuple[str, str]]
+    warnings: list[tuple[str, str]]
+    duration_s: float
+
+    @property
+    def functions(self) -> int:
+        return sum(len(app.functions) for app in self.applications)
+
+
+def discover(target: Path) -> Iterator[Path]:
+    """Every file under ``target`` a loader might want, skipping dependencies and build output."""
+    if target.is_file():
+        yield target
+        return
+    for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_virtualenv(Path(dirpath, d)))
+        if "build" in Path(dirpath).parts and ".aws-sam" in Path(dirpath).parts:
+            continue
+        for name in sorted(filenames):
+            yield Path(dirpath, name)
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+def _candidate(path: Path) -> bool:
+    name = path.name.lower()
+    return any(loader.wants(name) for loader in LOADERS)
+
+
+def load_file(path: Path, root: Path) -> LoadResult:
+    """Load one file with the first loader that claims it. Never raises."""
+    rel = _rel(path, root)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit; skipped")])
+        data = path.read_bytes()
+    except OSError as exc:
+        return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")])
+    if b"\x00" in data[:8192]:
+        return LoadResult(errors=[(rel, "binary file, not text; skipped")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return LoadResult(errors=[(rel, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped")])
+    for loader in LOADERS:
+        if loader.wants(path.name.lower()) and loader.claims(path, text):
+            try:
+                return loader.load(path, text, root)
+            except RecursionError:
+                return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")])
+            except Exception as exc:  # noqa: BLE001 - one bad file must never stop the scan
+                return LoadResult(errors=[(rel, f"internal error while loading ({type(exc).__name__}: {exc}); please report it")])
+    return LoadResult()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _load_chunk(paths: list[str], root: str) -> list[LoadResult]:
+    return [load_file(Path(p), Path(root)) for p in paths]
+
+
+def load_all(
+    paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None
+) -> list[LoadResult]:
+    workers = jobs or min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        out = []
+        for path in paths:
+            out.append(load_file(path, root))
+            if progress:
+                progress(1)
+        return out
+    chunk = max(4, min(64, len(paths) // (workers * 8) or 1))
+    chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
+    results: list[LoadResult] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for batch, part in zip(chunks, pool.map(_load_chunk, chunks, [str(root)] * len(chunks)), strict=True):
+            results.extend(part)
+            if progress:
+                progress(len(batch))
+    return results
+
+
+def selected_rules(options: ScanOptions) -> list[Rule]:
+    chosen = []
+    for r in all_rules():
+        if options.categories and r.category not in options.categories:
+            continue
+        if r.category in options.skip_categories:
+            continue
+        if options.rules and r.id not in options.rules:
+            continue
+        if r.id in options.skip_rules:
+            continue
+        chosen.append(r)
+    return chosen
+
+
+def run_rules(apps: list[Application], rules: list[Rule]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for app in apps:
+        for r in rules:
+            for finding in r.run(app):
+                seen.setdefault(finding.fingerprint, finding)
+    return sorted(seen.values(), key=Finding.sort_key)
+
+
+def scan(
+    target: Path,
+    options: ScanOptions | None = None,
+    progress_factory: Callable[[int], Callable[[int], None] | None] | None = None,
+) -> ScanResult:
+    options = options or ScanOptions()
+    started = time.perf_counter()
+    target = target.resolve()
+    root = target if target.is_dir() else target.parent
+    paths = [p for p in discover(target) if _candidate(p) or target.is_file()]
+    progress = progress_factory(len(paths)) if progress_factory else None
+    results = load_all(paths, root, options.jobs, progress)
+    apps = [app for r in results for app in r.applications]
+    errors = sorted({e for r in results for e in r.errors})
+    warnings = sorted({w for r in results for w in r.warnings})
+    findings = run_rules(apps, selected_rules(options))
+    return ScanResult(root, len(paths), apps, findings, errors, warnings, time.perf_counter() - started)

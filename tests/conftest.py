@@ -1,0 +1,32 @@
+"""Shared test helpers: write a small project into a temp dir, scan it, look at findings."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from faasguard.findings import Finding
+from faasguard.scan import ScanOptions, ScanResult, scan
+
+ScanFiles = Callable[..., ScanResult]
+
+
+@pytest.fixture
+def scan_files(tmp_path: Path) -> ScanFiles:
+    """``scan_files({"template.yaml": "...", "src/app.py": "..."}, rules={"FG-IAM-001"})``."""
+
+    def run(files: dict[str, str], rules: set[str] | None = None, **options: object) -> ScanResult:
+        for name, text in files.items():
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return scan(tmp_path, ScanOptions(rules=rules, jobs=1, **options))  # type: ignore[arg-type]
+
+    return run
+
+
+def by_rule(result: ScanResult, rule_id: str) -> list[Finding]:
+    return [f for f in result.findings if f.rule_id == rule_id]
