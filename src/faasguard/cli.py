@@ -163,5 +163,5 @@ def _rules(args: argparse.Namespace) -> int:
         sys.stdout.write(render_markdown(all_rules()))
         return EXIT_OK
     for r in all_rules():
-        print(f"{r.id:<12} {r.category:<13} {str(r.severity):<9} {r.title}")
+        print(f"{r.id:<12} {r.category:<13} {r.severity!s:<9} {r.title}")
     return EXIT_OK

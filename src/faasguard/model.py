@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Provider = Literal["aws", "azure", "gcp"]
 
@@ -313,6 +313,10 @@ class Application:
     vpc_endpoints: list[VpcEndpoint] = field(default_factory=list)
     resource_policies: list[ResourcePolicy] = field(default_factory=list)
     data_stores: list[DataStore] = field(default_factory=list)
+    # Facts that analyzers add after loading, keyed by function name: what the code does
+    # (faasguard.code) and what it ships (faasguard.deps). Rules read them; loaders never set them.
+    code: dict[str, Any] = field(default_factory=dict)
+    dependencies: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …
 

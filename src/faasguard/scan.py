@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faasguard.analyzers import ANALYZERS
 from faasguard.findings import Finding
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import LoadResult
@@ -97,7 +98,7 @@ def load_file(path: Path, root: Path) -> LoadResult:
                 return loader.load(path, text, root)
             except RecursionError:
                 return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")])
-            except Exception as exc:  # noqa: BLE001 - one bad file must never stop the scan
+            except Exception as exc:
                 return LoadResult(errors=[(rel, f"internal error while loading ({type(exc).__name__}: {exc}); please report it")])
     return LoadResult()
 
@@ -168,11 +169,21 @@ def scan(
     started = time.perf_counter()
     target = target.resolve()
     root = target if target.is_dir() else target.parent
-    paths = [p for p in discover(target) if _candidate(p) or target.is_file()]
+    every_file = list(discover(target))
+    paths = [p for p in every_file if _candidate(p) or target.is_file()]
     progress = progress_factory(len(paths)) if progress_factory else None
     results = load_all(paths, root, options.jobs, progress)
     apps = [app for r in results for app in r.applications]
-    errors = sorted({e for r in results for e in r.errors})
-    warnings = sorted({w for r in results for w in r.warnings})
+    errors = {e for r in results for e in r.errors}
+    warnings = {w for r in results for w in r.warnings}
+    read = {_rel(p, root) for p in paths}
+    for analyzer in ANALYZERS:
+        analysis = analyzer.analyze(apps, root, every_file, options.jobs)
+        apps.extend(analysis.applications)
+        errors.update(analysis.errors)
+        warnings.update(analysis.warnings)
+        read |= analysis.files_read
     findings = run_rules(apps, selected_rules(options))
-    return ScanResult(root, len(paths), apps, findings, errors, warnings, time.perf_counter() - started)
+    return ScanResult(
+        root, len(read), apps, findings, sorted(errors), sorted(warnings), time.perf_counter() - started
+    )

@@ -146,7 +146,7 @@ def translate_sam(template: Mapping[str, Any], base: Path) -> tuple[dict[str, An
     except (InvalidDocumentException, InvalidTemplateException) as exc:
         causes = getattr(exc, "causes", None) or [exc]
         return None, code_dirs, "; ".join(str(getattr(c, "message", c)) for c in causes[:2])
-    except Exception as exc:  # noqa: BLE001 - the translator raises many types on odd input
+    except Exception as exc:
         return None, code_dirs, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 

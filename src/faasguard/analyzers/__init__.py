@@ -1,0 +1,33 @@
+"""Analyzers: after loading, read what the model points at and add facts to it.
+
+An analyzer gets every loaded application and every file discovery saw. It may
+read files (rules may not), and it records what it learns on the applications
+(``Application.code``, ``Application.dependencies``). Files no function points
+at can be wrapped in an application of their own (``format="source"``) so their
+facts still reach the rules. Bad input becomes an error entry, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from faasguard.model import Application
+
+
+@dataclass
+class AnalysisResult:
+    applications: list[Application] = field(default_factory=list)  # new, e.g. loose source files
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    files_read: set[str] = field(default_factory=set)  # relative paths, for the scanned-files count
+
+
+class Analyzer(Protocol):
+    name: str
+
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult: ...
+
+
+ANALYZERS: list[Analyzer] = []
