@@ -1,0 +1,1 @@
+"""Reading function source: SDK calls, taint flows from the event to sinks, secrets and handler hygiene."""

@@ -1,0 +1,101 @@
+"""What the code analyzer learns about one function's source, as frozen dataclasses.
+
+The analyzer (:mod:`faasguard.code.analyzer`) stores one :class:`CodeFacts` per
+function in ``Application.code[function.name]``; loose source and config files
+that no function points at get a ``format="source"`` application whose
+``code`` is keyed by the file's relative path. Rules and the least-privilege
+IAM analysis read only these facts, never the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faasguard.model import Loc
+
+
+@dataclass(frozen=True)
+class SdkCall:
+    """One AWS SDK call the code makes."""
+
+    service: str  # boto3 client name: "s3", "dynamodb", "sqs", "secretsmanager" …
+    operation: str  # botocore operation name, PascalCase: "GetObject", "PutItem", "ListObjectsV2"
+    resource: str | None  # literal bucket/table/queue/function name or ARN, when resolvable
+    resource_env: str | None  # environment variable the resource comes from (os.environ["TABLE"])
+    loc: Loc
+    sdk: str  # "boto3" | "aws-sdk-v2" | "aws-sdk-v3"
+    via: str = "client"  # client | resource | paginator | waiter | document-client
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One hop of a taint path: where the tainted value went next."""
+
+    loc: Loc
+    note: str  # e.g. "url = event['queryStringParameters']['url']"
+
+
+@dataclass(frozen=True)
+class TaintFlow:
+    """Attacker-controlled data from the event reaching a dangerous sink."""
+
+    kind: str  # sql | shell | code | deserialization | ssrf | path | nosql | template
+    source: str  # what the attacker controls, e.g. event["queryStringParameters"]["url"]
+    source_loc: Loc
+    sink: str  # the call, e.g. child_process.execSync
+    sink_loc: Loc
+    steps: tuple[FlowStep, ...] = ()  # from the source to the sink, in order
+    handler: str | None = None  # the function the flow starts in
+
+
+@dataclass(frozen=True)
+class SecretLiteral:
+    """A credential written into source or a config file."""
+
+    kind: str  # what faasguard.secret_patterns recognised, e.g. "AWS access key id"
+    name: str | None  # the variable/key it is assigned to, when there is one
+    loc: Loc
+    redacted: str  # a short, safe preview such as "AKIA…MPLE"
+
+
+@dataclass(frozen=True)
+class LogLeak:
+    """A logging call that writes a whole event or a secret-holding variable."""
+
+    kind: str  # "whole-event" | "secret"
+    what: str  # the expression logged: "event", "password"
+    call: str  # print | console.log | logger.info …
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class PerInvocation:
+    """Something created inside the handler on every invocation instead of once per container."""
+
+    kind: str  # "sdk-client" | "db-connection" | "secret-fetch"
+    what: str  # boto3.client('s3'), pymysql.connect, get_secret_value …
+    loc: Loc
+    handler: str
+
+
+@dataclass(frozen=True)
+class LoggingFacts:
+    prints: tuple[Loc, ...] = ()  # print / console.log calls
+    structured: bool = False  # logging/structlog/aws_lambda_powertools/pino/winston … in use
+
+
+@dataclass(frozen=True)
+class CodeFacts:
+    function: str
+    entry: str | None  # relative path of the handler's entry file
+    handler: str | None  # handler function name
+    files: tuple[str, ...]  # every source file analysed for this function (entry + followed local imports)
+    sdk_calls: tuple[SdkCall, ...] = ()
+    dynamic_sdk: tuple[Loc, ...] = ()  # client/service/operation computed at run time: policy incomplete
+    flows: tuple[TaintFlow, ...] = ()
+    secrets: tuple[SecretLiteral, ...] = ()
+    log_leaks: tuple[LogLeak, ...] = ()
+    per_invocation: tuple[PerInvocation, ...] = ()
+    logging: LoggingFacts = LoggingFacts()
+    language: str | None = None  # python | javascript | typescript | config
+    resolved: bool = True  # False when the entry file could not be found
