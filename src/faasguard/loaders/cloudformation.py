@@ -116,7 +116,8 @@ class TemplateReader:
 
     def type_of(self, logical_id: str | None) -> str | None:
         res = self.resources.get(logical_id) if logical_id else None
-        return res.get("Type") if isinstance(res, Mapping) else None
+        kind = res.get("Type") if isinstance(res, Mapping) else None
+        return kind if isinstance(kind, str) else None
 
 
 def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, Path] | None = None) -> Application:
@@ -139,7 +140,7 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     app.vpc_endpoints.extend(_vpc_endpoints(reader))
     app.resource_policies.extend(_resource_policies(reader))
     for logical_id, res in reader.resources.items():
-        kind = DATA_STORE_TYPES.get(res.get("Type")) if isinstance(res, Mapping) else None
+        kind = DATA_STORE_TYPES.get(str(res.get("Type"))) if isinstance(res, Mapping) else None
         if kind:
             props = res.get("Properties") if isinstance(res.get("Properties"), Mapping) else {}
             name_key = {"s3": "BucketName", "dynamodb": "TableName", "sqs": "QueueName", "sns": "TopicName"}[kind]

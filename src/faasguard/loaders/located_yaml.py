@@ -40,6 +40,12 @@ class LDict(dict[str, Any]):
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> LDict:
+        # copy.deepcopy's generic path costs ~10x more; SAM translation deep-copies whole templates.
+        out = LDict({k: clone(v) for k, v in self.items()})
+        out.__dict__.update(self.__dict__)
+        return out
+
 
 class LList(list[Any]):
     line: int = 0
@@ -50,10 +56,26 @@ class LList(list[Any]):
         lines = getattr(self, "item_lines", [])
         return lines[index] if index < len(lines) else self.line
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> LList:
+        out = LList(clone(v) for v in self)
+        out.__dict__.update(self.__dict__)
+        return out
+
 
 class LStr(str):
     line: int = 0
     end_line: int = 0
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of located values that keeps their lines (strings are immutable: shared)."""
+    if isinstance(value, LDict | LList):
+        return value.__deepcopy__({})
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    return value
 
 
 _SHORT_TAGS = {
