@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders.intrinsics import Intrinsics, as_list, is_literal
-from faasguard.loaders.located_yaml import end_line_of, line_of
+from faasguard.loaders.located_yaml import LList, end_line_of, line_of
 from faasguard.model import (
     Alarm,
     Api,
@@ -64,6 +64,7 @@ DATA_STORE_TYPES = {
     "AWS::SQS::Queue": "sqs",
     "AWS::SNS::Topic": "sns",
 }
+_SAM_PROPERTY_NAMES = {"TracingConfig": "Tracing", "DeadLetterConfig": "DeadLetterQueue"}
 _FUNCTION_ARN_IN_URI = re.compile(r"functions/\$\{([A-Za-z0-9]+)(?:\.Arn)?\}")
 
 
@@ -76,6 +77,7 @@ class TemplateReader:
         path: str,
         base_dir: Path,
         origin: Callable[[str], Any] | None = None,
+        sam_globals: Mapping[str, Any] | None = None,
     ):
         self.template = template
         self.path = path
@@ -85,6 +87,7 @@ class TemplateReader:
         params = template.get("Parameters")
         self.fn = Intrinsics(self.resources, params if isinstance(params, Mapping) else {})
         self._origin = origin
+        self._sam_globals = sam_globals or {}
 
     # -- locations -------------------------------------------------------------------
     def loc(self, value: Any, fallback_id: str | None = None) -> Loc:
@@ -96,11 +99,25 @@ class TemplateReader:
     def key_loc(self, mapping: Any, key: str, fallback_id: str | None = None) -> Loc:
         """The line of ``key`` inside ``mapping``; the line of its value's block when longer."""
         line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
+        if not line and fallback_id is not None:
+            line = self._sam_line(fallback_id, key)
         if not line:
             return self.loc(mapping.get(key) if isinstance(mapping, Mapping) else None, fallback_id)
         value = mapping.get(key)
         end = end_line_of(value) if isinstance(value, dict | list) else line
         return Loc(self.path, line, max(end, line))
+
+    def _sam_line(self, logical_id: str, key: str) -> int:
+        """For translated SAM: where the property was written — on the resource or in Globals."""
+        if self._origin is None:
+            return 0
+        sam_key = _SAM_PROPERTY_NAMES.get(key, key)
+        node = self._origin(logical_id)
+        props = node.get("Properties") if isinstance(node, Mapping) else None
+        for holder in (props, self._sam_globals.get("Function")):
+            if isinstance(holder, Mapping) and sam_key in holder and hasattr(holder, "line_of"):
+                return int(holder.line_of(sam_key))
+        return 0
 
     def resource_loc(self, logical_id: str) -> Loc:
         node = self._origin(logical_id) if self._origin else self.resources.get(logical_id)
@@ -232,7 +249,7 @@ def _role(reader: TemplateReader, logical_id: str, props: Mapping[str, Any]) -> 
         target = reader.fn.target(arn)
         if target:
             continue  # a managed policy in this template: attached with its statements below
-        line = arns.line_of(index) if hasattr(arns, "line_of") else 0
+        line = arns.line_of(index) if isinstance(arns, LList) else 0
         managed.append(ManagedPolicy(reader.fn.text(arn), Loc(reader.path, line or None, line or None) if line else reader.resource_loc(logical_id)))
     return Role(
         id=logical_id,
@@ -255,11 +272,11 @@ def _attach_standalone_policies(reader: TemplateReader, app: Application) -> Non
                 roles.append(role_id)
         for role_id in roles:
             extra.setdefault(role_id, []).extend(stmts)
-    for role_id, stmts in extra.items():
+    for role_id, added in extra.items():
         role = app.roles.get(role_id)
         if role is not None:
             app.roles[role_id] = Role(
-                role.id, role.loc, role.statements + tuple(stmts), role.managed_policies, role.trust, role.permissions_boundary
+                role.id, role.loc, role.statements + tuple(added), role.managed_policies, role.trust, role.permissions_boundary
             )
 
 
@@ -414,7 +431,7 @@ def _apis(reader: TemplateReader) -> Iterator[Api]:
             stages.setdefault(api_id, []).append((stage_id, stage))
     plans: dict[str, tuple[float | None, float | None]] = {}
     for _, plan in reader.of_type("AWS::ApiGateway::UsagePlan"):
-        throttle = plan.get("Throttle") if isinstance(plan.get("Throttle"), Mapping) else {}
+        throttle: Mapping[str, Any] = plan["Throttle"] if isinstance(plan.get("Throttle"), Mapping) else {}
         for api_stage in as_list(plan.get("ApiStages")):
             api_id = fn.target(api_stage.get("ApiId")) if isinstance(api_stage, Mapping) else None
             if api_id:
@@ -720,8 +737,9 @@ def _security_groups(reader: TemplateReader) -> dict[str, SecurityGroup]:
                     if isinstance(r, Mapping):
                         rules[sg_id].append(_sg_rule(reader, direction, r, sg_id))
     for rule_id, props in reader.of_type("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
-        sg_id = fn.target(props.get("GroupId"))
-        if sg_id in rules:
+        group = fn.target(props.get("GroupId"))
+        if group is not None and group in rules:
+            sg_id = group
             direction = "egress" if reader.type_of(rule_id) == "AWS::EC2::SecurityGroupEgress" else "ingress"
             if direction == "egress":
                 egress_declared.add(sg_id)
@@ -785,7 +803,7 @@ def _resource_policies(reader: TemplateReader) -> Iterator[ResourcePolicy]:
     for policy_id, props in reader.of_type(*_RESOURCE_POLICY_TYPES):
         kind, target_key = _RESOURCE_POLICY_TYPES[str(reader.type_of(policy_id))]
         document = props.get("PolicyDocument") or props.get("ResourcePolicy")
-        targets = reader.fn.targets(props.get(target_key)) or [None]
+        targets: list[str | None] = list(reader.fn.targets(props.get(target_key))) or [None]
         stmts = statements(reader, document, policy_id, policy_id)
         for target in targets:
             yield ResourcePolicy(policy_id, target, kind, stmts, reader.resource_loc(policy_id))

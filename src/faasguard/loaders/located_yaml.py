@@ -110,6 +110,7 @@ class _Builder:
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node, depth)
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _intrinsic(self, node: yaml.Node, depth: int) -> LDict:
@@ -120,7 +121,7 @@ class _Builder:
                 value = LList(value.split(".", 1))
                 value.line = node.start_mark.line + 1
         else:
-            value = self._mapping(node, depth) if isinstance(node, yaml.MappingNode) else self._sequence(node, depth)
+            value = self._mapping(node, depth) if isinstance(node, yaml.MappingNode) else self._sequence(node, depth)  # type: ignore[arg-type]
         out = LDict({name: value})
         out.line = node.start_mark.line + 1
         out.end_line = node.end_mark.line + 1
@@ -200,15 +201,18 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
 
 
 def _end_line(node: yaml.Node) -> int:
+    """The last line that holds part of the node (a block ends where its last value ends)."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and node.flow_style is not True:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
     end = node.end_mark
-    # A block collection ends at column 0 of the line after its last item.
     return end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
 
 
 def _located_str(node: yaml.Node) -> LStr:
     out = LStr(node.value)
     out.line = node.start_mark.line + 1
-    out.end_line = node.end_mark.line + 1
+    out.end_line = _end_line(node)
     return out
 
 

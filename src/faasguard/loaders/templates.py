@@ -50,8 +50,9 @@ class TemplateLoader:
             return result
         fmt = "cdk" if _is_cdk(template, path) else "cloudformation"
         code_dirs = _cfn_code_dirs(template, path.parent)
-        origin = None
+        origin, sam_globals = None, None
         if is_sam(template):
+            sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
             fmt = "sam"
             translated, sam_dirs, problem = translate_sam(template, path.parent)
             code_dirs.update(sam_dirs)
@@ -60,7 +61,7 @@ class TemplateLoader:
                 translated = _sam_fallback(template)
             origin = _origin_finder(template)
             template = translated
-        reader = TemplateReader(template, rel, path.parent, origin)
+        reader = TemplateReader(template, rel, path.parent, origin, sam_globals)
         result.applications.append(build_application(reader, fmt, code_dirs))
         return result
 

@@ -1,0 +1,212 @@
+"""SAM semantics through the translator: Globals, policy templates, events, code on disk, lines."""
+
+from pathlib import Path
+
+from faasguard.loaders.templates import TemplateLoader
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 30
+    Tracing: Active
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+  Orders:
+    Type: AWS::Serverless::SimpleTable
+  OrdersApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: Cognito
+        Authorizers:
+          Cognito:
+            UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc
+  GetOrder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/get_order/
+      Handler: app.handler
+      MemorySize: 256
+      Environment:
+        Variables:
+          TABLE: !Ref Orders
+          MODE: fast
+      Policies:
+        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+        - AWSLambdaBasicExecutionRole
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref OrdersApi
+            Path: /orders/{id}
+            Method: get
+        Health:
+          Type: Api
+          Properties:
+            RestApiId: !Ref OrdersApi
+            Path: /health
+            Method: get
+            Auth:
+              Authorizer: NONE
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Uploads
+            Events: s3:ObjectCreated:*
+"""
+
+
+def load(tmp_path: Path, text: str = TEMPLATE):
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    result = TemplateLoader().load(path, text, tmp_path)
+    assert result.errors == []
+    [app] = result.applications
+    return app, result
+
+
+def test_function_properties_merge_globals_and_keep_lines(tmp_path):
+    app, result = load(tmp_path)
+    assert result.warnings == []
+    assert app.format == "sam"
+    [fn] = app.functions
+    assert fn.name == "GetOrder"
+    assert (fn.runtime, fn.timeout, fn.memory, fn.tracing) == ("python3.12", 30, 256, "Active")
+    assert fn.runtime_loc.line == 5  # written in Globals
+    assert fn.timeout_loc.line == 6
+    assert fn.memory_loc.line == 27
+    assert fn.code_dir == (tmp_path / "src/get_order").resolve()
+    env = {e.name: e for e in fn.environment}
+    assert env["TABLE"].literal is False
+    assert env["MODE"].literal is True and env["MODE"].value == "fast" and env["MODE"].loc.line == 31
+
+
+def test_policy_templates_expand_to_concrete_actions(tmp_path):
+    app, _ = load(tmp_path)
+    role = app.role_of(app.functions[0])
+    assert role is not None and role.id == "GetOrderRole"
+    actions = {a for s in role.statements for a in s.actions}
+    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"} <= actions
+    assert all("${Orders}" in r for s in role.statements for r in s.resources if "dynamodb" in r)
+    assert any(p.name == "AWSLambdaBasicExecutionRole" for p in role.managed_policies)
+
+
+def test_events_become_triggers_with_authentication(tmp_path):
+    app, _ = load(tmp_path)
+    triggers = {t.route or t.kind: t for t in app.functions[0].triggers}
+    assert triggers["GET /orders/{id}"].authenticated is True
+    assert triggers["GET /health"].authenticated is False
+    assert triggers["GET /health"].public is True
+    assert triggers["s3"].asynchronous is True
+    [api] = app.apis
+    assert api.id == "OrdersApi" and api.kind == "rest"
+    assert {(r.path, r.authorization) for r in api.routes} == {
+        ("/orders/{id}", "COGNITO_USER_POOLS"),
+        ("/health", "NONE"),
+    }
+
+
+def test_untranslatable_sam_falls_back_with_a_warning(tmp_path):
+    text = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs14.x
+      Handler: index.handler
+      Policies:
+        - NoSuchPolicyTemplate: {}
+"""
+    app, result = load(tmp_path, text)
+    assert result.warnings and "SAM translation failed" in result.warnings[0][1]
+    [fn] = app.functions
+    assert fn.runtime == "nodejs14.x" and fn.runtime_loc.line == 6
+
+
+def test_plain_cloudformation_joins_roles_logs_and_network(tmp_path):
+    text = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref Role]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+  Queue:
+    Type: AWS::SQS::Queue
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  Table:
+    Type: AWS::EC2::RouteTable
+  Default:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref Table
+      DestinationCidrBlock: 0.0.0.0/0
+      GatewayId: !Ref Igw
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: vpc-1
+  Assoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref Public
+      RouteTableId: !Ref Table
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: fn
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !GetAtt Role.Arn
+      Code: {ZipFile: "def handler(e, c): pass"}
+      VpcConfig:
+        SubnetIds: [!Ref Public]
+        SecurityGroupIds: [!Ref Sg]
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/${Fn}
+      RetentionInDays: 14
+"""
+    app, _ = load(tmp_path, text)
+    [fn] = app.functions
+    role = app.role_of(fn)
+    assert role is not None and [s.actions for s in role.statements] == [("sqs:SendMessage",)]
+    assert role.statements[0].loc.line == 18
+    assert app.subnets["Public"].public is True
+    assert fn.vpc is not None and fn.vpc.subnet_ids == ("Public",) and fn.vpc.security_group_ids == ("Sg",)
+    [rule] = app.security_groups["Sg"].rules
+    assert rule.from_anywhere and rule.covers_port(22) and (rule.loc.line, rule.loc.end_line) == (47, 50)
+    [logs] = app.log_groups
+    assert logs.function == "Fn" and logs.retention_days == 14
