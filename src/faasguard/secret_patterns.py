@@ -1,0 +1,364 @@
+"""Recognise credentials in literal strings: provider key formats, private keys, passwords.
+
+Pure functions over text, shared by every rule that looks for secrets (environment
+variables, template properties, handler source, ``.env`` files). Nothing here reads
+files or knows about the model.
+
+* :func:`find_secret` judges one value, optionally with the name it is assigned to
+  (``DB_PASSWORD``, ``apiKey``): a known provider format anywhere in the value is a
+  secret whatever the name; a literal under a password-like name is one unless it
+  reads like a placeholder, a reference or an identifier.
+* :func:`find_known_secrets` scans free text (a source file, a JSON blob) for the
+  provider formats only, with offsets.
+* :func:`looks_sensitive_name` tells a name that holds a secret (``CLIENT_SECRET``)
+  from one that says where a secret lives (``SECRET_ARN``, ``TOKEN_TABLE``).
+* :func:`mask` renders a secret for a message without revealing it.
+
+False positives cost users trust, so the checks lean quiet: placeholders
+(``changeme``, ``<your-key>``, ``${DB_PASSWORD}``), hashes under checksum names,
+UUIDs, ARNs, URLs without credentials, numbers, booleans and short values are not
+secrets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+Confidence = Literal["high", "medium", "low"]
+
+
+@dataclass(frozen=True)
+class SecretMatch:
+    """A secret found in a value: what kind, how sure, where, and a masked preview."""
+
+    kind: str  # "AWS access key id", "GitHub token", "private key", "password-like variable" …
+    confidence: Confidence
+    start: int  # span of the secret inside the value
+    end: int
+    preview: str  # the secret masked for messages, never the full text
+
+    @property
+    def is_provider_format(self) -> bool:
+        return self.kind not in (PASSWORD_LIKE, HIGH_ENTROPY)
+
+
+PASSWORD_LIKE = "password-like variable"
+HIGH_ENTROPY = "high-entropy string"
+
+
+# -- known formats ----------------------------------------------------------------------
+
+_B = r"(?<![A-Za-z0-9_])"  # left boundary: not glued to a longer token
+_E = r"(?![A-Za-z0-9_])"  # right boundary
+
+# (kind, confidence, pattern, group holding the secret). Ordered: the first match wins.
+_FORMATS: tuple[tuple[str, Confidence, str, int], ...] = (
+    ("private key", "high", r"-----BEGIN[A-Z0-9 ]{0,20}PRIVATE KEY( BLOCK)?-----", 0),
+    ("AWS access key id", "high", _B + r"((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})" + _E, 1),
+    ("GitHub token", "high", _B + r"(gh[pousr]_[A-Za-z0-9]{36,255})" + _E, 1),
+    ("GitHub token", "high", _B + r"(github_pat_[A-Za-z0-9_]{60,255})" + _E, 1),
+    ("GitLab token", "high", _B + r"(glpat-[A-Za-z0-9_\-]{20,})", 1),
+    ("Slack webhook URL", "high", r"(https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,})", 1),
+    ("Slack token", "high", _B + r"(xox[baprse]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,})", 1),
+    ("Stripe live key", "high", _B + r"((?:sk|rk)_live_[0-9A-Za-z]{20,})" + _E, 1),
+    ("Twilio API key", "high", _B + r"(SK[0-9a-f]{32})" + _E, 1),
+    ("SendGrid API key", "high", _B + r"(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _E, 1),
+    ("Google API key", "high", _B + r"(AIza[0-9A-Za-z_\-]{35})" + r"(?![A-Za-z0-9_\-])", 1),
+    ("Azure storage account key", "high", r"AccountKey=([A-Za-z0-9+/]{86}==)", 1),
+    ("Azure shared access key", "high", r"SharedAccessKey=([A-Za-z0-9+/]{42,44}=?)", 1),
+    ("OpenAI API key", "high", _B + r"(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,})", 1),
+    ("Anthropic API key", "high", _B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,})", 1),
+    ("npm token", "high", _B + r"(npm_[A-Za-z0-9]{36})" + _E, 1),
+    ("PyPI token", "high", _B + r"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})", 1),
+    ("Shopify token", "high", _B + r"(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})" + _E, 1),
+    ("Square token", "high", _B + r"(sq0(?:atp|csp)-[0-9A-Za-z_\-]{22,43})", 1),
+    ("Mailchimp API key", "medium", _B + r"([0-9a-f]{32}-us[0-9]{1,2})" + _E, 1),
+    ("Telegram bot token", "medium", _B + r"([0-9]{8,10}:AA[0-9A-Za-z_\-]{33})" + r"(?![A-Za-z0-9_\-])", 1),
+    ("JSON Web Token", "medium", _B + r"(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})", 1),
+)
+_KNOWN = tuple((kind, conf, re.compile(pattern), group) for kind, conf, pattern, group in _FORMATS)
+
+# scheme://user:password@host — the password group must not be a template or placeholder.
+_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
+# ADO.NET / JDBC style: "Server=db;User Id=app;Password=s3cret;" (only with a server or user beside it)
+_KV_PASSWORD = re.compile(r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*([^;'\"\s]+)")
+_KV_CONTEXT = re.compile(r"(?i)(?:server|host|data source|user id|uid|user|username|database|initial catalog)\s*=[^;]*;")
+# The 40-character AWS secret access key; only trusted next to an AWS-ish name.
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+_AWS_SECRET_IN_TEXT = re.compile(
+    r"(?i)aws_?secret_?(?:access_?)?key\s*[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+)
+
+
+def mask(secret: str, *, min_length_to_show: int = 16) -> str:
+    """``AKIA…(20 chars)``: enough to find the value, never enough to use it.
+
+    Secrets shorter than ``min_length_to_show`` (passwords) show no character at all.
+    """
+    secret = secret.strip()
+    header = re.match(r"-----BEGIN[A-Z0-9 ]*-----", secret)
+    if header:
+        return header.group(0) + "…"
+    visible = 4 if len(secret) >= min_length_to_show else 0
+    return f"{secret[:visible]}…({len(secret)} chars)"
+
+
+_mask = mask
+
+
+def find_known_secrets(text: str) -> Iterator[SecretMatch]:
+    """Every provider-format secret in ``text`` (credentials in URLs included), in order of position."""
+    found: list[SecretMatch] = []
+    for kind, conf, pattern, group in _KNOWN:
+        for m in pattern.finditer(text):
+            secret = m.group(group)
+            if _is_example(secret) or (kind == "private key" and not _has_key_body(text, m.end())):
+                continue
+            found.append(SecretMatch(kind, conf, m.start(group), m.end(group), _mask(secret)))
+    for m in _AWS_SECRET_IN_TEXT.finditer(text):
+        if _random_enough(m.group(1)) and not _is_example(m.group(1)):
+            found.append(SecretMatch("AWS secret access key", "high", m.start(1), m.end(1), _mask(m.group(1))))
+    for pattern in (_URL_PASSWORD, _KV_PASSWORD):
+        if pattern is _KV_PASSWORD and not _KV_CONTEXT.search(text):
+            continue
+        for m in pattern.finditer(text):
+            password = m.group(1)
+            if not _placeholder_password(password):
+                preview = text[m.start() : m.start(1)] + "****" + text[m.end(1) : m.end()]
+                if pattern is _KV_PASSWORD:
+                    preview = "Password=****"
+                found.append(SecretMatch("password in connection string", "high", m.start(1), m.end(1), preview.strip(" ;?&")))
+    found.sort(key=lambda s: (s.start, -s.end))
+    kept: list[SecretMatch] = []
+    for match in found:  # overlapping hits (a JWT inside a URL) count once
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    yield from kept
+
+
+def _has_key_body(text: str, after_header: int) -> bool:
+    """A PEM header followed by real key material, not ``-----BEGIN PRIVATE KEY-----\\n...``."""
+    body = text[after_header : after_header + 400].replace("\\n", "\n")
+    return len(re.sub(r"[^A-Za-z0-9+/]", "", body.split("-----END", 1)[0])) >= 40
+
+
+# -- names ------------------------------------------------------------------------------
+
+_SENSITIVE_WORDS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "privatekey", "credential")
+_SENSITIVE_TOKENS = {"pass", "pwd", "pw", "creds", "cred", "auth", "bearer"}
+_KEY_QUALIFIERS = {
+    "api", "access", "secret", "private", "signing", "encryption", "master", "hmac", "license", "app", "client",
+    "account", "webhook", "subscription", "consumer", "service",
+}
+_SENSITIVE_COMPOUNDS = ("apikey", "accesskey", "secretkey", "privatekey", "clientsecret", "authtoken")
+# Words that, after the sensitive word, turn the name into a pointer to where a secret lives.
+_REFERENCE_TOKENS = {
+    "arn", "name", "names", "table", "id", "ids", "parameter", "param", "params", "path", "url", "uri", "endpoint",
+    "region", "bucket", "queue", "topic", "ttl", "expiry", "expires", "expiration", "header", "type", "length", "len",
+    "min", "max", "field", "attribute", "attr", "prefix", "suffix", "store", "ssm", "location", "ref", "version",
+    "stage", "policy", "count", "enabled", "enable", "disabled", "rotation", "timeout", "duration", "lifetime", "kms",
+    "file", "dir", "issuer", "audience", "use", "scope", "manager", "provider", "service", "source", "lambda",
+    "function", "role", "hash", "rules", "regex", "pattern", "format", "mode", "strategy", "flag", "required",
+    "validity", "days", "seconds", "minutes", "hours", "cache", "size", "limit", "host", "port", "label", "tag",
+    "key_id", "keyid", "sm", "vault", "index", "gsi", "column", "attempts", "retries", "policies", "reset", "mount",
+    "env", "var", "variable", "resource", "secrets", "arns", "algorithm", "alg", "generator", "lookup",
+    "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator",
+}
+_CHECKSUM_TOKENS = {
+    "hash", "checksum", "sha", "sha1", "sha256", "sha512", "md5", "digest", "etag", "fingerprint", "commit",
+    "revision", "sum", "crc",
+}
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def name_tokens(name: str) -> list[str]:
+    """``dbPassword`` → ``["db", "password"]``; ``CLIENT_SECRET_ARN`` → ``["client", "secret", "arn"]``."""
+    return [t.lower() for t in _CAMEL.findall(name)]
+
+
+def _sensitive_index(tokens: list[str]) -> int | None:
+    """Position of the last word that makes the name sensitive, or None."""
+    hit = None
+    for i, tok in enumerate(tokens):
+        qualified_key = tok == "key" and i > 0 and tokens[i - 1].endswith(tuple(_KEY_QUALIFIERS))
+        if tok in _SENSITIVE_TOKENS or any(word in tok for word in _SENSITIVE_WORDS + _SENSITIVE_COMPOUNDS) or qualified_key:
+            hit = i
+    return hit
+
+
+def looks_sensitive_name(name: str | None) -> bool:
+    """A name that holds a secret: ``DB_PASSWORD``, ``apiKey``, ``CLIENT_SECRET``, ``GITHUB_TOKEN``.
+
+    Names that point at a secret are not: ``SECRET_ARN``, ``SECRET_NAME``,
+    ``TOKEN_TABLE``, ``PASSWORD_PARAMETER``, ``API_KEY_HEADER``.
+    """
+    if not name:
+        return False
+    tokens = name_tokens(name)
+    index = _sensitive_index(tokens)
+    if index is None:
+        return False
+    return not any(tok in _REFERENCE_TOKENS for tok in tokens[index + 1 :])
+
+
+def _aws_secret_name(tokens: list[str]) -> bool:
+    joined = "".join(tokens)
+    return "secretaccesskey" in joined or ("aws" in tokens and ("secret" in joined or "key" in tokens))
+
+
+# -- values that are not secrets --------------------------------------------------------
+
+_PLACEHOLDER_WORDS = {
+    "changeme", "change", "replace", "replaceme", "your", "yours", "example", "examples", "dummy", "test", "testing",
+    "sample", "placeholder", "todo", "fixme", "tbd", "redacted", "fake", "mock", "none", "null", "nil", "undefined",
+    "foo", "bar", "foobar", "baz", "xxx", "na", "unset", "notset", "default", "insert", "here", "enter", "secret",
+    "password", "token", "key", "value", "my", "some", "demo",
+}
+_FILLER_WORDS = _PLACEHOLDER_WORDS - {"secret", "password", "token", "key", "value", "my", "some", "demo", "default", "here"}
+_TEMPLATE = re.compile(
+    r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|#\{[^}]*\}|%\([^)]*\)s|<[^<>]{1,60}>"
+    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$"
+)
+_FILLER = re.compile(r"example|x{3,}|\*{3,}|\.\.\.|…|change.?me|replace.?me|your.?(?:api|secret|key|token|pass)|do.?not.?use")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?$", re.I)
+_BOOLEAN = {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "enable", "disable", "y", "n"}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)+$")
+_HOST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}(?::\d+)?$")
+_PASSWORD_TOKENS = {"password", "passwd", "pwd", "pass", "pw", "passphrase"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
+
+
+def _words(value: str) -> set[str]:
+    return {t.lower() for t in _CAMEL.findall(value)} | {t.lower() for t in re.split(r"[^A-Za-z0-9]+", value) if t}
+
+
+def _is_example(secret: str) -> bool:
+    """AWS documentation keys (``AKIAIOSFODNN7EXAMPLE``) and obvious fillers (``AKIAXXXXXXXXXXXXXXXX``)."""
+    upper = secret.upper()
+    return "EXAMPLE" in upper or "XXXXXXXX" in upper or re.search(r"(.)\1{7,}", secret) is not None
+
+
+def is_placeholder(value: str) -> bool:
+    """``changeme``, ``<your-api-key>``, ``${DB_PASSWORD}``, ``xxxx``, ``TODO``, ``dummy-token`` …"""
+    text = value.strip().strip("'\"")
+    if not text or _TEMPLATE.search(text):
+        return True
+    if re.fullmatch(r"(.)\1+", text) or re.fullmatch(r"[x*.#?_\-]+", text, re.I):
+        return True
+    lowered = text.lower()
+    if _FILLER.search(lowered):
+        return True
+    if len(text) >= 24 and _random_enough(text) and shannon_entropy(text) >= 4.0:
+        return False  # generated keys contain camel-case "Test" or "Na" by chance
+    words = _words(text)
+    if words & _FILLER_WORDS:
+        return True
+    # "my-secret", "some_password", "default-token": words only, and all of them filler
+    return bool(words) and words <= _PLACEHOLDER_WORDS and not re.search(r"\d", text)
+
+
+def _placeholder_password(password: str) -> bool:
+    lowered = password.lower()
+    return (
+        is_placeholder(password)
+        or lowered in ("password", "pass", "passwd", "pwd", "secret", "p", "x")
+        or password.startswith(("$", "%", "{", "<", ":"))
+    )
+
+
+def _not_a_secret(value: str, tokens: list[str]) -> bool:
+    """Values that cannot be a password whatever their name says."""
+    text = value.strip()
+    if len(text) < 6 or is_placeholder(text):
+        return True
+    if text.lower() in _BOOLEAN or _NUMBER.match(text):
+        return True
+    if text.startswith(("arn:", "/", "./", "../", "~/", "s3://", "ssm:", "secretsmanager:", "resolve:")):
+        return True  # an ARN, a parameter path or a file: where the secret lives
+    if _URL.match(text) or _HOST.match(text) or _EMAIL.match(text):
+        return True
+    if any(ch.isspace() for ch in text):
+        return True  # prose, not a credential
+    if _ENV_NAME.match(text):
+        return True  # DB_PASSWORD: the name of another variable
+    if _SLUG.match(text) and ("/" in text or not set(tokens) & _PASSWORD_TOKENS):
+        return True  # prod/db/credentials, my-app-secret: the name of a secret, not its value
+    if _UUID.match(text):
+        return True
+    if text.isalpha() and not set(tokens) & _PASSWORD_TOKENS:
+        return True  # AUTH=cognito, TOKEN_TYPE-like settings: a word, not a credential
+    if _HEX.match(text) and len(text) in (32, 40, 64, 128) and set(tokens) & _CHECKSUM_TOKENS:
+        return True
+    return text.lower() in {t.lower() for t in tokens} or text.lower() == "".join(tokens)
+
+
+# -- entropy ----------------------------------------------------------------------------
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    total = len(text)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def _random_enough(text: str) -> bool:
+    """Mixed character classes and high entropy: what generated keys look like."""
+    classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
+    return classes >= 2 and shannon_entropy(text) >= 3.5
+
+
+_TOKENISH = re.compile(r"^[A-Za-z0-9+/=_\-.~]{32,}$")
+
+
+# -- the entry point --------------------------------------------------------------------
+
+
+def find_secret(value: str | None, name: str | None = None) -> SecretMatch | None:
+    """The secret in ``value`` (assigned to ``name``, when known), or None.
+
+    In order: a provider format anywhere in the value (high confidence, name
+    ignored); a 40-character AWS secret key under an AWS-ish name; any literal
+    under a password-like name that is not a placeholder, reference or identifier
+    (medium, high when it also looks generated); a long random token under a
+    weakly suggestive name such as ``SIGNATURE`` or ``KEY`` (low).
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if not text.strip():
+        return None
+    known = next(find_known_secrets(text), None)
+    if known is not None:
+        return known
+    tokens = name_tokens(name) if name else []
+    stripped = text.strip()
+    start = text.find(stripped)
+    span = (start, start + len(stripped))
+    if tokens and _aws_secret_name(tokens) and looks_sensitive_name(name):
+        m = _AWS_SECRET.fullmatch(stripped)
+        if m and _random_enough(stripped) and not _is_example(stripped):
+            return SecretMatch("AWS secret access key", "high", *span, _mask(stripped))
+    if _not_a_secret(stripped, tokens):
+        return None
+    if looks_sensitive_name(name):
+        confidence: Confidence = "high" if len(stripped) >= 16 and _random_enough(stripped) else "medium"
+        return SecretMatch(PASSWORD_LIKE, confidence, *span, mask(stripped, min_length_to_show=24))
+    weak = {"key", "signature", "sig", "salt", "hmac", "jwt", "bearer", "cookie"}
+    generated = _TOKENISH.match(stripped) and not _HEX.match(stripped) and shannon_entropy(stripped) >= 4.2
+    if set(tokens) & weak and generated and _random_enough(stripped):
+        index = max(i for i, t in enumerate(tokens) if t in weak)
+        if not any(t in _REFERENCE_TOKENS for t in tokens[index + 1 :]):
+            return SecretMatch(HIGH_ENTROPY, "low", *span, _mask(stripped))
+    return None
