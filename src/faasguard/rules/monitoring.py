@@ -1,3 +1,355 @@
-"""Rules of the `monitoring` category."""
+"""Rules of the `monitoring` category: an attack on a function would go unnoticed.
+
+Configuration-level rules (FG-MON-001…009) read tracing, log groups, alarms,
+failure destinations and API stage settings from the model.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.findings import Related, Severity
+from faasguard.model import Api, Application, Function, Role
+from faasguard.registry import Hit, rule
+
+
+def _api_functions(api: Api) -> list[str]:
+    return sorted({r.function for r in api.routes if r.function})
+
+
+def _describe_functions(names: list[str]) -> str:
+    if not names:
+        return "no function in this template"
+    return "function " + names[0] if len(names) == 1 else "functions " + ", ".join(names)
+
+
+@rule("FG-MON-001", category="monitoring", severity=Severity.LOW, title="Function tracing is off")
+def tracing_off(app: Application) -> Iterator[Hit]:
+    """
+    The function does not send traces to AWS X-Ray (`TracingConfig.Mode` / SAM
+    `Tracing` is not set).
+
+    Without traces, an investigation cannot follow a malicious request from the
+    API through the function to the AWS calls it made (which table it read,
+    which bucket it wrote), and slow or failing downstream calls stay invisible.
+
+    Bad:
+
+    ```yaml
+    Orders:
+      Type: AWS::Serverless::Function
+      Properties:
+        Runtime: python3.12
+    ```
+
+    Fix: `Tracing: Active` on the function (or in `Globals.Function`); in plain
+    CloudFormation `TracingConfig: {Mode: Active}`. SAM adds the X-Ray write
+    permissions to the generated role. `PassThrough` is accepted as a deliberate choice.
+    """
+    for fn in app.functions:
+        if fn.provider != "aws" or fn.tracing:
+            continue
+        yield Hit(
+            loc=fn.tracing_loc or fn.loc,
+            message=f"Function {fn.name} has X-Ray tracing off: requests through it cannot be traced end to end",
+            remediation="Set Tracing: Active on the function or in Globals.Function "
+            "(CloudFormation: TracingConfig: {Mode: Active})",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-MON-002", category="monitoring", severity=Severity.LOW, title="Function logs are kept forever")
+def no_log_retention(app: Application) -> Iterator[Hit]:
+    """
+    No log group with a retention period holds the function's logs.
+
+    When the template declares no `/aws/lambda/<function>` log group, Lambda
+    creates one on the first invocation with *never expire* retention, outside
+    the stack: logs (and whatever personal data or tokens a handler logs) pile up
+    forever, unencrypted by your key, and are left behind when the stack is
+    deleted. A declared log group without `RetentionInDays` behaves the same.
+
+    Bad:
+
+    ```yaml
+    OrdersLogs:
+      Type: AWS::Logs::LogGroup
+      Properties:
+        LogGroupName: !Sub /aws/lambda/${Orders}
+    ```
+
+    Fix: declare the log group in the template with the retention your
+    investigations need (e.g. `RetentionInDays: 90`), and point the function at it
+    (`LoggingConfig.LogGroup`) or name it `/aws/lambda/<function name>`.
+    """
+    for fn in app.functions:
+        if fn.provider != "aws":
+            continue
+        groups = [g for g in app.log_groups if g.function == fn.name]
+        if not groups:
+            yield Hit(
+                loc=fn.loc,
+                message=f"Function {fn.name} has no log group in the template: Lambda creates /aws/lambda/{fn.name} "
+                "on first use with retention 'never expire'",
+                remediation=f"Add an AWS::Logs::LogGroup named !Sub /aws/lambda/${{{fn.name}}} with RetentionInDays "
+                "(e.g. 90), or set LoggingConfig.LogGroup to a log group with retention",
+                resource=fn.name,
+                function=fn.name,
+                key="no-log-group",
+            )
+            continue
+        if any(g.retention_days for g in groups):
+            continue
+        for group in groups:
+            yield Hit(
+                loc=group.loc,
+                message=f"Log group {group.id} of function {fn.name} has no RetentionInDays: its logs never expire",
+                remediation=f"Set RetentionInDays on {group.id} (e.g. 90, or what your compliance rules require)",
+                resource=group.id,
+                function=fn.name,
+                key="no-retention",
+            )
+
+
+_FAILURE_METRICS = {"Errors", "Throttles"}
+
+
+@rule("FG-MON-003", category="monitoring", severity=Severity.LOW, title="No alarm on the function's errors or throttles")
+def no_error_alarm(app: Application) -> Iterator[Hit]:
+    """
+    No CloudWatch alarm watches the function's `Errors` or `Throttles` metric.
+
+    Injection attempts, fuzzing and denial-of-wallet floods show up first as a
+    burst of errors or throttles. With no alarm, nobody is told; the metrics sit
+    in CloudWatch until someone happens to look.
+
+    Bad: a function and no `AWS::CloudWatch::Alarm` whose `FunctionName`
+    dimension names it.
+
+    Fix:
+
+    ```yaml
+    OrdersErrors:
+      Type: AWS::CloudWatch::Alarm
+      Properties:
+        Namespace: AWS/Lambda
+        MetricName: Errors
+        Dimensions: [{Name: FunctionName, Value: !Ref Orders}]
+        Statistic: Sum
+        Period: 60
+        EvaluationPeriods: 1
+        Threshold: 1
+        ComparisonOperator: GreaterThanOrEqualToThreshold
+        AlarmActions: [!Ref AlertsTopic]
+    ```
+
+    An alarm on a metric-math expression over the function's metrics counts too.
+    """
+    for fn in app.functions:
+        if fn.provider != "aws":
+            continue
+        watched = [a for a in app.alarms if a.function == fn.name and (a.metric is None or a.metric in _FAILURE_METRICS)]
+        if watched:
+            continue
+        yield Hit(
+            loc=fn.loc,
+            message=f"No CloudWatch alarm watches the Errors or Throttles of function {fn.name}",
+            remediation=f"Add an AWS::CloudWatch::Alarm on AWS/Lambda Errors (and Throttles) with the dimension "
+            f"FunctionName: !Ref {fn.name} and an alarm action that reaches a person",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+def _async_sources(fn: Function) -> str:
+    parts = []
+    for trigger in fn.triggers:
+        if trigger.asynchronous:
+            parts.append(f"{trigger.kind} ({trigger.source})" if trigger.source else trigger.kind)
+    return ", ".join(dict.fromkeys(parts))
+
+
+@rule("FG-MON-004", category="monitoring", severity=Severity.MEDIUM, title="Asynchronous function without a dead-letter queue")
+def async_without_dlq(app: Application) -> Iterator[Hit]:
+    """
+    The function is invoked asynchronously (S3, SNS, EventBridge, schedules …)
+    but has neither a dead-letter queue nor an on-failure destination.
+
+    Lambda retries a failed asynchronous event twice and then drops it silently.
+    Events that crash the handler — including malicious ones crafted to — vanish
+    without a trace, and so does the evidence.
+
+    Bad:
+
+    ```yaml
+    Thumbnail:
+      Type: AWS::Serverless::Function
+      Properties:
+        Events:
+          Upload: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: s3:ObjectCreated:*}}
+    ```
+
+    Fix: keep failed events and alarm on them:
+
+    ```yaml
+        EventInvokeConfig:
+          DestinationConfig:
+            OnFailure: {Type: SQS}
+    ```
+
+    or `DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt FailedEvents.Arn}`
+    (CloudFormation: `DeadLetterConfig`, or an `AWS::Lambda::EventInvokeConfig`).
+    """
+    for fn in app.functions:
+        if not fn.is_async or fn.dead_letter_target or fn.on_failure_destination:
+            continue
+        related = tuple(
+            Related(t.loc.path, t.loc.line, f"asynchronous trigger: {t.kind}")
+            for t in fn.triggers
+            if t.asynchronous and t.loc.line
+        )
+        yield Hit(
+            loc=fn.loc,
+            message=f"Function {fn.name} is invoked asynchronously by {_async_sources(fn)} but has no dead-letter queue "
+            "or on-failure destination: events that fail after the retries are dropped",
+            remediation="Add EventInvokeConfig.DestinationConfig.OnFailure (or a DeadLetterQueue) pointing at an SQS queue, "
+            "and alarm on its depth",
+            resource=fn.name,
+            function=fn.name,
+            related=related,
+        )
+
+
+@rule("FG-MON-005", category="monitoring", severity=Severity.MEDIUM, title="API stage without access logging")
+def api_access_logging_off(app: Application) -> Iterator[Hit]:
+    """
+    The API Gateway stage writes no access logs.
+
+    Access logs are the only record of who called the API — source IP, identity,
+    route, status, latency. Without them an attack through the API (credential
+    stuffing, injection probing, scraping) leaves nothing to investigate.
+
+    Bad:
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+    ```
+
+    Fix:
+
+    ```yaml
+        AccessLogSetting:
+          DestinationArn: !GetAtt ApiAccessLogs.Arn
+          Format: '{"id":"$context.requestId","ip":"$context.identity.sourceIp","status":"$context.status"}'
+    ```
+
+    (`AccessLogSettings` on an `AWS::Serverless::HttpApi` or `AWS::ApiGatewayV2::Stage`.)
+    """
+    for api in app.apis:
+        if api.access_logging is not False:
+            continue
+        functions = _api_functions(api)
+        yield Hit(
+            loc=api.stage_loc or api.loc,
+            message=f"API {api.id} ({api.kind}) writes no access logs; it invokes {_describe_functions(functions)}",
+            remediation=f"Set AccessLogSetting (REST) or AccessLogSettings (HTTP/WebSocket) on the stage of {api.id}, "
+            "with a log group that has a retention period",
+            resource=api.id,
+            function=functions[0] if len(functions) == 1 else None,
+        )
+
+
+@rule("FG-MON-006", category="monitoring", severity=Severity.LOW, title="REST API stage tracing is off")
+def api_tracing_off(app: Application) -> Iterator[Hit]:
+    """
+    The REST API stage does not send traces to AWS X-Ray (`TracingEnabled`).
+
+    The trace of a request then starts at the function, so the API's share of it
+    (authorizer, validation, integration latency) and the caller's request are
+    missing when you investigate. HTTP APIs do not support X-Ray and are not
+    reported.
+
+    Bad:
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+    ```
+
+    Fix: `TracingEnabled: true` on the `AWS::Serverless::Api` or the
+    `AWS::ApiGateway::Stage`.
+    """
+    for api in app.apis:
+        if api.kind != "rest" or api.tracing is not False:
+            continue
+        functions = _api_functions(api)
+        yield Hit(
+            loc=api.stage_loc or api.loc,
+            message=f"REST API {api.id} has X-Ray tracing off; it invokes {_describe_functions(functions)}",
+            remediation=f"Set TracingEnabled: true on the stage of {api.id}",
+            resource=api.id,
+            function=functions[0] if len(functions) == 1 else None,
+        )
+
+
+def _grants_log_writes(role: Role) -> bool:
+    for stmt in role.statements:
+        if not stmt.allows:
+            continue
+        if stmt.not_actions:
+            return True  # NotAction grants almost everything; do not guess
+        for action in stmt.actions:
+            lowered = action.lower()
+            if lowered in ("*", "logs:*", "logs:putlogevents", "logs:put*") or lowered.startswith("${"):
+                return True
+    return False
+
+
+@rule("FG-MON-007", category="monitoring", severity=Severity.MEDIUM, title="Function role cannot write logs")
+def role_cannot_log(app: Application) -> Iterator[Hit]:
+    """
+    The function's role defined in the template grants no `logs:PutLogEvents`
+    (neither a statement nor a managed policy such as `AWSLambdaBasicExecutionRole`).
+
+    Lambda then silently drops everything the function prints: errors, stack
+    traces and the application's own security logging never reach CloudWatch,
+    and nobody notices until they are needed.
+
+    Bad:
+
+    ```yaml
+    OrdersRole:
+      Type: AWS::IAM::Role
+      Properties:
+        AssumeRolePolicyDocument: ...
+        Policies:
+          - PolicyName: data
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: dynamodb:GetItem, Resource: !GetAtt Orders.Arn}
+    ```
+
+    Fix: add `arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`
+    to `ManagedPolicyArns`, or allow `logs:CreateLogStream` and `logs:PutLogEvents`
+    on the function's log group.
+    """
+    for fn in app.functions:
+        role = app.role_of(fn)
+        if fn.provider != "aws" or role is None or role.external:
+            continue
+        if role.managed_policies or _grants_log_writes(role):
+            continue  # any managed policy may grant it (AWSLambdaBasicExecutionRole does); do not guess
+        yield Hit(
+            loc=role.loc,
+            message=f"Role {role.id} of function {fn.name} does not allow logs:PutLogEvents: the function's logs are dropped",
+            remediation=f"Attach AWSLambdaBasicExecutionRole to {role.id}, or allow logs:CreateLogStream and logs:PutLogEvents "
+            "on the function's log group",
+            resource=role.id,
+            function=fn.name,
+        )

@@ -1,3 +1,395 @@
-"""Rules of the `network` category."""
+"""Rules of the `network` category: what the network lets in and out.
+
+Configuration-level rules (FG-NET-001…009) read security groups, subnets, VPC
+endpoints and bucket policies from the model, joined to the functions that sit
+behind them.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from faasguard.findings import Severity
+from faasguard.model import Application, DataStore, Function, SecurityGroupRule
+from faasguard.registry import Hit, rule
+
+# Ports whose exposure to the internet is an incident waiting to happen: remote administration and data stores.
+ADMIN_PORTS = {
+    22: "SSH",
+    23: "Telnet",
+    445: "SMB",
+    1433: "SQL Server",
+    1521: "Oracle",
+    2049: "NFS",
+    2375: "Docker",
+    3306: "MySQL",
+    3389: "RDP",
+    5432: "PostgreSQL",
+    5439: "Redshift",
+    5601: "Kibana",
+    5984: "CouchDB",
+    6379: "Redis",
+    9042: "Cassandra",
+    9092: "Kafka",
+    9200: "Elasticsearch",
+    11211: "Memcached",
+    27017: "MongoDB",
+}
+WEB_PORTS = {80, 443}
+_ICMP = {"icmp", "icmpv6", "1", "58"}
+
+
+def _sg_functions(app: Application) -> dict[str, list[Function]]:
+    out: dict[str, list[Function]] = {}
+    for fn in app.functions:
+        for sg_id in fn.vpc.security_group_ids if fn.vpc else ():
+            out.setdefault(sg_id, []).append(fn)
+    return out
+
+
+def _ports(r: SecurityGroupRule) -> str:
+    if r.protocol in ("-1", "all") or r.from_port is None or r.to_port is None:
+        return "all traffic"
+    if r.from_port == r.to_port:
+        return f"{r.protocol} port {r.from_port}"
+    return f"{r.protocol} ports {r.from_port}-{r.to_port}"
+
+
+def _all_traffic(r: SecurityGroupRule) -> bool:
+    if r.protocol in ("-1", "all") or r.from_port is None or r.to_port is None:
+        return True
+    return min(r.from_port, r.to_port) <= 0 and max(r.from_port, r.to_port) >= 65535
+
+
+def _used_by(functions: list[Function]) -> str:
+    if not functions:
+        return ""
+    names = ", ".join(f.name for f in functions)
+    return f", used by function{'s' if len(functions) > 1 else ''} {names}"
+
+
+def _single(functions: list[Function]) -> str | None:
+    return functions[0].name if len(functions) == 1 else None
+
+
+@rule("FG-NET-001", category="network", severity=Severity.MEDIUM, title="Security group open to the internet")
+def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
+    """
+    A security group allows inbound traffic from `0.0.0.0/0` or `::/0`.
+
+    Anything the group is attached to — a database, a cache, an instance a
+    function talks to — can be reached and attacked from the whole internet.
+    High when the range includes remote administration or database ports (SSH,
+    RDP, MySQL, PostgreSQL, SQL Server, MongoDB, Redis …), medium otherwise;
+    HTTP/HTTPS-only rules (ports 80 and 443, e.g. on a load balancer) are not
+    reported.
+
+    Bad:
+
+    ```yaml
+    SecurityGroupIngress:
+      - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 0.0.0.0/0}
+    ```
+
+    Fix: allow only the security group of the clients
+    (`SourceSecurityGroupId: !Ref FunctionSecurityGroup`) or a narrow CIDR, and
+    reach administration through SSM Session Manager instead of open ports.
+    """
+    users = _sg_functions(app)
+    for sg_id in sorted(app.security_groups):
+        sg = app.security_groups[sg_id]
+        for r in sg.rules:
+            if r.direction != "ingress" or not r.from_anywhere or r.protocol in _ICMP:
+                continue
+            exposed = [f"{name} ({port})" for port, name in ADMIN_PORTS.items() if r.covers_port(port)]
+            if not exposed and r.from_port == r.to_port and r.from_port in WEB_PORTS:
+                continue  # a public web endpoint (load balancer) is meant to be reachable
+            functions = users.get(sg_id, [])
+            reach = f", including {', '.join(exposed[:4])}{' …' if len(exposed) > 4 else ''}" if exposed else ""
+            yield Hit(
+                loc=r.loc,
+                message=f"Security group {sg_id} allows {_ports(r)} from {r.cidr}{reach}{_used_by(functions)}",
+                remediation=f"Restrict the source of this rule of {sg_id} to the clients' security group or a known CIDR; "
+                "use SSM Session Manager for administration",
+                resource=sg_id,
+                function=_single(functions),
+                severity=Severity.HIGH if exposed else None,
+                key=f"ingress:{r.protocol}:{r.from_port}:{r.to_port}:{r.cidr}",
+            )
+
+
+@rule("FG-NET-002", category="network", severity=Severity.LOW, title="Function security group allows all outbound traffic")
+def unrestricted_egress(app: Application) -> Iterator[Hit]:
+    """
+    A security group of a VPC function allows all outbound traffic to any
+    address — explicitly (`IpProtocol: -1` to `0.0.0.0/0`), or implicitly because
+    it declares no egress rule and AWS then adds allow-all.
+
+    A function compromised through its event can send data anywhere and fetch
+    a second stage from anywhere. Restricting egress is one of the few controls
+    that still works after the code is compromised. Medium when the function is
+    reachable from the internet.
+
+    Bad:
+
+    ```yaml
+    FunctionSecurityGroup:
+      Type: AWS::EC2::SecurityGroup
+      Properties:
+        GroupDescription: orders function
+        VpcId: !Ref Vpc
+    ```
+
+    Fix: declare the egress the function needs, e.g. HTTPS to the VPC endpoints'
+    security group or a prefix list, and the database port to the database's
+    security group:
+
+    ```yaml
+        SecurityGroupEgress:
+          - {IpProtocol: tcp, FromPort: 443, ToPort: 443, DestinationPrefixListId: pl-63a5400a}
+    ```
+    """
+    for sg_id, functions in sorted(_sg_functions(app).items()):
+        sg = app.security_groups.get(sg_id)
+        if sg is None:
+            continue
+        severity = Severity.MEDIUM if any(f.is_public for f in functions) else None
+        if not sg.egress_declared:
+            yield Hit(
+                loc=sg.loc,
+                message=f"Security group {sg_id} declares no egress rule, so AWS allows all outbound traffic"
+                f"{_used_by(functions)}",
+                remediation=f"Add SecurityGroupEgress rules to {sg_id} for only the destinations and ports the function needs",
+                resource=sg_id,
+                function=_single(functions),
+                severity=severity,
+                key="egress:default",
+            )
+            continue
+        for r in sg.rules:
+            if r.direction != "egress" or not r.from_anywhere or not _all_traffic(r):
+                continue
+            yield Hit(
+                loc=r.loc,
+                message=f"Security group {sg_id} allows {_ports(r)} out to {r.cidr}{_used_by(functions)}",
+                remediation=f"Replace this rule of {sg_id} with egress to the destinations and ports the function needs "
+                "(e.g. HTTPS to the VPC endpoints' security group)",
+                resource=sg_id,
+                function=_single(functions),
+                severity=severity,
+                key=f"egress:{r.protocol}:{r.cidr}",
+            )
+
+
+@rule("FG-NET-003", category="network", severity=Severity.MEDIUM, title="Function in a public subnet")
+def function_in_public_subnet(app: Application) -> Iterator[Hit]:
+    """
+    The function is attached to a subnet whose route table sends `0.0.0.0/0` to
+    an internet gateway.
+
+    Lambda never gives a function's network interface a public IP, so the
+    function gets no internet access there anyway — teams then "fix" it by
+    opening security groups or moving things around. Meanwhile the function
+    shares a subnet (and network ACLs) with internet-facing resources, which
+    defeats the point of putting it in a VPC.
+
+    Bad: `VpcConfig.SubnetIds: [!Ref PublicSubnetA]` where `PublicSubnetA` is
+    associated with a route table that has a route to an `AWS::EC2::InternetGateway`.
+
+    Fix: attach the function to private subnets; give them a NAT gateway only if
+    the function must reach the internet, and VPC endpoints for AWS services.
+    """
+    for fn in app.functions:
+        if fn.vpc is None:
+            continue
+        public = [s for s in fn.vpc.subnet_ids if s in app.subnets and app.subnets[s].public]
+        if not public:
+            continue
+        yield Hit(
+            loc=fn.vpc.loc,
+            message=f"Function {fn.name} is attached to public subnet{'s' if len(public) > 1 else ''} {', '.join(public)} "
+            "(routed to an internet gateway)",
+            remediation=f"Attach {fn.name} to private subnets (no route to an internet gateway); add a NAT gateway or "
+            "VPC endpoints for what it must reach",
+            resource=public[0],
+            function=fn.name,
+            key=",".join(sorted(public)),
+        )
+
+
+_GATEWAY_SERVICES = ("s3", "dynamodb")
+
+
+def _uses_service(app: Application, fn: Function, service: str) -> bool:
+    role = app.role_of(fn)
+    if role is None:
+        return False
+    prefix = service + ":"
+    return any(stmt.allows and any(a.lower().startswith(prefix) for a in stmt.actions) for stmt in role.statements)
+
+
+@rule("FG-NET-004", category="network", severity=Severity.LOW, title="VPC function without an S3 or DynamoDB endpoint")
+def missing_gateway_endpoint(app: Application) -> Iterator[Hit]:
+    """
+    The function runs in a VPC, its role uses S3 or DynamoDB, and the VPC has no
+    endpoint for that service.
+
+    Its calls to S3 or DynamoDB then leave through a NAT gateway and the
+    internet (or fail when there is none). Traffic that could stay on the AWS
+    network crosses it, costs NAT processing charges, and cannot be limited with
+    an endpoint policy to your own buckets and tables — the usual control against
+    exfiltration to an attacker's bucket.
+
+    Bad: a function with `VpcConfig` and `S3CrudPolicy`, in a VPC with no
+    `AWS::EC2::VPCEndpoint` for `com.amazonaws.<region>.s3`.
+
+    Fix:
+
+    ```yaml
+    S3Endpoint:
+      Type: AWS::EC2::VPCEndpoint
+      Properties:
+        VpcId: !Ref Vpc
+        ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+        RouteTableIds: [!Ref PrivateRouteTable]
+    ```
+
+    Gateway endpoints for S3 and DynamoDB are free. Only reported when the
+    function's subnets, and so its VPC, are in the template.
+    """
+    for fn in app.functions:
+        if fn.vpc is None:
+            continue
+        vpcs = {app.subnets[s].vpc for s in fn.vpc.subnet_ids if s in app.subnets and app.subnets[s].vpc}
+        if not vpcs:
+            continue
+        for service in _GATEWAY_SERVICES:
+            if not _uses_service(app, fn, service):
+                continue
+            if any(ep.service == service and ep.vpc in vpcs for ep in app.vpc_endpoints):
+                continue
+            vpc_names = ", ".join(sorted(v for v in vpcs if v))
+            yield Hit(
+                loc=fn.vpc.loc,
+                message=f"Function {fn.name} calls {service} from VPC {vpc_names}, which has no {service} endpoint: "
+                "the traffic leaves through a NAT gateway",
+                remediation=f"Add an AWS::EC2::VPCEndpoint for com.amazonaws.${{AWS::Region}}.{service} (Gateway type) "
+                f"to VPC {vpc_names}, with an endpoint policy limited to your own resources",
+                resource=sorted(vpcs)[0],
+                function=fn.name,
+                key=service,
+            )
+
+
+def _denies_insecure_transport(app: Application, bucket: str | None, policy_id: str) -> bool:
+    for rp in app.resource_policies:
+        if rp.kind != "s3" or (rp.id != policy_id and (bucket is None or rp.target != bucket)):
+            continue
+        for stmt in rp.statements:
+            if stmt.allows:
+                continue
+            for _, key, values in stmt.conditions:
+                if key.lower() == "aws:securetransport" and any(v.lower() == "false" for v in values):
+                    return True
+    return False
+
+
+def _bucket_reference(store: DataStore) -> re.Pattern[str]:
+    names = [r"\$\{" + re.escape(store.id) + r"(?:\.Arn)?\}"]
+    if store.name and not store.name.startswith("${"):
+        names.append(r"arn:aws:s3:::" + re.escape(store.name) + r"(?:/|$)")
+    return re.compile("|".join(names))
+
+
+def _bucket_users(app: Application, bucket_id: str | None) -> list[Function]:
+    store = next((d for d in app.data_stores if d.kind == "s3" and d.id == bucket_id), None)
+    if store is None:
+        return []
+    pattern = _bucket_reference(store)
+    users = []
+    for fn in app.functions:
+        role = app.role_of(fn)
+        granted = role is not None and any(
+            stmt.allows and any(a.lower().startswith("s3:") or a == "*" for a in stmt.actions)
+            and any(pattern.search(r) for r in stmt.resources)
+            for stmt in role.statements
+        )
+        triggered = any(t.kind == "s3" and t.source == store.id for t in fn.triggers)
+        if granted or triggered:
+            users.append(fn)
+    return users
+
+
+@rule("FG-NET-005", category="network", severity=Severity.MEDIUM, title="Bucket policy does not enforce TLS")
+def bucket_policy_without_tls(app: Application) -> Iterator[Hit]:
+    """
+    An S3 bucket policy has no statement that denies requests made without TLS
+    (`aws:SecureTransport` = `false`).
+
+    S3 accepts plain HTTP. Any client — a misconfigured SDK, a script, a device —
+    can then read or write the bucket's objects, and the credentials' signatures,
+    in clear text on the network.
+
+    Bad: a `AWS::S3::BucketPolicy` with only `Allow` statements.
+
+    Fix: add
+
+    ```yaml
+    - Sid: DenyInsecureTransport
+      Effect: Deny
+      Principal: "*"
+      Action: s3:*
+      Resource: [!GetAtt Bucket.Arn, !Sub "${Bucket.Arn}/*"]
+      Condition: {Bool: {aws:SecureTransport: false}}
+    ```
+    """
+    seen: set[str] = set()
+    for rp in app.resource_policies:
+        if rp.kind != "s3" or rp.id in seen:
+            continue
+        seen.add(rp.id)
+        if _denies_insecure_transport(app, rp.target, rp.id):
+            continue
+        functions = _bucket_users(app, rp.target)
+        target = f" of bucket {rp.target}" if rp.target else ""
+        yield Hit(
+            loc=rp.loc,
+            message=f"Bucket policy {rp.id}{target} does not deny requests without TLS (aws:SecureTransport)"
+            f"{_used_by(functions)}",
+            remediation=f"Add a Deny statement for s3:* with Condition Bool aws:SecureTransport: false to {rp.id}",
+            resource=rp.target or rp.id,
+            function=_single(functions),
+        )
+
+
+@rule("FG-NET-006", category="network", severity=Severity.MEDIUM, title="Bucket used by a function has no policy enforcing TLS")
+def bucket_without_policy(app: Application) -> Iterator[Hit]:
+    """
+    A function reads, writes or is triggered by an S3 bucket of the template, and
+    the bucket has no bucket policy at all — so nothing makes S3 refuse plain HTTP.
+
+    S3 accepts unencrypted HTTP requests unless a bucket policy denies them; the
+    data the function processes can then be read or written in clear text by any
+    other client of the bucket.
+
+    Bad: an `AWS::S3::Bucket` used through `S3CrudPolicy` with no
+    `AWS::S3::BucketPolicy` naming it.
+
+    Fix: add a bucket policy with the `DenyInsecureTransport` statement shown in
+    FG-NET-005 (in CDK: `enforceSSL: true`).
+    """
+    with_policy = {rp.target for rp in app.resource_policies if rp.kind == "s3" and rp.target}
+    for store in app.data_stores:
+        if store.kind != "s3" or store.id in with_policy:
+            continue
+        functions = _bucket_users(app, store.id)
+        if not functions:
+            continue
+        yield Hit(
+            loc=store.loc,
+            message=f"Bucket {store.id} has no bucket policy, so it accepts requests without TLS{_used_by(functions)}",
+            remediation=f"Add an AWS::S3::BucketPolicy for {store.id} that denies s3:* when aws:SecureTransport is false",
+            resource=store.id,
+            function=_single(functions),
+        )

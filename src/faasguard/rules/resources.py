@@ -1,3 +1,237 @@
-"""Rules of the `resources` category."""
+"""Rules of the `resources` category: exhaustion, runaway cost and cold-start traps.
+
+Configuration-level rules (FG-RES-001…009) read timeouts, memory, reserved
+concurrency and API throttling from the model.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.findings import Severity
+from faasguard.model import Application, Function
+from faasguard.registry import Hit, rule
+
+LAMBDA_DEFAULT_TIMEOUT = 3
+LAMBDA_MAX_TIMEOUT = 900
+LAMBDA_DEFAULT_MEMORY = 128
+LARGE_MEMORY = 3008  # the former maximum; above it few handlers need the memory, all pay for it
+# How long API Gateway waits for the integration (seconds), by trigger kind.
+API_WAIT = {"api": 29, "http-api": 30, "websocket": 29}
+
+
+def _timeout(fn: Function) -> int:
+    return fn.timeout if fn.timeout is not None else LAMBDA_DEFAULT_TIMEOUT
+
+
+def _public_entry(fn: Function) -> str:
+    for trigger in fn.triggers:
+        if trigger.public:
+            where = trigger.route or trigger.kind
+            return f"{where} of {trigger.source}" if trigger.source and trigger.route else where
+    return ""
+
+
+@rule("FG-RES-001", category="resources", severity=Severity.MEDIUM, title="Function timeout exceeds what the API can wait")
+def timeout_beyond_api(app: Application) -> Iterator[Hit]:
+    """
+    The function sits behind API Gateway but its timeout is longer than API
+    Gateway waits for it (29 s for REST and WebSocket APIs, 30 s for HTTP APIs).
+
+    When the function is slow, the client gets a 504 while the function keeps
+    running and billing to its own timeout; clients retry, and every retry starts
+    another long invocation. An attacker who finds a slow path turns this into
+    concurrency exhaustion for the whole account.
+
+    Bad:
+
+    ```yaml
+    Timeout: 60
+    Events:
+      Report: {Type: Api, Properties: {Path: /report, Method: get}}
+    ```
+
+    Fix: set `Timeout` at or below the API's limit (e.g. `Timeout: 28`), and move
+    long work to an asynchronous path (queue + worker, Step Functions) that the
+    API only starts.
+    """
+    for fn in app.functions:
+        waits = [(API_WAIT[t.kind], t) for t in fn.triggers if t.kind in API_WAIT]
+        if not waits:
+            continue
+        wait, trigger = min(waits, key=lambda pair: pair[0])
+        timeout = _timeout(fn)
+        if timeout <= wait:
+            continue
+        via = f"route {trigger.route}" if trigger.route else "an API"
+        api = f" of API {trigger.source}" if trigger.source else ""
+        yield Hit(
+            loc=fn.timeout_loc or fn.loc,
+            message=f"Function {fn.name} has a {timeout} s timeout but API Gateway gives up after {wait} s on {via}{api}: "
+            f"callers get a 504 while the function runs on for up to {timeout - wait} s",
+            remediation=f"Lower Timeout of {fn.name} to at most {wait - 1} s, or make the long work asynchronous",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-RES-002", category="resources", severity=Severity.LOW, title="Function timeout is at the 15-minute maximum")
+def maximum_timeout(app: Application) -> Iterator[Hit]:
+    """
+    The function's timeout is 900 s, the most Lambda allows.
+
+    A maximum timeout is usually a guess rather than a measurement. A handler that
+    hangs on a slow dependency — or is made to, by a crafted event — holds a
+    concurrency slot and bills for fifteen minutes per invocation.
+
+    Bad: `Timeout: 900`
+
+    Fix: measure the function's real duration (CloudWatch `Duration` p99) and set
+    the timeout a little above it; split genuinely long jobs with Step Functions.
+    """
+    for fn in app.functions:
+        if fn.timeout is None or fn.timeout < LAMBDA_MAX_TIMEOUT:
+            continue
+        yield Hit(
+            loc=fn.timeout_loc or fn.loc,
+            message=f"Function {fn.name} has the maximum timeout ({fn.timeout} s): a hung invocation bills for 15 minutes",
+            remediation=f"Set Timeout of {fn.name} a little above its measured p99 duration",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-RES-003", category="resources", severity=Severity.MEDIUM, title="Public function without reserved concurrency")
+def public_without_concurrency_limit(app: Application) -> Iterator[Hit]:
+    """
+    The function can be invoked from the internet (API route, function URL) and
+    has no `ReservedConcurrentExecutions`.
+
+    A flood of requests — malicious or a retry storm — scales it up to the
+    account's whole concurrency quota: every other function in the account and
+    region is throttled (denial of service) and the bill grows with every
+    request (denial of wallet).
+
+    Bad: an `Api` or `HttpApi` event, or a `FunctionUrlConfig`, and no
+    `ReservedConcurrentExecutions`.
+
+    Fix: `ReservedConcurrentExecutions: 50` (sized to the expected peak), plus
+    throttling on the API (see FG-RES-004).
+    """
+    for fn in app.functions:
+        if not fn.is_public or fn.reserved_concurrency is not None:
+            continue
+        yield Hit(
+            loc=fn.loc,
+            message=f"Function {fn.name} is reachable from the internet ({_public_entry(fn)}) and has no reserved "
+            "concurrency: a flood of requests can take the whole account's concurrency",
+            remediation=f"Set ReservedConcurrentExecutions on {fn.name} to its expected peak concurrency",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-RES-004", category="resources", severity=Severity.MEDIUM, title="API without throttling")
+def api_without_throttling(app: Application) -> Iterator[Hit]:
+    """
+    The API Gateway API that invokes the function sets no throttling: no stage
+    `ThrottlingRateLimit`/`ThrottlingBurstLimit` and no usage plan.
+
+    Only the account-wide default (10,000 requests per second shared by every
+    API in the region) applies, so one client can drive the functions behind it
+    as fast as it likes, starve every other API and run up the bill.
+
+    Bad:
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+    ```
+
+    Fix:
+
+    ```yaml
+        MethodSettings:
+          - {ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50}
+    ```
+
+    (`DefaultRouteSettings` on HTTP APIs), or a usage plan with `Throttle`.
+    """
+    for api in app.apis:
+        if api.throttling is not None or api.has_usage_plan:
+            continue
+        functions = sorted({r.function for r in api.routes if r.function})
+        if not functions:
+            continue
+        names = ("function " if len(functions) == 1 else "functions ") + ", ".join(functions)
+        yield Hit(
+            loc=api.stage_loc or api.loc,
+            message=f"API {api.id} has no throttling or usage plan; it invokes {names}",
+            remediation=f"Set ThrottlingRateLimit and ThrottlingBurstLimit on the stage of {api.id} "
+            "(MethodSettings, or DefaultRouteSettings on HTTP APIs), or attach a usage plan with Throttle",
+            resource=api.id,
+            function=functions[0] if len(functions) == 1 else None,
+        )
+
+
+@rule("FG-RES-005", category="resources", severity=Severity.LOW, title="Public function runs with the default 128 MB")
+def default_memory_public(app: Application) -> Iterator[Hit]:
+    """
+    A function reachable from the internet keeps Lambda's default 128 MB of memory.
+
+    Lambda allocates CPU in proportion to memory: at 128 MB a handler gets a
+    fraction of a vCPU, so each request runs longer and holds its concurrency
+    slot longer. Under load — or a deliberate flood — the function hits its
+    concurrency limit and the API's timeout far sooner than it needs to, and
+    slow cold starts make it worse.
+
+    Bad: an `Api` event and no `MemorySize` (or `MemorySize: 128`).
+
+    Fix: measure and set `MemorySize` (often 512–1024 MB makes a request both
+    faster and no more expensive); AWS Lambda Power Tuning finds the best value.
+    """
+    for fn in app.functions:
+        if not fn.is_public or fn.provider != "aws" or fn.package_type == "Image":
+            continue
+        memory = fn.memory if fn.memory is not None else LAMBDA_DEFAULT_MEMORY
+        if memory > LAMBDA_DEFAULT_MEMORY:
+            continue
+        stated = "the default 128 MB" if fn.memory is None else "128 MB"
+        yield Hit(
+            loc=fn.memory_loc or fn.loc,
+            message=f"Public function {fn.name} ({_public_entry(fn)}) runs with {stated} and the CPU share that comes with it",
+            remediation=f"Measure {fn.name} and set MemorySize (e.g. 512); AWS Lambda Power Tuning finds "
+            "the cheapest fast setting",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-RES-006", category="resources", severity=Severity.LOW, title="Public function with very large memory")
+def large_memory_public(app: Application) -> Iterator[Hit]:
+    """
+    A function reachable from the internet is configured with more than 3008 MB.
+
+    Every invocation is billed for the memory configured, whether it uses it
+    or not: at 10 GB a request costs 80 times what it costs at 128 MB, which
+    multiplies what a request flood costs you (denial of wallet).
+
+    Bad: `MemorySize: 10240` on a function behind an API.
+
+    Fix: measure the memory the function actually uses (`Max Memory Used` in its
+    REPORT log lines) and size it to that with some headroom; put reserved
+    concurrency and API throttling in front of functions that genuinely need a lot.
+    """
+    for fn in app.functions:
+        if not fn.is_public or fn.memory is None or fn.memory <= LARGE_MEMORY:
+            continue
+        yield Hit(
+            loc=fn.memory_loc or fn.loc,
+            message=f"Public function {fn.name} ({_public_entry(fn)}) is billed for {fn.memory} MB per invocation, "
+            f"{fn.memory // LAMBDA_DEFAULT_MEMORY} times the minimum",
+            remediation=f"Size MemorySize of {fn.name} to its measured Max Memory Used plus headroom",
+            resource=fn.name,
+            function=fn.name,
+        )
