@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--rule", action="append", type=_csv, default=[], help="only these rule ids (comma-separated)")
     scan.add_argument("--skip-rule", action="append", type=_csv, default=[], help="leave these rule ids out")
     scan.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
+    scan.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
     scan.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
@@ -87,7 +88,23 @@ def _scan(args: argparse.Namespace) -> int:
     if (rules | skip_rules) - known_ids:
         print(f"faasguard: unknown rule {', '.join(sorted((rules | skip_rules) - known_ids))}; see `faasguard rules`", file=sys.stderr)
         return EXIT_USAGE
-    options = ScanOptions(categories or None, skip_categories, rules or None, skip_rules, args.jobs)
+    baseline = None
+    if args.baseline:
+        from faasguard.suppress import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(args.baseline)
+        except BaselineError as exc:
+            print(f"faasguard: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    options = ScanOptions(
+        categories=categories or None,
+        skip_categories=skip_categories,
+        rules=rules or None,
+        skip_rules=skip_rules,
+        jobs=args.jobs,
+        baseline=baseline,
+    )
 
     result = scan(args.path, options, None if args.quiet else _progress_factory())
     if result.files == 0:

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faasguard import suppress
 from faasguard.analyzers import ANALYZERS
 from faasguard.findings import Finding
 from faasguard.loaders import LOADERS
@@ -37,6 +38,7 @@ class ScanOptions:
     rules: set[str] | None = None
     skip_rules: set[str] = field(default_factory=set)
     jobs: int | None = None
+    baseline: set[str] | None = None  # fingerprints of known findings to leave out
 
 
 @dataclass
@@ -48,6 +50,7 @@ class ScanResult:
     errors: list[tuple[str, str]]
     warnings: list[tuple[str, str]]
     duration_s: float
+    suppressed: int = 0
 
     @property
     def functions(self) -> int:
@@ -183,7 +186,7 @@ def scan(
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)
         read |= analysis.files_read
-    findings = run_rules(apps, selected_rules(options))
+    findings, suppressed = suppress.apply(run_rules(apps, selected_rules(options)), root, options.baseline)
     return ScanResult(
-        root, len(read), apps, findings, sorted(errors), sorted(warnings), time.perf_counter() - started
+        root, len(read), apps, findings, sorted(errors), sorted(warnings), time.perf_counter() - started, suppressed
     )

@@ -43,6 +43,7 @@ class JsonReporter:
                 "files": result.files,
                 "functions": result.functions,
                 "duration_s": round(result.duration_s, 3),
+                "suppressed": result.suppressed,
             },
             "findings": [finding_dict(f) for f in result.findings],
             "errors": [{"path": p, "message": m} for p, m in result.errors],
