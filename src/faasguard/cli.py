@@ -18,6 +18,13 @@ def _csv(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
 
 
+def _key_value(value: str) -> tuple[str, str]:
+    key, sep, rest = value.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {value!r}")
+    return key.strip(), rest
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="faasguard",
@@ -40,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
     scan.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
     scan.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    scan.add_argument(
+        "--var", action="append", type=_key_value, default=[], metavar="KEY=VALUE",
+        help="a value for ${env:KEY} in serverless.yml (opt:stage=prod sets ${opt:stage}); repeatable. "
+        "The environment of the scan itself is never read",
+    )
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule_id", nargs="?")
@@ -104,6 +116,7 @@ def _scan(args: argparse.Namespace) -> int:
         skip_rules=skip_rules,
         jobs=args.jobs,
         baseline=baseline,
+        variables=dict(args.var),
     )
 
     result = scan(args.path, options, None if args.quiet else _progress_factory())

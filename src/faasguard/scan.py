@@ -17,7 +17,7 @@ from faasguard import suppress
 from faasguard.analyzers import ANALYZERS
 from faasguard.findings import Finding
 from faasguard.loaders import LOADERS
-from faasguard.loaders.interface import LoadResult
+from faasguard.loaders.interface import LoadResult, set_variables
 from faasguard.model import Application
 from faasguard.registry import Rule, all_rules
 
@@ -39,6 +39,7 @@ class ScanOptions:
     skip_rules: set[str] = field(default_factory=set)
     jobs: int | None = None
     baseline: set[str] | None = None  # fingerprints of known findings to leave out
+    variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
 
 
 @dataclass
@@ -113,12 +114,15 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _load_chunk(paths: list[str], root: str) -> list[LoadResult]:
+def _load_chunk(paths: list[str], root: str, variables: dict[str, str] | None = None) -> list[LoadResult]:
+    if variables is not None:
+        set_variables(variables)  # worker processes do not share the parent's globals under spawn
     return [load_file(Path(p), Path(root)) for p in paths]
 
 
 def load_all(
-    paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None
+    paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None,
+    variables: dict[str, str] | None = None,
 ) -> list[LoadResult]:
     workers = jobs or min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
@@ -132,7 +136,8 @@ def load_all(
     chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
     results: list[LoadResult] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch, part in zip(chunks, pool.map(_load_chunk, chunks, [str(root)] * len(chunks)), strict=True):
+        parts = pool.map(_load_chunk, chunks, [str(root)] * len(chunks), [variables] * len(chunks))
+        for batch, part in zip(chunks, parts, strict=True):
             results.extend(part)
             if progress:
                 progress(len(batch))
@@ -175,7 +180,8 @@ def scan(
     every_file = list(discover(target))
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
     progress = progress_factory(len(paths)) if progress_factory else None
-    results = load_all(paths, root, options.jobs, progress)
+    set_variables(options.variables)
+    results = load_all(paths, root, options.jobs, progress, options.variables)
     apps = [app for r in results for app in r.applications]
     errors = {e for r in results for e in r.errors}
     warnings = {w for r in results for w in r.warnings}

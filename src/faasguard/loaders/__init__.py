@@ -6,3 +6,7 @@ from faasguard.loaders.templates import TemplateLoader
 LOADERS: list[Loader] = [TemplateLoader()]
 
 __all__ = ["LOADERS", "Loader"]
+
+from faasguard.loaders.serverless_framework import ServerlessFrameworkLoader  # noqa: E402
+
+LOADERS.append(ServerlessFrameworkLoader())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -27,3 +28,17 @@ class Loader(Protocol):
 
     def load(self, path: Path, text: str, root: Path) -> LoadResult:
         """Turn the file into applications; never raise for bad input, report it instead."""
+
+
+# Values the user gave with ``--var KEY=VALUE`` for a loader's own variables (``${env:KEY}`` in a
+# serverless.yml …). Set once per process by the scan before loading; never the scanner's environment.
+_VARIABLES: dict[str, str] = {}
+
+
+def set_variables(values: Mapping[str, str]) -> None:
+    _VARIABLES.clear()
+    _VARIABLES.update(values)
+
+
+def variables() -> Mapping[str, str]:
+    return dict(_VARIABLES)

@@ -25,7 +25,9 @@ _TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _PLACEHOLDER_BUCKET = "s3://faasguard-placeholder/"
 # Well-known JSON/YAML files that are never templates; skipping them saves reading big lock files.
-_NOT_TEMPLATES = {"package-lock.json", "package.json", "tsconfig.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock"}
+_NOT_TEMPLATES = {"package-lock.json", "package.json", "tsconfig.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock",
+                  # Serverless Framework and Azure Functions files have loaders of their own.
+                  "serverless.yml", "serverless.yaml", "serverless.json", "function.json", "host.json", "local.settings.json"}
 
 
 class TemplateLoader:
