@@ -38,6 +38,8 @@ class EnvVar:
     value: str | None  # the literal text, or None when the value is not a literal
     literal: bool  # False for references: Ref, GetAtt, {{resolve:...}}, ${ssm:...}
     loc: Loc
+    ref: str | None = None  # for a reference to one resource of the same source: its logical id (!Ref MyTable)
+    ref_attr: str | None = None  # the attribute it reads: None for Ref, "Arn" for !GetAtt MyTable.Arn
 
 
 @dataclass(frozen=True)

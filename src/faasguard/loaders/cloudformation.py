@@ -309,7 +309,9 @@ def _function(
             literal = not fn.is_reference(value)
             text = fn.text(value) if literal else None
             line = variables.line_of(name) if hasattr(variables, "line_of") else 0
-            env.append(EnvVar(str(name), text, literal, Loc(reader.path, line, line) if line else reader.resource_loc(logical_id)))
+            loc = Loc(reader.path, line, line) if line else reader.resource_loc(logical_id)
+            ref, attr = (None, None) if literal else _reference(value, fn)
+            env.append(EnvVar(str(name), text, literal, loc, ref, attr))
     vpc = props.get("VpcConfig")
     vpc_config = None
     if isinstance(vpc, Mapping) and (vpc.get("SubnetIds") or vpc.get("SecurityGroupIds")):
@@ -363,6 +365,24 @@ def _function(
         url_loc=url_loc,
         source_resource="AWS::Lambda::Function",
     )
+
+
+def _reference(value: Any, fn: Intrinsics) -> tuple[str | None, str | None]:
+    """``!Ref X`` → (X, None); ``!GetAtt X.Arn`` → (X, "Arn"); anything else → the single target, attribute unknown."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        (kind, arg), = value.items()
+        if kind == "Ref" and isinstance(arg, str):
+            return fn.target(value), None
+        if kind == "Fn::GetAtt":
+            parts = arg if isinstance(arg, list) else str(arg).split(".", 1)
+            if len(parts) == 2 and fn.target(value):
+                return str(parts[0]), str(parts[1])
+        if kind == "Fn::Sub" and isinstance(arg, str):
+            match = re.fullmatch(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}", arg)
+            if match and fn.target(value):
+                return match.group(1), match.group(2)
+    target = fn.target(value)
+    return target, "?" if target else None
 
 
 def _int(value: Any) -> int | None:
