@@ -1,0 +1,208 @@
+"""Evaluate a role's IAM statements the way AWS does, as far as a static reader can.
+
+A role's permissions are its inline statements, separately attached policies (already
+joined by the loader) and AWS managed policies (:mod:`faasguard.iam.managed`), cut down
+by explicit ``Deny`` statements and by a permissions boundary. ``Action`` and
+``NotAction`` are expanded against the IAM database; ``Resource``/``NotResource`` are
+matched as ARN globs (``*`` and ``?``) after substituting ``${AWS::…}`` pseudo
+parameters and IAM policy variables that are known.
+
+What cannot be decided statically is reported, not guessed: a statement with a
+``Condition`` is *conditional* (it grants, but maybe not always); a customer managed
+policy or a boundary defined elsewhere makes the role's permissions *incomplete*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from faasguard.iam import managed
+from faasguard.iam.actions import ActionIndex, action_index
+from faasguard.model import Role, Statement
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One statement of a role with its actions expanded to known IAM actions."""
+
+    statement: Statement
+    actions: frozenset[str]  # canonical names; for NotAction, everything else
+    source: str  # "inline" (template statement) or the managed policy name
+
+    @property
+    def effect(self) -> str:
+        return self.statement.effect
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.statement.conditions)
+
+    @property
+    def unconstrained(self) -> bool:
+        """Applies to every resource: ``Resource: "*"`` (or a NotResource), with no Condition."""
+        if self.conditional:
+            return False
+        if self.statement.not_resources:
+            return True
+        return any(r.strip() == "*" for r in self.statement.resources)
+
+    def covers(self, action: str, resource: str = "*", resolve: Callable[[str], str] | None = None) -> bool:
+        """Does this statement apply to ``action`` on ``resource`` (``*`` = some resource we cannot name)?"""
+        if action not in self.actions:
+            return False
+        return resource_applies(self.statement, resource, resolve)
+
+
+def resource_applies(stmt: Statement, resource: str, resolve: Callable[[str], str] | None = None) -> bool:
+    fix = resolve or (lambda text: text)
+    if stmt.not_resources:
+        if resource == "*":
+            return True
+        return not any(arn_matches(fix(p), resource) for p in stmt.not_resources)
+    if not stmt.resources:
+        return False
+    if resource == "*":
+        return True
+    return any(arn_matches(fix(p), resource) for p in stmt.resources)
+
+
+_PSEUDO = re.compile(r"\$\{(AWS::[A-Za-z]+|aws:[A-Za-z]+)\}")
+
+
+def substitute(text: str, context: dict[str, str] | None = None) -> str:
+    """Replace ``${AWS::Region}``-style pseudo parameters and ``${aws:username}`` variables that are known."""
+    values = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", **(context or {})}
+    return _PSEUDO.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for char in pattern:
+        parts.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -> bool:
+    """IAM resource matching: ``*``/``?`` globs, case-sensitive, pseudo parameters substituted.
+
+    A ``*`` inside ``arn`` (``arn:aws:s3:::bucket/*`` — "some object of bucket") is
+    matched literally, so a grant on ``bucket/*`` covers it but one on ``bucket/in/*`` does not.
+    """
+    pattern, arn = substitute(pattern, context), substitute(arn, context)
+    if pattern == "*" or pattern == arn:
+        return True
+    return _glob(pattern).fullmatch(arn) is not None
+
+
+def expand_statement(stmt: Statement, index: ActionIndex | None = None) -> frozenset[str]:
+    index = index or action_index()
+    if stmt.not_actions:
+        return index.expand("*") - index.expand_all(stmt.not_actions)
+    return index.expand_all(stmt.actions)
+
+
+@dataclass
+class Permissions:
+    """Everything one role allows, with the statements that allow it."""
+
+    role: Role
+    grants: list[Grant] = field(default_factory=list)
+    boundary: frozenset[str] | None = None  # actions the permissions boundary allows, when known
+    unknown_policies: list[str] = field(default_factory=list)  # customer managed policies, unknown boundary
+    resolve: Callable[[str], str] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown_policies and not self.role.external
+
+    def allows(self) -> list[Grant]:
+        return [g for g in self.grants if g.effect == "Allow"]
+
+    def denies(self) -> list[Grant]:
+        return [g for g in self.grants if g.effect == "Deny"]
+
+    def _denied(self, action: str, resource: str) -> bool:
+        for g in self.denies():
+            if g.conditional or action not in g.actions:
+                continue
+            if resource == "*":
+                if g.unconstrained:
+                    return True
+            elif resource_applies(g.statement, resource, self.resolve):
+                return True
+        return False
+
+    def _bounded(self, action: str) -> bool:
+        return self.boundary is None or action in self.boundary
+
+    def granting(self, action: str, resource: str = "*") -> list[Grant]:
+        """The Allow statements that grant ``action`` on ``resource``; empty when denied or out of bounds."""
+        if not self._bounded(action) or self._denied(action, resource):
+            return []
+        return [g for g in self.allows() if g.covers(action, resource, self.resolve)]
+
+    def is_allowed(self, action: str, resource: str = "*") -> bool:
+        return bool(self.granting(action, resource))
+
+    def effective(self, grant: Grant) -> frozenset[str]:
+        """The actions of one Allow statement that survive Deny statements and the boundary."""
+        out = set()
+        for action in grant.actions:
+            if not self._bounded(action):
+                continue
+            if any(d.unconstrained and action in d.actions for d in self.denies()):
+                continue
+            out.add(action)
+        return frozenset(out)
+
+    def allowed_actions(self, unconstrained_only: bool = False) -> frozenset[str]:
+        out: set[str] = set()
+        for g in self.allows():
+            if unconstrained_only and not g.unconstrained:
+                continue
+            out |= self.effective(g)
+        return frozenset(out)
+
+
+def role_permissions(role: Role, resolve: Callable[[str], str] | None = None) -> Permissions:
+    """Inline statements, attached policies, AWS managed policies and the boundary of ``role``."""
+    return _role_permissions(role, resolve)
+
+
+def _role_permissions(role: Role, resolve: Callable[[str], str] | None) -> Permissions:
+    index = action_index()
+    perms = Permissions(role, resolve=resolve)
+    for stmt in role.statements:
+        perms.grants.append(Grant(stmt, expand_statement(stmt, index), "inline"))
+    for policy in role.managed_policies:
+        stmts = managed.statements(policy.arn, policy.loc)
+        if stmts is None:
+            perms.unknown_policies.append(policy.arn)
+            continue
+        name = managed.policy_name(policy.arn) or policy.arn
+        for stmt in stmts:
+            perms.grants.append(Grant(stmt, expand_statement(stmt, index), name))
+    if role.permissions_boundary:
+        boundary = managed.statements(role.permissions_boundary, role.loc)
+        if boundary is None:
+            perms.unknown_policies.append(f"permissions boundary {role.permissions_boundary}")
+        else:
+            perms.boundary = _allowed_by(boundary, index)
+    return perms
+
+
+def _allowed_by(stmts: Iterable[Statement], index: ActionIndex) -> frozenset[str]:
+    allowed: set[str] = set()
+    denied: set[str] = set()
+    for stmt in stmts:
+        actions = expand_statement(stmt, index)
+        if stmt.effect == "Deny":
+            if not stmt.conditions and any(r == "*" for r in stmt.resources):
+                denied |= actions
+        else:
+            allowed |= actions
+    return frozenset(allowed - denied)

@@ -1,0 +1,73 @@
+"""What AWS managed policies grant, by name or ARN, from generated offline data.
+
+``data/aws_managed_policies.json`` is built by ``scripts/build_managed_policies.py``
+from moto's bundled copy of the AWS-published documents (1,221 policies that a
+function's role can hold). Only AWS managed policies are known here; a customer
+managed policy ARN (with an account id) is defined elsewhere and comes back ``None``,
+which callers must treat as "unknown", not as "grants nothing".
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from faasguard.model import Loc, Statement
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "aws_managed_policies.json"
+_AWS_ARN_MARKERS = (":iam::aws:policy/",)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    loaded = json.loads(DATA.read_text(encoding="utf-8"))
+    policies: dict[str, Any] = loaded["policies"]
+    return policies
+
+
+def policy_name(arn_or_name: str) -> str | None:
+    """The AWS managed policy name an ARN or bare name refers to, or None for a customer policy."""
+    text = arn_or_name.strip()
+    if text.startswith("arn:"):
+        if not any(marker in text for marker in _AWS_ARN_MARKERS):
+            return None
+        name = text.rsplit("/", 1)[-1]
+    elif text.startswith("${"):
+        return None  # a parameter or a policy defined in the template: not an AWS managed policy
+    else:
+        name = text.rsplit("/", 1)[-1]
+    return name if name in _data() else None
+
+
+def is_known(arn_or_name: str) -> bool:
+    return policy_name(arn_or_name) is not None
+
+
+def statements(arn_or_name: str, loc: Loc) -> tuple[Statement, ...] | None:
+    """The policy's statements as model statements located at ``loc`` (where it is attached)."""
+    name = policy_name(arn_or_name)
+    if name is None:
+        return None
+    out = []
+    for index, row in enumerate(_data()[name]["s"]):
+        out.append(
+            Statement(
+                effect="Deny" if row.get("e") == "D" else "Allow",
+                actions=tuple(row.get("a", ())),
+                not_actions=tuple(row.get("na", ())),
+                resources=tuple(row.get("r", ())),
+                not_resources=tuple(row.get("nr", ())),
+                # The condition's content is not kept: mark the statement as conditional.
+                conditions=(("Managed", "condition", ("…",)),) if row.get("c") else (),
+                sid=f"{name}#{index}",
+                policy=name,
+                loc=loc,
+            )
+        )
+    return tuple(out)
+
+
+def names() -> list[str]:
+    return sorted(_data())
