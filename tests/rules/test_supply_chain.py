@@ -1,0 +1,76 @@
+from faasguard.findings import Severity
+from tests.conftest import by_rule
+
+TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: {globals_runtime}
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: {runtime}
+      Handler: app.handler
+      CodeUri: src/
+  Reports:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      CodeUri: src/
+"""
+
+
+def test_deprecated_runtime_is_high_at_the_runtime_line(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-01-15")
+    template = TEMPLATE.format(runtime="python3.8", globals_runtime="python3.12")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert finding.line == 9
+    assert finding.function == "Orders"
+    assert "python3.8" in finding.message and "deprecated by AWS on 2024-10-14" in finding.message
+    assert finding.severity == Severity.HIGH
+
+
+def test_runtime_inherited_from_globals_points_at_globals(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-01-15")
+    template = TEMPLATE.format(runtime="python3.12", globals_runtime="nodejs16.x")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert finding.function == "Reports"
+    assert finding.line == 4
+    assert "nodejs16.x" in finding.message
+    assert finding.severity == Severity.HIGH
+
+
+def test_runtime_deprecated_within_six_months_is_medium(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-08-01")
+    template = TEMPLATE.format(runtime="python3.9", globals_runtime="python3.12")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert finding.function == "Orders"
+    assert "deprecates on 2025-12-15 (in 136 days)" in finding.message
+    assert finding.severity == Severity.MEDIUM
+
+
+def test_same_runtime_is_high_once_the_date_has_passed(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-12-15")
+    template = TEMPLATE.format(runtime="python3.9", globals_runtime="python3.12")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert finding.severity == Severity.HIGH
+
+
+def test_supported_runtimes_are_quiet(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-01-15")
+    template = TEMPLATE.format(runtime="python3.13", globals_runtime="nodejs22.x")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    assert result.findings == []
+
+
+def test_go1x_recommends_the_os_only_runtime(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-01-15")
+    template = TEMPLATE.format(runtime="go1.x", globals_runtime="python3.13")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert "provided.al2023" in finding.remediation
