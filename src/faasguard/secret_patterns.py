@@ -167,7 +167,7 @@ _REFERENCE_TOKENS = {
     "validity", "days", "seconds", "minutes", "hours", "cache", "size", "limit", "host", "port", "label", "tag",
     "key_id", "keyid", "sm", "vault", "index", "gsi", "column", "attempts", "retries", "policies", "reset", "mount",
     "env", "var", "variable", "resource", "secrets", "arns", "algorithm", "alg", "generator", "lookup",
-    "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator",
+    "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator", "iterations", "rounds",
 }
 _CHECKSUM_TOKENS = {
     "hash", "checksum", "sha", "sha1", "sha256", "sha512", "md5", "digest", "etag", "fingerprint", "commit",
@@ -294,8 +294,8 @@ def _not_a_secret(value: str, tokens: list[str]) -> bool:
         return True  # prod/db/credentials, my-app-secret: the name of a secret, not its value
     if _UUID.match(text):
         return True
-    if text.isalpha() and not set(tokens) & _PASSWORD_TOKENS:
-        return True  # AUTH=cognito, TOKEN_TYPE-like settings: a word, not a credential
+    if not set(tokens) & _PASSWORD_TOKENS and (text.isalpha() or len(text) < 8):
+        return True  # AUTH=cognito, API_KEY=abc123: keys and tokens are long and generated; passwords need not be
     if _HEX.match(text) and len(text) in (32, 40, 64, 128) and set(tokens) & _CHECKSUM_TOKENS:
         return True
     return text.lower() in {t.lower() for t in tokens} or text.lower() == "".join(tokens)

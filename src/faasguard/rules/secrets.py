@@ -1,3 +1,227 @@
-"""Rules of the `secrets` category."""
+"""Rules of the `secrets` category: credentials kept where they can leak.
+
+Secret recognition (provider formats, password-like names, placeholders) lives in
+:mod:`faasguard.secret_patterns`; these rules apply it to what the model holds.
+Messages never print a secret: they name the variable and show a masked preview.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.findings import Severity
+from faasguard.model import Application, EnvVar, Function, Loc
+from faasguard.registry import Hit, rule
+from faasguard.secret_patterns import SecretMatch, find_secret, looks_sensitive_name
+
+
+def _severity(match: SecretMatch) -> Severity:
+    if match.confidence == "low":
+        return Severity.LOW
+    if match.is_provider_format and match.confidence == "high":
+        return Severity.CRITICAL
+    return Severity.HIGH
+
+
+@rule("FG-SEC-001", category="secrets", severity=Severity.HIGH, title="Secret as a literal in a function's environment")
+def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
+    """
+    A function's environment variable holds a credential typed into the template:
+    a provider key (AWS access key, GitHub, Slack, Stripe, SendGrid, Google …), a
+    private key, a connection string with a password, or a literal under a
+    password-like name (`DB_PASSWORD`, `API_KEY`, `CLIENT_SECRET`).
+
+    The value is then in the repository and its history, in every build artefact,
+    in the CloudFormation stack, and readable by anyone allowed
+    `lambda:GetFunctionConfiguration`. It cannot be rotated without a deploy.
+
+    Bad:
+
+    ```yaml
+    Environment:
+      Variables:
+        STRIPE_KEY: sk_live_51H...
+    ```
+
+    Fix: store the value in Secrets Manager or SSM Parameter Store (SecureString)
+    and pass a reference — the secret's ARN for the function to fetch (and cache) at
+    run time, or `{{resolve:secretsmanager:name:SecretString:key}}`. Then rotate the
+    exposed credential: it has been committed.
+
+    References (`!Ref`, `!GetAtt`, `{{resolve:…}}`, ARNs), placeholders such as
+    `changeme` or `<your-key>` and names that point at a secret (`SECRET_ARN`,
+    `TOKEN_TABLE`) are not reported.
+    """
+    seen: dict[tuple[Loc, str], list[tuple[Function, EnvVar, SecretMatch]]] = {}
+    for fn in app.functions:
+        for var in fn.environment:
+            if not var.literal or var.value is None:
+                continue
+            match = find_secret(var.value, var.name)
+            if match is not None:
+                seen.setdefault((var.loc, var.name), []).append((fn, var, match))
+    # A variable in SAM Globals is inherited by every function: one finding, naming them all.
+    for (loc, name), hits in seen.items():
+        fn, var, match = hits[0]
+        names = [h[0].name for h in hits]
+        where = f"function {names[0]}" if len(names) == 1 else f"functions {', '.join(names)}"
+        yield Hit(
+            loc=loc,
+            message=f"Environment variable {name} of {where} holds a literal {match.kind} ({match.preview})",
+            remediation=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass "
+            "its ARN or a {{resolve:secretsmanager:...}} reference instead, and rotate the exposed credential",
+            resource=fn.name,
+            function=fn.name,
+            severity=_severity(match),
+            key=name,
+        )
+
+
+@rule("FG-SEC-002", category="secrets", severity=Severity.MEDIUM, title="Sensitive environment without a customer KMS key")
+def environment_without_kms_key(app: Application) -> Iterator[Hit]:
+    """
+    A function's environment holds sensitive variables (`DB_PASSWORD`, `API_TOKEN`
+    …) and the function sets no `KmsKeyArn`. Lambda then encrypts the environment
+    with the AWS managed key, which every principal allowed
+    `lambda:GetFunctionConfiguration` can use: the values show in plain text in
+    the console, the API and `aws lambda get-function-configuration`. Values
+    resolved from Secrets Manager or parameters at deploy time land there too.
+
+    Bad:
+
+    ```yaml
+    Environment:
+      Variables:
+        API_TOKEN: !Ref ApiToken
+    ```
+
+    Fix: best, pass only the secret's ARN and fetch the value at run time; else set
+    `KmsKeyArn` to a customer managed key whose policy only the function's role (and
+    administrators) may use for `kms:Decrypt`.
+
+    Medium when a sensitive variable holds a literal, low when all of them are
+    references.
+    """
+    for fn in app.functions:
+        if fn.env_kms_key:
+            continue
+        sensitive = [v for v in fn.environment if looks_sensitive_name(v.name)]
+        if not sensitive:
+            continue
+        literal = any(v.literal for v in sensitive)
+        names = ", ".join(v.name for v in sensitive)
+        yield Hit(
+            loc=sensitive[0].loc,
+            message=f"Function {fn.name} keeps sensitive environment variables ({names}) encrypted only with the "
+            "AWS managed key: no KmsKeyArn",
+            remediation="Pass the secret's ARN and fetch the value at run time, or set KmsKeyArn to a customer "
+            "managed KMS key that only this function's role may use to decrypt",
+            resource=fn.name,
+            function=fn.name,
+            severity=None if literal else Severity.LOW,
+            key=names,
+        )
+
+
+@rule("FG-SEC-003", category="secrets", severity=Severity.MEDIUM, title="Secrets Manager secret without rotation")
+def secret_without_rotation(app: Application) -> Iterator[Hit]:
+    """
+    An `AWS::SecretsManager::Secret` has no `AWS::SecretsManager::RotationSchedule`.
+    A leaked value stays valid until someone notices and changes it by hand.
+
+    Bad:
+
+    ```yaml
+    DbSecret:
+      Type: AWS::SecretsManager::Secret
+      Properties:
+        GenerateSecretString: {SecretStringTemplate: '{"username":"app"}', GenerateStringKey: password}
+    ```
+
+    Fix: add a rotation schedule, e.g. for an RDS secret
+
+    ```yaml
+    DbSecretRotation:
+      Type: AWS::SecretsManager::RotationSchedule
+      Properties:
+        SecretId: !Ref DbSecret
+        HostedRotationLambda: {RotationType: PostgreSQLSingleUser}
+        RotationRules: {AutomaticallyAfterDays: 30}
+    ```
+
+    For third-party API keys that cannot rotate automatically, rotate them on a
+    schedule by hand and suppress this finding with the reason.
+    """
+    for secret in app.secrets:
+        if secret.rotated:
+            continue
+        yield Hit(
+            loc=secret.loc,
+            message=f"Secret {secret.id} has no rotation schedule",
+            remediation=f"Add an AWS::SecretsManager::RotationSchedule with SecretId: !Ref {secret.id} "
+            "(a hosted rotation Lambda for databases) and RotationRules",
+            resource=secret.id,
+        )
+
+
+@rule("FG-SEC-004", category="secrets", severity=Severity.HIGH, title="Secret value written into the template")
+def literal_secret_string(app: Application) -> Iterator[Hit]:
+    """
+    An `AWS::SecretsManager::Secret` gives its `SecretString` as a literal. The
+    secret is then in the repository, its history and the stack's template, which
+    defeats the point of Secrets Manager.
+
+    Bad:
+
+    ```yaml
+    ApiKey:
+      Type: AWS::SecretsManager::Secret
+      Properties:
+        SecretString: '{"key": "0c8f5b1e..."}'
+    ```
+
+    Fix: let Secrets Manager generate it (`GenerateSecretString`), or create the
+    secret without a value and set it out of band (`aws secretsmanager
+    put-secret-value`); then rotate the committed value.
+    """
+    for secret in app.secrets:
+        if secret.literal_value_loc is None:
+            continue
+        yield Hit(
+            loc=secret.literal_value_loc,
+            message=f"Secret {secret.id} has its SecretString written as a literal in the template",
+            remediation="Use GenerateSecretString, or create the secret empty and set its value outside the "
+            "template; rotate the value that was committed",
+            resource=secret.id,
+        )
+
+
+@rule("FG-SEC-005", category="secrets", severity=Severity.LOW, title="Secrets Manager secret without a customer KMS key")
+def secret_without_cmk(app: Application) -> Iterator[Hit]:
+    """
+    An `AWS::SecretsManager::Secret` sets no `KmsKeyId`, so it is encrypted with the
+    account's `aws/secretsmanager` key. Anyone with `secretsmanager:GetSecretValue`
+    on the secret can read it; a customer managed key adds a second, separately
+    audited gate (its key policy) and makes cross-account sharing possible.
+
+    Bad:
+
+    ```yaml
+    DbSecret:
+      Type: AWS::SecretsManager::Secret
+      Properties:
+        GenerateSecretString: {...}
+    ```
+
+    Fix: `KmsKeyId: !Ref SecretsKey`, a customer managed key with rotation on, whose
+    policy allows `kms:Decrypt` only to the roles that read the secret.
+    """
+    for secret in app.secrets:
+        if secret.kms_key:
+            continue
+        yield Hit(
+            loc=secret.loc,
+            message=f"Secret {secret.id} is encrypted with the AWS managed key: no KmsKeyId",
+            remediation="Set KmsKeyId to a customer managed KMS key whose policy lets only the reading roles decrypt",
+            resource=secret.id,
+        )
