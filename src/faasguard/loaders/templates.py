@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders import located_yaml
+from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation import TemplateReader, build_application
 from faasguard.loaders.interface import LoadResult
 from faasguard.loaders.located_yaml import LDict, LoadFailure, clone
@@ -64,7 +65,10 @@ class TemplateLoader:
             origin = _origin_finder(template)
             template = translated
         reader = TemplateReader(template, rel, path.parent, origin, sam_globals)
-        result.applications.append(build_application(reader, fmt, code_dirs))
+        app = build_application(reader, fmt, code_dirs)
+        if fmt == "cdk":
+            app = name_by_construct(app, template)  # findings name the construct to fix, not its logical id
+        result.applications.append(app)
         return result
 
 
@@ -91,8 +95,11 @@ def is_sam(template: Mapping[str, Any]) -> bool:
 
 def _is_cdk(template: Mapping[str, Any], path: Path) -> bool:
     resources = template.get("Resources") or {}
-    if path.name.endswith(".template.json") and "cdk.out" in path.parts:
+    if path.name.endswith(".template.json") and ("cdk.out" in path.parts or path.parent.name.endswith(".snapshot")):
         return True
+    params = template.get("Parameters")
+    if isinstance(params, Mapping) and "BootstrapVersion" in params and "CheckBootstrapVersion" in (template.get("Rules") or {}):
+        return True  # every stack synthesized by CDK v2 checks its bootstrap version
     return any(
         isinstance(r, Mapping) and isinstance(r.get("Metadata"), Mapping) and "aws:cdk:path" in r["Metadata"]
         for r in resources.values()
