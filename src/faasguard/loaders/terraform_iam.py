@@ -1,0 +1,203 @@
+"""IAM policies written in Terraform → normalised :class:`~faasguard.model.Statement` objects.
+
+A Terraform policy comes in four shapes, all read here: ``jsonencode({...})``, a heredoc
+or ``file()`` with JSON, a ``data "aws_iam_policy_document"`` (its ``.json`` referenced
+from the policy), and the ``policy_statements`` map of the terraform-aws-modules/lambda
+module. Statements from a data document carry the line of their ``statement`` block;
+statements inside JSON carry the line of their ``Effect`` key, found by a search in the
+block that holds the policy (the JSON itself has no lines).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from faasguard.loaders.terraform_module import Block, Module
+from faasguard.loaders.terraform_refs import Unresolved
+from faasguard.model import Loc, Statement
+
+_EFFECT = re.compile(r"""["']?Effect["']?\s*[=:]""")
+_MAX_NESTING = 8
+
+
+class PolicyReader:
+    def __init__(self, module: Module):
+        self.module = module
+        self.scope = module.scope
+
+    def statements(self, raw: Any, owner: Block, attr: str, policy: str, nesting: int = 0) -> tuple[Statement, ...]:
+        """Statements of the policy in attribute ``attr`` of ``owner`` (any of the four shapes)."""
+        if nesting > _MAX_NESTING or raw is None:
+            return ()
+        address = self.module.target(raw)
+        if address and address.startswith("data.aws_iam_policy_document."):
+            block = self.module.data.get(address)
+            return self.document_statements(block, policy, nesting + 1) if block else ()
+        if address and address.startswith("aws_iam_policy."):
+            block = self.module.resources.get(address)
+            return self.statements(block.get("policy"), block, "policy", policy, nesting + 1) if block else ()
+        value = self.scope.value(raw)
+        if isinstance(value, str) and not isinstance(value, Unresolved):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return ()
+        if not isinstance(value, Mapping):
+            return ()
+        attr_line = owner.attr_line(attr) if attr else None
+        return self.json_statements(value, owner, policy, attr_line)
+
+    def json_statements(
+        self, document: Mapping[str, Any], owner: Block, policy: str, attr_line: int | None
+    ) -> tuple[Statement, ...]:
+        raw = document.get("Statement")
+        items = raw if isinstance(raw, list) else [raw] if isinstance(raw, Mapping) else []
+        effect_lines = owner.find_lines(_EFFECT, attr_line) if attr_line else []
+        out = []
+        for index, item in enumerate(i for i in items if isinstance(i, Mapping)):
+            line = effect_lines[index] if index < len(effect_lines) else attr_line
+            loc = Loc(owner.path, line, line) if line else owner.loc()
+            out.append(
+                Statement(
+                    effect=_text(item.get("Effect")) or "Allow",
+                    actions=_texts(item.get("Action")),
+                    not_actions=_texts(item.get("NotAction")),
+                    resources=_texts(item.get("Resource")),
+                    not_resources=_texts(item.get("NotResource")),
+                    principals=_json_principals(item.get("Principal")),
+                    conditions=_json_conditions(item.get("Condition")),
+                    sid=item["Sid"] if isinstance(item.get("Sid"), str) and item["Sid"] else None,
+                    policy=policy,
+                    loc=loc,
+                )
+            )
+        return tuple(out)
+
+    def document_statements(self, block: Block, policy: str, nesting: int = 0) -> tuple[Statement, ...]:
+        """A ``data "aws_iam_policy_document"``, including its source/override documents."""
+        out: list[Statement] = []
+        for key in ("source_policy_documents", "source_json"):
+            for ref in _as_list(block.get(key)):
+                out.extend(self.statements(ref, block, key, policy, nesting + 1))
+        for stmt in block.blocks("statement"):
+            out.append(self.document_statement(stmt, policy))
+        for key in ("override_policy_documents", "override_json"):
+            for ref in _as_list(block.get(key)):
+                out.extend(self.statements(ref, block, key, policy, nesting + 1))
+        return tuple(out)
+
+    def document_statement(self, stmt: Block, policy: str) -> Statement:
+        s = self.scope
+        principals: list[str] = []
+        for key, negated in (("principals", False), ("not_principals", True)):
+            if negated:
+                continue  # NotPrincipal is not modelled; leaving it out never invents access
+            for p in stmt.blocks(key):
+                kind = s.text(p.get("type"))
+                for who in s.texts(p.get("identifiers")):
+                    principals.append("*" if who == "*" and kind in ("AWS", "*") else f"{kind}:{who}")
+        conditions = []
+        for c in stmt.blocks("condition"):
+            conditions.append((s.text(c.get("test")), s.text(c.get("variable")), tuple(s.texts(c.get("values")))))
+        sid = s.scalar(stmt.get("sid"))
+        return Statement(
+            effect=str(s.scalar(stmt.get("effect")) or "Allow"),
+            actions=tuple(s.texts(stmt.get("actions"))),
+            not_actions=tuple(s.texts(stmt.get("not_actions"))),
+            resources=tuple(s.texts(stmt.get("resources"))),
+            not_resources=tuple(s.texts(stmt.get("not_resources"))),
+            principals=tuple(principals),
+            conditions=tuple(conditions),
+            sid=str(sid) if sid else None,
+            policy=policy,
+            loc=Loc(stmt.path, stmt.start, stmt.end),
+        )
+
+    def module_statements(self, raw: Any, owner: Block, attr: str, policy: str) -> tuple[Statement, ...]:
+        """terraform-aws-modules/lambda ``policy_statements``: a map (or list) of statement objects."""
+        value = self.scope.value(raw)
+        items: list[tuple[str | None, Any]] = []
+        if isinstance(value, Mapping):
+            items = [(str(k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            items = [(None, v) for v in value]
+        attr_line = owner.attr_line(attr)
+        out = []
+        for key, item in items:
+            if not isinstance(item, Mapping):
+                continue
+            loc = owner.key_loc(key, attr_line) if key and attr_line else owner.attr_loc(attr)
+            principals = []
+            for p in _as_list(item.get("principals")):
+                if isinstance(p, Mapping):
+                    kind = _text(p.get("type"))
+                    for who in _texts(p.get("identifiers")):
+                        principals.append("*" if who == "*" and kind in ("AWS", "*") else f"{kind}:{who}")
+            conditions = []
+            for c in _as_list(item.get("condition")):
+                if isinstance(c, Mapping):
+                    conditions.append((_text(c.get("test")), _text(c.get("variable")), _texts(c.get("values"))))
+            out.append(
+                Statement(
+                    effect=_text(item.get("effect")) or "Allow",
+                    actions=_texts(item.get("actions")),
+                    not_actions=_texts(item.get("not_actions")),
+                    resources=_texts(item.get("resources")),
+                    not_resources=_texts(item.get("not_resources")),
+                    principals=tuple(principals),
+                    conditions=tuple(conditions),
+                    sid=key or (_text(item.get("sid")) or None),
+                    policy=policy,
+                    loc=loc,
+                )
+            )
+        return tuple(out)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(_text(v) for v in _as_list(value) if v is not None)
+
+
+def _json_principals(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Mapping):
+        out = []
+        for kind, who in value.items():
+            for one in _as_list(who):
+                text = _text(one)
+                out.append("*" if text == "*" and kind == "AWS" else f"{kind}:{text}")
+        return tuple(out)
+    return (_text(value),)
+
+
+def _json_conditions(value: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        return ()
+    out = []
+    for operator, body in value.items():
+        if isinstance(body, Mapping):
+            for key, vals in body.items():
+                out.append((str(operator), str(key), _texts(vals)))
+    return tuple(out)
