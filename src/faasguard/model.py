@@ -76,6 +76,27 @@ class ManagedPolicy:
 
 
 @dataclass(frozen=True)
+class RoleGrant:
+    """A role held at a scope: an Azure role assignment, a GCP IAM role on a project or resource."""
+
+    role: str  # "Contributor", "roles/editor"
+    scope: str  # "/subscriptions/…", "projects/my-project", or the resource it is granted on
+    scope_kind: str  # management-group | subscription | resource-group | resource | organization | folder | project
+    member: str | None  # who holds it, as the source names it
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A provider-specific function setting, with the place it is set (or the resource, for a default)."""
+
+    name: str
+    value: Any
+    loc: Loc
+    explicit: bool = True  # False: the provider default applies, the source does not set it
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     loc: Loc
@@ -84,6 +105,7 @@ class Role:
     trust: tuple[Statement, ...] = ()
     permissions_boundary: str | None = None
     external: bool = False  # the role is referenced by ARN and defined elsewhere
+    grants: tuple[RoleGrant, ...] = ()  # Azure role assignments / GCP IAM roles held by this identity
 
 
 @dataclass(frozen=True)
@@ -134,6 +156,12 @@ class Function:
     url_auth_type: str | None = None  # function URL AuthType, when it has one
     url_loc: Loc | None = None
     source_resource: str = ""  # the resource that defines it, e.g. AWS::Serverless::Function
+    # Azure/GCP settings with no AWS field (https_only, min_tls_version, ftps_state, cors_origins,
+    # ingress, app_insights …); see faasguard.loaders.terraform_azure / terraform_gcp for the names.
+    settings: tuple[Setting, ...] = ()
+
+    def setting(self, name: str) -> Setting | None:
+        return next((s for s in self.settings if s.name == name), None)
 
     @property
     def is_public(self) -> bool:

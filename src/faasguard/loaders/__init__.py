@@ -10,3 +10,7 @@ __all__ = ["LOADERS", "Loader"]
 from faasguard.loaders.serverless_framework import ServerlessFrameworkLoader  # noqa: E402
 
 LOADERS.append(ServerlessFrameworkLoader())
+
+from faasguard.loaders.terraform import TerraformLoader  # noqa: E402
+
+LOADERS.append(TerraformLoader())
