@@ -62,6 +62,7 @@ FORMATS: list[Format] = [
     Format("serverless", indexed("serverless"), ("serverless",)),
     Format("cdk", indexed("cdk"), ("cdk",)),
     Format("azure-functions", named("function.json", "host.json", "local.settings.json"), ("azure-functions",)),
+    Format("terraform", indexed("terraform"), ("terraform",)),
 ]
 
 
