@@ -31,3 +31,7 @@ class Analyzer(Protocol):
 
 
 ANALYZERS: list[Analyzer] = []
+
+from faasguard.code.analyzer import CodeAnalyzer  # noqa: E402  (after AnalysisResult: the analyzer imports it)
+
+ANALYZERS.append(CodeAnalyzer())

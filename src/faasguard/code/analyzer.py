@@ -1,0 +1,265 @@
+"""The code analyzer: for every function, read its handler source and record :class:`CodeFacts`.
+
+Each source file is read and parsed once per scan, however many functions share
+it; the per-function work is the walk from that function's handler through the
+local modules it imports. Source and config files that no function points at are
+still searched for literal credentials and reported as ``format="source"``
+applications. Nothing scanned is imported or executed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from faasguard.code import resolve
+from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral
+from faasguard.code.javascript import JsInterp, JsModule
+from faasguard.code.python import PyInterp, PyModule
+from faasguard.code.values import Collector
+from faasguard.model import Application, Function, Loc
+from faasguard.secret_patterns import find_known_secrets, find_secret
+
+if TYPE_CHECKING:
+    from faasguard.analyzers import AnalysisResult
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+CONFIG_NAMES = re.compile(r"^(\.env(\..+)?|.*\.env|config\.json|secrets?\.json|.*\.properties|settings\.py|local_settings\.py|"
+                          r"\.npmrc|credentials|appsettings(\..+)?\.json|local\.settings\.json)$", re.IGNORECASE)
+TEST_PARTS = {"test", "tests", "__tests__", "fixtures", "__fixtures__", "spec", "testdata", "mocks", "__mocks__"}
+TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$|^conftest\.py$)", re.IGNORECASE)
+ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$")
+
+Module = PyModule | JsModule
+
+
+@dataclass
+class _Cache:
+    root: Path
+    result: AnalysisResult
+    modules: dict[Path, Module | None] = field(default_factory=dict)
+    secrets: dict[Path, tuple[SecretLiteral, ...]] = field(default_factory=dict)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def text(self, path: Path) -> str | None:
+        rel = self.rel(path)
+        self.result.files_read.add(rel)
+        try:
+            size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                message = f"source file is {size / 1e6:.1f} MB, over the 2 MB limit for code analysis; skipped"
+                self.result.errors.append((rel, message))
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            self.result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
+            return None
+        if b"\x00" in data[:8192]:
+            self.result.errors.append((rel, "binary file, not source code; skipped"))
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.result.errors.append((rel, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped"))
+            return None
+
+    def module(self, path: Path) -> Module | None:
+        path = path.resolve()
+        if path in self.modules:
+            return self.modules[path]
+        language = resolve.language_of(path)
+        text = self.text(path) if language else None
+        mod: Module | None = None
+        if text is not None:
+            rel = self.rel(path)
+            mod = PyModule.parse(path, rel, text) if language == "python" else JsModule.parse(path, rel, text, language or "")
+            if mod.error:
+                self.result.errors.append((rel, mod.error))
+        self.modules[path] = mod
+        return mod
+
+    def py(self, path: Path) -> PyModule | None:
+        mod = self.module(path)
+        return mod if isinstance(mod, PyModule) else None
+
+    def js(self, path: Path) -> JsModule | None:
+        mod = self.module(path)
+        return mod if isinstance(mod, JsModule) else None
+
+    def file_secrets(self, path: Path) -> tuple[SecretLiteral, ...]:
+        path = path.resolve()
+        if path in self.secrets:
+            return self.secrets[path]
+        rel = self.rel(path)
+        found: list[SecretLiteral] = []
+        if _is_test_file(rel):
+            self.secrets[path] = ()
+            return ()
+        if resolve.language_of(path):
+            mod = self.module(path)
+            if mod is not None:
+                found = list(_literal_secrets(rel, mod.string_literals()))
+        else:
+            text = self.text(path)
+            if text is not None:
+                found = list(_config_secrets(rel, path.name, text))
+        self.secrets[path] = tuple(found)
+        return self.secrets[path]
+
+
+def _is_test_file(rel: str) -> bool:
+    parts = rel.lower().split("/")
+    return bool(TEST_PARTS & set(parts[:-1])) or bool(TEST_FILE.search(parts[-1]))
+
+
+def _literal_secrets(rel: str, literals: Iterator[tuple[str | None, str, int]]) -> Iterator[SecretLiteral]:
+    seen: set[tuple[int, str]] = set()
+    for name, value, line in literals:
+        if name is None:
+            for known in find_known_secrets(value):
+                if (line, known.kind) not in seen:
+                    seen.add((line, known.kind))
+                    yield SecretLiteral(known.kind, None, Loc(rel, line), known.preview)
+            continue
+        match = find_secret(value, name)
+        if match is not None and (line, match.kind) not in seen:
+            seen.add((line, match.kind))
+            yield SecretLiteral(match.kind, name, Loc(rel, line), match.preview)
+
+
+def _config_secrets(rel: str, filename: str, text: str) -> Iterator[SecretLiteral]:
+    if filename.lower().endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if data is not None:
+            lines = text.splitlines()
+            yield from _literal_secrets(rel, ((k, v, _line_of(lines, v)) for k, v in _json_pairs(data)))
+            return
+    pairs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("#", "!", ";", "//")):
+            continue
+        m = ENV_LINE.match(line)
+        if m:
+            value = m.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            pairs.append((m.group(1), value, number))
+        elif line.strip():
+            pairs.append((None, line, number))  # type: ignore[arg-type]
+    yield from _literal_secrets(rel, iter(pairs))
+
+
+def _json_pairs(data: object, key: str | None = None) -> Iterator[tuple[str | None, str]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _json_pairs(v, str(k))
+    elif isinstance(data, list):
+        for v in data:
+            yield from _json_pairs(v, key)
+    elif isinstance(data, str):
+        yield key, data
+
+
+def _line_of(lines: list[str], value: str) -> int:
+    needle = json.dumps(value)[1:-1]
+    for number, line in enumerate(lines, 1):
+        if needle in line:
+            return number
+    return 1
+
+
+class CodeAnalyzer:
+    """Reads function code: taint flows, SDK calls, secrets, logging and per-invocation set-up."""
+
+    name = "code"
+
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult:
+        from faasguard.analyzers import AnalysisResult  # the analyzer registry imports this module
+
+        result = AnalysisResult()
+        cache = _Cache(root.resolve(), result)
+        claimed: set[Path] = set()
+        for app in apps:
+            for fn in app.functions:
+                facts = self._function(fn, cache, result)
+                if facts is not None:
+                    app.code[fn.name] = facts
+                    claimed.update((cache.root / f).resolve() for f in facts.files)
+        for path in files:
+            resolved = path.resolve()
+            if resolved in claimed:
+                continue
+            name = path.name
+            if not (resolve.language_of(path) or CONFIG_NAMES.match(name)):
+                continue
+            secrets = cache.file_secrets(resolved)
+            if secrets:
+                rel = cache.rel(resolved)
+                language = resolve.language_of(path) or "config"
+                loose = Application(root=root, format="source", source=rel)
+                loose.code[rel] = CodeFacts(function=rel, entry=rel, handler=None, files=(rel,), secrets=secrets,
+                                            language=language)
+                result.applications.append(loose)
+        return result
+
+    def _function(self, fn: Function, cache: _Cache, result: AnalysisResult) -> CodeFacts | None:
+        if fn.code_dir is None or not fn.handler or fn.package_type.lower() == "image":
+            return None
+        found = resolve.entry_file(fn.code_dir, fn.handler, fn.runtime)
+        if found is None:
+            if fn.code_dir.is_dir():
+                result.warnings.append((cache.rel(fn.code_dir), f"handler {fn.handler} of function {fn.name} was not found "
+                                        f"under {cache.rel(fn.code_dir)}; its code was not analysed"))
+            return None
+        entry, handler = found
+        entry = entry.resolve()
+        out = Collector()
+        language = resolve.language_of(entry)
+        files: list[Path]
+        if language == "python":
+            py = PyInterp(cache.py, fn.code_dir.resolve(), out)
+            if not py.analyse_handler(entry, handler) and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
+                result.warnings.append((cache.rel(entry), f"handler function {handler} of {fn.name} is not defined in this file"))
+            py.analyse_rest()
+            files = list(py.files)
+        else:
+            js = JsInterp(cache.js, fn.code_dir.resolve(), out)
+            if not js.analyse_handler(entry, handler) and cache.js(entry) is not None:
+                result.warnings.append((cache.rel(entry), f"handler {handler} of {fn.name} is not exported by this file"))
+            js.analyse_rest()
+            files = list(js.files)
+        if entry not in files:
+            files.insert(0, entry)
+        else:
+            files.remove(entry)
+            files.insert(0, entry)
+        secrets: list[SecretLiteral] = []
+        for path in files:
+            secrets.extend(cache.file_secrets(path))
+        calls = sorted(out.sdk_calls.values(), key=lambda c: (c.loc.path, c.loc.line or 0, c.service, c.operation))
+        return CodeFacts(
+            function=fn.name,
+            entry=cache.rel(entry),
+            handler=handler,
+            files=tuple(cache.rel(p) for p in files),
+            sdk_calls=tuple(calls),
+            dynamic_sdk=tuple(sorted(out.dynamic_sdk, key=lambda loc: (loc.path, loc.line or 0))),
+            flows=tuple(sorted(out.flows.values(), key=lambda f: (f.sink_loc.path, f.sink_loc.line or 0, f.kind))),
+            secrets=tuple(secrets),
+            log_leaks=tuple(sorted(out.log_leaks.values(), key=lambda x: (x.loc.path, x.loc.line or 0, x.kind))),
+            per_invocation=tuple(sorted(out.per_invocation.values(), key=lambda x: (x.loc.path, x.loc.line or 0, x.kind))),
+            logging=LoggingFacts(tuple(sorted(out.prints, key=lambda loc: (loc.path, loc.line or 0))), out.structured),
+            language=language,
+        )

@@ -1,0 +1,1010 @@
+"""JavaScript and TypeScript handlers (CommonJS and ES modules), read with tree-sitter.
+
+The grammars are the official ``tree-sitter-javascript`` and
+``tree-sitter-typescript`` wheels; tree-sitter recovers from syntax errors, so a
+file with a broken function still yields facts for the rest. :class:`JsInterp`
+mirrors :class:`faasguard.code.python.PyInterp`: the handler's event parameter is
+tainted, local ``require``/``import`` targets are followed, and sinks, AWS SDK
+v2/v3 calls, logging and per-invocation set-up are recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import tree_sitter_javascript
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+from faasguard.code import resolve
+from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
+from faasguard.model import Loc
+
+JS = Language(tree_sitter_javascript.language())
+TS = Language(tree_sitter_typescript.language_typescript())
+TSX = Language(tree_sitter_typescript.language_tsx())
+
+_STRINGS = """
+(variable_declarator name: (identifier) @name value: (string) @value)
+(pair key: (_) @name value: (string) @value)
+(assignment_expression left: (_) @name right: (string) @value)
+(string) @any
+(template_string) @any
+"""
+_QUERIES: dict[int, Query] = {}
+
+SHELL_ALWAYS = {"child_process.exec", "child_process.execSync", "shelljs.exec", "execa.command", "execa.commandSync"}
+SHELL_OPTION = {"child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync"}
+CODE_EVAL = {"eval", "Function", "vm.runInContext", "vm.runInNewContext", "vm.runInThisContext", "vm.Script",
+             "vm.compileFunction", "setTimeout", "setInterval"}
+DESERIALIZE = {"node-serialize.unserialize", "serialize-to-js.deserialize", "funcster.deepDeserialize", "cryo.parse"}
+SSRF_CALLS = {"fetch", "node-fetch", "axios", "got", "request", "needle", "superagent", "undici.request", "undici.fetch",
+              "http.get", "http.request", "https.get", "https.request", "cross-fetch", "isomorphic-fetch"}
+SSRF_MODULES = ("axios", "got", "request", "needle", "superagent", "node-fetch", "undici", "phin", "bent")
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
+FS_METHODS = {"readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "createWriteStream",
+              "unlink", "unlinkSync", "readdir", "readdirSync", "appendFile", "appendFileSync", "rm", "rmSync",
+              "open", "openSync", "access", "stat", "statSync", "copyFile", "copyFileSync", "sendFile"}
+SQL_MODULES = ("mysql", "mysql2", "pg", "sequelize", "knex", "mssql", "oracledb", "better-sqlite3", "sqlite3", "postgres",
+               "serverless-mysql", "@databases")
+SQL_METHODS = {"query", "execute", "raw", "exec", "prepare", "run", "all", "unsafe", "$queryRawUnsafe", "$executeRawUnsafe"}
+MONGO_MODULES = ("mongodb", "mongoose", "monk")
+MONGO_METHODS = {"find", "findOne", "updateOne", "updateMany", "deleteOne", "deleteMany", "aggregate", "countDocuments",
+                 "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace", "replaceOne", "where", "findById"}
+TEMPLATE_CALLS = {"ejs.render", "ejs.compile", "pug.render", "pug.compile", "handlebars.compile", "lodash.template",
+                  "underscore.template", "nunjucks.renderString", "mustache.render", "doT.template"}
+SANITIZERS = {"parseInt", "parseFloat", "Number", "Boolean", "encodeURIComponent", "escape", "path.basename",
+              "shell-quote.quote", "shell-escape", "validator.escape", "Math.floor", "Math.round", "sqlstring.escape",
+              "mysql.escape", "pg-format", "escapeshellarg"}
+PASS_THROUGH = {"JSON.parse", "JSON.stringify", "String", "decodeURIComponent", "decodeURI", "path.join", "path.resolve",
+                "path.normalize", "Buffer.from", "Object.assign", "Array.from", "atob", "btoa", "url.parse", "querystring.parse",
+                "new URL", "URL", "Object.values", "Object.keys", "Object.entries", "structuredClone"}
+STR_METHODS = {"trim", "toLowerCase", "toUpperCase", "replace", "replaceAll", "concat", "slice", "substring", "substr",
+               "split", "join", "toString", "padStart", "padEnd", "map", "filter", "reduce", "flat", "trimStart", "trimEnd",
+               "normalize", "at", "then", "json", "text", "promise", "valueOf"}
+DB_CONNECT = {"mysql.createConnection", "mysql.createPool", "mysql2.createConnection", "mysql2.createPool",
+              "mysql2/promise.createConnection", "mysql2/promise.createPool", "pg.Client", "pg.Pool", "mongodb.MongoClient",
+              "mongodb.MongoClient.connect", "mongoose.connect", "mongoose.createConnection", "redis.createClient",
+              "ioredis", "knex", "sequelize", "sequelize.Sequelize", "postgres"}
+LOG_LIBRARIES = ("pino", "winston", "bunyan", "@aws-lambda-powertools/logger", "lambda-log", "log4js", "loglevel",
+                 "@dazn/lambda-powertools-logger", "roarr", "consola", "signale")
+CONSOLE = {"log", "info", "warn", "error", "debug", "trace", "dir"}
+LOGGER_METHODS = {"info", "warn", "error", "debug", "trace", "fatal", "log"}
+SECRET_OPERATIONS = {("secretsmanager", "GetSecretValue"), ("secretsmanager", "BatchGetSecretValue"),
+                     ("ssm", "GetParameter"), ("ssm", "GetParameters"), ("ssm", "GetParametersByPath"), ("kms", "Decrypt")}
+RESOURCE_KEYS = ("Bucket", "TableName", "QueueUrl", "QueueName", "TopicArn", "TargetArn", "FunctionName", "SecretId",
+                 "StateMachineArn", "stateMachineArn", "StreamName", "DeliveryStreamName", "KeyId", "LogGroupName",
+                 "EventBusName", "Name", "Names", "Path", "ResourceArn", "secretArn", "resourceArn", "UserPoolId", "RoleArn")
+DOC_CLIENT = {"get": "GetItem", "put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "query": "Query",
+              "scan": "Scan", "batchGet": "BatchGetItem", "batchWrite": "BatchWriteItem", "transactGet": "TransactGetItems",
+              "transactWrite": "TransactWriteItems"}
+DYNAMO_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression", "UpdateExpression", "ConditionExpression",
+                      "ProjectionExpression", "Statement")
+EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
+                       "type_assertion", "await_expression"}
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def _string_value(node: Node) -> str:
+    return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+
+
+@dataclass(eq=False)
+class JsModule:
+    """One parsed JavaScript/TypeScript file."""
+
+    path: Path
+    rel: str
+    source: bytes
+    root: Node
+    language: str
+    error: str | None = None
+    log_library: bool = False
+    lines: list[bytes] = field(default_factory=list)
+    grammar: Language = JS
+
+    @classmethod
+    def parse(cls, path: Path, rel: str, text: str, language: str) -> JsModule:
+        lang = TSX if path.suffix.lower() == ".tsx" else TS if language == "typescript" else JS
+        source = text.encode("utf-8")
+        tree = Parser(lang).parse(source)
+        root = tree.root_node
+        error = None
+        if root.has_error:
+            bad = _first_error(root)
+            line = bad.start_point[0] + 1 if bad is not None else "?"
+            error = f"{language} syntax error near line {line}; the rest of the file was still analysed"
+        mod = cls(path, rel, source, root, language, error, lines=source.split(b"\n"), grammar=lang)
+        mod.log_library = any(lib.encode() in source for lib in LOG_LIBRARIES)
+        return mod
+
+    def loc(self, node: Node) -> Loc:
+        return Loc(self.rel, node.start_point[0] + 1, node.end_point[0] + 1)
+
+    def snippet(self, node: Node) -> str:
+        row = node.start_point[0]
+        return self.lines[row].decode("utf-8", "replace").strip() if row < len(self.lines) else ""
+
+    def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
+        key = id(self.grammar)
+        query = _QUERIES.get(key)
+        if query is None:
+            query = _QUERIES[key] = Query(self.grammar, _STRINGS)
+        named: set[int] = set()
+        for _, caps in QueryCursor(query).matches(self.root):
+            if "name" in caps and "value" in caps:
+                name_node, value_node = caps["name"][0], caps["value"][0]
+                name = _text(name_node)
+                if name_node.type == "member_expression":
+                    name = _text(name_node.child_by_field_name("property"))
+                elif name_node.type == "string":
+                    name = _string_value(name_node)
+                named.add(value_node.start_byte)
+                yield name, _string_value(value_node), value_node.start_point[0] + 1
+            elif "any" in caps:
+                node = caps["any"][0]
+                if node.start_byte not in named and node.end_byte - node.start_byte >= 18:
+                    yield None, _text(node)[1:-1], node.start_point[0] + 1
+
+
+def _first_error(node: Node) -> Node | None:
+    cursor = node.walk()
+    stack = [node]
+    del cursor
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current
+        if current.has_error:
+            stack.extend(reversed(current.children))
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class JsFunc:
+    module: JsModule
+    node: Node  # function_declaration | arrow_function | function_expression | method_definition
+
+
+@dataclass(frozen=True, eq=False)
+class JsExports:
+    module: JsModule
+
+
+FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function", "function", "method_definition",
+                  "generator_function_declaration", "generator_function"}
+
+
+class JsInterp:
+    MAX_DEPTH = 4
+
+    def __init__(self, load: Callable[[Path], JsModule | None], code_dir: Path | None, out: Collector) -> None:
+        self.load = load
+        self.code_dir = code_dir
+        self.out = out
+        self.files: dict[Path, JsModule] = {}
+        self.globals: dict[Path, dict[str, Val]] = {}
+        self.exports: dict[Path, dict[str, Val]] = {}
+        self.analysed: set[tuple[int, object]] = set()
+        self.done: set[int] = set()
+        self.returns: dict[tuple[int, object], Val] = {}
+        self.functions: dict[Path, list[Node]] = {}
+
+    def module(self, path: Path) -> JsModule | None:
+        path = path.resolve()
+        if path in self.files:
+            return self.files[path]
+        mod = self.load(path)
+        if mod is None:
+            return None
+        self.files[path] = mod
+        self.globals[path] = {}
+        self.exports[path] = {}
+        self.functions[path] = []
+        if mod.log_library:
+            self.out.structured = True
+        frame = JsFrame(self, mod, self.globals[path], None, 0, is_module=True)
+        frame.block(mod.root.named_children)
+        return mod
+
+    def analyse_handler(self, path: Path, name: str) -> bool:
+        mod = self.module(path)
+        if mod is None:
+            return False
+        exports = self.exports[path.resolve()]
+        target = exports.get(name) or self.globals[path.resolve()].get(name)
+        if target is None or not isinstance(target.func, JsFunc):
+            return False
+        params = _params(target.func.node)
+        args: list[Val] = []
+        if params:
+            name_text = _text(params[0]) if params[0].type == "identifier" else "event"
+            args.append(Val(taint=Taint(name_text, mod.loc(params[0]), whole=True)))
+        self.call_function(target.func, args, name, 0, True)
+        return True
+
+    def analyse_rest(self) -> None:
+        pending = True
+        while pending:
+            pending = False
+            for path, nodes in list(self.functions.items()):
+                mod = self.files[path]
+                for node in list(nodes):
+                    if node.id not in self.done:
+                        pending = True
+                        self.call_function(JsFunc(mod, node), [], None, self.MAX_DEPTH, False)
+
+    def call_function(self, ref: JsFunc, args: list[Val], handler: str | None, depth: int, in_handler: bool) -> Val:
+        node = ref.node
+        shape = (tuple((a.taint is not None, a.sdk, a.secret is not None, a.qual) for a in args), in_handler)
+        key = (node.id, shape)
+        if key in self.analysed:
+            return self.returns.get(key, UNKNOWN)
+        self.analysed.add(key)
+        self.done.add(node.id)
+        env = dict(self.globals.get(ref.module.path.resolve(), {}))
+        frame = JsFrame(self, ref.module, env, handler, depth, in_handler=in_handler)
+        for i, param in enumerate(_params(node)):
+            frame.bind(param, args[i] if i < len(args) else UNKNOWN, None)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            try:
+                if body.type == "statement_block":
+                    frame.block(body.named_children)
+                else:
+                    frame.returned = frame.eval(body)
+            except RecursionError:
+                pass
+        self.returns[key] = frame.returned
+        return frame.returned
+
+    def require(self, mod: JsModule, spec: str) -> Val:
+        path = resolve.js_module(spec, mod.path, self.code_dir)
+        if path is None:
+            return Val(qual=spec)
+        target = self.module(path)
+        if target is None:
+            return UNKNOWN
+        return Val(func=JsExports(target))
+
+
+def _params(node: Node) -> list[Node]:
+    params = node.child_by_field_name("parameters")
+    if params is None:
+        single = node.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    out = []
+    for p in params.named_children:
+        if p.type in ("required_parameter", "optional_parameter"):
+            pattern = p.child_by_field_name("pattern")
+            if pattern is not None:
+                out.append(pattern)
+        elif p.type not in ("comment", "this"):
+            out.append(p)
+    return out
+
+
+class JsFrame:
+    def __init__(self, interp: JsInterp, mod: JsModule, env: dict[str, Val], handler: str | None, depth: int,
+                 is_module: bool = False, in_handler: bool = False) -> None:
+        self.interp = interp
+        self.mod = mod
+        self.env = env
+        self.handler = handler
+        self.depth = depth
+        self.is_module = is_module
+        self.in_handler = in_handler
+        self.returned: Val = UNKNOWN
+        self.lazy = 0
+
+    @property
+    def out(self) -> Collector:
+        return self.interp.out
+
+    # ---- statements ----------------------------------------------------------------------------------------
+
+    def block(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self.stmt(node)
+
+    def stmt(self, node: Node) -> None:
+        t = node.type
+        if t == "expression_statement":
+            for child in node.named_children:
+                self.eval(child)
+        elif t in ("lexical_declaration", "variable_declaration"):
+            for decl in node.named_children:
+                if decl.type == "variable_declarator":
+                    value = decl.child_by_field_name("value")
+                    name = decl.child_by_field_name("name")
+                    if name is not None:
+                        self.bind(name, self.eval(value) if value is not None else UNKNOWN, decl)
+        elif t in ("function_declaration", "generator_function_declaration"):
+            name = node.child_by_field_name("name")
+            self._register(node)
+            if name is not None:
+                self._set(_text(name), Val(func=JsFunc(self.mod, node)))
+        elif t == "class_declaration":
+            body = node.child_by_field_name("body")
+            for member in body.named_children if body is not None else []:
+                if member.type == "method_definition":
+                    self._register(member)
+        elif t == "export_statement":
+            self.export(node)
+        elif t == "import_statement":
+            self.import_stmt(node)
+        elif t == "return_statement":
+            for child in node.named_children:
+                val = self.eval(child)
+                if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
+                    self.returned = val
+        elif t == "if_statement":
+            self.if_stmt(node)
+        elif t in ("for_in_statement",):
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            item = self.eval(right) if right is not None else UNKNOWN
+            if left is not None:
+                self.bind(left, Val(taint=item.taint, sdk=item.sdk), node)
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.stmt(body)
+        elif t == "statement_block":
+            self.block(node.named_children)
+        elif t in ("for_statement", "while_statement", "do_statement", "try_statement", "catch_clause", "finally_clause",
+                   "else_clause", "switch_statement", "switch_body", "switch_case", "switch_default", "labeled_statement",
+                   "throw_statement", "with_statement"):
+            for child in node.named_children:
+                if child.type in ("statement_block", "expression_statement", "lexical_declaration", "variable_declaration",
+                                  "if_statement", "for_statement", "for_in_statement", "while_statement", "try_statement",
+                                  "return_statement", "catch_clause", "finally_clause", "else_clause", "switch_body",
+                                  "switch_case", "switch_default", "throw_statement", "do_statement", "switch_statement",
+                                  "function_declaration"):
+                    self.stmt(child)
+                elif child.type not in ("comment", "identifier", "property_identifier"):
+                    self.eval(child)
+
+    def _register(self, node: Node) -> None:
+        self.interp.functions.setdefault(self.mod.path.resolve(), []).append(node)
+
+    def _set(self, name: str, val: Val) -> None:
+        self.env[name] = val
+        if self.is_module:
+            self.interp.globals[self.mod.path.resolve()][name] = val
+
+    def export(self, node: Node) -> None:
+        exports = self.interp.exports.setdefault(self.mod.path.resolve(), {})
+        decl = node.child_by_field_name("declaration")
+        if decl is not None:
+            self.stmt(decl)
+            if decl.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
+                name = decl.child_by_field_name("name")
+                if name is not None:
+                    exports[_text(name)] = self.env.get(_text(name), UNKNOWN)
+            else:
+                for d in decl.named_children:
+                    name = d.child_by_field_name("name") if d.type == "variable_declarator" else None
+                    if name is not None and name.type == "identifier":
+                        exports[_text(name)] = self.env.get(_text(name), UNKNOWN)
+            return
+        value = node.child_by_field_name("value")
+        if value is not None:
+            exports["default"] = self.eval(value)
+        for child in node.named_children:
+            if child.type == "export_clause":
+                for spec in child.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    if name is not None:
+                        exports[_text(alias)] = self.env.get(_text(name), UNKNOWN)
+
+    def import_stmt(self, node: Node) -> None:
+        source = node.child_by_field_name("source")
+        if source is None:
+            return
+        spec = _string_value(source)
+        target = self.interp.require(self.mod, spec)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    default = self._member(target, "default", part) if isinstance(target.func, JsExports) else target
+                    self._set(_text(part), default)
+                elif part.type == "namespace_import":
+                    for ident in part.named_children:
+                        self._set(_text(ident), target)
+                elif part.type == "named_imports":
+                    for spec_node in part.named_children:
+                        name = spec_node.child_by_field_name("name")
+                        alias = spec_node.child_by_field_name("alias") or name
+                        if name is not None:
+                            self._set(_text(alias), self._member(target, _text(name), spec_node))
+
+    def if_stmt(self, node: Node) -> None:
+        cond = node.child_by_field_name("condition")
+        positive: set[str] = set()
+        negative: set[str] = set()
+        lazy = 0
+        if cond is not None:
+            self.eval(cond)
+            positive, negative = self.guards(cond)
+            text = _text(cond)
+            lazy = int(text.startswith("(!") or "== null" in text or "=== undefined" in text or "=== null" in text)
+        saved = {n: self.env[n] for n in positive if n in self.env}
+        for n in saved:
+            self.env[n] = self.env[n].with_taint(None)
+        consequence = node.child_by_field_name("consequence")
+        self.lazy += lazy
+        if consequence is not None:
+            self.stmt(consequence)
+        self.lazy -= lazy
+        for n, old in saved.items():
+            if self.env.get(n) == old.with_taint(None):
+                self.env[n] = old
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None:
+            self.stmt(alternative)
+        if negative and consequence is not None and _bails(consequence):
+            for n in negative:
+                if n in self.env:
+                    self.env[n] = self.env[n].with_taint(None)
+
+    def guards(self, cond: Node) -> tuple[set[str], set[str]]:
+        inner = cond.named_children[0] if cond.type == "parenthesized_expression" and cond.named_children else cond
+        negate = False
+        if inner.type == "unary_expression" and _text(inner).startswith("!"):
+            negate = True
+            inner = inner.named_children[0] if inner.named_children else inner
+            while inner.type == "parenthesized_expression" and inner.named_children:
+                inner = inner.named_children[0]
+        checked: set[str] = set()
+        positive = True
+        if inner.type == "call_expression":
+            func = inner.child_by_field_name("function")
+            name = _text(func.child_by_field_name("property")) if func is not None and func.type == "member_expression" \
+                else _text(func)
+            if name in ("includes", "has", "startsWith", "test", "match") or name.startswith(
+                ("isAllowed", "isValid", "validate")
+            ):
+                args = inner.child_by_field_name("arguments")
+                scope = [args] if name in ("includes", "has", "test") and args is not None else [inner]
+                checked = {n for s in scope for n in _identifiers(s) if self._tainted(n)}
+        elif inner.type == "binary_expression":
+            op = _text(inner.child_by_field_name("operator"))
+            if op in ("===", "==", "!==", "!="):
+                positive = op in ("===", "==")
+                checked = {n for n in _identifiers(inner) if self._tainted(n)}
+                right = inner.child_by_field_name("right")
+                left = inner.child_by_field_name("left")
+                if not any(x is not None and x.type in ("string", "number") for x in (left, right)):
+                    checked = set()
+        if negate:
+            positive = not positive
+        return (checked, set()) if positive else (set(), checked)
+
+    def _tainted(self, name: str) -> bool:
+        val = self.env.get(name)
+        return val is not None and val.taint is not None
+
+    def bind(self, target: Node, val: Val, stmt: Node | None) -> None:
+        t = target.type
+        if t in ("identifier", "shorthand_property_identifier_pattern"):
+            name = _text(target)
+            if val.taint is not None and stmt is not None:
+                val = val.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
+            if val.secret is None and val.taint is None and val.const is None and val.func is None and val.sdk is None \
+                    and secret_like_name(name):
+                val = replace(val, secret=f"variable {name}")
+            self._set(name, val)
+        elif t == "object_pattern":
+            for prop in target.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    self.bind(prop, self._member(val, _text(prop), prop), stmt)
+                elif prop.type == "pair_pattern":
+                    key = prop.child_by_field_name("key")
+                    value = prop.child_by_field_name("value")
+                    if key is not None and value is not None:
+                        self.bind(value, self._member(val, _prop_name(key), prop), stmt)
+                elif prop.type == "object_assignment_pattern":
+                    left = prop.child_by_field_name("left")
+                    if left is not None:
+                        self.bind(left, self._member(val, _text(left), prop), stmt)
+                elif prop.type == "rest_pattern":
+                    for ident in prop.named_children:
+                        self.bind(ident, val, stmt)
+        elif t == "array_pattern":
+            for item in target.named_children:
+                self.bind(item, Val(taint=val.taint, secret=val.secret), stmt)
+        elif t == "assignment_pattern":
+            left = target.child_by_field_name("left")
+            if left is not None:
+                self.bind(left, val, stmt)
+        elif t == "rest_pattern":
+            for ident in target.named_children:
+                self.bind(ident, val, stmt)
+        elif t == "member_expression":
+            self.assign_member(target, val, stmt)
+
+    def assign_member(self, target: Node, val: Val, stmt: Node | None) -> None:
+        obj = target.child_by_field_name("object")
+        prop = _text(target.child_by_field_name("property"))
+        text = _text(obj)
+        exports = self.interp.exports.setdefault(self.mod.path.resolve(), {})
+        if text in ("exports", "module.exports"):
+            exports[prop] = val
+            return
+        if text == "module" and prop == "exports":
+            if val.items is not None:
+                exports.update(dict(val.items))
+            elif isinstance(val.func, JsFunc):
+                exports["default"] = val
+            return
+        if obj is not None and obj.type == "identifier" and val.taint is not None and text in self.env and stmt is not None:
+            old = self.env[text]
+            if old.taint is None:
+                self.env[text] = old.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
+
+    # ---- expressions ---------------------------------------------------------------------------------------
+
+    def eval(self, node: Node | None) -> Val:
+        if node is None:
+            return UNKNOWN
+        t = node.type
+        if t == "identifier":
+            name = _text(node)
+            return self.env.get(name) or Val(qual=name)
+        if t == "string":
+            return Val(const=_string_value(node))
+        if t in ("true", "false", "number", "null", "undefined", "regex"):
+            return Val(const=_text(node)) if t == "true" else UNKNOWN
+        if t in EXPRESSION_WRAPPERS:
+            children = node.named_children
+            return self.eval(children[0]) if children else UNKNOWN
+        if t == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            return self._member(self.eval(obj), _text(prop), node)
+        if t == "subscript_expression":
+            base = self.eval(node.child_by_field_name("object"))
+            index = self.eval(node.child_by_field_name("index"))
+            if index.const is not None:
+                return self._member(base, index.const, node, subscript=True)
+            index_node = node.child_by_field_name("index")
+            if base.taint is not None and index_node is not None and index_node.type == "number":
+                return Val(taint=self._access(base.taint, f"[{_text(index_node)}]", node))
+            if base.sdk is not None:
+                self.out.dynamic_sdk.add(self.mod.loc(node))
+            if base.taint is not None:
+                return Val(taint=self._access(base.taint, "[…]", node))
+            return Val(secret=base.secret) if base.secret else UNKNOWN
+        if t == "call_expression":
+            return self.call(node, new=False)
+        if t == "new_expression":
+            return self.call(node, new=True)
+        if t == "template_string":
+            parts = [self.eval(sub.named_children[0]) for sub in node.named_children
+                     if sub.type == "template_substitution" and sub.named_children]
+            return _whole_join(parts) if parts else Val(const=_text(node)[1:-1])
+        if t == "binary_expression":
+            left = self.eval(node.child_by_field_name("left"))
+            right = self.eval(node.child_by_field_name("right"))
+            op = _text(node.child_by_field_name("operator"))
+            if op in ("||", "??", "&&"):
+                return left if left.taint is not None or left.sdk or left.env else right
+            if op == "+":
+                if left.const is not None and right.const is not None:
+                    return Val(const=left.const + right.const)
+                return _whole_join([left, right])
+            return UNKNOWN
+        if t in ("assignment_expression", "augmented_assignment_expression"):
+            target = node.child_by_field_name("left")
+            assigned = self.eval(node.child_by_field_name("right"))
+            if t == "augmented_assignment_expression" and target is not None:
+                op = _text(node.child_by_field_name("operator"))
+                assigned = _whole_join([self.eval(target), assigned]) if op == "+=" else assigned
+            if target is not None:
+                self.bind(target, assigned, node)
+            return assigned
+        if t == "ternary_expression":
+            self.eval(node.child_by_field_name("condition"))
+            a = self.eval(node.child_by_field_name("consequence"))
+            b = self.eval(node.child_by_field_name("alternative"))
+            return a if a.taint is not None or b.taint is None else b
+        if t == "object":
+            items: list[tuple[str, Val]] = []
+            vals: list[Val] = []
+            for prop in node.named_children:
+                if prop.type == "pair":
+                    key = prop.child_by_field_name("key")
+                    val = self.eval(prop.child_by_field_name("value"))
+                    vals.append(val)
+                    if key is not None:
+                        items.append((_prop_name(key), val))
+                elif prop.type == "shorthand_property_identifier":
+                    val = self.env.get(_text(prop), UNKNOWN)
+                    vals.append(val)
+                    items.append((_text(prop), val))
+                elif prop.type == "spread_element":
+                    val = self.eval(prop.named_children[0]) if prop.named_children else UNKNOWN
+                    vals.append(val)
+                    if val.items:
+                        items.extend(val.items)
+                elif prop.type == "method_definition":
+                    self._register(prop)
+                    method_name = prop.child_by_field_name("name")
+                    if method_name is not None:
+                        items.append((_text(method_name), Val(func=JsFunc(self.mod, prop))))
+            tainted = [v for v in vals if v.taint is not None]
+            out = Val(taint=tainted[0].taint) if tainted else UNKNOWN
+            return replace(out, items=tuple(items))
+        if t == "array":
+            vals = [self.eval(c) for c in node.named_children]
+            tainted = [v for v in vals if v.taint is not None or v.secret]
+            out = join(*tainted) if tainted else UNKNOWN
+            return replace(out, items=tuple((str(i), v) for i, v in enumerate(vals)), built=False)
+        if t in FUNCTION_TYPES:
+            self._register(node)
+            return Val(func=JsFunc(self.mod, node))
+        if t in ("spread_element", "unary_expression", "sequence_expression", "update_expression", "yield_expression"):
+            vals = [self.eval(c) for c in node.named_children]
+            if t == "unary_expression":
+                return UNKNOWN
+            return vals[-1] if vals else UNKNOWN
+        if t == "class":
+            return UNKNOWN
+        return UNKNOWN
+
+    def _member(self, base: Val, prop: str, node: Node, subscript: bool = False) -> Val:
+        if isinstance(base.func, JsExports):
+            target = base.func.module
+            exports = self.interp.exports.get(target.path.resolve(), {})
+            if prop in exports:
+                return exports[prop]
+            if prop == "default" and exports.get("default") is None:
+                return Val(items=tuple(exports.items()))
+            return self.interp.globals.get(target.path.resolve(), {}).get(prop, UNKNOWN)
+        if base.items is not None and base.taint is None:
+            for key, val in base.items:
+                if key == prop:
+                    return val
+        if base.sdk is not None:
+            return Val(sdk=base.sdk, qual=f"sdk.{prop}")
+        if base.taint is not None:
+            text = f'["{prop}"]' if subscript else f".{prop}"
+            return Val(taint=self._access(base.taint, text, node))
+        if base.qual is not None:
+            if base.qual == "process.env":
+                return Val(env=prop, secret=f"environment variable {prop}" if secret_like_name(prop) else None)
+            return Val(qual=f"{base.qual}.{prop}")
+        if base.secret:
+            return Val(secret=base.secret)
+        return UNKNOWN
+
+    def _access(self, taint: Taint, text: str, node: Node) -> Taint:
+        line = node.start_point[0] + 1
+        if taint.whole:
+            return Taint(taint.source + text, self.mod.loc(node), taint.steps, parsed=taint.parsed)
+        if not taint.steps and taint.loc.line == line and taint.loc.path == self.mod.rel:
+            return replace(taint, source=taint.source + text)
+        return taint
+
+    # ---- calls ---------------------------------------------------------------------------------------------
+
+    def call(self, node: Node, new: bool) -> Val:
+        func = node.child_by_field_name("constructor" if new else "function")
+        receiver: Val | None = None
+        method: str | None = None
+        if func is not None and func.type == "member_expression":
+            obj = func.child_by_field_name("object")
+            receiver = self.eval(obj)
+            method = _text(func.child_by_field_name("property"))
+            callee = self._member(receiver, method, func)
+        elif func is not None and func.type == "subscript_expression":
+            receiver = self.eval(func.child_by_field_name("object"))
+            index = self.eval(func.child_by_field_name("index"))
+            method = index.const
+            callee = self._member(receiver, method, func) if method else UNKNOWN
+            if method is None and receiver.sdk is not None:
+                self.out.dynamic_sdk.add(self.mod.loc(node))
+                return UNKNOWN
+        else:
+            callee = self.eval(func)
+        arg_nodes = node.child_by_field_name("arguments")
+        args = [self.eval(a) for a in arg_nodes.named_children if a.type != "comment"] if arg_nodes is not None else []
+        loc = self.mod.loc(node)
+        qual = callee.qual if callee.qual and callee.sdk is None else None
+
+        if not new and func is not None and func.type == "identifier" and _text(func) == "require" and "require" not in self.env:
+            if args and args[0].const is not None:
+                return self.interp.require(self.mod, args[0].const)
+            return UNKNOWN
+        if isinstance(callee.func, JsFunc):
+            if self.depth >= JsInterp.MAX_DEPTH:
+                return _whole_join(args) if any(a.taint for a in args) else UNKNOWN
+            name = _text(func)
+            stepped = [a.with_taint(a.taint.step(loc, f"passed to {name}(): {self.mod.snippet(node)}")) if a.taint else a
+                       for a in args]
+            return self.interp.call_function(callee.func, stepped, self.handler, self.depth + 1, self.in_handler)
+
+        # AWS SDK
+        if new and qual is not None:
+            made = self._sdk_new(qual, args, loc)
+            if made is not None:
+                return made
+        if receiver is not None and receiver.sdk is not None and method is not None:
+            return self._sdk_method(receiver.sdk, method, args, loc)
+        if method == "send" and args and args[0].sdk is not None and args[0].sdk.kind == "command":
+            return self._send(args[0].sdk, loc)
+        if qual is not None and not new:
+            made = self._sdk_function(qual, args, loc)
+            if made is not None:
+                return made
+
+        self._log(qual, receiver, method, args, loc)
+        if qual is not None:
+            self._sinks(qual, args, loc)
+            self._per_invocation(qual, loc)
+        if method is not None and receiver is not None:
+            self._method_sinks(receiver, method, args, loc)
+
+        if qual in SANITIZERS:
+            return UNKNOWN
+        if qual == "JSON.stringify" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
+            return Val(qual="JSON.stringify()", secret=args[0].secret)
+        if qual == "JSON.parse":
+            taint = args[0].taint if args else None
+            return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
+        if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret):
+            if method in ("includes", "startsWith", "endsWith", "indexOf", "test", "has", "match", "length"):
+                return UNKNOWN
+            return Val(taint=receiver.taint, secret=receiver.secret, built=method in ("concat", "replace", "join", "replaceAll"))
+        if qual in PASS_THROUGH or qual is None or qual.startswith(("path.", "url.", "querystring.")):
+            tainted = next((a for a in args if a.taint is not None), None)
+            if tainted is not None and tainted.taint is not None:
+                whole = tainted.taint.whole and qual in ("JSON.stringify", "String", None)
+                return Val(taint=replace(tainted.taint, whole=whole), built=qual not in PASS_THROUGH)
+            secret = next((a.secret for a in args if a.secret), None)
+            if secret:
+                return Val(secret=secret)
+        if callee.qual is not None:
+            return Val(qual=callee.qual + ("" if new else "()"))
+        return UNKNOWN
+
+    # ---- SDK -----------------------------------------------------------------------------------------------
+
+    def _sdk_new(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
+        pkg, _, name = qual.rpartition(".")
+        sdk: SdkObj | None = None
+        if qual.startswith("aws-sdk"):
+            if qual in ("aws-sdk", "aws-sdk.default"):
+                return None
+            parts = qual.split(".")
+            if parts[0].startswith("aws-sdk/clients/"):
+                service = v2_service(parts[0].rsplit("/", 1)[1].replace("-", ""))
+                cls = parts[0].rsplit("/", 1)[1]
+                rest = parts[1:]
+            else:
+                rest = parts[1:]
+                if rest and rest[0] == "default":
+                    rest = rest[1:]
+                if not rest:
+                    return None
+                cls = rest[0]
+                rest = rest[1:]
+                service = v2_service(cls)
+            if service is None:
+                return None
+            if rest and rest[-1] == "DocumentClient":
+                sdk = SdkObj("dynamodb", "document-client", "aws-sdk-v2")
+            elif not rest:
+                sdk = SdkObj(service, "client", "aws-sdk-v2")
+            else:
+                return None
+            self._client_created(f"new AWS.{cls}()", loc)
+            return Val(sdk=sdk)
+        if pkg.startswith("@aws-sdk/"):
+            service = v3_service(pkg)
+            if service is None:
+                return None
+            if name.endswith("Command"):
+                base = name[: -len("Command")]
+                if pkg == "@aws-sdk/lib-dynamodb":
+                    op = LIB_DYNAMODB.get(base, base)
+                else:
+                    op = base
+                params = args[0] if args else UNKNOWN
+                res = _resource_arg(params)
+                self._dynamo_expression(service, params, loc, name)
+                return Val(sdk=SdkObj(service, "command", "aws-sdk-v3", res.const, res.env, op))
+            if name.endswith("Client") or pkg != "@aws-sdk/lib-dynamodb":
+                kind = "client" if name.endswith("Client") else "aggregated"
+                if pkg == "@aws-sdk/lib-dynamodb":
+                    kind = "document-client"
+                self._client_created(f"new {name}()", loc)
+                return Val(sdk=SdkObj(service, kind, "aws-sdk-v3"))
+        return None
+
+    def _sdk_function(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
+        pkg, _, name = qual.rpartition(".")
+        if (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocumentClient" and name == "from") or \
+                (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocument" and name == "from"):
+            kind = "document-client" if pkg.endswith("DocumentClient") else "aggregated-document"
+            return Val(sdk=SdkObj("dynamodb", kind, "aws-sdk-v3"))
+        if pkg.startswith("@aws-sdk/client-") and name.startswith("paginate"):
+            service = v3_service(pkg)
+            if service:
+                res = _resource_arg(args[1]) if len(args) > 1 else UNKNOWN
+                self.out.sdk(SdkCall(service, name[len("paginate") :], res.const, res.env, loc, "aws-sdk-v3", "paginator"))
+            return UNKNOWN
+        return None
+
+    def _client_created(self, what: str, loc: Loc) -> None:
+        if self.in_handler and not self.lazy and not self.is_module:
+            self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
+
+    def _send(self, cmd: SdkObj, loc: Loc) -> Val:
+        if cmd.operation:
+            self._record(cmd.service, cmd.operation, Val(const=cmd.resource, env=cmd.resource_env), loc, cmd.sdk, "client")
+            if (cmd.service, cmd.operation) in SECRET_OPERATIONS:
+                return Val(secret=f"{cmd.service} {cmd.operation} result")
+        return UNKNOWN
+
+    def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], loc: Loc) -> Val:
+        if method == "send":
+            if args and args[0].sdk is not None and args[0].sdk.kind == "command":
+                return self._send(args[0].sdk, loc)
+            self.out.dynamic_sdk.add(loc)
+            return UNKNOWN
+        if method in ("promise", "then", "destroy", "config", "middlewareStack", "on", "createPresignedPost",
+                      "getSignedUrl", "getSignedUrlPromise"):
+            return Val(sdk=sdk) if method == "config" else UNKNOWN
+        params = args[0] if args else UNKNOWN
+        if sdk.kind in ("document-client", "aggregated-document"):
+            op = DOC_CLIENT.get(method)
+            if op is None and sdk.kind == "aggregated-document":
+                op = v2_operation(method)
+        elif sdk.kind in ("client", "aggregated") and (sdk.sdk == "aws-sdk-v2" or sdk.kind == "aggregated"):
+            op = v2_operation(method)
+        else:
+            return UNKNOWN
+        if op is None:
+            return UNKNOWN
+        if method == "upload" and sdk.service == "s3":
+            op = "PutObject"
+        res = _resource_arg(params)
+        self._record(sdk.service, op, res, loc, sdk.sdk, sdk.kind)
+        self._dynamo_expression(sdk.service, params, loc, method)
+        if (sdk.service, op) in SECRET_OPERATIONS:
+            return Val(secret=f"{sdk.service} {op} result")
+        return UNKNOWN
+
+    def _record(self, service: str, op: str, res: Val, loc: Loc, sdk: str, via: str) -> None:
+        self.out.sdk(SdkCall(service, op, res.const, res.env, loc, sdk, via))
+        if self.in_handler and not self.lazy and (service, op) in SECRET_OPERATIONS:
+            self.out.invocation(PerInvocation("secret-fetch", f"{service}.{op}", loc, self.handler or ""))
+
+    def _dynamo_expression(self, service: str, params: Val, loc: Loc, method: str) -> None:
+        if service != "dynamodb" or not params.items:
+            return
+        for key, val in params.items:
+            if key in DYNAMO_EXPRESSIONS and val.taint is not None and val.built:
+                self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}: …)", loc, self.handler)
+
+    # ---- sinks ---------------------------------------------------------------------------------------------
+
+    def _sinks(self, qual: str, args: list[Val], loc: Loc) -> None:
+        first = args[0] if args else None
+
+        def hit(kind: str, val: Val | None, sink: str | None = None) -> None:
+            if val is not None and val.taint is not None:
+                self.out.flow(kind, val.taint, sink or qual, loc, self.handler)
+
+        base = qual.replace("child_process/promises", "child_process").replace("node:", "")
+        if base.startswith("util.promisify"):
+            return
+        if base in SHELL_ALWAYS:
+            hit("shell", first)
+        elif base in SHELL_OPTION:
+            options = next((a for a in args[1:] if a.items is not None and any(k == "shell" for k, _ in a.items)), None)
+            if options is not None and any(k == "shell" and v.const is not None for k, v in options.items or ()):
+                tainted = first if first is not None and first.taint is not None else next(
+                    (a for a in args[1:2] if a.taint is not None), None)
+                hit("shell", tainted, f"{qual}(…, {{shell: true}})")
+        elif base in CODE_EVAL and base.split(".")[0] not in self.env:
+            if base in ("setTimeout", "setInterval") and first is not None and first.func is not None:
+                return
+            hit("code", first)
+        elif base in DESERIALIZE:
+            hit("deserialization", first)
+        elif base in SSRF_CALLS or (base.startswith(SSRF_MODULES) and base.rsplit(".", 1)[-1] in HTTP_METHODS):
+            url = first
+            if first is not None and first.items is not None:
+                url = next((v for k, v in first.items if k in ("url", "host", "hostname", "baseURL", "uri")), first)
+            hit("ssrf", url)
+        elif base.startswith(("fs.", "fs/promises.", "fs-extra.")) and base.rsplit(".", 1)[-1] in FS_METHODS:
+            hit("path", first)
+        elif base in TEMPLATE_CALLS:
+            hit("template", first)
+
+    def _method_sinks(self, receiver: Val, method: str, args: list[Val], loc: Loc) -> None:
+        first = args[0] if args else None
+        if first is None or first.taint is None or receiver.sdk is not None:
+            return
+        rq = receiver.qual or ""
+        if method in SQL_METHODS and (rq.startswith(SQL_MODULES) or (first.built and method in ("query", "execute", "raw"))):
+            if not (first.items is not None):
+                self.out.flow("sql", first.taint, f"{method}()", loc, self.handler)
+        elif method in MONGO_METHODS and (rq.startswith(MONGO_MODULES) or (first.taint.parsed and method != "find")
+                                          or (first.taint.parsed and first.items is not None)):
+            if first.taint.parsed:
+                self.out.flow("nosql", first.taint, f"{method}()", loc, self.handler)
+        elif method == "sendFile":
+            self.out.flow("path", first.taint, "res.sendFile()", loc, self.handler)
+
+    def _log(self, qual: str | None, receiver: Val | None, method: str | None, args: list[Val], loc: Loc) -> None:
+        name: str | None = None
+        if qual is not None and qual.startswith("console.") and qual.split(".", 1)[1] in CONSOLE:
+            name = qual
+            if len(args) == 1 and args[0].qual == "JSON.stringify()":
+                self.out.structured = True  # console.log(JSON.stringify({...})) is a structured log line
+            else:
+                self.out.prints.add(loc)
+        elif method in LOGGER_METHODS and receiver is not None and (
+            (receiver.qual or "").startswith(LOG_LIBRARIES) or (receiver.qual or "").lower() in ("logger", "log")
+        ):
+            name = f"logger.{method}"
+        if name is None:
+            return
+        for val in args:
+            if val.taint is not None and val.taint.whole:
+                self.out.leak(LogLeak("whole-event", val.taint.source, name, loc))
+            elif val.secret:
+                self.out.leak(LogLeak("secret", val.secret, name, loc))
+
+    def _per_invocation(self, qual: str, loc: Loc) -> None:
+        if self.in_handler and not self.lazy and not self.is_module and qual in DB_CONNECT:
+            self.out.invocation(PerInvocation("db-connection", qual, loc, self.handler or ""))
+
+
+def _resource_arg(params: Val) -> Val:
+    for key, val in params.items or ():
+        if key in RESOURCE_KEYS:
+            return val
+    return UNKNOWN
+
+
+def _prop_name(node: Node) -> str:
+    if node.type == "string":
+        return _string_value(node)
+    return _text(node)
+
+
+def _identifiers(node: Node) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "shorthand_property_identifier"):
+            yield _text(current)
+        stack.extend(current.named_children)
+
+
+def _bails(node: Node) -> bool:
+    if node.type in ("return_statement", "throw_statement", "continue_statement", "break_statement"):
+        return True
+    if node.type == "statement_block" and node.named_children:
+        return _bails(node.named_children[-1])
+    return False
+
+
+def _whole_join(vals: list[Val]) -> Val:
+    out = join(*vals)
+    whole = next((v.taint for v in vals if v.taint is not None and v.taint.whole), None)
+    return replace(out, taint=whole) if whole is not None else out

@@ -1,0 +1,931 @@
+"""Python handlers, read with the standard :mod:`ast` module (never imported, never run).
+
+:class:`PyModule` is one parsed file (parsed once per scan and shared by every
+function that uses it). :class:`PyInterp` walks the handler with its event
+parameter tainted, follows calls into local functions (in the same file or in
+local modules) with the abstract values of their arguments, and records sinks
+reached by event data, AWS SDK calls, logging and per-invocation set-up in a
+:class:`~faasguard.code.values.Collector`.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from faasguard.code import resolve
+from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.sdk_names import boto3_operation
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
+from faasguard.model import Loc
+
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+SHELL_ALWAYS = {"os.system", "os.popen", "os.popen2", "os.popen3", "commands.getoutput", "subprocess.getoutput",
+                "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "os.execl", "os.execlp", "os.execv", "os.execvp"}
+SHELL_IF_SHELL = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"}
+CODE_EVAL = {"eval", "exec", "compile", "builtins.eval", "builtins.exec"}
+DESERIALIZE = {"pickle.loads", "pickle.load", "_pickle.loads", "cPickle.loads", "dill.loads", "marshal.loads",
+               "jsonpickle.decode", "yaml.unsafe_load", "yaml.full_load", "shelve.open", "pandas.read_pickle"}
+YAML_LOAD = {"yaml.load", "yaml.load_all"}
+SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+SSRF_MODULES = ("requests", "httpx", "urllib3", "aiohttp")
+SSRF_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen", "stream", "fetch"}
+SSRF_CALLS = {"urllib.request.urlopen", "urllib.request.Request", "urllib.urlopen", "urllib2.urlopen",
+              "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection"}
+PATH_CALLS = {"open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.rmdir", "os.listdir",
+              "shutil.copy", "shutil.copyfile", "shutil.move", "shutil.rmtree", "flask.send_file",
+              "flask.send_from_directory", "tarfile.open", "zipfile.ZipFile"}
+PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir", "iterdir"}
+SQL_METHODS = {"execute", "executemany", "executescript", "mogrify"}
+SQL_CALLS = {"sqlalchemy.text", "pandas.read_sql", "pandas.read_sql_query"}
+MONGO_MODULES = ("pymongo", "motor", "mongoengine")
+MONGO_METHODS = {"find", "find_one", "update_one", "update_many", "delete_one", "delete_many", "aggregate",
+                 "count_documents", "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+                 "replace_one", "distinct"}
+DYNAMO_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression", "UpdateExpression", "ConditionExpression",
+                      "ProjectionExpression", "Statement")
+TEMPLATE_CALLS = {"jinja2.Template", "flask.render_template_string", "mako.template.Template", "django.template.Template",
+                  "string.Template", "jinja2.Environment().from_string", "jinja2.sandbox.SandboxedEnvironment().from_string"}
+SANITIZERS = {"int", "float", "bool", "len", "uuid.UUID", "shlex.quote", "pipes.quote", "os.path.basename",
+              "werkzeug.utils.secure_filename", "secure_filename", "hashlib.sha256", "hashlib.md5", "decimal.Decimal",
+              "ipaddress.ip_address", "re.escape", "html.escape", "abs", "round"}
+PASS_THROUGH = {"json.loads", "json.load", "str", "base64.b64decode", "base64.urlsafe_b64decode", "urllib.parse.unquote",
+                "urllib.parse.unquote_plus", "os.path.join", "posixpath.join", "urllib.parse.urljoin", "pathlib.Path",
+                "json.dumps", "repr", "dict", "list", "tuple", "bytes", "bytearray", "urllib.parse.urlparse", "copy.deepcopy",
+                "textwrap.dedent", "sorted", "reversed", "next", "iter", "zip", "enumerate", "map", "filter", "format"}
+STR_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "encode", "decode", "split", "join",
+               "get", "pop", "title", "capitalize", "casefold", "splitlines", "values", "items", "keys", "copy",
+               "removeprefix", "removesuffix", "read", "getvalue", "setdefault", "format_map", "partition", "rpartition"}
+DB_CONNECT = {"pymysql.connect", "psycopg2.connect", "psycopg.connect", "mysql.connector.connect", "pg8000.connect",
+              "pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "redis.Redis", "redis.StrictRedis",
+              "redis.from_url", "sqlalchemy.create_engine", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect",
+              "elasticsearch.Elasticsearch", "opensearchpy.OpenSearch", "pymssql.connect", "MySQLdb.connect"}
+LOG_LIBRARIES = ("logging", "structlog", "loguru", "aws_lambda_powertools", "logzero", "eliot")
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
+SECRET_OPERATIONS = {("secretsmanager", "GetSecretValue"), ("secretsmanager", "BatchGetSecretValue"),
+                     ("ssm", "GetParameter"), ("ssm", "GetParameters"), ("ssm", "GetParametersByPath"),
+                     ("kms", "Decrypt")}
+RESOURCE_KEYS = ("Bucket", "TableName", "QueueUrl", "QueueName", "TopicArn", "TargetArn", "FunctionName", "SecretId",
+                 "StateMachineArn", "stateMachineArn", "StreamName", "DeliveryStreamName", "KeyId", "LogGroupName",
+                 "EventBusName", "Name", "Names", "Path", "ResourceArn", "secretArn", "resourceArn", "IdentityPoolId",
+                 "UserPoolId", "RoleArn", "CollectionId")
+RESOURCE_METHODS = {
+    "table": {},
+    "bucket": {"put_object": "PutObject", "upload_file": "PutObject", "upload_fileobj": "PutObject",
+               "download_file": "GetObject", "download_fileobj": "GetObject", "delete_objects": "DeleteObjects",
+               "copy": "CopyObject", "delete": "DeleteBucket", "create": "CreateBucket", "load": "HeadBucket"},
+    "object": {"get": "GetObject", "put": "PutObject", "delete": "DeleteObject", "load": "HeadObject",
+               "reload": "HeadObject", "upload_file": "PutObject", "upload_fileobj": "PutObject", "download_file": "GetObject",
+               "download_fileobj": "GetObject", "copy_from": "CopyObject", "copy": "CopyObject"},
+    "queue": {"send_message": "SendMessage", "send_messages": "SendMessageBatch", "receive_messages": "ReceiveMessage",
+              "delete_messages": "DeleteMessageBatch", "purge": "PurgeQueue", "delete": "DeleteQueue",
+              "change_message_visibility_batch": "ChangeMessageVisibilityBatch", "load": "GetQueueAttributes"},
+    "topic": {"publish": "Publish", "subscribe": "Subscribe", "delete": "DeleteTopic"},
+    "message": {"delete": "DeleteMessage", "change_visibility": "ChangeMessageVisibility"},
+}
+RESOURCE_FACTORIES = {"Table": ("table", "dynamodb"), "Bucket": ("bucket", "s3"), "Object": ("object", "s3"),
+                      "Queue": ("queue", "sqs"), "Topic": ("topic", "sns"), "ObjectSummary": ("object", "s3")}
+
+
+@dataclass(eq=False)
+class PyModule:
+    """One parsed Python file and the facts about it that do not depend on the function."""
+
+    path: Path
+    rel: str
+    lines: list[str]
+    tree: ast.Module | None
+    error: str | None = None
+    functions: dict[str, FuncNode] = field(default_factory=dict)
+    classes: dict[str, dict[str, FuncNode]] = field(default_factory=dict)
+    log_library: bool = False
+
+    @classmethod
+    def parse(cls, path: Path, rel: str, text: str) -> PyModule:
+        lines = text.splitlines()
+        try:
+            tree = ast.parse(text, filename=rel, type_comments=False)
+        except SyntaxError as exc:
+            return cls(path, rel, lines, None, f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return cls(path, rel, lines, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed")
+        module = cls(path, rel, lines, tree)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                module.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                module.classes[node.name] = {
+                    item.name: item for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                }
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                if any(n.split(".")[0] in LOG_LIBRARIES for n in names):
+                    module.log_library = True
+        return module
+
+    def loc(self, node: ast.AST) -> Loc:
+        line = getattr(node, "lineno", None)
+        return Loc(self.rel, line, getattr(node, "end_lineno", None) or line)
+
+    def snippet(self, node: ast.AST) -> str:
+        line = getattr(node, "lineno", 0)
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
+        """(name it is assigned to, value, line) for every string literal, for the secret scanner."""
+        if self.tree is None:
+            return
+        named: set[int] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                value = node.value
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    for target in targets:
+                        name = _target_name(target)
+                        if name:
+                            named.add(id(value))
+                            yield name, value.value, value.lineno
+            elif isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if (isinstance(key, ast.Constant) and isinstance(key.value, str)
+                            and isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                        named.add(id(value))
+                        yield key.value, value.value, value.lineno
+            elif isinstance(node, ast.keyword):
+                if node.arg and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    named.add(id(node.value))
+                    yield node.arg, node.value.value, node.value.lineno
+            elif isinstance(node, ast.Compare):
+                # `if password == "hunter2"` compares against a literal credential.
+                if isinstance(node.left, ast.Name | ast.Attribute) and len(node.comparators) == 1:
+                    other = node.comparators[0]
+                    name = _target_name(node.left)
+                    if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
+                        named.add(id(other))
+                        yield name, other.value, other.lineno
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in named \
+                    and len(node.value) >= 16:
+                yield None, node.value, node.lineno
+
+
+def _target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class FuncRef:
+    module: PyModule
+    node: FuncNode
+    owner: str | None = None  # class name, for methods
+
+
+def _qual_base(qual: str) -> str:
+    return qual.replace("()", "")
+
+
+class PyInterp:
+    """Analyses the Python files of one function."""
+
+    MAX_DEPTH = 4
+
+    def __init__(self, load: Callable[[Path], PyModule | None], code_dir: Path | None, out: Collector) -> None:
+        self.load = load
+        self.code_dir = code_dir
+        self.out = out
+        self.files: dict[Path, PyModule] = {}
+        self.globals: dict[Path, dict[str, Val]] = {}
+        self.analysed: set[tuple[int, tuple[object, ...]]] = set()
+        self.done_functions: set[int] = set()
+        self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
+
+    # ---- modules -------------------------------------------------------------------------------------------
+
+    def module(self, path: Path) -> PyModule | None:
+        if path in self.files:
+            return self.files[path]
+        mod = self.load(path)
+        if mod is None:
+            return None
+        self.files[path] = mod
+        self.globals[path] = {}
+        if mod.log_library:
+            self.out.structured = True
+        if mod.tree is not None:
+            frame = Frame(self, mod, self.globals[path], handler=None, depth=0, is_module=True)
+            frame.block(mod.tree.body)
+        return mod
+
+    def analyse_handler(self, path: Path, name: str) -> bool:
+        mod = self.module(path)
+        if mod is None or mod.tree is None:
+            return False
+        node = mod.functions.get(name)
+        if node is None:
+            return False
+        params = [a.arg for a in node.args.posonlyargs + node.args.args]
+        args: list[Val] = []
+        if params:
+            args.append(Val(taint=Taint(params[0], mod.loc(node), whole=True)))
+        self.call_function(FuncRef(mod, node), args, {}, handler=name, depth=0, in_handler=True)
+        return True
+
+    def analyse_rest(self) -> None:
+        """Every function in the analysed files that no context reached yet, with unknown arguments."""
+        pending = True
+        while pending:
+            pending = False
+            for mod in list(self.files.values()):
+                funcs = list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.values()]
+                for node in funcs:
+                    if id(node) not in self.done_functions:
+                        pending = True
+                        self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH, in_handler=False)
+
+    def call_function(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
+                      in_handler: bool) -> Val:
+        node = ref.node
+        shape = (tuple(_shape(a) for a in args), tuple(sorted((k, _shape(v)) for k, v in kwargs.items())), in_handler)
+        key = (id(node), shape)
+        if key in self.analysed:
+            return self.returns.get(key, UNKNOWN)
+        self.analysed.add(key)
+        self.done_functions.add(id(node))
+        env = dict(self.globals.get(ref.module.path, {}))
+        params = [a.arg for a in node.args.posonlyargs + node.args.args]
+        if ref.owner and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        for i, name in enumerate(params):
+            env[name] = args[i] if i < len(args) else kwargs.get(name, UNKNOWN)
+        for a in node.args.kwonlyargs:
+            env[a.arg] = kwargs.get(a.arg, UNKNOWN)
+        cached = any(_decorator_name(d) in ("lru_cache", "cache", "cached", "cached_property") for d in node.decorator_list)
+        frame = Frame(self, ref.module, env, handler=handler, depth=depth, in_handler=in_handler and not cached)
+        with contextlib.suppress(RecursionError):
+            frame.block(node.body)
+        self.returns[key] = frame.returned
+        return frame.returned
+
+    def local_import(self, mod: PyModule, name: str, level: int) -> PyModule | None:
+        path = resolve.python_module(name, level, mod.path, self.code_dir)
+        if path is None:
+            return None
+        return self.module(path)
+
+
+def _shape(val: Val) -> object:
+    return (val.taint is not None, val.taint.parsed if val.taint else False, val.sdk, val.secret is not None, val.qual, val.const)
+
+
+def _decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+class Frame:
+    """One function body (or module body) being walked."""
+
+    def __init__(self, interp: PyInterp, mod: PyModule, env: dict[str, Val], handler: str | None, depth: int,
+                 is_module: bool = False, in_handler: bool = False) -> None:
+        self.interp = interp
+        self.mod = mod
+        self.env = env
+        self.handler = handler
+        self.depth = depth
+        self.is_module = is_module
+        self.in_handler = in_handler
+        self.returned: Val = UNKNOWN
+        self.lazy = 0  # inside `if client is None:` – set-up done once, not per invocation
+        self.globals_declared: set[str] = set()
+
+    @property
+    def out(self) -> Collector:
+        return self.interp.out
+
+    # ---- statements ----------------------------------------------------------------------------------------
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.stmt(stmt)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Expr):
+            self.eval(node.value)
+        elif isinstance(node, ast.Assign):
+            val = self.eval(node.value)
+            for target in node.targets:
+                self.assign(target, val, node)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.eval(node.value), node)
+        elif isinstance(node, ast.AugAssign):
+            val = join(self.eval(node.target), self.eval(node.value))
+            self.assign(node.target, val, node)
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                val = self.eval(node.value)
+                if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
+                    self.returned = val
+        elif isinstance(node, ast.If):
+            self.if_stmt(node)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            item = self.eval(node.iter)
+            self.assign(node.target, Val(taint=item.taint, sdk=item.sdk, secret=item.secret), node)
+            self.block(node.body)
+            self.block(node.orelse)
+        elif isinstance(node, ast.While):
+            self.eval(node.test)
+            self.block(node.body)
+            self.block(node.orelse)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for with_item in node.items:
+                context = self.eval(with_item.context_expr)
+                if with_item.optional_vars is not None:
+                    self.assign(with_item.optional_vars, context, node)
+            self.block(node.body)
+        elif isinstance(node, ast.Try):
+            self.block(node.body)
+            for handler in node.handlers:
+                if handler.name:
+                    self.env[handler.name] = UNKNOWN
+                self.block(handler.body)
+            self.block(node.orelse)
+            self.block(node.finalbody)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                local_mod = self.interp.local_import(self.mod, alias.name, 0)
+                if local_mod is not None and (alias.asname or "." not in alias.name):
+                    self.env[local] = Val(func=local_mod)
+                else:
+                    self.env[local] = Val(qual=alias.name if alias.asname else alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            self.import_from(node)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not self.is_module:
+                self.env[node.name] = Val(func=FuncRef(self.mod, node))
+                self.interp.files.setdefault(self.mod.path, self.mod)
+            else:
+                self.env[node.name] = Val(func=FuncRef(self.mod, node))
+        elif isinstance(node, ast.ClassDef):
+            self.env[node.name] = Val(func=("class", self.mod, node.name))
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            self.globals_declared.update(node.names)
+        elif isinstance(node, ast.Match):
+            self.eval(node.subject)
+            for case in node.cases:
+                self.block(case.body)
+        elif isinstance(node, ast.Raise | ast.Assert | ast.Delete):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child)
+
+    def import_from(self, node: ast.ImportFrom) -> None:
+        target = self.interp.local_import(self.mod, node.module or "", node.level) if (node.module or node.level) else None
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if alias.name == "*":
+                continue
+            if target is not None:
+                if alias.name in target.functions:
+                    self.env[local] = Val(func=FuncRef(target, target.functions[alias.name]))
+                    continue
+                val = self.interp.globals.get(target.path, {}).get(alias.name)
+                if val is not None:
+                    self.env[local] = val
+                    continue
+                sub = self.interp.local_import(target, alias.name, 1) if target.path.name == "__init__.py" else None
+                if sub is not None:
+                    self.env[local] = Val(func=sub)
+                    continue
+                if alias.name in target.classes:
+                    self.env[local] = Val(func=("class", target, alias.name))
+                    continue
+                self.env[local] = UNKNOWN
+            else:
+                base = "." * node.level + (node.module or "")
+                self.env[local] = Val(qual=f"{base}.{alias.name}" if base else alias.name)
+
+    def if_stmt(self, node: ast.If) -> None:
+        self.eval(node.test)
+        positive, negative = self.guards(node.test)
+        lazy = _is_lazy_guard(node.test)
+        saved = {name: self.env[name] for name in positive if name in self.env}
+        for name in positive:
+            if name in self.env:
+                self.env[name] = self.env[name].with_taint(None)
+        self.lazy += lazy
+        self.block(node.body)
+        self.lazy -= lazy
+        for name, old in saved.items():
+            if self.env.get(name) is not None and self.env[name].taint is None and self.env[name] == old.with_taint(None):
+                self.env[name] = old
+        self.block(node.orelse)
+        if negative and node.body and isinstance(node.body[-1], ast.Return | ast.Raise | ast.Continue | ast.Break):
+            for name in negative:
+                if name in self.env:
+                    self.env[name] = self.env[name].with_taint(None)
+
+    def guards(self, test: ast.expr) -> tuple[set[str], set[str]]:
+        """Names an allow-list test vouches for: (inside the body, after a body that bails out)."""
+        negate = False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            negate, test = True, test.operand
+        checked: set[str] = set()
+        positive = True
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op = test.ops[0]
+            if isinstance(op, ast.In | ast.Eq | ast.NotIn | ast.NotEq):
+                positive = isinstance(op, ast.In | ast.Eq)
+                checked = {n.id for n in ast.walk(test.left) if isinstance(n, ast.Name) and self._tainted(n.id)}
+                if not checked:
+                    checked = {n.id for n in ast.walk(test.comparators[0]) if isinstance(n, ast.Name) and self._tainted(n.id)}
+                    if isinstance(op, ast.In | ast.NotIn):
+                        checked = set()  # `"x" in url` is a substring test, no allow-list
+        elif isinstance(test, ast.Call):
+            func = test.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("startswith", "fullmatch", "match", "isdigit", "isalnum", "isidentifier", "isdecimal") or name.startswith(
+                ("is_allowed", "is_valid", "validate", "allowed", "is_safe", "check_")
+            ):
+                checked = {n.id for n in ast.walk(test) if isinstance(n, ast.Name) and self._tainted(n.id)}
+        if negate:
+            positive = not positive
+        return (checked, set()) if positive else (set(), checked)
+
+    def _tainted(self, name: str) -> bool:
+        val = self.env.get(name)
+        return val is not None and val.taint is not None
+
+    def assign(self, target: ast.expr, val: Val, stmt: ast.stmt) -> None:
+        if isinstance(target, ast.Name):
+            name = target.id
+            if val.taint is not None:
+                val = val.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
+            if val.secret is None and secret_like_name(name) and val.const is None and val.func is None and val.sdk is None \
+                    and val.taint is None:
+                val = replace(val, secret=f"variable {name}")
+            self.env[name] = val
+            if self.is_module or name in self.globals_declared:
+                self.interp.globals[self.mod.path][name] = val
+        elif isinstance(target, ast.Tuple | ast.List):
+            part = Val(taint=val.taint, secret=val.secret) if val.items is None else None
+            for i, elt in enumerate(target.elts):
+                item = part or (val.items[i][1] if val.items and i < len(val.items) else UNKNOWN)
+                self.assign(elt.value if isinstance(elt, ast.Starred) else elt, item, stmt)
+        elif isinstance(target, ast.Subscript | ast.Attribute):
+            base = target.value
+            if isinstance(base, ast.Name) and val.taint is not None and base.id in self.env:
+                old = self.env[base.id]
+                if old.taint is None:
+                    self.env[base.id] = old.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
+            self.eval(target.value)
+
+    # ---- expressions ---------------------------------------------------------------------------------------
+
+    def eval(self, node: ast.expr) -> Val:
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                return self.env[node.id]
+            return Val(qual=node.id)
+        if isinstance(node, ast.Constant):
+            return Val(const=node.value) if isinstance(node.value, str) else UNKNOWN
+        if isinstance(node, ast.Attribute):
+            base = self.eval(node.value)
+            return self.attribute(base, node.attr, node)
+        if isinstance(node, ast.Subscript):
+            base = self.eval(node.value)
+            key = self.eval(node.slice)
+            return self.subscript(base, key, node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.JoinedStr):
+            parts = [self.eval(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+            return _whole_join(parts)
+        if isinstance(node, ast.BinOp):
+            left, right = self.eval(node.left), self.eval(node.right)
+            if left.const is not None and right.const is not None and isinstance(node.op, ast.Add):
+                return Val(const=left.const + right.const)
+            return _whole_join([left, right])
+        if isinstance(node, ast.BoolOp):
+            vals = [self.eval(v) for v in node.values]
+            return next((v for v in vals if v.taint is not None), next((v for v in vals if v.sdk or v.env), vals[-1]))
+        if isinstance(node, ast.IfExp):
+            self.eval(node.test)
+            a, b = self.eval(node.body), self.eval(node.orelse)
+            return a if a.taint is not None or b.taint is None else b
+        if isinstance(node, ast.Await):
+            return self.eval(node.value)
+        if isinstance(node, ast.Dict):
+            items: list[tuple[str, Val]] = []
+            vals = []
+            for k, v in zip(node.keys, node.values):
+                val = self.eval(v)
+                vals.append(val)
+                if k is None:
+                    continue
+                kv = self.eval(k)
+                if kv.const is not None:
+                    items.append((kv.const, val))
+            out = _whole_join(vals) if any(v.taint for v in vals) else UNKNOWN
+            return replace(out, items=tuple(items), built=False)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            vals = [self.eval(e) for e in node.elts]
+            out = _whole_join(vals) if any(v.taint or v.secret for v in vals) else UNKNOWN
+            return replace(out, items=tuple((str(i), v) for i, v in enumerate(vals)), built=False)
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            for gen in node.generators:
+                it = self.eval(gen.iter)
+                self.assign(gen.target, Val(taint=it.taint, sdk=it.sdk), ast.Pass(lineno=node.lineno))
+            elt = node.value if isinstance(node, ast.DictComp) else node.elt
+            return _whole_join([self.eval(elt)])
+        if isinstance(node, ast.Starred):
+            return self.eval(node.value)
+        if isinstance(node, ast.NamedExpr):
+            val = self.eval(node.value)
+            self.env[node.target.id] = val
+            return val
+        if isinstance(node, ast.Compare | ast.UnaryOp):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child)
+            return UNKNOWN
+        if isinstance(node, ast.Lambda):
+            return UNKNOWN
+        if isinstance(node, ast.FormattedValue):
+            return self.eval(node.value)
+        return UNKNOWN
+
+    def attribute(self, base: Val, attr: str, node: ast.AST) -> Val:
+        if isinstance(base.func, PyModule):
+            mod = base.func
+            if attr in mod.functions:
+                return Val(func=FuncRef(mod, mod.functions[attr]))
+            val = self.interp.globals.get(mod.path, {}).get(attr)
+            if val is not None:
+                return val
+            sub = self.interp.local_import(mod, attr, 1) if mod.path.name == "__init__.py" else None
+            return Val(func=sub) if sub is not None else UNKNOWN
+        if base.sdk is not None:
+            sdk = base.sdk
+            if attr == "meta":
+                return Val(sdk=replace(sdk, kind="meta"))
+            if sdk.kind == "meta" and attr == "client":
+                return Val(sdk=replace(sdk, kind="client"))
+            if sdk.kind == "bucket" and attr == "objects":
+                return Val(sdk=replace(sdk, kind="bucket-objects"))
+            return Val(sdk=sdk, qual=f"sdk.{attr}")
+        if base.taint is not None:
+            return Val(taint=self._access(base.taint, f".{attr}", node))
+        if base.secret:
+            return Val(secret=base.secret)
+        if base.qual is not None:
+            qual = f"{base.qual}.{attr}"
+            if qual in ("os.environ",):
+                return Val(qual=qual)
+            return Val(qual=qual)
+        return UNKNOWN
+
+    def subscript(self, base: Val, key: Val, node: ast.Subscript) -> Val:
+        if base.qual == "os.environ" and key.const is not None:
+            return self._env_val(key.const)
+        if base.taint is not None:
+            text = f'["{key.const}"]' if key.const is not None else "[…]"
+            return Val(taint=self._access(base.taint, text, node))
+        if base.items is not None and key.const is not None:
+            for k, v in base.items:
+                if k == key.const:
+                    return v
+        if base.secret:
+            return Val(secret=base.secret)
+        if base.sdk is not None:
+            return Val(sdk=base.sdk)
+        return UNKNOWN
+
+    def _env_val(self, name: str) -> Val:
+        return Val(env=name, secret=f"environment variable {name}" if secret_like_name(name) else None)
+
+    def _access(self, taint: Taint, text: str, node: ast.AST) -> Taint:
+        """event["body"] → a taint whose source names the most specific part of the event read here."""
+        line = getattr(node, "lineno", None)
+        if taint.whole:
+            return Taint(taint.source + text, self.mod.loc(node), taint.steps, parsed=taint.parsed)
+        if not taint.steps and taint.loc.line == line and taint.loc.path == self.mod.rel:
+            return replace(taint, source=taint.source + text)
+        return taint
+
+    # ---- calls ---------------------------------------------------------------------------------------------
+
+    def call(self, node: ast.Call) -> Val:
+        func = node.func
+        receiver: Val | None = None
+        method: str | None = None
+        if isinstance(func, ast.Attribute):
+            receiver = self.eval(func.value)
+            method = func.attr
+            callee = self.attribute(receiver, method, func)
+        else:
+            callee = self.eval(func)
+        args = [self.eval(a) for a in node.args]
+        kwargs: dict[str, Val] = {}
+        splat: list[Val] = []
+        for kw in node.keywords:
+            if kw.arg is None:
+                splat.append(self.eval(kw.value))
+            else:
+                kwargs[kw.arg] = self.eval(kw.value)
+        loc = self.mod.loc(node)
+        qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
+
+        # Local functions and classes: analyse them with these arguments.
+        if isinstance(callee.func, FuncRef):
+            return self._call_local(callee.func, args, kwargs, loc, node)
+        if isinstance(callee.func, tuple) and callee.func[0] == "class":
+            _, mod, cls = callee.func
+            init = mod.classes.get(cls, {}).get("__init__")
+            if init is not None and self.depth < PyInterp.MAX_DEPTH and any(a.taint or a.sdk for a in args):
+                self.interp.call_function(FuncRef(mod, init, cls), args, kwargs, self.handler, self.depth + 1, self.in_handler)
+            return UNKNOWN
+
+        # AWS SDK
+        if receiver is not None and receiver.sdk is not None and method is not None:
+            return self._sdk_method(receiver.sdk, method, args, kwargs, loc, node)
+        if qual is not None:
+            made = self._sdk_factory(qual, args, kwargs, loc, receiver)
+            if made is not None:
+                return made
+        if qual == "getattr" and args and args[0].sdk is not None:
+            if len(args) > 1 and args[1].const is not None:
+                return Val(sdk=args[0].sdk, qual=f"sdk.{args[1].const}")
+            self.out.dynamic_sdk.add(loc)
+            return UNKNOWN
+
+        every = args + list(kwargs.values()) + splat
+        self._log_call(qual, receiver, method, every, loc)
+        if qual is not None:
+            self._sinks(qual, args, kwargs, loc, _shell_true(node))
+            self._per_invocation(qual, loc)
+            if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
+                return self._env_val(args[0].const)
+        if method is not None and receiver is not None and (qual is None or not qual.startswith(SSRF_MODULES)):
+            self._method_sinks(receiver, method, args, kwargs, loc)
+
+        # Propagation.
+        if qual in SANITIZERS:
+            return UNKNOWN
+        if qual == "json.dumps" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
+            return Val(qual="json.dumps()", secret=args[0].secret)
+        if qual in ("json.loads", "json.load", "ujson.loads", "orjson.loads", "simplejson.loads"):
+            taint = args[0].taint if args else None
+            return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
+        if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret) \
+                and (method in STR_METHODS or receiver.taint is not None):
+                if method == "get" and args and args[0].const is not None and receiver.taint is not None:
+                    return Val(taint=self._access(receiver.taint, f'["{args[0].const}"]', node))
+                if method in ("isdigit", "isalnum", "startswith", "endswith", "count", "index", "find"):
+                    return UNKNOWN
+                built = method in ("format", "join", "replace", "format_map")
+                return Val(taint=receiver.taint, secret=receiver.secret, built=built)
+        if receiver is not None and method in ("format", "join", "format_map") and receiver.const is not None:
+            return _whole_join(every)
+        if qual in PASS_THROUGH or qual is None or (qual and qual.startswith(("urllib.parse.", "os.path.", "base64."))):
+            tainted = next((v for v in every if v.taint is not None), None)
+            if tainted is not None:
+                whole = tainted.taint is not None and tainted.taint.whole and qual in ("json.dumps", "str", "repr", "dict", None)
+                return Val(taint=replace(tainted.taint, whole=whole) if tainted.taint else None, built=qual not in PASS_THROUGH)
+            secret = next((v.secret for v in every if v.secret), None)
+            if secret:
+                return Val(secret=secret)
+        if callee.qual is not None:
+            return Val(qual=callee.qual + "()")
+        return UNKNOWN
+
+    def _call_local(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
+        if self.depth >= PyInterp.MAX_DEPTH:
+            return _whole_join(args + list(kwargs.values())) if any(a.taint for a in args) else UNKNOWN
+        name = ref.node.name
+        stepped = [
+            a.with_taint(a.taint.step(loc, f"passed to {name}() in {self.mod.rel}: {self.mod.snippet(node)}")) if a.taint else a
+            for a in args
+        ]
+        stepped_kw = {
+            k: v.with_taint(v.taint.step(loc, f"passed to {name}(): {self.mod.snippet(node)}")) if v.taint else v
+            for k, v in kwargs.items()
+        }
+        self.interp.files.setdefault(ref.module.path, ref.module)
+        return self.interp.call_function(ref, stepped, stepped_kw, self.handler, self.depth + 1, self.in_handler)
+
+    # ---- SDK -----------------------------------------------------------------------------------------------
+
+    def _sdk_factory(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, receiver: Val | None) -> Val | None:
+        last = qual.rsplit(".", 1)[-1]
+        if not qual.startswith(("boto3", "aioboto3", "botocore")) or last not in ("client", "resource", "create_client"):
+            return None
+        name = args[0] if args else kwargs.get("service_name", UNKNOWN)
+        kind = "resource" if last == "resource" else "client"
+        if self.in_handler and not self.lazy and not self.is_module:
+            self.out.invocation(PerInvocation("sdk-client", f"{qual}({name.const!r})" if name.const else qual, loc,
+                                              self.handler or ""))
+        if name.const is None:
+            self.out.dynamic_sdk.add(loc)
+            return UNKNOWN
+        return Val(sdk=SdkObj(name.const, kind, "boto3"))
+
+    def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
+        if sdk.kind == "resource" or sdk.kind == "meta":
+            if method in RESOURCE_FACTORIES:
+                kind, _service = RESOURCE_FACTORIES[method]
+                res = args[0] if args else next(iter(kwargs.values()), UNKNOWN)
+                return Val(sdk=replace(sdk, kind=kind, resource=res.const, resource_env=res.env))
+            if method in ("get_queue_by_name", "create_queue"):
+                res = kwargs.get("QueueName", UNKNOWN)
+                self._record(sdk, "GetQueueUrl" if method == "get_queue_by_name" else "CreateQueue", res, loc)
+                return Val(sdk=replace(sdk, kind="queue", resource=res.const, resource_env=res.env))
+            if method == "create_table":
+                self._record(sdk, "CreateTable", kwargs.get("TableName", UNKNOWN), loc)
+                return Val(sdk=replace(sdk, kind="table"))
+            if sdk.kind == "resource":
+                op = boto3_operation(sdk.service, method)
+                if op:
+                    self._record(sdk, op, self._resource_arg(kwargs), loc)
+                return UNKNOWN
+        if sdk.kind == "client":
+            if method == "get_paginator" or method == "get_waiter":
+                name = args[0] if args else UNKNOWN
+                if name.const is None:
+                    self.out.dynamic_sdk.add(loc)
+                    return UNKNOWN
+                if method == "get_waiter":
+                    return UNKNOWN
+                return Val(sdk=replace(sdk, kind="paginator", operation=boto3_operation(sdk.service, name.const)))
+            op = boto3_operation(sdk.service, method)
+            if op is None:
+                return Val(sdk=sdk) if method == "meta" else UNKNOWN
+            self._record(sdk, op, self._resource_arg(kwargs), loc)
+            self._dynamo_expression(sdk, kwargs, loc, method)
+            return self._sdk_result(sdk, op, kwargs)
+        if sdk.kind == "paginator":
+            if method == "paginate" and sdk.operation:
+                self._record(sdk, sdk.operation, self._resource_arg(kwargs), loc, via="paginator")
+            return UNKNOWN
+        if sdk.kind == "bucket-objects":
+            if method in ("all", "filter", "limit", "page_size", "delete"):
+                self._record(sdk, "DeleteObjects" if method == "delete" else "ListObjects", UNKNOWN, loc, via="resource")
+            return Val(sdk=sdk) if method != "delete" else UNKNOWN
+        table = RESOURCE_METHODS.get(sdk.kind)
+        if table is not None:
+            if sdk.kind == "bucket" and method == "Object":
+                return Val(sdk=replace(sdk, kind="object"))
+            op = table.get(method) or (boto3_operation(sdk.service, method) if sdk.kind == "table" else None)
+            if op:
+                self._record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource")
+                if sdk.kind == "table":
+                    self._dynamo_expression(sdk, kwargs, loc, method)
+                if method == "batch_writer":
+                    return Val(sdk=replace(sdk, kind="batch-writer"))
+                return self._sdk_result(sdk, op, kwargs)
+        return UNKNOWN
+
+    def _sdk_result(self, sdk: SdkObj, op: str, kwargs: dict[str, Val]) -> Val:
+        if (sdk.service, op) in SECRET_OPERATIONS:
+            return Val(secret=f"{sdk.service} {op} result")
+        return UNKNOWN
+
+    def _resource_arg(self, kwargs: dict[str, Val]) -> Val:
+        for key in RESOURCE_KEYS:
+            if key in kwargs:
+                val = kwargs[key]
+                if val.items:
+                    return UNKNOWN
+                return val
+        return UNKNOWN
+
+    def _record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None) -> None:
+        resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
+        env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
+        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, "boto3", via or sdk.kind))
+        if self.in_handler and not self.lazy and (sdk.service, op) in SECRET_OPERATIONS:
+            self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
+
+    def _dynamo_expression(self, sdk: SdkObj, kwargs: dict[str, Val], loc: Loc, method: str) -> None:
+        if sdk.service != "dynamodb":
+            return
+        for key in DYNAMO_EXPRESSIONS:
+            val = kwargs.get(key)
+            if val is not None and val.taint is not None and val.built:
+                self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}=…)", loc, self.handler)
+
+    # ---- sinks ---------------------------------------------------------------------------------------------
+
+    def _sinks(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, shell: bool) -> None:
+        first = args[0] if args else None
+
+        def hit(kind: str, val: Val | None, sink: str | None = None) -> None:
+            if val is not None and val.taint is not None:
+                self.out.flow(kind, val.taint, sink or qual, loc, self.handler)
+
+        if qual in SHELL_ALWAYS:
+            hit("shell", first or kwargs.get("cmd") or kwargs.get("command"))
+        elif qual in SHELL_IF_SHELL:
+            if shell:
+                hit("shell", first or kwargs.get("args"), f"{qual}(shell=True)")
+        elif qual in CODE_EVAL and qual not in self.env:
+            hit("code", first)
+        elif qual in DESERIALIZE:
+            hit("deserialization", first)
+        elif qual in YAML_LOAD:
+            loader = args[1] if len(args) > 1 else kwargs.get("Loader")
+            if loader is None or not (loader.qual and loader.qual.rsplit(".", 1)[-1] in SAFE_LOADERS):
+                hit("deserialization", first, f"{qual} without SafeLoader")
+        elif qual in SSRF_CALLS:
+            hit("ssrf", first or kwargs.get("url") or kwargs.get("host"))
+        elif qual.startswith(SSRF_MODULES) and qual.rsplit(".", 1)[-1] in SSRF_METHODS:
+            if qual.endswith(".request"):
+                hit("ssrf", args[1] if len(args) > 1 else kwargs.get("url"))
+            else:
+                hit("ssrf", first or kwargs.get("url"))
+        elif qual in PATH_CALLS:
+            if qual == "flask.send_from_directory":
+                hit("path", args[1] if len(args) > 1 else kwargs.get("path"))
+            else:
+                hit("path", first or kwargs.get("file") or kwargs.get("path"))
+        elif qual in SQL_CALLS:
+            hit("sql", first)
+        elif qual in TEMPLATE_CALLS or (qual.endswith(".from_string") and qual.startswith("jinja2")):
+            hit("template", first or kwargs.get("source"))
+
+    def _method_sinks(self, receiver: Val, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc) -> None:
+        first = args[0] if args else None
+        if method in SQL_METHODS and receiver.sdk is None:
+            val = first or kwargs.get("query") or kwargs.get("operation") or kwargs.get("sql")
+            if val is not None and val.taint is not None:
+                self.out.flow("sql", val.taint, f"{method}()", loc, self.handler)
+        elif method in PATH_METHODS and receiver.taint is not None and receiver.qual is None \
+                and (method != "open" or receiver.built):
+            # pathlib.Path(event_path).read_text()
+            self.out.flow("path", receiver.taint, f"Path(…).{method}()", loc, self.handler)
+
+    def _log_call(self, qual: str | None, receiver: Val | None, method: str | None, vals: list[Val], loc: Loc) -> None:
+        name: str | None = None
+        if qual == "print":
+            name = "print"
+            if len(vals) == 1 and vals[0].qual == "json.dumps()":
+                self.out.structured = True  # print(json.dumps({...})) is a structured log line
+            else:
+                self.out.prints.add(loc)
+        elif qual and qual.startswith(LOG_LIBRARIES) and qual.rsplit(".", 1)[-1] in LOG_METHODS:
+            name = qual
+        elif method in LOG_METHODS and receiver is not None and (
+            (receiver.qual or "").startswith(LOG_LIBRARIES) or (receiver.qual or "").lower() in ("logger", "log", "_logger")
+        ):
+            name = f"logger.{method}"
+        elif qual in ("sys.stdout.write", "sys.stderr.write"):
+            name = qual
+        if name is None:
+            return
+        for val in vals:
+            if val.taint is not None and val.taint.whole:
+                self.out.leak(LogLeak("whole-event", val.taint.source, name, loc))
+            elif val.secret:
+                self.out.leak(LogLeak("secret", val.secret, name, loc))
+
+    def _per_invocation(self, qual: str, loc: Loc) -> None:
+        if self.in_handler and not self.lazy and not self.is_module and qual in DB_CONNECT:
+            self.out.invocation(PerInvocation("db-connection", qual, loc, self.handler or ""))
+
+
+def _shell_true(node: ast.Call) -> bool:
+    for kw in node.keywords:
+        if kw.arg == "shell":
+            return not (isinstance(kw.value, ast.Constant) and not kw.value.value)
+    return False
+
+
+def _whole_join(vals: list[Val]) -> Val:
+    out = join(*vals)
+    whole = next((v.taint for v in vals if v.taint is not None and v.taint.whole), None)
+    if whole is not None:
+        return replace(out, taint=whole)
+    return out
+
+
+def _is_lazy_guard(test: ast.expr) -> int:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return 1
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        other = test.comparators[0]
+        return int(isinstance(other, ast.Constant) and other.value is None)
+    return 0

@@ -1,0 +1,122 @@
+"""Abstract values shared by the Python and JavaScript interpreters, and the collector of facts.
+
+Neither interpreter runs code. They walk the syntax tree once per analysis
+context (the handler with its event parameter tainted, or any other function
+with unknown parameters) and give each expression an abstract :class:`Val`:
+what it may hold that matters for security — attacker-controlled data
+(:class:`Taint`, with the path it took), an AWS SDK client and the resource it
+is bound to, a literal, an environment variable, a secret, or the dotted name of
+the imported thing it is (``subprocess.run``), which is how sinks are recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from faasguard.code.facts import FlowStep, LogLeak, PerInvocation, SdkCall, TaintFlow
+from faasguard.model import Loc
+
+MAX_STEPS = 12
+
+SECRET_NAME = re.compile(
+    r"(?i)(passw(or)?d|passwd|pwd|secret|token|api_?key|apikey|private_?key|credential|auth_?key|access_?key|signing_?key)"
+)
+NOT_SECRET_NAME = re.compile(
+    r"(?i)(_?(arn|name|id|url|uri|path|file|env|var|param|length|len|type|header|field|prefix)$|^is_|^has_)"
+)
+
+
+def secret_like_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not NOT_SECRET_NAME.search(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Taint:
+    source: str  # e.g. event["queryStringParameters"]["url"]
+    loc: Loc
+    steps: tuple[FlowStep, ...] = ()
+    parsed: bool = False  # parsed from JSON: may be an object such as {"$ne": null}
+    whole: bool = False  # the whole event object
+
+    def step(self, loc: Loc, note: str) -> Taint:
+        if len(self.steps) >= MAX_STEPS or (self.steps and self.steps[-1].loc == loc):
+            return self
+        return replace(self, steps=(*self.steps, FlowStep(loc, note[:120])))
+
+
+@dataclass(frozen=True, slots=True)
+class SdkObj:
+    service: str
+    kind: str  # client | resource | table | bucket | object | queue | topic | paginator | bucket-objects | document-client
+    sdk: str
+    resource: str | None = None
+    resource_env: str | None = None
+    operation: str | None = None  # for paginators
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    taint: Taint | None = None
+    const: str | None = None
+    env: str | None = None  # environment variable name
+    qual: str | None = None  # dotted name of an imported module/function, "()" marks a call result
+    sdk: SdkObj | None = None
+    secret: str | None = None  # why it holds a secret
+    built: bool = False  # a string assembled by concatenation/formatting
+    func: object | None = None  # a local function reference (language-specific)
+    items: tuple[tuple[str, Val], ...] | None = None  # object/dict literal members, when known
+
+    def with_taint(self, taint: Taint | None) -> Val:
+        return replace(self, taint=taint)
+
+
+UNKNOWN = Val()
+
+
+def join(*vals: Val) -> Val:
+    """The value of an expression built from several parts: tainted if any part is."""
+    taint = next((v.taint for v in vals if v.taint is not None), None)
+    secret = next((v.secret for v in vals if v.secret), None)
+    return Val(taint=taint, secret=secret, built=True)
+
+
+def source_label(source: str) -> str:
+    low = source.lower()
+    if '"s3"' in low or "'s3'" in low or ".s3." in low:
+        return f"{source} (S3 object key, chosen by whoever uploads)"
+    if "sns" in low and "message" in low:
+        return f"{source} (SNS message)"
+    if "records" in low and "body" in low:
+        return f"{source} (SQS message body)"
+    return source
+
+
+@dataclass
+class Collector:
+    """Facts found while analysing one function's files (deduplicated by location)."""
+
+    sdk_calls: dict[tuple[Loc, str, str], SdkCall] = field(default_factory=dict)
+    dynamic_sdk: set[Loc] = field(default_factory=set)
+    flows: dict[tuple[Loc, str], TaintFlow] = field(default_factory=dict)
+    log_leaks: dict[tuple[Loc, str], LogLeak] = field(default_factory=dict)
+    per_invocation: dict[tuple[Loc, str], PerInvocation] = field(default_factory=dict)
+    prints: set[Loc] = field(default_factory=set)
+    structured: bool = False
+
+    def sdk(self, call: SdkCall) -> None:
+        key = (call.loc, call.service, call.operation)
+        old = self.sdk_calls.get(key)
+        if old is None or (old.resource is None and old.resource_env is None):
+            self.sdk_calls[key] = call
+
+    def flow(self, kind: str, taint: Taint, sink: str, loc: Loc, handler: str | None) -> None:
+        key = (loc, kind)
+        if key not in self.flows or len(self.flows[key].steps) > len(taint.steps):
+            self.flows[key] = TaintFlow(kind, source_label(taint.source), taint.loc, sink, loc, taint.steps, handler)
+
+    def leak(self, leak: LogLeak) -> None:
+        self.log_leaks.setdefault((leak.loc, leak.kind), leak)
+
+    def invocation(self, item: PerInvocation) -> None:
+        self.per_invocation.setdefault((item.loc, item.kind), item)
