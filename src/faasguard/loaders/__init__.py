@@ -14,3 +14,7 @@ LOADERS.append(ServerlessFrameworkLoader())
 from faasguard.loaders.terraform import TerraformLoader  # noqa: E402
 
 LOADERS.append(TerraformLoader())
+
+from faasguard.loaders.azure_functions import AzureFunctionsLoader  # noqa: E402
+
+LOADERS.append(AzureFunctionsLoader())
