@@ -173,3 +173,47 @@ def test_huge_memory_on_public_function_is_low(scan_files):
     assert finding.function == "Report"
     assert "10240 MB" in finding.message and "80 times" in finding.message
     assert finding.severity == Severity.LOW
+
+
+WEBSOCKET = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: chat
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Streamer:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/streamer
+      Timeout: 300
+      Code: {ZipFile: "def handler(e, c): return {}"}
+  StreamerIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Streamer.Arn}/invocations
+  AskRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: ask
+      Target: !Sub integrations/${StreamerIntegration}
+"""
+
+
+def test_websocket_message_routes_may_answer_later(scan_files):
+    result = scan_files({"template.yaml": WEBSOCKET}, rules={"FG-RES-001"})
+    assert result.findings == []
+
+
+def test_websocket_connect_route_is_waited_for(scan_files):
+    result = scan_files({"template.yaml": WEBSOCKET.replace("RouteKey: ask", "RouteKey: $connect")}, rules={"FG-RES-001"})
+    [finding] = by_rule(result, "FG-RES-001")
+    assert finding.line == 15
+    assert "$connect of API Chat" in finding.message

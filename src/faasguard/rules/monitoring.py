@@ -341,8 +341,8 @@ def role_cannot_log(app: Application) -> Iterator[Hit]:
     """
     for fn in app.functions:
         role = app.role_of(fn)
-        if fn.provider != "aws" or role is None or role.external:
-            continue
+        if fn.provider != "aws" or role is None or role.external or not role.statements:
+            continue  # no statements seen: its policies are attached where this source does not show them
         if role.managed_policies or _grants_log_writes(role):
             continue  # any managed policy may grant it (AWSLambdaBasicExecutionRole does); do not guess
         yield Hit(

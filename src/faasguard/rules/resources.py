@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from faasguard.findings import Severity
-from faasguard.model import Application, Function
+from faasguard.model import Application, Function, Trigger
 from faasguard.registry import Hit, rule
 
 LAMBDA_DEFAULT_TIMEOUT = 3
@@ -32,6 +32,11 @@ def _public_entry(fn: Function) -> str:
     return ""
 
 
+def _caller_waits(trigger: Trigger) -> bool:
+    """WebSocket clients wait only for $connect; other routes commonly answer through the connection later."""
+    return trigger.kind != "websocket" or (trigger.route or "").endswith("$connect")
+
+
 @rule("FG-RES-001", category="resources", severity=Severity.MEDIUM, title="Function timeout exceeds what the API can wait")
 def timeout_beyond_api(app: Application) -> Iterator[Hit]:
     """
@@ -39,7 +44,8 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
     Gateway waits for it (29 s for REST and WebSocket APIs, 30 s for HTTP APIs).
 
     When the function is slow, the client gets a 504 while the function keeps
-    running and billing to its own timeout; clients retry, and every retry starts
+    running and billing to its own timeout (WebSocket APIs: only `$connect` is
+    checked, other routes usually answer later through the connection); clients retry, and every retry starts
     another long invocation. An attacker who finds a slow path turns this into
     concurrency exhaustion for the whole account.
 
@@ -56,7 +62,7 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
     API only starts.
     """
     for fn in app.functions:
-        waits = [(API_WAIT[t.kind], t) for t in fn.triggers if t.kind in API_WAIT]
+        waits = [(API_WAIT[t.kind], t) for t in fn.triggers if t.kind in API_WAIT and _caller_waits(t)]
         if not waits:
             continue
         wait, trigger = min(waits, key=lambda pair: pair[0])
@@ -68,7 +74,7 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=fn.timeout_loc or fn.loc,
             message=f"Function {fn.name} has a {timeout} s timeout but API Gateway gives up after {wait} s on {via}{api}: "
-            f"callers get a 504 while the function runs on for up to {timeout - wait} s",
+            f"the caller gets a timeout error while the function runs on for up to {timeout - wait} s",
             remediation=f"Lower Timeout of {fn.name} to at most {wait - 1} s, or make the long work asynchronous",
             resource=fn.name,
             function=fn.name,
