@@ -44,11 +44,13 @@ class SecretMatch:
 
     @property
     def is_provider_format(self) -> bool:
-        return self.kind not in (PASSWORD_LIKE, HIGH_ENTROPY)
+        """A provider's key or token format (not a password that merely sits under a telling name)."""
+        return self.kind not in (PASSWORD_LIKE, HIGH_ENTROPY, CONNECTION_PASSWORD)
 
 
 PASSWORD_LIKE = "password-like variable"
 HIGH_ENTROPY = "high-entropy string"
+CONNECTION_PASSWORD = "password in connection string"
 
 
 # -- known formats ----------------------------------------------------------------------
@@ -132,7 +134,7 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
                 preview = text[m.start() : m.start(1)] + "****" + text[m.end(1) : m.end()]
                 if pattern is _KV_PASSWORD:
                     preview = "Password=****"
-                found.append(SecretMatch("password in connection string", "high", m.start(1), m.end(1), preview.strip(" ;?&")))
+                found.append(SecretMatch(CONNECTION_PASSWORD, "high", m.start(1), m.end(1), preview.strip(" ;?&")))
     found.sort(key=lambda s: (s.start, -s.end))
     kept: list[SecretMatch] = []
     for match in found:  # overlapping hits (a JWT inside a URL) count once

@@ -99,16 +99,16 @@ def environment_without_kms_key(app: Application) -> Iterator[Hit]:
     `KmsKeyArn` to a customer managed key whose policy only the function's role (and
     administrators) may use for `kms:Decrypt`.
 
-    Medium when a sensitive variable holds a literal, low when all of them are
-    references.
+    Medium when a variable holds a literal secret (FG-SEC-001 reports the value
+    itself), low when the sensitive variables hold references.
     """
     for fn in app.functions:
         if fn.env_kms_key:
             continue
-        sensitive = [v for v in fn.environment if looks_sensitive_name(v.name)]
+        literal_secrets = {v.name for v in fn.environment if v.literal and find_secret(v.value, v.name)}
+        sensitive = [v for v in fn.environment if v.name in literal_secrets or looks_sensitive_name(v.name)]
         if not sensitive:
             continue
-        literal = any(v.literal for v in sensitive)
         names = ", ".join(v.name for v in sensitive)
         yield Hit(
             loc=sensitive[0].loc,
@@ -118,7 +118,7 @@ def environment_without_kms_key(app: Application) -> Iterator[Hit]:
             "managed KMS key that only this function's role may use to decrypt",
             resource=fn.name,
             function=fn.name,
-            severity=None if literal else Severity.LOW,
+            severity=None if literal_secrets else Severity.LOW,
             key=names,
         )
 
