@@ -16,6 +16,7 @@ A call is recognised by its ``source``: the registry address, a git URL of
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,8 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
     def loc_of(name: str) -> Loc | None:
         return block.attr_loc(name) if block.has(name) else None
 
-    if not flag("create", True) or not flag("create_function", True):
-        return
+    if not flag("create", True) or not flag("create_function", True) or flag("create_layer", False):
+        return  # a layer-only call, or a call that creates nothing
     name = block.address
     role_id: str | None = None
     if flag("create_role", True):
@@ -143,7 +144,10 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
                 source = module.target(mapping.get("event_source_arn"))
                 triggers.append(Trigger(kind, source, block.key_loc(str(key), block.attr_line("event_source_mapping"))))
 
-    if flag("use_existing_cloudwatch_log_group", False) is False:
+    existing_group = module.target(block.get("logging_log_group"))
+    if flag("use_existing_cloudwatch_log_group", False) and existing_group:
+        app.log_groups[:] = [replace(g, function=name) if g.id == existing_group else g for g in app.log_groups]
+    elif not flag("use_existing_cloudwatch_log_group", False):
         retention = as_int(s.scalar(block.get("cloudwatch_logs_retention_in_days")))
         app.log_groups.append(
             LogGroup(

@@ -353,3 +353,42 @@ def role_cannot_log(app: Application) -> Iterator[Hit]:
             resource=role.id,
             function=fn.name,
         )
+
+
+# -- Azure Functions (FG-MON-050..069) ----------------------------------------------------------
+
+
+@rule("FG-MON-050", category="monitoring", severity=Severity.LOW, title="Azure function app without Application Insights")
+def azure_no_app_insights(app: Application) -> Iterator[Hit]:
+    """
+    The Azure function app has no Application Insights connection: no
+    `APPLICATIONINSIGHTS_CONNECTION_STRING` (or `APPINSIGHTS_INSTRUMENTATIONKEY`) app
+    setting and no `site_config.application_insights_connection_string`.
+
+    This is Azure's equivalent of tracing being off: failed and slow invocations,
+    exceptions and the dependencies a request called are not recorded, so an attack
+    or an outage goes unnoticed and cannot be reconstructed.
+
+    Bad:
+
+    ```hcl
+    resource "azurerm_linux_function_app" "orders" {
+      site_config {}
+    }
+    ```
+
+    Fix: create an `azurerm_application_insights` resource and set
+    `site_config.application_insights_connection_string` to its `connection_string`.
+    """
+    for fn in app.functions:
+        insights = fn.setting("app_insights")
+        if fn.provider != "azure" or insights is None or insights.value:
+            continue
+        yield Hit(
+            loc=fn.loc,
+            message=f"Function app {fn.name} sends no telemetry to Application Insights",
+            remediation="Set site_config.application_insights_connection_string to the connection_string of an "
+            "azurerm_application_insights resource",
+            resource=fn.name,
+            function=fn.name,
+        )

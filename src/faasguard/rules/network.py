@@ -393,3 +393,197 @@ def bucket_without_policy(app: Application) -> Iterator[Hit]:
             resource=store.id,
             function=_single(functions),
         )
+
+
+# -- Azure Functions and Google Cloud Functions (FG-NET-050..069) ------------------------------
+# These read Function.settings, which the Terraform loader fills for azurerm function apps and
+# google Cloud Functions (see faasguard.loaders.terraform_azure / terraform_gcp for the names).
+
+
+@rule("FG-NET-050", category="network", severity=Severity.MEDIUM, title="Function endpoint accepts plain HTTP")
+def plain_http_allowed(app: Application) -> Iterator[Hit]:
+    """
+    An Azure function app without `https_only = true` (the azurerm default is false),
+    or a 1st-gen Google Cloud Function with `https_trigger_security_level = "SECURE_OPTIONAL"`,
+    answers plain-HTTP requests.
+
+    Function keys, bearer tokens and request bodies then cross the network in clear
+    text, where anyone on the path can read or replay them.
+
+    Bad:
+
+    ```hcl
+    resource "azurerm_linux_function_app" "orders" {
+      https_only = false
+    }
+    ```
+
+    Fix: `https_only = true` on the function app; for Google Cloud Functions
+    `https_trigger_security_level = "SECURE_ALWAYS"`.
+    """
+    for fn in app.functions:
+        setting = fn.setting("https_only")
+        if setting is None or setting.value is not False:
+            continue
+        fix = (
+            'Set https_trigger_security_level = "SECURE_ALWAYS" on the function'
+            if fn.provider == "gcp"
+            else "Set https_only = true on the function app so HTTP requests are redirected to HTTPS"
+        )
+        how = "is not set (the azurerm default is false)" if not setting.explicit else "is false"
+        what = "https_trigger_security_level is SECURE_OPTIONAL" if fn.provider == "gcp" else f"https_only {how}"
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function {fn.name} accepts plain-HTTP requests: {what}",
+            remediation=fix,
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+def _tls_below_1_2(version: object) -> bool:
+    try:
+        return float(str(version)) < 1.2
+    except ValueError:
+        return False
+
+
+@rule("FG-NET-051", category="network", severity=Severity.MEDIUM, title="Function app accepts TLS below 1.2")
+def old_tls(app: Application) -> Iterator[Hit]:
+    """
+    The function app's minimum TLS version (`site_config.minimum_tls_version`, or
+    `min_tls_version` on the legacy `azurerm_function_app`) is 1.0 or 1.1.
+
+    TLS 1.0 and 1.1 have known weaknesses (BEAST, weak cipher suites), are
+    deprecated by RFC 8996 and fail PCI DSS; a client can be downgraded to them.
+
+    Bad:
+
+    ```hcl
+    site_config {
+      minimum_tls_version = "1.0"
+    }
+    ```
+
+    Fix: `minimum_tls_version = "1.2"` (the azurerm default) or `"1.3"`.
+    """
+    for fn in app.functions:
+        setting = fn.setting("min_tls_version")
+        if setting is None or not _tls_below_1_2(setting.value):
+            continue
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function app {fn.name} accepts TLS {setting.value} connections",
+            remediation='Set minimum_tls_version = "1.2" (or "1.3") in site_config',
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-NET-052", category="network", severity=Severity.MEDIUM, title="Function app allows plain FTP deployment")
+def ftp_allowed(app: Application) -> Iterator[Hit]:
+    """
+    The function app's `site_config.ftps_state` is `AllAllowed` (the default of the
+    legacy `azurerm_function_app`): deployment credentials and code can be sent over
+    unencrypted FTP.
+
+    Anyone who captures the FTP login can replace the function's code.
+
+    Bad:
+
+    ```hcl
+    site_config {
+      ftps_state = "AllAllowed"
+    }
+    ```
+
+    Fix: `ftps_state = "Disabled"` (deploy with zip deploy or run-from-package), or
+    `"FtpsOnly"` if FTP deployment is really needed.
+    """
+    for fn in app.functions:
+        setting = fn.setting("ftps_state")
+        if setting is None or str(setting.value) != "AllAllowed":
+            continue
+        how = "ftps_state is AllAllowed" if setting.explicit else "ftps_state is not set and defaults to AllAllowed"
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function app {fn.name} accepts deployments over plain FTP: {how}",
+            remediation='Set ftps_state = "Disabled" in site_config (or "FtpsOnly" if FTP deployment is required)',
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-NET-053", category="network", severity=Severity.MEDIUM, title="Function app CORS allows every origin")
+def cors_any_origin(app: Application) -> Iterator[Hit]:
+    """
+    `site_config.cors.allowed_origins` contains `"*"`: any web page, on any site, can
+    call the function from a visitor's browser and read the response.
+
+    Combined with cookie or token authentication this lets a malicious page act as
+    the signed-in user; even without it, it invites abuse of the API from anywhere.
+
+    Bad:
+
+    ```hcl
+    cors {
+      allowed_origins = ["*"]
+    }
+    ```
+
+    Fix: list the front-end origins that call the function
+    (`["https://app.example.com"]`).
+    """
+    for fn in app.functions:
+        setting = fn.setting("cors_origins")
+        if setting is None or "*" not in tuple(setting.value or ()):
+            continue
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function app {fn.name} allows cross-origin requests from any origin (allowed_origins contains \"*\")",
+            remediation='Replace "*" in cors.allowed_origins with the origins of the front ends that call the function',
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-NET-054", category="network", severity=Severity.HIGH, title="Public Cloud Function accepts traffic from anywhere")
+def gcp_ingress_open(app: Application) -> Iterator[Hit]:
+    """
+    A Google Cloud Function that `allUsers` or `allAuthenticatedUsers` may invoke
+    also has `ingress_settings = "ALLOW_ALL"` (the default): anyone on the internet
+    can call it directly, with no load balancer, Cloud Armor or IAP in front.
+
+    Bad:
+
+    ```hcl
+    resource "google_cloudfunctions_function" "api" {
+      trigger_http = true
+      # ingress_settings defaults to ALLOW_ALL
+    }
+    resource "google_cloudfunctions_function_iam_member" "public" {
+      role   = "roles/cloudfunctions.invoker"
+      member = "allUsers"
+    }
+    ```
+
+    Fix: `ingress_settings = "ALLOW_INTERNAL_AND_GCLB"` and put an HTTPS load
+    balancer with Cloud Armor in front, or `"ALLOW_INTERNAL_ONLY"` for internal
+    callers; and drop the `allUsers` invoker unless the function really is public.
+    """
+    for fn in app.functions:
+        ingress, invokers = fn.setting("ingress"), fn.setting("public_invokers")
+        if fn.provider != "gcp" or ingress is None or invokers is None or not invokers.value:
+            continue
+        if str(ingress.value) != "ALLOW_ALL":
+            continue
+        how = 'ingress_settings is "ALLOW_ALL"' if ingress.explicit else "ingress_settings is not set (ALLOW_ALL)"
+        yield Hit(
+            loc=ingress.loc,
+            message=f"Function {fn.name} can be invoked by {', '.join(invokers.value)} and {how}: "
+            "it is open to the whole internet",
+            remediation='Set ingress_settings = "ALLOW_INTERNAL_AND_GCLB" behind a load balancer with Cloud Armor '
+            '(or "ALLOW_INTERNAL_ONLY"), and remove the allUsers invoker binding unless the function must be public',
+            resource=fn.name,
+            function=fn.name,
+        )
