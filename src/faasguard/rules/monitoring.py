@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.code.facts import code_facts
 from faasguard.findings import Related, Severity
 from faasguard.model import Api, Application, Function, Role
 from faasguard.registry import Hit, rule
@@ -391,4 +392,34 @@ def azure_no_app_insights(app: Application) -> Iterator[Hit]:
             "azurerm_application_insights resource",
             resource=fn.name,
             function=fn.name,
+        )
+
+
+# -- code: logging facts (faasguard.code) ---------------------------------------------------------------
+
+
+@rule("FG-MON-010", category="monitoring", severity=Severity.LOW, title="Function logs with print only")
+def print_only_logging(app: Application) -> Iterator[Hit]:
+    """
+    The function's code writes logs only with `print` / `console.log` and uses no
+    logging library. Unstructured lines have no level, no request id and no fields,
+    so metric filters and alarms on errors or suspicious input cannot be built on them.
+
+    Fix: use a structured logger (`logging` with a JSON formatter, AWS Lambda Powertools
+    `Logger`, `pino`) and log the request id with each line.
+    """
+    for function, facts in code_facts(app):
+        if function is None or facts.logging.structured or not facts.logging.prints:
+            continue
+        first = facts.logging.prints[0]
+        count = len(facts.logging.prints)
+        yield Hit(
+            loc=first,
+            message=f"Function {function} logs only with print/console ({count} call{'s' if count != 1 else ''}, first at "
+            f"{first}) and uses no structured logging library",
+            remediation="Use a structured logger (Python logging with a JSON formatter or AWS Lambda Powertools Logger; "
+            "pino or Powertools in Node.js) and include the request id",
+            resource=facts.entry,
+            function=function,
+            key="print-only",
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.code.facts import code_facts
 from faasguard.findings import Severity
 from faasguard.model import Application, Function, Trigger
 from faasguard.registry import Hit, rule
@@ -241,3 +242,67 @@ def large_memory_public(app: Application) -> Iterator[Hit]:
             resource=fn.name,
             function=fn.name,
         )
+
+
+# -- code: set-up repeated on every invocation (faasguard.code facts) ------------------------------------
+
+
+def _per_invocation(app: Application, kind: str, what: str, remediation: str) -> Iterator[Hit]:
+    for function, facts in code_facts(app):
+        if function is None:
+            continue
+        for item in facts.per_invocation:
+            if item.kind != kind:
+                continue
+            yield Hit(
+                loc=item.loc,
+                message=f"Function {function} {what} {item.what} inside its handler {item.handler}, on every invocation",
+                remediation=remediation,
+                resource=item.what,
+                function=function,
+                key=f"{item.kind}:{item.what}",
+            )
+
+
+@rule("FG-RES-010", category="resources", severity=Severity.MEDIUM, title="Secret fetched on every invocation")
+def secret_per_invocation(app: Application) -> Iterator[Hit]:
+    """
+    The handler calls `get_secret_value` / `GetParameter` (or `GetSecretValueCommand`)
+    each time it runs. Every request pays the latency, the account's Secrets Manager
+    and SSM rate limits are reached under load (throttled invocations fail), and the
+    bill grows with traffic.
+
+    Fix: fetch the secret once at module level (or cache it with a TTL, e.g. the AWS
+    Parameters and Secrets Lambda Extension or Powertools `parameters`).
+    """
+    yield from _per_invocation(app, "secret-fetch", "fetches the secret with",
+                               "Fetch the secret once per container (module level or a cached helper with a TTL) "
+                               "instead of inside the handler")
+
+
+@rule("FG-RES-011", category="resources", severity=Severity.LOW, title="SDK client created on every invocation")
+def client_per_invocation(app: Application) -> Iterator[Hit]:
+    """
+    An AWS SDK client (`boto3.client`, `new AWS.S3()`, `new S3Client()`) is created
+    inside the handler, so every invocation repeats credential lookup and connection
+    set-up: slower requests and more cold-start cost under load.
+
+    Fix: create clients at module level, outside the handler, and reuse them.
+    """
+    yield from _per_invocation(app, "sdk-client", "creates", "Create the client once at module level, outside the "
+                               "handler, and reuse it across invocations")
+
+
+@rule("FG-RES-012", category="resources", severity=Severity.LOW, title="Database connection opened on every invocation")
+def connection_per_invocation(app: Application) -> Iterator[Hit]:
+    """
+    The handler opens a database connection (`pymysql.connect`, `new Pool()`,
+    `MongoClient`) each time it runs. Under load this exhausts the database's
+    connection limit and adds a handshake to every request.
+
+    Fix: open the connection lazily once per container (module level, or
+    `if conn is None:` in the handler), or use RDS Proxy.
+    """
+    yield from _per_invocation(app, "db-connection", "opens a connection with",
+                               "Open the connection once per container (module level or a lazily initialised global) "
+                               "or put RDS Proxy in front of the database")

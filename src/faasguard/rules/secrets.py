@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.code.facts import code_facts
 from faasguard.findings import Severity
 from faasguard.model import Application, EnvVar, Function, Loc
 from faasguard.registry import Hit, rule
@@ -225,3 +226,91 @@ def secret_without_cmk(app: Application) -> Iterator[Hit]:
             remediation="Set KmsKeyId to a customer managed KMS key whose policy lets only the reading roles decrypt",
             resource=secret.id,
         )
+
+
+# -- code: credentials in source and config files, secrets in logs (faasguard.code facts) ----------------
+
+
+@rule("FG-SEC-010", category="secrets", severity=Severity.HIGH, title="Credential written into source or a config file")
+def secret_in_code(app: Application) -> Iterator[Hit]:
+    """
+    A credential is a literal in function source or a config file (`.env`,
+    `config.json`, `*.properties`, `settings.py`): an AWS key, a provider token, a
+    private key, a connection string with a password, or a password-like variable.
+    Anyone who can read the repository or the deployment package has it, and it
+    cannot be rotated without a release.
+
+    Bad: `DB_PASSWORD = "Tr0ub4dor&3"`
+
+    Fix: keep it in Secrets Manager or SSM Parameter Store (SecureString), grant the
+    function read access, fetch it once per container, and rotate the exposed value.
+    """
+    seen: set[tuple[str, int | None, str]] = set()
+    for function, facts in code_facts(app):
+        for found in facts.secrets:
+            where = (found.loc.path, found.loc.line, found.kind)
+            if where in seen:  # a file shared by several functions: report it once
+                continue
+            seen.add(where)
+            what = f"{found.kind} {found.redacted}" + (f" assigned to {found.name}" if found.name else "")
+            owner = f" (code of function {function})" if function else ""
+            yield Hit(
+                loc=found.loc,
+                message=f"{what} is written into {found.loc.path}{owner}",
+                remediation="Move the value to Secrets Manager or SSM Parameter Store (SecureString), read it at run time, "
+                "and rotate the exposed credential",
+                resource=found.name or found.kind,
+                function=function,
+                severity=Severity.MEDIUM if found.kind == "password-like variable" else None,
+                key=f"{found.kind}:{found.name}",
+            )
+
+
+@rule("FG-SEC-011", category="secrets", severity=Severity.MEDIUM, title="Handler logs the whole event")
+def whole_event_logged(app: Application) -> Iterator[Hit]:
+    """
+    `print(event)` / `console.log(event)` (or `JSON.stringify(event)`) writes the full
+    request to CloudWatch Logs: authorization headers, cookies, tokens and personal data
+    end up readable by everyone with log access and kept for the log retention period.
+
+    Fix: log the fields you need (`requestContext.requestId`, the route) with a
+    structured logger, never the raw event.
+    """
+    for function, facts in code_facts(app):
+        for leak in facts.log_leaks:
+            if leak.kind != "whole-event":
+                continue
+            yield Hit(
+                loc=leak.loc,
+                message=f"Function {function or facts.function} writes the whole event ({leak.what}) to its logs "
+                f"with {leak.call}",
+                remediation="Log only the fields you need (request id, route, object key) and never the raw event, "
+                "which carries headers, tokens and personal data",
+                resource=leak.call,
+                function=function,
+                key=f"{leak.call}:{leak.what}",
+            )
+
+
+@rule("FG-SEC-012", category="secrets", severity=Severity.HIGH, title="Secret written to the logs")
+def secret_logged(app: Application) -> Iterator[Hit]:
+    """
+    A variable that holds a secret (a `get_secret_value` result, a `*_PASSWORD`
+    environment variable, a `token`) is printed or logged, so the secret is stored in
+    CloudWatch Logs in clear text.
+
+    Fix: do not log secrets; if you must show that one is set, log a boolean or its
+    last four characters.
+    """
+    for function, facts in code_facts(app):
+        for leak in facts.log_leaks:
+            if leak.kind != "secret":
+                continue
+            yield Hit(
+                loc=leak.loc,
+                message=f"Function {function or facts.function} writes {leak.what} (a secret) to its logs with {leak.call}",
+                remediation="Remove the secret from the log call; log whether it is set, never its value",
+                resource=leak.what,
+                function=function,
+                key=f"{leak.call}:{leak.what}",
+            )
