@@ -58,7 +58,7 @@ Resources:
 def test_route_without_authorizer_names_route_api_and_function(scan_files):
     result = scan_files({"template.yaml": SAM_ROUTES}, rules={"FG-INJ-001"})
     [finding] = by_rule(result, "FG-INJ-001")
-    assert finding.line == 4
+    assert finding.line == 10
     assert finding.function == "Orders"
     assert finding.resource == "ServerlessRestApi"
     assert "Route POST /orders of API ServerlessRestApi invokes function Orders" in finding.message
@@ -73,6 +73,7 @@ def test_routes_behind_an_authorizer_are_quiet(scan_files):
 def test_api_key_alone_is_reported_separately(scan_files):
     result = scan_files({"template.yaml": SAM_ROUTES}, rules={"FG-INJ-003"})
     [finding] = by_rule(result, "FG-INJ-003")
+    assert finding.line == 15
     assert finding.function == "Orders"
     assert "GET /orders" in finding.message and "only an API key" in finding.message
     assert finding.severity == Severity.LOW

@@ -119,6 +119,25 @@ class TemplateReader:
                 return int(holder.line_of(sam_key))
         return 0
 
+    def sam_event_loc(self, function_id: str, method: str, path: str) -> Loc | None:
+        """For translated SAM: the ``Events`` entry of the function that declared this API route."""
+        node = self._origin(function_id) if self._origin else None
+        props = node.get("Properties") if isinstance(node, Mapping) else None
+        events = props.get("Events") if isinstance(props, Mapping) else None
+        if not isinstance(events, Mapping) or not hasattr(events, "line_of"):
+            return None
+        for name, event in events.items():
+            if not isinstance(event, Mapping) or event.get("Type") not in ("Api", "HttpApi"):
+                continue
+            spec = event.get("Properties")
+            if not isinstance(spec, Mapping) or spec.get("Path") != path:
+                continue
+            declared = str(spec.get("Method", "")).lower()
+            if declared == method.lower() or (declared == "any" and method == "ANY"):
+                line = int(events.line_of(name))
+                return Loc(self.path, line, end_line_of(event) or line)
+        return None
+
     def resource_loc(self, logical_id: str) -> Loc:
         node = self._origin(logical_id) if self._origin else self.resources.get(logical_id)
         if node is None:
@@ -541,7 +560,10 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
                 has_validator = bool(validator) and isinstance(validators, Mapping) and _validates(validators.get(validator))
                 has_validator = has_validator or bool(validator and not isinstance(validators, Mapping))
             m = "ANY" if str(method).lower() == "x-amazon-apigateway-any-method" else str(method).upper()
-            yield Route(m, str(path), function, auth, api_key, has_validator, reader.loc(op, api_id))
+            loc = reader.loc(op, api_id)
+            if not line_of(op) and function:
+                loc = reader.sam_event_loc(function, m, str(path)) or loc
+            yield Route(m, str(path), function, auth, api_key, has_validator, loc)
 
 
 def _validates(validator: Any) -> bool:
@@ -659,7 +681,8 @@ def _log_groups(reader: TemplateReader) -> Iterator[LogGroup]:
             target = fn.target(cfg.get("LogGroup"))
             if target:
                 logging_configs[target] = fid
-    for group_id, props in reader.of_type("AWS::Logs::LogGroup"):
+    # CDK's ``logRetention`` sets the retention of the function's group through a custom resource.
+    for group_id, props in reader.of_type("AWS::Logs::LogGroup", "Custom::LogRetention"):
         name_value = props.get("LogGroupName")
         name = fn.text(name_value) if name_value is not None else None
         function = logging_configs.get(group_id)
@@ -671,8 +694,13 @@ def _log_groups(reader: TemplateReader) -> Iterator[LogGroup]:
                 tail = name.split("/aws/lambda/", 1)[1].strip("${}")
                 function = tail if reader.type_of(tail) == "AWS::Lambda::Function" else None
                 if function is None:
+                    written = name.split("/aws/lambda/", 1)[1]  # e.g. ${AWS::StackName}-orders, as FunctionName writes it
                     function = next(
-                        (fid for fid, p in reader.of_type("AWS::Lambda::Function") if fn.scalar(p.get("FunctionName")) == tail),
+                        (
+                            fid
+                            for fid, p in reader.of_type("AWS::Lambda::Function")
+                            if p.get("FunctionName") is not None and fn.text(p.get("FunctionName")) in (tail, written)
+                        ),
                         None,
                     )
         yield LogGroup(
