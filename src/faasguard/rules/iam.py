@@ -1222,3 +1222,519 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
                 function=holders[0],
                 key=f"{stmt.policy}:{stmt.sid or stmt.loc.line}",
             )
+
+
+# -- IAM in depth: risk classes, resource policies, isolation, least privilege (FG-IAM-020…) --
+# These rules share one analysis per application (faasguard.iam.least_privilege.analyse):
+# role permissions with wildcards, NotAction and AWS managed policies expanded, and the
+# policy each function's code needs. The IAM database loads only when they run.
+
+
+def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator[Hit]:
+    from faasguard.findings import Related
+    from faasguard.iam.least_privilege import analyse
+    from faasguard.iam.risk import risks, summarize
+
+    iam = analyse(app)
+    for role_id, perms in sorted(iam.permissions.items()):
+        found = [r for r in risks(perms) if r.kind == kind]
+        for fn in app.functions_with_role(role_id):
+            for risk in found:
+                stmt = risk.grant.statement
+                where = f"managed policy {risk.grant.source}" if risk.grant.source != "inline" else f"policy {stmt.policy}"
+                detail = f" ({summarize(risk.methods, 4)})" if risk.methods else ""
+                yield Hit(
+                    loc=stmt.loc,
+                    message=f"Role {role_id} of function {fn.name} allows {describe} on every resource{detail}: "
+                    f"{summarize(risk.actions)} ({where})",
+                    remediation=fix,
+                    resource=role_id,
+                    function=fn.name,
+                    severity=Severity.CRITICAL if kind == "privilege-escalation" and fn.is_public else None,
+                    key=f"{kind}:{stmt.policy}:{stmt.sid or stmt.loc.line}:{','.join(risk.actions[:20])}",
+                    related=tuple(
+                        Related(o.statement.loc.path, o.statement.loc.line, f"also needed: statement in {o.statement.policy}")
+                        for o in risk.others
+                    ),
+                )
+
+
+@rule("FG-IAM-020", category="iam", severity=Severity.HIGH, title="Function role allows privilege escalation")
+def privilege_escalation(app: Application) -> Iterator[Hit]:
+    """
+    A function's role holds a combination of actions, on every resource, that lets
+    whoever controls the function give themselves more permission: one of the 59
+    known escalation methods (Rhino Security Labs, pathfinding.cloud, as collected by
+    cloudsplaining), such as `iam:PassRole` with `lambda:CreateFunction` and
+    `lambda:InvokeFunction`, `iam:CreatePolicyVersion`, `iam:AttachRolePolicy`,
+    `lambda:UpdateFunctionCode`, or `sts:AssumeRole` on `*`.
+
+    Wildcards (`iam:*`, `*`), `NotAction` and AWS managed policies are expanded
+    first, so `PowerUserAccess` plus one inline `iam:PassRole` is caught too. The
+    finding is CRITICAL when the function is reachable from the internet.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
+      Resource: "*"
+    ```
+
+    Fix: a function that must create functions passes one named role
+    (`Resource: !GetAtt WorkerRole.Arn`, with an `iam:PassedToService` condition);
+    everything else drops these actions.
+    """
+    yield from _risk_hits(
+        app,
+        "privilege-escalation",
+        "privilege escalation",
+        "Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role ARN "
+        "with an iam:PassedToService condition, lambda:UpdateFunctionCode to one function ARN)",
+    )
+
+
+@rule("FG-IAM-021", category="iam", severity=Severity.MEDIUM, title="Function role can read data from every resource")
+def data_exfiltration(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions that return data, secrets or decrypted bytes
+    on every resource: `s3:GetObject`, `secretsmanager:GetSecretValue`,
+    `ssm:GetParameter*`, `kms:Decrypt`, `dynamodb:Scan`/`Query`/`GetItem`,
+    `rds:CopyDBSnapshot`, `lambda:GetFunction` (code and environment) and more —
+    cloudsplaining's list of five, extended.
+
+    A compromised function can then read every bucket, table and secret in the
+    account, not only its own.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [s3:GetObject, secretsmanager:GetSecretValue]
+      Resource: "*"
+    ```
+
+    Fix: name the bucket (`!Sub "${Uploads.Arn}/*"`) and the secret (`!Ref DbSecret`).
+    """
+    yield from _risk_hits(
+        app,
+        "data-exfiltration",
+        "reading data",
+        "Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+        '(e.g. Resource: !Sub "${Uploads.Arn}/*" and !Ref DbSecret)',
+    )
+
+
+@rule("FG-IAM-022", category="iam", severity=Severity.HIGH, title="Function role can change resource policies")
+def resource_exposure(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions that change who can reach a resource, on every
+    resource: `s3:PutBucketPolicy`, `s3:PutBucketAcl`, `sqs:SetQueueAttributes`,
+    `lambda:AddPermission`, `kms:PutKeyPolicy`, `secretsmanager:PutResourcePolicy`,
+    `ecr:SetRepositoryPolicy` … (policy_sentry's resource-exposure list).
+
+    An attacker in the function can make any bucket public or share any key or
+    secret with their own account.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: s3:Put*
+      Resource: "*"
+    ```
+
+    Fix: list the data actions the code calls (`s3:PutObject`) on the one bucket;
+    manage policies in the template, not from function code.
+    """
+    yield from _risk_hits(
+        app,
+        "resource-exposure",
+        "changing resource policies and sharing",
+        "Remove the policy-changing actions (manage resource policies in the template), "
+        "or scope them to the one resource the function administers",
+    )
+
+
+@rule("FG-IAM-023", category="iam", severity=Severity.HIGH, title="Function role can obtain credentials")
+def credentials_exposure(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions whose response contains credentials, on every
+    resource: `iam:CreateAccessKey`, `sts:AssumeRole`, `sts:GetFederationToken`,
+    `ecr:GetAuthorizationToken`, `redshift:GetClusterCredentials`,
+    `rds-db:connect`, `ec2:GetPasswordData` … (cloudsplaining's and policy_sentry's lists).
+
+    The credentials outlive the function invocation and can be used from anywhere.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: sts:AssumeRole
+      Resource: "*"
+    ```
+
+    Fix: name the one role to assume (`!GetAtt ReportRole.Arn`) or the one cluster
+    and database user.
+    """
+    yield from _risk_hits(
+        app,
+        "credentials-exposure",
+        "obtaining credentials",
+        "Scope these actions to the one role, cluster or user the function needs, or remove them",
+    )
+
+
+@rule("FG-IAM-024", category="iam", severity=Severity.MEDIUM, title="Function role can modify infrastructure")
+def infrastructure_modification(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows control-plane writes — creating, changing or deleting
+    buckets, tables, queues, functions, instances — on every resource, although
+    these actions can be scoped to named resources.
+
+    Data-plane writes (`PutItem`, `SendMessage`, `PutObject`) and what Lambda
+    itself needs on `*` (logs, X-Ray, VPC network interfaces) are not counted.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: dynamodb:*
+      Resource: "*"
+    ```
+
+    Fix: grant the data actions the code calls on the one table; leave
+    `CreateTable`/`DeleteTable` to the deployment role.
+    """
+    yield from _risk_hits(
+        app,
+        "infrastructure-modification",
+        "creating, changing or deleting infrastructure",
+        "Remove the control-plane actions; a function should only read and write data in named resources",
+    )
+
+
+_SCOPING_KEYS = {
+    "aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:principalaccount", "aws:sourcevpce",
+    "aws:sourcevpc", "aws:sourceowner", "aws:principalarn", "aws:sourceorgid", "aws:userid", "aws:principalorgpaths",
+}  # fmt: skip
+
+
+def _touched(app: Application, fn: Function) -> set[str]:
+    """Logical ids of the buckets, queues, topics and secrets a function reaches (code, role, triggers)."""
+    from faasguard.iam.least_privilege import analyse
+
+    iam = analyse(app)
+    texts = [n.resource for n in iam.policies[fn.name].needs if not n.platform]
+    role = app.role_of(fn)
+    if role is not None:
+        texts += [r for s in role.statements if s.allows for r in s.resources]
+    texts += [e.ref for e in fn.environment if e.ref]
+    ids = {t.source for t in fn.triggers if t.source}
+    for text in texts:
+        ids.update(re.findall(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}", text or ""))
+        ids.add(text or "")
+    return ids
+
+
+@rule(
+    "FG-IAM-025",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Data a function uses has a public or cross-account resource policy",
+)
+def exposed_resource_policy(app: Application) -> Iterator[Hit]:
+    """
+    A bucket, queue, topic or secret that a function reads or writes (through its
+    code, its role or its trigger) has a resource policy statement that allows
+    everyone (`Principal: "*"` without a `SourceArn`/`SourceAccount`/`PrincipalOrgID`
+    condition) or another AWS account.
+
+    The function's data then flows past the function: anyone can read the bucket
+    or post messages the function will trust.
+
+    Bad:
+
+    ```yaml
+    ReceiptsBucketPolicy:
+      Type: AWS::S3::BucketPolicy
+      Properties:
+        Bucket: !Ref ReceiptsBucket
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: "*"
+              Action: s3:GetObject
+              Resource: !Sub "${ReceiptsBucket.Arn}/*"
+    ```
+
+    Fix: allow only the principals that need access (a CloudFront origin access
+    control with `aws:SourceArn`, one account with `aws:PrincipalOrgID`), or serve
+    the data through presigned URLs.
+    """
+    users: dict[str, list[str]] = {}
+    for fn in app.functions:
+        for logical in _touched(app, fn):
+            users.setdefault(logical, []).append(fn.name)
+    for policy in app.resource_policies:
+        if not policy.target or policy.target not in users:
+            continue
+        for stmt in policy.statements:
+            if not stmt.allows:
+                continue
+            scoped = bool(stmt.condition_keys() & _SCOPING_KEYS)
+            public = any(p in ("*", "AWS:*") for p in stmt.principals) and not scoped
+            accounts = sorted(
+                {m for p in stmt.principals for m in re.findall(r"(?<![0-9])([0-9]{12})(?![0-9])", p)}
+            )
+            if not public and not accounts:
+                continue
+            who = "everyone (Principal *)" if public else f"account {', '.join(accounts)}"
+            fns = sorted(set(users[policy.target]))
+            actions = ", ".join(stmt.actions or stmt.not_actions) or "actions"
+            yield Hit(
+                loc=stmt.loc,
+                message=f"{policy.kind.upper()} resource policy {policy.id} on {policy.target}, used by function "
+                f"{', '.join(fns)}, allows {who} {actions}",
+                remediation="Restrict the principal to the callers that need access and add an aws:SourceArn, "
+                "aws:SourceAccount or aws:PrincipalOrgID condition",
+                resource=policy.target,
+                function=fns[0],
+                severity=None if public else Severity.MEDIUM,
+                key=f"{policy.id}:{stmt.sid or stmt.loc.line}",
+            )
+
+
+_LAMBDA_INVOKE = {"lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:InvokeFunctionUrl"}
+_LAMBDA_MODIFY = {
+    "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:AddPermission",
+    "lambda:PutFunctionConcurrency", "lambda:UpdateAlias", "lambda:PublishVersion", "lambda:CreateFunctionUrlConfig",
+    "lambda:UpdateFunctionUrlConfig", "lambda:PutFunctionEventInvokeConfig",
+}  # fmt: skip
+
+
+@rule("FG-IAM-026", category="iam", severity=Severity.MEDIUM, title="Function can invoke or modify other functions")
+def function_isolation(app: Application) -> Iterator[Hit]:
+    """
+    A function's role lets it invoke or change other functions — `lambda:InvokeFunction`
+    on `*` or on functions its code never calls, `lambda:UpdateFunctionCode`,
+    `UpdateFunctionConfiguration`, `AddPermission` on other functions.
+
+    One compromised function then becomes every function: it runs their code with
+    their roles, or replaces it. Invoking a function the code does call is fine.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [lambda:InvokeFunction, lambda:UpdateFunctionConfiguration]
+      Resource: "*"
+    ```
+
+    Fix: grant `lambda:InvokeFunction` on the one function the code calls
+    (`!GetAtt Worker.Arn`) and no `lambda:Update*` at all.
+    """
+    from faasguard.iam.least_privilege import Resources, analyse
+    from faasguard.iam.risk import summarize
+
+    iam = analyse(app)
+    res = Resources(app)
+    for fn in app.functions:
+        perms = iam.permissions.get(fn.role_id or "")
+        if perms is None:
+            continue
+        called = {n.resource for n in iam.policies[fn.name].needs if n.action in _LAMBDA_INVOKE}
+        for grant in perms.allows():
+            actions = perms.effective(grant) & (_LAMBDA_INVOKE | _LAMBDA_MODIFY)
+            if not actions:
+                continue
+            reach: dict[str, set[str]] = {}
+            others = [g for g in app.functions if g.name != fn.name]
+            for action in sorted(actions):
+                targets = [g.name for g in others if grant.covers(action, res.arn(g.name), perms.resolve)]
+                if action in _LAMBDA_INVOKE:
+                    targets = [t for t in targets if res.arn(t) not in called]
+                if grant.unconstrained:
+                    targets.append("every function in the account")
+                for t in targets:
+                    reach.setdefault(action, set()).add(t)
+            if not reach:
+                continue
+            targets_all = sorted({t for ts in reach.values() for t in ts})
+            modify = any(a in _LAMBDA_MODIFY for a in reach)
+            yield Hit(
+                loc=grant.statement.loc,
+                message=f"Function {fn.name} can {'modify' if modify else 'invoke'} other functions through role "
+                f"{fn.role_id}: {summarize(sorted(reach), 5)} on {', '.join(targets_all)}",
+                remediation="Grant lambda:InvokeFunction only on the functions the code calls (!GetAtt Worker.Arn) "
+                "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                resource=fn.role_id,
+                function=fn.name,
+                severity=Severity.HIGH if modify else None,
+                key=f"{grant.statement.policy}:{grant.statement.sid or grant.statement.loc.line}:{','.join(sorted(reach))}",
+            )
+
+
+def _render(documents: list[dict[str, object]]) -> str:
+    import json
+
+    return json.dumps(documents, separators=(", ", ": "))
+
+
+@rule("FG-IAM-030", category="iam", severity=Severity.MEDIUM, title="Role grants actions its functions never use")
+def unused_permissions(app: Application) -> Iterator[Hit]:
+    """
+    A statement (or AWS managed policy) in a function's role grants actions that no
+    SDK call in the code of the functions holding the role needs, and that Lambda
+    does not use for them (logs, tracing, VPC, polling the event source, the
+    dead-letter queue).
+
+    Every unused action is attack surface with no benefit. The finding lists the
+    unused actions and the statement to use instead, built from the calls the code
+    makes and the resources they touch (`faasguard policy` prints the whole policy).
+
+    faasguard only says this when it has seen all of the code: a function whose
+    handler was not found, that builds client or operation names at run time, or
+    calls an operation the SDK map does not know, gets no finding.
+
+    Bad: `DynamoDBCrudPolicy` (or `dynamodb:*`) for a handler that only calls
+    `get_item`. Fix: `dynamodb:GetItem` on the one table.
+    """
+    from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
+    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.risk import summarize
+
+    iam = analyse(app)
+    index = action_index()
+    for role_id in sorted(iam.permissions):
+        uses = statement_use(iam, role_id)
+        if not uses:
+            continue
+        holders = sorted(f.name for f in app.functions_with_role(role_id))
+        for use in uses:
+            if not use.unused:
+                continue
+            stmt = use.grant.statement
+            where = f"AWS managed policy {use.grant.source}" if use.grant.source != "inline" else f"policy {stmt.policy}"
+            unused = sorted(use.unused)
+            replacement = statements_for(use.needs)
+            verb = "Replace it with" if use.grant.source == "inline" else f"Detach {use.grant.source} and add"
+            if replacement:
+                fix = f"{verb}: {_render([r.document() for r in replacement])}"
+            else:
+                drop = "Remove it" if use.grant.source == "inline" else f"Detach {use.grant.source}"
+                fix = f"{drop}: none of its actions is used"
+            risky = any(index.access_level(a) in (WRITE, PERMISSIONS) for a in unused)
+            yield Hit(
+                loc=stmt.loc,
+                message=f"{where[:1].upper()}{where[1:]} in role {role_id} grants {len(unused)} action(s) that function "
+                f"{', '.join(holders)} never uses: {summarize(unused)}",
+                remediation=fix,
+                resource=role_id,
+                function=holders[0],
+                severity=None if risky else Severity.LOW,
+                key=f"{stmt.policy}:{stmt.sid or stmt.loc.line}",
+            )
+
+
+@rule("FG-IAM-031", category="iam", severity=Severity.MEDIUM, title="Code calls an AWS API its role does not allow")
+def missing_permissions(app: Application) -> Iterator[Hit]:
+    """
+    The function's code makes an SDK call whose IAM action its role does not grant
+    on the resource the call touches (or an explicit `Deny` or the permissions
+    boundary removes it). The call fails at run time with `AccessDenied`, usually
+    in production, on the first request that takes that path.
+
+    Only reported when the role is fully known (no customer managed policies or
+    boundaries defined elsewhere).
+
+    Bad: the handler calls `table.update_item(...)`; the role has
+    `DynamoDBReadPolicy`. Fix: grant `dynamodb:UpdateItem` on the table
+    (`DynamoDBCrudPolicy`, or an inline statement).
+    """
+    from faasguard.iam.least_privilege import analyse
+
+    iam = analyse(app)
+    for fn in app.functions:
+        perms = iam.permissions.get(fn.role_id or "")
+        if perms is None or not perms.complete:
+            continue
+        seen: set[tuple[str, str]] = set()
+        for need in iam.policies[fn.name].needs:
+            if need.platform or need.loc is None or (need.action, need.resource) in seen:
+                continue
+            seen.add((need.action, need.resource))
+            if perms.is_allowed(need.action, need.resource):
+                continue
+            on = "" if need.resource == "*" else f" on {need.resource}"
+            yield Hit(
+                loc=need.loc,
+                message=f"Function {fn.name} calls {need.why} which needs {need.action}{on}, but role {fn.role_id} "
+                "does not allow it: the call fails with AccessDenied",
+                remediation=f"Add {need.action} on {need.resource} to role {fn.role_id} "
+                "(run `faasguard policy` for the whole least-privilege policy)",
+                resource=fn.role_id,
+                function=fn.name,
+                key=f"{need.action}:{need.resource}",
+            )
+
+
+def _scopable(action: str) -> bool:
+    """The action supports resource-level permissions (it can be granted on a named ARN)."""
+    from faasguard.iam.actions import action_index
+
+    info = action_index().get(action)
+    return bool(info and info.resource_types)
+
+
+@rule("FG-IAM-032", category="iam", severity=Severity.MEDIUM, title="Wildcard resource where the code uses one named resource")
+def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
+    """
+    A statement grants actions on `Resource: "*"` although every call the code
+    makes with those actions goes to a resource the template names (a table, bucket
+    or queue passed in through an environment variable such as
+    `TABLE_NAME: !Ref Orders`).
+
+    The function reaches every such resource in the account instead of its own.
+
+    Bad:
+
+    ```yaml
+    Environment:
+      Variables:
+        TABLE_NAME: !Ref Orders
+    Policies:
+      - Statement:
+          - Effect: Allow
+            Action: dynamodb:GetItem
+            Resource: "*"
+    ```
+
+    Fix: `Resource: !GetAtt Orders.Arn` (the finding prints the exact statement).
+    """
+    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+
+    iam = analyse(app)
+    for role_id in sorted(iam.permissions):
+        uses = statement_use(iam, role_id)
+        if not uses:
+            continue
+        holders = sorted(f.name for f in app.functions_with_role(role_id))
+        for use in uses:
+            stmt = use.grant.statement
+            if use.grant.source != "inline" or not use.grant.unconstrained or stmt.not_resources:
+                continue
+            code = [n for n in use.needs if not n.platform and _scopable(n.action)]
+            if not code or any(n.resource == "*" for n in code):
+                continue
+            named = sorted({n.resource for n in code})
+            yield Hit(
+                loc=stmt.loc,
+                message=f"Policy {stmt.policy} in role {role_id} grants {', '.join(sorted({n.action for n in code}))} on "
+                f"every resource, but function {', '.join(holders)} only uses {', '.join(named)}",
+                remediation="Scope the statement to the resources the code uses: "
+                + _render([s.document() for s in statements_for(code)]),
+                resource=role_id,
+                function=holders[0],
+                key=f"{stmt.policy}:{stmt.sid or stmt.loc.line}",
+            )

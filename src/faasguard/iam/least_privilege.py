@@ -1,0 +1,419 @@
+"""The least-privilege policy each function really needs, from the SDK calls in its code.
+
+For every function this joins three things: the SDK-call facts of the code analysis
+(``Application.code[name].sdk_calls``), the SDK→IAM map (:mod:`faasguard.iam.sdk_map`),
+and the template (environment variables that name a table or bucket through
+``!Ref``, triggers and settings that make Lambda itself use the role: queue polling,
+dead-letter targets, tracing, VPC networking, logs). The result is a list of *needs*
+(action, resource ARN, why) and the policy statements that grant exactly those.
+
+The analysis is honest about what it cannot see: a function whose code was not found,
+that builds a client or operation name at run time, or calls an operation the map does
+not know is marked *incomplete*, and no rule may call its permissions unused.
+
+Resource ARNs are written in the template's own text form so they compare with the
+role's statements: ``arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Orders}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.iam.actions import action_index
+from faasguard.iam.evaluate import Grant, Permissions, role_permissions
+from faasguard.iam.sdk_map import sdk_map
+from faasguard.model import Application, Function, Loc
+
+REGION, ACCOUNT = "${AWS::Region}", "${AWS::AccountId}"
+
+# What Lambda does with the function's role, as AWS's own execution-role policies grant it.
+TRACING_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+)
+VPC_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
+KINESIS_ACTIONS = (
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:ListShards",
+    "kinesis:ListStreams",
+    "kinesis:SubscribeToShard",
+)
+KAFKA_ACTIONS = (
+    "kafka:DescribeCluster",
+    "kafka:DescribeClusterV2",
+    "kafka:GetBootstrapBrokers",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+)
+
+# The resource type an action of these services is usually called on, in order of preference.
+_PREFERRED_TYPES = {
+    "s3": ("object", "bucket"),
+    "dynamodb": ("table", "index"),
+    "lambda": ("function",),
+    "sqs": ("queue",),
+    "sns": ("topic",),
+    "secretsmanager": ("Secret",),
+    "ssm": ("parameter",),
+    "states": ("stateMachine", "execution"),
+    "kinesis": ("stream",),
+    "events": ("event-bus",),
+    "firehose": ("deliverystream",),
+    "kms": ("key",),
+}
+_TEMPLATE_VAR = re.compile(r"\$\{([A-Za-z]+)\}")
+_LOGICAL_ATTR = re.compile(r"\$\{([A-Za-z0-9]+)\.(Arn|StreamArn)\}")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One IAM action on one resource that the function needs."""
+
+    action: str
+    resource: str  # an ARN in template text form, or "*" when the code does not say which
+    why: str  # "s3.GetObject" or "SQS trigger JobsQueue"
+    loc: Loc | None = None
+    platform: bool = False  # used by Lambda on the function's behalf, not by the code
+
+
+@dataclass(frozen=True)
+class PolicyStatement:
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Action": list(self.actions) if len(self.actions) > 1 else self.actions[0],
+            "Resource": list(self.resources) if len(self.resources) > 1 else self.resources[0],
+        }
+
+
+@dataclass(frozen=True)
+class FunctionPolicy:
+    function: str
+    role: str | None
+    needs: tuple[Need, ...]
+    statements: tuple[PolicyStatement, ...]
+    complete: bool
+    gaps: tuple[str, ...] = ()  # why the policy may be incomplete, one sentence each
+
+    def document(self) -> dict[str, Any]:
+        return {"Version": "2012-10-17", "Statement": [s.document() for s in self.statements]}
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return frozenset(n.action for n in self.needs)
+
+
+@dataclass
+class AppIam:
+    """Everything the IAM rules share for one application, computed once."""
+
+    app: Application
+    policies: dict[str, FunctionPolicy] = field(default_factory=dict)
+    permissions: dict[str, Permissions] = field(default_factory=dict)  # by role id
+
+
+# -- resources --------------------------------------------------------------------------
+
+
+class Resources:
+    """Canonical ARNs for the template's own resources, so needs and grants compare."""
+
+    def __init__(self, app: Application):
+        self.kinds: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        for store in app.data_stores:
+            self.kinds[store.id] = store.kind
+            if store.name and "${" not in store.name:
+                self.names[store.id] = store.name
+        for secret in app.secrets:
+            self.kinds[secret.id] = "secretsmanager"
+        for fn in app.functions:
+            self.kinds[fn.name] = "lambda"
+
+    def name(self, logical: str) -> str:
+        return self.names.get(logical, "${" + logical + "}")
+
+    def arn(self, logical: str) -> str:
+        kind = self.kinds.get(logical)
+        if kind == "s3":
+            return f"arn:aws:s3:::{self.name(logical)}"
+        if kind == "dynamodb":
+            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.name(logical)}"
+        if kind == "lambda":
+            return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.name(logical)}"
+        if kind in ("sns", "secretsmanager"):
+            return "${" + logical + "}"  # Ref of a topic or secret is its ARN
+        return "${" + logical + ".Arn}"
+
+    def resolve(self, text: str) -> str:
+        """A granted resource pattern in canonical form (``${Orders.Arn}`` → the table's ARN)."""
+
+        def attr(match: re.Match[str]) -> str:
+            logical, which = match.group(1), match.group(2)
+            if logical not in self.kinds:
+                return match.group(0)
+            if which == "StreamArn":
+                return self.arn(logical) + "/stream/*"
+            return self.arn(logical)
+
+        out = _LOGICAL_ATTR.sub(attr, text)
+        for logical, name in self.names.items():
+            out = out.replace("${" + logical + "}", name)
+        return out
+
+
+def _target(app: Application, fn: Function, call: Any, res: Resources) -> tuple[str, str] | None:
+    """(``"arn"`` or ``"name"``, value) for what the call touches, when the code or template says."""
+    literal = getattr(call, "resource", None)
+    if not literal and getattr(call, "resource_env", None):
+        env = next((e for e in fn.environment if e.name == call.resource_env), None)
+        if env is None:
+            return None
+        if env.literal and env.value:
+            literal = env.value
+        elif getattr(env, "ref", None):
+            return "arn", res.arn(str(env.ref))
+        else:
+            return None
+    if not literal:
+        return None
+    text = str(literal)
+    if text.startswith("arn:"):
+        return "arn", text
+    if text.startswith("https://sqs.") or text.startswith("https://queue."):
+        return "name", text.rstrip("/").rsplit("/", 1)[-1]
+    return "name", text
+
+
+def _arn_for(action: str, target: tuple[str, str] | None) -> list[str]:
+    info = action_index().get(action)
+    if target is None or info is None or not info.resource_types:
+        return ["*"]
+    prefix = info.service
+    kind, value = target
+    preferred = _PREFERRED_TYPES.get(prefix, ())
+    rtype = next((t for t in preferred if t in info.resource_types), info.resource_types[0])
+    if kind == "arn":
+        if prefix == "s3" and rtype == "object" and "/" not in value.split(":::", 1)[-1]:
+            return [value + "/*"]
+        base = [value]
+    else:
+        template = action_index().arn_format(prefix, rtype)
+        if not template:
+            return ["*"]
+        base = [_fill(template, value, prefix)]
+    if prefix == "dynamodb" and info.name in ("dynamodb:Query", "dynamodb:Scan"):
+        base.append(base[0] + "/index/*")
+    return base
+
+
+def _fill(template: str, name: str, prefix: str) -> str:
+    filled = template.replace("${Partition}", "aws").replace("${Region}", REGION).replace("${Account}", ACCOUNT)
+    first = [True]
+
+    def var(match: re.Match[str]) -> str:
+        if first[0]:
+            first[0] = False
+            value = name.lstrip("/") if prefix == "ssm" else name
+            return value + "-??????" if prefix == "secretsmanager" and "${" not in name else value
+        return "*"
+
+    return _TEMPLATE_VAR.sub(var, filled)
+
+
+# -- needs ------------------------------------------------------------------------------
+
+
+def _platform_needs(app: Application, fn: Function, res: Resources) -> list[Need]:
+    """What Lambda does with the function's role: logs, tracing, VPC, polling its event sources, DLQs."""
+    out = [
+        Need(a, f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/*", "Lambda writes the function's logs", None, True)
+        for a in ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+    ]
+    if fn.tracing == "Active":
+        for a in TRACING_ACTIONS:
+            out.append(Need(a, "*", "active X-Ray tracing", fn.tracing_loc, True))
+    if fn.vpc is not None:
+        for a in VPC_ACTIONS:
+            out.append(Need(a, "*", "the function runs in a VPC", fn.vpc.loc, True))
+    for trig in fn.triggers:
+        source = trig.source
+        if trig.kind == "sqs":
+            arn = res.arn(source) if source else "*"
+            for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
+                out.append(Need(a, arn, f"SQS trigger {source or ''}".strip(), trig.loc, True))
+        elif trig.kind == "kinesis":
+            arn = res.arn(source) if source else "*"
+            for a in KINESIS_ACTIONS:
+                out.append(Need(a, arn, f"Kinesis trigger {source or ''}".strip(), trig.loc, True))
+        elif trig.kind == "kafka":
+            for a in KAFKA_ACTIONS:
+                out.append(Need(a, "*", "Kafka trigger", trig.loc, True))
+        elif trig.kind == "dynamodb":
+            arn = res.arn(source) + "/stream/*" if source else "*"
+            for a in ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"):
+                out.append(Need(a, arn, f"DynamoDB stream trigger {source or ''}".strip(), trig.loc, True))
+    for target, why in ((fn.dead_letter_target, "dead-letter queue"), (fn.on_failure_destination, "on-failure destination")):
+        if not target:
+            continue
+        logical = _logical_in(target, res)
+        kind = res.kinds.get(logical or "", "")
+        arn = res.arn(logical) if logical else target
+        if kind == "sqs" or ":sqs:" in target:
+            out.append(Need("sqs:SendMessage", arn, why, fn.loc, True))
+        elif kind == "sns" or ":sns:" in target:
+            out.append(Need("sns:Publish", arn, why, fn.loc, True))
+        elif kind == "lambda" or ":lambda:" in target:
+            out.append(Need("lambda:InvokeFunction", arn, why, fn.loc, True))
+        elif ":events:" in target or "event-bus" in target:
+            out.append(Need("events:PutEvents", arn, why, fn.loc, True))
+    if fn.env_kms_key:
+        out.append(
+            Need(
+                "kms:Decrypt",
+                fn.env_kms_key if fn.env_kms_key.startswith("arn:") else "*",
+                "environment encrypted with a KMS key",
+                fn.loc,
+                True,
+            )
+        )
+    return out
+
+
+def _logical_in(text: str, res: Resources) -> str | None:
+    match = re.fullmatch(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}", text.strip())
+    return match.group(1) if match and match.group(1) in res.kinds else None
+
+
+def derive(app: Application, fn: Function, res: Resources | None = None) -> FunctionPolicy:
+    """The policy ``fn``'s code and configuration need."""
+    res = res or Resources(app)
+    facts = app.code.get(fn.name)
+    needs: list[Need] = []
+    gaps: list[str] = []
+    if facts is None:
+        gaps.append(f"the code of {fn.name} was not analysed (no source found), so its SDK calls are unknown")
+    else:
+        if not getattr(facts, "resolved", True):
+            gaps.append(f"the handler file of {fn.name} could not be found")
+        for loc in getattr(facts, "dynamic_sdk", ()):
+            gaps.append(f"{loc}: the client or operation name is computed at run time")
+        mapper = sdk_map()
+        for call in getattr(facts, "sdk_calls", ()):
+            mapping = mapper.actions(call.service, call.operation, getattr(call, "via", "client"))
+            where = f"{mapping.service}.{mapping.operation}"
+            if not mapping.known:
+                gaps.append(f"{call.loc}: no IAM mapping known for {call.service}.{call.operation}")
+                continue
+            target = _target(app, fn, call, res)
+            for action in mapping.actions:
+                action = action_index().canonical(action)
+                for arn in _arn_for(action, target):
+                    needs.append(Need(action, arn, where, call.loc))
+    needs += _platform_needs(app, fn, res)
+    unique = list(dict.fromkeys(needs))
+    return FunctionPolicy(
+        function=fn.name,
+        role=fn.role_id,
+        needs=tuple(unique),
+        statements=tuple(statements_for(unique)),
+        complete=not gaps,
+        gaps=tuple(dict.fromkeys(gaps)),
+    )
+
+
+def statements_for(needs: Iterable[Need]) -> list[PolicyStatement]:
+    """Group needs into statements: actions that share the same resources go together."""
+    by_action: dict[str, set[str]] = {}
+    for need in needs:
+        by_action.setdefault(need.action, set()).add(need.resource)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for action, resources in by_action.items():
+        key = ("*",) if "*" in resources else tuple(sorted(resources))
+        groups.setdefault(key, []).append(action)
+    out = []
+    used_sids: dict[str, int] = {}
+    for resource_key, actions in sorted(groups.items(), key=lambda kv: (sorted(kv[1])[0], kv[0])):
+        acts = tuple(sorted(actions))
+        prefixes = sorted({a.split(":", 1)[0] for a in acts})
+        base = "".join(p.replace("-", " ").title().replace(" ", "") for p in prefixes)[:60] or "Statement"
+        used_sids[base] = used_sids.get(base, 0) + 1
+        sid = base if used_sids[base] == 1 else f"{base}{used_sids[base]}"
+        out.append(PolicyStatement(sid, acts, resource_key))
+    return out
+
+
+# -- the application view the rules share --------------------------------------------------
+
+_CACHE: dict[int, AppIam] = {}
+
+
+def analyse(app: Application) -> AppIam:
+    """Least-privilege policies and role permissions for every function of ``app`` (cached per app)."""
+    cached = _CACHE.get(id(app))
+    if cached is not None and cached.app is app:
+        return cached
+    res = Resources(app)
+    out = AppIam(app)
+    for fn in app.functions:
+        out.policies[fn.name] = derive(app, fn, res)
+        if fn.role_id and fn.role_id in app.roles and fn.role_id not in out.permissions:
+            out.permissions[fn.role_id] = role_permissions(app.roles[fn.role_id], res.resolve)
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[id(app)] = out
+    return out
+
+
+@dataclass(frozen=True)
+class StatementUse:
+    """How much of one Allow statement the functions holding the role use."""
+
+    grant: Grant
+    used: frozenset[str]
+    unused: frozenset[str]
+    needs: tuple[Need, ...]  # the needs this statement serves
+
+
+def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
+    """Per Allow statement of ``role_id``: used and unused actions. None when any holder's policy is incomplete."""
+    perms = iam.permissions.get(role_id)
+    holders = iam.app.functions_with_role(role_id)
+    if perms is None or not holders or not perms.complete:
+        return None
+    policies = [iam.policies[f.name] for f in holders]
+    if not all(p.complete for p in policies):
+        return None
+    needs = [n for p in policies for n in p.needs]
+    out = []
+    for grant in perms.allows():
+        effective = perms.effective(grant)
+        served = tuple(n for n in needs if grant.covers(n.action, n.resource, perms.resolve))
+        used = frozenset(n.action for n in served) & effective
+        out.append(StatementUse(grant, used, effective - used, served))
+    return out
