@@ -47,11 +47,29 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
     scan.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
     scan.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    scan.add_argument("--show-facts", action="store_true", help="with --format json: add each function's code facts "
+                      "(SDK calls, taint flows, secrets) under \"functions\"")
     scan.add_argument(
         "--var", action="append", type=_key_value, default=[], metavar="KEY=VALUE",
         help="a value for ${env:KEY} in serverless.yml (opt:stage=prod sets ${opt:stage}); repeatable. "
         "The environment of the scan itself is never read",
     )
+
+    scan.add_argument(
+        "--advisory-db", type=Path, metavar="DIR",
+        help="OSV advisory directory (default: ~/.cache/faasguard/advisories, filled by `faasguard advisories update`)",
+    )
+    scan.add_argument("--online", action="store_true", help="query the OSV API for advisories (cached on disk for a day)")
+    scan.add_argument("--osv-api", metavar="URL", help="base URL of the OSV API for --online (default: https://api.osv.dev)")
+    scan.add_argument(
+        "--sbom", nargs=2, metavar=("FORMAT", "FILE"), help="also write an SBOM of every function's dependencies (FORMAT: cyclonedx)"
+    )
+
+    advisories = sub.add_parser("advisories", help="manage the offline advisory database")
+    advisories_sub = advisories.add_subparsers(dest="advisories_command", required=True)
+    update = advisories_sub.add_parser("update", help="download OSV's PyPI and npm exports into the advisory database")
+    update.add_argument("--advisory-db", type=Path, metavar="DIR", help="where to store them (default: ~/.cache/faasguard/advisories)")
+    update.add_argument("--base-url", metavar="URL", help="where the <Ecosystem>/all.zip exports are served (default: OSV's bucket)")
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule_id", nargs="?")
@@ -67,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scan(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "advisories":
+            return _advisories(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_USAGE
@@ -119,7 +139,17 @@ def _scan(args: argparse.Namespace) -> int:
         variables=dict(args.var),
     )
 
+    if args.sbom and args.sbom[0].lower() != "cyclonedx":
+        print(f"faasguard: unknown SBOM format {args.sbom[0]}; the supported format is cyclonedx", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_dependencies(args)
     result = scan(args.path, options, None if args.quiet else _progress_factory())
+    if args.sbom:
+        from faasguard.deps.sbom import cyclonedx_json
+
+        sbom_path = Path(args.sbom[1])
+        sbom_path.parent.mkdir(parents=True, exist_ok=True)
+        sbom_path.write_text(cyclonedx_json(result.applications), encoding="utf-8")
     if result.files == 0:
         print(f"faasguard: nothing to scan under {args.path}: no template, configuration or source file found", file=sys.stderr)
         return EXIT_USAGE
@@ -137,6 +167,8 @@ def _scan(args: argparse.Namespace) -> int:
 def _emit(reporter_cls: type, result: object, args: argparse.Namespace) -> None:
     to_terminal = args.output is None and sys.stdout.isatty()
     options = {"color": to_terminal, "quiet": args.quiet} if args.format == "text" else {}
+    if args.format == "json" and getattr(args, "show_facts", False):
+        options["show_facts"] = True
     if args.format == "text" and to_terminal:
         import shutil
 
@@ -195,3 +227,24 @@ def _rules(args: argparse.Namespace) -> int:
     for r in all_rules():
         print(f"{r.id:<12} {r.category:<13} {r.severity!s:<9} {r.title}")
     return EXIT_OK
+
+
+def _configure_dependencies(args: argparse.Namespace) -> None:
+    from faasguard.deps.analyzer import DEPENDENCY_ANALYZER, DependencySettings
+
+    DEPENDENCY_ANALYZER.settings = DependencySettings(
+        advisory_db=args.advisory_db, online=args.online, online_api=args.osv_api
+    )
+
+
+def _advisories(args: argparse.Namespace) -> int:
+    from faasguard.deps.osv_local import default_db
+    from faasguard.deps.update import DEFAULT_BASE_URL, update
+
+    db = args.advisory_db or default_db()
+    report = update(db, args.base_url or DEFAULT_BASE_URL, progress=lambda text: print(text, file=sys.stderr))
+    for ecosystem, count in sorted(report.records.items()):
+        print(f"{ecosystem}: {count} advisories installed in {db / ecosystem}")
+    for error in report.errors:
+        print(f"faasguard: {error}; the previous data for that ecosystem (if any) was kept", file=sys.stderr)
+    return EXIT_OK if report.records and not report.errors else EXIT_USAGE if not report.records else EXIT_FINDINGS

@@ -136,3 +136,39 @@ def flow_message(flow: TaintFlow, function: str) -> str:
         f"Function {function}: {flow.source} (line {flow.source_loc.line}) reaches the {KIND_NAMES.get(flow.kind, flow.kind)} "
         f"of {flow.sink} at {flow.sink_loc}{hops}"
     )
+
+
+def facts_document(apps: list[Application]) -> list[dict[str, object]]:
+    """Per-function code facts for ``faasguard scan --format json --show-facts``."""
+
+    def loc(value: Loc) -> dict[str, object]:
+        return {"path": value.path, "line": value.line}
+
+    out: list[dict[str, object]] = []
+    for app in apps:
+        for function, facts in code_facts(app):
+            if function is None:
+                continue
+            out.append({
+                "name": function,
+                "path": facts.entry,
+                "handler": facts.handler,
+                "language": facts.language,
+                "files": list(facts.files),
+                "sdk_calls": [
+                    {"service": c.service, "operation": c.operation, "resource": c.resource, "resource_env": c.resource_env,
+                     "sdk": c.sdk, **loc(c.loc)}
+                    for c in facts.sdk_calls
+                ],
+                "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],
+                "flows": [
+                    {"kind": f.kind, "source": f.source, "source_line": f.source_loc.line, "sink": f.sink, **loc(f.sink_loc),
+                     "steps": [{**loc(s.loc), "note": s.note} for s in f.steps]}
+                    for f in facts.flows
+                ],
+                "secrets": [{"kind": s.kind, "name": s.name, **loc(s.loc)} for s in facts.secrets],
+                "log_leaks": [{"kind": x.kind, "what": x.what, "call": x.call, **loc(x.loc)} for x in facts.log_leaks],
+                "per_invocation": [{"kind": x.kind, "what": x.what, **loc(x.loc)} for x in facts.per_invocation],
+                "structured_logging": facts.logging.structured,
+            })
+    return sorted(out, key=lambda item: (str(item["path"]), str(item["name"])))

@@ -51,4 +51,9 @@ class JsonReporter:
         }
 
     def format(self, result: ScanResult) -> str:
-        return json.dumps(self.document(result), indent=2, sort_keys=False) + "\n"
+        document = self.document(result)
+        if self.options.get("show_facts"):
+            from faasguard.code.facts import facts_document
+
+            document["functions"] = facts_document(result.applications)
+        return json.dumps(document, indent=2, sort_keys=False) + "\n"
