@@ -139,7 +139,7 @@ def test_sensitive_names(name: str) -> None:
     "name",
     ["SECRET_ARN", "SECRET_NAME", "SECRET_ID", "TOKEN_TABLE", "TOKEN_TABLE_NAME", "PASSWORD_PARAMETER", "API_KEY_HEADER",
      "SORT_KEY", "PARTITION_KEY", "KMS_KEY_ID", "PUBLIC_KEY", "TABLE_NAME", "TOKEN_TTL", "TOKEN_ISSUER", "PASSWORD_MIN_LENGTH",
-     "SECRETS_MANAGER_ENDPOINT", "DB_SECRET_ARN", "AUTH_TYPE", "", None],
+     "SECRETS_MANAGER_ENDPOINT", "DB_SECRET_ARN", "AUTH_TYPE", "AUTH0_CLIENT_PUBLIC_KEY", "PASSWORD_ITERATIONS", "", None],
 )
 def test_reference_names(name: str | None) -> None:
     assert not looks_sensitive_name(name)

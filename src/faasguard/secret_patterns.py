@@ -169,7 +169,7 @@ _REFERENCE_TOKENS = {
     "validity", "days", "seconds", "minutes", "hours", "cache", "size", "limit", "host", "port", "label", "tag",
     "key_id", "keyid", "sm", "vault", "index", "gsi", "column", "attempts", "retries", "policies", "reset", "mount",
     "env", "var", "variable", "resource", "secrets", "arns", "algorithm", "alg", "generator", "lookup",
-    "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator", "iterations", "rounds",
+    "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator", "iterations", "rounds", "public", "pub",
 }
 _CHECKSUM_TOKENS = {
     "hash", "checksum", "sha", "sha1", "sha256", "sha512", "md5", "digest", "etag", "fingerprint", "commit",
