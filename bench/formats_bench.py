@@ -115,7 +115,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     chosen = [f for f in FORMATS if not args.format or f.name in args.format]
-    header = f"{'format':<16} {'files':>6} {'apps':>6} {'functions':>9} {'findings':>8} {'errors':>6} {'crashes':>7} {'warnings':>8} {'files/s':>8}"
+    header = (
+        f"{'format':<16} {'files':>6} {'apps':>6} {'functions':>9} {'findings':>8} "
+        f"{'errors':>6} {'crashes':>7} {'warnings':>8} {'files/s':>8}"
+    )
     print(header)
     print("-" * len(header))
     crashed = False

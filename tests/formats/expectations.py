@@ -1,0 +1,72 @@
+"""One expectation table for every source format: the same rule concept, written in each format.
+
+Each concept names the rule that must fire. For a format where the concept
+exists, ``tests/fixtures/formats/<format>/<concept>/fires/`` must produce exactly
+that finding (file, line, function, message fragment) and ``…/quiet/`` — the
+same project with the mistake fixed — must produce none.
+
+To add a format: write its fixture pairs and add one entry to ``EXPECTATIONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# concept → the rule that checks it
+CONCEPTS: dict[str, str] = {
+    "wildcard-action": "FG-IAM-001",
+    "literal-secret-in-env": "FG-SEC-001",
+    "unauthenticated-route": "FG-INJ-001",
+    "public-function-url": "FG-IAM-006",
+    "log-retention": "FG-MON-002",
+    "async-without-dlq": "FG-MON-004",
+    "timeout-exceeds-api": "FG-RES-001",
+    "tracing-off": "FG-MON-001",
+}
+
+
+@dataclass(frozen=True)
+class Expect:
+    path: str  # the file the finding points at, relative to the fixture directory
+    line: int
+    function: str  # the function the finding names, as the format names it
+    message: str  # a fragment the message must contain
+
+
+_CDK = "cdk.out/MyStack.template.json"
+
+# format → concept → what the ``fires`` fixture must report
+EXPECTATIONS: dict[str, dict[str, Expect]] = {
+    "sam": {
+        "wildcard-action": Expect("template.yaml", 11, "Thumbnail", "allows s3:*"),
+        "literal-secret-in-env": Expect("template.yaml", 12, "Checkout", "STRIPE_KEY"),
+        "unauthenticated-route": Expect("template.yaml", 10, "Orders", "POST /orders"),
+        "public-function-url": Expect("template.yaml", 10, "Webhook", "AuthType NONE"),
+    },
+    "serverless": {
+        "wildcard-action": Expect("serverless.yml", 8, "thumbnail", "policy provider.iam.role.statements"),
+        "literal-secret-in-env": Expect("serverless.yml", 7, "checkout", "STRIPE_KEY"),
+        "unauthenticated-route": Expect("serverless.yml", 9, "orders", "POST /orders"),
+        "public-function-url": Expect("serverless.yml", 8, "webhook", "AuthType NONE"),
+        "log-retention": Expect("serverless.yml", 6, "worker", "WorkerLogGroup"),
+        "async-without-dlq": Expect("serverless.yml", 6, "notify", "sns"),
+        "timeout-exceeds-api": Expect("serverless.yml", 8, "report", "60 s timeout"),
+    },
+    "cdk": {  # named by construct path (aws:cdk:path), not by logical id
+        "wildcard-action": Expect(_CDK, 28, "MyStack/Api/Handler", "Role MyStack/Api/Handler/ServiceRole"),
+        "literal-secret-in-env": Expect(_CDK, 65, "MyStack/Api/Handler", "STRIPE_KEY"),
+        "tracing-off": Expect(_CDK, 47, "MyStack/Api/Handler", "Function MyStack/Api/Handler has X-Ray tracing off"),
+    },
+    "azure-functions": {
+        "literal-secret-in-env": Expect("local.settings.json", 6, "Checkout", "STRIPE_KEY"),
+    },
+}
+
+
+def cases() -> list[tuple[str, str, str, Expect]]:
+    """(format, concept, rule id, expectation) for every entry, in a stable order."""
+    return [
+        (fmt, concept, CONCEPTS[concept], expect)
+        for fmt, by_concept in sorted(EXPECTATIONS.items())
+        for concept, expect in sorted(by_concept.items())
+    ]
