@@ -62,14 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--online", action="store_true", help="query the OSV API for advisories (cached on disk for a day)")
     scan.add_argument("--osv-api", metavar="URL", help="base URL of the OSV API for --online (default: https://api.osv.dev)")
     scan.add_argument(
-        "--sbom", nargs=2, metavar=("FORMAT", "FILE"), help="also write an SBOM of every function's dependencies (FORMAT: cyclonedx)"
+        "--sbom", nargs=2, metavar=("FORMAT", "FILE"),
+        help="also write an SBOM of every function's dependencies (FORMAT: cyclonedx)",
     )
 
     advisories = sub.add_parser("advisories", help="manage the offline advisory database")
     advisories_sub = advisories.add_subparsers(dest="advisories_command", required=True)
     update = advisories_sub.add_parser("update", help="download OSV's PyPI and npm exports into the advisory database")
-    update.add_argument("--advisory-db", type=Path, metavar="DIR", help="where to store them (default: ~/.cache/faasguard/advisories)")
-    update.add_argument("--base-url", metavar="URL", help="where the <Ecosystem>/all.zip exports are served (default: OSV's bucket)")
+    update.add_argument(
+        "--advisory-db", type=Path, metavar="DIR", help="where to store them (default: ~/.cache/faasguard/advisories)"
+    )
+    update.add_argument(
+        "--base-url", metavar="URL", help="where the <Ecosystem>/all.zip exports are served (default: OSV's bucket)"
+    )
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule_id", nargs="?")

@@ -35,3 +35,7 @@ ANALYZERS: list[Analyzer] = []
 from faasguard.code.analyzer import CodeAnalyzer  # noqa: E402  (after AnalysisResult: the analyzer imports it)
 
 ANALYZERS.append(CodeAnalyzer())
+
+from faasguard.deps.analyzer import DEPENDENCY_ANALYZER  # noqa: E402  (after AnalysisResult: the analyzer imports it)
+
+ANALYZERS.append(DEPENDENCY_ANALYZER)

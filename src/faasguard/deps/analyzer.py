@@ -1,0 +1,262 @@
+"""The dependency analyzer: which packages each function ships, and what the advisory data says.
+
+1. Parse every manifest and lock file discovery found (one source module per format).
+2. Group them into *dependency sets*: one per directory and ecosystem, with the
+   lock as the truth about installed versions and the manifests as declarations.
+3. Attach each set to the functions that ship it: the function's code directory
+   holds the set, or the set is the nearest one above the code directory (a
+   monorepo root ``package.json`` bundled by esbuild). Only sets of the
+   function's language are attached when its runtime is known.
+4. Audit every shipped, exactly-versioned registry package with the vulnerability
+   service; anything that could not be audited is recorded as such.
+
+Sets no function ships are still checked, in an ``Application(format="manifest")``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from faasguard.analyzers import AnalysisResult
+from faasguard.deps import source_for
+from faasguard.deps.facts import DependencySet, Installed
+from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
+from faasguard.deps.osv_local import LocalOsvService
+from faasguard.deps.typosquat import imitates
+from faasguard.model import Application, Function
+
+MAX_MANIFEST_BYTES = 50 * 2**20
+# When a directory has several locks, the one its tool would use; the others are reported as extra.
+LOCK_PRIORITY = ("package-lock", "pnpm-lock", "yarn-lock", "poetry-lock", "uv-lock", "pipfile-lock")
+MANIFEST_PRIORITY = ("package-json", "pyproject", "requirements")
+
+
+@dataclass
+class DependencySettings:
+    """What the command line chose: where advisories come from."""
+
+    advisory_db: Path | None = None
+    online: bool = False
+    online_api: str | None = None
+    online_cache: Path | None = None
+    stale_after_days: int = 7
+
+    def service(self) -> VulnerabilityService:
+        if self.online:
+            from faasguard.deps.osv_online import DEFAULT_API, OsvOnlineService
+
+            return OsvOnlineService(self.online_api or DEFAULT_API, self.online_cache)
+        return LocalOsvService(self.advisory_db, self.stale_after_days)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _runtime_ecosystem(fn: Function) -> Ecosystem | None:
+    runtime = (fn.runtime or "").lower()
+    if runtime.startswith("python"):
+        return "PyPI"
+    if runtime.startswith("node"):
+        return "npm"
+    return None
+
+
+class DependencyAnalyzer:
+    name = "dependencies"
+
+    def __init__(self, settings: DependencySettings | None = None) -> None:
+        self.settings = settings or DependencySettings()
+
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult:
+        result = AnalysisResult()
+        manifests = self._parse_all(root, files, result)
+        if not manifests:
+            return result
+        sets = self._group(manifests)
+        owners = self._attach(apps, root, sets)
+        service = self.settings.service()
+        sets = self._audit(sets, service)
+        status = service.status()
+        for message in status.warnings:
+            result.warnings.append(("advisories", message))
+        unaudited = sum(1 for s in sets.values() for i in s.installed if i.audit is None or not i.audit.audited)
+        if unaudited:
+            result.warnings.append(
+                ("advisories", f"{unaudited} shipped packages could NOT be checked for known vulnerabilities "
+                 "(see the FG-SUP-012 findings for which and why)")
+            )
+        for key, dep_set in sorted(sets.items()):
+            users = owners.get(key, [])
+            if not users:
+                app = Application(root=root, format="manifest", source=dep_set.anchor.path)
+                app.dependencies[""] = (dep_set,)
+                result.applications.append(app)
+                continue
+            for app, fn in users:
+                shipped = replace(dep_set, functions=tuple(sorted({f.name for a, f in users if a is app})))
+                app.dependencies[fn.name] = (*app.dependencies.get(fn.name, ()), shipped)
+        return result
+
+    # -- 1. parse --------------------------------------------------------------------------
+    def _parse_all(self, root: Path, files: list[Path], result: AnalysisResult) -> list[Manifest]:
+        out = []
+        for path in files:
+            source = source_for(path.name)
+            if source is None:
+                continue
+            rel = _rel(path, root)
+            try:
+                if path.stat().st_size > MAX_MANIFEST_BYTES:
+                    result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
+                    continue
+                text = path.read_bytes().decode("utf-8-sig")
+            except OSError as exc:
+                result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
+                continue
+            except UnicodeDecodeError:
+                result.errors.append((rel, f"not valid UTF-8; not read as a {source.kind}"))
+                continue
+            result.files_read.add(rel)
+            try:
+                manifest = source.parse(path, text, rel)
+            except ParseError as exc:
+                result.errors.append((rel, f"{exc}; its dependencies were not checked"))
+                continue
+            except RecursionError:
+                result.errors.append((rel, "nesting too deep to analyse; its dependencies were not checked"))
+                continue
+            except Exception as exc:  # a parser bug must not end the scan
+                message = f"internal error while reading dependencies ({type(exc).__name__}: {exc}); please report it"
+                result.errors.append((rel, message))
+                continue
+            result.files_read.update(manifest.includes)
+            result.warnings.extend((rel, w) for w in manifest.warnings)
+            out.append(manifest)
+        # A requirements file included by another one is part of that one, not a project of its own.
+        included = {inc for m in out for inc in m.includes}
+        return [m for m in out if m.path not in included]
+
+    # -- 2. group --------------------------------------------------------------------------
+    def _group(self, manifests: list[Manifest]) -> dict[tuple[str, str], DependencySet]:
+        by_dir: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
+        for manifest in manifests:
+            by_dir[(manifest.directory, manifest.ecosystem)].append(manifest)
+        sets = {}
+        for (directory, ecosystem), group in by_dir.items():
+            locks = sorted((m for m in group if m.is_lock), key=lambda m: LOCK_PRIORITY.index(m.kind))
+            declared = sorted(
+                (m for m in group if not m.is_lock), key=lambda m: (MANIFEST_PRIORITY.index(m.kind), m.path)
+            )
+            lock = locks[0] if locks else None
+            eco: Ecosystem = "PyPI" if ecosystem == "PyPI" else "npm"
+            sets[(directory, ecosystem)] = DependencySet(
+                directory, eco, tuple(declared), lock, (), extra_locks=tuple(locks[1:])
+            )
+        return sets
+
+    # -- 3. attach -------------------------------------------------------------------------
+    def _attach(
+        self, apps: list[Application], root: Path, sets: dict[tuple[str, str], DependencySet]
+    ) -> dict[tuple[str, str], list[tuple[Application, Function]]]:
+        owners: dict[tuple[str, str], list[tuple[Application, Function]]] = defaultdict(list)
+        for app in apps:
+            for fn in app.functions:
+                if fn.code_dir is None:
+                    continue
+                code = _rel(fn.code_dir, root)
+                if code.startswith("/") or code.startswith(".."):
+                    continue  # code outside the scanned tree
+                code = "" if code == "." else code
+                wanted = _runtime_ecosystem(fn)
+                for ecosystem in ("PyPI", "npm"):
+                    if wanted is not None and wanted != ecosystem:
+                        continue
+                    for key in _sets_for(code, ecosystem, sets):
+                        owners[key].append((app, fn))
+        return owners
+
+    # -- 4. audit --------------------------------------------------------------------------
+    def _audit(
+        self, sets: dict[tuple[str, str], DependencySet], service: VulnerabilityService
+    ) -> dict[tuple[str, str], DependencySet]:
+        shipped: dict[tuple[str, str], list[Installed]] = {}
+        queries: list[tuple[Ecosystem, str, str]] = []
+        for key, dep_set in sets.items():
+            shipped[key] = _shipped(dep_set)
+            queries += [
+                (i.dependency.ecosystem, i.dependency.name, i.dependency.version)
+                for i in shipped[key]
+                if not i.unaudited_reason and i.dependency.version
+            ]
+        answers = service.audit(queries) if queries else {}
+        out = {}
+        for key, dep_set in sets.items():
+            installed = []
+            for item in shipped[key]:
+                dep = item.dependency
+                audit: PackageAudit | None = None
+                if not item.unaudited_reason and dep.version:
+                    audit = answers.get((dep.ecosystem, normalize(dep.ecosystem, dep.name), dep.version))
+                reason = item.unaudited_reason or (audit.reason if audit is not None and not audit.audited else "")
+                installed.append(replace(item, audit=audit, unaudited_reason=reason))
+            squats = sorted(
+                {(i.dependency.name, target) for i in installed if (target := imitates(dep_set.ecosystem, i.dependency.name))}
+            )
+            out[key] = replace(dep_set, installed=tuple(installed), typosquats=tuple(squats))
+        return out
+
+
+def _sets_for(code: str, ecosystem: str, sets: dict[tuple[str, str], DependencySet]) -> list[tuple[str, str]]:
+    """The sets a function with code directory ``code`` ships: inside it, or else the nearest above it."""
+    inside = [
+        key for key in sets
+        if key[1] == ecosystem and (key[0] == code or code == "" or key[0].startswith(code + "/"))
+    ]
+    if inside:
+        # Only the shallowest level: deeper sets usually belong to nested tools (e.g. tests/, cdk/).
+        depth = min(key[0].count("/") + (key[0] != "") for key in inside)
+        return [key for key in inside if key[0].count("/") + (key[0] != "") == depth]
+    parts = code.split("/") if code else []
+    while parts:
+        parts.pop()
+        parent = "/".join(parts)
+        if (parent, ecosystem) in sets:
+            return [(parent, ecosystem)]
+    return []
+
+
+def _shipped(dep_set: DependencySet) -> list[Installed]:
+    """The packages a function gets: the lock's non-dev entries, or the manifests' pins when there is no lock."""
+    declared = {normalize(dep_set.ecosystem, d.name) for m in dep_set.manifests for d in m.dependencies}
+    out: list[Installed] = []
+    seen: set[tuple[str, str | None]] = set()
+    if dep_set.lock is not None:
+        source = dep_set.lock
+        deps = [
+            d if d.direct or normalize(d.ecosystem, d.name) not in declared else replace(d, direct=True)
+            for d in source.dependencies
+        ]
+        pairs = [(d, source) for d in deps if not d.dev]
+    else:
+        pairs = [(d, m) for m in dep_set.manifests for d in m.dependencies if not d.dev]
+    for dep, manifest in pairs:
+        ident = (normalize(dep.ecosystem, dep.name), dep.version)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        reason = ""
+        if dep.origin != "registry":
+            reason = f"installed from {dep.origin} ({dep.url}), not from the registry: no advisory data applies"
+        elif not dep.version:
+            reason = f"no exact version ({dep.spec or 'any version'}) and no lock file"
+        out.append(Installed(dep, manifest, None, reason))
+    return sorted(out, key=lambda i: (i.dependency.name.lower(), i.dependency.version or ""))
+
+
+DEPENDENCY_ANALYZER = DependencyAnalyzer()
