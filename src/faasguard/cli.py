@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule_id", nargs="?")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    policy = sub.add_parser("policy", help="print the least-privilege IAM policy each function's code needs")
+    policy.add_argument("path", type=Path)
+    policy.add_argument("--function", help="only this function (its logical id / name)")
+    policy.add_argument("--format", choices=("json", "yaml", "cfn", "terraform"), default="json")
     return parser
 
 
@@ -90,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scan(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "policy":
+            return _policy(args)
         if args.command == "advisories":
             return _advisories(args)
     except KeyboardInterrupt:
@@ -253,3 +260,22 @@ def _advisories(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"faasguard: {error}; the previous data for that ecosystem (if any) was kept", file=sys.stderr)
     return EXIT_OK if report.records and not report.errors else EXIT_USAGE if not report.records else EXIT_FINDINGS
+
+
+def _policy(args: argparse.Namespace) -> int:
+    from faasguard.iam.render import collect, render
+    from faasguard.scan import ScanOptions, scan
+
+    if not args.path.exists():
+        print(f"faasguard: {args.path}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
+    result = scan(args.path, ScanOptions(skip_categories=set(CATEGORIES), jobs=None))  # load and analyse; no rules
+    policies = collect(result.applications, args.function)
+    for path, message in result.errors:
+        print(f"faasguard: {path}: {message}", file=sys.stderr)
+    if not policies:
+        what = f"no function named {args.function}" if args.function else "no function"
+        print(f"faasguard: {what} found under {args.path}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render(policies, args.format))
+    return EXIT_OK

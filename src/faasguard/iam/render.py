@@ -1,0 +1,153 @@
+"""Print least-privilege policies (``faasguard policy``) as JSON, YAML, CloudFormation or Terraform.
+
+Every format carries the same content: per function, the statements its code and
+configuration need, and — when the analysis could not see everything — the reasons
+the policy may be incomplete, so nobody pastes a policy that will fail at run time
+without being told.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from faasguard.iam.least_privilege import FunctionPolicy, analyse
+from faasguard.model import Application
+
+FORMATS = ("json", "yaml", "cfn", "terraform")
+_ONE_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9]+))?\}")
+
+
+def collect(apps: list[Application], function: str | None = None) -> list[tuple[str, FunctionPolicy]]:
+    """(source file, policy) for every AWS function of ``apps``, or only the one named ``function``."""
+    out = []
+    for app in sorted(apps, key=lambda a: a.source):
+        iam = analyse(app)
+        for fn in app.functions:
+            if fn.provider != "aws" or (function and fn.name != function):
+                continue
+            out.append((app.source, iam.policies[fn.name]))
+    return out
+
+
+def as_data(policies: list[tuple[str, FunctionPolicy]]) -> dict[str, Any]:
+    return {
+        "functions": [
+            {
+                "function": p.function,
+                "source": source,
+                "role": p.role,
+                "complete": p.complete,
+                "incomplete_because": list(p.gaps),
+                "policy": p.document(),
+            }
+            for source, p in policies
+        ]
+    }
+
+
+def render(policies: list[tuple[str, FunctionPolicy]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(as_data(policies), indent=2) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(as_data(policies), sort_keys=False, width=200)
+    if fmt == "cfn":
+        return "".join(_cfn(source, p) for source, p in policies)
+    if fmt == "terraform":
+        return "".join(_terraform(source, p) for source, p in policies)
+    raise ValueError(f"unknown format {fmt}")
+
+
+def _header(source: str, p: FunctionPolicy, comment: str) -> str:
+    lines = [f"{comment} Function {p.function} ({source}), role {p.role or '(none)'}"]
+    if p.complete:
+        lines.append(f"{comment} complete: every SDK call in the code was mapped")
+    for gap in p.gaps:
+        lines.append(f"{comment} INCOMPLETE: {gap}")
+    return "\n".join(lines) + "\n"
+
+
+def _cfn_value(resource: str) -> Any:
+    if resource == "*":
+        return "*"
+    whole = _ONE_REF.fullmatch(resource)
+    if whole:
+        logical, attr = whole.groups()
+        return {"Fn::GetAtt": [logical, attr]} if attr else {"Ref": logical}
+    text = resource.replace("arn:aws:", "arn:${AWS::Partition}:", 1) if resource.startswith("arn:aws:") else resource
+    return {"Fn::Sub": text} if "${" in text else text
+
+
+class _CfnDumper(yaml.SafeDumper):
+    pass
+
+
+def _tagged(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    if len(data) == 1:
+        ((key, value),) = data.items()
+        if key == "Ref":
+            return dumper.represent_scalar("!Ref", value)
+        if key == "Fn::Sub":
+            return dumper.represent_scalar("!Sub", value, style='"')
+        if key == "Fn::GetAtt":
+            return dumper.represent_scalar("!GetAtt", ".".join(value))
+    return dumper.represent_dict(data)
+
+
+_CfnDumper.add_representer(dict, _tagged)
+
+
+def _cfn(source: str, p: FunctionPolicy) -> str:
+    statements = []
+    for s in p.statements:
+        resources = [_cfn_value(r) for r in s.resources]
+        statements.append(
+            {
+                "Sid": s.sid,
+                "Effect": "Allow",
+                "Action": list(s.actions),
+                "Resource": resources if len(resources) > 1 else resources[0],
+            }
+        )
+    body = {
+        "Policies": [
+            {
+                "PolicyName": f"{p.function}LeastPrivilege",
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+            }
+        ]
+    }
+    return _header(source, p, "#") + yaml.dump(body, Dumper=_CfnDumper, sort_keys=False, width=200) + "\n"
+
+
+_TF_PSEUDO = {
+    "${AWS::Region}": "${data.aws_region.current.name}",
+    "${AWS::AccountId}": "${data.aws_caller_identity.current.account_id}",
+    "${AWS::Partition}": "${data.aws_partition.current.partition}",
+}
+
+
+def _tf_string(text: str) -> str:
+    for cfn, tf in _TF_PSEUDO.items():
+        text = text.replace(cfn, tf)
+    return json.dumps(text)
+
+
+def _terraform(source: str, p: FunctionPolicy) -> str:
+    name = re.sub(r"[^a-z0-9_]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", p.function).lower())
+    out = [_header(source, p, "#")]
+    if any("${" in r and not any(k in r for k in _TF_PSEUDO) for s in p.statements for r in s.resources):
+        out.append("# ${Name} placeholders name resources of the template: replace them with their Terraform references\n")
+    out.append(f'data "aws_iam_policy_document" "{name}_least_privilege" {{\n')
+    for s in p.statements:
+        out.append("  statement {\n")
+        out.append(f"    sid       = {json.dumps(s.sid)}\n")
+        out.append('    effect    = "Allow"\n')
+        out.append(f"    actions   = [{', '.join(json.dumps(a) for a in s.actions)}]\n")
+        out.append(f"    resources = [{', '.join(_tf_string(r) for r in s.resources)}]\n")
+        out.append("  }\n")
+    out.append("}\n\n")
+    return "".join(out)
