@@ -22,6 +22,17 @@ CONCEPTS: dict[str, str] = {
     "async-without-dlq": "FG-MON-004",
     "timeout-exceeds-api": "FG-RES-001",
     "tracing-off": "FG-MON-001",
+    # Azure Functions / Google Cloud Functions concepts with no AWS equivalent (Terraform only so far)
+    "plain-http": "FG-NET-050",
+    "old-tls": "FG-NET-051",
+    "ftp-deploy": "FG-NET-052",
+    "cors-any-origin": "FG-NET-053",
+    "gcp-open-ingress": "FG-NET-054",
+    "subscription-admin": "FG-IAM-050",
+    "public-invoker": "FG-IAM-051",
+    "primitive-role": "FG-IAM-052",
+    "default-service-account": "FG-IAM-053",
+    "no-app-insights": "FG-MON-050",
 }
 
 
@@ -56,6 +67,27 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
         "wildcard-action": Expect(_CDK, 28, "MyStack/Api/Handler", "Role MyStack/Api/Handler/ServiceRole"),
         "literal-secret-in-env": Expect(_CDK, 65, "MyStack/Api/Handler", "STRIPE_KEY"),
         "tracing-off": Expect(_CDK, 47, "MyStack/Api/Handler", "Function MyStack/Api/Handler has X-Ray tracing off"),
+    },
+    # Terraform: functions are named by their address; every fixture is one module directory (main.tf).
+    "terraform": {
+        "wildcard-action": Expect("main.tf", 23, "aws_lambda_function.thumbnail", "allows s3:*"),
+        "literal-secret-in-env": Expect("main.tf", 10, "aws_lambda_function.checkout", "STRIPE_KEY"),
+        "unauthenticated-route": Expect("main.tf", 31, "aws_lambda_function.orders", "POST /orders"),
+        "public-function-url": Expect("main.tf", 19, "aws_lambda_function.webhook", "AuthType NONE"),
+        "log-retention": Expect("main.tf", 17, "aws_lambda_function.worker", "aws_cloudwatch_log_group.worker"),
+        "async-without-dlq": Expect("main.tf", 1, "aws_lambda_function.notify", "sns"),
+        "timeout-exceeds-api": Expect("main.tf", 7, "aws_lambda_function.orders", "60 s timeout"),
+        "tracing-off": Expect("main.tf", 1, "aws_lambda_function.orders", "X-Ray tracing off"),
+        "plain-http": Expect("main.tf", 7, "azurerm_linux_function_app.orders", "https_only is false"),
+        "old-tls": Expect("main.tf", 13, "azurerm_linux_function_app.orders", "TLS 1.0"),
+        "ftp-deploy": Expect("main.tf", 13, "azurerm_linux_function_app.orders", "ftps_state is AllAllowed"),
+        "cors-any-origin": Expect("main.tf", 14, "azurerm_linux_function_app.orders", "any origin"),
+        "gcp-open-ingress": Expect("main.tf", 1, "google_cloudfunctions_function.api", "ingress_settings is not set (ALLOW_ALL)"),
+        "subscription-admin": Expect("main.tf", 29, "azurerm_linux_function_app.orders", "Contributor of the whole subscription"),
+        "public-invoker": Expect("main.tf", 18, "google_cloudfunctions_function.api", "allUsers"),
+        "primitive-role": Expect("main.tf", 17, "google_cloudfunctions_function.api", "holds roles/editor"),
+        "default-service-account": Expect("main.tf", 1, "google_cloudfunctions_function.api", "default service account"),
+        "no-app-insights": Expect("main.tf", 1, "azurerm_linux_function_app.orders", "Application Insights"),
     },
     "azure-functions": {
         "literal-secret-in-env": Expect("local.settings.json", 6, "Checkout", "STRIPE_KEY"),
