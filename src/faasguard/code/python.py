@@ -613,6 +613,8 @@ class Frame:
             return Val(secret=base.secret)
         if base.sdk is not None:
             return Val(sdk=base.sdk)
+        if base.qual is not None and base.qual.startswith(MONGO_MODULES):
+            return Val(qual=base.qual + "[]")  # client["db"]["collection"]
         return UNKNOWN
 
     def _env_val(self, name: str) -> Val:
@@ -873,6 +875,9 @@ class Frame:
             val = first or kwargs.get("query") or kwargs.get("operation") or kwargs.get("sql")
             if val is not None and val.taint is not None:
                 self.out.flow("sql", val.taint, f"{method}()", loc, self.handler)
+        elif method in MONGO_METHODS and (receiver.qual or "").startswith(MONGO_MODULES):
+            if first is not None and first.taint is not None and first.taint.parsed:
+                self.out.flow("nosql", first.taint, f"{method}()", loc, self.handler)
         elif method in PATH_METHODS and receiver.taint is not None and receiver.qual is None \
                 and (method != "open" or receiver.built):
             # pathlib.Path(event_path).read_text()
