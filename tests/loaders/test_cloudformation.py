@@ -93,3 +93,40 @@ def test_log_group_named_like_a_substituted_function_name_belongs_to_it(tmp_path
     app = load(tmp_path, NAMED_FUNCTION_LOGS)
     [group] = app.log_groups
     assert group.function == "Handler"
+
+
+OPENAPI_IAM_EXTENSION = """\
+Resources:
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/handler
+      Code: {ZipFile: "def handler(e, c): return {}"}
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        openapi: 3.0.1
+        paths:
+          /messages:
+            get:
+              x-amazon-apigateway-auth: {type: AWS_IAM}
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}/invocations
+            post:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}/invocations
+"""
+
+
+def test_openapi_auth_extension_sets_the_route_authorization(tmp_path):
+    app = load(tmp_path, OPENAPI_IAM_EXTENSION)
+    [api] = app.apis
+    auth = {(r.method, r.function): r.authorization for r in api.routes}
+    assert auth == {("GET", "Handler"): "AWS_IAM", ("POST", "Handler"): "NONE"}

@@ -550,6 +550,9 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
                 continue
             security = op.get("security", top_security)
             auth, api_key = _security_kind(security, schemes)
+            declared = op.get("x-amazon-apigateway-auth")  # API Gateway's own extension: {type: AWS_IAM}
+            if auth == "NONE" and isinstance(declared, Mapping) and declared.get("type"):
+                auth = str(declared["type"]).upper()
             integration = op.get("x-amazon-apigateway-integration")
             function = None
             if isinstance(integration, Mapping):
