@@ -1,0 +1,47 @@
+"""Literal credentials in source and config files, including files no function points at."""
+
+from faasguard.findings import Severity
+from tests.code.conftest import template
+from tests.conftest import by_rule
+
+AWS_KEY = "AKIA" + "Z7QW3RTY5UIO2PLK"  # built here so this test file itself holds no key
+SLACK = "xoxb-" + "2817364508-9182736450123-aZ8kQw3LmN5pR7sT9vX1yB2c"
+
+
+def test_secrets_in_handler_source_and_loose_config_files(scan_files):
+    files = {
+        "template.yaml": template(("Mailer", "python3.12", "src/", "app.handler")),
+        "src/app.py": f'''
+import os
+
+SLACK_TOKEN = "{SLACK}"
+DB_PASSWORD = "Tr0ub4dor&3-orders"
+PLACEHOLDER_PASSWORD = "changeme"
+ORDER_ID = "123e4567-e89b-12d3-a456-426614174000"
+TABLE = os.environ["TABLE"]
+
+
+def handler(event, context):
+    return {{"statusCode": 200}}
+''',
+        "scripts/.env": f"AWS_ACCESS_KEY_ID={AWS_KEY}\nDEBUG=true\nAPI_URL=https://api.example.com\n",
+        "scripts/config.json": '{"db": {"user": "app", "password": "s3cr3t-Pa55w0rd!"}, "region": "eu-west-1"}\n',
+        "scripts/app.properties": "db.url=jdbc:mysql://db/orders\ndb.password=${DB_PASSWORD}\n",
+        "tests/test_app.py": f'FAKE_PASSWORD = "hunter2-for-tests"\nKEY = "{AWS_KEY}"\n',
+    }
+    result = scan_files(files, rules={"FG-SEC-010"})
+    got = sorted((f.path, f.line, f.function) for f in by_rule(result, "FG-SEC-010"))
+    assert got == [
+        ("scripts/.env", 1, None),
+        ("scripts/config.json", 1, None),
+        ("src/app.py", 3, "Mailer"),
+        ("src/app.py", 4, "Mailer"),
+    ]
+    slack = next(f for f in result.findings if f.line == 3)
+    assert "SLACK_TOKEN" in slack.message and "Mailer" in slack.message and SLACK not in slack.message
+    assert slack.severity == Severity.HIGH
+    password = next(f for f in result.findings if f.path == "src/app.py" and f.line == 4)
+    assert password.severity == Severity.MEDIUM and "DB_PASSWORD" in password.message
+    loose = [app for app in result.applications if app.format == "source"]
+    assert sorted(app.source for app in loose) == ["scripts/.env", "scripts/config.json"]
+    assert result.files >= 6  # the config files and the test file were read, though only two hold secrets
