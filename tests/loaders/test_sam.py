@@ -210,3 +210,28 @@ Resources:
     assert rule.from_anywhere and rule.covers_port(22) and (rule.loc.line, rule.loc.end_line) == (47, 50)
     [logs] = app.log_groups
     assert logs.function == "Fn" and logs.retention_days == 14
+
+
+def test_managed_policy_points_at_its_policies_entry_and_aliases_resolve(tmp_path):
+    text = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      AutoPublishAlias: live
+      FunctionUrlConfig:
+        AuthType: NONE
+      Policies:
+        - AmazonS3FullAccess
+"""
+    app, _ = load(tmp_path, text)
+    [fn] = app.functions
+    role = app.role_of(fn)
+    [policy] = [p for p in role.managed_policies if p.name == "AmazonS3FullAccess"]
+    assert policy.loc.line == 12
+    assert fn.url_auth_type == "NONE"
+    assert any(t.kind == "function-url" and t.authenticated is False for t in fn.triggers)
+    assert all(p.function == "Fn" for p in app.permissions)

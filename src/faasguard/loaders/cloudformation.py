@@ -138,11 +138,37 @@ class TemplateReader:
                 return Loc(self.path, line, end_line_of(event) or line)
         return None
 
+    def sam_policy_line(self, role_id: str, arn: str) -> int:
+        """For a role SAM generated: the line of the ``Policies`` entry that named this managed policy."""
+        node = self._origin(role_id) if self._origin else None
+        props = node.get("Properties") if isinstance(node, Mapping) else None
+        policies = props.get("Policies") if isinstance(props, Mapping) else None
+        name = arn.rsplit("/", 1)[-1]
+        for index, item in enumerate(as_list(policies)):
+            if isinstance(item, str) and (item == arn or item.rsplit("/", 1)[-1] == name):
+                return policies.line_of(index) if isinstance(policies, LList) else line_of(item)
+        return 0
+
     def resource_loc(self, logical_id: str) -> Loc:
         node = self._origin(logical_id) if self._origin else self.resources.get(logical_id)
         if node is None:
             node = self.resources.get(logical_id)
         return Loc(self.path, line_of(node) or None, end_line_of(node) or None)
+
+    def function_of(self, value: Any) -> str | None:
+        """The function a value names, through aliases and versions (``!Ref FnAliaslive``)."""
+        seen: set[str] = set()
+        target = self.fn.target(value)
+        while target and target not in seen:
+            seen.add(target)
+            kind = self.type_of(target)
+            if kind == "AWS::Lambda::Function":
+                return target
+            if kind not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+                return None
+            props = self.resources[target].get("Properties")
+            target = self.fn.target(props.get("FunctionName")) if isinstance(props, Mapping) else None
+        return None
 
     def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         for logical_id, res in self.resources.items():
@@ -268,8 +294,9 @@ def _role(reader: TemplateReader, logical_id: str, props: Mapping[str, Any]) -> 
         target = reader.fn.target(arn)
         if target:
             continue  # a managed policy in this template: attached with its statements below
-        line = arns.line_of(index) if isinstance(arns, LList) else 0
-        managed.append(ManagedPolicy(reader.fn.text(arn), Loc(reader.path, line or None, line or None) if line else reader.resource_loc(logical_id)))
+        text = reader.fn.text(arn)
+        line = arns.line_of(index) if isinstance(arns, LList) else reader.sam_policy_line(logical_id, text)
+        managed.append(ManagedPolicy(text, Loc(reader.path, line, line) if line else reader.resource_loc(logical_id)))
     return Role(
         id=logical_id,
         loc=reader.resource_loc(logical_id),
@@ -300,10 +327,9 @@ def _attach_standalone_policies(reader: TemplateReader, app: Application) -> Non
 
 
 def _permission(reader: TemplateReader, logical_id: str, props: Mapping[str, Any]) -> Permission:
-    fn = reader.fn.target(props.get("FunctionName"))
     return Permission(
         id=logical_id,
-        function=fn if reader.type_of(fn) == "AWS::Lambda::Function" else None,
+        function=reader.function_of(props.get("FunctionName")),
         action=reader.fn.text(props.get("Action")),
         principal=reader.fn.text(props.get("Principal")),
         source_arn=reader.fn.text(props.get("SourceArn")) or None,
@@ -346,14 +372,14 @@ def _function(
     role_id = fn.target(role_value) or (fn.text(role_value) if role_value is not None else None)
     on_failure = None
     for cfg_id, cfg in reader.of_type("AWS::Lambda::EventInvokeConfig"):
-        if fn.target(cfg.get("FunctionName")) == logical_id:
+        if reader.function_of(cfg.get("FunctionName")) == logical_id:
             dest = cfg.get("DestinationConfig")
             failure = dest.get("OnFailure") if isinstance(dest, Mapping) else None
             if isinstance(failure, Mapping) and failure.get("Destination"):
                 on_failure = fn.text(failure.get("Destination"))
     url_auth, url_loc = None, None
     for url_id, url in reader.of_type("AWS::Lambda::Url"):
-        if fn.target(url.get("TargetFunctionArn")) == logical_id:
+        if reader.function_of(url.get("TargetFunctionArn")) == logical_id:
             url_auth = str(fn.scalar(url.get("AuthType")) or "AWS_IAM")
             url_loc = reader.key_loc(url, "AuthType", url_id)
     runtime = fn.scalar(props.get("Runtime"))
@@ -441,7 +467,7 @@ def _triggers(reader: TemplateReader, function_id: str, app: Application) -> Ite
             routed_apis.add(perm.id)
             yield Trigger("api", None, perm.loc, public=True, authenticated=None)
     for mapping_id, mapping in reader.of_type("AWS::Lambda::EventSourceMapping"):
-        if fn.target(mapping.get("FunctionName")) != function_id:
+        if reader.function_of(mapping.get("FunctionName")) != function_id:
             continue
         source_text = fn.text(mapping.get("EventSourceArn"))
         source_id = fn.target(mapping.get("EventSourceArn"))
@@ -453,7 +479,7 @@ def _triggers(reader: TemplateReader, function_id: str, app: Application) -> Ite
                 break
         yield Trigger(kind, source_id, reader.resource_loc(mapping_id))
     for url_id, url in reader.of_type("AWS::Lambda::Url"):
-        if fn.target(url.get("TargetFunctionArn")) == function_id:
+        if reader.function_of(url.get("TargetFunctionArn")) == function_id:
             auth = str(fn.scalar(url.get("AuthType")) or "AWS_IAM")
             yield Trigger("function-url", url_id, reader.key_loc(url, "AuthType", url_id), public=True, authenticated=auth != "NONE")
 
