@@ -416,13 +416,14 @@ def test_function_url_without_auth_fires_at_auth_type(scan_files):
     assert finding.severity == Severity.HIGH
 
 
-def test_function_url_on_an_alias_fires_once_at_its_permission(scan_files):
+def test_function_url_on_an_alias_fires_once_at_its_auth_type(scan_files):
+    # The loader follows the alias to its function, so the URL is reported like any other.
     result = scan_files({"template.yaml": URL_ON_ALIAS}, rules={"FG-IAM-005", "FG-IAM-006"})
     [finding] = result.findings
     assert finding.rule_id == "FG-IAM-006"
-    assert finding.resource == "LiveUrlPublic"
-    assert finding.line == 33
-    assert "FunctionUrlAuthType NONE" in finding.message
+    assert finding.function == "Webhook"
+    assert finding.line == 27
+    assert "AuthType NONE" in finding.message
 
 
 def test_function_url_with_iam_auth_is_quiet(scan_files):
