@@ -261,7 +261,7 @@ def missing_gateway_endpoint(app: Application) -> Iterator[Hit]:
     for fn in app.functions:
         if fn.vpc is None:
             continue
-        vpcs = {app.subnets[s].vpc for s in fn.vpc.subnet_ids if s in app.subnets and app.subnets[s].vpc}
+        vpcs: set[str] = {vpc for s in fn.vpc.subnet_ids if s in app.subnets and (vpc := app.subnets[s].vpc)}
         if not vpcs:
             continue
         for service in _GATEWAY_SERVICES:
@@ -269,7 +269,7 @@ def missing_gateway_endpoint(app: Application) -> Iterator[Hit]:
                 continue
             if any(ep.service == service and ep.vpc in vpcs for ep in app.vpc_endpoints):
                 continue
-            vpc_names = ", ".join(sorted(v for v in vpcs if v))
+            vpc_names = ", ".join(sorted(vpcs))
             yield Hit(
                 loc=fn.vpc.loc,
                 message=f"Function {fn.name} calls {service} from VPC {vpc_names}, which has no {service} endpoint: "
