@@ -82,7 +82,7 @@ _PREFERRED_TYPES = {
     "kms": ("key",),
 }
 _TEMPLATE_VAR = re.compile(r"\$\{([A-Za-z]+)\}")
-_LOGICAL_ATTR = re.compile(r"\$\{([A-Za-z0-9]+)\.(Arn|StreamArn)\}")
+_LOGICAL_ATTR = re.compile(r"\$\{([A-Za-z0-9]+)\.(Arn|StreamArn|TopicArn|QueueName)\}")
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,8 @@ class Resources:
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.name(logical)}"
         if kind == "lambda":
             return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.name(logical)}"
+        if kind == "sqs":  # as SAM's SQS policy templates write it
+            return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self.names.get(logical, '${' + logical + '.QueueName}')}"
         if kind in ("sns", "secretsmanager"):
             return "${" + logical + "}"  # Ref of a topic or secret is its ARN
         return "${" + logical + ".Arn}"
@@ -179,6 +181,10 @@ class Resources:
                 return match.group(0)
             if which == "StreamArn":
                 return self.arn(logical) + "/stream/*"
+            if which == "QueueName":
+                return self.names.get(logical, match.group(0))
+            if which == "TopicArn":
+                return "${" + logical + "}"
             return self.arn(logical)
 
         out = _LOGICAL_ATTR.sub(attr, text)
