@@ -288,7 +288,9 @@ class AwsBuilder:
             address = self.m.target(uploaded.get("source"))  # the zip uploaded to S3 by this module
         if address is None and isinstance(self.s.scalar(raw), str):
             literal = self.s.scalar(raw)  # a literal path: the archive_file whose output_path it is
-            address = next((a.address for a in self.m.data_of_type("archive_file") if self.s.scalar(a.get("output_path")) == literal), None)
+            address = next(
+                (a.address for a in self.m.data_of_type("archive_file") if self.s.scalar(a.get("output_path")) == literal), None
+            )
         archive = self.m.data.get(address or "") or self.m.resources.get(address or "")
         if archive is not None and archive.kind == "archive_file":
             source_dir = self.s.scalar(archive.get("source_dir"))

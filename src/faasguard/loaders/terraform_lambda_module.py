@@ -16,8 +16,8 @@ A call is recognised by its ``source``: the registry address, a git URL of
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
