@@ -41,17 +41,28 @@ def toml_package_lines(text: str) -> dict[tuple[str, str | None], int]:
     return out
 
 
-def json_key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """``key path -> line`` for every object key of a pretty-printed JSON document."""
+def json_key_lines(text: str, max_depth: int | None = None, objects_only: bool = False) -> dict[tuple[str, ...], int]:
+    """``key path -> line`` for the object keys of a pretty-printed JSON document.
+
+    ``max_depth`` skips deeper keys and ``objects_only`` keeps only keys whose value
+    is an object: a 1 MB lock file has ~30,000 key lines and callers need a few.
+    """
     out: dict[tuple[str, ...], int] = {}
     stack: list[tuple[int, str]] = []  # (indent, key) of the open containers
     for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.lstrip()
+        if not stripped.startswith('"'):
+            continue
+        indent = len(raw) - len(stripped)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if max_depth is not None and len(stack) >= max_depth:
+            continue
+        if objects_only and not raw.rstrip().endswith("{"):
+            continue
         match = _JSON_KEY.match(raw)
         if not match:
             continue
-        indent = len(match.group(1))
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
         key = match.group(2)
         path = (*(k for _, k in stack), key)
         out.setdefault(path, number)

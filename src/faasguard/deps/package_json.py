@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -19,6 +20,12 @@ _SECTIONS = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
+def is_range(spec: str) -> bool:
+    return nodesemver.valid_range(spec, loose=True) is not None
+
+
+@functools.lru_cache(maxsize=8192)
 def exact_npm_version(spec: str) -> str | None:
     """The one version an npm range allows ("1.2.3", "=1.2.3", "v1.2.3"), else None."""
     text = spec.strip().lstrip("=").lstrip("v").strip()
@@ -39,7 +46,7 @@ class PackageJsonSource:
             raise ParseError(f"not valid JSON for a package.json (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(doc, dict):
             raise ParseError("a package.json must be a JSON object")
-        lines = json_key_lines(text)
+        lines = json_key_lines(text, max_depth=2)
         deps: list[Dependency] = []
         seen: set[str] = set()
         for section, dev, optional in _SECTIONS:
@@ -59,7 +66,7 @@ class PackageJsonSource:
                 origin, url = npm_origin(None, spec)
                 if origin == "registry" and "/" in spec and not spec.startswith(("@", ".")) and ":" not in spec:
                     origin, url = "git", spec  # "user/repo" is GitHub shorthand
-                if origin == "registry" and spec and nodesemver.valid_range(spec, loose=True) is None:
+                if origin == "registry" and spec and not is_range(spec):
                     spec = ""  # a dist-tag such as "latest" or "next": whatever is newest
                 deps.append(
                     Dependency(

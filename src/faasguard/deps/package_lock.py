@@ -51,11 +51,11 @@ class PackageLockSource:
             raise ParseError(f"not valid JSON for a package-lock.json (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(doc, dict):
             raise ParseError("a package-lock.json must be a JSON object")
-        lines = json_key_lines(text)
         packages = doc.get("packages")
         if isinstance(packages, dict) and packages:
-            deps = list(self._packages(packages, lines))
+            deps = list(self._packages(packages, json_key_lines(text, max_depth=2)))
         else:
+            lines = json_key_lines(text, objects_only=True)
             root = as_dict(doc.get("dependencies"))
             deps = list(self._v1(root, ("dependencies",), lines, depth=0))
         return Manifest(rel, self.kind, "npm", True, tuple(deps))

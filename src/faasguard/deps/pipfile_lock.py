@@ -22,7 +22,7 @@ class PipfileLockSource:
             raise ParseError(f"not valid JSON for a Pipfile.lock (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(doc, dict):
             raise ParseError("a Pipfile.lock must be a JSON object")
-        lines = json_key_lines(text)
+        lines = json_key_lines(text, max_depth=2)
         deps: list[Dependency] = []
         shipped: set[str] = set()
         for section in ("default", "develop"):

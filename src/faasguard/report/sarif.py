@@ -116,6 +116,10 @@ class SarifReporter:
                 "locations": [_location(path, None, None)],
             }
             for path, message in result.errors
+        ] + [
+            # Warnings too (e.g. "advisory database missing"): a SARIF consumer must not read silence as clean.
+            {"level": "warning", "message": {"text": message}, "locations": [_location(path, None, None)]}
+            for path, message in result.warnings
         ]
         return {
             "$schema": SCHEMA,
