@@ -176,7 +176,11 @@ def risks(perms: Permissions) -> list[Risk]:
     for g in open_grants:
         if id(g) in by_grant:
             primary, methods, acts, others = by_grant[id(g)]
-            out.append(Risk("privilege-escalation", primary, tuple(sorted(acts)), tuple(methods), tuple(others.values())))
+            # This statement's own actions first, then what other statements add; Lambda paths first.
+            own = effective[id(g)].values()
+            ordered_acts = sorted(acts, key=lambda a: (a not in own, not a.startswith(("iam:", "lambda:", "sts:")), a))
+            ordered_methods = sorted(methods, key=lambda m: ("Lambda" not in m, m))
+            out.append(Risk("privilege-escalation", primary, tuple(ordered_acts), tuple(ordered_methods), tuple(others.values())))
     classes = (
         ("data-exfiltration", DATA_EXFILTRATION),
         ("resource-exposure", resource_exposure()),

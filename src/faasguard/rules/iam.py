@@ -727,7 +727,7 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
             for risk in found:
                 stmt = risk.grant.statement
                 where = f"managed policy {risk.grant.source}" if risk.grant.source != "inline" else f"policy {stmt.policy}"
-                detail = f" ({summarize(risk.methods, 4)})" if risk.methods else ""
+                detail = f" ({summarize(risk.methods, 12)})" if risk.methods else ""
                 yield Hit(
                     loc=stmt.loc,
                     message=f"Role {role_id} of function {fn.name} allows {describe} on every resource{detail}: "
