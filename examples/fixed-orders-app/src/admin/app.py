@@ -10,6 +10,6 @@ DYNAMODB = boto3.client("dynamodb")
 
 
 def handler(event, context):
-    table = DYNAMODB.describe_table(TableName=os.environ.get("TABLE_NAME", "orders"))["Table"]
+    table = DYNAMODB.describe_table(TableName=os.environ["TABLE_NAME"])["Table"]
     logger.info("table status %s", table["TableStatus"])
     return {"statusCode": 200, "body": table["TableStatus"]}
