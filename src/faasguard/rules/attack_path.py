@@ -30,6 +30,7 @@ SINK_NAMES = {
     "nosql": "NoSQL injection",
     "template": "template injection",
 }
+WRITE_VERBS = ("Put", "Delete", "Update", "Write", "BatchWrite")
 ADMIN_THRESHOLD = 5000  # a role allowing this many actions on every resource is effectively administrator
 
 
@@ -52,10 +53,10 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     unconstrained = perms.allowed_actions(unconstrained_only=True)
     if len(unconstrained) >= ADMIN_THRESHOLD:
         grant = next((g for g in perms.allows() if g.unconstrained and len(g.actions) >= ADMIN_THRESHOLD), None)
-        where = (Related(grant.statement.loc.path, grant.statement.loc.line, f"role {role.id}: {grant.source}"),) if grant else ()
+        where: tuple[Related, ...] = (Related(grant.statement.loc.path, grant.statement.loc.line, f"role {role.id}: {grant.source}"),) if grant else ()
         return f"role {role.id} is effectively administrator ({len(unconstrained):,} actions on every resource)", where, True
     data = sorted(a for a in unconstrained if a.lower() in DATA_EXFILTRATION)
-    writes = sorted(a for a in unconstrained if a.split(":", 1)[-1].startswith(("Put", "Delete", "Update", "Write", "BatchWrite")))
+    writes = sorted(a for a in unconstrained if a.split(":", 1)[-1].startswith(WRITE_VERBS))
     if data or writes:
         shown = (data + writes)[:6]
         more = len(data) + len(writes) - len(shown)
@@ -73,7 +74,12 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     return f"role {role.id} can use {len(allowed)} action(s) on {', '.join(resources[:3]) or 'its resources'}", (), False
 
 
-@rule("FG-ATK-001", category="attack-path", severity=Severity.CRITICAL, title="Unauthenticated entry point to an injectable handler")
+@rule(
+    "FG-ATK-001",
+    category="attack-path",
+    severity=Severity.CRITICAL,
+    title="Unauthenticated entry point to an injectable handler",
+)
 def open_entry_to_injection(app: Application) -> Iterator[Hit]:
     """
     Anyone on the internet can call the function (an API route without an authorizer,
