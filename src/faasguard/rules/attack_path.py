@@ -53,7 +53,9 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     unconstrained = perms.allowed_actions(unconstrained_only=True)
     if len(unconstrained) >= ADMIN_THRESHOLD:
         grant = next((g for g in perms.allows() if g.unconstrained and len(g.actions) >= ADMIN_THRESHOLD), None)
-        where: tuple[Related, ...] = (Related(grant.statement.loc.path, grant.statement.loc.line, f"role {role.id}: {grant.source}"),) if grant else ()
+        where: tuple[Related, ...] = ()
+        if grant:
+            where = (Related(grant.statement.loc.path, grant.statement.loc.line, f"role {role.id}: {grant.source}"),)
         return f"role {role.id} is effectively administrator ({len(unconstrained):,} actions on every resource)", where, True
     data = sorted(a for a in unconstrained if a.lower() in DATA_EXFILTRATION)
     writes = sorted(a for a in unconstrained if a.split(":", 1)[-1].startswith(WRITE_VERBS))
