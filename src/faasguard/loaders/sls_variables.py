@@ -34,6 +34,7 @@ _QUOTED = re.compile(r"""^\s*(['"])(.*)\1\s*$""", re.S)
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 MAX_STEPS = 50_000  # variable evaluations per configuration; a guard against self-referential blow-ups
 MAX_FILE_BYTES = 2_000_000
+MAX_TEXT = 100_000  # characters in one resolved string
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
 
@@ -168,6 +169,9 @@ class Resolver:
             out.append(_scalar_text(value))
             last = end
         out.append(text[last:])
+        if sum(len(part) for part in out) > MAX_TEXT:
+            self._note(text[2:-1] if text.startswith("${") else text[:80])
+            return text  # a value that keeps doubling (a variable bomb): left as written
         joined = "".join(out)
         return _relocated(joined, text)
 
