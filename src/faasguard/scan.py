@@ -182,7 +182,8 @@ def scan(
     progress = progress_factory(len(paths)) if progress_factory else None
     set_variables(options.variables)
     results = load_all(paths, root, options.jobs, progress, options.variables)
-    apps = [app for r in results for app in r.applications]
+    included = {rel for r in results for rel in r.included}
+    apps = [app for r in results for app in r.applications if app.source not in included]
     errors = {e for r in results for e in r.errors}
     warnings = {w for r in results for w in r.warnings}
     read = {_rel(p, root) for p in paths}

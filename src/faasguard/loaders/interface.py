@@ -15,6 +15,9 @@ class LoadResult:
     applications: list[Application] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, sentence)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # loaded, but only partly understood
+    # Files this source includes and models itself (serverless.yml ``${file(resources.yml)}``): the scan
+    # drops the applications those files produce on their own, so a finding is not reported twice.
+    included: list[str] = field(default_factory=list)
 
 
 class Loader(Protocol):

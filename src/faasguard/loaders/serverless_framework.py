@@ -109,6 +109,7 @@ class ServerlessFrameworkLoader:
             return result
         service = _Service(config, rel, path.parent, resolver.stage(), resolver.region(), _PROVIDERS[provider_name])
         result.applications.append(service.build())
+        result.included.extend(sorted(resolver.files_read))
         return result
 
 
@@ -486,11 +487,10 @@ class _Service:
             yield self._http_api_route(name, spec, loc)
         elif kind == "websocket":
             route = spec_map.get("route") if spec_map else spec
-            authorizer = spec_map.get("authorizer")
-            self._route(
-                "WebsocketsApi", "websocket", Route("ANY", str(route), name, "CUSTOM" if authorizer else "NONE", False, None, loc)
-            )
-            authenticated = bool(authorizer) if route == "$connect" else self._websocket_connect_authorized()
+            # Only $connect takes an authorizer; every later message rides on that authorized connection.
+            authenticated = bool(spec_map.get("authorizer")) if route == "$connect" else self._websocket_connect_authorized()
+            authorization = "CUSTOM" if authenticated else "NONE"
+            self._route("WebsocketsApi", "websocket", Route("ANY", str(route), name, authorization, False, None, loc))
             yield Trigger("websocket", "WebsocketsApi", loc, public=True, authenticated=authenticated, route=str(route))
         elif kind == "alb":
             yield Trigger(
@@ -589,7 +589,7 @@ class _Service:
             return "CUSTOM"
         return "JWT" if definition is not None or isinstance(name, str) else "CUSTOM"
 
-    def _websocket_connect_authorized(self) -> bool | None:
+    def _websocket_connect_authorized(self) -> bool:
         functions = _merged(self.config.get("functions"))
         for body in functions.values():
             for event in as_list(body.get("events") if isinstance(body, Mapping) else None):
