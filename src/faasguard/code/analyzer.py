@@ -73,7 +73,6 @@ class _Cache:
             return None
 
     def module(self, path: Path) -> Module | None:
-        path = path.resolve()
         if path in self.modules:
             return self.modules[path]
         language = resolve.language_of(path)
@@ -96,7 +95,6 @@ class _Cache:
         return mod if isinstance(mod, JsModule) else None
 
     def file_secrets(self, path: Path) -> tuple[SecretLiteral, ...]:
-        path = path.resolve()
         if path in self.secrets:
             return self.secrets[path]
         rel = self.rel(path)
@@ -106,7 +104,9 @@ class _Cache:
             return ()
         if resolve.language_of(path):
             mod = self.module(path)
-            if mod is not None:
+            if isinstance(mod, PyModule):
+                found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
+            elif mod is not None:
                 found = list(_literal_secrets(rel, mod.string_literals()))
         else:
             text = self.text(path)
@@ -114,6 +114,17 @@ class _Cache:
                 found = list(_config_secrets(rel, path.name, text))
         self.secrets[path] = tuple(found)
         return self.secrets[path]
+
+
+def _chain(*parts: Iterator[tuple[str | None, str, int]]) -> Iterator[tuple[str | None, str, int]]:
+    for part in parts:
+        yield from part
+
+
+def _known_in_text(text: str) -> Iterator[tuple[str | None, str, int]]:
+    """Provider-format secrets anywhere in the file (strings, comments), as unnamed literals."""
+    for match in find_known_secrets(text):
+        yield None, text[match.start : match.end], text.count("\n", 0, match.start) + 1
 
 
 def _is_test_file(rel: str) -> bool:
@@ -189,6 +200,7 @@ class CodeAnalyzer:
         from faasguard.analyzers import AnalysisResult  # the analyzer registry imports this module
 
         result = AnalysisResult()
+        resolve.forget()  # files may have changed since the last scan in this process
         cache = _Cache(root.resolve(), result)
         claimed: set[Path] = set()
         for app in apps:

@@ -36,6 +36,11 @@ _STRINGS = """
 (template_string) @any
 """
 _QUERIES: dict[int, Query] = {}
+_CONSOLE = """
+(call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @method)
+  (#eq? @obj "console"))
+"""
+_CONSOLE_QUERIES: dict[int, Query] = {}
 
 SHELL_ALWAYS = {"child_process.exec", "child_process.execSync", "shelljs.exec", "execa.command", "execa.commandSync"}
 SHELL_OPTION = {"child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync"}
@@ -109,6 +114,7 @@ class JsModule:
     log_library: bool = False
     lines: list[bytes] = field(default_factory=list)
     grammar: Language = JS
+    uses_sdk: bool = False  # mentions aws-sdk / @aws-sdk: functions must be walked for SDK calls
 
     @classmethod
     def parse(cls, path: Path, rel: str, text: str, language: str) -> JsModule:
@@ -123,6 +129,7 @@ class JsModule:
             error = f"{language} syntax error near line {line}; the rest of the file was still analysed"
         mod = cls(path, rel, source, root, language, error, lines=source.split(b"\n"), grammar=lang)
         mod.log_library = any(lib.encode() in source for lib in LOG_LIBRARIES)
+        mod.uses_sdk = b"aws-sdk" in source
         return mod
 
     def loc(self, node: Node) -> Loc:
@@ -131,6 +138,15 @@ class JsModule:
     def snippet(self, node: Node) -> str:
         row = node.start_point[0]
         return self.lines[row].decode("utf-8", "replace").strip() if row < len(self.lines) else ""
+
+    def console_calls(self) -> Iterator[Loc]:
+        """console.* calls, found by query without walking the functions (for code with no SDK use)."""
+        query = _CONSOLE_QUERIES.get(id(self.grammar))
+        if query is None:
+            query = _CONSOLE_QUERIES[id(self.grammar)] = Query(self.grammar, _CONSOLE)
+        for node in QueryCursor(query).captures(self.root).get("method", []):
+            if _text(node) in CONSOLE and node.parent is not None and node.parent.parent is not None:
+                yield self.loc(node.parent.parent)
 
     def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
         key = id(self.grammar)
@@ -198,7 +214,6 @@ class JsInterp:
         self.functions: dict[Path, list[Node]] = {}
 
     def module(self, path: Path) -> JsModule | None:
-        path = path.resolve()
         if path in self.files:
             return self.files[path]
         mod = self.load(path)
@@ -218,8 +233,8 @@ class JsInterp:
         mod = self.module(path)
         if mod is None:
             return False
-        exports = self.exports[path.resolve()]
-        target = exports.get(name) or self.globals[path.resolve()].get(name)
+        exports = self.exports[path]
+        target = exports.get(name) or self.globals[path].get(name)
         if target is None or not isinstance(target.func, JsFunc):
             return False
         params = _params(target.func.node)
@@ -231,6 +246,14 @@ class JsInterp:
         return True
 
     def analyse_rest(self) -> None:
+        """Every function no context reached yet, with unknown arguments: only SDK calls can be found there.
+
+        Without taint (no event parameter) the walk can only find SDK calls and logging, so files
+        that never mention the AWS SDK are only searched for console calls, by query."""
+        if not any(mod.uses_sdk for mod in self.files.values()):
+            for mod in self.files.values():
+                self.out.prints.update(mod.console_calls())
+            return
         pending = True
         while pending:
             pending = False
@@ -249,7 +272,7 @@ class JsInterp:
             return self.returns.get(key, UNKNOWN)
         self.analysed.add(key)
         self.done.add(node.id)
-        env = dict(self.globals.get(ref.module.path.resolve(), {}))
+        env = dict(self.globals.get(ref.module.path, {}))
         frame = JsFrame(self, ref.module, env, handler, depth, in_handler=in_handler)
         for i, param in enumerate(_params(node)):
             frame.bind(param, args[i] if i < len(args) else UNKNOWN, None)
@@ -372,15 +395,15 @@ class JsFrame:
                     self.eval(child)
 
     def _register(self, node: Node) -> None:
-        self.interp.functions.setdefault(self.mod.path.resolve(), []).append(node)
+        self.interp.functions.setdefault(self.mod.path, []).append(node)
 
     def _set(self, name: str, val: Val) -> None:
         self.env[name] = val
         if self.is_module:
-            self.interp.globals[self.mod.path.resolve()][name] = val
+            self.interp.globals[self.mod.path][name] = val
 
     def export(self, node: Node) -> None:
-        exports = self.interp.exports.setdefault(self.mod.path.resolve(), {})
+        exports = self.interp.exports.setdefault(self.mod.path, {})
         decl = node.child_by_field_name("declaration")
         if decl is not None:
             self.stmt(decl)
@@ -537,7 +560,7 @@ class JsFrame:
         obj = target.child_by_field_name("object")
         prop = _text(target.child_by_field_name("property"))
         text = _text(obj)
-        exports = self.interp.exports.setdefault(self.mod.path.resolve(), {})
+        exports = self.interp.exports.setdefault(self.mod.path, {})
         if text in ("exports", "module.exports"):
             exports[prop] = val
             return
@@ -665,12 +688,12 @@ class JsFrame:
     def _member(self, base: Val, prop: str, node: Node, subscript: bool = False) -> Val:
         if isinstance(base.func, JsExports):
             target = base.func.module
-            exports = self.interp.exports.get(target.path.resolve(), {})
+            exports = self.interp.exports.get(target.path, {})
             if prop in exports:
                 return exports[prop]
             if prop == "default" and exports.get("default") is None:
                 return Val(items=tuple(exports.items()))
-            return self.interp.globals.get(target.path.resolve(), {}).get(prop, UNKNOWN)
+            return self.interp.globals.get(target.path, {}).get(prop, UNKNOWN)
         if base.items is not None and base.taint is None:
             for key, val in base.items:
                 if key == prop:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, 
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|salt|jwt|bearer|cookie|signature|hmac|sig")
 
 SHELL_ALWAYS = {"os.system", "os.popen", "os.popen2", "os.popen3", "commands.getoutput", "subprocess.getoutput",
                 "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "os.execl", "os.execlp", "os.execv", "os.execvp"}
@@ -103,6 +105,8 @@ class PyModule:
     functions: dict[str, FuncNode] = field(default_factory=dict)
     classes: dict[str, dict[str, FuncNode]] = field(default_factory=dict)
     log_library: bool = False
+    uses_sdk: bool = False  # imports boto3/botocore: functions must be walked for SDK calls
+    text: str = ""
 
     @classmethod
     def parse(cls, path: Path, rel: str, text: str) -> PyModule:
@@ -113,7 +117,7 @@ class PyModule:
             return cls(path, rel, lines, None, f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
         except (ValueError, RecursionError, MemoryError) as exc:
             return cls(path, rel, lines, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed")
-        module = cls(path, rel, lines, tree)
+        module = cls(path, rel, lines, tree, text=text)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 module.functions[node.name] = node
@@ -125,6 +129,10 @@ class PyModule:
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
                 if any(n.split(".")[0] in LOG_LIBRARIES for n in names):
                     module.log_library = True
+                if any(n.split(".")[0] in ("boto3", "botocore", "aioboto3", "aiobotocore") for n in names):
+                    module.uses_sdk = True
+        if not module.uses_sdk and ("boto3" in text or "botocore" in text):
+            module.uses_sdk = True  # imported inside a function
         return module
 
     def loc(self, node: ast.AST) -> Loc:
@@ -135,9 +143,19 @@ class PyModule:
         line = getattr(node, "lineno", 0)
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
+    def print_calls(self) -> Iterator[Loc]:
+        if self.tree is None or "print" not in self.text:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                yield self.loc(node)
+
     def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
-        """(name it is assigned to, value, line) for every string literal, for the secret scanner."""
-        if self.tree is None:
+        """(name it is assigned to, value, line) for string literals under a name, for the secret scanner.
+
+        Provider formats (keys, tokens) are found in the whole text by the caller, so the tree is
+        only walked when some name in the file could hold a password."""
+        if self.tree is None or not SENSITIVE_HINT.search(self.text):
             return
         named: set[int] = set()
         for node in ast.walk(self.tree):
@@ -160,17 +178,14 @@ class PyModule:
                 if node.arg and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                     named.add(id(node.value))
                     yield node.arg, node.value.value, node.value.lineno
-            elif isinstance(node, ast.Compare):
+            elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name | ast.Attribute) \
+                    and len(node.comparators) == 1:
                 # `if password == "hunter2"` compares against a literal credential.
-                if isinstance(node.left, ast.Name | ast.Attribute) and len(node.comparators) == 1:
-                    other = node.comparators[0]
-                    name = _target_name(node.left)
-                    if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
-                        named.add(id(other))
-                        yield name, other.value, other.lineno
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in named \
-                    and len(node.value) >= 16:
-                yield None, node.value, node.lineno
+                other = node.comparators[0]
+                name = _target_name(node.left)
+                if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
+                    named.add(id(other))
+                    yield name, other.value, other.lineno
 
 
 def _target_name(node: ast.AST) -> str | None:
@@ -241,7 +256,14 @@ class PyInterp:
         return True
 
     def analyse_rest(self) -> None:
-        """Every function in the analysed files that no context reached yet, with unknown arguments."""
+        """Every function in the analysed files that no context reached yet, with unknown arguments.
+
+        Without taint the walk can only find SDK calls and logging, so files that never mention
+        boto3 are only searched for print calls."""
+        if not any(mod.uses_sdk for mod in self.files.values()):
+            for mod in self.files.values():
+                self.out.prints.update(mod.print_calls())
+            return
         pending = True
         while pending:
             pending = False

@@ -10,6 +10,8 @@ node_modules are not the function's own code.
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 PY_EXTS = (".py",)
@@ -68,21 +70,27 @@ def entry_file(code_dir: Path, handler: str, runtime: str | None) -> tuple[Path,
 
 def python_module(name: str, level: int, importer: Path, code_dir: Path | None) -> Path | None:
     """The local file for ``import name`` / ``from .name import``, or None for a third-party module."""
-    bases: list[Path] = []
+    return _python_module(name, level, str(importer), str(code_dir) if code_dir is not None else None)
+
+
+@lru_cache(maxsize=65536)
+def _python_module(name: str, level: int, importer: str, code_dir: str | None) -> Path | None:
+    bases: list[str] = []
+    here = os.path.dirname(importer)
     if level:
-        base = importer.parent
+        base = here
         for _ in range(level - 1):
-            base = base.parent
+            base = os.path.dirname(base)
         bases.append(base)
     else:
         if code_dir is not None:
             bases.append(code_dir)
-        bases.append(importer.parent)
+        bases.append(here)
     rel = name.replace(".", "/") if name else ""
     for base in bases:
-        for path in ((base / f"{rel}.py") if rel else None, base / rel / "__init__.py"):
-            if path is not None and path.is_file() and _inside(path, code_dir, importer):
-                return path
+        for candidate in (os.path.join(base, rel + ".py") if rel else None, os.path.join(base, rel, "__init__.py")):
+            if candidate is not None and _inside(candidate, code_dir, here) and os.path.isfile(candidate):
+                return Path(os.path.normpath(candidate))
     return None
 
 
@@ -90,23 +98,38 @@ def js_module(spec: str, importer: Path, code_dir: Path | None) -> Path | None:
     """The local file for ``require('./lib/db')`` / ``import … from '../x.js'``; None for packages."""
     if not spec.startswith((".", "/")):
         return None
-    target = (importer.parent / spec).resolve() if not spec.startswith("/") else Path(spec)
-    candidates = [target] if target.suffix.lower() in JS_EXTS else []
-    if target.suffix.lower() in (".js", ".mjs", ".cjs", ".jsx"):
+    return _js_module(spec, str(importer.parent), str(code_dir) if code_dir is not None else None)
+
+
+@lru_cache(maxsize=65536)
+def _js_module(spec: str, here: str, code_dir: str | None) -> Path | None:
+    target = os.path.normpath(os.path.join(here, spec))
+    stem, suffix = os.path.splitext(target)
+    suffix = suffix.lower()
+    candidates = [target] if suffix in JS_EXTS else []
+    if suffix in (".js", ".mjs", ".cjs", ".jsx"):
         # TypeScript sources import their siblings by the compiled name.
-        candidates += [target.with_suffix(ext) for ext in (".ts", ".tsx", ".mts", ".cts")]
-    candidates += [Path(f"{target}{ext}") for ext in JS_EXTS]
-    candidates += [target / f"index{ext}" for ext in JS_EXTS]
-    for path in candidates:
-        if path.is_file() and _inside(path, code_dir, importer):
-            return path
+        candidates += [stem + ext for ext in (".ts", ".tsx", ".mts", ".cts")]
+    candidates += [target + ext for ext in JS_EXTS]
+    candidates += [os.path.join(target, "index" + ext) for ext in JS_EXTS]
+    if not _inside(target, code_dir, here):
+        return None
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            return Path(candidate)
     return None
 
 
-def _inside(path: Path, code_dir: Path | None, importer: Path) -> bool:
-    base = code_dir if code_dir is not None else importer.parent
-    try:
-        path.resolve().relative_to(base.resolve())
-    except ValueError:
+def _inside(path: str, code_dir: str | None, here: str) -> bool:
+    base = code_dir if code_dir is not None else here
+    path = os.path.normpath(path)
+    if not (path == base or path.startswith(base.rstrip("/") + "/")):
         return False
-    return "node_modules" not in path.parts and "site-packages" not in path.parts
+    parts = path.split("/")
+    return "node_modules" not in parts[len(base.split("/")):] and "site-packages" not in parts[len(base.split("/")):]
+
+
+def forget() -> None:
+    """Drop cached import resolutions (the file system may have changed between scans)."""
+    _python_module.cache_clear()
+    _js_module.cache_clear()
