@@ -114,6 +114,7 @@ class Permissions:
     boundary: frozenset[str] | None = None  # actions the permissions boundary allows, when known
     unknown_policies: list[str] = field(default_factory=list)  # customer managed policies, unknown boundary
     resolve: Callable[[str], str] | None = None
+    _effective: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -150,14 +151,17 @@ class Permissions:
 
     def effective(self, grant: Grant) -> frozenset[str]:
         """The actions of one Allow statement that survive Deny statements and the boundary."""
-        out = set()
-        for action in grant.actions:
-            if not self._bounded(action):
-                continue
-            if any(d.unconstrained and action in d.actions for d in self.denies()):
-                continue
-            out.add(action)
-        return frozenset(out)
+        cached = self._effective.get(id(grant))
+        if cached is not None:
+            return cached
+        out = grant.actions
+        if self.boundary is not None:
+            out = out & self.boundary
+        for deny in self.denies():
+            if deny.unconstrained:
+                out = out - deny.actions
+        self._effective[id(grant)] = out
+        return out
 
     def allowed_actions(self, unconstrained_only: bool = False) -> frozenset[str]:
         out: set[str] = set()

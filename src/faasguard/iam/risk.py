@@ -150,8 +150,22 @@ def _lower_map(actions: frozenset[str]) -> dict[str, str]:
     return {a.lower(): a for a in actions}
 
 
+_RISKS: dict[int, tuple[Permissions, list[Risk]]] = {}
+
+
 def risks(perms: Permissions) -> list[Risk]:
-    """Every risk class, one :class:`Risk` per (class, statement), in statement order."""
+    """Every risk class, one :class:`Risk` per (class, statement), in statement order (cached per role)."""
+    cached = _RISKS.get(id(perms))
+    if cached is not None and cached[0] is perms:
+        return cached[1]
+    if len(_RISKS) > 64:
+        _RISKS.clear()
+    found = _risks(perms)
+    _RISKS[id(perms)] = (perms, found)
+    return found
+
+
+def _risks(perms: Permissions) -> list[Risk]:
     index = action_index()
     out: list[Risk] = []
     open_grants = [g for g in perms.allows() if g.unconstrained]
