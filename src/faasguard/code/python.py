@@ -24,7 +24,9 @@ from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, 
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
-SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|salt|jwt|bearer|cookie|signature|hmac|sig")
+# Names find_secret treats as password-like all contain one of these; files without any are not walked for literals.
+SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|"
+                            r"salt|jwt|bearer|cookie|signature|hmac|signing")
 
 SHELL_ALWAYS = {"os.system", "os.popen", "os.popen2", "os.popen3", "commands.getoutput", "subprocess.getoutput",
                 "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "os.execl", "os.execlp", "os.execv", "os.execvp"}
