@@ -13,6 +13,7 @@ as literals.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -63,6 +64,16 @@ class Statement:
 
     def condition_keys(self) -> set[str]:
         return {key.lower() for _, key, _ in self.conditions}
+
+    @property
+    def identity(self) -> str:
+        """What names this statement across edits: its Sid, else its content (never its line)."""
+        if self.sid:
+            return self.sid
+        content = "|".join(
+            (self.effect, ",".join(self.actions), ",".join(self.not_actions), ",".join(self.resources), ",".join(self.not_resources))
+        )
+        return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

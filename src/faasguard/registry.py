@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from faasguard.findings import CATEGORIES, Finding, Related, Severity
@@ -48,12 +48,17 @@ class Rule:
     severity: Severity
     title: str
     check: RuleFunc
+    providers: frozenset[str] | None = None  # clouds the rule's concept exists on; None: every one
 
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.check.__doc__ or "")
 
     def run(self, app: Application) -> Iterator[Finding]:
+        if self.providers is not None and any(fn.provider not in self.providers for fn in app.functions):
+            # An AWS-only concept (X-Ray, KmsKeyArn, reserved concurrency…) says nothing about
+            # an Azure or Google function: the rule sees only the functions of its clouds.
+            app = replace(app, functions=[fn for fn in app.functions if fn.provider in self.providers])
         for hit in self.check(app):
             yield Finding(
                 rule_id=self.id,
@@ -75,7 +80,9 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, *, category: str, severity: Severity, title: str) -> Callable[[RuleFunc], RuleFunc]:
+def rule(
+    rule_id: str, *, category: str, severity: Severity, title: str, providers: Iterable[str] | None = None
+) -> Callable[[RuleFunc], RuleFunc]:
     if category not in CATEGORIES:
         raise ValueError(f"{rule_id}: unknown category {category!r}")
 
@@ -84,7 +91,7 @@ def rule(rule_id: str, *, category: str, severity: Severity, title: str) -> Call
             raise ValueError(f"rule id {rule_id} registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"{rule_id}: a rule needs a docstring; it is the rule's documentation")
-        _RULES[rule_id] = Rule(rule_id, category, severity, title, func)
+        _RULES[rule_id] = Rule(rule_id, category, severity, title, func, frozenset(providers) if providers else None)
         return func
 
     return register

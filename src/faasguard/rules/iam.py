@@ -183,6 +183,9 @@ def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
 
 # AWS managed policies that amount to administrator access, or to the power to grant it.
 _ADMIN_POLICIES = {"AdministratorAccess": Severity.CRITICAL, "IAMFullAccess": Severity.CRITICAL, "PowerUserAccess": Severity.HIGH}
+# Managed policies whose FG-IAM-003 finding already says "this role can do anything":
+# the risk-class rules stay quiet on them instead of restating it five times.
+_COVERS_EVERYTHING = frozenset({"AdministratorAccess", "IAMFullAccess"})
 
 
 @rule(
@@ -722,7 +725,8 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):
-        found = [r for r in risks(perms) if r.kind == kind]
+        # Administrator policies allow every risk class at once; FG-IAM-003 already reports them.
+        found = [r for r in risks(perms) if r.kind == kind and r.grant.source not in _COVERS_EVERYTHING]
         for fn in app.functions_with_role(role_id):
             for risk in found:
                 stmt = risk.grant.statement
@@ -736,7 +740,7 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
                     resource=role_id,
                     function=fn.name,
                     severity=Severity.CRITICAL if kind == "privilege-escalation" and fn.is_public else None,
-                    key=f"{kind}:{stmt.policy}:{stmt.sid or stmt.loc.line}:{','.join(risk.actions[:20])}",
+                    key=f"{kind}:{stmt.policy}:{stmt.identity}:{','.join(risk.actions[:20])}",
                     related=tuple(
                         Related(o.statement.loc.path, o.statement.loc.line, f"also needed: statement in {o.statement.policy}")
                         for o in risk.others
@@ -986,7 +990,7 @@ def exposed_resource_policy(app: Application) -> Iterator[Hit]:
                 resource=policy.target,
                 function=fns[0],
                 severity=None if public else Severity.MEDIUM,
-                key=f"{policy.id}:{stmt.sid or stmt.loc.line}",
+                key=f"{policy.id}:{stmt.identity}",
             )
 
 
@@ -1031,7 +1035,7 @@ def function_isolation(app: Application) -> Iterator[Hit]:
         called = {n.resource for n in iam.policies[fn.name].needs if n.action in _LAMBDA_INVOKE}
         for grant in perms.allows():
             actions = perms.effective(grant) & (_LAMBDA_INVOKE | _LAMBDA_MODIFY)
-            if not actions:
+            if not actions or grant.source in _COVERS_EVERYTHING:
                 continue
             reach: dict[str, set[str]] = {}
             others = [g for g in app.functions if g.name != fn.name]
@@ -1056,7 +1060,7 @@ def function_isolation(app: Application) -> Iterator[Hit]:
                 resource=fn.role_id,
                 function=fn.name,
                 severity=Severity.HIGH if modify else None,
-                key=f"{grant.statement.policy}:{grant.statement.sid or grant.statement.loc.line}:{','.join(sorted(reach))}",
+                key=f"{grant.statement.policy}:{grant.statement.identity}:{','.join(sorted(reach))}",
             )
 
 
@@ -1118,7 +1122,7 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
                 resource=role_id,
                 function=holders[0],
                 severity=None if risky else Severity.LOW,
-                key=f"{stmt.policy}:{stmt.sid or stmt.loc.line}",
+                key=f"{stmt.policy}:{stmt.identity}",
             )
 
 
@@ -1221,5 +1225,5 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
                 + _render([s.document() for s in statements_for(code)]),
                 resource=role_id,
                 function=holders[0],
-                key=f"{stmt.policy}:{stmt.sid or stmt.loc.line}",
+                key=f"{stmt.policy}:{stmt.identity}",
             )

@@ -24,7 +24,7 @@ def _describe_functions(names: list[str]) -> str:
     return "function " + names[0] if len(names) == 1 else "functions " + ", ".join(names)
 
 
-@rule("FG-MON-001", category="monitoring", severity=Severity.LOW, title="Function tracing is off")
+@rule("FG-MON-001", category="monitoring", severity=Severity.LOW, title="Function tracing is off", providers=("aws",))
 def tracing_off(app: Application) -> Iterator[Hit]:
     """
     The function does not send traces to AWS X-Ray (`TracingConfig.Mode` / SAM
@@ -60,7 +60,7 @@ def tracing_off(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-MON-002", category="monitoring", severity=Severity.LOW, title="Function logs are kept forever")
+@rule("FG-MON-002", category="monitoring", severity=Severity.LOW, title="Function logs are kept forever", providers=("aws",))
 def no_log_retention(app: Application) -> Iterator[Hit]:
     """
     No log group with a retention period holds the function's logs.
@@ -116,7 +116,7 @@ def no_log_retention(app: Application) -> Iterator[Hit]:
 _FAILURE_METRICS = {"Errors", "Throttles"}
 
 
-@rule("FG-MON-003", category="monitoring", severity=Severity.LOW, title="No alarm on the function's errors or throttles")
+@rule("FG-MON-003", category="monitoring", severity=Severity.LOW, title="No alarm on the function's errors or throttles", providers=("aws",))
 def no_error_alarm(app: Application) -> Iterator[Hit]:
     """
     No CloudWatch alarm watches the function's `Errors` or `Throttles` metric.
@@ -171,7 +171,7 @@ def _async_sources(fn: Function) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-@rule("FG-MON-004", category="monitoring", severity=Severity.MEDIUM, title="Asynchronous function without a dead-letter queue")
+@rule("FG-MON-004", category="monitoring", severity=Severity.MEDIUM, title="Asynchronous function without a dead-letter queue", providers=("aws",))
 def async_without_dlq(app: Application) -> Iterator[Hit]:
     """
     The function is invoked asynchronously (S3, SNS, EventBridge, schedules …)
