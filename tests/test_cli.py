@@ -75,7 +75,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_scanning_a_single_file(capsys):
-    code, report = run_json(capsys, str(VULNERABLE / "template.yaml"))
+    _, report = run_json(capsys, str(VULNERABLE / "template.yaml"))
     assert report["scanned"]["functions"] == 3
     assert all(f["path"] == "template.yaml" for f in report["findings"] if f["path"].endswith(".yaml"))
 

@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on", choices=FAIL_ON, default="high", help="exit 1 when a finding is at or above this severity (default: high)"
     )
-    scan.add_argument("--category", action="append", type=_csv, default=[], help=f"only these categories ({', '.join(CATEGORIES)})")
+    scan.add_argument(
+        "--category", action="append", type=_csv, default=[], help=f"only these categories ({', '.join(CATEGORIES)})"
+    )
     scan.add_argument("--skip-category", action="append", type=_csv, default=[], help="leave these categories out")
     scan.add_argument("--rule", action="append", type=_csv, default=[], help="only these rule ids (comma-separated)")
     scan.add_argument("--skip-rule", action="append", type=_csv, default=[], help="leave these rule ids out")
@@ -130,7 +132,8 @@ def _scan(args: argparse.Namespace) -> int:
     rules = {r.upper() for r in _flatten(args.rule)}
     skip_rules = {r.upper() for r in _flatten(args.skip_rule)}
     if (rules | skip_rules) - known_ids:
-        print(f"faasguard: unknown rule {', '.join(sorted((rules | skip_rules) - known_ids))}; see `faasguard rules`", file=sys.stderr)
+        unknown_rules = ", ".join(sorted((rules | skip_rules) - known_ids))
+        print(f"faasguard: unknown rule {unknown_rules}; see `faasguard rules`", file=sys.stderr)
         return EXIT_USAGE
     baseline = None
     if args.baseline:

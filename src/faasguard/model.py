@@ -71,7 +71,13 @@ class Statement:
         if self.sid:
             return self.sid
         content = "|".join(
-            (self.effect, ",".join(self.actions), ",".join(self.not_actions), ",".join(self.resources), ",".join(self.not_resources))
+            (
+                self.effect,
+                ",".join(self.actions),
+                ",".join(self.not_actions),
+                ",".join(self.resources),
+                ",".join(self.not_resources),
+            )
         )
         return hashlib.sha256(content.encode()).hexdigest()[:12]
 

@@ -86,7 +86,8 @@ def load_file(path: Path, root: Path) -> LoadResult:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit; skipped")])
+            limit = MAX_FILE_BYTES // 2**20
+            return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")])
         data = path.read_bytes()
     except OSError as exc:
         return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")])

@@ -210,7 +210,10 @@ class CodeAnalyzer:
                     app.code[fn.name] = facts
                     claimed.update((cache.root / f).resolve() for f in facts.files)
         for path in files:
-            resolved = path.resolve()
+            try:
+                resolved = path.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: discovery's loaders report it
+                continue
             if resolved in claimed:
                 continue
             name = path.name

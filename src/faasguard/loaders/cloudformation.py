@@ -196,7 +196,9 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     app.alarms.extend(_alarms(reader))
     app.secrets.extend(_secrets(reader))
     for logical_id, props in reader.of_type("AWS::KMS::Key"):
-        app.kms_keys.append(KmsKey(logical_id, reader.resource_loc(logical_id), bool(reader.fn.scalar(props.get("EnableKeyRotation")))))
+        app.kms_keys.append(
+            KmsKey(logical_id, reader.resource_loc(logical_id), bool(reader.fn.scalar(props.get("EnableKeyRotation"))))
+        )
     app.security_groups.update(_security_groups(reader))
     app.subnets.update(_subnets(reader))
     app.vpc_endpoints.extend(_vpc_endpoints(reader))
@@ -207,7 +209,9 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
             props = res.get("Properties") if isinstance(res.get("Properties"), Mapping) else {}
             name_key = {"s3": "BucketName", "dynamodb": "TableName", "sqs": "QueueName", "sns": "TopicName"}[kind]
             name = reader.fn.scalar(props.get(name_key))
-            app.data_stores.append(DataStore(str(logical_id), kind, reader.resource_loc(str(logical_id)), str(name) if name else None))
+            app.data_stores.append(
+                DataStore(str(logical_id), kind, reader.resource_loc(str(logical_id)), str(name) if name else None)
+            )
     for logical_id, props in reader.of_type("AWS::Lambda::Function"):
         fn = _function(reader, logical_id, props, app, code_dirs.get(logical_id))
         if fn.role_id and fn.role_id not in app.roles:
@@ -371,7 +375,7 @@ def _function(
     role_value = props.get("Role")
     role_id = fn.target(role_value) or (fn.text(role_value) if role_value is not None else None)
     on_failure = None
-    for cfg_id, cfg in reader.of_type("AWS::Lambda::EventInvokeConfig"):
+    for _, cfg in reader.of_type("AWS::Lambda::EventInvokeConfig"):
         if reader.function_of(cfg.get("FunctionName")) == logical_id:
             dest = cfg.get("DestinationConfig")
             failure = dest.get("OnFailure") if isinstance(dest, Mapping) else None
@@ -415,7 +419,7 @@ def _function(
 def _reference(value: Any, fn: Intrinsics) -> tuple[str | None, str | None]:
     """``!Ref X`` → (X, None); ``!GetAtt X.Arn`` → (X, "Arn"); anything else → the single target, attribute unknown."""
     if isinstance(value, Mapping) and len(value) == 1:
-        (kind, arg), = value.items()
+        ((kind, arg),) = value.items()
         if kind == "Ref" and isinstance(arg, str):
             return fn.target(value), None
         if kind == "Fn::GetAtt":
@@ -481,7 +485,9 @@ def _triggers(reader: TemplateReader, function_id: str, app: Application) -> Ite
     for url_id, url in reader.of_type("AWS::Lambda::Url"):
         if reader.function_of(url.get("TargetFunctionArn")) == function_id:
             auth = str(fn.scalar(url.get("AuthType")) or "AWS_IAM")
-            yield Trigger("function-url", url_id, reader.key_loc(url, "AuthType", url_id), public=True, authenticated=auth != "NONE")
+            yield Trigger(
+                "function-url", url_id, reader.key_loc(url, "AuthType", url_id), public=True, authenticated=auth != "NONE"
+            )
 
 
 # -- APIs -----------------------------------------------------------------------------
@@ -596,7 +602,9 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
 
 
 def _validates(validator: Any) -> bool:
-    return isinstance(validator, Mapping) and bool(validator.get("validateRequestBody") or validator.get("validateRequestParameters"))
+    return isinstance(validator, Mapping) and bool(
+        validator.get("validateRequestBody") or validator.get("validateRequestParameters")
+    )
 
 
 def _security_kind(security: Any, schemes: Mapping[str, Any]) -> tuple[str | None, bool]:
@@ -640,8 +648,12 @@ def _integration_function(reader: TemplateReader, uri: Any) -> str | None:
 
 def _method_routes(reader: TemplateReader, api_id: str) -> Iterator[Route]:
     fn = reader.fn
-    validators = {vid: _validates({"validateRequestBody": v.get("ValidateRequestBody"), "validateRequestParameters": v.get("ValidateRequestParameters")})
-                  for vid, v in reader.of_type("AWS::ApiGateway::RequestValidator")}
+    validators = {
+        vid: _validates(
+            {"validateRequestBody": v.get("ValidateRequestBody"), "validateRequestParameters": v.get("ValidateRequestParameters")}
+        )
+        for vid, v in reader.of_type("AWS::ApiGateway::RequestValidator")
+    }
     authorizers = {aid: str(fn.scalar(a.get("Type")) or "CUSTOM") for aid, a in reader.of_type("AWS::ApiGateway::Authorizer")}
     for method_id, method in reader.of_type("AWS::ApiGateway::Method"):
         if fn.target(method.get("RestApiId")) != api_id:
@@ -786,7 +798,9 @@ def _secrets(reader: TemplateReader) -> Iterator[Secret]:
 # -- network --------------------------------------------------------------------------
 
 
-def _sg_rule(reader: TemplateReader, direction: str, rule: Mapping[str, Any], owner_id: str, loc: Loc | None = None) -> SecurityGroupRule:
+def _sg_rule(
+    reader: TemplateReader, direction: str, rule: Mapping[str, Any], owner_id: str, loc: Loc | None = None
+) -> SecurityGroupRule:
     fn = reader.fn
     cidr = fn.scalar(rule.get("CidrIp")) or fn.scalar(rule.get("CidrIpv6"))
     protocol = str(fn.scalar(rule.get("IpProtocol")) if fn.scalar(rule.get("IpProtocol")) is not None else "-1")

@@ -26,9 +26,21 @@ _TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _PLACEHOLDER_BUCKET = "s3://faasguard-placeholder/"
 # Well-known JSON/YAML files that are never templates; skipping them saves reading big lock files.
-_NOT_TEMPLATES = {"package-lock.json", "package.json", "tsconfig.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock",
-                  # Serverless Framework and Azure Functions files have loaders of their own.
-                  "serverless.yml", "serverless.yaml", "serverless.json", "function.json", "host.json", "local.settings.json"}
+_NOT_TEMPLATES = {
+    "package-lock.json",
+    "package.json",
+    "tsconfig.json",
+    "pnpm-lock.yaml",
+    "composer.lock",
+    "yarn.lock",
+    # Serverless Framework and Azure Functions files have loaders of their own.
+    "serverless.yml",
+    "serverless.yaml",
+    "serverless.json",
+    "function.json",
+    "host.json",
+    "local.settings.json",
+}
 
 
 class TemplateLoader:
@@ -134,7 +146,9 @@ def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
             if logical_id.startswith(candidate):
                 return resources[candidate]
         if logical_id.startswith("ServerlessRestApi") or logical_id.startswith("ServerlessHttpApi"):
-            return next((r for r in resources.values() if isinstance(r, Mapping) and "Events" in (r.get("Properties") or {})), None)
+            return next(
+                (r for r in resources.values() if isinstance(r, Mapping) and "Events" in (r.get("Properties") or {})), None
+            )
         return None
 
     return find
@@ -206,7 +220,12 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
             continue
         kind = res.get("Type")
         if kind == "AWS::Serverless::Function":
-            original = props.get("CodeUri", template.get("Globals", {}).get("Function", {}).get("CodeUri") if isinstance(template.get("Globals"), Mapping) else None)
+            original = props.get(
+                "CodeUri",
+                template.get("Globals", {}).get("Function", {}).get("CodeUri")
+                if isinstance(template.get("Globals"), Mapping)
+                else None,
+            )
             is_image = (props.get("PackageType") or globals_fn.get("PackageType")) == "Image"
             if is_image:
                 if not props.get("ImageUri") and not globals_fn.get("ImageUri"):

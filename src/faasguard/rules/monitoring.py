@@ -116,7 +116,13 @@ def no_log_retention(app: Application) -> Iterator[Hit]:
 _FAILURE_METRICS = {"Errors", "Throttles"}
 
 
-@rule("FG-MON-003", category="monitoring", severity=Severity.LOW, title="No alarm on the function's errors or throttles", providers=("aws",))
+@rule(
+    "FG-MON-003",
+    category="monitoring",
+    severity=Severity.LOW,
+    title="No alarm on the function's errors or throttles",
+    providers=("aws",),
+)
 def no_error_alarm(app: Application) -> Iterator[Hit]:
     """
     No CloudWatch alarm watches the function's `Errors` or `Throttles` metric.
@@ -171,7 +177,13 @@ def _async_sources(fn: Function) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-@rule("FG-MON-004", category="monitoring", severity=Severity.MEDIUM, title="Asynchronous function without a dead-letter queue", providers=("aws",))
+@rule(
+    "FG-MON-004",
+    category="monitoring",
+    severity=Severity.MEDIUM,
+    title="Asynchronous function without a dead-letter queue",
+    providers=("aws",),
+)
 def async_without_dlq(app: Application) -> Iterator[Hit]:
     """
     The function is invoked asynchronously (S3, SNS, EventBridge, schedules …)

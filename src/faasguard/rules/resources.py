@@ -82,7 +82,13 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-RES-002", category="resources", severity=Severity.LOW, title="Function timeout is at the 15-minute maximum", providers=("aws",))
+@rule(
+    "FG-RES-002",
+    category="resources",
+    severity=Severity.LOW,
+    title="Function timeout is at the 15-minute maximum",
+    providers=("aws",),
+)
 def maximum_timeout(app: Application) -> Iterator[Hit]:
     """
     The function's timeout is 900 s, the most Lambda allows.
@@ -108,7 +114,13 @@ def maximum_timeout(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-RES-003", category="resources", severity=Severity.MEDIUM, title="Public function without reserved concurrency", providers=("aws",))
+@rule(
+    "FG-RES-003",
+    category="resources",
+    severity=Severity.MEDIUM,
+    title="Public function without reserved concurrency",
+    providers=("aws",),
+)
 def public_without_concurrency_limit(app: Application) -> Iterator[Hit]:
     """
     The function can be invoked from the internet (API route, function URL) and
@@ -183,7 +195,13 @@ def api_without_throttling(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-RES-005", category="resources", severity=Severity.LOW, title="Public function runs with the default 128 MB", providers=("aws",))
+@rule(
+    "FG-RES-005",
+    category="resources",
+    severity=Severity.LOW,
+    title="Public function runs with the default 128 MB",
+    providers=("aws",),
+)
 def default_memory_public(app: Application) -> Iterator[Hit]:
     """
     A function reachable from the internet keeps Lambda's default 128 MB of memory.
@@ -216,7 +234,13 @@ def default_memory_public(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-RES-006", category="resources", severity=Severity.LOW, title="Public function with very large memory", providers=("aws",))
+@rule(
+    "FG-RES-006",
+    category="resources",
+    severity=Severity.LOW,
+    title="Public function with very large memory",
+    providers=("aws",),
+)
 def large_memory_public(app: Application) -> Iterator[Hit]:
     """
     A function reachable from the internet is configured with more than 3008 MB.

@@ -78,7 +78,13 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-SEC-002", category="secrets", severity=Severity.MEDIUM, title="Sensitive environment without a customer KMS key", providers=("aws",))
+@rule(
+    "FG-SEC-002",
+    category="secrets",
+    severity=Severity.MEDIUM,
+    title="Sensitive environment without a customer KMS key",
+    providers=("aws",),
+)
 def environment_without_kms_key(app: Application) -> Iterator[Hit]:
     """
     A function's environment holds sensitive variables (`DB_PASSWORD`, `API_TOKEN`
