@@ -46,10 +46,12 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     role = app.role_of(fn)
     if role is None or role.external:
         return None
-    from faasguard.iam.evaluate import role_permissions
+    from faasguard.iam.least_privilege import analyse
     from faasguard.iam.risk import DATA_EXFILTRATION
 
-    perms = role_permissions(role)
+    perms = analyse(app).permissions.get(role.id)  # shared with the IAM rules, computed once
+    if perms is None:
+        return None
     unconstrained = perms.allowed_actions(unconstrained_only=True)
     if len(unconstrained) >= ADMIN_THRESHOLD:
         grant = next((g for g in perms.allows() if g.unconstrained and len(g.actions) >= ADMIN_THRESHOLD), None)
