@@ -84,6 +84,33 @@ _FORMATS: tuple[tuple[str, Confidence, str, int], ...] = (
     ("JSON Web Token", "medium", _B + r"(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})", 1),
 )
 _KNOWN = tuple((kind, conf, re.compile(pattern), group) for kind, conf, pattern, group in _FORMATS)
+# Literal text each format must contain: a substring test is ~100x cheaper than running the
+# regex over a whole source file, and almost every file contains none of them.
+_ANCHORS: tuple[tuple[str, ...], ...] = (
+    ("PRIVATE KEY",),
+    ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+    ("gho_", "ghp_", "ghu_", "ghs_", "ghr_"),
+    ("github_pat_",),
+    ("glpat-",),
+    ("hooks.slack.com",),
+    ("xox",),
+    ("_live_",),
+    ("SK",),
+    ("SG.",),
+    ("AIza",),
+    ("AccountKey=",),
+    ("SharedAccessKey=",),
+    ("T3BlbkFJ",),
+    ("sk-ant-",),
+    ("npm_",),
+    ("pypi-AgEIcHlwaS5vcmc",),
+    ("shpat_", "shpca_", "shppa_", "shpss_"),
+    ("sq0",),
+    ("-us",),
+    (":AA",),
+    ("eyJ",),
+)
+assert len(_ANCHORS) == len(_KNOWN)
 
 # scheme://user:password@host — the password group must not be a template or placeholder.
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
@@ -116,17 +143,22 @@ _mask = mask
 def find_known_secrets(text: str) -> Iterator[SecretMatch]:
     """Every provider-format secret in ``text`` (credentials in URLs included), in order of position."""
     found: list[SecretMatch] = []
-    for kind, conf, pattern, group in _KNOWN:
+    for (kind, conf, pattern, group), anchors in zip(_KNOWN, _ANCHORS, strict=True):
+        if not any(anchor in text for anchor in anchors):
+            continue
         for m in pattern.finditer(text):
             secret = m.group(group)
             if _is_example(secret) or (kind == "private key" and not _has_key_body(text, m.end())):
                 continue
             found.append(SecretMatch(kind, conf, m.start(group), m.end(group), _mask(secret)))
-    for m in _AWS_SECRET_IN_TEXT.finditer(text):
+    lowered = text.lower()
+    for m in _AWS_SECRET_IN_TEXT.finditer(text) if "secret" in lowered else ():
         if _random_enough(m.group(1)) and not _is_example(m.group(1)):
             found.append(SecretMatch("AWS secret access key", "high", m.start(1), m.end(1), _mask(m.group(1))))
     for pattern in (_URL_PASSWORD, _KV_PASSWORD):
-        if pattern is _KV_PASSWORD and not _KV_CONTEXT.search(text):
+        if pattern is _URL_PASSWORD and "://" not in text:
+            continue
+        if pattern is _KV_PASSWORD and not (("password" in lowered or "pwd" in lowered) and _KV_CONTEXT.search(text)):
             continue
         for m in pattern.finditer(text):
             password = m.group(1)
