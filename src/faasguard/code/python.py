@@ -146,48 +146,62 @@ class PyModule:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     def print_calls(self) -> Iterator[Loc]:
-        if self.tree is None or "print" not in self.text:
-            return
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-                yield self.loc(node)
+        yield from self._tree_facts()[0]
 
     def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
         """(name it is assigned to, value, line) for string literals under a name, for the secret scanner.
 
         Provider formats (keys, tokens) are found in the whole text by the caller, so the tree is
         only walked when some name in the file could hold a password."""
-        if self.tree is None or not SENSITIVE_HINT.search(self.text):
-            return
-        named: set[int] = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                value = node.value
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    for target in targets:
-                        name = _target_name(target)
-                        if name:
-                            named.add(id(value))
-                            yield name, value.value, value.lineno
-            elif isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values):
-                    if (isinstance(key, ast.Constant) and isinstance(key.value, str)
-                            and isinstance(value, ast.Constant) and isinstance(value.value, str)):
-                        named.add(id(value))
-                        yield key.value, value.value, value.lineno
-            elif isinstance(node, ast.keyword):
-                if node.arg and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                    named.add(id(node.value))
-                    yield node.arg, node.value.value, node.value.lineno
-            elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name | ast.Attribute) \
-                    and len(node.comparators) == 1:
-                # `if password == "hunter2"` compares against a literal credential.
-                other = node.comparators[0]
-                name = _target_name(node.left)
-                if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
-                    named.add(id(other))
-                    yield name, other.value, other.lineno
+        yield from self._tree_facts()[1]
+
+    def _tree_facts(self) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
+        """One walk of the whole tree for both print calls and named literals (walks dominate the cost)."""
+        cached = self.__dict__.get("_facts")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        prints: list[Loc] = []
+        literals: list[tuple[str | None, str, int]] = []
+        want_prints = "print" in self.text
+        want_literals = bool(SENSITIVE_HINT.search(self.text))
+        if self.tree is not None and (want_prints or want_literals):
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Call):
+                    if want_prints and isinstance(node.func, ast.Name) and node.func.id == "print":
+                        prints.append(self.loc(node))
+                    if want_literals:
+                        for kw in node.keywords:
+                            if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                                literals.append((kw.arg, kw.value.value, kw.value.lineno))
+                elif not want_literals:
+                    continue
+                elif isinstance(node, ast.Assign | ast.AnnAssign):
+                    value = node.value
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        for target in targets:
+                            name = _target_name(target)
+                            if name:
+                                literals.append((name, value.value, value.lineno))
+                elif isinstance(node, ast.Dict):
+                    for key, value in zip(node.keys, node.values):
+                        if (isinstance(key, ast.Constant) and isinstance(key.value, str)
+                                and isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                            literals.append((key.value, value.value, value.lineno))
+                elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name | ast.Attribute) \
+                        and len(node.comparators) == 1:
+                    # `if password == "hunter2"` compares against a literal credential.
+                    other = node.comparators[0]
+                    name = _target_name(node.left)
+                    if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
+                        literals.append((name, other.value, other.lineno))
+        self.__dict__["_facts"] = (prints, literals)
+        return prints, literals
+
+
+def _constant_table(node: ast.Dict | ast.List | ast.Tuple | ast.Set) -> bool:
+    values = node.values if isinstance(node, ast.Dict) else node.elts
+    return len(values) > 32 and all(isinstance(v, ast.Constant) for v in values)
 
 
 def _target_name(node: ast.AST) -> str | None:
@@ -553,6 +567,8 @@ class Frame:
             return a if a.taint is not None or b.taint is None else b
         if isinstance(node, ast.Await):
             return self.eval(node.value)
+        if isinstance(node, ast.Dict | ast.List | ast.Tuple | ast.Set) and _constant_table(node):
+            return UNKNOWN  # a data table (code points, mime types…): nothing to taint, costly to model
         if isinstance(node, ast.Dict):
             items: list[tuple[str, Val]] = []
             vals = []
