@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,9 @@ from faasguard.findings import Finding
 from faasguard.scan import ScanOptions, ScanResult, scan
 
 ScanFiles = Callable[..., ScanResult]
+
+# Runtime deprecation findings depend on the date; tests see the same day whenever they run.
+os.environ.setdefault("FAASGUARD_TODAY", "2026-11-29")
 
 
 @pytest.fixture

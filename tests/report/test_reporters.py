@@ -24,8 +24,23 @@ EXAMPLE = ROOT / "examples" / "vulnerable-orders-app"
 GOLDEN = Path(__file__).parent / "golden"
 
 
+ADVISORIES = ROOT / "examples" / "advisories"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def example_advisories():
+    """The bundled advisory records, so dependency findings do not depend on ~/.cache."""
+    before = os.environ.get("FAASGUARD_ADVISORY_DB")
+    os.environ["FAASGUARD_ADVISORY_DB"] = str(ADVISORIES)
+    yield
+    if before is None:
+        del os.environ["FAASGUARD_ADVISORY_DB"]
+    else:
+        os.environ["FAASGUARD_ADVISORY_DB"] = before
+
+
 @pytest.fixture(scope="module")
-def example() -> ScanResult:
+def example(example_advisories) -> ScanResult:
     result = scan(EXAMPLE, ScanOptions(jobs=1))
     result.duration_s = 0.0
     return result
