@@ -11,6 +11,7 @@ data was last updated, so that stale data can be reported as such.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import time
@@ -41,13 +42,18 @@ def record_packages(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
             yield str(package["ecosystem"]), normalize(str(package["ecosystem"]), str(package["name"]))
 
 
+def record_files(db: Path) -> list[Path]:
+    """The record files: ``<db>/*.json`` and ``<db>/<Ecosystem>/*.json`` (not an update's staging folders)."""
+    top = [p for p in db.glob("*.json") if p.name not in (INDEX, META)]
+    nested = [p for p in db.glob("*/*.json") if not p.parent.name.endswith((".new", ".old"))]
+    return sorted(top) + sorted(nested)
+
+
 def build_index(db: Path) -> dict[str, Any]:
     """Read every record once and map package names to record files."""
     packages: dict[str, dict[str, list[str]]] = {eco: {} for eco in ECOSYSTEMS}
     counts: dict[str, int] = dict.fromkeys(ECOSYSTEMS, 0)
-    for path in sorted(db.rglob("*.json")):
-        if path.name in (INDEX, META):
-            continue
+    for path in record_files(db):
         try:
             record = json.loads(path.read_bytes())
         except (OSError, ValueError):
@@ -80,16 +86,29 @@ class LocalOsvService:
         self._records: dict[str, dict[str, Any] | None] = {}
 
     # -- the index --------------------------------------------------------------------------
-    def _fingerprint(self) -> list[list[object]]:
-        """Changes when records are added or removed: the record folders' and loose records' mtimes."""
-        out: list[list[object]] = []
-        for child in sorted(self.db.iterdir()):
-            if child.is_dir() or (child.suffix == ".json" and child.name not in (INDEX, META)):
-                out.append([child.name, child.stat().st_mtime_ns])
-        return out
+    def _fingerprint(self) -> str:
+        """Changes when records are added or removed, and is the same in every clone of a directory.
+
+        A database written by ``advisories update`` is identified by its update time; a
+        hand-made one (tests, the bundled example) by the names and sizes of its records.
+        """
+        try:
+            meta = json.loads((self.db / META).read_bytes())
+            if isinstance(meta, dict) and meta.get("updated"):
+                return f"updated:{meta['updated']}"
+        except (OSError, ValueError):
+            pass
+        digest = hashlib.sha256()
+        for path in record_files(self.db):
+            digest.update(f"{path.relative_to(self.db).as_posix()}\x1f{path.stat().st_size}\n".encode())
+        return f"records:{digest.hexdigest()[:32]}"
 
     def _newest_change(self) -> float:
-        return max((int(str(m)) / 1e9 for _, m in self._fingerprint()), default=self.db.stat().st_mtime)
+        newest = self.db.stat().st_mtime
+        for child in self.db.iterdir():
+            if child.is_dir():
+                newest = max(newest, child.stat().st_mtime)
+        return newest
 
     def index(self) -> dict[str, Any]:
         if self._index is not None:
