@@ -152,12 +152,14 @@ def _scan(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         baseline=baseline,
         variables=dict(args.var),
+        advisory_db=args.advisory_db,
+        online=args.online,
+        osv_api=args.osv_api,
     )
 
     if args.sbom and args.sbom[0].lower() != "cyclonedx":
         print(f"faasguard: unknown SBOM format {args.sbom[0]}; the supported format is cyclonedx", file=sys.stderr)
         return EXIT_USAGE
-    _configure_dependencies(args)
     result = scan(args.path, options, None if args.quiet else _progress_factory())
     if args.sbom:
         from faasguard.deps.sbom import cyclonedx_json
@@ -242,14 +244,6 @@ def _rules(args: argparse.Namespace) -> int:
     for r in all_rules():
         print(f"{r.id:<12} {r.category:<13} {r.severity!s:<9} {r.title}")
     return EXIT_OK
-
-
-def _configure_dependencies(args: argparse.Namespace) -> None:
-    from faasguard.deps.analyzer import DEPENDENCY_ANALYZER, DependencySettings
-
-    DEPENDENCY_ANALYZER.settings = DependencySettings(
-        advisory_db=args.advisory_db, online=args.online, online_api=args.osv_api
-    )
 
 
 def _advisories(args: argparse.Namespace) -> int:

@@ -39,6 +39,9 @@ class ScanOptions:
     skip_rules: set[str] = field(default_factory=set)
     jobs: int | None = None
     baseline: set[str] | None = None  # fingerprints of known findings to leave out
+    advisory_db: Path | None = None  # local OSV directory (default: ~/.cache/faasguard/advisories)
+    online: bool = False  # ask the OSV API instead (network, only when the user says so)
+    osv_api: str | None = None  # base URL of the OSV API for --online
     variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
 
 
@@ -189,7 +192,7 @@ def scan(
     warnings = {w for r in results for w in r.warnings}
     read = {_rel(p, root) for p in paths}
     for analyzer in ANALYZERS:
-        analysis = analyzer.analyze(apps, root, every_file, options.jobs)
+        analysis = analyzer.analyze(apps, root, every_file, options)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)

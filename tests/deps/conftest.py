@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from faasguard.deps.analyzer import DEPENDENCY_ANALYZER, DependencySettings
 from faasguard.deps.osv import affected_by
 
 # Records in OSV's real schema (1.6), trimmed to the fields that matter.
@@ -125,12 +124,10 @@ def osv_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def dependency_settings(osv_db: Path) -> Iterator[DependencySettings]:
-    """Every test here scans against the small OSV directory unless it says otherwise."""
-    saved = DEPENDENCY_ANALYZER.settings
-    DEPENDENCY_ANALYZER.settings = DependencySettings(advisory_db=osv_db)
-    yield DEPENDENCY_ANALYZER.settings
-    DEPENDENCY_ANALYZER.settings = saved
+def advisory_db(osv_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test here scans against the small OSV directory (the default database) unless it says otherwise."""
+    monkeypatch.setenv("FAASGUARD_ADVISORY_DB", str(osv_db))
+    return osv_db
 
 
 def export_zip(records: list[dict[str, Any]]) -> bytes:

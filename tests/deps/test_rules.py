@@ -143,9 +143,9 @@ def test_benign_package_is_not_malicious(scan_files):
 # -- FG-SUP-012 unaudited ------------------------------------------------------------------------------
 
 
-def test_missing_advisory_db_warns_and_lists_unaudited_packages(scan_files, dependency_settings, tmp_path_factory):
-    dependency_settings.advisory_db = tmp_path_factory.mktemp("empty") / "none"
-    result = scan_files(NODE_VULNERABLE, rules={"FG-SUP-010", "FG-SUP-012"})
+def test_missing_advisory_db_warns_and_lists_unaudited_packages(scan_files, tmp_path_factory):
+    missing = tmp_path_factory.mktemp("empty") / "none"
+    result = scan_files(NODE_VULNERABLE, rules={"FG-SUP-010", "FG-SUP-012"}, advisory_db=missing)
     assert by_rule(result, "FG-SUP-010") == []
     [finding] = by_rule(result, "FG-SUP-012")
     assert finding.path == "api/package-lock.json" and finding.function == "Api"

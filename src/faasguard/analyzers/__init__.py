@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from faasguard.model import Application
+
+if TYPE_CHECKING:
+    from faasguard.scan import ScanOptions
 
 
 @dataclass
@@ -27,7 +30,8 @@ class AnalysisResult:
 class Analyzer(Protocol):
     name: str
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult: ...
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
+        """Add facts to ``apps``; ``options`` carries the user's choices (advisory source, jobs…)."""
 
 
 ANALYZERS: list[Analyzer] = []

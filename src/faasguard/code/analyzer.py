@@ -26,6 +26,7 @@ from faasguard.secret_patterns import find_known_secrets, find_secret
 
 if TYPE_CHECKING:
     from faasguard.analyzers import AnalysisResult
+    from faasguard.scan import ScanOptions
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 CONFIG_NAMES = re.compile(r"^(\.env(\..+)?|.*\.env|config\.json|secrets?\.json|.*\.properties|settings\.py|local_settings\.py|"
@@ -196,7 +197,7 @@ class CodeAnalyzer:
 
     name = "code"
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult:
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
         from faasguard.analyzers import AnalysisResult  # the analyzer registry imports this module
 
         result = AnalysisResult()

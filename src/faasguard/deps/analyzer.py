@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faasguard.analyzers import AnalysisResult
 from faasguard.deps import source_for
@@ -25,6 +26,9 @@ from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
 from faasguard.deps.osv_local import LocalOsvService
 from faasguard.deps.typosquat import imitates
+
+if TYPE_CHECKING:
+    from faasguard.scan import ScanOptions
 from faasguard.model import Application, Function
 
 MAX_MANIFEST_BYTES = 50 * 2**20
@@ -73,14 +77,17 @@ class DependencyAnalyzer:
     def __init__(self, settings: DependencySettings | None = None) -> None:
         self.settings = settings or DependencySettings()
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path], jobs: int | None) -> AnalysisResult:
+    def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
         result = AnalysisResult()
+        settings = replace(
+            self.settings, advisory_db=options.advisory_db, online=options.online, online_api=options.osv_api
+        )
         manifests = self._parse_all(root, files, result)
         if not manifests:
             return result
         sets = self._group(manifests)
         owners = self._attach(apps, root, sets)
-        service = self.settings.service()
+        service = settings.service()
         sets = self._audit(sets, service)
         status = service.status()
         for message in status.warnings:
