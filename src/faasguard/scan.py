@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from faasguard import suppress
 from faasguard.analyzers import ANALYZERS
 from faasguard.findings import Finding
 from faasguard.loaders import LOADERS
-from faasguard.loaders.interface import LoadResult, set_variables
+from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
 from faasguard.registry import Rule, all_rules
 
@@ -83,7 +83,7 @@ def _candidate(path: Path) -> bool:
     return any(loader.wants(name) for loader in LOADERS)
 
 
-def load_file(path: Path, root: Path) -> LoadResult:
+def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
     """Load one file with the first loader that claims it. Never raises."""
     rel = _rel(path, root)
     try:
@@ -103,7 +103,7 @@ def load_file(path: Path, root: Path) -> LoadResult:
     for loader in LOADERS:
         if loader.wants(path.name.lower()) and loader.claims(path, text):
             try:
-                return loader.load(path, text, root)
+                return loader.load(path, text, root, variables)
             except RecursionError:
                 return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")])
             except Exception as exc:
@@ -119,9 +119,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _load_chunk(paths: list[str], root: str, variables: dict[str, str] | None = None) -> list[LoadResult]:
-    if variables is not None:
-        set_variables(variables)  # worker processes do not share the parent's globals under spawn
-    return [load_file(Path(p), Path(root)) for p in paths]
+    return [load_file(Path(p), Path(root), variables or NO_VARIABLES) for p in paths]
 
 
 def load_all(
@@ -132,7 +130,7 @@ def load_all(
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
         out = []
         for path in paths:
-            out.append(load_file(path, root))
+            out.append(load_file(path, root, variables or NO_VARIABLES))
             if progress:
                 progress(1)
         return out
@@ -184,7 +182,6 @@ def scan(
     every_file = list(discover(target))
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
     progress = progress_factory(len(paths)) if progress_factory else None
-    set_variables(options.variables)
     results = load_all(paths, root, options.jobs, progress, options.variables)
     included = {rel for r in results for rel in r.included}
     apps = [app for r in results for app in r.applications if app.source not in included]

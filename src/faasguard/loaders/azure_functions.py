@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders import located_yaml
-from faasguard.loaders.interface import LoadResult
+from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LoadFailure, end_line_of, line_of
 from faasguard.model import Application, EnvVar, Function, Loc, Setting, Trigger
 
@@ -73,7 +73,7 @@ class AzureFunctionsLoader:
             return bool(re.search(r'"version"\s*:\s*"2\.0"', text))  # every Functions v2+ host.json says so
         return name == SETTINGS
 
-    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+    def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         result = LoadResult()
         name = path.name.lower()
         if name == SETTINGS or (name == FUNCTION and (path.parent.parent / HOST).is_file()):

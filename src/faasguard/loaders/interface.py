@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Protocol
 
 from faasguard.model import Application
@@ -20,6 +21,9 @@ class LoadResult:
     included: list[str] = field(default_factory=list)
 
 
+NO_VARIABLES: Mapping[str, str] = MappingProxyType({})
+
+
 class Loader(Protocol):
     name: str
 
@@ -29,19 +33,9 @@ class Loader(Protocol):
     def claims(self, path: Path, text: str) -> bool:
         """Cheap test on the file's name and text: is this source ours?"""
 
-    def load(self, path: Path, text: str, root: Path) -> LoadResult:
-        """Turn the file into applications; never raise for bad input, report it instead."""
+    def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
+        """Turn the file into applications; never raise for bad input, report it instead.
 
-
-# Values the user gave with ``--var KEY=VALUE`` for a loader's own variables (``${env:KEY}`` in a
-# serverless.yml …). Set once per process by the scan before loading; never the scanner's environment.
-_VARIABLES: dict[str, str] = {}
-
-
-def set_variables(values: Mapping[str, str]) -> None:
-    _VARIABLES.clear()
-    _VARIABLES.update(values)
-
-
-def variables() -> Mapping[str, str]:
-    return dict(_VARIABLES)
+        ``variables`` are the values the user gave with ``--var KEY=VALUE`` for the source's own
+        variables (``${env:KEY}`` in a serverless.yml …), never the scanner's environment.
+        """

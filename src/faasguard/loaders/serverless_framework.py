@@ -28,7 +28,7 @@ from typing import Any
 
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cloudformation import TemplateReader, build_application, statements
-from faasguard.loaders.interface import LoadResult, variables
+from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, end_line_of, line_of
 from faasguard.loaders.sls_variables import Resolver, has_reference, origin_of
@@ -83,7 +83,7 @@ class ServerlessFrameworkLoader:
     def claims(self, path: Path, text: str) -> bool:
         return path.name.lower() in FILENAMES and bool(_TOP_LEVEL.search(text))
 
-    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+    def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         result = LoadResult()
         try:
@@ -94,7 +94,7 @@ class ServerlessFrameworkLoader:
         if not isinstance(raw, Mapping):
             result.errors.append((rel, "a serverless.yml must be a mapping with `service`, `provider` and `functions`; skipped"))
             return result
-        resolver = Resolver(raw, path.parent, root, variables(), origin=rel)
+        resolver = Resolver(raw, path.parent, root, variables, origin=rel)
         config = resolver.resolve()
         if resolver.unresolved:
             shown = ", ".join(resolver.unresolved[:5]) + (" …" if len(resolver.unresolved) > 5 else "")

@@ -19,7 +19,7 @@ from typing import Any
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation import TemplateReader, build_application
-from faasguard.loaders.interface import LoadResult
+from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LoadFailure, clone
 
 _TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
@@ -53,7 +53,7 @@ class TemplateLoader:
     def claims(self, path: Path, text: str) -> bool:
         return bool(_TEMPLATE_HINT.search(text[:200_000]))
 
-    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+    def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         result = LoadResult()
         try:

@@ -17,10 +17,11 @@ module still loads. Provider resources are mapped by :mod:`terraform_aws`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.interface import LoadResult
+from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.terraform_aws import AwsBuilder
 from faasguard.loaders.terraform_azure import build_azure
 from faasguard.loaders.terraform_gcp import build_gcp
@@ -42,7 +43,7 @@ class TerraformLoader:
     def claims(self, path: Path, text: str) -> bool:
         return True
 
-    def load(self, path: Path, text: str, root: Path) -> LoadResult:
+    def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         result = LoadResult()
         files = module_files(path.parent)
         if not files or files[0].name != path.name:
