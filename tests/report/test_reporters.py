@@ -119,3 +119,29 @@ def test_text_groups_by_function_and_summarises(example):
     assert "Fix: " in text
     assert re.search(r"template\.yaml:\d+", text)
     assert "category" in text and "total" in text
+
+
+def test_junit_has_one_failed_case_per_finding(example):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(REPORTERS["junit"]().format(example))
+    cases = root.findall(".//testcase")
+    assert len(cases) == len(example.findings) == int(root.get("failures"))
+    first = example.findings[0]
+    case = next(c for c in cases if c.get("classname", "").endswith(first.rule_id) and c.get("file") == first.path)
+    failure = case.find("failure")
+    assert failure is not None and first.remediation in failure.text
+    suites = {s.get("name") for s in root.findall("testsuite")}
+    assert "faasguard.attack-path" in suites and "faasguard.iam" in suites
+
+
+def test_html_is_self_contained_and_escaped(example):
+    from dataclasses import replace
+
+    hostile = replace(example.findings[0], message="<script>alert(1)</script>")
+    result = replace(example, findings=[hostile, *example.findings[1:]])
+    page = REPORTERS["html"]().format(result)
+    assert page.startswith("<!doctype html>")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Function CreateOrderFunction" in page and "Fix: " in page
+    assert "<script" not in page and "http" not in page.split("<body>")[0]
