@@ -78,6 +78,14 @@ def _is_virtualenv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
 
 
+def _unit_entry(path: Path) -> Path:
+    for loader in LOADERS:
+        unit_entry = getattr(loader, "unit_entry", None)
+        if unit_entry is not None and loader.wants(path.name.lower()):
+            return Path(unit_entry(path))
+    return path
+
+
 def _candidate(path: Path) -> bool:
     name = path.name.lower()
     return any(loader.wants(name) for loader in LOADERS)
@@ -181,6 +189,9 @@ def scan(
     root = target if target.is_dir() else target.parent
     every_file = list(discover(target))
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
+    if target.is_file():
+        # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
+        paths = [_unit_entry(p) for p in paths]
     progress = progress_factory(len(paths)) if progress_factory else None
     results = load_all(paths, root, options.jobs, progress, options.variables)
     included = {rel for r in results for rel in r.included}

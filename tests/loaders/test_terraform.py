@@ -428,3 +428,22 @@ def test_expression_helpers():
     encoded = '${jsonencode({"R": "${local.arns["a"]}", "E": "${var.env}-x"})}'
     assert scope.value(encoded) == {"R": "arn:aws:s3:::a", "E": "prod-x"}
     assert scope.is_literal("${var.missing}") is False and scope.is_literal("$${not.an.expression}") is True
+
+
+def test_scanning_one_tf_file_reads_its_whole_module(tmp_path):
+    from faasguard.scan import ScanOptions, scan
+
+    (tmp_path / "a_main.tf").write_text(
+        'resource "aws_lambda_function" "api" {\n'
+        '  function_name = "api"\n'
+        "  role          = aws_iam_role.lambda.arn\n"
+        '  runtime       = "python3.8"\n'
+        '  handler       = "app.handler"\n'
+        "}\n"
+    )
+    (tmp_path / "b_iam.tf").write_text('resource "aws_iam_role" "lambda" {\n  name = "lambda"\n}\n')
+    result = scan(tmp_path / "b_iam.tf", ScanOptions(rules={"FG-SUP-001"}, jobs=1))
+    [fn] = [fn for app in result.applications for fn in app.functions]
+    assert fn.role_id == "aws_iam_role.lambda"
+    [finding] = result.findings
+    assert (finding.path, finding.line) == ("a_main.tf", 4)

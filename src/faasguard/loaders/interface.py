@@ -30,6 +30,9 @@ class Loader(Protocol):
     def wants(self, filename: str) -> bool:
         """By (lower-case) file name alone: might this file be ours? Decides what gets read."""
 
+    # Optional: ``unit_entry(path) -> Path``, for formats whose unit spans several files (a
+    # Terraform module): the file that loads the unit, used when the user scans one file of it.
+
     def claims(self, path: Path, text: str) -> bool:
         """Cheap test on the file's name and text: is this source ours?"""
 

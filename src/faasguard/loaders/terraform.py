@@ -4,8 +4,8 @@ Terraform treats all ``.tf`` files of a directory as one module and references c
 files, so the loader works per directory inside the per-file :class:`Loader` protocol:
 it wants every ``*.tf`` file, and the directory's lexicographically first ``.tf`` file
 loads the whole directory while the others return an empty result. Which worker sees
-which file does not matter; the outcome is the same. (Scanning a single ``.tf`` file
-that is not the first of its directory therefore loads nothing: scan the directory.)
+which file does not matter; the outcome is the same. Scanning a single ``.tf`` file
+reads its whole module (:meth:`TerraformLoader.unit_entry`).
 
 Files are parsed with python-hcl2 7.x, which keeps block line numbers (8.x drops them).
 Trailing whitespace is stripped from each line first: python-hcl2 rejects a heredoc
@@ -42,6 +42,11 @@ class TerraformLoader:
 
     def claims(self, path: Path, text: str) -> bool:
         return True
+
+    def unit_entry(self, path: Path) -> Path:
+        """The file that loads the module ``path`` belongs to: a single-file scan reads the module."""
+        files = module_files(path.parent)
+        return files[0] if files else path
 
     def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         result = LoadResult()
