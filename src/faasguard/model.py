@@ -363,6 +363,7 @@ class Application:
     # Facts that analyzers add after loading, keyed by function name: what the code does
     # (faasguard.code) and what it ships (faasguard.deps). Rules read them; loaders never set them.
     code: dict[str, Any] = field(default_factory=dict)
+    layers: dict[str, Path] = field(default_factory=dict)  # layer id (as Function.layers names it) → its content on disk
     dependencies: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …

@@ -325,3 +325,34 @@ def test_broken_lock_is_an_error_entry_not_a_crash(scan_files):
     result = scan_files(files, rules={"FG-SUP-010"})
     assert ("api/package-lock.json", "not valid JSON for a package-lock.json (line 1: Expecting property name enclosed "
             "in double quotes); its dependencies were not checked") in result.errors
+
+
+LAYERED = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  SharedDeps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/shared/
+      CompatibleRuntimes: [python3.12]
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: worker/
+      Layers:
+        - !Ref SharedDeps
+"""
+
+
+def test_layer_dependencies_are_shipped_by_the_functions_that_use_the_layer(scan_files):
+    files = {
+        "template.yaml": LAYERED,
+        "worker/app.py": "def handler(event, context):\n    return event\n",
+        "layers/shared/requirements.txt": "requests==2.19.0\n",
+    }
+    [finding] = by_rule(scan_files(files, rules={"FG-SUP-010"}), "FG-SUP-010")
+    assert finding.path == "layers/shared/requirements.txt" and finding.line == 1
+    assert finding.function == "Worker"
+    assert "shipped by function Worker" in finding.message

@@ -174,18 +174,22 @@ class DependencyAnalyzer:
         owners: dict[tuple[str, str], list[tuple[Application, Function]]] = defaultdict(list)
         for app in apps:
             for fn in app.functions:
-                if fn.code_dir is None:
-                    continue
-                code = _rel(fn.code_dir, root)
-                if code.startswith("/") or code.startswith(".."):
-                    continue  # code outside the scanned tree
-                code = "" if code == "." else code
+                # What the function ships: its own code, and the content of every layer it uses.
+                shipped = [fn.code_dir, *(app.layers[layer] for layer in fn.layers if layer in app.layers)]
                 wanted = _runtime_ecosystem(fn)
-                for ecosystem in ("PyPI", "npm"):
-                    if wanted is not None and wanted != ecosystem:
+                for directory in shipped:
+                    if directory is None:
                         continue
-                    for key in _sets_for(code, ecosystem, sets):
-                        owners[key].append((app, fn))
+                    code = _rel(directory, root)
+                    if code.startswith("/") or code.startswith(".."):
+                        continue  # code outside the scanned tree
+                    code = "" if code == "." else code
+                    for ecosystem in ("PyPI", "npm"):
+                        if wanted is not None and wanted != ecosystem:
+                            continue
+                        for key in _sets_for(code, ecosystem, sets):
+                            if not any(a is app and f is fn for a, f in owners[key]):
+                                owners[key].append((app, fn))
         return owners
 
     # -- 4. audit --------------------------------------------------------------------------

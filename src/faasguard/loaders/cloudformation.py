@@ -64,6 +64,7 @@ DATA_STORE_TYPES = {
     "AWS::SQS::Queue": "sqs",
     "AWS::SNS::Topic": "sns",
 }
+LAYER_KEY = "layer:"  # code_dirs keys of layer contents, beside the functions' logical ids
 _SAM_PROPERTY_NAMES = {"TracingConfig": "Tracing", "DeadLetterConfig": "DeadLetterQueue"}
 _FUNCTION_ARN_IN_URI = re.compile(r"functions/\$\{([A-Za-z0-9]+)(?:\.Arn)?\}")
 
@@ -212,6 +213,13 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
             app.data_stores.append(
                 DataStore(str(logical_id), kind, reader.resource_loc(str(logical_id)), str(name) if name else None)
             )
+    for layer_id, _ in reader.of_type("AWS::Lambda::LayerVersion"):
+        # SAM names the translated layer "<SamId><hash>": its content was recorded under the SAM id.
+        owner = max(
+            (k for k in code_dirs if k.startswith(LAYER_KEY) and layer_id.startswith(k[len(LAYER_KEY) :])), key=len, default=None
+        )
+        if owner is not None:
+            app.layers[layer_id] = code_dirs[owner]
     for logical_id, props in reader.of_type("AWS::Lambda::Function"):
         fn = _function(reader, logical_id, props, app, code_dirs.get(logical_id))
         if fn.role_id and fn.role_id not in app.roles:
@@ -409,7 +417,7 @@ def _function(
         dead_letter_target=fn.text(dlq.get("TargetArn")) or None if isinstance(dlq, Mapping) else None,
         on_failure_destination=on_failure,
         triggers=tuple(_triggers(reader, logical_id, app)),
-        layers=tuple(fn.text(layer) for layer in as_list(props.get("Layers"))),
+        layers=tuple(fn.target(layer) or fn.text(layer) for layer in as_list(props.get("Layers"))),
         url_auth_type=url_auth,
         url_loc=url_loc,
         source_resource="AWS::Lambda::Function",

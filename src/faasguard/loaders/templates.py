@@ -18,7 +18,7 @@ from typing import Any
 
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cdk import name_by_construct
-from faasguard.loaders.cloudformation import TemplateReader, build_application
+from faasguard.loaders.cloudformation import LAYER_KEY, TemplateReader, build_application
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LoadFailure, clone
 
@@ -122,15 +122,18 @@ def _cfn_code_dirs(template: Mapping[str, Any], base: Path) -> dict[str, Path]:
     """Code on disk for plain CloudFormation: CDK asset metadata or a local ``Code`` path."""
     out = {}
     for logical_id, res in (template.get("Resources") or {}).items():
-        if not isinstance(res, Mapping) or res.get("Type") != "AWS::Lambda::Function":
+        kind = res.get("Type") if isinstance(res, Mapping) else None
+        if kind not in ("AWS::Lambda::Function", "AWS::Lambda::LayerVersion"):
             continue
+        key = str(logical_id) if kind == "AWS::Lambda::Function" else LAYER_KEY + str(logical_id)
         meta = res.get("Metadata")
         asset = meta.get("aws:asset:path") if isinstance(meta, Mapping) else None
-        code = (res.get("Properties") or {}).get("Code")
+        props = res.get("Properties") if isinstance(res.get("Properties"), Mapping) else {}
+        code = props.get("Code") if kind == "AWS::Lambda::Function" else props.get("Content")
         if isinstance(asset, str):
-            out[str(logical_id)] = (base / asset).resolve()
+            out[key] = (base / asset).resolve()
         elif isinstance(code, str) and "://" not in code:
-            out[str(logical_id)] = (base / code).resolve()
+            out[key] = (base / code).resolve()
     return out
 
 
@@ -255,6 +258,7 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
                 else:
                     props["DefinitionUri"] = _PLACEHOLDER_BUCKET + "definition.yaml"
         elif kind == "AWS::Serverless::LayerVersion" and _is_local(props.get("ContentUri")):
+            code_dirs[LAYER_KEY + str(logical_id)] = (base / str(props["ContentUri"])).resolve()
             props["ContentUri"] = _PLACEHOLDER_BUCKET + "layer.zip"
         elif kind == "AWS::Serverless::Application":
             # Translating a nested application asks the Serverless Application Repository over
