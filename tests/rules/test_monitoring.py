@@ -310,3 +310,19 @@ def test_role_with_basic_execution_policy_is_quiet(scan_files):
 def test_sam_generated_role_is_quiet(scan_files):
     result = scan_files({"template.yaml": UNWATCHED}, rules={"FG-MON-007"})
     assert result.findings == []
+
+
+def test_log_retention_fix_speaks_terraform_for_terraform(scan_files):
+    tf = """
+    resource "aws_lambda_function" "api" {
+      function_name = "api"
+      role          = "arn:aws:iam::123456789012:role/api"
+      runtime       = "python3.12"
+      handler       = "app.handler"
+    }
+    """
+    result = scan_files({"main.tf": tf}, rules={"FG-MON-002"})
+    [finding] = by_rule(result, "FG-MON-002")
+    assert finding.path == "main.tf" and finding.line == 1
+    assert "no log group in the module" in finding.message
+    assert 'aws_cloudwatch_log_group" with name = "/aws/lambda/${aws_lambda_function.api.function_name}"' in finding.remediation

@@ -91,10 +91,9 @@ def no_log_retention(app: Application) -> Iterator[Hit]:
         if not groups:
             yield Hit(
                 loc=fn.loc,
-                message=f"Function {fn.name} has no log group in the template: Lambda creates /aws/lambda/{fn.name} "
-                "on first use with retention 'never expire'",
-                remediation=f"Add an AWS::Logs::LogGroup named !Sub /aws/lambda/${{{fn.name}}} with RetentionInDays "
-                "(e.g. 90), or set LoggingConfig.LogGroup to a log group with retention",
+                message=f"Function {fn.name} has no log group in the {_SOURCE_WORD.get(app.format, 'template')}: "
+                "Lambda creates its /aws/lambda/ log group on first use with retention 'never expire'",
+                remediation=_log_group_fix(app.format, fn.name),
                 resource=fn.name,
                 function=fn.name,
                 key="no-log-group",
@@ -111,6 +110,26 @@ def no_log_retention(app: Application) -> Iterator[Hit]:
                 function=fn.name,
                 key="no-retention",
             )
+
+
+_SOURCE_WORD = {"terraform": "module", "serverless": "service"}
+
+
+def _log_group_fix(fmt: str, function: str) -> str:
+    """The fix in the words of the source the user edits."""
+    if fmt == "terraform":
+        address = function if function.startswith("aws_lambda_function.") else None
+        name = f"${{{address}.function_name}}" if address else "<function name>"
+        return (
+            f'Add resource "aws_cloudwatch_log_group" with name = "/aws/lambda/{name}" and retention_in_days = 90 '
+            "(or set logging_config.log_group to a log group with retention)"
+        )
+    if fmt == "serverless":
+        return "Set provider.logRetentionInDays (e.g. 90) so the Framework creates the log groups with retention"
+    return (
+        f"Add an AWS::Logs::LogGroup named !Sub /aws/lambda/${{{function}}} with RetentionInDays "
+        "(e.g. 90), or set LoggingConfig.LogGroup to a log group with retention"
+    )
 
 
 _FAILURE_METRICS = {"Errors", "Throttles"}
