@@ -100,6 +100,7 @@ _INFRA_VERBS = (
 _DATA_NOUNS = ("Object", "Item", "Message", "Record", "Event", "LogEvents", "LogStream", "MetricData", "Parameter", "Secret")
 
 
+@cache
 def is_infrastructure_write(action: str) -> bool:
     name = action.split(":", 1)[-1]
     verb = next((v for v in _INFRA_VERBS if name.startswith(v)), None)
@@ -115,6 +116,7 @@ def _data() -> dict[str, Any]:
     return loaded
 
 
+@cache
 def escalation_methods() -> dict[str, frozenset[str]]:
     """Method name → the (lower-case) actions that together allow it."""
     methods = {name: frozenset(actions) for name, actions in _data()["privilege_escalation"].items()}
@@ -206,20 +208,20 @@ def _risks(perms: Permissions) -> list[Risk]:
             hits = sorted(lows[a] for a in lows.keys() & listed)
             if hits:
                 out.append(Risk(kind, g, tuple(hits)))
-        infra = []
-        for low, name in lows.items():
-            info = index.get(name)
-            if (
-                info
-                and info.access_level == WRITE
-                and info.resource_types
-                and low not in RUNTIME_BASELINE
-                and is_infrastructure_write(name)
-            ):
-                infra.append(name)
+        infra = [name for low, name in lows.items() if _modifies_infrastructure(low, name)]
         if infra:
             out.append(Risk("infrastructure-modification", g, tuple(sorted(infra))))
     return out
+
+
+@cache
+def _modifies_infrastructure(low: str, name: str) -> bool:
+    """A write with a resource type that is not data and not what Lambda itself needs (cached per action)."""
+    info = action_index().get(name)
+    return bool(
+        info and info.access_level == WRITE and info.resource_types and low not in RUNTIME_BASELINE
+        and is_infrastructure_write(name)
+    )
 
 
 def summarize(actions: tuple[str, ...] | list[str], limit: int = 8) -> str:
