@@ -99,11 +99,6 @@ def boto3_operation(service: str, method: str) -> str | None:
     return str(_data()["ops"].get(service, {}).get(method) or pascal(method))
 
 
-def known_service(name: str) -> bool:
-    services = _data().get("services") or ()
-    return not services or name in services
-
-
 def v2_service(class_name: str) -> str | None:
     key = class_name.lower()
     if key in V2_CLASSES:

@@ -109,9 +109,6 @@ class ActionIndex:
             out |= self.expand(p)
         return frozenset(out)
 
-    def with_access_level(self, prefix: str, level: str) -> list[str]:
-        return [a for a in self.actions_of(prefix) if self._actions[a.lower()].access_level == level]
-
 
 @cache
 def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:

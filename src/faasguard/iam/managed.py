@@ -41,10 +41,6 @@ def policy_name(arn_or_name: str) -> str | None:
     return name if name in _data() else None
 
 
-def is_known(arn_or_name: str) -> bool:
-    return policy_name(arn_or_name) is not None
-
-
 def statements(arn_or_name: str, loc: Loc) -> tuple[Statement, ...] | None:
     """The policy's statements as model statements located at ``loc`` (where it is attached)."""
     name = policy_name(arn_or_name)

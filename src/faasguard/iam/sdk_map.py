@@ -12,7 +12,6 @@ must say the policy is incomplete, never silently drop the call.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,7 +20,6 @@ from typing import Any
 from faasguard.iam.sdk_overrides import BOTO3_HELPERS, DOCUMENT_CLIENT, JS_V2_CLASSES, JS_V3_HELPERS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sdk_iam_map.json"
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -124,12 +122,3 @@ def _is_document_command(name: str) -> bool:
 @cache
 def sdk_map() -> SdkMap:
     return SdkMap(json.loads(DATA.read_text(encoding="utf-8")))
-
-
-def snake_to_operation(name: str) -> str:
-    """``list_objects_v2`` → ``ListObjectsV2`` (the reverse of botocore's ``xform_name`` for simple names)."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
-
-
-def camel_words(name: str) -> list[str]:
-    return _CAMEL.split(name)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.intrinsics import Intrinsics, as_list, is_literal
+from faasguard.loaders.intrinsics import Intrinsics, as_list
 from faasguard.loaders.located_yaml import LList, end_line_of, line_of
 from faasguard.model import (
     Alarm,
@@ -906,7 +906,3 @@ def _resource_policies(reader: TemplateReader) -> Iterator[ResourcePolicy]:
         stmts = statements(reader, document, policy_id, policy_id)
         for target in targets:
             yield ResourcePolicy(policy_id, target, kind, stmts, reader.resource_loc(policy_id))
-
-
-def literal_text(value: Any) -> str | None:
-    return str(value) if is_literal(value) else None

@@ -721,7 +721,7 @@ def gcp_default_service_account(app: Application) -> Iterator[Hit]:
 def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator[Hit]:
     from faasguard.findings import Related
     from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import risks, summarize
+    from faasguard.iam.risk import escalation_link, risks, summarize
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):
@@ -732,11 +732,12 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
                 stmt = risk.grant.statement
                 where = f"managed policy {risk.grant.source}" if risk.grant.source != "inline" else f"policy {stmt.policy}"
                 detail = f" ({summarize(risk.methods, 12)})" if risk.methods else ""
+                link = escalation_link(risk.methods[0]) if risk.methods else None
                 yield Hit(
                     loc=stmt.loc,
                     message=f"Role {role_id} of function {fn.name} allows {describe} on every resource{detail}: "
                     f"{summarize(risk.actions)} ({where})",
-                    remediation=fix,
+                    remediation=f"{fix}. How the {risk.methods[0]} path works: {link}" if link else fix,
                     resource=role_id,
                     function=fn.name,
                     severity=Severity.CRITICAL if kind == "privilege-escalation" and fn.is_public else None,
