@@ -38,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", choices=("text", "json", "sarif", "junit", "html"), default="text")
     scan.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     scan.add_argument(
-        "--fail-on", choices=FAIL_ON, default="high", help="exit 1 when a finding is at or above this severity (default: high)"
+        "--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity (default: high)"
     )
+    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave out paths matching GLOB (repeatable)")
+    scan.add_argument("--config", type=Path, help="configuration file (default: .faasguard.yaml in the scanned directory)")
     scan.add_argument(
         "--category", action="append", type=_csv, default=[], help=f"only these categories ({', '.join(CATEGORIES)})"
     )
@@ -122,15 +124,26 @@ def _scan(args: argparse.Namespace) -> int:
     if not args.path.exists():
         print(f"faasguard: {args.path}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
-    categories = _flatten(args.category)
-    skip_categories = _flatten(args.skip_category)
+    from faasguard import config as project_config
+
+    try:
+        config_path = args.config or project_config.find(args.path)
+        cfg = project_config.load(config_path) if config_path else project_config.Config()
+    except project_config.ConfigError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.fail_on = args.fail_on or cfg.fail_on or "high"
+    args.baseline = args.baseline or cfg.baseline
+    args.advisory_db = args.advisory_db or cfg.advisory_db
+    categories = _flatten(args.category) or cfg.categories
+    skip_categories = _flatten(args.skip_category) | cfg.skip_categories
     unknown = (categories | skip_categories) - set(CATEGORIES)
     if unknown:
         print(f"faasguard: unknown category {', '.join(sorted(unknown))}; choose from {', '.join(CATEGORIES)}", file=sys.stderr)
         return EXIT_USAGE
     known_ids = {r.id for r in all_rules()}
-    rules = {r.upper() for r in _flatten(args.rule)}
-    skip_rules = {r.upper() for r in _flatten(args.skip_rule)}
+    rules = {r.upper() for r in _flatten(args.rule)} or cfg.rules
+    skip_rules = {r.upper() for r in _flatten(args.skip_rule)} | cfg.skip_rules
     if (rules | skip_rules) - known_ids:
         unknown_rules = ", ".join(sorted((rules | skip_rules) - known_ids))
         print(f"faasguard: unknown rule {unknown_rules}; see `faasguard rules`", file=sys.stderr)
@@ -151,7 +164,8 @@ def _scan(args: argparse.Namespace) -> int:
         skip_rules=skip_rules,
         jobs=args.jobs,
         baseline=baseline,
-        variables=dict(args.var),
+        variables={**cfg.variables, **dict(args.var)},
+        exclude=tuple(args.exclude) + tuple(cfg.exclude),
         advisory_db=args.advisory_db,
         online=args.online,
         osv_api=args.osv_api,

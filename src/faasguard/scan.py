@@ -6,6 +6,7 @@ their own packages.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -42,6 +43,7 @@ class ScanOptions:
     advisory_db: Path | None = None  # local OSV directory (default: ~/.cache/faasguard/advisories)
     online: bool = False  # ask the OSV API instead (network, only when the user says so)
     osv_api: str | None = None  # base URL of the OSV API for --online
+    exclude: tuple[str, ...] = ()  # path globs, relative to the scanned directory, never scanned
     variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
 
 
@@ -61,17 +63,19 @@ class ScanResult:
         return sum(len(app.functions) for app in self.applications)
 
 
-def discover(target: Path) -> Iterator[Path]:
-    """Every file under ``target`` a loader might want, skipping dependencies and build output."""
+def discover(target: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Every file under ``target`` a loader might want, skipping dependencies, build output and
+    the user's ``exclude`` globs (matched against the POSIX path relative to ``target``)."""
     if target.is_file():
         yield target
         return
     for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_virtualenv(Path(dirpath, d)))
-        if "build" in Path(dirpath).parts and ".aws-sam" in Path(dirpath).parts:
-            continue
         for name in sorted(filenames):
-            yield Path(dirpath, name)
+            path = Path(dirpath, name)
+            if exclude and any(fnmatch.fnmatchcase(_rel(path, target), glob) for glob in exclude):
+                continue
+            yield path
 
 
 def _is_virtualenv(path: Path) -> bool:
@@ -187,7 +191,7 @@ def scan(
     started = time.perf_counter()
     target = target.resolve()
     root = target if target.is_dir() else target.parent
-    every_file = list(discover(target))
+    every_file = list(discover(target, options.exclude))
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
