@@ -22,6 +22,23 @@ CONCEPTS: dict[str, str] = {
     "async-without-dlq": "FG-MON-004",
     "timeout-exceeds-api": "FG-RES-001",
     "tracing-off": "FG-MON-001",
+    "sensitive-action-any-resource": "FG-IAM-002",
+    "admin-managed-policy": "FG-IAM-003",
+    "permission-without-source": "FG-IAM-004",
+    "public-invoke-permission": "FG-IAM-005",
+    "shared-role": "FG-IAM-007",
+    "env-without-kms": "FG-SEC-002",
+    "secret-without-rotation": "FG-SEC-003",
+    "no-error-alarm": "FG-MON-003",
+    "api-access-logging-off": "FG-MON-005",
+    "body-without-validation": "FG-INJ-002",
+    "deprecated-runtime": "FG-SUP-001",
+    "maximum-timeout": "FG-RES-002",
+    "public-without-concurrency": "FG-RES-003",
+    "api-without-throttling": "FG-RES-004",
+    "open-ingress": "FG-NET-001",
+    "public-subnet": "FG-NET-003",
+    "bucket-policy-without-tls": "FG-NET-005",
     # Azure Functions / Google Cloud Functions concepts with no AWS equivalent (Terraform only so far)
     "plain-http": "FG-NET-050",
     "old-tls": "FG-NET-051",
@@ -40,7 +57,7 @@ CONCEPTS: dict[str, str] = {
 class Expect:
     path: str  # the file the finding points at, relative to the fixture directory
     line: int
-    function: str  # the function the finding names, as the format names it
+    function: str | None  # the function the finding names, as the format names it (None: the rule names none)
     message: str  # a fragment the message must contain
 
 
@@ -53,6 +70,33 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
         "literal-secret-in-env": Expect("template.yaml", 12, "Checkout", "STRIPE_KEY"),
         "unauthenticated-route": Expect("template.yaml", 10, "Orders", "POST /orders"),
         "public-function-url": Expect("template.yaml", 10, "Webhook", "AuthType NONE"),
+    },
+    "cloudformation": {
+        "wildcard-action": Expect("template.yaml", 17, "Orders", "allows s3:*"),
+        "literal-secret-in-env": Expect("template.yaml", 23, "Orders", "STRIPE_KEY"),
+        "unauthenticated-route": Expect("template.yaml", 37, "Orders", "POST /orders"),
+        "public-function-url": Expect("template.yaml", 24, "Orders", "AuthType NONE"),
+        "log-retention": Expect("template.yaml", 21, "Orders", "OrdersLogs"),
+        "async-without-dlq": Expect("template.yaml", 14, "Orders", "sns (Alerts)"),
+        "timeout-exceeds-api": Expect("template.yaml", 20, "Report", "60 s timeout"),
+        "tracing-off": Expect("template.yaml", 14, "Orders", "X-Ray tracing off"),
+        "sensitive-action-any-resource": Expect("template.yaml", 15, "Orders", "dynamodb:PutItem, dynamodb:Query on every resource"),
+        "admin-managed-policy": Expect("template.yaml", 13, "Orders", "AmazonDynamoDBFullAccess"),
+        "permission-without-source": Expect("template.yaml", 25, "Orders", "Permission UploadPermission lets s3.amazonaws.com"),
+        "public-invoke-permission": Expect("template.yaml", 25, "Orders", "Permission OpenInvoke lets any principal"),
+        "shared-role": Expect("template.yaml", 4, "NightlyExport", "Role OrdersRole is shared by 2 functions"),
+        "env-without-kms": Expect("template.yaml", 23, "Orders", "(DB_PASSWORD)"),
+        "secret-without-rotation": Expect("template.yaml", 24, None, "Secret DbSecret has no rotation"),
+        "no-error-alarm": Expect("template.yaml", 14, "Orders", "function Orders"),
+        "api-access-logging-off": Expect("template.yaml", 58, "Orders", "API Api (rest) writes no access logs"),
+        "body-without-validation": Expect("template.yaml", 32, "Orders", "POST /orders of REST API Api"),
+        "deprecated-runtime": Expect("template.yaml", 16, "Orders", "python3.8"),
+        "maximum-timeout": Expect("template.yaml", 17, "Orders", "maximum timeout (900 s)"),
+        "public-without-concurrency": Expect("template.yaml", 14, "Orders", "POST /orders of Api"),
+        "api-without-throttling": Expect("template.yaml", 58, "Orders", "API Api has no throttling"),
+        "open-ingress": Expect("template.yaml", 38, "Orders", "FunctionSecurityGroup allows tcp port 5432 from 0.0.0.0/0"),
+        "public-subnet": Expect("template.yaml", 20, "Orders", "public subnet PublicSubnet"),
+        "bucket-policy-without-tls": Expect("template.yaml", 6, "Thumbnail", "UploadsPolicy of bucket Uploads"),
     },
     "serverless": {
         "wildcard-action": Expect("serverless.yml", 8, "thumbnail", "policy provider.iam.role.statements"),
