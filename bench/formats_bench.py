@@ -97,7 +97,7 @@ def measure(fmt: Format, corpus: Path, repeat: int) -> Row:
                 if message.startswith("internal error") or message.startswith("nesting too deep"):
                     row.crashes += 1
                     row.crashed.append((where, message))
-        row.findings = len(run_rules(apps, rules))
+        row.findings = len(run_rules(apps, rules)[0])
         row.seconds = time.perf_counter() - started
         row.applications = len(apps)
         row.functions = sum(len(app.functions) for app in apps)

@@ -50,3 +50,40 @@ def test_unusable_baseline_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "bad.json").write_text("not json")
     assert main(["scan", str(tmp_path), "--baseline", str(tmp_path / "bad.json")]) == 2
     assert "not JSON" in capsys.readouterr().err
+
+
+JSON_TEMPLATE = """{
+  "Resources": {
+    "Role": {
+      "Type": "AWS::IAM::Role",
+      "Metadata": {"faasguard": {"skip": [{"id": "FG-IAM-001", "reason": "batch tool, reviewed"}]}},
+      "Properties": {
+        "AssumeRolePolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]},
+        "Policies": [
+          {"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}
+        ]
+      }
+    },
+    "Fn": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Runtime": "python3.12", "Handler": "app.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "x"}
+      }
+    }
+  }
+}
+"""
+
+
+def test_resource_metadata_skips_a_rule_in_json_templates(scan_files):
+    result = scan_files({"template.json": JSON_TEMPLATE}, rules={"FG-IAM-001", "FG-MON-001"})
+    assert by_rule(result, "FG-IAM-001") == []
+    assert len(by_rule(result, "FG-MON-001")) == 1  # other rules still apply
+    assert result.suppressed == 1
+
+
+def test_without_metadata_the_rule_fires(scan_files):
+    result = scan_files({"template.json": JSON_TEMPLATE.replace('"FG-IAM-001"', '"FG-NET-001"')}, rules={"FG-IAM-001"})
+    assert len(by_rule(result, "FG-IAM-001")) == 1

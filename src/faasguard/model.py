@@ -364,6 +364,8 @@ class Application:
     # (faasguard.code) and what it ships (faasguard.deps). Rules read them; loaders never set them.
     code: dict[str, Any] = field(default_factory=dict)
     layers: dict[str, Path] = field(default_factory=dict)  # layer id (as Function.layers names it) → its content on disk
+    # Rules the source says to skip for a resource or function (CloudFormation Metadata); empty set: all.
+    skipped: dict[str, frozenset[str]] = field(default_factory=dict)
     dependencies: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …

@@ -173,13 +173,26 @@ def selected_rules(options: ScanOptions) -> list[Rule]:
     return chosen
 
 
-def run_rules(apps: list[Application], rules: list[Rule]) -> list[Finding]:
+def run_rules(apps: list[Application], rules: list[Rule]) -> tuple[list[Finding], int]:
+    """Every finding once, sorted; and how many the sources' own skip markers left out."""
     seen: dict[str, Finding] = {}
+    skipped = 0
     for app in apps:
         for r in rules:
             for finding in r.run(app):
+                if _skipped_by_source(app, finding):
+                    skipped += 1
+                    continue
                 seen.setdefault(finding.fingerprint, finding)
-    return sorted(seen.values(), key=Finding.sort_key)
+    return sorted(seen.values(), key=Finding.sort_key), skipped
+
+
+def _skipped_by_source(app: Application, finding: Finding) -> bool:
+    for name in (finding.resource, finding.function):
+        ids = app.skipped.get(name) if name else None
+        if ids is not None and (not ids or finding.rule_id in ids):
+            return True
+    return False
 
 
 def scan(
@@ -209,7 +222,9 @@ def scan(
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)
         read |= analysis.files_read
-    findings, suppressed = suppress.apply(run_rules(apps, selected_rules(options)), root, options.baseline)
+    found, skipped = run_rules(apps, selected_rules(options))
+    findings, suppressed = suppress.apply(found, root, options.baseline)
+    suppressed += skipped
     return ScanResult(
         root, len(read), apps, findings, sorted(errors), sorted(warnings), time.perf_counter() - started, suppressed
     )

@@ -64,6 +64,7 @@ def name_by_construct(app: Application, template: Mapping[str, Any]) -> Applicat
     app.roles = {names.get(k, k): _renamed(v, names) for k, v in app.roles.items()}
     app.security_groups = {names.get(k, k): _renamed(v, names) for k, v in app.security_groups.items()}
     app.subnets = {names.get(k, k): _renamed(v, names) for k, v in app.subnets.items()}
+    app.skipped = {names.get(k, k): v for k, v in app.skipped.items()}
     for attr in _LISTS:
         setattr(app, attr, [_renamed(item, names) for item in getattr(app, attr)])
     return app

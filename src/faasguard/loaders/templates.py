@@ -65,6 +65,7 @@ class TemplateLoader:
             return result
         fmt = "cdk" if _is_cdk(template, path) else "cloudformation"
         code_dirs = _cfn_code_dirs(template, path.parent)
+        skipped = resource_skips(template)  # from the resources as written, before any translation
         origin, sam_globals = None, None
         if is_sam(template):
             sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
@@ -78,10 +79,29 @@ class TemplateLoader:
             template = translated
         reader = TemplateReader(template, rel, path.parent, origin, sam_globals)
         app = build_application(reader, fmt, code_dirs)
+        app.skipped.update(skipped)
         if fmt == "cdk":
             app = name_by_construct(app, template)  # findings name the construct to fix, not its logical id
         result.applications.append(app)
         return result
+
+
+def resource_skips(template: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """``Metadata: {faasguard: {skip: [FG-IAM-001, {id: FG-NET-001, reason: …}]}}`` per resource.
+
+    The JSON-friendly twin of the inline ``faasguard:ignore`` comment (CDK output has no comments).
+    An empty list skips every rule for that resource.
+    """
+    out: dict[str, frozenset[str]] = {}
+    resources = template.get("Resources")
+    for logical_id, res in resources.items() if isinstance(resources, Mapping) else ():
+        meta = res.get("Metadata") if isinstance(res, Mapping) else None
+        ours = meta.get("faasguard") if isinstance(meta, Mapping) else None
+        skip = ours.get("skip") if isinstance(ours, Mapping) else None
+        if isinstance(skip, list):
+            ids = {str(s.get("id") if isinstance(s, Mapping) else s).strip().upper() for s in skip}
+            out[str(logical_id)] = frozenset(i for i in ids if i and i != "NONE")
+    return out
 
 
 def is_template(value: Any) -> bool:
