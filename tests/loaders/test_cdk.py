@@ -94,3 +94,30 @@ def test_cdk_v2_output_outside_cdk_out_is_recognised(scan_files):
     template["Rules"] = {"CheckBootstrapVersion": {"Assertions": []}}
     result = scan_files({"integ.snapshot-free/Shop.json": json.dumps(template)})
     assert [a.format for a in result.applications] == ["cdk"]
+
+
+def test_grants_on_a_renamed_bucket_still_name_it(scan_files):
+    # bucket.grantReadWrite(handler) writes `${Bucket.Arn}` references into the policy; once the bucket is
+    # renamed to its construct path, the references must follow or no function "uses" the bucket.
+    template = json.loads(stack())
+    resources = template["Resources"]
+    bucket_arn = {"Fn::GetAtt": ["UploadsBucket5E5E7C3D", "Arn"]}
+    resources["UploadsBucket5E5E7C3D"] = {"Type": "AWS::S3::Bucket", "Metadata": {"aws:cdk:path": "Shop/Uploads/Resource"}}
+    resources["UploadsPolicy2F3A4B5C"] = resource(
+        "AWS::S3::BucketPolicy",
+        "Shop/Uploads/Policy/Resource",
+        Bucket={"Ref": "UploadsBucket5E5E7C3D"},
+        PolicyDocument={"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                                       "Action": "s3:GetObject", "Resource": {"Fn::Join": ["", [bucket_arn, "/*"]]}}]},
+    )
+    policy = resources["HandlerServiceRoleDefaultPolicyCBD0CC91"]["Properties"]["PolicyDocument"]
+    policy["Statement"] = [{"Effect": "Allow", "Action": ["s3:GetObject*", "s3:PutObject"],
+                            "Resource": [bucket_arn, {"Fn::Join": ["", [bucket_arn, "/*"]]}]}]
+    result = scan_files({"cdk.out/Shop.template.json": json.dumps(template, indent=1)}, rules={"FG-NET-005"})
+    [app] = result.applications
+    [stmt] = app.roles["Shop/Orders/Handler/ServiceRole"].statements
+    assert stmt.resources == ("${Shop/Uploads.Arn}", "${Shop/Uploads.Arn}/*")
+    [finding] = by_rule(result, "FG-NET-005")
+    assert finding.function == "Shop/Orders/Handler"
+    assert "bucket Shop/Uploads does not deny requests without TLS" in finding.message
+    assert "used by function Shop/Orders/Handler" in finding.message

@@ -17,6 +17,7 @@ metadata (``--path-metadata false``) are left as they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
@@ -27,6 +28,9 @@ CDK_PATH = "aws:cdk:path"
 # Model fields that hold a logical id (or, for Function, its name) of something in the same template.
 _ID_FIELDS = {"id", "function", "role_id", "source", "target", "vpc", "policy", "ref"}
 _ID_TUPLE_FIELDS = {"subnet_ids", "security_group_ids"}
+# Statement fields whose texts name resources of the template as ``${LogicalId}`` / ``${LogicalId.Arn}``.
+_REF_TEXT_FIELDS = {"resources", "not_resources"}
+_REF_IN_TEXT = re.compile(r"\$\{([^}.]+)((?:\.[^}]*)?)\}")
 _DEFAULT_CHILDREN = ("/Resource", "/Default")
 _LISTS = (
     "permissions", "apis", "log_groups", "alarms", "secrets", "kms_keys", "vpc_endpoints", "resource_policies", "data_stores",
@@ -83,6 +87,8 @@ def _renamed(obj: Any, names: Mapping[str, str], function: bool = False) -> Any:
         elif isinstance(value, tuple) and value:
             if f.name in _ID_TUPLE_FIELDS:
                 mapped = tuple(names.get(v, v) if isinstance(v, str) else v for v in value)
+            elif f.name in _REF_TEXT_FIELDS:
+                mapped = tuple(_renamed_refs(v, names) if isinstance(v, str) else v for v in value)
             else:
                 mapped = tuple(_renamed(v, names) for v in value)
             if mapped != value:
@@ -92,3 +98,13 @@ def _renamed(obj: Any, names: Mapping[str, str], function: bool = False) -> Any:
             if inner is not value:
                 changes[f.name] = inner
     return replace(obj, **changes) if changes else obj
+
+
+def _renamed_refs(text: str, names: Mapping[str, str]) -> str:
+    """``${UploadsBucket5E5E7C3D.Arn}/*`` → ``${MyStack/Uploads.Arn}/*``, so grants still join the renamed bucket."""
+
+    def swap(match: re.Match[str]) -> str:
+        logical = match.group(1)
+        return "${" + names[logical] + match.group(2) + "}" if logical in names else match.group(0)
+
+    return _REF_IN_TEXT.sub(swap, text)
