@@ -293,3 +293,51 @@ def test_broken_file_is_an_error_entry(scan_files):
     result = scan_files({"serverless.yml": "service: x\nprovider:\n  name: aws\n  runtime: [unclosed\n"})
     assert result.applications == [] or all(a.format != "serverless" for a in result.applications)
     assert [path for path, _ in result.errors] == ["serverless.yml"]
+
+
+def test_resources_name_functions_by_the_frameworks_logical_ids_and_deployed_names(scan_files):
+    # `resources` can only reach a function through what the Framework calls it: OrdersLambdaFunction,
+    # or the deployed name `<service>-<stage>-<function>`.
+    result = scan_files(
+        {
+            "serverless.yml": """
+            service: shop
+            provider:
+              name: aws
+              runtime: python3.12
+            functions:
+              orders:
+                handler: app.handler
+              get-user:
+                handler: users.handler
+            resources:
+              Resources:
+                OpenInvoke:
+                  Type: AWS::Lambda::Permission
+                  Properties:
+                    FunctionName: !GetAtt OrdersLambdaFunction.Arn
+                    Action: lambda:InvokeFunction
+                    Principal: "*"
+                OrdersErrors:
+                  Type: AWS::CloudWatch::Alarm
+                  Properties:
+                    Namespace: AWS/Lambda
+                    MetricName: Errors
+                    Dimensions: [{Name: FunctionName, Value: !Ref OrdersLambdaFunction}]
+                UserThrottles:
+                  Type: AWS::CloudWatch::Alarm
+                  Properties:
+                    Namespace: AWS/Lambda
+                    MetricName: Throttles
+                    Dimensions: [{Name: FunctionName, Value: shop-dev-get-user}]
+            """
+        },
+        rules={"FG-IAM-005", "FG-MON-003"},
+    )
+    app = only_app(result)
+    assert [(p.id, p.function) for p in app.permissions] == [("OpenInvoke", "orders")]
+    assert sorted((a.id, a.function) for a in app.alarms) == [("OrdersErrors", "orders"), ("UserThrottles", "get-user")]
+    [public] = by_rule(result, "FG-IAM-005")
+    assert (public.line, public.function) == (17, "orders")  # the Principal line
+    assert "lambda:InvokeFunction on orders" in public.message
+    assert by_rule(result, "FG-MON-003") == []

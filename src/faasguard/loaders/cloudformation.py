@@ -774,9 +774,7 @@ def _alarms(reader: TemplateReader) -> Iterator[Alarm]:
                 dims.extend(as_list(m.get("Dimensions")))
         for dim in dims:
             if isinstance(dim, Mapping) and fn.scalar(dim.get("Name")) == "FunctionName":
-                target = fn.target(dim.get("Value"))
-                if reader.type_of(target) == "AWS::Lambda::Function":
-                    function = target
+                function = reader.function_of(dim.get("Value")) or function
         yield Alarm(
             alarm_id,
             str(fn.scalar(props.get("MetricName")) or "") or None,

@@ -52,6 +52,7 @@ FILENAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
 SHARED_ROLE = "IamRoleLambdaExecution"
 PER_FUNCTION_ROLES_PLUGIN = "serverless-iam-roles-per-function"
 VPC_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+_FRAMEWORK_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.Arn)?\}")
 _TOP_LEVEL = re.compile(r"^(?:provider|functions)\s*:|\"provider\"\s*:", re.M)
 _PROVIDERS: dict[str, Provider] = {"aws": "aws", "azure": "azure", "google": "gcp"}
 # Event types that invoke a function asynchronously (InvocationType=Event), and the trigger kind each becomes.
@@ -121,7 +122,23 @@ def _provider_name(config: Mapping[str, Any]) -> str:
 
 
 class _Reader(TemplateReader):
-    """The CloudFormation reader, with locations in the file each node came from (``${file(…)}`` includes)."""
+    """The CloudFormation reader, with locations in the file each node came from (``${file(…)}`` includes).
+
+    ``resources`` name the service's own functions by the logical ids the Framework gives them
+    (``!GetAtt OrdersLambdaFunction.Arn``, ``!Ref OrdersLambdaFunction``) or by their deployed
+    names; ``framework_functions`` maps both to the function's key so permissions and alarms
+    written there join the function.
+    """
+
+    framework_functions: Mapping[str, str] = {}
+
+    def function_of(self, value: Any) -> str | None:
+        found = super().function_of(value)
+        if found is None and value is not None:
+            text = self.fn.text(value)  # `${OrdersLambdaFunction}`, `${OrdersLambdaFunction.Arn}` or a literal name
+            ref = _FRAMEWORK_REF.fullmatch(text)
+            found = self.framework_functions.get(ref.group(1) if ref else text)
+        return found
 
     def loc(self, value: Any, fallback_id: str | None = None) -> Loc:
         loc = super().loc(value, fallback_id)
@@ -198,6 +215,13 @@ class _Service:
             Parameters={},
         )
         self.reader = _Reader(template, rel, service_dir)
+        functions = _merged(config.get("functions"))
+        self.reader.framework_functions = {
+            ref: str(name)
+            for name, body in functions.items()
+            if isinstance(body, Mapping)
+            for ref in (f"{normalized(str(name))}LambdaFunction", self.deployed_name(str(name), body))
+        }
         self.fn = self.reader.fn
         plugins = self.config.get("plugins")
         names = plugins.get("modules") if isinstance(plugins, Mapping) else plugins
