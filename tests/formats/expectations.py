@@ -62,6 +62,7 @@ class Expect:
 
 
 _CDK = "cdk.out/MyStack.template.json"
+_TF_ORDERS = "aws_lambda_function.orders"
 
 # format → concept → what the ``fires`` fixture must report
 EXPECTATIONS: dict[str, dict[str, Expect]] = {
@@ -183,6 +184,25 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
         "async-without-dlq": Expect("main.tf", 1, "aws_lambda_function.notify", "sns"),
         "timeout-exceeds-api": Expect("main.tf", 7, "aws_lambda_function.orders", "60 s timeout"),
         "tracing-off": Expect("main.tf", 1, "aws_lambda_function.orders", "X-Ray tracing off"),
+        "sensitive-action-any-resource": Expect("main.tf", 18, _TF_ORDERS, "dynamodb:PutItem, dynamodb:Query on every"),
+        "admin-managed-policy": Expect("main.tf", 24, _TF_ORDERS, "AmazonDynamoDBFullAccess"),
+        "permission-without-source": Expect("main.tf", 21, _TF_ORDERS, "aws_lambda_permission.uploads lets s3.amazonaws.com"),
+        "public-invoke-permission": Expect("main.tf", 21, _TF_ORDERS, "aws_lambda_permission.open lets any principal"),
+        "shared-role": Expect("main.tf", 17, "aws_lambda_function.nightly_export", "Role aws_iam_role.lambda is shared by 2"),
+        "env-without-kms": Expect("main.tf", 11, _TF_ORDERS, "(DB_PASSWORD)"),
+        "secret-without-rotation": Expect("main.tf", 23, None, "Secret aws_secretsmanager_secret.db has no rotation"),
+        "no-error-alarm": Expect("main.tf", 1, _TF_ORDERS, "function aws_lambda_function.orders"),
+        "api-access-logging-off": Expect("main.tf", 56, _TF_ORDERS, "API aws_api_gateway_rest_api.api (rest) writes no access"),
+        "body-without-validation": Expect("main.tf", 32, _TF_ORDERS, "POST /orders of REST API aws_api_gateway_rest_api.api"),
+        "deprecated-runtime": Expect("main.tf", 5, _TF_ORDERS, "nodejs16.x"),
+        "maximum-timeout": Expect("main.tf", 7, _TF_ORDERS, "maximum timeout (900 s)"),
+        "public-without-concurrency": Expect("main.tf", 1, _TF_ORDERS, "POST /orders of aws_api_gateway_rest_api.api"),
+        "api-without-throttling": Expect("main.tf", 61, _TF_ORDERS, "API aws_api_gateway_rest_api.api has no throttling"),
+        "open-ingress": Expect("main.tf", 31, _TF_ORDERS, "aws_security_group.orders allows tcp port 5432 from 0.0.0.0/0"),
+        "public-subnet": Expect("main.tf", 8, _TF_ORDERS, "public subnet aws_subnet.public"),
+        "bucket-policy-without-tls": Expect(
+            "main.tf", 67, "aws_lambda_function.thumbnail", "aws_s3_bucket_policy.uploads of bucket aws_s3_bucket.uploads"
+        ),
         "plain-http": Expect("main.tf", 7, "azurerm_linux_function_app.orders", "https_only is false"),
         "old-tls": Expect("main.tf", 13, "azurerm_linux_function_app.orders", "TLS 1.0"),
         "ftp-deploy": Expect("main.tf", 13, "azurerm_linux_function_app.orders", "ftps_state is AllAllowed"),

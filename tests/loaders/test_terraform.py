@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from faasguard.loaders.terraform import TerraformLoader
 from faasguard.loaders.terraform_refs import Scope, parse_jsonish, target
 from faasguard.model import Application
@@ -447,3 +449,45 @@ def test_scanning_one_tf_file_reads_its_whole_module(tmp_path):
     assert fn.role_id == "aws_iam_role.lambda"
     [finding] = result.findings
     assert (finding.path, finding.line) == ("a_main.tf", 4)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: Terraform statements keep `${aws_s3_bucket.uploads.arn}` while the network rules join a "
+    "bucket's users on the model's `${<id>}`/`${<id>.Arn}` form or a literal `arn:aws:s3:::<name>`; only an S3 "
+    "trigger joins a Terraform bucket to its function today",
+)
+def test_a_role_grant_on_a_bucket_makes_the_function_its_user(scan_files):
+    result = scan_files(
+        {
+            "main.tf": """
+            resource "aws_lambda_function" "thumbnail" {
+              function_name = "thumbnail"
+              filename      = "thumbnail.zip"
+              handler       = "app.handler"
+              runtime       = "python3.12"
+              role          = aws_iam_role.thumbnail.arn
+            }
+
+            resource "aws_iam_role" "thumbnail" {
+              name               = "thumbnail"
+              assume_role_policy = "{}"
+            }
+
+            resource "aws_iam_role_policy" "uploads" {
+              role = aws_iam_role.thumbnail.id
+              policy = jsonencode({
+                Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.uploads.arn}/*" }]
+              })
+            }
+
+            resource "aws_s3_bucket" "uploads" {
+              bucket = "orders-uploads"
+            }
+            """
+        },
+        rules={"FG-NET-006"},
+    )
+    [finding] = by_rule(result, "FG-NET-006")
+    assert finding.function == "aws_lambda_function.thumbnail"
+
