@@ -18,7 +18,7 @@ from pathlib import Path
 
 from faasguard.analyzers import AnalysisResult
 from faasguard.code import resolve
-from faasguard.code.analyzer import _Cache
+from faasguard.code.analyzer import _Cache, collector_paused
 from faasguard.code.javascript import JsInterp
 from faasguard.code.python import PyInterp
 from faasguard.code.values import Collector
@@ -26,6 +26,11 @@ from faasguard.code.values import Collector
 
 def bench(root: Path) -> dict[str, tuple[int, int, float]]:
     """Each top-level package under ``root`` is treated as one function's code directory."""
+    with collector_paused():  # as CodeAnalyzer.analyze does
+        return _bench(root)
+
+
+def _bench(root: Path) -> dict[str, tuple[int, int, float]]:
     totals: dict[str, list[float]] = {}
     cache = _Cache(root, AnalysisResult())
     packages = sorted(p for p in root.iterdir() if p.is_dir())

@@ -9,6 +9,8 @@ applications. Nothing scanned is imported or executed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -36,6 +38,25 @@ TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$|
 ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$")
 
 Module = PyModule | JsModule
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while source files are parsed and walked.
+
+    Every parsed file stays in the cache for the whole scan, and syntax trees are millions of
+    small objects: each full collection re-scans all of them, which cost as much as the parsing
+    and the analysis together (site-packages: 21 s instead of 11 s). The trees hold no reference
+    cycles, so nothing accumulates while the collector waits; it runs again afterwards.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass
@@ -198,6 +219,10 @@ class CodeAnalyzer:
     name = "code"
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
+        with collector_paused():
+            return self._analyze(apps, root, files)
+
+    def _analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         from faasguard.analyzers import AnalysisResult  # the analyzer registry imports this module
 
         result = AnalysisResult()
