@@ -14,11 +14,13 @@ as literals.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 Provider = Literal["aws", "azure", "gcp"]
+_REFERENCE = re.compile(r"\$\{([^}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,32 @@ class Application:
     dependencies: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …
+
+    def referenced_ids(self, text: str | None) -> set[str]:
+        """Ids of this application's resources that ``text`` refers to.
+
+        Loaders keep references as ``${…}``: ``${Bucket}`` and ``${Bucket.Arn}`` (CloudFormation),
+        ``${aws_s3_bucket.uploads.arn}`` (Terraform), ``${MyStack/Uploads.Arn}`` (CDK construct
+        paths). The reference is tried as an id, then without its last ``.attribute``.
+        """
+        if not text or "${" not in text:
+            return set()
+        known = self._ids()
+        found = set()
+        for inner in _REFERENCE.findall(text):
+            candidate = inner
+            while candidate:
+                if candidate in known:
+                    found.add(candidate)
+                    break
+                candidate = candidate.rpartition(".")[0]
+        return found
+
+    def _ids(self) -> set[str]:
+        ids = {f.name for f in self.functions} | set(self.roles) | set(self.security_groups) | set(self.subnets)
+        for items in (self.data_stores, self.apis, self.log_groups, self.secrets, self.kms_keys, self.resource_policies):
+            ids.update(item.id for item in items)
+        return ids
 
     def role_of(self, function: Function) -> Role | None:
         return self.roles.get(function.role_id) if function.role_id else None

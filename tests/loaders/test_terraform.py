@@ -451,12 +451,6 @@ def test_scanning_one_tf_file_reads_its_whole_module(tmp_path):
     assert (finding.path, finding.line) == ("a_main.tf", 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: Terraform statements keep `${aws_s3_bucket.uploads.arn}` while the network rules join a "
-    "bucket's users on the model's `${<id>}`/`${<id>.Arn}` form or a literal `arn:aws:s3:::<name>`; only an S3 "
-    "trigger joins a Terraform bucket to its function today",
-)
 def test_a_role_grant_on_a_bucket_makes_the_function_its_user(scan_files):
     result = scan_files(
         {

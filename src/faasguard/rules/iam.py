@@ -922,7 +922,7 @@ def _touched(app: Application, fn: Function) -> set[str]:
     texts += [e.ref for e in fn.environment if e.ref]
     ids = {t.source for t in fn.triggers if t.source}
     for text in texts:
-        ids.update(re.findall(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}", text or ""))
+        ids.update(app.referenced_ids(text))
         ids.add(text or "")
     return ids
 

@@ -295,24 +295,24 @@ def _denies_insecure_transport(app: Application, bucket: str | None, policy_id: 
     return False
 
 
-def _bucket_reference(store: DataStore) -> re.Pattern[str]:
-    names = [r"\$\{" + re.escape(store.id) + r"(?:\.Arn)?\}"]
-    if store.name and not store.name.startswith("${"):
-        names.append(r"arn:aws:s3:::" + re.escape(store.name) + r"(?:/|$)")
-    return re.compile("|".join(names))
+def _names_bucket(app: Application, store: DataStore, resource: str) -> bool:
+    """Does a policy resource name this bucket: by reference, or by its literal ARN?"""
+    if store.id in app.referenced_ids(resource):
+        return True
+    literal = store.name and not store.name.startswith("${")
+    return bool(literal and re.match(r"arn:aws:s3:::" + re.escape(str(store.name)) + r"(?:/|$)", resource))
 
 
 def _bucket_users(app: Application, bucket_id: str | None) -> list[Function]:
     store = next((d for d in app.data_stores if d.kind == "s3" and d.id == bucket_id), None)
     if store is None:
         return []
-    pattern = _bucket_reference(store)
     users = []
     for fn in app.functions:
         role = app.role_of(fn)
         granted = role is not None and any(
             stmt.allows and any(a.lower().startswith("s3:") or a == "*" for a in stmt.actions)
-            and any(pattern.search(r) for r in stmt.resources)
+            and any(_names_bucket(app, store, r) for r in stmt.resources)
             for stmt in role.statements
         )
         triggered = any(t.kind == "s3" and t.source == store.id for t in fn.triggers)
