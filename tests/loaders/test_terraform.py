@@ -5,8 +5,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from faasguard.loaders.terraform import TerraformLoader
 from faasguard.loaders.terraform_refs import Scope, parse_jsonish, target
 from faasguard.model import Application
