@@ -82,7 +82,11 @@ _PREFERRED_TYPES = {
     "kms": ("key",),
 }
 _TEMPLATE_VAR = re.compile(r"\$\{([A-Za-z]+)\}")
-_LOGICAL_ATTR = re.compile(r"\$\{([A-Za-z0-9]+)\.(Arn|StreamArn|TopicArn|QueueName)\}")
+# ``${<id>.<attribute>}`` where the id may be a logical id, a Terraform address or a CDK construct path.
+_LOGICAL_ATTR = re.compile(r"\$\{([^}]+)\.([A-Za-z_]+)\}")
+# Terraform's attribute names for what CloudFormation calls Arn, StreamArn …
+_ATTRIBUTES = {"Arn": "Arn", "arn": "Arn", "StreamArn": "StreamArn", "stream_arn": "StreamArn", "TopicArn": "TopicArn",
+               "QueueName": "QueueName", "name": "QueueName"}
 
 
 @dataclass(frozen=True)
@@ -176,8 +180,8 @@ class Resources:
         """A granted resource pattern in canonical form (``${Orders.Arn}`` → the table's ARN)."""
 
         def attr(match: re.Match[str]) -> str:
-            logical, which = match.group(1), match.group(2)
-            if logical not in self.kinds:
+            logical, which = match.group(1), _ATTRIBUTES.get(match.group(2))
+            if logical not in self.kinds or which is None:
                 return match.group(0)
             if which == "StreamArn":
                 return self.arn(logical) + "/stream/*"
@@ -312,8 +316,15 @@ def _platform_needs(app: Application, fn: Function, res: Resources) -> list[Need
 
 
 def _logical_in(text: str, res: Resources) -> str | None:
-    match = re.fullmatch(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}", text.strip())
-    return match.group(1) if match and match.group(1) in res.kinds else None
+    """The template resource a whole-value reference names: ``${Orders}``, ``${Orders.Arn}``,
+    ``${aws_dynamodb_table.orders.arn}``, ``${Stack/Orders.Arn}``."""
+    match = re.fullmatch(r"\$\{([^}]+)\}", text.strip())
+    candidate = match.group(1) if match else ""
+    while candidate:
+        if candidate in res.kinds:
+            return candidate
+        candidate = candidate.rpartition(".")[0]
+    return None
 
 
 def derive(app: Application, fn: Function, res: Resources | None = None) -> FunctionPolicy:
