@@ -28,3 +28,67 @@ def test_terraform_addresses_and_cdk_paths_resolve_like_logical_ids():
     assert _logical_in("${aws_dynamodb_table.orders.arn}", res) == "aws_dynamodb_table.orders"
     assert _logical_in("${Shop/Orders.Arn}", res) == "Shop/Orders"
     assert _logical_in("${Unknown.Arn}", res) is None
+
+
+TERRAFORM_ORDERS = """\
+data "archive_file" "orders" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/orders.zip"
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+}
+
+resource "aws_iam_role" "orders" {
+  name               = "orders"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "orders" {
+  role = aws_iam_role.orders.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:PutItem"]
+      Resource = "*"
+    }]
+  })
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = aws_iam_role.orders.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = data.archive_file.orders.output_path
+  environment {
+    variables = {
+      TABLE = aws_dynamodb_table.orders.name
+    }
+  }
+}
+"""
+TERRAFORM_APP = """\
+import os
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def handler(event, context):
+    TABLE.put_item(Item={"id": "1"})
+"""
+
+
+def test_terraform_env_reference_resolves_the_table_the_code_uses(scan_files):
+    """``TABLE = aws_dynamodb_table.orders.name`` names the table, so a ``*`` grant is reported as too wide."""
+    result = scan_files({"main.tf": TERRAFORM_ORDERS, "src/app.py": TERRAFORM_APP}, rules={"FG-IAM-032"})
+    [finding] = [f for f in result.findings if f.rule_id == "FG-IAM-032"]
+    assert (finding.path, finding.line) == ("main.tf", 22)
+    assert finding.function == "aws_lambda_function.orders"
+    assert "table/orders" in finding.message

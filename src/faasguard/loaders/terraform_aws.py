@@ -232,7 +232,9 @@ class AwsBuilder:
             if isinstance(variables, Mapping):
                 for name, raw in variables.items():
                     literal = s.is_literal(raw)
-                    env.append(EnvVar(str(name), s.text(raw) if literal else None, literal, env_block.key_loc(str(name), after)))
+                    ref, attr = _single_reference(raw)
+                    loc = env_block.key_loc(str(name), after)
+                    env.append(EnvVar(str(name), s.text(raw) if literal else None, literal, loc, ref, attr))
             elif variables is not None:
                 env.append(EnvVar("*", None, False, env_block.attr_loc("variables")))  # a whole map from elsewhere
         vpc_config = None
@@ -690,3 +692,13 @@ def _list(value: Any) -> list[Any]:
 
 def _str(value: Any) -> str | None:
     return str(value) if value is not None and value != "" else None
+
+
+_RESOURCE_ATTRIBUTE = re.compile(r"\$\{([a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}")
+
+
+def _single_reference(raw: Any) -> tuple[str | None, str | None]:
+    """``"${aws_dynamodb_table.orders.name}"`` → ("aws_dynamodb_table.orders", "name"): what an
+    environment variable names, so least privilege can resolve the table the code reads from it."""
+    match = _RESOURCE_ATTRIBUTE.fullmatch(raw.strip()) if isinstance(raw, str) else None
+    return (match.group(1), match.group(2)) if match else (None, None)
