@@ -27,6 +27,9 @@ FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 # Names find_secret treats as password-like all contain one of these; files without any are not walked for literals.
 SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|"
                             r"salt|jwt|bearer|cookie|signature|hmac|signing")
+SENSITIVE_WORDS = ("pass", "pwd", "secret", "token", "api_key", "apikey", "private_key", "privatekey", "access_key",
+                   "accesskey", "credential", "auth_key", "authkey", "salt", "jwt", "bearer", "cookie", "signature", "hmac",
+                   "signing")  # SENSITIVE_HINT's alternatives, for plain substring tests on lower-cased ASCII
 
 SHELL_ALWAYS = {"os.system", "os.popen", "os.popen2", "os.popen3", "commands.getoutput", "subprocess.getoutput",
                 "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "os.execl", "os.execlp", "os.execv", "os.execvp"}
@@ -160,43 +163,105 @@ class PyModule:
         cached = self.__dict__.get("_facts")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        prints: list[Loc] = []
-        literals: list[tuple[str | None, str, int]] = []
         want_prints = "print" in self.text
-        want_literals = bool(SENSITIVE_HINT.search(self.text))
+        want_literals = _sensitive_hint(self.text)
+        facts: tuple[list[Loc], list[tuple[str | None, str, int]]] = ([], [])
         if self.tree is not None and (want_prints or want_literals):
-            for node in ast.walk(self.tree):
-                if isinstance(node, ast.Call):
-                    if want_prints and isinstance(node.func, ast.Name) and node.func.id == "print":
-                        prints.append(self.loc(node))
-                    if want_literals:
-                        for kw in node.keywords:
-                            if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                                literals.append((kw.arg, kw.value.value, kw.value.lineno))
-                elif not want_literals:
-                    continue
-                elif isinstance(node, ast.Assign | ast.AnnAssign):
-                    value = node.value
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        for target in targets:
-                            name = _target_name(target)
-                            if name:
-                                literals.append((name, value.value, value.lineno))
-                elif isinstance(node, ast.Dict):
-                    for key, value in zip(node.keys, node.values):
-                        if (isinstance(key, ast.Constant) and isinstance(key.value, str)
-                                and isinstance(value, ast.Constant) and isinstance(value.value, str)):
-                            literals.append((key.value, value.value, value.lineno))
-                elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name | ast.Attribute) \
-                        and len(node.comparators) == 1:
-                    # `if password == "hunter2"` compares against a literal credential.
-                    other = node.comparators[0]
-                    name = _target_name(node.left)
-                    if name and isinstance(other, ast.Constant) and isinstance(other.value, str):
-                        literals.append((name, other.value, other.lineno))
-        self.__dict__["_facts"] = (prints, literals)
-        return prints, literals
+            facts = _walk_facts(self.tree, want_prints, want_literals, self.loc)
+        self.__dict__["_facts"] = facts
+        return facts
+
+
+def _sensitive_hint(text: str) -> bool:
+    """``SENSITIVE_HINT.search(text)``, without a case-insensitive regex over the whole file where it is ASCII."""
+    if not text.isascii():
+        return bool(SENSITIVE_HINT.search(text))  # (?i) also folds ſ to s and K (Kelvin) to k
+    lowered = text.lower()
+    return any(word in lowered for word in SENSITIVE_WORDS)
+
+
+# Fields that never hold a node, or only nodes that cannot contain a call, an assignment, a dict or a comparison.
+_SKIP_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "asname", "module", "level", "type_comment", "kind",
+                          "conversion", "is_async", "simple", "kwd_attrs", "rest", "tag", "lineno", "type_ignores"})
+_SKIP_BY_CLASS: dict[type, set[str]] = {ast.FunctionDef: {"name"}, ast.AsyncFunctionDef: {"name"}, ast.ClassDef: {"name"},
+                                        ast.ExceptHandler: {"name"}, ast.MatchAs: {"name"}, ast.MatchStar: {"name"},
+                                        ast.MatchSingleton: {"value"}}
+# Nodes with no such descendant: the walk does not enter them.
+_LEAVES = (ast.Constant, ast.Name, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom,
+           ast.alias, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` worth entering (computed once per node class; unknown classes keep all their fields)."""
+    fields: tuple[str, ...] = ()
+    if issubclass(cls, ast.AST) and not issubclass(cls, _LEAVES):
+        skip = _SKIP_FIELDS | _SKIP_BY_CLASS.get(cls, set())
+        fields = tuple(f for f in cls._fields if f not in skip)
+    _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Callable[[ast.AST], Loc]
+                ) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
+    """Print calls and named string literals, in :func:`ast.walk` order (3x faster than ``ast.walk``).
+
+    Dispatch is on the exact node class, only fields that can hold nodes are read, and
+    names, constants, contexts and operators are not entered. Breadth-first like
+    ``ast.walk``: the order decides which name a literal found twice on a line keeps.
+    """
+    prints: list[Loc] = []
+    literals: list[tuple[str | None, str, int]] = []
+    child_fields = _CHILD_FIELDS
+    queue: list[ast.AST] = [tree]
+    for node in queue:  # the list grows while it is read: a queue without popping
+        cls = node.__class__
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        if not fields:
+            continue
+        if cls is ast.Call:
+            if want_prints:
+                func = node.func  # type: ignore[attr-defined]
+                if func.__class__ is ast.Name and func.id == "print":
+                    prints.append(loc(node))
+            if want_literals:
+                for kw in node.keywords:  # type: ignore[attr-defined]
+                    value = kw.value
+                    if kw.arg and value.__class__ is ast.Constant and isinstance(value.value, str):
+                        literals.append((kw.arg, value.value, value.lineno))
+        elif not want_literals:
+            pass
+        elif cls is ast.Assign or cls is ast.AnnAssign:
+            value = node.value  # type: ignore[attr-defined]
+            if value.__class__ is ast.Constant and isinstance(value.value, str):
+                for target in node.targets if cls is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                    name = _target_name(target)
+                    if name:
+                        literals.append((name, value.value, value.lineno))
+        elif cls is ast.Dict:
+            for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
+                if (key.__class__ is ast.Constant and isinstance(key.value, str)
+                        and value.__class__ is ast.Constant and isinstance(value.value, str)):
+                    literals.append((key.value, value.value, value.lineno))
+        elif cls is ast.Compare:
+            left = node.left  # type: ignore[attr-defined]
+            if (left.__class__ is ast.Name or left.__class__ is ast.Attribute) and len(node.comparators) == 1:  # type: ignore[attr-defined]
+                # `if password == "hunter2"` compares against a literal credential.
+                other = node.comparators[0]  # type: ignore[attr-defined]
+                name = _target_name(left)
+                if name and other.__class__ is ast.Constant and isinstance(other.value, str):
+                    literals.append((name, other.value, other.lineno))
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if child is None:
+                continue
+            if child.__class__ is list:
+                queue.extend(child)
+            else:
+                queue.append(child)
+    return prints, literals
 
 
 def _constant_table(node: ast.Dict | ast.List | ast.Tuple | ast.Set) -> bool:
