@@ -111,12 +111,19 @@ _ANCHORS: tuple[tuple[str, ...], ...] = (
     ("eyJ",),
 )
 assert len(_ANCHORS) == len(_KNOWN)
+# One substring test per format; a format with several anchors is tested with one regex
+# (re's literal-prefix search is ~5x faster than five `in` scans of a whole file).
+_ANCHOR_TESTS: tuple[str | re.Pattern[str], ...] = tuple(
+    anchors[0] if len(anchors) == 1 else re.compile("|".join(re.escape(a) for a in anchors)) for anchors in _ANCHORS
+)
 
 # scheme://user:password@host — the password group must not be a template or placeholder.
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
 # ADO.NET / JDBC style: "Server=db;User Id=app;Password=s3cret;" (only with a server or user beside it)
 _KV_PASSWORD = re.compile(r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*([^;'\"\s]+)")
 _KV_CONTEXT = re.compile(r"(?i)(?:server|host|data source|user id|uid|user|username|database|initial catalog)\s*=[^;]*;")
+# What every _KV_PASSWORD match contains, for lower-cased ASCII text (a case-sensitive search is far cheaper).
+_KV_KEY_LOWER = re.compile(r"(?:password|pwd)\s*=")
 # The 40-character AWS secret access key; only trusted next to an AWS-ish name.
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 _AWS_SECRET_IN_TEXT = re.compile(
@@ -143,8 +150,8 @@ _mask = mask
 def find_known_secrets(text: str) -> Iterator[SecretMatch]:
     """Every provider-format secret in ``text`` (credentials in URLs included), in order of position."""
     found: list[SecretMatch] = []
-    for (kind, conf, pattern, group), anchors in zip(_KNOWN, _ANCHORS, strict=True):
-        if not any(anchor in text for anchor in anchors):
+    for (kind, conf, pattern, group), anchor in zip(_KNOWN, _ANCHOR_TESTS, strict=True):
+        if anchor not in text if isinstance(anchor, str) else anchor.search(text) is None:
             continue
         for m in pattern.finditer(text):
             secret = m.group(group)
@@ -156,11 +163,18 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
         if _random_enough(m.group(1)) and not _is_example(m.group(1)):
             found.append(SecretMatch("AWS secret access key", "high", m.start(1), m.end(1), _mask(m.group(1))))
     for pattern in (_URL_PASSWORD, _KV_PASSWORD):
-        if pattern is _URL_PASSWORD and "://" not in text:
-            continue
-        if pattern is _KV_PASSWORD and not (("password" in lowered or "pwd" in lowered) and _KV_CONTEXT.search(text)):
-            continue
-        for m in pattern.finditer(text):
+        matches: Iterator[re.Match[str]]
+        if pattern is _URL_PASSWORD:
+            if "://" not in text:
+                continue
+            matches = _url_password_matches(text)
+        else:
+            if text.isascii() and not _KV_KEY_LOWER.search(lowered):
+                continue
+            if not (("password" in lowered or "pwd" in lowered) and _KV_CONTEXT.search(text)):
+                continue
+            matches = pattern.finditer(text)
+        for m in matches:
             password = m.group(1)
             if not _placeholder_password(password):
                 preview = text[m.start() : m.start(1)] + "****" + text[m.end(1) : m.end()]
@@ -173,6 +187,28 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
         if not kept or match.start >= kept[-1].end:
             kept.append(match)
     yield from kept
+
+
+def _url_password_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_URL_PASSWORD.finditer(text)``, trying the pattern only where a match can start.
+
+    A match starts with a 2-21 character scheme before ``://``, so the leftmost match at or
+    after ``pos`` starts within 21 characters before the first ``://`` found at ``pos + 2`` or
+    later: anchored attempts there find the same matches as scanning every position.
+    """
+    pos = 0
+    while True:
+        sep = text.find("://", pos + 2)
+        if sep < 0:
+            return
+        for start in range(max(pos, sep - 21), sep - 1):
+            m = _URL_PASSWORD.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = sep - 1
 
 
 def _has_key_body(text: str, after_header: int) -> bool:
