@@ -28,19 +28,18 @@ JS = Language(tree_sitter_javascript.language())
 TS = Language(tree_sitter_typescript.language_typescript())
 TSX = Language(tree_sitter_typescript.language_tsx())
 
-_STRINGS = """
+# One query per file for the facts that do not depend on the function: string literals (for the
+# secret scanner) and console.* calls. Running it once costs little more than either half alone.
+_FILE_FACTS = """
 (variable_declarator name: (identifier) @name value: (string) @value)
 (pair key: (_) @name value: (string) @value)
 (assignment_expression left: (_) @name right: (string) @value)
 (string) @any
 (template_string) @any
-"""
-_QUERIES: dict[int, Query] = {}
-_CONSOLE = """
 (call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @method)
   (#eq? @obj "console"))
 """
-_CONSOLE_QUERIES: dict[int, Query] = {}
+_QUERIES: dict[int, Query] = {}
 
 SHELL_ALWAYS = {"child_process.exec", "child_process.execSync", "shelljs.exec", "execa.command", "execa.commandSync"}
 SHELL_OPTION = {"child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync"}
@@ -141,18 +140,21 @@ class JsModule:
 
     def console_calls(self) -> Iterator[Loc]:
         """console.* calls, found by query without walking the functions (for code with no SDK use)."""
-        query = _CONSOLE_QUERIES.get(id(self.grammar))
-        if query is None:
-            query = _CONSOLE_QUERIES[id(self.grammar)] = Query(self.grammar, _CONSOLE)
-        for node in QueryCursor(query).captures(self.root).get("method", []):
-            if _text(node) in CONSOLE and node.parent is not None and node.parent.parent is not None:
-                yield self.loc(node.parent.parent)
+        yield from self._file_facts()[1]
 
     def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
+        yield from self._file_facts()[0]
+
+    def _file_facts(self) -> tuple[list[tuple[str | None, str, int]], list[Loc]]:
+        cached = self.__dict__.get("_facts")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
         key = id(self.grammar)
         query = _QUERIES.get(key)
         if query is None:
-            query = _QUERIES[key] = Query(self.grammar, _STRINGS)
+            query = _QUERIES[key] = Query(self.grammar, _FILE_FACTS)
+        literals: list[tuple[str | None, str, int]] = []
+        consoles: list[Loc] = []
         named: set[int] = set()
         for _, caps in QueryCursor(query).matches(self.root):
             if "name" in caps and "value" in caps:
@@ -163,11 +165,17 @@ class JsModule:
                 elif name_node.type == "string":
                     name = _string_value(name_node)
                 named.add(value_node.start_byte)
-                yield name, _string_value(value_node), value_node.start_point[0] + 1
+                literals.append((name, _string_value(value_node), value_node.start_point[0] + 1))
             elif "any" in caps:
                 node = caps["any"][0]
                 if node.start_byte not in named and node.end_byte - node.start_byte >= 18:
-                    yield None, _text(node)[1:-1], node.start_point[0] + 1
+                    literals.append((None, _text(node)[1:-1], node.start_point[0] + 1))
+            elif "method" in caps:
+                node = caps["method"][0]
+                if _text(node) in CONSOLE and node.parent is not None and node.parent.parent is not None:
+                    consoles.append(self.loc(node.parent.parent))
+        self.__dict__["_facts"] = facts = (literals, consoles)
+        return facts
 
 
 def _first_error(node: Node) -> Node | None:
