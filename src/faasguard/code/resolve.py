@@ -70,13 +70,13 @@ def entry_file(code_dir: Path, handler: str, runtime: str | None) -> tuple[Path,
 
 def python_module(name: str, level: int, importer: Path, code_dir: Path | None) -> Path | None:
     """The local file for ``import name`` / ``from .name import``, or None for a third-party module."""
-    return _python_module(name, level, str(importer), str(code_dir) if code_dir is not None else None)
+    # Keyed by the importer's directory: every file of a package imports the same names.
+    return _python_module(name, level, os.path.dirname(importer), str(code_dir) if code_dir is not None else None)
 
 
 @lru_cache(maxsize=65536)
-def _python_module(name: str, level: int, importer: str, code_dir: str | None) -> Path | None:
+def _python_module(name: str, level: int, here: str, code_dir: str | None) -> Path | None:
     bases: list[str] = []
-    here = os.path.dirname(importer)
     if level:
         base = here
         for _ in range(level - 1):
@@ -89,7 +89,7 @@ def _python_module(name: str, level: int, importer: str, code_dir: str | None) -
     rel = name.replace(".", "/") if name else ""
     for base in bases:
         for candidate in (os.path.join(base, rel + ".py") if rel else None, os.path.join(base, rel, "__init__.py")):
-            if candidate is not None and _inside(candidate, code_dir, here) and os.path.isfile(candidate):
+            if candidate is not None and _inside(candidate, code_dir, here) and _isfile(candidate):
                 return Path(os.path.normpath(candidate))
     return None
 
@@ -115,9 +115,15 @@ def _js_module(spec: str, here: str, code_dir: str | None) -> Path | None:
     if not _inside(target, code_dir, here):
         return None
     for candidate in candidates:
-        if os.path.isfile(candidate):
+        if _isfile(candidate):
             return Path(candidate)
     return None
+
+
+@lru_cache(maxsize=262144)
+def _isfile(path: str) -> bool:
+    """``os.path.isfile``, once per path and scan: the same candidates come up from many importers."""
+    return os.path.isfile(path)
 
 
 def _inside(path: str, code_dir: str | None, here: str) -> bool:
@@ -133,3 +139,4 @@ def forget() -> None:
     """Drop cached import resolutions (the file system may have changed between scans)."""
     _python_module.cache_clear()
     _js_module.cache_clear()
+    _isfile.cache_clear()
