@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from faasguard.findings import Severity
 from tests.conftest import by_rule
 
@@ -356,3 +358,51 @@ def test_layer_dependencies_are_shipped_by_the_functions_that_use_the_layer(scan
     assert finding.path == "layers/shared/requirements.txt" and finding.line == 1
     assert finding.function == "Worker"
     assert "shipped by function Worker" in finding.message
+
+
+SERVERLESS_LAYERED = """
+service: shop
+provider:
+  name: aws
+  runtime: python3.12
+layers:
+  deps:
+    path: layers/deps
+functions:
+  worker:
+    handler: worker/app.handler
+    layers:
+      - Ref: DepsLambdaLayer
+"""
+
+TERRAFORM_LAYERED = """
+data "archive_file" "deps" {
+  type        = "zip"
+  source_dir  = "${path.module}/layers/deps"
+  output_path = "${path.module}/deps.zip"
+}
+
+resource "aws_lambda_layer_version" "deps" {
+  layer_name = "deps"
+  filename   = data.archive_file.deps.output_path
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  layers        = [aws_lambda_layer_version.deps.arn]
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("config_name", "config", "function"),
+    [("serverless.yml", SERVERLESS_LAYERED, "worker"), ("main.tf", TERRAFORM_LAYERED, "aws_lambda_function.worker")],
+)
+def test_serverless_and_terraform_layers_ship_their_dependencies(scan_files, config_name, config, function):
+    files = {config_name: config, "layers/deps/requirements.txt": "requests==2.19.0\n"}
+    [finding] = by_rule(scan_files(files, rules={"FG-SUP-010"}), "FG-SUP-010")
+    assert finding.path == "layers/deps/requirements.txt" and finding.line == 1
+    assert finding.function == function

@@ -179,6 +179,11 @@ def _merged(value: Any) -> LDict:
     return out
 
 
+def _layer_ref(text: str) -> str:
+    """``${DepsLambdaLayer}`` (a ``Ref`` to a layer of this service) → ``DepsLambdaLayer``; ARNs unchanged."""
+    return text[2:-1] if text.startswith("${") and text.endswith("}") and "." not in text else text
+
+
 def normalized(name: str) -> str:
     """The Framework's logical-id form of a function name (``get-user`` → ``GetDashuser``)."""
     text = name.replace("-", "Dash").replace("_", "Underscore")
@@ -249,6 +254,11 @@ class _Service:
         app = build_application(self.reader, "serverless")
         app.source = self.rel
         app.root = self.service_dir
+        layers = self.config.get("layers")
+        for layer_name, spec in layers.items() if isinstance(layers, Mapping) else ():
+            # The Framework names a layer's CloudFormation resource <Name>LambdaLayer.
+            if isinstance(spec, Mapping) and isinstance(spec.get("path"), str):
+                app.layers[f"{normalized(str(layer_name))}LambdaLayer"] = (self.service_dir / spec["path"]).resolve()
         functions = _merged(self.config.get("functions"))
         for name, body in functions.items():
             if not isinstance(body, Mapping):
@@ -336,7 +346,7 @@ class _Service:
             dead_letter_target=self.text(body.get("onError")) or None,
             on_failure_destination=self.text(on_failure) or None,
             triggers=tuple(triggers),
-            layers=tuple(self.text(layer) for layer in as_list(layers)),
+            layers=tuple(self.reader.fn.target(layer) or _layer_ref(self.text(layer)) for layer in as_list(layers)),
             url_auth_type=url_auth,
             url_loc=url_loc,
             source_resource="serverless:function",

@@ -122,6 +122,10 @@ class AwsBuilder:
                 app.data_stores.append(
                     DataStore(block.address, store, block.loc(), str(name) if name else None, self.encrypted(block))
                 )
+        for block in m.of_type("aws_lambda_layer_version"):
+            content = self.code_dir(block)
+            if content is not None:
+                app.layers[block.address] = content
         for block in m.of_type(*FUNCTION_TYPES):
             fn = self.function(block)
             if fn.role_id and fn.role_id not in app.roles:
@@ -275,7 +279,7 @@ class AwsBuilder:
             dead_letter_target=(self.text(dlq.get("target_arn")) or None) if dlq else None,
             on_failure_destination=self.on_failure(block.address),
             triggers=tuple(self.triggers(block.address)),
-            layers=tuple(self.text(v) for v in _list(block.get("layers"))),
+            layers=tuple(self.m.target(v) or self.text(v) for v in _list(block.get("layers"))),
             url_auth_type=url[0] if url else None,
             url_loc=url[1] if url else None,
             source_resource="aws_lambda_function",
