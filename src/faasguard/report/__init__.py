@@ -1,18 +1,38 @@
-"""Reporters: one module per output format, each a class with one ``format()`` method."""
+"""Reporters: one module per output format, each a class with one ``format()`` method.
 
-from faasguard.report.html import HtmlReporter
+``REPORTERS`` maps a format name to its class and imports the module only when the
+format is used: the HTML reporter pulls in jinja2, which a JSON run should not pay for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from importlib import import_module
+
 from faasguard.report.interface import Reporter
-from faasguard.report.json import JsonReporter
-from faasguard.report.junit import JunitReporter
-from faasguard.report.sarif import SarifReporter
-from faasguard.report.text import TextReporter
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "sarif": SarifReporter,
-    "junit": JunitReporter,
-    "html": HtmlReporter,
+_CLASSES = {
+    "text": ("faasguard.report.text", "TextReporter"),
+    "json": ("faasguard.report.json", "JsonReporter"),
+    "sarif": ("faasguard.report.sarif", "SarifReporter"),
+    "junit": ("faasguard.report.junit", "JunitReporter"),
+    "html": ("faasguard.report.html", "HtmlReporter"),
 }
+
+
+class _Reporters(Mapping[str, type[Reporter]]):
+    def __getitem__(self, name: str) -> type[Reporter]:
+        module, cls = _CLASSES[name]
+        reporter: type[Reporter] = getattr(import_module(module), cls)
+        return reporter
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+REPORTERS: Mapping[str, type[Reporter]] = _Reporters()
 
 __all__ = ["REPORTERS", "Reporter"]
