@@ -12,6 +12,7 @@ from faasguard.code.facts import code_facts
 from faasguard.findings import Related, Severity
 from faasguard.model import Api, Application, Function, Role
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix, sls_function, sls_logical_id, tf_function
 
 
 def _api_functions(api: Api) -> list[str]:
@@ -53,8 +54,21 @@ def tracing_off(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=fn.tracing_loc or fn.loc,
             message=f"Function {fn.name} has X-Ray tracing off: requests through it cannot be traced end to end",
-            remediation="Set Tracing: Active on the function or in Globals.Function "
-            "(CloudFormation: TracingConfig: {Mode: Active})",
+            remediation=fix(
+                app.format,
+                sam="Set Tracing: Active on the function or in Globals.Function "
+                "(CloudFormation: TracingConfig: {Mode: Active})",
+                cfn=f"Set TracingConfig: {{Mode: Active}} on {fn.name} and allow xray:PutTraceSegments and "
+                "xray:PutTelemetryRecords in its role (AWSXRayDaemonWriteAccess)",
+                cdk=f"Set tracing: lambda.Tracing.ACTIVE on the lambda.Function {fn.name} (CDK adds the X-Ray permissions)",
+                terraform="Set "
+                + tf_function(
+                    fn.name, 'tracing_config { mode = "Active" }', 'tracing_mode = "Active" and attach_tracing_policy = true'
+                )
+                + ("" if fn.name.startswith("module.") else ", and attach AWSXRayDaemonWriteAccess to its role"),
+                serverless=f"Set provider.tracing.lambda: true (or {sls_function(fn.name, 'tracing')}: Active); "
+                "the Framework adds the X-Ray permissions",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -105,7 +119,15 @@ def no_log_retention(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=group.loc,
                 message=f"Log group {group.id} of function {fn.name} has no RetentionInDays: its logs never expire",
-                remediation=f"Set RetentionInDays on {group.id} (e.g. 90, or what your compliance rules require)",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Set RetentionInDays on {group.id} (e.g. 90, or what your compliance rules require)",
+                    cdk=f"Set retention: logs.RetentionDays.THREE_MONTHS on the logs.LogGroup {group.id}",
+                    terraform=f"Set cloudwatch_logs_retention_in_days = 90 in {fn.name}"
+                    if fn.name.startswith("module.")
+                    else f"Set retention_in_days on {group.id} (e.g. 90, or what your compliance rules require)",
+                    serverless="Set provider.logRetentionInDays (e.g. 90, or what your compliance rules require)",
+                ),
                 resource=group.id,
                 function=fn.name,
                 key="no-retention",
@@ -120,16 +142,29 @@ def _log_group_fix(fmt: str, function: str) -> str:
     if fmt == "terraform":
         address = function if function.startswith("aws_lambda_function.") else None
         name = f"${{{address}.function_name}}" if address else "<function name>"
-        return (
+        terraform = (
             f'Add resource "aws_cloudwatch_log_group" with name = "/aws/lambda/{name}" and retention_in_days = 90 '
             "(or set logging_config.log_group to a log group with retention)"
         )
-    if fmt == "serverless":
-        return "Set provider.logRetentionInDays (e.g. 90) so the Framework creates the log groups with retention"
-    return (
-        f"Add an AWS::Logs::LogGroup named !Sub /aws/lambda/${{{function}}} with RetentionInDays "
-        "(e.g. 90), or set LoggingConfig.LogGroup to a log group with retention"
+    else:
+        terraform = None
+    return fix(
+        fmt,
+        cfn=f"Add an AWS::Logs::LogGroup named !Sub /aws/lambda/${{{function}}} with RetentionInDays "
+        "(e.g. 90), or set LoggingConfig.LogGroup to a log group with retention",
+        cdk=f"Give the lambda.Function {function} logGroup: new logs.LogGroup(this, 'Logs', "
+        "{retention: logs.RetentionDays.THREE_MONTHS})",
+        terraform=terraform,
+        serverless="Set provider.logRetentionInDays (e.g. 90) so the Framework creates the log groups with retention",
     )
+
+
+def _tf_function_name(function: str) -> str:
+    if function.startswith("aws_lambda_function."):
+        return f"{function}.function_name"
+    if function.startswith("module."):
+        return f"{function}.lambda_function_name"
+    return '"<function name>"'
 
 
 _FAILURE_METRICS = {"Errors", "Throttles"}
@@ -181,8 +216,18 @@ def no_error_alarm(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=fn.loc,
             message=f"No CloudWatch alarm watches the Errors or Throttles of function {fn.name}",
-            remediation=f"Add an AWS::CloudWatch::Alarm on AWS/Lambda Errors (and Throttles) with the dimension "
-            f"FunctionName: !Ref {fn.name} and an alarm action that reaches a person",
+            remediation=fix(
+                app.format,
+                cfn=f"Add an AWS::CloudWatch::Alarm on AWS/Lambda Errors (and Throttles) with the dimension "
+                f"FunctionName: !Ref {fn.name} and an alarm action that reaches a person",
+                cdk=f"Add {fn.name}.metricErrors().createAlarm(this, 'Errors', {{threshold: 1, evaluationPeriods: 1}}) "
+                "(and metricThrottles()) with addAlarmAction(new cw_actions.SnsAction(alertsTopic))",
+                terraform='Add resource "aws_cloudwatch_metric_alarm" with namespace = "AWS/Lambda", metric_name = '
+                f'"Errors" (and one for "Throttles"), dimensions = {{ FunctionName = {_tf_function_name(fn.name)} }} '
+                "and alarm_actions that reach a person",
+                serverless="Add an AWS::CloudWatch::Alarm under resources.Resources on AWS/Lambda Errors (and Throttles) "
+                f"with the dimension FunctionName: !Ref {sls_logical_id(fn.name)} and an alarm action that reaches a person",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -245,8 +290,21 @@ def async_without_dlq(app: Application) -> Iterator[Hit]:
             loc=fn.loc,
             message=f"Function {fn.name} is invoked asynchronously by {_async_sources(fn)} but has no dead-letter queue "
             "or on-failure destination: events that fail after the retries are dropped",
-            remediation="Add EventInvokeConfig.DestinationConfig.OnFailure (or a DeadLetterQueue) pointing at an SQS queue, "
-            "and alarm on its depth",
+            remediation=fix(
+                app.format,
+                sam="Add EventInvokeConfig.DestinationConfig.OnFailure (or a DeadLetterQueue) pointing at an SQS queue, "
+                "and alarm on its depth",
+                cfn=f"Add an AWS::Lambda::EventInvokeConfig for {fn.name} with DestinationConfig.OnFailure (or "
+                "DeadLetterConfig.TargetArn on the function) pointing at an SQS queue, and alarm on its depth",
+                cdk=f"Set onFailure: new destinations.SqsDestination(queue) (or deadLetterQueue: queue) on the "
+                f"lambda.Function {fn.name}, and alarm on the queue's depth",
+                terraform='Add resource "aws_lambda_function_event_invoke_config" with destination_config { on_failure '
+                f"{{ destination = <SQS queue ARN> }} }} for {fn.name} (or "
+                + tf_function(fn.name, "dead_letter_config { target_arn = <SQS queue ARN> }", "dead_letter_target_arn")
+                + "), and alarm on the queue's depth",
+                serverless=f"Set {sls_function(fn.name, 'destinations.onFailure')} to the ARN of an SQS queue, "
+                "and alarm on its depth",
+            ),
             resource=fn.name,
             function=fn.name,
             related=related,
@@ -288,11 +346,31 @@ def api_access_logging_off(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=api.stage_loc or api.loc,
             message=f"API {api.id} ({api.kind}) writes no access logs; it invokes {_describe_functions(functions)}",
-            remediation=f"Set AccessLogSetting (REST) or AccessLogSettings (HTTP/WebSocket) on the stage of {api.id}, "
-            "with a log group that has a retention period",
+            remediation=_access_log_fix(app.format, api),
             resource=api.id,
             function=functions[0] if len(functions) == 1 else None,
         )
+
+
+_SLS_LOGS_KEY = {"rest": "restApi", "http": "httpApi", "websocket": "websocket"}
+
+
+def _access_log_fix(fmt: str, api: Api) -> str:
+    rest = api.kind == "rest"
+    return fix(
+        fmt,
+        cfn=f"Set AccessLogSetting (REST) or AccessLogSettings (HTTP/WebSocket) on the stage of {api.id}, "
+        "with a log group that has a retention period",
+        cdk=f"Set deployOptions: {{accessLogDestination: new apigateway.LogGroupLogDestination(logGroup), "
+        f"accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields()}} on the apigateway.RestApi {api.id}, "
+        "with a log group that has a retention period"
+        if rest
+        else f"Set accessLogSettings on the stage of {api.id}, with a log group that has a retention period",
+        terraform=f"Add access_log_settings {{ destination_arn = <log group ARN>, format = ... }} to the "
+        f"{'aws_api_gateway_stage' if rest else 'aws_apigatewayv2_stage'} of {api.id}, with a log group that has a "
+        "retention period",
+        serverless=f"Set provider.logs.{_SLS_LOGS_KEY.get(api.kind, 'restApi')}: true (and provider.logRetentionInDays)",
+    )
 
 
 @rule("FG-MON-006", category="monitoring", severity=Severity.LOW, title="REST API stage tracing is off")
@@ -324,7 +402,14 @@ def api_tracing_off(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=api.stage_loc or api.loc,
             message=f"REST API {api.id} has X-Ray tracing off; it invokes {_describe_functions(functions)}",
-            remediation=f"Set TracingEnabled: true on the stage of {api.id}",
+            remediation=fix(
+                app.format,
+                sam=f"Set TracingEnabled: true on {api.id}",
+                cfn=f"Set TracingEnabled: true on the stage of {api.id}",
+                cdk=f"Set deployOptions: {{tracingEnabled: true}} on the apigateway.RestApi {api.id}",
+                terraform=f"Set xray_tracing_enabled = true on the aws_api_gateway_stage of {api.id}",
+                serverless="Set provider.tracing.apiGateway: true",
+            ),
             resource=api.id,
             function=functions[0] if len(functions) == 1 else None,
         )
@@ -380,8 +465,14 @@ def role_cannot_log(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=role.loc,
             message=f"Role {role.id} of function {fn.name} does not allow logs:PutLogEvents: the function's logs are dropped",
-            remediation=f"Attach AWSLambdaBasicExecutionRole to {role.id}, or allow logs:CreateLogStream and logs:PutLogEvents "
-            "on the function's log group",
+            remediation=fix(
+                app.format,
+                cfn=f"Attach AWSLambdaBasicExecutionRole to {role.id}, or allow logs:CreateLogStream and logs:PutLogEvents "
+                "on the function's log group",
+                terraform=f'Add resource "aws_iam_role_policy_attachment" for {role.id} with policy_arn = '
+                '"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", or allow logs:CreateLogStream and '
+                "logs:PutLogEvents on the function's log group",
+            ),
             resource=role.id,
             function=fn.name,
         )

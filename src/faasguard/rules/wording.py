@@ -1,0 +1,66 @@
+"""Remediation text in the words of the source the user edits.
+
+One application model comes from SAM, CloudFormation, CDK output, serverless.yml or
+Terraform, but the fix a user applies is written in one of them: `Tracing: Active`
+in SAM, `tracing_config { mode = "Active" }` in Terraform, `provider.tracing.lambda:
+true` in serverless.yml, `tracing: lambda.Tracing.ACTIVE` in CDK code. A rule states
+its fix once per format with :func:`fix`, which picks the one for ``app.format`` and
+falls back where the formats share their syntax: SAM to CloudFormation (a SAM template
+is CloudFormation), serverless.yml to CloudFormation (what it does not model itself
+goes under ``resources.Resources``), CDK to CloudFormation (the synthesized template
+names the same properties), and every other format to CloudFormation.
+
+The small helpers below name where a function-level setting goes in Terraform and
+serverless.yml, so rules do not each rebuild the same phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def fix(
+    fmt: str,
+    *,
+    cfn: str,
+    sam: str | None = None,
+    cdk: str | None = None,
+    terraform: str | None = None,
+    serverless: str | None = None,
+) -> str:
+    """The remediation for source format ``fmt`` (``Application.format``)."""
+    chosen = {"sam": sam, "cdk": cdk, "terraform": terraform, "serverless": serverless}.get(fmt)
+    return chosen if chosen is not None else cfn
+
+
+def tf_function(function: str, attribute: str, module_input: str | None = None) -> str:
+    """Where a setting of a Terraform function goes: ``timeout = 28 on aws_lambda_function.orders``.
+
+    A function from the terraform-aws-modules/lambda module (``module.orders``) takes the
+    module's input instead, when it has one.
+    """
+    if function.startswith("module.") and module_input is not None:
+        return f"{module_input} in {function}"
+    if function.startswith("aws_lambda_function."):
+        return f"{attribute} on {function}"
+    return f"{attribute} on the aws_lambda_function {function}"
+
+
+def sls_function(function: str, key: str) -> str:
+    """A per-function key of serverless.yml: ``functions.orders.timeout``."""
+    return f"functions.{function}.{key}"
+
+
+def sls_logical_id(function: str) -> str:
+    """The CloudFormation logical id the Framework gives a function (``get-user`` → ``GetDashuserLambdaFunction``).
+
+    The same normalisation as the serverless.yml loader's, for fixes written under
+    ``resources.Resources`` that must refer to the function.
+    """
+    text = function.replace("-", "Dash").replace("_", "Underscore")
+    return text[:1].upper() + text[1:] + "LambdaFunction"
+
+
+def cdk_runtime(runtime: str) -> str:
+    """The aws-cdk-lib ``lambda.Runtime`` constant of a runtime id (``nodejs22.x`` → ``NODEJS_22_X``)."""
+    return re.sub(r"^([a-z]+)(\d)", r"\1_\2", runtime).replace(".", "_").upper()
