@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 from faasguard.code.facts import code_facts
 from faasguard.findings import Severity
-from faasguard.model import Application, Function, Trigger
+from faasguard.model import Api, Application, Function, Trigger
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix, sls_function, tf_function
 
 LAMBDA_DEFAULT_TIMEOUT = 3
 LAMBDA_MAX_TIMEOUT = 900
@@ -76,7 +77,16 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
             loc=fn.timeout_loc or fn.loc,
             message=f"Function {fn.name} has a {timeout} s timeout but API Gateway gives up after {wait} s on {via}{api}: "
             f"the caller gets a timeout error while the function runs on for up to {timeout - wait} s",
-            remediation=f"Lower Timeout of {fn.name} to at most {wait - 1} s, or make the long work asynchronous",
+            remediation=fix(
+                app.format,
+                cfn=f"Lower Timeout of {fn.name} to at most {wait - 1} s, or make the long work asynchronous",
+                cdk=f"Lower timeout of the lambda.Function {fn.name} to at most Duration.seconds({wait - 1}), "
+                "or make the long work asynchronous",
+                terraform=f"Set {tf_function(fn.name, f'timeout = {wait - 1}', f'timeout = {wait - 1}')} or lower, "
+                "or make the long work asynchronous",
+                serverless=f"Lower {sls_function(fn.name, 'timeout')} to at most {wait - 1}, "
+                "or make the long work asynchronous",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -108,7 +118,13 @@ def maximum_timeout(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=fn.timeout_loc or fn.loc,
             message=f"Function {fn.name} has the maximum timeout ({fn.timeout} s): a hung invocation bills for 15 minutes",
-            remediation=f"Set Timeout of {fn.name} a little above its measured p99 duration",
+            remediation=fix(
+                app.format,
+                cfn=f"Set Timeout of {fn.name} a little above its measured p99 duration",
+                cdk=f"Set timeout of the lambda.Function {fn.name} a little above its measured p99 duration",
+                terraform=f"Set {tf_function(fn.name, 'timeout', 'timeout')} a little above its measured p99 duration",
+                serverless=f"Set {sls_function(fn.name, 'timeout')} a little above its measured p99 duration",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -144,7 +160,14 @@ def public_without_concurrency_limit(app: Application) -> Iterator[Hit]:
             loc=fn.loc,
             message=f"Function {fn.name} is reachable from the internet ({_public_entry(fn)}) and has no reserved "
             "concurrency: a flood of requests can take the whole account's concurrency",
-            remediation=f"Set ReservedConcurrentExecutions on {fn.name} to its expected peak concurrency",
+            remediation=fix(
+                app.format,
+                cfn=f"Set ReservedConcurrentExecutions on {fn.name} to its expected peak concurrency",
+                cdk=f"Set reservedConcurrentExecutions on the lambda.Function {fn.name} to its expected peak concurrency",
+                terraform=f"Set {tf_function(fn.name, 'reserved_concurrent_executions', 'reserved_concurrent_executions')} "
+                "to its expected peak concurrency",
+                serverless=f"Set {sls_function(fn.name, 'reservedConcurrency')} to its expected peak concurrency",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -188,11 +211,35 @@ def api_without_throttling(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=api.stage_loc or api.loc,
             message=f"API {api.id} has no throttling or usage plan; it invokes {names}",
-            remediation=f"Set ThrottlingRateLimit and ThrottlingBurstLimit on the stage of {api.id} "
-            "(MethodSettings, or DefaultRouteSettings on HTTP APIs), or attach a usage plan with Throttle",
+            remediation=_throttling_fix(app.format, api),
             resource=api.id,
             function=functions[0] if len(functions) == 1 else None,
         )
+
+
+def _throttling_fix(fmt: str, api: Api) -> str:
+    rest = api.kind == "rest"
+    return fix(
+        fmt,
+        cfn=f"Set ThrottlingRateLimit and ThrottlingBurstLimit on the stage of {api.id} "
+        "(MethodSettings, or DefaultRouteSettings on HTTP APIs), or attach a usage plan with Throttle",
+        cdk=f"Set deployOptions: {{throttlingRateLimit: 100, throttlingBurstLimit: 50}} on the apigateway.RestApi {api.id}, "
+        "or add a usage plan with throttle (api.addUsagePlan)"
+        if rest
+        else f"Set ThrottlingRateLimit and ThrottlingBurstLimit in the DefaultRouteSettings of the stage of {api.id}",
+        terraform=f'Add resource "aws_api_gateway_method_settings" for {api.id} with method_path = "*/*" and settings '
+        "{ throttling_rate_limit = 100, throttling_burst_limit = 50 }, or an aws_api_gateway_usage_plan with "
+        "throttle_settings"
+        if rest
+        else f"Set default_route_settings {{ throttling_rate_limit = 100, throttling_burst_limit = 50 }} on the "
+        f"aws_apigatewayv2_stage of {api.id}",
+        serverless="Set provider.apiGateway.usagePlan.throttle {rateLimit: 100, burstLimit: 50}"
+        if rest
+        else "Set resources.extensions.HttpApiStage.Properties.DefaultRouteSettings {ThrottlingRateLimit: 100, "
+        "ThrottlingBurstLimit: 50} (the Framework has no httpApi throttling setting)"
+        if api.kind == "http"
+        else None,
+    )
 
 
 @rule(
@@ -227,8 +274,16 @@ def default_memory_public(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=fn.memory_loc or fn.loc,
             message=f"Public function {fn.name} ({_public_entry(fn)}) runs with {stated} and the CPU share that comes with it",
-            remediation=f"Measure {fn.name} and set MemorySize (e.g. 512); AWS Lambda Power Tuning finds "
-            "the cheapest fast setting",
+            remediation=fix(
+                app.format,
+                cfn=f"Measure {fn.name} and set MemorySize (e.g. 512); AWS Lambda Power Tuning finds the cheapest fast setting",
+                cdk=f"Measure {fn.name} and set memorySize on the lambda.Function (e.g. 512); AWS Lambda Power Tuning "
+                "finds the cheapest fast setting",
+                terraform=f"Measure {fn.name} and set {tf_function(fn.name, 'memory_size', 'memory_size')} (e.g. 512); "
+                "AWS Lambda Power Tuning finds the cheapest fast setting",
+                serverless=f"Measure {fn.name} and set {sls_function(fn.name, 'memorySize')} (e.g. 512); AWS Lambda "
+                "Power Tuning finds the cheapest fast setting",
+            ),
             resource=fn.name,
             function=fn.name,
         )
@@ -262,7 +317,14 @@ def large_memory_public(app: Application) -> Iterator[Hit]:
             loc=fn.memory_loc or fn.loc,
             message=f"Public function {fn.name} ({_public_entry(fn)}) is billed for {fn.memory} MB per invocation, "
             f"{fn.memory // LAMBDA_DEFAULT_MEMORY} times the minimum",
-            remediation=f"Size MemorySize of {fn.name} to its measured Max Memory Used plus headroom",
+            remediation=fix(
+                app.format,
+                cfn=f"Size MemorySize of {fn.name} to its measured Max Memory Used plus headroom",
+                cdk=f"Size memorySize of the lambda.Function {fn.name} to its measured Max Memory Used plus headroom",
+                terraform=f"Size {tf_function(fn.name, 'memory_size', 'memory_size')} to its measured Max Memory Used "
+                "plus headroom",
+                serverless=f"Size {sls_function(fn.name, 'memorySize')} to its measured Max Memory Used plus headroom",
+            ),
             resource=fn.name,
             function=fn.name,
         )
