@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from faasguard.findings import Severity
 from faasguard.model import Application, Function, Permission, Role
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix
 
 
 @rule("FG-IAM-001", category="iam", severity=Severity.HIGH, title="Function role allows every action on a service")
@@ -46,8 +47,17 @@ def wildcard_actions(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=stmt.loc,
                 message=f"Role {role.id} of function {fn.name} allows {', '.join(wild)} on {resources} (policy {stmt.policy})",
-                remediation="Replace the wildcard with the specific actions the function calls, "
-                "e.g. s3:GetObject on the one bucket it reads",
+                remediation=fix(
+                    app.format,
+                    cfn="Replace the wildcard with the specific actions the function calls, "
+                    "e.g. s3:GetObject on the one bucket it reads",
+                    cdk="Replace the wildcard with the specific actions the function calls, e.g. bucket.grantRead(fn) "
+                    "or a PolicyStatement with actions: ['s3:GetObject'] on bucket.arnForObjects('*')",
+                    terraform=f"Replace the wildcard in {stmt.policy} with the specific actions the function calls, "
+                    'e.g. Action = ["s3:GetObject"] (actions in an aws_iam_policy_document) on the one bucket it reads',
+                    serverless=f"Replace the wildcard in {stmt.policy} with the specific actions the function calls, "
+                    "e.g. Action: s3:GetObject on the one bucket it reads",
+                ),
                 resource=role.id,
                 function=fn.name,
                 severity=Severity.CRITICAL if "*" in wild else None,
@@ -172,8 +182,18 @@ def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
                 loc=stmt.loc,
                 message=f"Role {role.id} of function {fn.name} allows {', '.join(risky)} on every resource "
                 f"({', '.join(r for r in stmt.resources if unscoped(r))}) in policy {stmt.policy}",
-                remediation="Replace the wildcard resource with the ARNs the function uses "
-                "(e.g. !GetAtt Orders.Arn), or use a SAM policy template scoped to one resource",
+                remediation=fix(
+                    app.format,
+                    sam="Replace the wildcard resource with the ARNs the function uses "
+                    "(e.g. !GetAtt Orders.Arn), or use a SAM policy template scoped to one resource",
+                    cfn="Replace the wildcard resource with the ARNs the function uses (e.g. !GetAtt Orders.Arn)",
+                    cdk="Replace the wildcard resource with the ARNs the function uses: resources: [table.tableArn] "
+                    "in the PolicyStatement, or a grant method such as table.grantReadWriteData(fn)",
+                    terraform=f"Replace the wildcard resource in {stmt.policy} with the ARNs the function uses "
+                    "(e.g. Resource = aws_dynamodb_table.orders.arn, or resources in an aws_iam_policy_document)",
+                    serverless=f"Replace the wildcard resource in {stmt.policy} with the ARNs the function uses "
+                    "(e.g. Resource: !GetAtt OrdersTable.Arn)",
+                ),
                 resource=role.id,
                 function=fn.name,
                 severity=Severity.CRITICAL if critical else None,
@@ -225,8 +245,20 @@ def admin_managed_policies(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=policy.loc,
                 message=f"Role {role.id} of function {fn.name} attaches the AWS managed policy {name}",
-                remediation=f"Remove {name} and grant only the actions the function calls, on the resources it uses "
-                "(a SAM policy template or an inline statement with named ARNs)",
+                remediation=fix(
+                    app.format,
+                    sam=f"Remove {name} and grant only the actions the function calls, on the resources it uses "
+                    "(a SAM policy template or an inline statement with named ARNs)",
+                    cfn=f"Remove {name} from ManagedPolicyArns of {role.id} and grant only the actions the function "
+                    "calls, on the resources it uses (an inline statement with named ARNs)",
+                    cdk=f"Remove ManagedPolicy.fromAwsManagedPolicyName('{name}') from {role.id} and use grant methods "
+                    "(bucket.grantRead(fn), table.grantReadData(fn)) for the resources the function uses",
+                    terraform=f"Remove the attachment of {name} to {role.id} (aws_iam_role_policy_attachment or "
+                    "managed_policy_arns) and grant only the actions the function calls, on the resources it uses, "
+                    "in an aws_iam_role_policy",
+                    serverless=f"Remove {name} from provider.iam.role.managedPolicies and list the actions the function "
+                    "calls, on the resources it uses, in provider.iam.role.statements",
+                ),
                 resource=role.id,
                 function=fn.name,
                 severity=severity,
@@ -277,8 +309,15 @@ def confused_deputy_permission(app: Application) -> Iterator[Hit]:
             loc=perm.loc,
             message=f"Permission {perm.id} lets {perm.principal} invoke {target} on behalf of any AWS account: "
             "it has no SourceArn or SourceAccount",
-            remediation=f"Add SourceArn with the ARN of the {service} resource that should invoke the function "
-            "(and SourceAccount: !Ref AWS::AccountId)",
+            remediation=fix(
+                app.format,
+                cfn=f"Add SourceArn with the ARN of the {service} resource that should invoke the function "
+                "(and SourceAccount: !Ref AWS::AccountId)",
+                cdk=f"Pass sourceArn (the ARN of the {service} resource that should invoke the function) and "
+                "sourceAccount: Stack.of(this).account to fn.addPermission",
+                terraform=f"Set source_arn on {perm.id} to the ARN of the {service} resource that should invoke the "
+                "function (and source_account = data.aws_caller_identity.current.account_id)",
+            ),
             resource=perm.id,
             function=perm.function,
             key=perm.principal,
@@ -333,8 +372,15 @@ def public_invoke_permission(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=perm.loc,
             message=f"Permission {perm.id} lets any principal ({perm.principal}) call {perm.action} on {target}",
-            remediation="Set Principal to the service or account that should invoke the function and add SourceArn "
-            "or SourceAccount",
+            remediation=fix(
+                app.format,
+                cfn="Set Principal to the service or account that should invoke the function and add SourceArn "
+                "or SourceAccount",
+                cdk="Give fn.addPermission the principal (a ServicePrincipal or AccountPrincipal) that should invoke "
+                "the function and a sourceArn or sourceAccount",
+                terraform=f"Set principal on {perm.id} to the service or account that should invoke the function and "
+                "add source_arn or source_account",
+            ),
             resource=perm.id,
             function=perm.function,
             key=perm.action,
@@ -360,7 +406,18 @@ def function_url_without_auth(app: Application) -> Iterator[Hit]:
     signature in the handler and set reserved concurrency, then suppress this
     finding with a comment saying so.
     """
-    remediation = "Set AuthType: AWS_IAM (and sign requests), or expose the function through API Gateway with an authorizer"
+    remediation = fix(
+        app.format,
+        sam="Set AuthType: AWS_IAM (and sign requests), or expose the function through API Gateway with an authorizer",
+        cfn="Set AuthType: AWS_IAM on the AWS::Lambda::Url (and sign requests), or expose the function through "
+        "API Gateway with an authorizer",
+        cdk="Use fn.addFunctionUrl({authType: lambda.FunctionUrlAuthType.AWS_IAM}) (and sign requests), or expose the "
+        "function through API Gateway with an authorizer",
+        terraform='Set authorization_type = "AWS_IAM" on the aws_lambda_function_url (and sign requests), or expose '
+        "the function through API Gateway with an authorizer",
+        serverless="Set url.authorizer: aws_iam on the function (and sign requests), or expose it through an http "
+        "event with an authorizer",
+    )
     reported = set()
     for fn in app.functions:
         if (fn.url_auth_type or "").upper() != "NONE":
@@ -432,7 +489,17 @@ def shared_role(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=role.loc if role is not None else fns[0].loc,
             message=message,
-            remediation="Give each function its own role with only the permissions it uses"
+            remediation=fix(
+                app.format,
+                sam="Give each function its own role with only the permissions it uses",
+                cfn="Give each function its own role with only the permissions it uses",
+                cdk="Give each function its own role with only the permissions it uses (do not pass a shared role: "
+                "lambda.Function creates one per function; grant each what it uses)",
+                terraform="Give each function its own aws_iam_role with only the permissions it uses",
+                serverless="Give each function its own role with only the permissions it uses "
+                "(functions.<name>.role, or the serverless-iam-roles-per-function plugin's iamRoleStatements "
+                "per function)",
+            )
             + (", starting with the public ones" if mixed else ""),
             resource=role_id,
             function=(public or fns)[0].name,
@@ -534,8 +601,16 @@ def allow_with_not_action(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=stmt.loc,
                 message=f"Role {role.id} of function {fn.name} allows with {' and '.join(parts)} in policy {stmt.policy}",
-                remediation="Rewrite the statement as an Allow of the listed actions on named resources; use NotAction "
-                "and NotResource only with Deny",
+                remediation=fix(
+                    app.format,
+                    cfn="Rewrite the statement as an Allow of the listed actions on named resources; use NotAction "
+                    "and NotResource only with Deny",
+                    cdk="Rewrite the PolicyStatement with actions and resources instead of notActions and notResources; "
+                    "use those only with effect: iam.Effect.DENY",
+                    terraform=f"Rewrite the statement in {stmt.policy} as an Allow of the listed actions on named "
+                    "resources (Action/Resource, or actions/resources in an aws_iam_policy_document); use NotAction "
+                    "and NotResource (not_actions, not_resources) only with Deny",
+                ),
                 resource=role.id,
                 function=fn.name,
                 severity=None if stmt.not_actions else Severity.MEDIUM,
