@@ -13,6 +13,7 @@ from faasguard.code.facts import code_facts
 from faasguard.findings import Severity
 from faasguard.model import Application, EnvVar, Function, Loc
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix, sls_function, tf_function
 from faasguard.secret_patterns import SecretMatch, find_secret, looks_sensitive_name
 
 
@@ -69,8 +70,18 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=loc,
             message=f"Environment variable {name} of {where} holds a literal {match.kind} ({match.preview})",
-            remediation=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass "
-            "its ARN or a {{resolve:secretsmanager:...}} reference instead, and rotate the exposed credential",
+            remediation=fix(
+                app.format,
+                cfn=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass "
+                "its ARN or a {{resolve:secretsmanager:...}} reference instead, and rotate the exposed credential",
+                cdk=f"Move the value of {name} to a secretsmanager.Secret, pass secret.secretArn in the environment "
+                "and secret.grantRead(fn), fetch it at run time, and rotate the exposed credential",
+                terraform=f"Move the value of {name} to an aws_secretsmanager_secret (or an aws_ssm_parameter of type "
+                "SecureString), pass its ARN in the environment and fetch it at run time, and rotate the exposed credential",
+                serverless=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass its "
+                "name or ARN in the environment and fetch it at run time (a ${ssm:...} variable would write the value "
+                "back into the function's configuration), and rotate the exposed credential",
+            ),
             resource=fn.name,
             function=fn.name,
             severity=_severity(match),
@@ -121,8 +132,19 @@ def environment_without_kms_key(app: Application) -> Iterator[Hit]:
             loc=sensitive[0].loc,
             message=f"Function {fn.name} keeps sensitive environment variables ({names}) encrypted only with the "
             "AWS managed key: no KmsKeyArn",
-            remediation="Pass the secret's ARN and fetch the value at run time, or set KmsKeyArn to a customer "
-            "managed KMS key that only this function's role may use to decrypt",
+            remediation=fix(
+                app.format,
+                cfn="Pass the secret's ARN and fetch the value at run time, or set KmsKeyArn to a customer "
+                "managed KMS key that only this function's role may use to decrypt",
+                cdk="Pass the secret's ARN and fetch the value at run time, or set environmentEncryption on the "
+                "lambda.Function to a kms.Key that only this function's role may use to decrypt",
+                terraform="Pass the secret's ARN and fetch the value at run time, or set "
+                + tf_function(fn.name, "kms_key_arn", "kms_key_arn")
+                + " to an aws_kms_key that only this function's role may use to decrypt",
+                serverless="Pass the secret's ARN and fetch the value at run time, or set provider.kmsKeyArn (or "
+                f"{sls_function(fn.name, 'kmsKeyArn')}) to a customer managed KMS key that only this function's role "
+                "may use to decrypt",
+            ),
             resource=fn.name,
             function=fn.name,
             severity=None if literal_secrets else Severity.LOW,
@@ -165,8 +187,17 @@ def secret_without_rotation(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=secret.loc,
             message=f"Secret {secret.id} has no rotation schedule",
-            remediation=f"Add an AWS::SecretsManager::RotationSchedule with SecretId: !Ref {secret.id} "
-            "(a hosted rotation Lambda for databases) and RotationRules",
+            remediation=fix(
+                app.format,
+                cfn=f"Add an AWS::SecretsManager::RotationSchedule with SecretId: !Ref {secret.id} "
+                "(a hosted rotation Lambda for databases) and RotationRules",
+                cdk=f"Call addRotationSchedule on the secretsmanager.Secret {secret.id} with a hostedRotation "
+                "(e.g. HostedRotation.postgreSqlSingleUser()) and automaticallyAfter: Duration.days(30)",
+                terraform=f'Add resource "aws_secretsmanager_secret_rotation" with secret_id = {secret.id}.id, '
+                "rotation_lambda_arn and rotation_rules { automatically_after_days = 30 }",
+                serverless=f"Add an AWS::SecretsManager::RotationSchedule under resources.Resources with SecretId: "
+                f"!Ref {secret.id} (a hosted rotation Lambda for databases) and RotationRules",
+            ),
             resource=secret.id,
         )
 
@@ -229,7 +260,13 @@ def secret_without_cmk(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=secret.loc,
             message=f"Secret {secret.id} is encrypted with the AWS managed key: no KmsKeyId",
-            remediation="Set KmsKeyId to a customer managed KMS key whose policy lets only the reading roles decrypt",
+            remediation=fix(
+                app.format,
+                cfn="Set KmsKeyId to a customer managed KMS key whose policy lets only the reading roles decrypt",
+                cdk=f"Set encryptionKey on the secretsmanager.Secret {secret.id} to a kms.Key whose policy lets only "
+                "the reading roles decrypt",
+                terraform=f"Set kms_key_id on {secret.id} to an aws_kms_key whose policy lets only the reading roles decrypt",
+            ),
             resource=secret.id,
         )
 

@@ -16,6 +16,7 @@ from faasguard.deps.versions import satisfies
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Loc
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import cdk_runtime, fix, sls_function, tf_function
 
 
 @rule("FG-SUP-001", category="supply-chain", severity=Severity.HIGH, title="Function runtime is deprecated")
@@ -52,6 +53,15 @@ def deprecated_runtime(app: Application) -> Iterator[Hit]:
             continue
         target = runtimes.recommended(entry, today)
         move = f"Move {fn.name} to {target}" if target else f"Move {fn.name} to a supported runtime"
+        if target and fn.provider == "aws":
+            setting = f'runtime = "{target}"'
+            move += fix(
+                app.format,
+                cfn=f" (Runtime: {target})",
+                cdk=f" (runtime: lambda.Runtime.{cdk_runtime(target)})",
+                terraform=f" ({tf_function(fn.name, setting, setting)})",
+                serverless=f" (provider.runtime or {sls_function(fn.name, 'runtime')}: {target})",
+            )
         if stage is runtimes.Stage.DEPRECATED:
             message = (
                 f"Function {fn.name} runs on {entry.runtime} ({entry.name}), deprecated by {fn.provider.upper()} "
