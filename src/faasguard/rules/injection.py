@@ -12,6 +12,7 @@ from faasguard.code.facts import code_facts, flow_message, flow_related
 from faasguard.findings import Severity
 from faasguard.model import Api, Application, Route
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
 
@@ -68,12 +69,38 @@ def route_without_authorizer(app: Application) -> Iterator[Hit]:
             loc=route.loc,
             message=f"Route {route.method} {route.path} of API {api.id} invokes function {route.function} "
             "without any authorization: anyone can call it",
-            remediation=f"Add an authorizer (Cognito, JWT, Lambda or AWS_IAM) to {route.method} {route.path}, "
-            f"or a DefaultAuthorizer on {api.id}",
+            remediation=_authorizer_fix(app.format, api, route, api_key=False),
             resource=api.id,
             function=route.function,
             key=f"{route.method} {route.path}",
         )
+
+
+def _authorizer_fix(fmt: str, api: Api, route: Route, *, api_key: bool) -> str:
+    where = f"{route.method} {route.path}"
+    rest = api.kind == "rest"
+    keep = "; keep the API key for usage plans" if api_key else ""
+    return fix(
+        fmt,
+        sam=f"Add an authorizer (Cognito, JWT, Lambda or AWS_IAM) to {where}"
+        + (keep or f", or a DefaultAuthorizer on {api.id}"),
+        cfn=f"Add an authorizer (Cognito, JWT, Lambda or AWS_IAM) to {where}{keep}",
+        cdk=f"Pass an authorizer (apigateway.CognitoUserPoolsAuthorizer, TokenAuthorizer or AuthorizationType.IAM) "
+        f"to addMethod for {where}, or defaultMethodOptions on {api.id}{keep}"
+        if rest
+        else f"Pass an authorizer (HttpJwtAuthorizer, HttpLambdaAuthorizer or HttpIamAuthorizer) to addRoutes for "
+        f"{where}, or defaultAuthorizer on {api.id}{keep}",
+        terraform=f'Set authorization = "COGNITO_USER_POOLS", "CUSTOM" or "AWS_IAM" (with authorizer_id) on the '
+        f"aws_api_gateway_method of {where}{keep}"
+        if rest
+        else f'Set authorization_type = "JWT", "CUSTOM" or "AWS_IAM" (with authorizer_id) on the aws_apigatewayv2_route '
+        f"of {where}{keep}",
+        serverless=f"Add an authorizer to the http event of {where} (authorizer: aws_iam, a Cognito user pool ARN "
+        f"or a Lambda authorizer function){keep}"
+        if rest
+        else f"Add authorizer.name (a JWT or Lambda authorizer of provider.httpApi.authorizers) to the httpApi event "
+        f"of {where}{keep}",
+    )
 
 
 @rule("FG-INJ-002", category="injection", severity=Severity.LOW, title="REST API does not validate request bodies")
@@ -114,8 +141,17 @@ def body_without_validation(app: Application) -> Iterator[Hit]:
             loc=route.loc,
             message=f"{route.method} {route.path} of REST API {api.id} passes request bodies to function {route.function} "
             "without validating them" + (" (and the route is unauthenticated)" if open_route else ""),
-            remediation=f"Add a request validator with ValidateRequestBody: true and a request model to {route.method} "
-            f"{route.path} (SAM: RequestModel with ValidateBody: true)",
+            remediation=fix(
+                app.format,
+                cfn=f"Add a request validator with ValidateRequestBody: true and a request model to {route.method} "
+                f"{route.path} (SAM: RequestModel with ValidateBody: true)",
+                cdk=f"Pass requestValidatorOptions: {{validateRequestBody: true}} and requestModels: "
+                f"{{'application/json': model}} to addMethod('{route.method}') of {route.path}",
+                terraform='Add resource "aws_api_gateway_request_validator" with validate_request_body = true, and set '
+                f"request_validator_id and request_models on the aws_api_gateway_method of {route.method} {route.path}",
+                serverless=f"Set request.schemas.application/json to a JSON schema on the http event of {route.method} "
+                f"{route.path} (the Framework then validates the body)",
+            ),
             resource=api.id,
             function=route.function,
             severity=Severity.MEDIUM if open_route else None,
@@ -150,8 +186,7 @@ def api_key_only(app: Application) -> Iterator[Hit]:
             loc=route.loc,
             message=f"Route {route.method} {route.path} of API {api.id} invokes function {route.function} "
             "with only an API key as protection",
-            remediation=f"Add an authorizer (Cognito, JWT, Lambda or AWS_IAM) to {route.method} {route.path}; keep the API key "
-            "for usage plans",
+            remediation=_authorizer_fix(app.format, api, route, api_key=True),
             resource=api.id,
             function=route.function,
             key=f"{route.method} {route.path}",
