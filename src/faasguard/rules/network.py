@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from faasguard.findings import Severity
 from faasguard.model import Application, DataStore, Function, SecurityGroupRule
 from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix, sls_function, tf_function
 
 # Ports whose exposure to the internet is an incident waiting to happen: remote administration and data stores.
 ADMIN_PORTS = {
@@ -110,8 +111,16 @@ def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=r.loc,
                 message=f"Security group {sg_id} allows {_ports(r)} from {r.cidr}{reach}{_used_by(functions)}",
-                remediation=f"Restrict the source of this rule of {sg_id} to the clients' security group or a known CIDR; "
-                "use SSM Session Manager for administration",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Restrict the source of this rule of {sg_id} to the clients' security group or a known CIDR; "
+                    "use SSM Session Manager for administration",
+                    cdk=f"Use ec2.Peer.securityGroupId(...) or a known ec2.Peer.ipv4(cidr) instead of anyIpv4() in this "
+                    f"addIngressRule of {sg_id}; use SSM Session Manager for administration",
+                    terraform=f"Replace cidr_blocks 0.0.0.0/0 in this rule of {sg_id} with security_groups = [<clients' "
+                    "security group id>] (referenced_security_group_id on aws_vpc_security_group_ingress_rule) or a "
+                    "known CIDR; use SSM Session Manager for administration",
+                ),
                 resource=sg_id,
                 function=_single(functions),
                 severity=Severity.HIGH if exposed else None,
@@ -160,7 +169,12 @@ def unrestricted_egress(app: Application) -> Iterator[Hit]:
                 loc=sg.loc,
                 message=f"Security group {sg_id} declares no egress rule, so AWS allows all outbound traffic"
                 f"{_used_by(functions)}",
-                remediation=f"Add SecurityGroupEgress rules to {sg_id} for only the destinations and ports the function needs",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Add SecurityGroupEgress rules to {sg_id} for only the destinations and ports the function needs",
+                    cdk=f"Set allowAllOutbound: false on the ec2.SecurityGroup {sg_id} and addEgressRule for only the "
+                    "destinations and ports the function needs",
+                ),
                 resource=sg_id,
                 function=_single(functions),
                 severity=severity,
@@ -173,8 +187,16 @@ def unrestricted_egress(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=r.loc,
                 message=f"Security group {sg_id} allows {_ports(r)} out to {r.cidr}{_used_by(functions)}",
-                remediation=f"Replace this rule of {sg_id} with egress to the destinations and ports the function needs "
-                "(e.g. HTTPS to the VPC endpoints' security group)",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Replace this rule of {sg_id} with egress to the destinations and ports the function needs "
+                    "(e.g. HTTPS to the VPC endpoints' security group)",
+                    cdk=f"Set allowAllOutbound: false on the ec2.SecurityGroup {sg_id} and addEgressRule for the "
+                    "destinations and ports the function needs (e.g. HTTPS to the VPC endpoints' security group)",
+                    terraform=f"Replace this egress rule of {sg_id} with egress blocks for the destinations and ports the "
+                    "function needs (e.g. from_port = 443, to_port = 443, prefix_list_ids or security_groups of the VPC "
+                    "endpoints)",
+                ),
                 resource=sg_id,
                 function=_single(functions),
                 severity=severity,
@@ -210,8 +232,19 @@ def function_in_public_subnet(app: Application) -> Iterator[Hit]:
             loc=fn.vpc.loc,
             message=f"Function {fn.name} is attached to public subnet{'s' if len(public) > 1 else ''} {', '.join(public)} "
             "(routed to an internet gateway)",
-            remediation=f"Attach {fn.name} to private subnets (no route to an internet gateway); add a NAT gateway or "
-            "VPC endpoints for what it must reach",
+            remediation=fix(
+                app.format,
+                cfn=f"Attach {fn.name} to private subnets (no route to an internet gateway); add a NAT gateway or "
+                "VPC endpoints for what it must reach",
+                cdk=f"Set vpcSubnets: {{subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS}} (or PRIVATE_ISOLATED) on the "
+                f"lambda.Function {fn.name}; add VPC endpoints for what it must reach",
+                terraform="Set "
+                + tf_function(fn.name, "vpc_config.subnet_ids", "vpc_subnet_ids")
+                + " to private subnets (no route to an internet gateway); add a NAT gateway or VPC endpoints for what "
+                "it must reach",
+                serverless=f"Set {sls_function(fn.name, 'vpc.subnetIds')} (or provider.vpc.subnetIds) to private subnets "
+                "(no route to an internet gateway); add a NAT gateway or VPC endpoints for what it must reach",
+            ),
             resource=public[0],
             function=fn.name,
             key=",".join(sorted(public)),
@@ -274,8 +307,17 @@ def missing_gateway_endpoint(app: Application) -> Iterator[Hit]:
                 loc=fn.vpc.loc,
                 message=f"Function {fn.name} calls {service} from VPC {vpc_names}, which has no {service} endpoint: "
                 "the traffic leaves through a NAT gateway",
-                remediation=f"Add an AWS::EC2::VPCEndpoint for com.amazonaws.${{AWS::Region}}.{service} (Gateway type) "
-                f"to VPC {vpc_names}, with an endpoint policy limited to your own resources",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Add an AWS::EC2::VPCEndpoint for com.amazonaws.${{AWS::Region}}.{service} (Gateway type) "
+                    f"to VPC {vpc_names}, with an endpoint policy limited to your own resources",
+                    cdk=f"Call addGatewayEndpoint on the ec2.Vpc {vpc_names} with service: "
+                    f"ec2.GatewayVpcEndpointAwsService.{'S3' if service == 's3' else 'DYNAMODB'}, and an endpoint policy "
+                    "limited to your own resources (addToPolicy)",
+                    terraform=f'Add resource "aws_vpc_endpoint" with vpc_id = {vpc_names}.id, service_name = '
+                    f'"com.amazonaws.<region>.{service}", vpc_endpoint_type = "Gateway", route_table_ids of the '
+                    "private subnets and a policy limited to your own resources",
+                ),
                 resource=sorted(vpcs)[0],
                 function=fn.name,
                 key=service,
@@ -357,7 +399,13 @@ def bucket_policy_without_tls(app: Application) -> Iterator[Hit]:
             loc=rp.loc,
             message=f"Bucket policy {rp.id}{target} does not deny requests without TLS (aws:SecureTransport)"
             f"{_used_by(functions)}",
-            remediation=f"Add a Deny statement for s3:* with Condition Bool aws:SecureTransport: false to {rp.id}",
+            remediation=fix(
+                app.format,
+                cfn=f"Add a Deny statement for s3:* with Condition Bool aws:SecureTransport: false to {rp.id}",
+                cdk=f"Set enforceSSL: true on the s3.Bucket of {rp.id}",
+                terraform=f'Add a Deny statement for s3:* with Condition = {{ Bool = {{ "aws:SecureTransport" = "false" }} }} '
+                f"to the policy of {rp.id}",
+            ),
             resource=rp.target or rp.id,
             function=_single(functions),
         )
@@ -389,7 +437,13 @@ def bucket_without_policy(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=store.loc,
             message=f"Bucket {store.id} has no bucket policy, so it accepts requests without TLS{_used_by(functions)}",
-            remediation=f"Add an AWS::S3::BucketPolicy for {store.id} that denies s3:* when aws:SecureTransport is false",
+            remediation=fix(
+                app.format,
+                cfn=f"Add an AWS::S3::BucketPolicy for {store.id} that denies s3:* when aws:SecureTransport is false",
+                cdk=f"Set enforceSSL: true on the s3.Bucket {store.id}",
+                terraform=f'Add resource "aws_s3_bucket_policy" for {store.id} that denies s3:* when '
+                "aws:SecureTransport is false",
+            ),
             resource=store.id,
             function=_single(functions),
         )
