@@ -55,12 +55,12 @@ def deprecated_runtime(app: Application) -> Iterator[Hit]:
         move = f"Move {fn.name} to {target}" if target else f"Move {fn.name} to a supported runtime"
         if target and fn.provider == "aws":
             setting = f'runtime = "{target}"'
-            move += fix(
+            move = fix(
                 app.format,
-                cfn=f" (Runtime: {target})",
-                cdk=f" (runtime: lambda.Runtime.{cdk_runtime(target)})",
-                terraform=f" ({tf_function(fn.name, setting, setting)})",
-                serverless=f" (provider.runtime or {sls_function(fn.name, 'runtime')}: {target})",
+                cfn=move,
+                cdk=f"Set runtime: lambda.Runtime.{cdk_runtime(target)} on the lambda.Function {fn.name}",
+                terraform=f"Set {tf_function(fn.name, setting, setting)}",
+                serverless=f"Set {sls_function(fn.name, 'runtime')} (or provider.runtime) to {target}",
             )
         if stage is runtimes.Stage.DEPRECATED:
             message = (
