@@ -279,7 +279,7 @@ def default_memory_public(app: Application) -> Iterator[Hit]:
                 cfn=f"Measure {fn.name} and set MemorySize (e.g. 512); AWS Lambda Power Tuning finds the cheapest fast setting",
                 cdk=f"Measure {fn.name} and set memorySize on the lambda.Function (e.g. 512); AWS Lambda Power Tuning "
                 "finds the cheapest fast setting",
-                terraform=f"Measure {fn.name} and set {tf_function(fn.name, 'memory_size', 'memory_size')} (e.g. 512); "
+                terraform=f"Measure the function and set {tf_function(fn.name, 'memory_size', 'memory_size')} (e.g. 512); "
                 "AWS Lambda Power Tuning finds the cheapest fast setting",
                 serverless=f"Measure {fn.name} and set {sls_function(fn.name, 'memorySize')} (e.g. 512); AWS Lambda "
                 "Power Tuning finds the cheapest fast setting",
