@@ -211,8 +211,10 @@ def _end_line(node: yaml.Node) -> int:
 
 def _located_str(node: yaml.Node) -> LStr:
     out = LStr(node.value)
-    out.line = node.start_mark.line + 1
-    out.end_line = _end_line(node)
+    start, end = node.start_mark.line, node.end_mark
+    out.line = start + 1
+    # Most scalars sit on one line; a block scalar ends at column 0 of the line after its text.
+    out.end_line = start + 1 if end.line == start else (end.line if end.column == 0 else end.line + 1)
     return out
 
 
@@ -234,7 +236,8 @@ def loads(text: str) -> Any:
     if node is None:
         return None
     try:
-        if _expanded_size(node, {}) > MAX_NODES:
+        # Only anchors (`&name`) can make a document expand beyond its text: skip the count without one.
+        if "&" in text and _expanded_size(node, {}) > MAX_NODES:
             raise LoadFailure(
                 f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
             )
