@@ -87,12 +87,14 @@ def lifecycle(provider: str, runtime: str | None) -> Lifecycle | None:
     return all_lifecycles().get((provider, runtime.strip().lower()))
 
 
+@cache
 def family(runtime: str) -> str:
     """The language part of an identifier: ``nodejs18.x`` → ``nodejs``, ``python:3.9`` → ``python``."""
     match = re.match(r"[a-z-]+", runtime.lower())
     return match.group(0).rstrip("-") if match else runtime
 
 
+@cache
 def recommended(entry: Lifecycle, when: date) -> str | None:
     """The runtime to move to: the explicit successor, else the newest supported one of the same language."""
     if entry.successor:
