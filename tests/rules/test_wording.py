@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from faasguard.rules.wording import cdk_runtime, fix, tf_function
 from tests.conftest import by_rule
 
@@ -86,3 +88,144 @@ def test_terraform_module_and_cdk_helpers():
     assert cdk_runtime("python3.13") == "PYTHON_3_13"
     assert cdk_runtime("provided.al2023") == "PROVIDED_AL2023"
     assert cdk_runtime("java21") == "JAVA_21"
+
+
+# -- IAM rules (FG-IAM-020 … 032): statements and references in Terraform and serverless.yml ----
+
+IAM_TF = """
+data "archive_file" "orders" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/orders.zip"
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+}
+
+resource "aws_iam_role" "orders" {
+  name               = "orders"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "orders" {
+  role = aws_iam_role.orders.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:PutItem", "iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]
+      Resource = "*"
+    }]
+  })
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = aws_iam_role.orders.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = data.archive_file.orders.output_path
+  environment {
+    variables = {
+      TABLE = aws_dynamodb_table.orders.name
+    }
+  }
+}
+"""
+
+IAM_SLS = """
+service: shop
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [dynamodb:PutItem, iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
+          Resource: "*"
+functions:
+  orders:
+    handler: app.handler
+    environment:
+      TABLE: orders
+resources:
+  Resources:
+    OrdersTable:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        TableName: orders
+"""
+
+PUT_ORDER = """
+import os
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def handler(event, context):
+    TABLE.put_item(Item={"id": "1"})
+"""
+
+IAM_RULES = {"FG-IAM-020", "FG-IAM-026", "FG-IAM-030", "FG-IAM-032"}
+
+
+def test_terraform_iam_fixes_use_terraform_references(scan_files):
+    result = scan_files({"main.tf": IAM_TF, "src/app.py": PUT_ORDER}, rules=IAM_RULES)
+    escalation = by_rule(result, "FG-IAM-020")[0].remediation
+    assert "resources = [aws_iam_role.worker.arn]" in escalation and "!GetAtt" not in escalation
+    isolation = by_rule(result, "FG-IAM-026")[0].remediation
+    assert "resources = [aws_lambda_function.worker.arn]" in isolation and "!GetAtt" not in isolation
+    [unused] = by_rule(result, "FG-IAM-030")
+    assert unused.line == 22
+    assert unused.remediation.startswith("Replace the statement in aws_iam_role_policy.orders with the Statement list")
+    statement = (
+        '[{ Sid = "Dynamodb", Effect = "Allow", Action = ["dynamodb:PutItem"], Resource = [aws_dynamodb_table.orders.arn] }]'
+    )
+    assert statement in unused.remediation
+    assert "aws_iam_policy_document" in unused.remediation and '"Resource":' not in unused.remediation
+    assert statement in by_rule(result, "FG-IAM-032")[0].remediation
+
+
+def test_serverless_iam_fixes_are_provider_iam_role_statements(scan_files):
+    result = scan_files({"serverless.yml": IAM_SLS, "app.py": PUT_ORDER}, rules=IAM_RULES)
+    escalation = by_rule(result, "FG-IAM-020")[0].remediation
+    assert "provider.iam.role.statements" in escalation and "Resource: !GetAtt WorkerLambdaFunction.Arn" in escalation
+    isolation = by_rule(result, "FG-IAM-026")[0].remediation
+    assert "Resource: !GetAtt WorkerLambdaFunction.Arn" in isolation and "!GetAtt Worker.Arn" not in isolation
+    [unused] = [f for f in by_rule(result, "FG-IAM-030") if "provider.iam.role.statements" in f.message]
+    assert unused.line == 8
+    entry = "[{Sid: Dynamodb, Effect: Allow, Action: [dynamodb:PutItem], Resource: !GetAtt OrdersTable.Arn}]"
+    assert unused.remediation == f"Replace the statement in provider.iam.role.statements with: {entry}"
+    assert by_rule(result, "FG-IAM-032")[0].remediation.endswith(entry)
+
+
+def test_serverless_statement_is_yaml_the_framework_reads():
+    """The suggested entry parses as YAML, with !GetAtt as CloudFormation's tag."""
+    import yaml
+
+    from faasguard.iam.least_privilege import PolicyStatement
+    from faasguard.iam.render import inline
+    from faasguard.model import Application, DataStore, Loc
+
+    app = Application(root=Path("."), format="serverless")
+    app.data_stores.append(DataStore("OrdersTable", "dynamodb", Loc("serverless.yml", 1), name="orders"))
+    table = "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders"
+    text = inline([PolicyStatement("Dynamodb", ("dynamodb:Query",), (table, table + "/index/*"))], app)
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, tag, node: {tag: loader.construct_scalar(node)})
+    assert yaml.load(text, Loader=Loader) == [
+        {
+            "Sid": "Dynamodb",
+            "Effect": "Allow",
+            "Action": ["dynamodb:Query"],
+            "Resource": [{"GetAtt": "OrdersTable.Arn"}, {"Sub": "${OrdersTable.Arn}/index/*"}],
+        }
+    ]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
-from faasguard.iam.least_privilege import FunctionPolicy, analyse
+from faasguard.iam.least_privilege import FunctionPolicy, PolicyStatement, analyse
 from faasguard.model import Application
 
 FORMATS = ("json", "yaml", "cfn", "terraform")
@@ -151,3 +152,90 @@ def _terraform(source: str, p: FunctionPolicy) -> str:
         out.append("  }\n")
     out.append("}\n\n")
     return "".join(out)
+
+
+# -- one-line statements for a finding's remediation (FG-IAM-030, 031, 032) ---------------------
+
+
+def inline(statements: Sequence[PolicyStatement], app: Application) -> str:
+    """``statements`` on one line, in the syntax of the source ``app`` came from.
+
+    Terraform gets the ``Statement`` list of a ``jsonencode`` policy with references such
+    as ``aws_dynamodb_table.orders.arn``; serverless.yml gets flow-style YAML entries for
+    ``provider.iam.role.statements`` with ``!GetAtt OrdersTable.Arn``; every other format
+    the JSON documents. A finding's remediation is one line, and HCL blocks with more
+    than one argument cannot be written on one line, so the ``aws_iam_policy_document``
+    form is left to ``faasguard policy --format terraform``.
+    """
+    if app.format == "terraform":
+        items = []
+        for s in statements:
+            actions = ", ".join(json.dumps(a) for a in s.actions)
+            resources = ", ".join(_tf_expression(_named(r, app)) for r in s.resources)
+            items.append(f'{{ Sid = {json.dumps(s.sid)}, Effect = "Allow", Action = [{actions}], Resource = [{resources}] }}')
+        return f"[{', '.join(items)}]"
+    if app.format == "serverless":
+        entries = []
+        for s in statements:
+            values = [_flow_yaml(_cfn_value(_named(r, app))) for r in s.resources]
+            resource = f"[{', '.join(values)}]" if len(values) > 1 else values[0]
+            actions = ", ".join(_flow_yaml(a) for a in s.actions)
+            entries.append(f"{{Sid: {_flow_yaml(s.sid)}, Effect: Allow, Action: [{actions}], Resource: {resource}}}")
+        return f"[{', '.join(entries)}]"
+    return json.dumps([s.document() for s in statements], separators=(", ", ": "))
+
+
+def _named(resource: str, app: Application) -> str:
+    """A canonical ARN of one of the app's own resources written back as its reference.
+
+    ``arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders`` becomes
+    ``${aws_dynamodb_table.orders.arn}`` in Terraform and ``${OrdersTable.Arn}`` in
+    serverless.yml (``${WorkerLambdaFunction.Arn}`` for a function of the file); a
+    suffix such as ``/index/*`` is kept.
+    """
+    from faasguard.iam.least_privilege import Resources
+    from faasguard.rules.wording import sls_logical_id
+
+    if resource == "*":
+        return resource
+    res = Resources(app)
+    functions = {f.name for f in app.functions}
+    for logical in sorted(res.kinds, key=len, reverse=True):
+        arn = res.arn(logical)
+        if resource != arn and not resource.startswith(arn + "/"):
+            continue
+        rest = resource[len(arn):]
+        if app.format == "terraform":
+            if logical.startswith("module.") and logical in functions:
+                return "${" + logical + ".lambda_function_arn}" + rest
+            return "${" + logical + ".arn}" + rest
+        if logical in functions:
+            return "${" + sls_logical_id(logical) + ".Arn}" + rest
+        if res.kinds[logical] in ("sns", "secretsmanager"):
+            return "${" + logical + "}" + rest  # Ref of a topic or secret is its ARN
+        return "${" + logical + ".Arn}" + rest
+    return resource
+
+
+def _tf_expression(resource: str) -> str:
+    """An HCL expression: a bare reference when the text is exactly one ``${…}``, else a string."""
+    whole = re.fullmatch(r"\$\{([^}]+)\}", resource)
+    if whole and "::" not in whole.group(1):
+        return whole.group(1)
+    return _tf_string(resource)
+
+
+def _flow_yaml(value: Any) -> str:
+    """One value of a flow-style YAML mapping, with CloudFormation's short-form tags."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "Ref":
+            return f"!Ref {inner}"
+        if key == "Fn::GetAtt":
+            return f"!GetAtt {'.'.join(inner)}"
+        if key == "Fn::Sub":
+            return f"!Sub {json.dumps(inner)}"
+    text = str(value)
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9:/._*?-]*", text) and ": " not in text:
+        return text
+    return json.dumps(text)

@@ -560,9 +560,23 @@ def open_trust_policy(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=stmt.loc,
                 message=f"Role {role.id}{used_by} {problem}",
-                remediation="Trust only the principal that needs the role (Service: lambda.amazonaws.com for a "
-                "function role) and add a condition such as aws:PrincipalOrgID, sts:ExternalId or the provider's "
-                ":aud/:sub",
+                remediation=fix(
+                    app.format,
+                    cfn="Trust only the principal that needs the role (Service: lambda.amazonaws.com for a "
+                    "function role) and add a condition such as aws:PrincipalOrgID, sts:ExternalId or the provider's "
+                    ":aud/:sub",
+                    cdk="Create the role with assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') for a function "
+                    "role (not AnyPrincipal), or add conditions such as aws:PrincipalOrgID, sts:ExternalId or the "
+                    "provider's :aud/:sub to the principal",
+                    terraform=f"Trust only the principal that needs the role in the assume_role_policy of {role.id} "
+                    '(Principal = { Service = "lambda.amazonaws.com" } for a function role, or a principals block of '
+                    'type "Service" in an aws_iam_policy_document) and add a condition such as aws:PrincipalOrgID, '
+                    "sts:ExternalId or the provider's :aud/:sub (Condition in jsonencode, a condition block in the "
+                    "document)",
+                    serverless=f"Trust only the principal that needs the role in the AssumeRolePolicyDocument of "
+                    f"{role.id} under resources.Resources (Principal: {{Service: lambda.amazonaws.com}} for a function "
+                    "role) and add a condition such as aws:PrincipalOrgID, sts:ExternalId or the provider's :aud/:sub",
+                ),
                 resource=role.id,
                 function=fns[0] if fns else None,
                 severity=Severity.HIGH if problem.startswith("trusts the web") else None,
@@ -854,8 +868,19 @@ def privilege_escalation(app: Application) -> Iterator[Hit]:
         app,
         "privilege-escalation",
         "privilege escalation",
-        "Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role ARN "
-        "with an iam:PassedToService condition, lambda:UpdateFunctionCode to one function ARN)",
+        fix(
+            app.format,
+            cfn="Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role ARN "
+            "with an iam:PassedToService condition, lambda:UpdateFunctionCode to one function ARN)",
+            cdk="Remove these actions, or scope each to the one resource it needs (iam:PassRole on one role with "
+            "role.grantPassRole(fn.grantPrincipal), lambda:UpdateFunctionCode with resources: [worker.functionArn])",
+            terraform="Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role, "
+            "resources = [aws_iam_role.worker.arn] with a condition on iam:PassedToService; lambda:UpdateFunctionCode "
+            "to one function, resources = [aws_lambda_function.worker.arn])",
+            serverless="Remove these actions from provider.iam.role.statements, or scope each to the one resource "
+            "it needs (iam:PassRole to one role, Resource: !GetAtt WorkerRole.Arn with an iam:PassedToService "
+            "condition; lambda:UpdateFunctionCode to one function, Resource: !GetAtt WorkerLambdaFunction.Arn)",
+        ),
     )
 
 
@@ -885,8 +910,17 @@ def data_exfiltration(app: Application) -> Iterator[Hit]:
         app,
         "data-exfiltration",
         "reading data",
-        "Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
-        '(e.g. Resource: !Sub "${Uploads.Arn}/*" and !Ref DbSecret)',
+        fix(
+            app.format,
+            cfn="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            '(e.g. Resource: !Sub "${Uploads.Arn}/*" and !Ref DbSecret)',
+            cdk="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            "(e.g. uploads.grantRead(fn) and dbSecret.grantRead(fn), or resources: [uploads.arnForObjects('*')])",
+            terraform="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            '(e.g. resources = ["${aws_s3_bucket.uploads.arn}/*", aws_secretsmanager_secret.db.arn])',
+            serverless="Scope these actions in provider.iam.role.statements to the buckets, tables, parameters, "
+            'secrets and keys the function uses (e.g. Resource: !Sub "${UploadsBucket.Arn}/*" and !Ref DbSecret)',
+        ),
     )
 
 
@@ -916,8 +950,17 @@ def resource_exposure(app: Application) -> Iterator[Hit]:
         app,
         "resource-exposure",
         "changing resource policies and sharing",
-        "Remove the policy-changing actions (manage resource policies in the template), "
-        "or scope them to the one resource the function administers",
+        fix(
+            app.format,
+            cfn="Remove the policy-changing actions (manage resource policies in the template), "
+            "or scope them to the one resource the function administers",
+            cdk="Remove the policy-changing actions (manage resource policies in the stack: "
+            "bucket.addToResourcePolicy, fn.addPermission), or scope them to the one resource the function administers",
+            terraform="Remove the policy-changing actions (manage resource policies in Terraform: aws_s3_bucket_policy, "
+            "aws_lambda_permission, aws_sqs_queue_policy), or scope them to the one resource the function administers",
+            serverless="Remove the policy-changing actions from provider.iam.role.statements (manage resource "
+            "policies under resources.Resources), or scope them to the one resource the function administers",
+        ),
     )
 
 
@@ -946,7 +989,16 @@ def credentials_exposure(app: Application) -> Iterator[Hit]:
         app,
         "credentials-exposure",
         "obtaining credentials",
-        "Scope these actions to the one role, cluster or user the function needs, or remove them",
+        fix(
+            app.format,
+            cfn="Scope these actions to the one role, cluster or user the function needs, or remove them",
+            cdk="Scope these actions to the one role, cluster or user the function needs (e.g. reportRole.grantAssumeRole"
+            "(fn.grantPrincipal)), or remove them",
+            terraform="Scope these actions to the one role, cluster or user the function needs "
+            "(e.g. resources = [aws_iam_role.report.arn] for sts:AssumeRole), or remove them",
+            serverless="Scope these actions in provider.iam.role.statements to the one role, cluster or user the "
+            "function needs (e.g. Resource: !GetAtt ReportRole.Arn for sts:AssumeRole), or remove them",
+        ),
     )
 
 
@@ -975,7 +1027,17 @@ def infrastructure_modification(app: Application) -> Iterator[Hit]:
         app,
         "infrastructure-modification",
         "creating, changing or deleting infrastructure",
-        "Remove the control-plane actions; a function should only read and write data in named resources",
+        fix(
+            app.format,
+            cfn="Remove the control-plane actions; a function should only read and write data in named resources",
+            cdk="Remove the control-plane actions (create and change resources in the stack); a function should "
+            "only read and write data in named resources (table.grantReadWriteData(fn))",
+            terraform="Remove the control-plane actions (create and change resources with Terraform); a function "
+            "should only read and write data in named resources (resources = [aws_dynamodb_table.orders.arn])",
+            serverless="Remove the control-plane actions from provider.iam.role.statements (create and change "
+            "resources under resources.Resources); a function should only read and write data in named resources "
+            "(Resource: !GetAtt OrdersTable.Arn)",
+        ),
     )
 
 
@@ -1061,8 +1123,19 @@ def exposed_resource_policy(app: Application) -> Iterator[Hit]:
                 loc=stmt.loc,
                 message=f"{policy.kind.upper()} resource policy {policy.id} on {policy.target}, used by function "
                 f"{', '.join(fns)}, allows {who} {actions}",
-                remediation="Restrict the principal to the callers that need access and add an aws:SourceArn, "
-                "aws:SourceAccount or aws:PrincipalOrgID condition",
+                remediation=fix(
+                    app.format,
+                    cfn="Restrict the principal to the callers that need access and add an aws:SourceArn, "
+                    "aws:SourceAccount or aws:PrincipalOrgID condition",
+                    cdk="Restrict the principal of the addToResourcePolicy statement to the callers that need access "
+                    "and add an aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID condition (conditions: {...})",
+                    terraform=f"Restrict the principal in the policy of {policy.id} to the callers that need access "
+                    "(Principal in jsonencode, principals blocks in an aws_iam_policy_document) and add an "
+                    "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID condition",
+                    serverless=f"Restrict the Principal in the PolicyDocument of {policy.id} under resources.Resources "
+                    "to the callers that need access and add an aws:SourceArn, aws:SourceAccount or "
+                    "aws:PrincipalOrgID condition",
+                ),
                 resource=policy.target,
                 function=fns[0],
                 severity=None if public else Severity.MEDIUM,
@@ -1131,8 +1204,20 @@ def function_isolation(app: Application) -> Iterator[Hit]:
                 loc=grant.statement.loc,
                 message=f"Function {fn.name} can {'modify' if modify else 'invoke'} other functions through role "
                 f"{fn.role_id}: {summarize(sorted(reach), 5)} on {', '.join(targets_all)}",
-                remediation="Grant lambda:InvokeFunction only on the functions the code calls (!GetAtt Worker.Arn) "
-                "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                remediation=fix(
+                    app.format,
+                    cfn="Grant lambda:InvokeFunction only on the functions the code calls (!GetAtt Worker.Arn) "
+                    "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                    cdk="Grant invoke only on the functions the code calls (worker.grantInvoke(fn)) "
+                    "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                    terraform="Grant lambda:InvokeFunction only on the functions the code calls "
+                    "(resources = [aws_lambda_function.worker.arn] in an aws_iam_policy_document, or Resource = "
+                    "[aws_lambda_function.worker.arn] in jsonencode) and remove lambda:Update*/AddPermission/"
+                    "DeleteFunction from function roles",
+                    serverless="Grant lambda:InvokeFunction in provider.iam.role.statements only on the functions the "
+                    "code calls (Resource: !GetAtt WorkerLambdaFunction.Arn) and remove lambda:Update*/AddPermission/"
+                    "DeleteFunction",
+                ),
                 resource=fn.role_id,
                 function=fn.name,
                 severity=Severity.HIGH if modify else None,
@@ -1140,10 +1225,28 @@ def function_isolation(app: Application) -> Iterator[Hit]:
             )
 
 
-def _render(documents: list[dict[str, object]]) -> str:
-    import json
-
-    return json.dumps(documents, separators=(", ", ": "))
+def _replacement(app: Application, source: str, policy: str, statements: str) -> str:
+    """FG-IAM-030's fix: use ``statements`` instead of the statement of ``policy`` (or the managed policy ``source``)."""
+    inline = source == "inline"
+    if app.format == "terraform":
+        where = (
+            f"Replace the statement in {policy} with the Statement list of a jsonencode policy"
+            if inline
+            else f"Detach {source} (aws_iam_role_policy_attachment or managed_policy_arns) and add an "
+            "aws_iam_role_policy whose jsonencode policy has the Statement list"
+        )
+        return (
+            f"{where}: {statements} (faasguard policy --format terraform prints the same as an "
+            "aws_iam_policy_document)"
+        )
+    if app.format == "serverless":
+        where = (
+            f"Replace the statement in {policy} with"
+            if inline
+            else f"Remove {source} from provider.iam.role.managedPolicies and add to provider.iam.role.statements"
+        )
+        return f"{where}: {statements}"
+    return f"{'Replace it with' if inline else f'Detach {source} and add'}: {statements}"
 
 
 @rule("FG-IAM-030", category="iam", severity=Severity.MEDIUM, title="Role grants actions its functions never use")
@@ -1167,6 +1270,7 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
     """
     from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
     from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.render import inline
     from faasguard.iam.risk import summarize
 
     iam = analyse(app)
@@ -1183,18 +1287,17 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
             where = f"AWS managed policy {use.grant.source}" if use.grant.source != "inline" else f"policy {stmt.policy}"
             unused = sorted(use.unused)
             replacement = statements_for(use.needs)
-            verb = "Replace it with" if use.grant.source == "inline" else f"Detach {use.grant.source} and add"
             if replacement:
-                fix = f"{verb}: {_render([r.document() for r in replacement])}"
+                remedy = _replacement(app, use.grant.source, stmt.policy, inline(replacement, app))
             else:
                 drop = "Remove it" if use.grant.source == "inline" else f"Detach {use.grant.source}"
-                fix = f"{drop}: none of its actions is used"
+                remedy = f"{drop}: none of its actions is used"
             risky = any(index.access_level(a) in (WRITE, PERMISSIONS) for a in unused)
             yield Hit(
                 loc=stmt.loc,
                 message=f"{where[:1].upper()}{where[1:]} in role {role_id} grants {len(unused)} action(s) that function "
                 f"{', '.join(holders)} never uses: {summarize(unused)}",
-                remediation=fix,
+                remediation=remedy,
                 resource=role_id,
                 function=holders[0],
                 severity=None if risky else Severity.LOW,
@@ -1217,7 +1320,8 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
     `DynamoDBReadPolicy`. Fix: grant `dynamodb:UpdateItem` on the table
     (`DynamoDBCrudPolicy`, or an inline statement).
     """
-    from faasguard.iam.least_privilege import analyse
+    from faasguard.iam.least_privilege import analyse, statements_for
+    from faasguard.iam.render import inline
 
     iam = analyse(app)
     for fn in app.functions:
@@ -1236,8 +1340,16 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
                 loc=need.loc,
                 message=f"Function {fn.name} calls {need.why} which needs {need.action}{on}, but role {fn.role_id} "
                 "does not allow it: the call fails with AccessDenied",
-                remediation=f"Add {need.action} on {need.resource} to role {fn.role_id} "
-                "(run `faasguard policy` for the whole least-privilege policy)",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Add {need.action} on {need.resource} to role {fn.role_id} "
+                    "(run `faasguard policy` for the whole least-privilege policy)",
+                    terraform=f"Add {need.action} to a policy of {fn.role_id}, e.g. the Statement "
+                    f"{inline(statements_for([need]), app)} in an aws_iam_role_policy's jsonencode policy "
+                    "(run `faasguard policy --format terraform` for the whole least-privilege policy)",
+                    serverless=f"Add {need.action} to provider.iam.role.statements: {inline(statements_for([need]), app)} "
+                    "(run `faasguard policy` for the whole least-privilege policy)",
+                ),
                 resource=fn.role_id,
                 function=fn.name,
                 key=f"{need.action}:{need.resource}",
@@ -1278,6 +1390,7 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
     Fix: `Resource: !GetAtt Orders.Arn` (the finding prints the exact statement).
     """
     from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.render import inline
 
     iam = analyse(app)
     for role_id in sorted(iam.permissions):
@@ -1297,8 +1410,14 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
                 loc=stmt.loc,
                 message=f"Policy {stmt.policy} in role {role_id} grants {', '.join(sorted({n.action for n in code}))} on "
                 f"every resource, but function {', '.join(holders)} only uses {', '.join(named)}",
-                remediation="Scope the statement to the resources the code uses: "
-                + _render([s.document() for s in statements_for(code)]),
+                remediation=fix(
+                    app.format,
+                    cfn="Scope the statement to the resources the code uses: ",
+                    terraform=f"Scope the statement in {stmt.policy} to the resources the code uses (Statement of "
+                    "its jsonencode policy; resources of the statement block in an aws_iam_policy_document): ",
+                    serverless=f"Scope the statement in {stmt.policy} to the resources the code uses: ",
+                )
+                + inline(statements_for(code), app),
                 resource=role_id,
                 function=holders[0],
                 key=f"{stmt.policy}:{stmt.identity}",
