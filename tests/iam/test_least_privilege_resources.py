@@ -92,3 +92,37 @@ def test_terraform_env_reference_resolves_the_table_the_code_uses(scan_files):
     assert (finding.path, finding.line) == ("main.tf", 22)
     assert finding.function == "aws_lambda_function.orders"
     assert "table/orders" in finding.message
+
+
+SERVERLESS_ORDERS = """\
+service: shop
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: dynamodb:PutItem
+          Resource: "*"
+functions:
+  orders:
+    handler: src/app.handler
+    environment:
+      TABLE: !Ref OrdersTable
+resources:
+  Resources:
+    OrdersTable:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        TableName: orders
+"""
+
+
+def test_serverless_env_ref_resolves_the_table_the_code_uses(scan_files):
+    """``TABLE: !Ref OrdersTable`` (a table under ``resources``) names the table the code writes."""
+    result = scan_files({"serverless.yml": SERVERLESS_ORDERS, "src/app.py": TERRAFORM_APP}, rules={"FG-IAM-032"})
+    [finding] = [f for f in result.findings if f.rule_id == "FG-IAM-032"]
+    assert (finding.path, finding.line, finding.function) == ("serverless.yml", 8, "orders")
+    assert "table/orders" in finding.message
+    assert "Resource: !GetAtt OrdersTable.Arn" in finding.remediation

@@ -367,7 +367,7 @@ def _function(
             text = fn.text(value) if literal else None
             line = variables.line_of(name) if hasattr(variables, "line_of") else 0
             loc = Loc(reader.path, line, line) if line else reader.resource_loc(logical_id)
-            ref, attr = (None, None) if literal else _reference(value, fn)
+            ref, attr = (None, None) if literal else reference(value, fn)
             env.append(EnvVar(str(name), text, literal, loc, ref, attr))
     vpc = props.get("VpcConfig")
     vpc_config = None
@@ -424,7 +424,7 @@ def _function(
     )
 
 
-def _reference(value: Any, fn: Intrinsics) -> tuple[str | None, str | None]:
+def reference(value: Any, fn: Intrinsics) -> tuple[str | None, str | None]:
     """``!Ref X`` → (X, None); ``!GetAtt X.Arn`` → (X, "Arn"); anything else → the single target, attribute unknown."""
     if isinstance(value, Mapping) and len(value) == 1:
         ((kind, arg),) = value.items()

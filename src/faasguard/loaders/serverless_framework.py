@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders import located_yaml
-from faasguard.loaders.cloudformation import TemplateReader, build_application, statements
+from faasguard.loaders.cloudformation import TemplateReader, build_application, reference, statements
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, end_line_of, line_of
@@ -380,7 +380,9 @@ class _Service:
                     text = str(value).lower() if isinstance(value, bool) else str(value)
                     merged[str(key)] = EnvVar(str(key), text, True, loc)
                 else:
-                    merged[str(key)] = EnvVar(str(key), None, False, loc)
+                    # `!Ref OrdersTable` under `resources` names the table the code reads from this variable.
+                    ref, attr = reference(value, self.reader.fn)
+                    merged[str(key)] = EnvVar(str(key), None, False, loc, ref, attr)
         yield from merged.values()
 
     def vpc(self, body: Mapping[str, Any], loc: Loc) -> VpcConfig | None:
