@@ -15,6 +15,8 @@ section, as summarised in ``shared/research/libraries.md`` §2.
 
 from __future__ import annotations
 
+from faasguard.code.sdk_names import LIB_DYNAMODB
+
 # boto3 service name → IAM prefix, where neither the signing name nor the endpoint prefix is one.
 PREFIX_ALIASES: dict[str, str] = {
     "iot-data": "iot",
@@ -148,22 +150,9 @@ BOTO3_HELPERS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 # DynamoDB document clients: JS v3 ``@aws-sdk/lib-dynamodb`` commands and JS v2
-# ``AWS.DynamoDB.DocumentClient`` methods, keyed by the name without ``Command``.
-DOCUMENT_CLIENT: dict[str, str] = {
-    "Get": "GetItem",
-    "Put": "PutItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "Query": "Query",
-    "Scan": "Scan",
-    "BatchGet": "BatchGetItem",
-    "BatchWrite": "BatchWriteItem",
-    "TransactGet": "TransactGetItems",
-    "TransactWrite": "TransactWriteItems",
-    "ExecuteStatement": "ExecuteStatement",
-    "BatchExecuteStatement": "BatchExecuteStatement",
-    "ExecuteTransaction": "ExecuteTransaction",
-}
+# ``AWS.DynamoDB.DocumentClient`` methods, keyed by the name without ``Command``. The code
+# analyzer owns the table (it turns the commands into operations); IAM reads the same one.
+DOCUMENT_CLIENT: dict[str, str] = LIB_DYNAMODB
 
 # JS v3 helper classes that are not commands: ``new Upload({client, params})`` from @aws-sdk/lib-storage.
 JS_V3_HELPERS: dict[tuple[str, str], tuple[str, ...]] = {
