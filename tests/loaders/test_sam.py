@@ -235,3 +235,22 @@ Resources:
     assert fn.url_auth_type == "NONE"
     assert any(t.kind == "function-url" and t.authenticated is False for t in fn.triggers)
     assert all(p.function == "Fn" for p in app.permissions)
+
+
+def test_code_uri_in_globals_locates_the_code(tmp_path):
+    text = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: src/
+    Runtime: python3.12
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+"""
+    app, result = load(tmp_path, text)
+    assert result.warnings == []
+    [fn] = app.functions
+    assert fn.code_dir == (tmp_path / "src").resolve()

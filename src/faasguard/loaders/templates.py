@@ -232,7 +232,8 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
     if not isinstance(globals_fn, Mapping):
         globals_fn = {}
     code_dirs: dict[str, Path] = {}
-    if _is_local(globals_fn.get("CodeUri")):
+    globals_code_uri = globals_fn.get("CodeUri")  # before it is replaced by a placeholder below
+    if _is_local(globals_code_uri):
         globals_fn["CodeUri"] = _PLACEHOLDER_BUCKET + "globals.zip"  # type: ignore[index]
     resources = template.get("Resources") or {}
     for logical_id, res in resources.items():
@@ -243,12 +244,6 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
             continue
         kind = res.get("Type")
         if kind == "AWS::Serverless::Function":
-            original = props.get(
-                "CodeUri",
-                template.get("Globals", {}).get("Function", {}).get("CodeUri")
-                if isinstance(template.get("Globals"), Mapping)
-                else None,
-            )
             is_image = (props.get("PackageType") or globals_fn.get("PackageType")) == "Image"
             if is_image:
                 if not props.get("ImageUri") and not globals_fn.get("ImageUri"):
@@ -260,9 +255,7 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
                 continue
             if props.get("InlineCode") is not None:
                 continue
-            original = props.get("CodeUri")
-            if original is None:
-                original = _original_globals_code_uri(template)
+            original = props.get("CodeUri", globals_code_uri)
             if original is None or _is_local(original):
                 code_dirs[str(logical_id)] = (base / (original or ".")).resolve()
                 props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
@@ -286,12 +279,6 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
             res["Type"] = "AWS::CloudFormation::Stack"
             res["Properties"] = {"TemplateURL": "https://faasguard-placeholder.s3.amazonaws.com/app.yaml"}
     return code_dirs
-
-
-def _original_globals_code_uri(template: Mapping[str, Any]) -> Any:
-    globals_ = template.get("Globals")
-    fn = globals_.get("Function") if isinstance(globals_, Mapping) else None
-    return fn.get("CodeUri") if isinstance(fn, Mapping) else None
 
 
 def _read_definition(path: Path) -> Any:
