@@ -109,9 +109,6 @@ class ActionIndex:
     def service_name(self, prefix: str) -> str:
         return self._service_names.get(prefix.lower(), prefix)
 
-    def actions_of(self, prefix: str) -> list[str]:
-        return self._by_service.get(prefix.lower(), [])
-
     def canonical(self, action: str) -> str:
         """``s3:getobject`` → ``s3:GetObject``; unknown actions come back unchanged."""
         info = self.get(action)
