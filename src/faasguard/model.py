@@ -176,7 +176,7 @@ class Function:
     url_loc: Loc | None = None
     source_resource: str = ""  # the resource that defines it, e.g. AWS::Serverless::Function
     # Azure/GCP settings with no AWS field (https_only, min_tls_version, ftps_state, cors_origins,
-    # ingress, app_insights …); see faasguard.loaders.terraform_azure / terraform_gcp for the names.
+    # ingress, app_insights …); see faasguard.loaders.terraform.azure / .gcp for the names.
     settings: tuple[Setting, ...] = ()
 
     def setting(self, name: str) -> Setting | None:

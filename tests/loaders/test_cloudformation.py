@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from faasguard.loaders.templates import TemplateLoader
+from faasguard.loaders.template_loader import TemplateLoader
 
 
 def load(tmp_path: Path, text: str):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from faasguard.loaders.templates import TemplateLoader
+from faasguard.loaders.template_loader import TemplateLoader
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: '2010-09-09'

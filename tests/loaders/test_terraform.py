@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from faasguard.loaders.terraform import TerraformLoader
-from faasguard.loaders.terraform_refs import Scope, parse_jsonish, target
+from faasguard.loaders.terraform.loader import TerraformLoader
+from faasguard.loaders.terraform.refs import Scope, parse_jsonish, target
 from faasguard.model import Application
 from tests.conftest import by_rule
 

@@ -1,7 +1,7 @@
 """Loaders: one per source format, each producing :class:`faasguard.model.Application` objects."""
 
 from faasguard.loaders.interface import Loader
-from faasguard.loaders.templates import TemplateLoader
+from faasguard.loaders.template_loader import TemplateLoader
 
 LOADERS: list[Loader] = [TemplateLoader()]
 

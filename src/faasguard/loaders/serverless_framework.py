@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders import located_yaml
-from faasguard.loaders.cloudformation import TemplateReader, build_application, reference, statements
+from faasguard.loaders.cloudformation_builder import TemplateReader, build_application, reference, statements
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, end_line_of, line_of

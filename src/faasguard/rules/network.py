@@ -451,7 +451,7 @@ def bucket_without_policy(app: Application) -> Iterator[Hit]:
 
 # -- Azure Functions and Google Cloud Functions (FG-NET-050..069) ------------------------------
 # These read Function.settings, which the Terraform loader fills for azurerm function apps and
-# google Cloud Functions (see faasguard.loaders.terraform_azure / terraform_gcp for the names).
+# google Cloud Functions (see faasguard.loaders.terraform.azure / .gcp for the names).
 
 
 @rule("FG-NET-050", category="network", severity=Severity.MEDIUM, title="Function endpoint accepts plain HTTP")

@@ -27,8 +27,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.terraform_module import Block, Module
-from faasguard.loaders.terraform_refs import addresses_in, as_bool, as_int
+from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import addresses_in, as_bool, as_int
 from faasguard.model import Application, EnvVar, Function, Loc, Role, RoleGrant, Setting, Trigger
 
 GEN1 = "google_cloudfunctions_function"

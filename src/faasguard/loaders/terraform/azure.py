@@ -28,8 +28,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from faasguard.loaders.terraform_module import Block, Module
-from faasguard.loaders.terraform_refs import addresses_in, as_bool
+from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import addresses_in, as_bool
 from faasguard.model import Application, EnvVar, Function, Loc, Role, RoleGrant, Setting
 
 APP_TYPES = ("azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_function_app")

@@ -11,8 +11,8 @@ Files are parsed with python-hcl2 7.x, which keeps block line numbers (8.x drops
 Trailing whitespace is stripped from each line first: python-hcl2 rejects a heredoc
 whose closing marker is followed by spaces, which Terraform accepts; line numbers do not
 change. A file that does not parse is an error entry for that file; the rest of the
-module still loads. Provider resources are mapped by :mod:`terraform_aws`,
-:mod:`terraform_lambda_module`, :mod:`terraform_azure` and :mod:`terraform_gcp`.
+module still loads. Provider resources are mapped by :mod:`.aws`,
+:mod:`.lambda_module`, :mod:`.azure` and :mod:`.gcp`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
-from faasguard.loaders.terraform_aws import AwsBuilder
-from faasguard.loaders.terraform_azure import build_azure
-from faasguard.loaders.terraform_gcp import build_gcp
-from faasguard.loaders.terraform_lambda_module import build_lambda_modules
-from faasguard.loaders.terraform_module import Module, SourceFile, add_file
-from faasguard.loaders.terraform_refs import Scope
+from faasguard.loaders.terraform.aws import AwsBuilder
+from faasguard.loaders.terraform.azure import build_azure
+from faasguard.loaders.terraform.gcp import build_gcp
+from faasguard.loaders.terraform.lambda_module import build_lambda_modules
+from faasguard.loaders.terraform.module import Module, SourceFile, add_file
+from faasguard.loaders.terraform.refs import Scope
 from faasguard.model import Application
 
 SUFFIX = ".tf"

@@ -18,7 +18,7 @@ from typing import Any
 
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cdk import name_by_construct
-from faasguard.loaders.cloudformation import LAYER_KEY, TemplateReader, build_application
+from faasguard.loaders.cloudformation_builder import LAYER_KEY, TemplateReader, build_application
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LoadFailure, clone
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from faasguard.loaders.terraform_module import Block, Module
-from faasguard.loaders.terraform_refs import Unresolved
+from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import Unresolved
 from faasguard.model import Loc, Statement
 
 _EFFECT = re.compile(r"""["']?Effect["']?\s*[=:]""")

@@ -4,7 +4,7 @@ Ids in the model are Terraform addresses: the function ``aws_lambda_function.api
 named ``aws_lambda_function.api``, its role ``aws_iam_role.lambda``; that is what a user
 searches for in the code and what ``terraform state`` shows. Resources created inside a
 terraform-aws-modules/lambda module call get the address they have in state,
-``module.orders.aws_iam_role.lambda`` (see :mod:`faasguard.loaders.terraform_lambda_module`);
+``module.orders.aws_iam_role.lambda`` (see :mod:`faasguard.loaders.terraform.lambda_module`);
 the function itself is named by the module call, ``module.orders``.
 
 Like the CloudFormation builder this reads and joins, and never judges.
@@ -17,10 +17,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.cloudformation import ASYNC_PRINCIPALS
-from faasguard.loaders.terraform_iam import PolicyReader
-from faasguard.loaders.terraform_module import Block, Module
-from faasguard.loaders.terraform_refs import Unresolved, addresses_in, as_bool, as_float, as_int, single_expression
+from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
+from faasguard.loaders.terraform.iam import PolicyReader
+from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import Unresolved, addresses_in, as_bool, as_float, as_int, single_expression
 from faasguard.model import (
     Alarm,
     Api,

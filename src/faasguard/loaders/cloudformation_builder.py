@@ -5,7 +5,7 @@ joins them by reference: which role a function assumes, which log group and
 alarms watch it, which API routes, queues and buckets invoke it, which subnets
 and security groups it sits in. It never judges; rules do that.
 
-SAM templates arrive here after :mod:`faasguard.loaders.sam` has translated
+SAM templates arrive here after :mod:`faasguard.loaders.template_loader` has translated
 them, so one builder serves both; ``origin`` maps each generated resource back
 to the SAM resource written in the file, for its line number.
 """

@@ -21,11 +21,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.cloudformation import ASYNC_PRINCIPALS
-from faasguard.loaders.terraform_aws import api_triggers
-from faasguard.loaders.terraform_iam import PolicyReader
-from faasguard.loaders.terraform_module import Block, Module
-from faasguard.loaders.terraform_refs import Unresolved, as_bool, as_int
+from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
+from faasguard.loaders.terraform.aws import api_triggers
+from faasguard.loaders.terraform.iam import PolicyReader
+from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import Unresolved, as_bool, as_int
 from faasguard.model import (
     Application,
     EnvVar,

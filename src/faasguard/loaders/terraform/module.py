@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from faasguard.loaders.terraform_refs import META_KEYS, Scope, target
+from faasguard.loaders.terraform.refs import META_KEYS, Scope, target
 from faasguard.model import Loc
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
