@@ -22,12 +22,12 @@ import sysconfig
 import time
 from pathlib import Path
 
-from faasguard.analyzers import AnalysisResult
 from faasguard.code import resolve
 from faasguard.code.analyzer import _Cache, collector_paused
 from faasguard.code.javascript import JsInterp
 from faasguard.code.python import PyInterp
 from faasguard.code.values import Collector
+from faasguard.interfaces import AnalysisResult
 
 
 def bench(root: Path) -> dict[str, tuple[int, int, float]]:

@@ -1,7 +1,10 @@
-"""One scan, end to end: discover files → load them (in parallel) → run rules → filter.
+"""One scan, end to end: discover files → load them (in parallel) → analyze → run rules → filter.
 
-This module only wires the pieces together; loaders, rules and reporters live in
-their own packages.
+This module only wires the pieces together and stands above them: loaders, analyzers,
+rules and reporters live in their own packages, and what they hand each other
+(:class:`ScanOptions`, :class:`ScanResult`, the analyzer protocol) lives below them all
+in :mod:`faasguard.interfaces`. The analyzers are an argument of :func:`scan`; by
+default they are built from the options by :func:`faasguard.analyzers.default_analyzers`.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from faasguard import suppress
-from faasguard.analyzers import ANALYZERS
+from faasguard.analyzers import default_analyzers
 from faasguard.findings import Finding
+from faasguard.interfaces import Analyzer, ScanOptions, ScanResult
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
@@ -31,36 +34,7 @@ SKIP_DIRS = {
 MAX_FILE_BYTES = 20 * 1024 * 1024
 PARALLEL_THRESHOLD = 64  # below this many files, worker start-up costs more than it saves
 
-
-@dataclass
-class ScanOptions:
-    categories: set[str] | None = None
-    skip_categories: set[str] = field(default_factory=set)
-    rules: set[str] | None = None
-    skip_rules: set[str] = field(default_factory=set)
-    jobs: int | None = None
-    baseline: set[str] | None = None  # fingerprints of known findings to leave out
-    advisory_db: Path | None = None  # local OSV directory (default: ~/.cache/faasguard/advisories)
-    online: bool = False  # ask the OSV API instead (network, only when the user says so)
-    osv_api: str | None = None  # base URL of the OSV API for --online
-    exclude: tuple[str, ...] = ()  # path globs, relative to the scanned directory, never scanned
-    variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
-
-
-@dataclass
-class ScanResult:
-    root: Path
-    files: int
-    applications: list[Application]
-    findings: list[Finding]
-    errors: list[tuple[str, str]]
-    warnings: list[tuple[str, str]]
-    duration_s: float
-    suppressed: int = 0
-
-    @property
-    def functions(self) -> int:
-        return sum(len(app.functions) for app in self.applications)
+__all__ = ["ScanOptions", "ScanResult", "discover", "load_all", "load_file", "run_rules", "scan", "selected_rules"]
 
 
 def discover(target: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
@@ -199,8 +173,11 @@ def scan(
     target: Path,
     options: ScanOptions | None = None,
     progress_factory: Callable[[int], Callable[[int], None] | None] | None = None,
+    analyzers: list[Analyzer] | None = None,
 ) -> ScanResult:
     options = options or ScanOptions()
+    if analyzers is None:
+        analyzers = default_analyzers(options)
     started = time.perf_counter()
     target = target.resolve()
     root = target if target.is_dir() else target.parent
@@ -216,8 +193,8 @@ def scan(
     errors = {e for r in results for e in r.errors}
     warnings = {w for r in results for w in r.warnings}
     read = {_rel(p, root) for p in paths}
-    for analyzer in ANALYZERS:
-        analysis = analyzer.analyze(apps, root, every_file, options)
+    for analyzer in analyzers:
+        analysis = analyzer.analyze(apps, root, every_file)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)

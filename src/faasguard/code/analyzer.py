@@ -16,19 +16,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from faasguard.code import resolve
 from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral
 from faasguard.code.javascript import JsInterp, JsModule
 from faasguard.code.python import PyInterp, PyModule
 from faasguard.code.values import Collector
+from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function, Loc
 from faasguard.secret_patterns import find_known_secrets, find_secret
-
-if TYPE_CHECKING:
-    from faasguard.analyzers import AnalysisResult
-    from faasguard.scan import ScanOptions
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 CONFIG_NAMES = re.compile(r"^(\.env(\..+)?|.*\.env|config\.json|secrets?\.json|.*\.properties|settings\.py|local_settings\.py|"
@@ -218,13 +214,11 @@ class CodeAnalyzer:
 
     name = "code"
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
+    def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         with collector_paused():
             return self._analyze(apps, root, files)
 
     def _analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
-        from faasguard.analyzers import AnalysisResult  # the analyzer registry imports this module
-
         result = AnalysisResult()
         resolve.forget()  # files may have changed since the last scan in this process
         cache = _Cache(root.resolve(), result)

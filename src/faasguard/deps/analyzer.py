@@ -16,19 +16,15 @@ Sets no function ships are still checked, in an ``Application(format="manifest")
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from faasguard.analyzers import AnalysisResult
 from faasguard.deps import source_for
 from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
 from faasguard.deps.osv_local import LocalOsvService
 from faasguard.deps.typosquat import imitates
-
-if TYPE_CHECKING:
-    from faasguard.scan import ScanOptions
+from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function
 
 MAX_MANIFEST_BYTES = 50 * 2**20
@@ -37,22 +33,13 @@ LOCK_PRIORITY = ("package-lock", "pnpm-lock", "yarn-lock", "poetry-lock", "uv-lo
 MANIFEST_PRIORITY = ("package-json", "pyproject", "requirements")
 
 
-@dataclass
-class DependencySettings:
-    """What the command line chose: where advisories come from."""
+def advisory_service(advisory_db: Path | None = None, online: bool = False, api: str | None = None) -> VulnerabilityService:
+    """The advisory source the user chose: a local OSV directory (default), or the OSV API with ``--online``."""
+    if online:
+        from faasguard.deps.osv_online import DEFAULT_API, OsvOnlineService
 
-    advisory_db: Path | None = None
-    online: bool = False
-    online_api: str | None = None
-    online_cache: Path | None = None
-    stale_after_days: int = 7
-
-    def service(self) -> VulnerabilityService:
-        if self.online:
-            from faasguard.deps.osv_online import DEFAULT_API, OsvOnlineService
-
-            return OsvOnlineService(self.online_api or DEFAULT_API, self.online_cache)
-        return LocalOsvService(self.advisory_db, self.stale_after_days)
+        return OsvOnlineService(api or DEFAULT_API)
+    return LocalOsvService(advisory_db)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -74,20 +61,17 @@ def _runtime_ecosystem(fn: Function) -> Ecosystem | None:
 class DependencyAnalyzer:
     name = "dependencies"
 
-    def __init__(self, settings: DependencySettings | None = None) -> None:
-        self.settings = settings or DependencySettings()
+    def __init__(self, service: VulnerabilityService) -> None:
+        self.service = service
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path], options: ScanOptions) -> AnalysisResult:
+    def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         result = AnalysisResult()
-        settings = replace(
-            self.settings, advisory_db=options.advisory_db, online=options.online, online_api=options.osv_api
-        )
         manifests = self._parse_all(root, files, result)
         if not manifests:
             return result
         sets = self._group(manifests)
         owners = self._attach(apps, root, sets)
-        service = settings.service()
+        service = self.service
         sets = self._audit(sets, service)
         status = service.status()
         for message in status.warnings:
@@ -269,5 +253,3 @@ def _shipped(dep_set: DependencySet) -> list[Installed]:
         out.append(Installed(dep, manifest, None, reason))
     return sorted(out, key=lambda i: (i.dependency.name.lower(), i.dependency.version or ""))
 
-
-DEPENDENCY_ANALYZER = DependencyAnalyzer()

@@ -1,20 +1,14 @@
-"""Loaders: one per source format, each producing :class:`faasguard.model.Application` objects."""
+"""Loaders: one per source format, each producing :class:`faasguard.model.Application` objects.
 
+The order matters: the first loader that wants a file name and claims its text loads it.
+"""
+
+from faasguard.loaders.azure_functions import AzureFunctionsLoader
 from faasguard.loaders.interface import Loader
+from faasguard.loaders.serverless_framework import ServerlessFrameworkLoader
 from faasguard.loaders.template_loader import TemplateLoader
+from faasguard.loaders.terraform import TerraformLoader
 
-LOADERS: list[Loader] = [TemplateLoader()]
+LOADERS: list[Loader] = [TemplateLoader(), ServerlessFrameworkLoader(), TerraformLoader(), AzureFunctionsLoader()]
 
 __all__ = ["LOADERS", "Loader"]
-
-from faasguard.loaders.serverless_framework import ServerlessFrameworkLoader  # noqa: E402
-
-LOADERS.append(ServerlessFrameworkLoader())
-
-from faasguard.loaders.terraform import TerraformLoader  # noqa: E402
-
-LOADERS.append(TerraformLoader())
-
-from faasguard.loaders.azure_functions import AzureFunctionsLoader  # noqa: E402
-
-LOADERS.append(AzureFunctionsLoader())

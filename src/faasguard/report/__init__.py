@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import import_module
 
-from faasguard.report.interface import Reporter
+from faasguard.interfaces import Reporter
 
 _CLASSES = {
     "text": ("faasguard.report.text", "TextReporter"),

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Severity
-from faasguard.scan import ScanResult
+from faasguard.interfaces import ScanResult
 
 NO_FUNCTION = "(not tied to one function)"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from faasguard import __version__
 from faasguard.findings import Finding
-from faasguard.scan import ScanResult
+from faasguard.interfaces import ScanResult
 
 SCHEMA_VERSION = 1
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from faasguard.findings import CATEGORIES, Finding
-from faasguard.scan import ScanResult
+from faasguard.interfaces import ScanResult
 
 
 class JunitReporter:

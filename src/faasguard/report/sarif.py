@@ -13,8 +13,8 @@ from typing import Any
 
 from faasguard import __version__
 from faasguard.findings import Finding, Severity
+from faasguard.interfaces import ScanResult
 from faasguard.registry import Rule, all_rules
-from faasguard.scan import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/faasguard/faasguard"

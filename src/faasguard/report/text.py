@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from faasguard.findings import CATEGORIES, Finding, Severity
-from faasguard.scan import ScanResult
+from faasguard.interfaces import ScanResult
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",

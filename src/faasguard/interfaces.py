@@ -1,0 +1,80 @@
+"""What the pipeline's stages hand each other: the user's scan options, what an analyzer
+returns, the scan's result, and the analyzer and reporter protocols.
+
+This module stands below every stage: loaders, analyzers and reporters import it, and
+:mod:`faasguard.scan` (the wiring) imports them. It holds data and protocols only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from faasguard.findings import Finding
+from faasguard.model import Application
+
+
+@dataclass
+class ScanOptions:
+    categories: set[str] | None = None
+    skip_categories: set[str] = field(default_factory=set)
+    rules: set[str] | None = None
+    skip_rules: set[str] = field(default_factory=set)
+    jobs: int | None = None
+    baseline: set[str] | None = None  # fingerprints of known findings to leave out
+    advisory_db: Path | None = None  # local OSV directory (default: ~/.cache/faasguard/advisories)
+    online: bool = False  # ask the OSV API instead (network, only when the user says so)
+    osv_api: str | None = None  # base URL of the OSV API for --online
+    exclude: tuple[str, ...] = ()  # path globs, relative to the scanned directory, never scanned
+    variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    files: int
+    applications: list[Application]
+    findings: list[Finding]
+    errors: list[tuple[str, str]]
+    warnings: list[tuple[str, str]]
+    duration_s: float
+    suppressed: int = 0
+
+    @property
+    def functions(self) -> int:
+        return sum(len(app.functions) for app in self.applications)
+
+
+@dataclass
+class AnalysisResult:
+    applications: list[Application] = field(default_factory=list)  # new, e.g. loose source files
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    files_read: set[str] = field(default_factory=set)  # relative paths, for the scanned-files count
+
+
+class Analyzer(Protocol):
+    """After loading, reads what the model points at and adds facts to it.
+
+    An analyzer gets every loaded application and every file discovery saw. It may read files
+    (rules may not), and it records what it learns on the applications (``Application.code``,
+    ``Application.dependencies``). Files no function points at can be wrapped in an
+    application of their own (``format="source"``) so their facts still reach the rules. Bad
+    input becomes an error entry, never an exception. What it needs from the user's choices
+    (an advisory service…) it is given when it is built, by the caller that wires the scan.
+    """
+
+    name: str
+
+    def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
+        """Add facts to ``apps``; return new applications, errors, warnings and the files read."""
+
+
+class Reporter(Protocol):
+    """A scan result in, one string out."""
+
+    def __init__(self, **options: object) -> None: ...
+
+    def format(self, result: ScanResult) -> str:
+        """Render the whole result; deterministic for the same input (but for durations)."""
