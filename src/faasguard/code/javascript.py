@@ -20,6 +20,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from faasguard.code import resolve
 from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
 from faasguard.model import Loc
@@ -178,6 +179,77 @@ class JsModule:
         return facts
 
 
+    def units(self) -> ModuleUnits:
+        """Functions, classes and module-level names, for :func:`faasguard.code.reach.reachable`."""
+        cached = self.__dict__.get("_units")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        out = ModuleUnits()
+        for node in self.root.named_children:
+            _top_units(node, out)
+        self.__dict__["_units"] = out
+        return out
+
+
+def _outer_functions(node: Node) -> tuple[int, ...]:
+    """Ids of the function nodes in ``node`` that are not inside another function."""
+    found: list[int] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in FUNCTION_TYPES:
+            found.append(current.id)
+            continue
+        stack.extend(current.named_children)
+    return tuple(found)
+
+
+def _top_units(node: Node, out: ModuleUnits) -> None:
+    t = node.type
+    if t in ("function_declaration", "generator_function_declaration", "class_declaration"):
+        name = _text(node.child_by_field_name("name"))
+        out.units.append(Unit(name, _text(node), _outer_functions(node)))
+    elif t in ("lexical_declaration", "variable_declaration"):
+        for decl in node.named_children:
+            if decl.type == "variable_declarator":
+                name_node = decl.child_by_field_name("name")
+                names = [n for n in _walk_named(name_node) if n.type in ("identifier", "shorthand_property_identifier_pattern")]
+                for name_part in names:
+                    out.units.append(Unit(_text(name_part), _text(decl), _outer_functions(decl)))
+    elif t == "export_statement":
+        declaration = node.child_by_field_name("declaration")
+        if declaration is not None:
+            _top_units(declaration, out)
+        else:
+            out.units.append(Unit("default", _text(node), _outer_functions(node)))
+            out.roots |= identifiers(_text(node))  # export { a as handler }: the local names are what is exported
+    elif t == "expression_statement" and node.named_children and node.named_children[0].type == "assignment_expression":
+        assign = node.named_children[0]
+        left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
+        target = _text(left)
+        if target in ("module.exports", "exports") and right is not None and right.type == "object":
+            for prop in right.named_children:
+                key = prop.child_by_field_name("key") or prop.child_by_field_name("name")
+                name = _prop_name(key) if key is not None else _text(prop)
+                out.units.append(Unit(name, _text(prop), _outer_functions(prop)))
+        elif target.startswith(("module.exports.", "exports.")) and left is not None:
+            out.units.append(Unit(_text(left.child_by_field_name("property")), _text(assign), _outer_functions(assign)))
+        else:  # module.exports = handler, app.handler = …: run at load
+            out.units.append(Unit("<top>", _text(node), _outer_functions(node)))
+            out.roots.add("<top>")
+    elif t not in ("import_statement", "comment", "empty_statement"):
+        out.units.append(Unit("<top>", _text(node), _outer_functions(node)))  # app.get("/x", (req, res) => …) runs at load
+        out.roots.add("<top>")
+
+
+def _walk_named(node: Node | None) -> Iterator[Node]:
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
 def _first_error(node: Node) -> Node | None:
     cursor = node.walk()
     stack = [node]
@@ -220,6 +292,8 @@ class JsInterp:
         self.done: set[int] = set()
         self.returns: dict[tuple[int, object], Val] = {}
         self.functions: dict[Path, list[Node]] = {}
+        self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
+        self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
 
     def module(self, path: Path) -> JsModule | None:
         if path in self.files:
@@ -250,8 +324,15 @@ class JsInterp:
         if params:
             name_text = _text(params[0]) if params[0].type == "identifier" else "event"
             args.append(Val(taint=Taint(name_text, mod.loc(params[0]), whole=True)))
+        self.handler_text = _text(target.func.node)
         self.call_function(target.func, args, name, 0, True)
         return True
+
+    def reachable(self) -> set[int] | None:
+        """Ids of the functions the handler can reach (None: no handler, every function counts)."""
+        if self.handler_text is None:
+            return None
+        return reachable(identifiers(self.handler_text), [mod.units() for mod in self.files.values()])
 
     def analyse_rest(self) -> None:
         """Every function no context reached yet, with unknown arguments: only SDK calls can be found there.
@@ -265,10 +346,11 @@ class JsInterp:
         pending = True
         while pending:
             pending = False
+            reach = self.reachable()
             for path, nodes in list(self.functions.items()):
                 mod = self.files[path]
                 for node in list(nodes):
-                    if node.id not in self.done:
+                    if node.id not in self.done and (reach is None or node.id in reach or node.id in self.inner):
                         pending = True
                         self.call_function(JsFunc(mod, node), [], None, self.MAX_DEPTH, False)
 
@@ -404,6 +486,8 @@ class JsFrame:
 
     def _register(self, node: Node) -> None:
         self.interp.functions.setdefault(self.mod.path, []).append(node)
+        if not self.is_module:
+            self.interp.inner.add(node.id)
 
     def _set(self, name: str, val: Val) -> None:
         self.env[name] = val

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import boto3_operation
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
 from faasguard.model import Loc
@@ -150,6 +151,37 @@ class PyModule:
 
     def print_calls(self) -> Iterator[Loc]:
         yield from self._tree_facts()[0]
+
+    def text_of(self, node: ast.AST) -> str:
+        first, last = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+        return "\n".join(self.lines[first - 1 : last])
+
+    def units(self) -> ModuleUnits:
+        """Functions, classes and module-level names, for :func:`faasguard.code.reach.reachable`."""
+        cached = self.__dict__.get("_units")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        out = ModuleUnits()
+        for node in self.tree.body if self.tree is not None else []:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                out.units.append(Unit(node.name, self.text_of(node), (id(node),)))
+                if any(_route_decorator(d) for d in node.decorator_list):
+                    out.roots.add(node.name)
+            elif isinstance(node, ast.ClassDef):
+                methods = tuple(id(m) for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef))
+                out.units.append(Unit(node.name, self.text_of(node), methods))
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                lambdas = [n for n in ast.walk(node) if isinstance(n, ast.Lambda)]
+                out.lambdas.extend(lambdas)
+                for target in targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            out.units.append(Unit(name.id, self.text_of(node), tuple(id(n) for n in lambdas)))
+            elif not isinstance(node, ast.Import | ast.ImportFrom):
+                out.roots |= identifiers(self.text_of(node))  # top-level code runs at import: what it names is reached
+        self.__dict__["_units"] = out
+        return out
 
     def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
         """(name it is assigned to, value, line) for string literals under a name, for the secret scanner.
@@ -304,6 +336,7 @@ class PyInterp:
         self.analysed: set[tuple[int, tuple[object, ...]]] = set()
         self.done_functions: set[int] = set()
         self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
+        self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
 
     # ---- modules -------------------------------------------------------------------------------------------
 
@@ -333,8 +366,15 @@ class PyInterp:
         args: list[Val] = []
         if params:
             args.append(Val(taint=Taint(params[0], mod.loc(node), whole=True)))
+        self.handler_text = mod.text_of(node)
         self.call_function(FuncRef(mod, node), args, {}, handler=name, depth=0, in_handler=True)
         return True
+
+    def reachable(self) -> set[int] | None:
+        """Ids of the functions the handler can reach (None: no handler, every function counts)."""
+        if self.handler_text is None:
+            return None
+        return reachable(identifiers(self.handler_text), [mod.units() for mod in self.files.values()])
 
     def analyse_rest(self) -> None:
         """Every function in the analysed files that no context reached yet, with unknown arguments.
@@ -348,12 +388,20 @@ class PyInterp:
         pending = True
         while pending:
             pending = False
+            reach = self.reachable()
             for mod in list(self.files.values()):
                 funcs = list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.values()]
                 for node in funcs:
-                    if id(node) not in self.done_functions:
+                    if id(node) not in self.done_functions and (reach is None or id(node) in reach):
                         pending = True
                         self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH, in_handler=False)
+                for lam in mod.units().lambdas:
+                    if id(lam) not in self.done_functions and (reach is None or id(lam) in reach):
+                        pending = True
+                        self.done_functions.add(id(lam))
+                        frame = Frame(self, mod, dict(self.globals.get(mod.path, {})), handler=None, depth=self.MAX_DEPTH)
+                        with contextlib.suppress(RecursionError):
+                            frame.lambda_body(lam, UNKNOWN)
 
     def call_function(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
                       in_handler: bool) -> Val:
@@ -388,6 +436,15 @@ class PyInterp:
 
 def _shape(val: Val) -> object:
     return (val.taint is not None, val.taint.parsed if val.taint else False, val.sdk, val.secret is not None, val.qual, val.const)
+
+
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "http",
+                    "cloud_event", "resolver", "function_name", "schedule", "blob_trigger", "queue_trigger", "event_source"}
+
+
+def _route_decorator(node: ast.expr) -> bool:
+    """``@app.get("/items")``, ``@functions_framework.http``: the framework calls the function, not a handler."""
+    return _decorator_name(node) in ROUTE_DECORATORS and isinstance(node, ast.Call | ast.Attribute)
 
 
 def _decorator_name(node: ast.expr) -> str:
@@ -669,10 +726,25 @@ class Frame:
                     self.eval(child)
             return UNKNOWN
         if isinstance(node, ast.Lambda):
+            if not self.is_module:  # module-level lambdas run when called: analyse_rest walks the reachable ones
+                self.lambda_body(node, UNKNOWN)
             return UNKNOWN
         if isinstance(node, ast.FormattedValue):
             return self.eval(node.value)
         return UNKNOWN
+
+    def lambda_body(self, node: ast.Lambda, arg: Val) -> Val:
+        """Walk a lambda where it is written: it sees the variables around it (a closure); its parameters hold ``arg``."""
+        params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+        saved = {name: self.env[name] for name in params if name in self.env}
+        for name in params:
+            self.env[name] = arg
+        try:
+            return self.eval(node.body)
+        finally:
+            for name in params:
+                self.env.pop(name, None)
+            self.env.update(saved)
 
     def attribute(self, base: Val, attr: str, node: ast.AST) -> Val:
         if isinstance(base.func, PyModule):
