@@ -283,7 +283,15 @@ class SecurityGroupRule:
 
     @property
     def from_anywhere(self) -> bool:
-        return self.cidr in ("0.0.0.0/0", "::/0")
+        return whole_internet(self.cidr)
+
+
+def whole_internet(cidr: str | None) -> bool:
+    """Is this CIDR every address? Any ``/0`` prefix is (``0.0.0.0/0``, ``10.0.0.1/0``, ``0:0:0:0:0:0:0:0/0``)."""
+    if not cidr:
+        return False
+    address, slash, length = cidr.strip().partition("/")
+    return bool(slash) and bool(address) and length.strip() in ("0", "00") and ("." in address or ":" in address)
 
 
 @dataclass(frozen=True)
@@ -292,6 +300,7 @@ class SecurityGroup:
     loc: Loc
     rules: tuple[SecurityGroupRule, ...] = ()
     egress_declared: bool = False  # False: AWS adds allow-all egress by default
+    external: bool = False  # declared elsewhere; only rules added to it here are known (its other rules are not)
 
 
 @dataclass(frozen=True)

@@ -833,16 +833,27 @@ def _security_groups(reader: TemplateReader) -> dict[str, SecurityGroup]:
                 for r in as_list(props.get(key)):
                     if isinstance(r, Mapping):
                         rules[sg_id].append(_sg_rule(reader, direction, r, sg_id))
+    external: dict[str, Loc] = {}
     for rule_id, props in reader.of_type("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
         group = fn.target(props.get("GroupId"))
-        if group is not None and group in rules:
-            sg_id = group
-            direction = "egress" if reader.type_of(rule_id) == "AWS::EC2::SecurityGroupEgress" else "ingress"
-            if direction == "egress":
-                egress_declared.add(sg_id)
-            rules[sg_id].append(_sg_rule(reader, direction, props, rule_id, reader.resource_loc(rule_id)))
+        if group is None or group not in rules:
+            # A rule on a group declared elsewhere (an id, a parameter, an import, a GroupName):
+            # the group is known only by the rules this template adds to it.
+            group = fn.text(props.get("GroupId")) or fn.text(props.get("GroupName"))
+            if not group or (group in rules and group not in external):
+                continue
+            external.setdefault(group, reader.resource_loc(rule_id))
+            rules.setdefault(group, [])
+        sg_id = group
+        direction = "egress" if reader.type_of(rule_id) == "AWS::EC2::SecurityGroupEgress" else "ingress"
+        if direction == "egress":
+            egress_declared.add(sg_id)
+        rules[sg_id].append(_sg_rule(reader, direction, props, rule_id, reader.resource_loc(rule_id)))
     return {
-        sg_id: SecurityGroup(sg_id, reader.resource_loc(sg_id), tuple(r), sg_id in egress_declared) for sg_id, r in rules.items()
+        sg_id: SecurityGroup(
+            sg_id, external.get(sg_id) or reader.resource_loc(sg_id), tuple(r), sg_id in egress_declared, sg_id in external
+        )
+        for sg_id, r in rules.items()
     }
 
 

@@ -39,6 +39,9 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+_PLAIN_GETATT = re.compile(r"([A-Za-z0-9]+)\.(Arn|[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)?)")
+
+
 class Intrinsics:
     """Intrinsic resolution within one template (its resources and parameters)."""
 
@@ -47,7 +50,14 @@ class Intrinsics:
         self.parameters = parameters or {}
 
     def target(self, value: Any) -> str | None:
-        """The logical id of the resource that ``value`` refers to, if it refers to exactly one."""
+        """The logical id of the resource that ``value`` refers to, if it refers to exactly one.
+
+        A plain ``"Role.Arn"`` string whose first part is a resource of the template reads as
+        ``Fn::GetAtt`` (JSON templates written without the intrinsic, as some published fixtures are).
+        """
+        if isinstance(value, str):
+            match = _PLAIN_GETATT.fullmatch(value)
+            return match.group(1) if match and match.group(1) in self.resources else None
         if isinstance(value, Mapping) and len(value) == 1:
             (fn, arg), = value.items()
             if fn == "Ref" and isinstance(arg, str) and arg in self.resources:

@@ -77,7 +77,10 @@ def _single(functions: list[Function]) -> str | None:
 @rule("FG-NET-001", category="network", severity=Severity.MEDIUM, title="Security group open to the internet")
 def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
     """
-    A security group allows inbound traffic from `0.0.0.0/0` or `::/0`.
+    A security group allows inbound traffic from `0.0.0.0/0` or `::/0` — or any
+    other `/0` prefix (`192.168.1.0/0` and `0:0:0:0:0:0:0:0/0` are every address
+    too). Groups and standalone rules are checked on their own, also when no
+    function of the template uses them or the group is declared elsewhere.
 
     Anything the group is attached to — a database, a cache, an instance a
     function talks to — can be reached and attacked from the whole internet.
@@ -108,6 +111,8 @@ def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
                 continue  # a public web endpoint (load balancer) is meant to be reachable
             functions = users.get(sg_id, [])
             reach = f", including {', '.join(exposed[:4])}{' …' if len(exposed) > 4 else ''}" if exposed else ""
+            if r.cidr not in ("0.0.0.0/0", "::/0"):
+                reach = " (a /0 prefix is every address)" + reach
             yield Hit(
                 loc=r.loc,
                 message=f"Security group {sg_id} allows {_ports(r)} from {r.cidr}{reach}{_used_by(functions)}",
@@ -164,7 +169,7 @@ def unrestricted_egress(app: Application) -> Iterator[Hit]:
         if sg is None:
             continue
         severity = Severity.MEDIUM if any(f.is_public for f in functions) else None
-        if not sg.egress_declared:
+        if not sg.egress_declared and not sg.external:  # a group declared elsewhere may have egress rules there
             yield Hit(
                 loc=sg.loc,
                 message=f"Security group {sg_id} declares no egress rule, so AWS allows all outbound traffic"

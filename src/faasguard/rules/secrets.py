@@ -234,6 +234,11 @@ def literal_secret_string(app: Application) -> Iterator[Hit]:
         )
 
 
+def _aws_managed_secrets_key(key: str) -> bool:
+    """``alias/aws/secretsmanager`` (or its ARN) written out is the same AWS managed key as none at all."""
+    return key.strip().lower().endswith("alias/aws/secretsmanager")
+
+
 @rule("FG-SEC-005", category="secrets", severity=Severity.LOW, title="Secrets Manager secret without a customer KMS key")
 def secret_without_cmk(app: Application) -> Iterator[Hit]:
     """
@@ -251,15 +256,18 @@ def secret_without_cmk(app: Application) -> Iterator[Hit]:
         GenerateSecretString: {...}
     ```
 
+    `KmsKeyId: alias/aws/secretsmanager` written out is the same managed key.
+
     Fix: `KmsKeyId: !Ref SecretsKey`, a customer managed key with rotation on, whose
     policy allows `kms:Decrypt` only to the roles that read the secret.
     """
     for secret in app.secrets:
-        if secret.kms_key:
+        if secret.kms_key and not _aws_managed_secrets_key(secret.kms_key):
             continue
+        how = f"KmsKeyId names {secret.kms_key}" if secret.kms_key else "no KmsKeyId"
         yield Hit(
             loc=secret.loc,
-            message=f"Secret {secret.id} is encrypted with the AWS managed key: no KmsKeyId",
+            message=f"Secret {secret.id} is encrypted with the AWS managed key: {how}",
             remediation=fix(
                 app.format,
                 cfn="Set KmsKeyId to a customer managed KMS key whose policy lets only the reading roles decrypt",

@@ -572,17 +572,24 @@ class AwsBuilder:
 
     def security_groups(self) -> dict[str, SecurityGroup]:
         rules: dict[str, list[SecurityGroupRule]] = {}
-        for sg in self.m.of_type("aws_security_group"):
+        external: dict[str, Loc] = {}
+        for sg in self.m.of_type("aws_security_group", "aws_default_security_group"):
             rules[sg.address] = []
             for direction in ("ingress", "egress"):
-                for nested in sg.blocks(direction):
+                for nested in sg.entries(direction):
                     rules[sg.address].extend(self.sg_rules(direction, nested, nested.loc()))
         for block in self.m.of_type(
             "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"
         ):
             group = self.m.target(block.get("security_group_id"))
             if group is None or group not in rules:
-                continue
+                # A rule on a group declared elsewhere (a variable, a data source, another module's
+                # output): the group is known only by the rules this module adds to it.
+                group = group or _bare(self.text(block.get("security_group_id")))
+                if not group or (group in rules and group not in external):
+                    continue
+                external.setdefault(group, block.loc())
+                rules.setdefault(group, [])
             if block.kind == "aws_security_group_rule":
                 direction = str(self.s.scalar(block.get("type")) or "ingress")
             else:
@@ -591,7 +598,16 @@ class AwsBuilder:
             rules[group].extend(self.sg_rules(direction, block, block.attr_loc(cidr_attr) if cidr_attr else block.loc()))
         # Terraform removes the allow-all egress rule AWS adds to a new group: egress is
         # exactly what the configuration declares.
-        return {address: SecurityGroup(address, self.m.resources[address].loc(), tuple(r), True) for address, r in rules.items()}
+        return {
+            address: SecurityGroup(
+                address,
+                external[address] if address in external else self.m.resources[address].loc(),
+                tuple(r),
+                True,
+                address in external,
+            )
+            for address, r in rules.items()
+        }
 
     def subnets(self) -> dict[str, Subnet]:
         m, s = self.m, self.s
@@ -641,6 +657,14 @@ class AwsBuilder:
             for b in self.m.of_type(kind):
                 stmts = self.policies.statements(b.get(attr), b, attr, b.address)
                 yield ResourcePolicy(b.address, self.m.target(b.get(target_attr)), store, stmts, b.loc())
+        # The legacy inline policy of AWS provider 3.x: aws_s3_bucket { policy = … }; aws_sqs_queue
+        # and aws_sns_topic still take one.
+        for kind, store in (("aws_s3_bucket", "s3"), ("aws_sqs_queue", "sqs"), ("aws_sns_topic", "sns")):
+            for b in self.m.of_type(kind):
+                if b.get("policy") is None:
+                    continue
+                stmts = self.policies.statements(b.get("policy"), b, "policy", b.address)
+                yield ResourcePolicy(b.address, b.address, store, stmts, b.attr_loc("policy"))
 
 
 def api_triggers(app: Application, function: str) -> Iterator[Trigger]:
@@ -692,6 +716,11 @@ def _list(value: Any) -> list[Any]:
     if isinstance(value, str) and single_expression(value) is not None:
         return [value]
     return [value]
+
+
+def _bare(text: str) -> str:
+    """``${var.db_sg_id}`` → ``var.db_sg_id``: an unresolved reference named as the user writes it."""
+    return text[2:-1] if text.startswith("${") and text.endswith("}") and text.count("${") == 1 else text
 
 
 def _str(value: Any) -> str | None:

@@ -32,7 +32,16 @@ from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import addresses_in, as_bool
 from faasguard.model import Application, EnvVar, Function, Loc, Role, RoleGrant, Setting
 
-APP_TYPES = ("azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_function_app")
+APP_TYPES = (
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+    "azurerm_function_app",
+    # Deployment slots are function apps of their own: same settings, same exposure.
+    "azurerm_linux_function_app_slot",
+    "azurerm_windows_function_app_slot",
+    "azurerm_function_app_slot",
+)
+_LEGACY = ("azurerm_function_app", "azurerm_function_app_slot")
 _KEY_VAULT_REF = re.compile(r"^\s*@Microsoft\.KeyVault\(", re.IGNORECASE)
 _INSIGHTS_SETTINGS = ("APPINSIGHTS_INSTRUMENTATIONKEY", "APPLICATIONINSIGHTS_CONNECTION_STRING")
 _STACKS = (
@@ -56,7 +65,7 @@ def build_azure(module: Module, app: Application) -> None:
 
 def _function(module: Module, block: Block) -> Function:
     s = module.scope
-    legacy = block.kind == "azurerm_function_app"
+    legacy = block.kind in _LEGACY
     site = block.block("site_config")
     settings: list[Setting] = []
 

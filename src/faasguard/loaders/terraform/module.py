@@ -61,6 +61,19 @@ class Block:
                 out.append(Block(name, "", item, self.file, int(item["__start_line__"]), int(item["__end_line__"]), self.address))
         return out
 
+    def entries(self, name: str) -> list[Block]:
+        """Nested blocks called ``name``, or the objects of an attribute list ``name = [{…}, …]``.
+
+        Terraform accepts both for ``ingress``/``egress`` (attributes as blocks); python-hcl2
+        gives list items no lines, so they are placed on the attribute's line.
+        """
+        found = self.blocks(name)
+        raw = self.body.get(name)
+        if found or not isinstance(raw, list):
+            return found
+        line = self.attr_line(name) or self.start
+        return [Block(name, "", item, self.file, line, line, self.address) for item in raw if isinstance(item, Mapping)]
+
     def block(self, name: str) -> Block | None:
         found = self.blocks(name)
         return found[0] if found else None
