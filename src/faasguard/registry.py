@@ -14,8 +14,11 @@ title and default severity, so rules never repeat their own metadata.
 from __future__ import annotations
 
 import inspect
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from faasguard.findings import CATEGORIES, Finding, Related, Severity
@@ -40,6 +43,16 @@ class Hit:
 
 RuleFunc = Callable[["Application"], Iterable[Hit]]
 
+PROJECT_URL = "https://github.com/faasguard/faasguard"
+RULES_DOC_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
+
+
+@cache
+def rule_cwe_table() -> dict[str, tuple[int, ...]]:
+    """``data/rule_cwe.toml``: the CWE ids of each rule id (an empty tuple is a reviewed "none fits")."""
+    text = resources.files("faasguard").joinpath("data", "rule_cwe.toml").read_text(encoding="utf-8")
+    return {rule_id: tuple(ids) for rule_id, ids in tomllib.loads(text)["cwe"].items()}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -53,6 +66,20 @@ class Rule:
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def cwe(self) -> tuple[int, ...]:
+        """The CWE ids this rule reports, from ``data/rule_cwe.toml``."""
+        return rule_cwe_table().get(self.id, ())
+
+    @property
+    def cwe_tags(self) -> list[str]:
+        return [f"CWE-{n}" for n in self.cwe]
+
+    @property
+    def help_uri(self) -> str:
+        """The rule's section in ``docs/rules.md`` (anchors are the lower-cased rule ids)."""
+        return f"{RULES_DOC_URL}#{self.id.lower()}"
 
     def run(self, app: Application) -> Iterator[Finding]:
         if self.providers is not None and any(fn.provider not in self.providers for fn in app.functions):

@@ -14,10 +14,10 @@ from typing import Any
 from faasguard import __version__
 from faasguard.findings import Finding, Severity
 from faasguard.interfaces import ScanResult
-from faasguard.registry import Rule, all_rules
+from faasguard.registry import PROJECT_URL, Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFO_URI = "https://github.com/faasguard/faasguard"
+INFO_URI = PROJECT_URL
 LEVELS = {
     Severity.CRITICAL: "error",
     Severity.HIGH: "error",
@@ -41,10 +41,11 @@ def _rule_descriptor(r: Rule) -> dict[str, Any]:
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": r.doc.split("\n\n", 1)[0].replace("\n", " ")},
         "help": {"text": r.doc, "markdown": r.doc},
-        "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{r.id.lower()}",
+        "helpUri": r.help_uri,
         "defaultConfiguration": {"level": LEVELS[r.severity]},
         "properties": {
-            "tags": ["security", r.category],
+            # GitHub code scanning reads CWE ids from tags of this form (as CodeQL writes them).
+            "tags": ["security", r.category, *(f"external/cwe/cwe-{n:03d}" for n in r.cwe)],
             "security-severity": SECURITY_SEVERITY[r.severity],
             "precision": "high",
         },

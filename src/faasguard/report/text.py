@@ -11,6 +11,7 @@ from rich.text import Text
 
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
+from faasguard.registry import all_rules
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -34,6 +35,7 @@ class TextReporter:
         groups: dict[str, list[Finding]] = defaultdict(list)
         for f in result.findings:
             groups[f.function or NO_FUNCTION].append(f)
+        rules = {r.id: r for r in all_rules()}
         order = sorted(groups, key=lambda g: (g == NO_FUNCTION, -max(f.severity for f in groups[g]), g))
         for group in order:
             findings = sorted(groups[group], key=lambda f: (-f.severity, f.path, f.line or 0, f.rule_id))
@@ -50,6 +52,9 @@ class TextReporter:
                 console.print(Text(f"      Fix: {f.remediation}", style="green"))
                 for r in f.related:
                     console.print(Text(f"      ↳ {r.path}:{r.line} {r.note}", style="dim"))
+                if (rule := rules.get(f.rule_id)) is not None:
+                    refs = [", ".join(rule.cwe_tags), rule.help_uri] if rule.cwe else [rule.help_uri]
+                    console.print(Text(f"      {' · '.join(refs)}", style="dim"))
             console.print()
         for path, message in result.errors:
             console.print(Text(f"error: {path}: {message}", style="red"))

@@ -14,8 +14,15 @@ A test fails when this file is stale: regenerate it with
 """
 
 
+def _cwe_markdown(rule: Rule) -> str:
+    links = ", ".join(f"[CWE-{n}](https://cwe.mitre.org/data/definitions/{n}.html)" for n in rule.cwe)
+    return f" · {links}" if links else ""
+
+
 def render_rule_text(rule: Rule) -> str:
     head = f"{rule.id}  {rule.title}\ncategory: {rule.category}    default severity: {rule.severity}\n"
+    if rule.cwe:
+        head += f"{', '.join(rule.cwe_tags)}\n"
     return head + "\n" + rule.doc + "\n"
 
 
@@ -29,5 +36,5 @@ def render_markdown(rules: list[Rule]) -> str:
             continue
         out.append(f"\n## {category}\n")
         for r in members:
-            out.append(f"\n### {r.id}\n\n**{r.title}** — default severity `{r.severity}`\n\n{r.doc}\n")
+            out.append(f"\n### {r.id}\n\n**{r.title}** — default severity `{r.severity}`{_cwe_markdown(r)}\n\n{r.doc}\n")
     return "".join(out)
