@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan a directory or a file")
     scan.add_argument("path", type=Path)
-    scan.add_argument("--format", choices=("text", "json", "sarif", "junit", "html"), default="text")
+    scan.add_argument("--format", choices=("text", "json", "sarif", "junit", "html", "markdown"), default="text")
     scan.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     scan.add_argument(
         "--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity (default: high)"

@@ -17,6 +17,7 @@ _CLASSES = {
     "sarif": ("faasguard.report.sarif", "SarifReporter"),
     "junit": ("faasguard.report.junit", "JunitReporter"),
     "html": ("faasguard.report.html", "HtmlReporter"),
+    "markdown": ("faasguard.report.markdown", "MarkdownReporter"),
 }
 
 
