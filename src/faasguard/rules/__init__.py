@@ -3,7 +3,10 @@
 from faasguard.rules import (  # noqa: F401  (imported for their @rule registrations)
     attack_path,
     iam,
+    iam_cloud,
+    iam_risk,
     injection,
+    least_privilege,
     monitoring,
     network,
     resources,

@@ -1,0 +1,433 @@
+"""Rules of the ``iam`` category on what a role's permissions let a holder do: risk classes (FG-IAM-020…024),
+resource policies on the data a function uses (025) and isolation between functions (026)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from faasguard.findings import Related, Severity
+from faasguard.model import Application, Function
+from faasguard.registry import Hit, rule
+from faasguard.rules.iam import COVERS_EVERYTHING
+from faasguard.rules.wording import fix
+
+# -- IAM in depth: risk classes, resource policies, isolation, least privilege (FG-IAM-020…) --
+# These rules share one analysis per application (faasguard.iam.least_privilege.analyse):
+# role permissions with wildcards, NotAction and AWS managed policies expanded, and the
+# policy each function's code needs. The IAM database loads only when they run.
+
+
+def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator[Hit]:
+    from faasguard.iam.least_privilege import analyse
+    from faasguard.iam.risk import escalation_link, risks, summarize
+
+    iam = analyse(app)
+    for role_id, perms in sorted(iam.permissions.items()):
+        # Administrator policies allow every risk class at once; FG-IAM-003 already reports them.
+        found = [r for r in risks(perms) if r.kind == kind and r.grant.source not in COVERS_EVERYTHING]
+        for fn in app.functions_with_role(role_id):
+            for risk in found:
+                stmt = risk.grant.statement
+                where = f"managed policy {risk.grant.source}" if risk.grant.source != "inline" else f"policy {stmt.policy}"
+                detail = f" ({summarize(risk.methods, 12)})" if risk.methods else ""
+                link = escalation_link(risk.methods[0]) if risk.methods else None
+                yield Hit(
+                    loc=stmt.loc,
+                    message=f"Role {role_id} of function {fn.name} allows {describe} on every resource{detail}: "
+                    f"{summarize(risk.actions)} ({where})",
+                    remediation=f"{fix}. How the {risk.methods[0]} path works: {link}" if link else fix,
+                    resource=role_id,
+                    function=fn.name,
+                    severity=Severity.CRITICAL if kind == "privilege-escalation" and fn.is_public else None,
+                    key=f"{kind}:{stmt.policy}:{stmt.identity}:{','.join(risk.actions[:20])}",
+                    related=tuple(
+                        Related(o.statement.loc.path, o.statement.loc.line, f"also needed: statement in {o.statement.policy}")
+                        for o in risk.others
+                    ),
+                )
+
+
+@rule("FG-IAM-020", category="iam", severity=Severity.HIGH, title="Function role allows privilege escalation")
+def privilege_escalation(app: Application) -> Iterator[Hit]:
+    """
+    A function's role holds a combination of actions, on every resource, that lets
+    whoever controls the function give themselves more permission: one of the 59
+    known escalation methods (Rhino Security Labs, pathfinding.cloud, as collected by
+    cloudsplaining), such as `iam:PassRole` with `lambda:CreateFunction` and
+    `lambda:InvokeFunction`, `iam:CreatePolicyVersion`, `iam:AttachRolePolicy`,
+    `lambda:UpdateFunctionCode`, or `sts:AssumeRole` on `*`.
+
+    Wildcards (`iam:*`, `*`), `NotAction` and AWS managed policies are expanded
+    first, so `PowerUserAccess` plus one inline `iam:PassRole` is caught too. The
+    finding is CRITICAL when the function is reachable from the internet.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
+      Resource: "*"
+    ```
+
+    Fix: a function that must create functions passes one named role
+    (`Resource: !GetAtt WorkerRole.Arn`, with an `iam:PassedToService` condition);
+    everything else drops these actions.
+    """
+    yield from _risk_hits(
+        app,
+        "privilege-escalation",
+        "privilege escalation",
+        fix(
+            app.format,
+            cfn="Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role ARN "
+            "with an iam:PassedToService condition, lambda:UpdateFunctionCode to one function ARN)",
+            cdk="Remove these actions, or scope each to the one resource it needs (iam:PassRole on one role with "
+            "role.grantPassRole(fn.grantPrincipal), lambda:UpdateFunctionCode with resources: [worker.functionArn])",
+            terraform="Remove these actions, or scope each to the one resource it needs (iam:PassRole to one role, "
+            "resources = [aws_iam_role.worker.arn] with a condition on iam:PassedToService; lambda:UpdateFunctionCode "
+            "to one function, resources = [aws_lambda_function.worker.arn])",
+            serverless="Remove these actions from provider.iam.role.statements, or scope each to the one resource "
+            "it needs (iam:PassRole to one role, Resource: !GetAtt WorkerRole.Arn with an iam:PassedToService "
+            "condition; lambda:UpdateFunctionCode to one function, Resource: !GetAtt WorkerLambdaFunction.Arn)",
+        ),
+    )
+
+
+@rule("FG-IAM-021", category="iam", severity=Severity.MEDIUM, title="Function role can read data from every resource")
+def data_exfiltration(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions that return data, secrets or decrypted bytes
+    on every resource: `s3:GetObject`, `secretsmanager:GetSecretValue`,
+    `ssm:GetParameter*`, `kms:Decrypt`, `dynamodb:Scan`/`Query`/`GetItem`,
+    `rds:CopyDBSnapshot`, `lambda:GetFunction` (code and environment) and more —
+    cloudsplaining's list of five, extended.
+
+    A compromised function can then read every bucket, table and secret in the
+    account, not only its own.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [s3:GetObject, secretsmanager:GetSecretValue]
+      Resource: "*"
+    ```
+
+    Fix: name the bucket (`!Sub "${Uploads.Arn}/*"`) and the secret (`!Ref DbSecret`).
+    """
+    yield from _risk_hits(
+        app,
+        "data-exfiltration",
+        "reading data",
+        fix(
+            app.format,
+            cfn="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            '(e.g. Resource: !Sub "${Uploads.Arn}/*" and !Ref DbSecret)',
+            cdk="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            "(e.g. uploads.grantRead(fn) and dbSecret.grantRead(fn), or resources: [uploads.arnForObjects('*')])",
+            terraform="Scope these actions to the buckets, tables, parameters, secrets and keys the function uses "
+            '(e.g. resources = ["${aws_s3_bucket.uploads.arn}/*", aws_secretsmanager_secret.db.arn])',
+            serverless="Scope these actions in provider.iam.role.statements to the buckets, tables, parameters, "
+            'secrets and keys the function uses (e.g. Resource: !Sub "${UploadsBucket.Arn}/*" and !Ref DbSecret)',
+        ),
+    )
+
+
+@rule("FG-IAM-022", category="iam", severity=Severity.HIGH, title="Function role can change resource policies")
+def resource_exposure(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions that change who can reach a resource, on every
+    resource: `s3:PutBucketPolicy`, `s3:PutBucketAcl`, `sqs:SetQueueAttributes`,
+    `lambda:AddPermission`, `kms:PutKeyPolicy`, `secretsmanager:PutResourcePolicy`,
+    `ecr:SetRepositoryPolicy` … (policy_sentry's resource-exposure list).
+
+    An attacker in the function can make any bucket public or share any key or
+    secret with their own account.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: s3:Put*
+      Resource: "*"
+    ```
+
+    Fix: list the data actions the code calls (`s3:PutObject`) on the one bucket;
+    manage policies in the template, not from function code.
+    """
+    yield from _risk_hits(
+        app,
+        "resource-exposure",
+        "changing resource policies and sharing",
+        fix(
+            app.format,
+            cfn="Remove the policy-changing actions (manage resource policies in the template), "
+            "or scope them to the one resource the function administers",
+            cdk="Remove the policy-changing actions (manage resource policies in the stack: "
+            "bucket.addToResourcePolicy, fn.addPermission), or scope them to the one resource the function administers",
+            terraform="Remove the policy-changing actions (manage resource policies in Terraform: aws_s3_bucket_policy, "
+            "aws_lambda_permission, aws_sqs_queue_policy), or scope them to the one resource the function administers",
+            serverless="Remove the policy-changing actions from provider.iam.role.statements (manage resource "
+            "policies under resources.Resources), or scope them to the one resource the function administers",
+        ),
+    )
+
+
+@rule("FG-IAM-023", category="iam", severity=Severity.HIGH, title="Function role can obtain credentials")
+def credentials_exposure(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows actions whose response contains credentials, on every
+    resource: `iam:CreateAccessKey`, `sts:AssumeRole`, `sts:GetFederationToken`,
+    `ecr:GetAuthorizationToken`, `redshift:GetClusterCredentials`,
+    `rds-db:connect`, `ec2:GetPasswordData` … (cloudsplaining's and policy_sentry's lists).
+
+    The credentials outlive the function invocation and can be used from anywhere.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: sts:AssumeRole
+      Resource: "*"
+    ```
+
+    Fix: name the one role to assume (`!GetAtt ReportRole.Arn`) or the one cluster
+    and database user.
+    """
+    yield from _risk_hits(
+        app,
+        "credentials-exposure",
+        "obtaining credentials",
+        fix(
+            app.format,
+            cfn="Scope these actions to the one role, cluster or user the function needs, or remove them",
+            cdk="Scope these actions to the one role, cluster or user the function needs (e.g. reportRole.grantAssumeRole"
+            "(fn.grantPrincipal)), or remove them",
+            terraform="Scope these actions to the one role, cluster or user the function needs "
+            "(e.g. resources = [aws_iam_role.report.arn] for sts:AssumeRole), or remove them",
+            serverless="Scope these actions in provider.iam.role.statements to the one role, cluster or user the "
+            "function needs (e.g. Resource: !GetAtt ReportRole.Arn for sts:AssumeRole), or remove them",
+        ),
+    )
+
+
+@rule("FG-IAM-024", category="iam", severity=Severity.MEDIUM, title="Function role can modify infrastructure")
+def infrastructure_modification(app: Application) -> Iterator[Hit]:
+    """
+    A function's role allows control-plane writes — creating, changing or deleting
+    buckets, tables, queues, functions, instances — on every resource, although
+    these actions can be scoped to named resources.
+
+    Data-plane writes (`PutItem`, `SendMessage`, `PutObject`) and what Lambda
+    itself needs on `*` (logs, X-Ray, VPC network interfaces) are not counted.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: dynamodb:*
+      Resource: "*"
+    ```
+
+    Fix: grant the data actions the code calls on the one table; leave
+    `CreateTable`/`DeleteTable` to the deployment role.
+    """
+    yield from _risk_hits(
+        app,
+        "infrastructure-modification",
+        "creating, changing or deleting infrastructure",
+        fix(
+            app.format,
+            cfn="Remove the control-plane actions; a function should only read and write data in named resources",
+            cdk="Remove the control-plane actions (create and change resources in the stack); a function should "
+            "only read and write data in named resources (table.grantReadWriteData(fn))",
+            terraform="Remove the control-plane actions (create and change resources with Terraform); a function "
+            "should only read and write data in named resources (resources = [aws_dynamodb_table.orders.arn])",
+            serverless="Remove the control-plane actions from provider.iam.role.statements (create and change "
+            "resources under resources.Resources); a function should only read and write data in named resources "
+            "(Resource: !GetAtt OrdersTable.Arn)",
+        ),
+    )
+
+
+_SCOPING_KEYS = {
+    "aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:principalaccount", "aws:sourcevpce",
+    "aws:sourcevpc", "aws:sourceowner", "aws:principalarn", "aws:sourceorgid", "aws:userid", "aws:principalorgpaths",
+}  # fmt: skip
+
+
+def _touched(app: Application, fn: Function) -> set[str]:
+    """Logical ids of the buckets, queues, topics and secrets a function reaches (code, role, triggers)."""
+    from faasguard.iam.least_privilege import analyse
+
+    iam = analyse(app)
+    texts = [n.resource for n in iam.policies[fn.name].needs if not n.platform]
+    role = app.role_of(fn)
+    if role is not None:
+        texts += [r for s in role.statements if s.allows for r in s.resources]
+    texts += [e.ref for e in fn.environment if e.ref]
+    ids = {t.source for t in fn.triggers if t.source}
+    for text in texts:
+        ids.update(app.referenced_ids(text))
+        ids.add(text or "")
+    return ids
+
+
+@rule(
+    "FG-IAM-025",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Data a function uses has a public or cross-account resource policy",
+)
+def exposed_resource_policy(app: Application) -> Iterator[Hit]:
+    """
+    A bucket, queue, topic or secret that a function reads or writes (through its
+    code, its role or its trigger) has a resource policy statement that allows
+    everyone (`Principal: "*"` without a `SourceArn`/`SourceAccount`/`PrincipalOrgID`
+    condition) or another AWS account.
+
+    The function's data then flows past the function: anyone can read the bucket
+    or post messages the function will trust.
+
+    Bad:
+
+    ```yaml
+    ReceiptsBucketPolicy:
+      Type: AWS::S3::BucketPolicy
+      Properties:
+        Bucket: !Ref ReceiptsBucket
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: "*"
+              Action: s3:GetObject
+              Resource: !Sub "${ReceiptsBucket.Arn}/*"
+    ```
+
+    Fix: allow only the principals that need access (a CloudFront origin access
+    control with `aws:SourceArn`, one account with `aws:PrincipalOrgID`), or serve
+    the data through presigned URLs.
+    """
+    users: dict[str, list[str]] = {}
+    for fn in app.functions:
+        for logical in _touched(app, fn):
+            users.setdefault(logical, []).append(fn.name)
+    for policy in app.resource_policies:
+        if not policy.target or policy.target not in users:
+            continue
+        for stmt in policy.statements:
+            if not stmt.allows:
+                continue
+            scoped = bool(stmt.condition_keys() & _SCOPING_KEYS)
+            public = any(p in ("*", "AWS:*") for p in stmt.principals) and not scoped
+            accounts = sorted({m for p in stmt.principals for m in re.findall(r"(?<![0-9])([0-9]{12})(?![0-9])", p)})
+            if not public and not accounts:
+                continue
+            who = "everyone (Principal *)" if public else f"account {', '.join(accounts)}"
+            fns = sorted(set(users[policy.target]))
+            actions = ", ".join(stmt.actions or stmt.not_actions) or "actions"
+            yield Hit(
+                loc=stmt.loc,
+                message=f"{policy.kind.upper()} resource policy {policy.id} on {policy.target}, used by function "
+                f"{', '.join(fns)}, allows {who} {actions}",
+                remediation=fix(
+                    app.format,
+                    cfn="Restrict the principal to the callers that need access and add an aws:SourceArn, "
+                    "aws:SourceAccount or aws:PrincipalOrgID condition",
+                    cdk="Restrict the principal of the addToResourcePolicy statement to the callers that need access "
+                    "and add an aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID condition (conditions: {...})",
+                    terraform=f"Restrict the principal in the policy of {policy.id} to the callers that need access "
+                    "(Principal in jsonencode, principals blocks in an aws_iam_policy_document) and add an "
+                    "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID condition",
+                    serverless=f"Restrict the Principal in the PolicyDocument of {policy.id} under resources.Resources "
+                    "to the callers that need access and add an aws:SourceArn, aws:SourceAccount or "
+                    "aws:PrincipalOrgID condition",
+                ),
+                resource=policy.target,
+                function=fns[0],
+                severity=None if public else Severity.MEDIUM,
+                key=f"{policy.id}:{stmt.identity}",
+            )
+
+
+_LAMBDA_INVOKE = {"lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:InvokeFunctionUrl"}
+_LAMBDA_MODIFY = {
+    "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:AddPermission",
+    "lambda:PutFunctionConcurrency", "lambda:UpdateAlias", "lambda:PublishVersion", "lambda:CreateFunctionUrlConfig",
+    "lambda:UpdateFunctionUrlConfig", "lambda:PutFunctionEventInvokeConfig",
+}  # fmt: skip
+
+
+@rule("FG-IAM-026", category="iam", severity=Severity.MEDIUM, title="Function can invoke or modify other functions")
+def function_isolation(app: Application) -> Iterator[Hit]:
+    """
+    A function's role lets it invoke or change other functions — `lambda:InvokeFunction`
+    on `*` or on functions its code never calls, `lambda:UpdateFunctionCode`,
+    `UpdateFunctionConfiguration`, `AddPermission` on other functions.
+
+    One compromised function then becomes every function: it runs their code with
+    their roles, or replaces it. Invoking a function the code does call is fine.
+
+    Bad:
+
+    ```yaml
+    - Effect: Allow
+      Action: [lambda:InvokeFunction, lambda:UpdateFunctionConfiguration]
+      Resource: "*"
+    ```
+
+    Fix: grant `lambda:InvokeFunction` on the one function the code calls
+    (`!GetAtt Worker.Arn`) and no `lambda:Update*` at all.
+    """
+    from faasguard.iam.least_privilege import Resources, analyse
+    from faasguard.iam.risk import summarize
+
+    iam = analyse(app)
+    res = Resources(app)
+    for fn in app.functions:
+        perms = iam.permissions.get(fn.role_id or "")
+        if perms is None:
+            continue
+        called = {n.resource for n in iam.policies[fn.name].needs if n.action in _LAMBDA_INVOKE}
+        for grant in perms.allows():
+            actions = perms.effective(grant) & (_LAMBDA_INVOKE | _LAMBDA_MODIFY)
+            if not actions or grant.source in COVERS_EVERYTHING:
+                continue
+            reach: dict[str, set[str]] = {}
+            others = [g for g in app.functions if g.name != fn.name]
+            for action in sorted(actions):
+                targets = [g.name for g in others if grant.covers(action, res.arn(g.name), perms.resolve)]
+                if action in _LAMBDA_INVOKE:
+                    targets = [t for t in targets if res.arn(t) not in called]
+                if grant.unconstrained:
+                    targets.append("every function in the account")
+                for t in targets:
+                    reach.setdefault(action, set()).add(t)
+            if not reach:
+                continue
+            targets_all = sorted({t for ts in reach.values() for t in ts})
+            modify = any(a in _LAMBDA_MODIFY for a in reach)
+            yield Hit(
+                loc=grant.statement.loc,
+                message=f"Function {fn.name} can {'modify' if modify else 'invoke'} other functions through role "
+                f"{fn.role_id}: {summarize(sorted(reach), 5)} on {', '.join(targets_all)}",
+                remediation=fix(
+                    app.format,
+                    cfn="Grant lambda:InvokeFunction only on the functions the code calls (!GetAtt Worker.Arn) "
+                    "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                    cdk="Grant invoke only on the functions the code calls (worker.grantInvoke(fn)) "
+                    "and remove lambda:Update*/AddPermission/DeleteFunction from function roles",
+                    terraform="Grant lambda:InvokeFunction only on the functions the code calls "
+                    "(resources = [aws_lambda_function.worker.arn] in an aws_iam_policy_document, or Resource = "
+                    "[aws_lambda_function.worker.arn] in jsonencode) and remove lambda:Update*/AddPermission/"
+                    "DeleteFunction from function roles",
+                    serverless="Grant lambda:InvokeFunction in provider.iam.role.statements only on the functions the "
+                    "code calls (Resource: !GetAtt WorkerLambdaFunction.Arn) and remove lambda:Update*/AddPermission/"
+                    "DeleteFunction",
+                ),
+                resource=fn.role_id,
+                function=fn.name,
+                severity=Severity.HIGH if modify else None,
+                key=f"{grant.statement.policy}:{grant.statement.identity}:{','.join(sorted(reach))}",
+            )

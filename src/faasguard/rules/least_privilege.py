@@ -1,0 +1,206 @@
+"""Rules of the ``iam`` category that compare a role with what its functions' code needs (FG-IAM-030…032)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.findings import Severity
+from faasguard.model import Application
+from faasguard.registry import Hit, rule
+from faasguard.rules.wording import fix
+
+
+def _replacement(app: Application, source: str, policy: str, statements: str) -> str:
+    """FG-IAM-030's fix: use ``statements`` instead of the statement of ``policy`` (or the managed policy ``source``)."""
+    inline = source == "inline"
+    if app.format == "terraform":
+        where = (
+            f"Replace the statement in {policy} with the Statement list of a jsonencode policy"
+            if inline
+            else f"Detach {source} (aws_iam_role_policy_attachment or managed_policy_arns) and add an "
+            "aws_iam_role_policy whose jsonencode policy has the Statement list"
+        )
+        return f"{where}: {statements} (faasguard policy --format terraform prints the same as an aws_iam_policy_document)"
+    if app.format == "serverless":
+        where = (
+            f"Replace the statement in {policy} with"
+            if inline
+            else f"Remove {source} from provider.iam.role.managedPolicies and add to provider.iam.role.statements"
+        )
+        return f"{where}: {statements}"
+    return f"{'Replace it with' if inline else f'Detach {source} and add'}: {statements}"
+
+
+@rule("FG-IAM-030", category="iam", severity=Severity.MEDIUM, title="Role grants actions its functions never use")
+def unused_permissions(app: Application) -> Iterator[Hit]:
+    """
+    A statement (or AWS managed policy) in a function's role grants actions that no
+    SDK call in the code of the functions holding the role needs, and that Lambda
+    does not use for them (logs, tracing, VPC, polling the event source, the
+    dead-letter queue).
+
+    Every unused action is attack surface with no benefit. The finding lists the
+    unused actions and the statement to use instead, built from the calls the code
+    makes and the resources they touch (`faasguard policy` prints the whole policy).
+
+    faasguard only says this when it has seen all of the code: a function whose
+    handler was not found, that builds client or operation names at run time, or
+    calls an operation the SDK map does not know, gets no finding.
+
+    Bad: `DynamoDBCrudPolicy` (or `dynamodb:*`) for a handler that only calls
+    `get_item`. Fix: `dynamodb:GetItem` on the one table.
+    """
+    from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
+    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.render import inline
+    from faasguard.iam.risk import summarize
+
+    iam = analyse(app)
+    index = action_index()
+    for role_id in sorted(iam.permissions):
+        uses = statement_use(iam, role_id)
+        if not uses:
+            continue
+        holders = sorted(f.name for f in app.functions_with_role(role_id))
+        for use in uses:
+            if not use.unused:
+                continue
+            stmt = use.grant.statement
+            where = f"AWS managed policy {use.grant.source}" if use.grant.source != "inline" else f"policy {stmt.policy}"
+            unused = sorted(use.unused)
+            replacement = statements_for(use.needs)
+            if replacement:
+                remedy = _replacement(app, use.grant.source, stmt.policy, inline(replacement, app))
+            else:
+                drop = "Remove it" if use.grant.source == "inline" else f"Detach {use.grant.source}"
+                remedy = f"{drop}: none of its actions is used"
+            risky = any(index.access_level(a) in (WRITE, PERMISSIONS) for a in unused)
+            yield Hit(
+                loc=stmt.loc,
+                message=f"{where[:1].upper()}{where[1:]} in role {role_id} grants {len(unused)} action(s) that function "
+                f"{', '.join(holders)} never uses: {summarize(unused)}",
+                remediation=remedy,
+                resource=role_id,
+                function=holders[0],
+                severity=None if risky else Severity.LOW,
+                key=f"{stmt.policy}:{stmt.identity}",
+            )
+
+
+@rule("FG-IAM-031", category="iam", severity=Severity.MEDIUM, title="Code calls an AWS API its role does not allow")
+def missing_permissions(app: Application) -> Iterator[Hit]:
+    """
+    The function's code makes an SDK call whose IAM action its role does not grant
+    on the resource the call touches (or an explicit `Deny` or the permissions
+    boundary removes it). The call fails at run time with `AccessDenied`, usually
+    in production, on the first request that takes that path.
+
+    Only reported when the role is fully known (no customer managed policies or
+    boundaries defined elsewhere).
+
+    Bad: the handler calls `table.update_item(...)`; the role has
+    `DynamoDBReadPolicy`. Fix: grant `dynamodb:UpdateItem` on the table
+    (`DynamoDBCrudPolicy`, or an inline statement).
+    """
+    from faasguard.iam.least_privilege import analyse, statements_for
+    from faasguard.iam.render import inline
+
+    iam = analyse(app)
+    for fn in app.functions:
+        perms = iam.permissions.get(fn.role_id or "")
+        if perms is None or not perms.complete:
+            continue
+        seen: set[tuple[str, str]] = set()
+        for need in iam.policies[fn.name].needs:
+            if need.platform or need.loc is None or (need.action, need.resource) in seen:
+                continue
+            seen.add((need.action, need.resource))
+            if perms.is_allowed(need.action, need.resource):
+                continue
+            on = "" if need.resource == "*" else f" on {need.resource}"
+            yield Hit(
+                loc=need.loc,
+                message=f"Function {fn.name} calls {need.why} which needs {need.action}{on}, but role {fn.role_id} "
+                "does not allow it: the call fails with AccessDenied",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Add {need.action} on {need.resource} to role {fn.role_id} "
+                    "(run `faasguard policy` for the whole least-privilege policy)",
+                    terraform=f"Add {need.action} to a policy of {fn.role_id}, e.g. the Statement "
+                    f"{inline(statements_for([need]), app)} in an aws_iam_role_policy's jsonencode policy "
+                    "(run `faasguard policy --format terraform` for the whole least-privilege policy)",
+                    serverless=f"Add {need.action} to provider.iam.role.statements: {inline(statements_for([need]), app)} "
+                    "(run `faasguard policy` for the whole least-privilege policy)",
+                ),
+                resource=fn.role_id,
+                function=fn.name,
+                key=f"{need.action}:{need.resource}",
+            )
+
+
+def _scopable(action: str) -> bool:
+    """The action supports resource-level permissions (it can be granted on a named ARN)."""
+    from faasguard.iam.actions import action_index
+
+    info = action_index().get(action)
+    return bool(info and info.resource_types)
+
+
+@rule("FG-IAM-032", category="iam", severity=Severity.MEDIUM, title="Wildcard resource where the code uses one named resource")
+def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
+    """
+    A statement grants actions on `Resource: "*"` although every call the code
+    makes with those actions goes to a resource the template names (a table, bucket
+    or queue passed in through an environment variable such as
+    `TABLE_NAME: !Ref Orders`).
+
+    The function reaches every such resource in the account instead of its own.
+
+    Bad:
+
+    ```yaml
+    Environment:
+      Variables:
+        TABLE_NAME: !Ref Orders
+    Policies:
+      - Statement:
+          - Effect: Allow
+            Action: dynamodb:GetItem
+            Resource: "*"
+    ```
+
+    Fix: `Resource: !GetAtt Orders.Arn` (the finding prints the exact statement).
+    """
+    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.render import inline
+
+    iam = analyse(app)
+    for role_id in sorted(iam.permissions):
+        uses = statement_use(iam, role_id)
+        if not uses:
+            continue
+        holders = sorted(f.name for f in app.functions_with_role(role_id))
+        for use in uses:
+            stmt = use.grant.statement
+            if use.grant.source != "inline" or not use.grant.unconstrained or stmt.not_resources:
+                continue
+            code = [n for n in use.needs if not n.platform and _scopable(n.action)]
+            if not code or any(n.resource == "*" for n in code):
+                continue
+            named = sorted({n.resource for n in code})
+            yield Hit(
+                loc=stmt.loc,
+                message=f"Policy {stmt.policy} in role {role_id} grants {', '.join(sorted({n.action for n in code}))} on "
+                f"every resource, but function {', '.join(holders)} only uses {', '.join(named)}",
+                remediation=fix(
+                    app.format,
+                    cfn="Scope the statement to the resources the code uses: ",
+                    terraform=f"Scope the statement in {stmt.policy} to the resources the code uses (Statement of "
+                    "its jsonencode policy; resources of the statement block in an aws_iam_policy_document): ",
+                    serverless=f"Scope the statement in {stmt.policy} to the resources the code uses: ",
+                )
+                + inline(statements_for(code), app),
+                resource=role_id,
+                function=holders[0],
+                key=f"{stmt.policy}:{stmt.identity}",
+            )
