@@ -378,6 +378,7 @@ class Application:
     # Rules the source says to skip for a resource or function (CloudFormation Metadata); empty set: all.
     skipped: dict[str, frozenset[str]] = field(default_factory=dict)
     dependencies: dict[str, Any] = field(default_factory=dict)
+    iam: Any = None  # the IAM analysis (faasguard.iam.least_privilege.AppIam), added by the IAM analyzer
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …
 

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from faasguard.code.analyzer import CodeAnalyzer
 from faasguard.deps.analyzer import DependencyAnalyzer, advisory_service
+from faasguard.iam.analyzer import IamAnalyzer
 from faasguard.interfaces import AnalysisResult, Analyzer, ScanOptions
 
 __all__ = ["AnalysisResult", "Analyzer", "default_analyzers"]
 
 
 def default_analyzers(options: ScanOptions) -> list[Analyzer]:
-    """Function code first (taint, SDK calls, secrets), then dependencies and their advisories."""
-    return [CodeAnalyzer(), DependencyAnalyzer(advisory_service(options.advisory_db, options.online, options.osv_api))]
+    """Function code first (taint, SDK calls, secrets), then dependencies and their advisories, then IAM
+    (least privilege reads the code's SDK calls)."""
+    return [
+        CodeAnalyzer(),
+        DependencyAnalyzer(advisory_service(options.advisory_db, options.online, options.osv_api)),
+        IamAnalyzer(),
+    ]

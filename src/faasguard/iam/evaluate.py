@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from faasguard.iam import managed
 from faasguard.iam.actions import ActionIndex, action_index
@@ -55,8 +56,17 @@ class Grant:
             return False
         return resource_applies(self.statement, resource, resolve)
 
+    def may_cover(self, action: str, resource: str = "*", resolve: Callable[[str], str] | None = None) -> bool:
+        """Could this statement apply once the unknown parts of both ARNs (placeholders, ``*``) are known?"""
+        if action not in self.actions:
+            return False
+        return resource_applies(self.statement, resource, resolve, maybe=True)
 
-def resource_applies(stmt: Statement, resource: str, resolve: Callable[[str], str] | None = None) -> bool:
+
+def resource_applies(
+    stmt: Statement, resource: str, resolve: Callable[[str], str] | None = None, maybe: bool = False
+) -> bool:
+    """Does ``stmt`` apply to ``resource``: for sure, or (``maybe``) possibly, once unknowns are known."""
     fix = resolve or (lambda text: text)
     if stmt.not_resources:
         if resource == "*":
@@ -66,7 +76,8 @@ def resource_applies(stmt: Statement, resource: str, resolve: Callable[[str], st
         return False
     if resource == "*":
         return True
-    return any(arn_matches(fix(p), resource) for p in stmt.resources)
+    match = arn_may_match if maybe else arn_matches
+    return any(match(fix(p), resource) for p in stmt.resources)
 
 
 _PSEUDO = re.compile(r"\$\{(AWS::[A-Za-z]+|aws:[A-Za-z]+)\}")
@@ -98,6 +109,42 @@ def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -
     return _glob(pattern).fullmatch(arn) is not None
 
 
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+def _unknown(text: str) -> bool:
+    return "${" in text or "*" in text or "?" in text
+
+
+def _segment_may_match(pattern: str, arn: str) -> bool:
+    if pattern == arn:
+        return True
+    wild_pattern = _PLACEHOLDER.sub("*", pattern)
+    wild_arn = _PLACEHOLDER.sub("*", arn)
+    if _glob(wild_pattern).fullmatch(arn) or _glob(wild_arn).fullmatch(pattern):
+        return True
+    # Unknowns on both sides of one segment (``${Table}-dev`` against ``orders-${Stage}``): undecidable.
+    return ("${" in pattern and _unknown(arn)) or ("${" in arn and _unknown(pattern))
+
+
+def arn_may_match(pattern: str, arn: str, context: dict[str, str] | None = None) -> bool:
+    """Could ``pattern`` cover ``arn`` once their unknown parts are known?
+
+    Unknown parts are ``${…}`` placeholders on either side (a parameter, a region, an unresolved
+    variable) and ``*`` in ``arn`` ("some object of the bucket"). A grant on
+    ``arn:aws:dynamodb:us-east-1:*:table/todos-dev`` may cover a need on
+    ``arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/todos-dev``; one on
+    ``bucket/clickstream/*`` may cover the code's ``bucket/*``. :func:`arn_matches` says *for sure*.
+    """
+    if arn_matches(pattern, arn, context):
+        return True
+    pattern, arn = substitute(pattern, context), substitute(arn, context)
+    p_parts, a_parts = pattern.split(":", 5), arn.split(":", 5)
+    if len(p_parts) != len(a_parts):
+        return _segment_may_match(pattern, arn)
+    return all(_segment_may_match(p, a) for p, a in zip(p_parts, a_parts, strict=True))
+
+
 def expand_statement(stmt: Statement, index: ActionIndex | None = None) -> frozenset[str]:
     index = index or action_index()
     if stmt.not_actions:
@@ -114,6 +161,7 @@ class Permissions:
     boundary: frozenset[str] | None = None  # actions the permissions boundary allows, when known
     unknown_policies: list[str] = field(default_factory=list)  # customer managed policies, unknown boundary
     resolve: Callable[[str], str] | None = None
+    facts: dict[str, Any] = field(default_factory=dict, repr=False)  # derived once: risk classes, …
     _effective: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -148,6 +196,16 @@ class Permissions:
 
     def is_allowed(self, action: str, resource: str = "*") -> bool:
         return bool(self.granting(action, resource))
+
+    def may_allow(self, action: str, resource: str = "*") -> bool:
+        """False only when it is certain that the role does not allow ``action`` on ``resource``.
+
+        Conditional statements count as allowing (the condition may hold), unknown parts of ARNs
+        as matching; only an unconditional Deny or the boundary make the answer a certain no.
+        """
+        if not self._bounded(action) or self._denied(action, resource):
+            return False
+        return any(g.may_cover(action, resource, self.resolve) for g in self.allows())
 
     def effective(self, grant: Grant) -> frozenset[str]:
         """The actions of one Allow statement that survive Deny statements and the boundary."""

@@ -22,49 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from faasguard.iam import platform
 from faasguard.iam.actions import action_index
 from faasguard.iam.evaluate import Grant, Permissions, role_permissions
 from faasguard.iam.sdk_map import sdk_map
 from faasguard.model import Application, Function, Loc
 
 REGION, ACCOUNT = "${AWS::Region}", "${AWS::AccountId}"
-
-# What Lambda does with the function's role, as AWS's own execution-role policies grant it.
-TRACING_ACTIONS = (
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-    "xray:GetSamplingStatisticSummaries",
-)
-VPC_ACTIONS = (
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSubnets",
-    "ec2:DeleteNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-)
-KINESIS_ACTIONS = (
-    "kinesis:GetRecords",
-    "kinesis:GetShardIterator",
-    "kinesis:DescribeStream",
-    "kinesis:DescribeStreamSummary",
-    "kinesis:ListShards",
-    "kinesis:ListStreams",
-    "kinesis:SubscribeToShard",
-)
-KAFKA_ACTIONS = (
-    "kafka:DescribeCluster",
-    "kafka:DescribeClusterV2",
-    "kafka:GetBootstrapBrokers",
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeVpcs",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-)
 
 # The resource type an action of these services is usually called on, in order of preference.
 _PREFERRED_TYPES = {
@@ -98,6 +62,7 @@ class Need:
     why: str  # "s3.GetObject" or "SQS trigger JobsQueue"
     loc: Loc | None = None
     platform: bool = False  # used by Lambda on the function's behalf, not by the code
+    optional: bool = False  # needed only in a case the code does not show (a Query that may name an index)
 
 
 @dataclass(frozen=True)
@@ -138,7 +103,7 @@ class AppIam:
 
     app: Application
     policies: dict[str, FunctionPolicy] = field(default_factory=dict)
-    permissions: dict[str, Permissions] = field(default_factory=dict)  # by role id
+    permissions: dict[str, Permissions] = field(default_factory=dict)  # by role id (users and groups too)
 
 
 # -- resources --------------------------------------------------------------------------
@@ -237,9 +202,25 @@ def _arn_for(action: str, target: tuple[str, str] | None) -> list[str]:
         if not template:
             return ["*"]
         base = [_fill(template, value, prefix)]
-    if prefix == "dynamodb" and info.name in ("dynamodb:Query", "dynamodb:Scan"):
-        base.append(base[0] + "/index/*")
     return base
+
+
+def _index_need(action: str, table_arn: str, call: Any) -> tuple[str, bool] | None:
+    """A Query or Scan on a table may read one of its indexes: (index ARN, optional).
+
+    The need is certain when the call names an ``IndexName`` (the code fact ``index_name``),
+    absent when the code fact says it names none, and *optional* when the code analysis does
+    not say: then no rule may claim the call fails without it, and a suggested policy keeps it
+    only where the granted one has it.
+    """
+    if action not in ("dynamodb:Query", "dynamodb:Scan") or table_arn == "*":
+        return None
+    if not hasattr(call, "index_name"):
+        return table_arn + "/index/*", True
+    name = call.index_name
+    if name is None:
+        return None
+    return table_arn + "/index/" + (str(name) if name and "${" not in str(name) else "*"), False
 
 
 def _fill(template: str, name: str, prefix: str) -> str:
@@ -260,58 +241,24 @@ def _fill(template: str, name: str, prefix: str) -> str:
 
 
 def _platform_needs(app: Application, fn: Function, res: Resources) -> list[Need]:
-    """What Lambda does with the function's role: logs, tracing, VPC, polling its event sources, DLQs."""
-    out = [
-        Need(a, f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/*", "Lambda writes the function's logs", None, True)
-        for a in ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
-    ]
-    if fn.tracing == "Active":
-        for a in TRACING_ACTIONS:
-            out.append(Need(a, "*", "active X-Ray tracing", fn.tracing_loc, True))
-    if fn.vpc is not None:
-        for a in VPC_ACTIONS:
-            out.append(Need(a, "*", "the function runs in a VPC", fn.vpc.loc, True))
-    for trig in fn.triggers:
-        source = trig.source
-        if trig.kind == "sqs":
-            arn = res.arn(source) if source else "*"
-            for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
-                out.append(Need(a, arn, f"SQS trigger {source or ''}".strip(), trig.loc, True))
-        elif trig.kind == "kinesis":
-            arn = res.arn(source) if source else "*"
-            for a in KINESIS_ACTIONS:
-                out.append(Need(a, arn, f"Kinesis trigger {source or ''}".strip(), trig.loc, True))
-        elif trig.kind == "kafka":
-            for a in KAFKA_ACTIONS:
-                out.append(Need(a, "*", "Kafka trigger", trig.loc, True))
-        elif trig.kind == "dynamodb":
-            arn = res.arn(source) + "/stream/*" if source else "*"
-            for a in ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"):
-                out.append(Need(a, arn, f"DynamoDB stream trigger {source or ''}".strip(), trig.loc, True))
-    for target, why in ((fn.dead_letter_target, "dead-letter queue"), (fn.on_failure_destination, "on-failure destination")):
-        if not target:
-            continue
-        logical = _logical_in(target, res)
-        kind = res.kinds.get(logical or "", "")
-        arn = res.arn(logical) if logical else target
-        if kind == "sqs" or ":sqs:" in target:
-            out.append(Need("sqs:SendMessage", arn, why, fn.loc, True))
-        elif kind == "sns" or ":sns:" in target:
-            out.append(Need("sns:Publish", arn, why, fn.loc, True))
-        elif kind == "lambda" or ":lambda:" in target:
-            out.append(Need("lambda:InvokeFunction", arn, why, fn.loc, True))
-        elif ":events:" in target or "event-bus" in target:
-            out.append(Need("events:PutEvents", arn, why, fn.loc, True))
-    if fn.env_kms_key:
-        out.append(
-            Need(
-                "kms:Decrypt",
-                fn.env_kms_key if fn.env_kms_key.startswith("arn:") else "*",
-                "environment encrypted with a KMS key",
-                fn.loc,
-                True,
-            )
-        )
+    """What Lambda does with the function's role (``data/platform_permissions.toml``)."""
+    out = []
+    for row, target in platform.rows_for(fn, res.kinds):
+        if row.resource == "logs":
+            arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/*"
+        elif row.resource == "target" and target:
+            logical = target if target in res.kinds else _logical_in(target, res)
+            if logical:
+                arn = res.arn(logical)
+                if row.id == "esm-dynamodb":
+                    arn += "/stream/*"
+            else:
+                arn = target if target.startswith("arn:") and "${" not in target else "*"
+        else:
+            arn = "*"
+        where = fn.tracing_loc if row.kind == "tracing" else fn.vpc.loc if row.kind == "vpc" and fn.vpc else fn.loc
+        for action in row.actions:
+            out.append(Need(action, arn, f"{row.why} ({row.id})", where if row.kind != "always" else None, True))
     return out
 
 
@@ -352,6 +299,9 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
                 action = action_index().canonical(action)
                 for arn in _arn_for(action, target):
                     needs.append(Need(action, arn, where, call.loc))
+                    index = _index_need(action, arn, call)
+                    if index is not None:
+                        needs.append(Need(action, index[0], where, call.loc, optional=index[1]))
     needs += _platform_needs(app, fn, res)
     unique = list(dict.fromkeys(needs))
     return FunctionPolicy(
@@ -387,23 +337,27 @@ def statements_for(needs: Iterable[Need]) -> list[PolicyStatement]:
 
 # -- the application view the rules share --------------------------------------------------
 
-_CACHE: dict[int, AppIam] = {}
-
 
 def analyse(app: Application) -> AppIam:
-    """Least-privilege policies and role permissions for every function of ``app`` (cached per app)."""
-    cached = _CACHE.get(id(app))
-    if cached is not None and cached.app is app:
+    """Least-privilege policies and role permissions for every function of ``app``.
+
+    The IAM analyzer (:class:`faasguard.iam.analyzer.IamAnalyzer`) runs this once per
+    application after the code analysis and stores the result on ``app.iam``; rules read it
+    from there. Called on an application no analyzer saw (a test, ``faasguard policy``), it
+    computes and stores it the same way.
+    """
+    cached = getattr(app, "iam", None)
+    if isinstance(cached, AppIam) and cached.app is app:
         return cached
     res = Resources(app)
     out = AppIam(app)
     for fn in app.functions:
         out.policies[fn.name] = derive(app, fn, res)
-        if fn.role_id and fn.role_id in app.roles and fn.role_id not in out.permissions:
-            out.permissions[fn.role_id] = role_permissions(app.roles[fn.role_id], res.resolve)
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(app)] = out
+    for role_id, role in app.roles.items():
+        if role.grants:
+            continue  # an Azure or GCP identity: its role grants are not IAM statements
+        out.permissions[role_id] = role_permissions(role, res.resolve)
+    app.iam = out
     return out
 
 
@@ -415,6 +369,13 @@ class StatementUse:
     used: frozenset[str]
     unused: frozenset[str]
     needs: tuple[Need, ...]  # the needs this statement serves
+
+
+def _serves(grant: Grant, need: Need, perms: Permissions) -> bool:
+    """Could this statement be what lets the function do ``need``? Platform needs match by action alone."""
+    if need.platform:
+        return need.action in grant.actions
+    return grant.may_cover(need.action, need.resource, perms.resolve)
 
 
 def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
@@ -430,7 +391,38 @@ def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
     out = []
     for grant in perms.allows():
         effective = perms.effective(grant)
-        served = tuple(n for n in needs if grant.covers(n.action, n.resource, perms.resolve))
+        served = [n for n in needs if _serves(grant, n, perms)]
+        policy = grant.statement.policy if grant.source == "inline" else grant.source
+        for row in platform.statement_rows(policy):
+            for action in row.actions:
+                canonical = action_index().canonical(action)
+                if canonical in grant.actions:
+                    served.append(Need(canonical, "*", f"{row.why} ({row.id})", None, True))
         used = frozenset(n.action for n in served) & effective
-        out.append(StatementUse(grant, used, effective - used, served))
+        out.append(StatementUse(grant, used, effective - used, tuple(dict.fromkeys(served))))
     return out
+
+
+def replacement_for(use: StatementUse, perms: Permissions) -> list[PolicyStatement] | None:
+    """Statements that can replace ``use.grant``: never more than it grants, everything its holders use of it.
+
+    Each served need keeps its own resource when the statement certainly covers it, and the
+    statement's own resources otherwise (an unknown or partly-unknown need). Actions are only
+    those of the statement that are used. None when no statement list can say it safely: the
+    statement has a Condition or a NotResource, which a plain statement would drop.
+    """
+    stmt = use.grant.statement
+    if stmt.conditions or stmt.not_resources or not stmt.resources:
+        return None
+    own = tuple(stmt.resources)
+    narrowed: list[Need] = []
+    for need in use.needs:
+        if need.action not in use.used:
+            continue
+        if need.resource != "*" and use.grant.covers(need.action, need.resource, perms.resolve):
+            narrowed.append(need)
+        else:
+            for resource in own:
+                narrowed.append(Need(need.action, resource, need.why, need.loc, need.platform, need.optional))
+    # An optional need is kept only where the statement grants it for sure: it never widens.
+    return statements_for(n for n in narrowed if not n.optional or use.grant.covers(n.action, n.resource, perms.resolve))

@@ -152,18 +152,11 @@ def _lower_map(actions: frozenset[str]) -> dict[str, str]:
     return {a.lower(): a for a in actions}
 
 
-_RISKS: dict[int, tuple[Permissions, list[Risk]]] = {}
-
-
 def risks(perms: Permissions) -> list[Risk]:
-    """Every risk class, one :class:`Risk` per (class, statement), in statement order (cached per role)."""
-    cached = _RISKS.get(id(perms))
-    if cached is not None and cached[0] is perms:
-        return cached[1]
-    if len(_RISKS) > 64:
-        _RISKS.clear()
-    found = _risks(perms)
-    _RISKS[id(perms)] = (perms, found)
+    """Every risk class, one :class:`Risk` per (class, statement), in statement order (kept on ``perms``)."""
+    found: list[Risk] | None = perms.facts.get("risks")
+    if found is None:
+        found = perms.facts["risks"] = _risks(perms)
     return found
 
 

@@ -51,7 +51,7 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
     `get_item`. Fix: `dynamodb:GetItem` on the one table.
     """
     from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
-    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.least_privilege import analyse, replacement_for, statement_use
     from faasguard.iam.render import inline
     from faasguard.iam.risk import summarize
 
@@ -68,8 +68,16 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
             stmt = use.grant.statement
             where = f"AWS managed policy {use.grant.source}" if use.grant.source != "inline" else f"policy {stmt.policy}"
             unused = sorted(use.unused)
-            replacement = statements_for(use.needs)
-            if replacement:
+            replacement = replacement_for(use, iam.permissions[role_id])
+            if not use.used:
+                drop = "Remove it" if use.grant.source == "inline" else f"Detach {use.grant.source}"
+                remedy = f"{drop}: none of its actions is used"
+            elif replacement is None:
+                remedy = (
+                    f"Keep only {', '.join(sorted(use.used))} in its Action list (its Resource and Condition stay "
+                    f"as they are): {', '.join(unused) if len(unused) <= 12 else summarize(unused)} are not used"
+                )
+            elif replacement:
                 remedy = _replacement(app, use.grant.source, stmt.policy, inline(replacement, app))
             else:
                 drop = "Remove it" if use.grant.source == "inline" else f"Detach {use.grant.source}"
@@ -95,8 +103,12 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
     boundary removes it). The call fails at run time with `AccessDenied`, usually
     in production, on the first request that takes that path.
 
-    Only reported when the role is fully known (no customer managed policies or
-    boundaries defined elsewhere).
+    Only reported with a proof: the role is fully known (no customer managed policies
+    or boundaries defined elsewhere), no statement could grant the action on the
+    resource even once placeholders, unresolved variables and conditions are known,
+    and no resource policy or KMS key policy in play could grant it instead. A call
+    whose resource is partly unknown, or an `IndexName` the analysis cannot see,
+    stays quiet.
 
     Bad: the handler calls `table.update_item(...)`; the role has
     `DynamoDBReadPolicy`. Fix: grant `dynamodb:UpdateItem` on the table
@@ -106,17 +118,20 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
     from faasguard.iam.render import inline
 
     iam = analyse(app)
+    with_policy = {p.target for p in app.resource_policies if p.target}
     for fn in app.functions:
         perms = iam.permissions.get(fn.role_id or "")
         if perms is None or not perms.complete:
             continue
         seen: set[tuple[str, str]] = set()
         for need in iam.policies[fn.name].needs:
-            if need.platform or need.loc is None or (need.action, need.resource) in seen:
+            if need.platform or need.optional or need.loc is None or (need.action, need.resource) in seen:
                 continue
             seen.add((need.action, need.resource))
-            if perms.is_allowed(need.action, need.resource):
+            if perms.may_allow(need.action, need.resource):
                 continue
+            if need.action.startswith("kms:") or app.referenced_ids(need.resource) & with_policy:
+                continue  # a key policy or resource policy may grant it: no proof
             on = "" if need.resource == "*" else f" on {need.resource}"
             yield Hit(
                 loc=need.loc,
@@ -171,7 +186,7 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
 
     Fix: `Resource: !GetAtt Orders.Arn` (the finding prints the exact statement).
     """
-    from faasguard.iam.least_privilege import analyse, statement_use, statements_for
+    from faasguard.iam.least_privilege import analyse, replacement_for, statement_use
     from faasguard.iam.render import inline
 
     iam = analyse(app)
@@ -184,8 +199,11 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
             stmt = use.grant.statement
             if use.grant.source != "inline" or not use.grant.unconstrained or stmt.not_resources:
                 continue
-            code = [n for n in use.needs if not n.platform and _scopable(n.action)]
+            code = [n for n in use.needs if not n.platform and not n.optional and _scopable(n.action)]
             if not code or any(n.resource == "*" for n in code):
+                continue
+            replacement = replacement_for(use, iam.permissions[role_id])
+            if not replacement:
                 continue
             named = sorted({n.resource for n in code})
             yield Hit(
@@ -199,7 +217,7 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
                     "its jsonencode policy; resources of the statement block in an aws_iam_policy_document): ",
                     serverless=f"Scope the statement in {stmt.policy} to the resources the code uses: ",
                 )
-                + inline(statements_for(code), app),
+                + inline(replacement, app),
                 resource=role_id,
                 function=holders[0],
                 key=f"{stmt.policy}:{stmt.identity}",

@@ -1,0 +1,34 @@
+"""The IAM analyzer: after the code analysis, computes every application's IAM facts once.
+
+It adds :class:`~faasguard.iam.least_privilege.AppIam` to ``Application.iam``: each role's,
+user's and group's permissions (wildcards, NotAction and AWS managed policies expanded) and
+each function's least-privilege policy from its SDK calls. The IAM rules read it; none of
+them computes it. Applications with no AWS function and no IAM principal are skipped, so the
+IAM database is never loaded for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.interfaces import AnalysisResult
+from faasguard.model import Application
+
+
+class IamAnalyzer:
+    name = "iam"
+
+    def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
+        from faasguard.iam.least_privilege import analyse
+
+        result = AnalysisResult()
+        for app in apps:
+            aws = any(fn.provider == "aws" for fn in app.functions)
+            principals = any(not role.grants for role in app.roles.values())
+            if not (aws or principals):
+                continue
+            try:
+                analyse(app)
+            except (ValueError, KeyError, TypeError) as exc:  # bad input must not stop the scan
+                result.errors.append((app.source, f"IAM analysis failed: {exc}"))
+        return result

@@ -1,0 +1,100 @@
+"""What Lambda itself does with a function's role, from ``data/platform_permissions.toml``.
+
+Each row of the table is one platform need: the function setting that creates it (logs
+always, tracing, a VPC, an event source, a dead-letter queue, a destination…), the actions
+Lambda calls and on which resource. :func:`rows_for` answers "which rows apply to this
+function"; rows keyed on a policy name (``policy:…``) or on nothing faasguard models
+(``granted``) apply to a statement instead (:func:`statement_rows`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from faasguard.model import Function
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "platform_permissions.toml"
+
+
+@dataclass(frozen=True)
+class PlatformRow:
+    id: str
+    when: str
+    actions: tuple[str, ...]
+    resource: str  # "target" | "logs" | "*"
+    why: str
+
+    @property
+    def kind(self) -> str:
+        return self.when.split(":", 1)[0]
+
+    @property
+    def argument(self) -> str:
+        return self.when.split(":", 1)[1] if ":" in self.when else ""
+
+
+@cache
+def rows() -> tuple[PlatformRow, ...]:
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    return tuple(
+        PlatformRow(str(r["id"]), str(r["when"]), tuple(r["actions"]), str(r["resource"]), str(r["why"])) for r in data["need"]
+    )
+
+
+_TARGET_SERVICES = (
+    (":sqs:", "sqs"), (":sns:", "sns"), (":lambda:", "lambda"), (":events:", "events"), ("event-bus", "events"),
+    (":s3:", "s3"), ("aws_sqs_queue", "sqs"), ("aws_sns_topic", "sns"), ("aws_lambda_function", "lambda"),
+    ("aws_s3_bucket", "s3"), ("aws_cloudwatch_event_bus", "events"),
+)  # fmt: skip
+
+
+def service_of(target: str, kinds: dict[str, str]) -> str | None:
+    """The service a dead-letter or destination target is: sqs, sns, lambda, events or s3."""
+    match = re.fullmatch(r"\$\{([^}]+)\}", target.strip())
+    candidate = match.group(1) if match else ""
+    while candidate:
+        if candidate in kinds:
+            return kinds[candidate]
+        candidate = candidate.rpartition(".")[0]
+    for needle, service in _TARGET_SERVICES:
+        if needle in target.lower():
+            return service
+    return None
+
+
+def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str | None]]:
+    """(row, target) for every platform need of ``fn``; target is the setting's own value, when the row has one."""
+    out: list[tuple[PlatformRow, str | None]] = []
+    for row in rows():
+        kind, arg = row.kind, row.argument
+        if (
+            kind == "always"
+            or (kind == "tracing" and fn.tracing in ("Active", "PassThrough"))
+            or (kind == "vpc" and fn.vpc is not None)
+            or (kind == "layer" and any(arg in layer for layer in fn.layers))
+        ):
+            out.append((row, None))
+        elif kind == "trigger":
+            for trig in fn.triggers:
+                if trig.kind == arg:
+                    out.append((row, trig.source))
+        elif kind == "dead-letter" and fn.dead_letter_target and service_of(fn.dead_letter_target, kinds) == arg:
+            out.append((row, fn.dead_letter_target))
+        elif kind == "on-failure" and fn.on_failure_destination and service_of(fn.on_failure_destination, kinds) == arg:
+            out.append((row, fn.on_failure_destination))
+        elif kind == "env-kms" and fn.env_kms_key:
+            out.append((row, fn.env_kms_key))
+    return out
+
+
+def statement_rows(policy: str) -> list[PlatformRow]:
+    """Rows that apply to a statement whatever the function: by the name of its policy, or ``granted``."""
+    out = []
+    for row in rows():
+        if row.kind == "granted" or (row.kind == "policy" and re.search(row.argument, policy)):
+            out.append(row)
+    return out
