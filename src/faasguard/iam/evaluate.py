@@ -110,21 +110,20 @@ def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -
 
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-
-
-def _unknown(text: str) -> bool:
-    return "${" in text or "*" in text or "?" in text
+_UNKNOWN = "\x01"  # a placeholder, masked so that its own colons (``${AWS::Region}``) do not split the ARN
 
 
 def _segment_may_match(pattern: str, arn: str) -> bool:
     if pattern == arn:
         return True
-    wild_pattern = _PLACEHOLDER.sub("*", pattern)
-    wild_arn = _PLACEHOLDER.sub("*", arn)
+    wild_pattern = pattern.replace(_UNKNOWN, "*")
+    wild_arn = arn.replace(_UNKNOWN, "*")
     if _glob(wild_pattern).fullmatch(arn) or _glob(wild_arn).fullmatch(pattern):
         return True
     # Unknowns on both sides of one segment (``${Table}-dev`` against ``orders-${Stage}``): undecidable.
-    return ("${" in pattern and _unknown(arn)) or ("${" in arn and _unknown(pattern))
+    return (_UNKNOWN in pattern and any(c in arn for c in (_UNKNOWN, "*", "?"))) or (
+        _UNKNOWN in arn and any(c in pattern for c in (_UNKNOWN, "*", "?"))
+    )
 
 
 def arn_may_match(pattern: str, arn: str, context: dict[str, str] | None = None) -> bool:
@@ -138,7 +137,8 @@ def arn_may_match(pattern: str, arn: str, context: dict[str, str] | None = None)
     """
     if arn_matches(pattern, arn, context):
         return True
-    pattern, arn = substitute(pattern, context), substitute(arn, context)
+    pattern = _PLACEHOLDER.sub(_UNKNOWN, substitute(pattern, context))
+    arn = _PLACEHOLDER.sub(_UNKNOWN, substitute(arn, context))
     p_parts, a_parts = pattern.split(":", 5), arn.split(":", 5)
     if len(p_parts) != len(a_parts):
         return _segment_may_match(pattern, arn)

@@ -63,6 +63,7 @@ class Need:
     loc: Loc | None = None
     platform: bool = False  # used by Lambda on the function's behalf, not by the code
     optional: bool = False  # needed only in a case the code does not show (a Query that may name an index)
+    unresolved: bool = False  # the code's resource is not known (dynamic, unresolved variable): no claim on it
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,11 @@ def _arn_for(action: str, target: tuple[str, str] | None) -> list[str]:
     return base
 
 
+def _has_resource_types(action: str) -> bool:
+    info = action_index().get(action)
+    return bool(info and info.resource_types)
+
+
 def _index_need(action: str, table_arn: str, call: Any) -> tuple[str, bool] | None:
     """A Query or Scan on a table may read one of its indexes: (index ARN, optional).
 
@@ -298,7 +304,8 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
             for action in mapping.actions:
                 action = action_index().canonical(action)
                 for arn in _arn_for(action, target):
-                    needs.append(Need(action, arn, where, call.loc))
+                    unresolved = arn == "*" and target is None and _has_resource_types(action)
+                    needs.append(Need(action, arn, where, call.loc, unresolved=unresolved))
                     index = _index_need(action, arn, call)
                     if index is not None:
                         needs.append(Need(action, index[0], where, call.loc, optional=index[1]))
@@ -393,7 +400,7 @@ def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
         effective = perms.effective(grant)
         served = [n for n in needs if _serves(grant, n, perms)]
         policy = grant.statement.policy if grant.source == "inline" else grant.source
-        for row in platform.statement_rows(policy):
+        for row in platform.statement_rows(policy, grant.statement.resources):
             for action in row.actions:
                 canonical = action_index().canonical(action)
                 if canonical in grant.actions:

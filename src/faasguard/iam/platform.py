@@ -27,6 +27,7 @@ class PlatformRow:
     actions: tuple[str, ...]
     resource: str  # "target" | "logs" | "*"
     why: str
+    exempt: bool = False  # never called unused by FG-IAM-030
 
     @property
     def kind(self) -> str:
@@ -41,8 +42,17 @@ class PlatformRow:
 def rows() -> tuple[PlatformRow, ...]:
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     return tuple(
-        PlatformRow(str(r["id"]), str(r["when"]), tuple(r["actions"]), str(r["resource"]), str(r["why"])) for r in data["need"]
+        PlatformRow(
+            str(r["id"]), str(r["when"]), tuple(r["actions"]), str(r["resource"]), str(r["why"]), bool(r.get("exempt", False))
+        )
+        for r in data["need"]
     )
+
+
+@cache
+def exempt_actions() -> frozenset[str]:
+    """Actions FG-IAM-030 never calls unused (rows marked ``exempt``), lower-case."""
+    return frozenset(a.lower() for row in rows() if row.exempt for a in row.actions)
 
 
 _TARGET_SERVICES = (
@@ -91,10 +101,15 @@ def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str
     return out
 
 
-def statement_rows(policy: str) -> list[PlatformRow]:
-    """Rows that apply to a statement whatever the function: by the name of its policy, or ``granted``."""
+def statement_rows(policy: str, resources: tuple[str, ...] = ()) -> list[PlatformRow]:
+    """Rows that apply to a statement whatever the function: ``exempt``, ``granted``, by policy name or Resource text."""
     out = []
     for row in rows():
-        if row.kind == "granted" or (row.kind == "policy" and re.search(row.argument, policy)):
+        if (
+            row.exempt
+            or row.kind == "granted"
+            or (row.kind == "policy" and re.search(row.argument, policy))
+            or (row.kind == "resource" and any(re.search(row.argument, r) for r in resources))
+        ):
             out.append(row)
     return out

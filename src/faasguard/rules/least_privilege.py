@@ -125,7 +125,7 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
             continue
         seen: set[tuple[str, str]] = set()
         for need in iam.policies[fn.name].needs:
-            if need.platform or need.optional or need.loc is None or (need.action, need.resource) in seen:
+            if need.platform or need.optional or need.unresolved or need.loc is None or (need.action, need.resource) in seen:
                 continue
             seen.add((need.action, need.resource))
             if perms.may_allow(need.action, need.resource):
