@@ -95,7 +95,9 @@ SETTINGS: dict[str, tuple[str, str, str, str]] = {
                       "      Qualifier: $LATEST\n      DestinationConfig: {OnFailure: {Destination: arn:aws:s3:::failed-events}}",
                       "Platform", '"*"'),
     "env-kms": ("      KmsKeyArn: !GetAtt Key.Arn", "", "Platform", '"*"'),
-    "lambda-insights": ("      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:52]", "", "Platform", '"*"'),
+    "lambda-insights": (
+        "      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:52]", "", "Platform", '"*"'
+    ),
     "failure-target": ("", "", "Platform", '"arn:aws:sqs:us-east-1:111122223333:orders-dlq"'),
     "sam-destination": ("", "", "FnEventInvokeConfigOnSuccessQueuePolicy", '"*"'),
     "sam-esm-destination": ("", "", "FnStreamEventSQSPolicy", '"*"'),
