@@ -378,6 +378,9 @@ class StatementUse:
     needs: tuple[Need, ...]  # the needs this statement serves
 
 
+_EXECUTION_POLICIES = ("AWSLambda", "AWSXRay", "CloudWatchLambdaInsights")
+
+
 def _serves(grant: Grant, need: Need, perms: Permissions) -> bool:
     """Could this statement be what lets the function do ``need``? Platform needs match by action alone."""
     if need.platform:
@@ -400,12 +403,19 @@ def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
         effective = perms.effective(grant)
         served = [n for n in needs if _serves(grant, n, perms)]
         policy = grant.statement.policy if grant.source == "inline" else grant.source
+        named = {a.lower() for a in grant.statement.actions}
+        quiet: set[str] = set()
         for row in platform.statement_rows(policy, grant.statement.resources):
             for action in row.actions:
                 canonical = action_index().canonical(action)
-                if canonical in grant.actions:
+                if canonical not in grant.actions:
+                    continue
+                quiet.add(canonical)
+                # Kept in a replacement when the statement names it, or an AWS execution-role policy grants it;
+                # a wildcard (dynamodb:*, AdministratorAccess) that happens to include it does not make it a need.
+                if action.lower() in named or grant.source.startswith(_EXECUTION_POLICIES):
                     served.append(Need(canonical, "*", f"{row.why} ({row.id})", None, True))
-        used = frozenset(n.action for n in served) & effective
+        used = (frozenset(n.action for n in served) | quiet) & effective
         out.append(StatementUse(grant, used, effective - used, tuple(dict.fromkeys(served))))
     return out
 
@@ -424,7 +434,7 @@ def replacement_for(use: StatementUse, perms: Permissions) -> list[PolicyStateme
     own = tuple(stmt.resources)
     narrowed: list[Need] = []
     for need in use.needs:
-        if need.action not in use.used:
+        if need.action not in use.used or need.action not in use.grant.actions:
             continue
         if need.resource != "*" and use.grant.covers(need.action, need.resource, perms.resolve):
             narrowed.append(need)
