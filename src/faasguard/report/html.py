@@ -1,20 +1,126 @@
-"""A self-contained HTML report: one file, inline CSS, no script, every value escaped."""
+"""A self-contained HTML report for people who triage: one file, no network, every value escaped.
+
+The page lists attack paths first, then every finding as a card with its code snippet, fix,
+CWE ids and a link to the rule's documentation; a summary and a table of contents lead to
+them. A small inline script adds filters (category, severity, function, free text) and
+sorting; without it the page is still complete. The page's Content-Security-Policy allows
+only its own inline style and script (by hash), so it never loads anything from the network,
+and a value that slipped past escaping could still not run.
+
+Snippets come from the scanned files, with credentials masked (``secret_patterns``); the
+findings about a credential in the code show no snippet at all.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
+from faasguard.registry import all_rules
+from faasguard.secret_patterns import find_known_secrets, find_secret
 
 NO_FUNCTION = "(not tied to one function)"
+SEVERITIES = sorted(Severity, reverse=True)
+# Findings whose reported line holds the credential itself: a snippet would repeat it.
+WITHHOLD_SNIPPET = frozenset({"FG-SEC-001", "FG-SEC-004", "FG-SEC-010", "FG-SEC-012"})
+CONTEXT_LINES = 2
+MAX_HIT_LINES = 6
+MAX_LINE_CHARS = 240
+MAX_FILE_BYTES = 2_000_000
+_ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*(?P<q>["']?)(?P<value>[^"'\s,;#}]+)""")
+
+
+@dataclass(frozen=True)
+class SnippetLine:
+    number: int
+    text: str
+    hit: bool
+
+
+@dataclass(frozen=True)
+class Card:
+    """One finding as the page shows it."""
+
+    finding: Finding
+    order: int
+    help_uri: str | None
+    cwe: tuple[int, ...]
+    function: str
+    snippet: tuple[SnippetLine, ...] | None
+    snippet_note: str | None
+
+
+def redact(line: str) -> str:
+    """The line with every credential the secret patterns know replaced by its masked preview."""
+    spans = [(m.start, m.end, m.preview) for m in find_known_secrets(line)]
+    for m in _ASSIGNMENT.finditer(line):
+        secret = find_secret(m.group("value"), m.group("name"))
+        if secret is not None:
+            start = m.start("value") + secret.start
+            spans.append((start, m.start("value") + secret.end, secret.preview))
+    out, at = [], 0
+    for start, end, preview in sorted(spans):
+        if start < at:
+            continue
+        out += [line[at:start], preview]
+        at = end
+    out.append(line[at:])
+    return "".join(out)
+
+
+class _Sources:
+    """Reads the scanned files once each, for snippets."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, list[str] | None] = {}
+
+    def lines(self, rel: str) -> list[str] | None:
+        if rel not in self.cache:
+            path = self.root / rel
+            try:
+                self.cache[rel] = (
+                    path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES
+                    else None
+                )
+            except OSError:
+                self.cache[rel] = None
+        return self.cache[rel]
+
+    def snippet(self, f: Finding) -> tuple[SnippetLine, ...] | None:
+        lines = self.lines(f.path) if f.line else None
+        if not lines or not f.line or f.line > len(lines):
+            return None
+        last_hit = min(max(f.end_line or f.line, f.line), f.line + MAX_HIT_LINES - 1)
+        first, last = max(1, f.line - CONTEXT_LINES), min(len(lines), last_hit + CONTEXT_LINES)
+        out = []
+        for n in range(first, last + 1):
+            text = redact(lines[n - 1].rstrip())
+            if len(text) > MAX_LINE_CHARS:
+                text = text[:MAX_LINE_CHARS] + "…"
+            out.append(SnippetLine(n, text, f.line <= n <= last_hit))
+        return tuple(out)
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 class HtmlReporter:
-    def __init__(self, **options: object) -> None:
+    def __init__(self, generated: str | None = None, **options: object) -> None:
+        self.generated = generated
         self.options = options
         self.env = Environment(
             loader=PackageLoader("faasguard.report", "templates"),
@@ -24,21 +130,70 @@ class HtmlReporter:
         )
 
     def format(self, result: ScanResult) -> str:
-        groups: dict[str, list[Finding]] = defaultdict(list)
-        for f in result.findings:
-            groups[f.function or NO_FUNCTION].append(f)
-        ordered = sorted(groups.items(), key=lambda kv: (kv[0] == NO_FUNCTION, -max(f.severity for f in kv[1]), kv[0]))
+        rules = {r.id: r for r in all_rules()}
+        sources = _Sources(result.root)
+        ordered = sorted(
+            result.findings,
+            key=lambda f: (-f.severity, f.category != "attack-path", f.function or "\uffff", f.path, f.line or 0, f.rule_id),
+        )
+        cards = []
+        for i, f in enumerate(ordered):
+            rule = rules.get(f.rule_id)
+            withheld = f.rule_id in WITHHOLD_SNIPPET
+            cards.append(
+                Card(
+                    finding=f,
+                    order=i,
+                    help_uri=rule.help_uri if rule else None,
+                    cwe=rule.cwe if rule else (),
+                    function=f.function or NO_FUNCTION,
+                    snippet=None if withheld else sources.snippet(f),
+                    snippet_note="snippet withheld: the line holds the credential" if withheld and f.line else None,
+                )
+            )
+        paths = [c for c in cards if c.finding.category == "attack-path"]
+        others = [c for c in cards if c.finding.category != "attack-path"]
+
+        by_function: dict[str, Counter[Severity]] = defaultdict(Counter)
+        for c in cards:
+            by_function[c.function][c.finding.severity] += 1
+        functions = sorted(
+            by_function.items(), key=lambda kv: (kv[0] == NO_FUNCTION, -max(kv[1]), -sum(kv[1].values()), kv[0])
+        )
         counts = Counter((f.category, f.severity) for f in result.findings)
-        severities = sorted(Severity, reverse=True)
+        totals = Counter(f.severity for f in result.findings)
+        columns = [s for s in SEVERITIES if totals[s]]  # a column of dashes only takes room on a phone
         summary = [
-            (category, [counts.get((category, s), 0) for s in severities])
+            (category, {s: counts.get((category, s), 0) for s in columns})
             for category in CATEGORIES
-            if any(counts.get((category, s), 0) for s in severities)
+            if any(counts.get((category, s), 0) for s in columns)
         ]
+
+        templates = resources.files("faasguard.report").joinpath("templates")
+        style = templates.joinpath("report.css").read_text(encoding="utf-8")
+        script = templates.joinpath("report.js").read_text(encoding="utf-8")
+        csp = (
+            f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'"
+        )
         return self.env.get_template("report.html.j2").render(
             version=__version__,
             result=result,
-            groups=[(name, sorted(fs, key=lambda f: (-f.severity, f.path, f.line or 0))) for name, fs in ordered],
-            severities=[str(s) for s in severities],
+            scan_path=str(result.root),
+            generated=self.generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            attack_paths=paths,
+            findings=others,
+            total=len(cards),
+            functions=[(name, [c[s] for s in SEVERITIES], sum(c.values())) for name, c in functions],
+            categories=[c for c in CATEGORIES if any(counts.get((c, s), 0) for s in SEVERITIES)],
+            severities=SEVERITIES,
+            totals=[totals.get(s, 0) for s in SEVERITIES],
+            columns=columns,
+            by_severity=totals,
             summary=summary,
+            no_function=NO_FUNCTION,
+            style=style,
+            script=script,
+            csp=csp,
         )
+
