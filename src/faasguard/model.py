@@ -214,6 +214,8 @@ class Route:
     api_key_required: bool
     request_validator: bool | None  # REST only; None when the concept does not apply
     loc: Loc
+    # What the route calls: lambda | http | mock | aws (another service) | None (unknown / not in the source)
+    integration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,21 @@ class Api:
     throttling: tuple[float | None, float | None] | None = None  # (rate, burst) when set
     stage_loc: Loc | None = None
     has_usage_plan: bool = False
+    endpoint_type: str | None = None  # EDGE | REGIONAL | PRIVATE (REST); None: not set (EDGE) or not REST
+    # Data trace: the stage logs full requests and responses (MethodSettings DataTraceEnabled).
+    data_trace: bool | None = None  # None: no stage settings found
+    data_trace_loc: Loc | None = None
+
+
+@dataclass(frozen=True)
+class ApiDomain:
+    """A custom domain name of API Gateway, with the TLS policy it negotiates."""
+
+    id: str
+    kind: str  # rest | http (API Gateway v2 domain names serve HTTP and WebSocket APIs)
+    loc: Loc
+    security_policy: str | None  # TLS_1_0 | TLS_1_2 | SecurityPolicy_TLS13_… ; None: not set
+    name: str | None = None  # the domain name (api.example.com), when literal
 
 
 @dataclass(frozen=True)
@@ -371,6 +388,7 @@ class Application:
     vpc_endpoints: list[VpcEndpoint] = field(default_factory=list)
     resource_policies: list[ResourcePolicy] = field(default_factory=list)
     data_stores: list[DataStore] = field(default_factory=list)
+    api_domains: list[ApiDomain] = field(default_factory=list)
     # Facts that analyzers add after loading, keyed by function name: what the code does
     # (faasguard.code) and what it ships (faasguard.deps). Rules read them; loaders never set them.
     code: dict[str, Any] = field(default_factory=dict)

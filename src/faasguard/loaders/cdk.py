@@ -34,6 +34,7 @@ _REF_IN_TEXT = re.compile(r"\$\{([^}.]+)((?:\.[^}]*)?)\}")
 _DEFAULT_CHILDREN = ("/Resource", "/Default")
 _LISTS = (
     "permissions", "apis", "log_groups", "alarms", "secrets", "kms_keys", "vpc_endpoints", "resource_policies", "data_stores",
+    "api_domains",
 )
 
 

@@ -22,6 +22,7 @@ from faasguard.loaders.located_yaml import LList, end_line_of, line_of
 from faasguard.model import (
     Alarm,
     Api,
+    ApiDomain,
     Application,
     DataStore,
     EnvVar,
@@ -37,6 +38,7 @@ from faasguard.model import (
     Secret,
     SecurityGroup,
     SecurityGroupRule,
+    Setting,
     Statement,
     Subnet,
     Trigger,
@@ -193,6 +195,7 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     for logical_id, props in reader.of_type("AWS::Lambda::Permission"):
         app.permissions.append(_permission(reader, logical_id, props))
     app.apis.extend(_apis(reader))
+    app.api_domains.extend(_api_domains(reader))
     app.log_groups.extend(_log_groups(reader))
     app.alarms.extend(_alarms(reader))
     app.secrets.extend(_secrets(reader))
@@ -390,10 +393,16 @@ def _function(
             if isinstance(failure, Mapping) and failure.get("Destination"):
                 on_failure = fn.text(failure.get("Destination"))
     url_auth, url_loc = None, None
+    settings: list[Setting] = []
     for url_id, url in reader.of_type("AWS::Lambda::Url"):
         if reader.function_of(url.get("TargetFunctionArn")) == logical_id:
             url_auth = str(fn.scalar(url.get("AuthType")) or "AWS_IAM")
             url_loc = reader.key_loc(url, "AuthType", url_id)
+            cors = url.get("Cors")
+            if isinstance(cors, Mapping):
+                origins = tuple(fn.text(o) for o in as_list(cors.get("AllowOrigins")))
+                settings.append(Setting("url_cors_origins", origins, reader.key_loc(cors, "AllowOrigins", url_id)))
+                settings.append(Setting("url_cors_credentials", fn.scalar(cors.get("AllowCredentials")) is True, url_loc))
     runtime = fn.scalar(props.get("Runtime"))
     return Function(
         name=logical_id,
@@ -421,6 +430,7 @@ def _function(
         url_auth_type=url_auth,
         url_loc=url_loc,
         source_resource="AWS::Lambda::Function",
+        settings=tuple(settings),
     )
 
 
@@ -525,7 +535,11 @@ def _apis(reader: TemplateReader) -> Iterator[Api]:
         routes = list(_openapi_routes(reader, api_id, body, kind)) if isinstance(body, Mapping) else []
         routes += list(_method_routes(reader, api_id) if not is_v2 else _v2_routes(reader, api_id))
         logging, tracing, throttling, stage_loc = None, None, None, None
+        data_trace, data_trace_loc = None, None
         for stage_id, stage in stages.get(api_id, []):
+            traced, trace_loc = _data_trace(reader, stage_id, stage) if kind != "http" else (None, None)  # REST/WebSocket only
+            if traced is not None and not data_trace:
+                data_trace, data_trace_loc = traced, trace_loc
             has_log = bool(stage.get("AccessLogSetting") or stage.get("AccessLogSettings"))
             logging = has_log if logging is None else logging and has_log
             stage_tracing = bool(fn.scalar(stage.get("TracingEnabled")))
@@ -546,7 +560,69 @@ def _apis(reader: TemplateReader) -> Iterator[Api]:
             throttling=throttling,
             stage_loc=stage_loc,
             has_usage_plan=api_id in plans,
+            endpoint_type=_endpoint_type(fn, props) if not is_v2 else None,
+            data_trace=data_trace,
+            data_trace_loc=data_trace_loc,
         )
+
+
+def _endpoint_type(fn: Intrinsics, props: Mapping[str, Any]) -> str | None:
+    config = props.get("EndpointConfiguration")
+    types = config.get("Types") if isinstance(config, Mapping) else None
+    first = fn.scalar(as_list(types)[0]) if as_list(types) else None
+    return str(first).upper() if first else None
+
+
+def _data_trace(reader: TemplateReader, stage_id: str, stage: Mapping[str, Any]) -> tuple[bool | None, Loc | None]:
+    """Does a stage log full requests and responses? ``(None, None)`` when it says nothing."""
+    settings = [s for s in as_list(stage.get("MethodSettings")) if isinstance(s, Mapping)]
+    settings += [s for s in (stage.get("DefaultRouteSettings"),) if isinstance(s, Mapping)]
+    route_settings = stage.get("RouteSettings")
+    if isinstance(route_settings, Mapping):
+        settings += [s for s in route_settings.values() if isinstance(s, Mapping)]
+    found: bool | None = None
+    for setting in settings:
+        if "DataTraceEnabled" not in setting:
+            continue
+        value = reader.fn.scalar(setting.get("DataTraceEnabled"))
+        if value is True or str(value).lower() == "true":
+            return True, reader.key_loc(setting, "DataTraceEnabled", stage_id)
+        found = False
+    return found, None
+
+
+def _api_domains(reader: TemplateReader) -> Iterator[ApiDomain]:
+    fn = reader.fn
+    for domain_id, props in reader.of_type("AWS::ApiGateway::DomainName"):
+        policy = fn.scalar(props.get("SecurityPolicy"))
+        loc = reader.key_loc(props, "SecurityPolicy", domain_id) if policy is not None else reader.resource_loc(domain_id)
+        name = _str_or_none(fn.scalar(props.get("DomainName")))
+        yield ApiDomain(domain_id, "rest", _domain_loc(reader, domain_id, loc), _str_or_none(policy), name)
+    for domain_id, props in reader.of_type("AWS::ApiGatewayV2::DomainName"):
+        for config in as_list(props.get("DomainNameConfigurations")):
+            if not isinstance(config, Mapping):
+                continue
+            policy = fn.scalar(config.get("SecurityPolicy"))
+            loc = reader.key_loc(config, "SecurityPolicy", domain_id) if policy is not None else reader.resource_loc(domain_id)
+            name = _str_or_none(fn.scalar(props.get("DomainName")))
+            yield ApiDomain(domain_id, "http", _domain_loc(reader, domain_id, loc), _str_or_none(policy), name)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _domain_loc(reader: TemplateReader, domain_id: str, loc: Loc) -> Loc:
+    """A domain SAM generated from an API's ``Domain`` has no line of its own: point at that ``Domain``."""
+    if loc.line:
+        return loc
+    for _, mapping in reader.of_type("AWS::ApiGateway::BasePathMapping", "AWS::ApiGatewayV2::ApiMapping"):
+        if reader.fn.target(mapping.get("DomainName")) == domain_id:
+            api_id = reader.fn.target(mapping.get("RestApiId") or mapping.get("ApiId"))
+            if api_id:
+                line = reader._sam_line(api_id, "Domain")
+                return Loc(reader.path, line, line) if line else reader.resource_loc(api_id)
+    return loc
 
 
 def _float(value: Any) -> float | None:
@@ -594,9 +670,10 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
             if auth == "NONE" and isinstance(declared, Mapping) and declared.get("type"):
                 auth = str(declared["type"]).upper()
             integration = op.get("x-amazon-apigateway-integration")
-            function = None
+            function, integration_kind = None, None
             if isinstance(integration, Mapping):
                 function = _integration_function(reader, integration.get("uri"))
+                integration_kind = _integration_kind(integration.get("type"), function, integration.get("uri"))
             validator = op.get("x-amazon-apigateway-request-validator", default_validator)
             has_validator = None
             if kind == "rest":
@@ -606,7 +683,7 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
             loc = reader.loc(op, api_id)
             if not line_of(op) and function:
                 loc = reader.sam_event_loc(function, m, str(path)) or loc
-            yield Route(m, str(path), function, auth, api_key, has_validator, loc)
+            yield Route(m, str(path), function, auth, api_key, has_validator, loc, integration_kind)
 
 
 def _validates(validator: Any) -> bool:
@@ -646,11 +723,39 @@ def _security_kind(security: Any, schemes: Mapping[str, Any]) -> tuple[str | Non
 
 def _integration_function(reader: TemplateReader, uri: Any) -> str | None:
     target = reader.fn.target(uri)
-    if target and reader.type_of(target) == "AWS::Lambda::Function":
+    if not (target and reader.type_of(target) in _INVOCABLE):
+        match = _FUNCTION_ARN_IN_URI.search(reader.fn.text(uri))
+        target = match.group(1) if match else None
+    return _function_behind(reader, target)
+
+
+# An integration may invoke a function through an alias or a version (SAM AutoPublishAlias does).
+_INVOCABLE = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
+
+
+def _function_behind(reader: TemplateReader, target: str | None) -> str | None:
+    kind = reader.type_of(target)
+    if target and kind == "AWS::Lambda::Function":
         return target
-    match = _FUNCTION_ARN_IN_URI.search(reader.fn.text(uri))
-    if match and reader.type_of(match.group(1)) == "AWS::Lambda::Function":
-        return match.group(1)
+    if target and kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        props = reader.resources[target].get("Properties") or {}
+        function = reader.fn.target(props.get("FunctionName")) if isinstance(props, Mapping) else None
+        return function if reader.type_of(function) == "AWS::Lambda::Function" else None
+    return None
+
+
+def _integration_kind(kind: Any, function: str | None, uri: Any) -> str | None:
+    """What a route calls: ``lambda`` (a function, in the template or not), ``http``, ``mock``, ``aws``."""
+    if function:
+        return "lambda"
+    text = str(kind or "").upper()
+    if text == "MOCK":
+        return "mock"
+    if text.startswith("HTTP"):
+        return "http"
+    if text.startswith("AWS"):
+        uri_text = str(uri) if isinstance(uri, str) else repr(uri)
+        return "lambda" if ":lambda:path/" in uri_text or "function" in uri_text.lower() else "aws"
     return None
 
 
@@ -672,6 +777,11 @@ def _method_routes(reader: TemplateReader, api_id: str) -> Iterator[Route]:
             auth = "CUSTOM"
         integration = method.get("Integration")
         function = _integration_function(reader, integration.get("Uri")) if isinstance(integration, Mapping) else None
+        kind = (
+            _integration_kind(fn.scalar(integration.get("Type")), function, integration.get("Uri"))
+            if isinstance(integration, Mapping)
+            else None
+        )
         validator_id = fn.target(method.get("RequestValidatorId"))
         yield Route(
             method=str(fn.scalar(method.get("HttpMethod")) or "ANY").upper(),
@@ -681,6 +791,7 @@ def _method_routes(reader: TemplateReader, api_id: str) -> Iterator[Route]:
             api_key_required=bool(fn.scalar(method.get("ApiKeyRequired"))),
             request_validator=validators.get(validator_id, False) if validator_id else False,
             loc=reader.resource_loc(method_id),
+            integration=kind,
         )
 
 
@@ -699,8 +810,12 @@ def _resource_path(reader: TemplateReader, resource_ref: Any) -> str:
 def _v2_routes(reader: TemplateReader, api_id: str) -> Iterator[Route]:
     fn = reader.fn
     integrations = {}
+    kinds: dict[str, str | None] = {}
     for integ_id, integ in reader.of_type("AWS::ApiGatewayV2::Integration"):
         integrations[integ_id] = _integration_function(reader, integ.get("IntegrationUri"))
+        kinds[integ_id] = _integration_kind(
+            fn.scalar(integ.get("IntegrationType")), integrations[integ_id], integ.get("IntegrationUri")
+        )
     for route_id, route in reader.of_type("AWS::ApiGatewayV2::Route"):
         if fn.target(route.get("ApiId")) != api_id:
             continue
@@ -715,6 +830,7 @@ def _v2_routes(reader: TemplateReader, api_id: str) -> Iterator[Route]:
             api_key_required=bool(fn.scalar(route.get("ApiKeyRequired"))),
             request_validator=None,
             loc=reader.resource_loc(route_id),
+            integration=kinds.get(target) if target else None,
         )
 
 

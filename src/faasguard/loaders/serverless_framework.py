@@ -43,6 +43,7 @@ from faasguard.model import (
     Provider,
     Role,
     Route,
+    Setting,
     Statement,
     Trigger,
     VpcConfig,
@@ -319,6 +320,13 @@ class _Service:
                 self.key_loc(url, "authorizer") if isinstance(url, Mapping) and "authorizer" in url else self.key_loc(body, "url")
             )
             triggers.append(Trigger("function-url", None, url_loc, public=True, authenticated=url_auth != "NONE"))
+        url_settings: list[Setting] = []
+        cors = body["url"].get("cors") if isinstance(body.get("url"), Mapping) else None
+        if isinstance(cors, Mapping):  # url.cors: {allowedOrigins: [...], allowCredentials: true}
+            origins = tuple(str(o) for o in as_list(cors.get("allowedOrigins")) if isinstance(o, str))
+            cors_loc = self.key_loc(cors, "allowedOrigins") if "allowedOrigins" in cors else self.key_loc(body["url"], "cors")
+            url_settings.append(Setting("url_cors_origins", origins, cors_loc))
+            url_settings.append(Setting("url_cors_credentials", cors.get("allowCredentials") is True, cors_loc))
         destinations = body.get("destinations")
         on_failure = destinations.get("onFailure") if isinstance(destinations, Mapping) else None
         if isinstance(on_failure, Mapping):
@@ -350,6 +358,7 @@ class _Service:
             url_auth_type=url_auth,
             url_loc=url_loc,
             source_resource="serverless:function",
+            settings=tuple(url_settings),
         )
 
     def text(self, value: Any) -> str:
@@ -671,6 +680,11 @@ class _Service:
                     if isinstance(throttle, Mapping):
                         throttling = (_float(throttle.get("rateLimit")), _float(throttle.get("burstLimit")))
                 has_plan = bool(plans) or bool(gateway.get("apiKeys"))
+            # logs.restApi / logs.websocket: {fullExecutionData: true} turns data trace on. Only an
+            # explicit true counts: what the Framework defaults to has changed between versions.
+            log_settings = logs.get(log_key)
+            full_data = log_settings.get("fullExecutionData") if isinstance(log_settings, Mapping) else None
+            data_trace = (full_data is True or str(full_data).lower() == "true") if full_data is not None else None
             yield Api(
                 id=api_id,
                 kind=kind,
@@ -681,6 +695,10 @@ class _Service:
                 throttling=throttling,
                 stage_loc=self.key_loc(logs, log_key) if log_key in logs else provider_loc,
                 has_usage_plan=has_plan,
+                data_trace=data_trace,
+                data_trace_loc=self.key_loc(log_settings, "fullExecutionData")
+                if data_trace and isinstance(log_settings, LDict)
+                else None,
             )
 
     # -- logs -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from faasguard.rules import (  # noqa: F401  (imported for their @rule registrat
     least_privilege,
     monitoring,
     network,
+    resource_access,
     resources,
     secrets,
     supply_chain,

@@ -17,15 +17,43 @@ from faasguard.rules.wording import fix
 _BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
 
 
-def _routes_to_functions(app: Application) -> Iterator[tuple[Api, Route]]:
-    """Routes that invoke a function of this application; CORS preflight (OPTIONS) is left out."""
+def _routes(app: Application) -> Iterator[tuple[Api, Route]]:
+    """Every route a caller can reach, whether or not it invokes a function of this application.
+
+    Left out: CORS preflight (OPTIONS), WebSocket routes other than ``$connect`` (authorization
+    is decided once, on connect), mock integrations (API Gateway answers them itself), and
+    routes of a private REST API that invoke nothing of this application.
+    """
     for api in app.apis:
         for route in api.routes:
-            if route.function is None or route.method == "OPTIONS":
+            if route.method == "OPTIONS" or route.integration == "mock":
                 continue
             if api.kind == "websocket" and route.path != "$connect":
-                continue  # WebSocket authorization is decided once, on $connect
+                continue
+            if route.function is None and api.endpoint_type == "PRIVATE":
+                continue
             yield api, route
+
+
+# What a route calls when it is not a function of the application, for messages; and how sure
+# that is: a function or an AWS service behind an open route is as exposed as a function of the
+# template (medium); an HTTP backend may authenticate by itself, an unknown integration is unknown (low).
+_BACKENDS = {
+    "lambda": ("invokes a function outside this template", None),
+    "aws": ("calls an AWS service directly", None),
+    "http": ("proxies to an HTTP backend", Severity.LOW),
+    None: ("has no integration in this source", Severity.LOW),
+}
+
+
+def _target(route: Route) -> str:
+    if route.function is not None:
+        return f"invokes function {route.function}"
+    return _BACKENDS.get(route.integration, _BACKENDS[None])[0]
+
+
+def _unknown_backend_severity(route: Route) -> Severity | None:
+    return None if route.function is not None else _BACKENDS.get(route.integration, _BACKENDS[None])[1]
 
 
 @rule("FG-INJ-001", category="injection", severity=Severity.MEDIUM, title="API route has no authorizer")
@@ -61,17 +89,26 @@ def route_without_authorizer(app: Application) -> Iterator[Hit]:
 
     or `AuthorizationType: AWS_IAM` / a `JWT` authorizer on HTTP APIs. Routes that
     must stay public (a health check, a public read) can be suppressed one by one.
+
+    Every route is checked, also when no function of the same source is behind it (an
+    API stack apart from its functions, an HTTP proxy, a direct AWS service
+    integration): medium when it reaches a function or an AWS service, low when the
+    backend is an HTTP endpoint or not in the source.
     """
-    for api, route in _routes_to_functions(app):
+    for api, route in _routes(app):
         if route.authorization != "NONE" or route.api_key_required:
             continue
         yield Hit(
             loc=route.loc,
             message=f"Route {route.method} {route.path} of API {api.id} invokes function {route.function} "
-            "without any authorization: anyone can call it",
+            "without any authorization: anyone can call it"
+            if route.function
+            else f"Route {route.method} {route.path} of API {api.id} has no authorization, so anyone can call it; "
+            f"it {_target(route)}",
             remediation=_authorizer_fix(app.format, api, route, api_key=False),
             resource=api.id,
             function=route.function,
+            severity=_unknown_backend_severity(route),
             key=f"{route.method} {route.path}",
         )
 
@@ -132,14 +169,18 @@ def body_without_validation(app: Application) -> Iterator[Hit]:
     ```
 
     In SAM, `RequestModel: {Model: Order, ValidateBody: true}` on the `Api` event.
+
+    Routes whose integration is not a function of the same source are checked too
+    (low, whatever their authorization).
     """
-    for api, route in _routes_to_functions(app):
+    for api, route in _routes(app):
         if api.kind != "rest" or route.method not in _BODY_METHODS or route.request_validator is not False:
             continue
         open_route = route.authorization == "NONE" and not route.api_key_required
+        receiver = f"function {route.function}" if route.function else "its integration"
         yield Hit(
             loc=route.loc,
-            message=f"{route.method} {route.path} of REST API {api.id} passes request bodies to function {route.function} "
+            message=f"{route.method} {route.path} of REST API {api.id} passes request bodies to {receiver} "
             "without validating them" + (" (and the route is unauthenticated)" if open_route else ""),
             remediation=fix(
                 app.format,
@@ -154,7 +195,7 @@ def body_without_validation(app: Application) -> Iterator[Hit]:
             ),
             resource=api.id,
             function=route.function,
-            severity=Severity.MEDIUM if open_route else None,
+            severity=Severity.MEDIUM if open_route and route.function else None,
             key=f"{route.method} {route.path}",
         )
 
@@ -179,13 +220,15 @@ def api_key_only(app: Application) -> Iterator[Hit]:
     Fix: keep the key for throttling and quotas, and add an authorizer (Cognito,
     JWT, Lambda or `AWS_IAM`) that authenticates the caller.
     """
-    for api, route in _routes_to_functions(app):
+    for api, route in _routes(app):
         if route.authorization != "NONE" or not route.api_key_required:
             continue
         yield Hit(
             loc=route.loc,
             message=f"Route {route.method} {route.path} of API {api.id} invokes function {route.function} "
-            "with only an API key as protection",
+            "with only an API key as protection"
+            if route.function
+            else f"Route {route.method} {route.path} of API {api.id} is protected by an API key only; it {_target(route)}",
             remediation=_authorizer_fix(app.format, api, route, api_key=True),
             resource=api.id,
             function=route.function,

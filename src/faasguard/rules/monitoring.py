@@ -545,3 +545,61 @@ def print_only_logging(app: Application) -> Iterator[Hit]:
             function=function,
             key="print-only",
         )
+
+
+# -- API stages checked on their own, whether or not a function of the source is behind them ------
+
+
+@rule("FG-SEC-020", category="secrets", severity=Severity.MEDIUM, title="API stage logs full requests and responses")
+def api_data_trace(app: Application) -> Iterator[Hit]:
+    """
+    An API Gateway stage has data trace on (`DataTraceEnabled: true` in its method
+    or route settings): API Gateway writes the full request and response of every
+    call — bodies, query strings, headers other than the few it redacts — to its
+    execution log group.
+
+    Passwords, tokens, card numbers and personal data that callers send or the
+    function returns then sit in CloudWatch Logs, readable by everyone with
+    `logs:GetLogEvents` on the account and kept as long as the log group is. AWS
+    advises against data trace for production APIs.
+
+    Bad:
+
+    ```yaml
+    MethodSettings:
+      - ResourcePath: "/*"
+        HttpMethod: "*"
+        LoggingLevel: INFO
+        DataTraceEnabled: true
+    ```
+
+    Fix: `DataTraceEnabled: false` (keep `LoggingLevel: ERROR` or `INFO` and access
+    logs); turn data trace on only for a short debugging session on a non-production
+    stage. Terraform: `data_trace_enabled = false` in the `settings` of
+    `aws_api_gateway_method_settings`; serverless.yml: `provider.logs.restApi.fullExecutionData: false`.
+    """
+    for api in app.apis:
+        if not api.data_trace:
+            continue
+        functions = _api_functions(api)
+        rest = api.kind == "rest"
+        yield Hit(
+            loc=api.data_trace_loc or api.stage_loc or api.loc,
+            message=f"API {api.id} ({api.kind}) logs full requests and responses (data trace); it invokes "
+            f"{_describe_functions(functions)}",
+            remediation=fix(
+                app.format,
+                cfn=f"Set DataTraceEnabled: false in the {'MethodSettings' if rest else 'route settings'} of the stage of "
+                f"{api.id}; keep LoggingLevel ERROR or INFO and access logs",
+                cdk=f"Set deployOptions: {{dataTraceEnabled: false}} on the apigateway.RestApi {api.id}"
+                if rest
+                else f"Set dataTraceEnabled: false in the route settings of the stage of {api.id}",
+                terraform=f"Set data_trace_enabled = false in the settings of the aws_api_gateway_method_settings of {api.id}"
+                if rest
+                else f"Set data_trace_enabled = false in the default_route_settings / route_settings of the "
+                f"aws_apigatewayv2_stage of {api.id}",
+                serverless=f"Set provider.logs.{_SLS_LOGS_KEY.get(api.kind, 'restApi')}.fullExecutionData: false",
+            ),
+            resource=api.id,
+            function=functions[0] if len(functions) == 1 else None,
+        )

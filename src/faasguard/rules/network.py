@@ -454,6 +454,114 @@ def bucket_without_policy(app: Application) -> Iterator[Hit]:
         )
 
 
+# -- API front doors checked on their own, whether or not a function of the source is behind them --
+
+_MODERN_TLS = re.compile(r"TLS_?1_?[23]|TLS13", re.IGNORECASE)
+
+
+@rule("FG-NET-007", category="network", severity=Severity.MEDIUM, title="API custom domain accepts TLS below 1.2")
+def api_domain_old_tls(app: Application) -> Iterator[Hit]:
+    """
+    An API Gateway custom domain name negotiates TLS 1.0: its `SecurityPolicy` is
+    `TLS_1_0`, or (REST APIs) it sets none and API Gateway falls back to `TLS_1_0`.
+
+    TLS 1.0 and 1.1 have known weaknesses (BEAST, weak cipher suites), are
+    deprecated by RFC 8996 and fail PCI DSS; a client can be downgraded to them
+    and tokens sent to the API read on the way. Medium when `TLS_1_0` is written,
+    low when the policy is left to the default.
+
+    Bad:
+
+    ```yaml
+    ApiDomain:
+      Type: AWS::ApiGateway::DomainName
+      Properties:
+        DomainName: api.example.com
+        RegionalCertificateArn: !Ref Certificate
+    ```
+
+    Fix: `SecurityPolicy: TLS_1_2` (Terraform `security_policy = "TLS_1_2"`; SAM
+    `Domain.SecurityPolicy: TLS_1_2`; CDK `securityPolicy: apigateway.SecurityPolicy.TLS_1_2`).
+    """
+    for domain in app.api_domains:
+        policy = domain.security_policy
+        if policy is not None and _MODERN_TLS.search(policy):
+            continue
+        if policy is None and domain.kind != "rest":
+            continue  # API Gateway v2 domain names default to TLS 1.2
+        if policy is not None and not re.search(r"TLS_?1_?[01]\b|TLS_1_0", policy, re.IGNORECASE):
+            continue  # an unresolved value or a policy we do not know: no claim
+        how = f"SecurityPolicy is {policy}" if policy else "no SecurityPolicy is set, so API Gateway uses TLS_1_0"
+        yield Hit(
+            loc=domain.loc,
+            message=f"Custom domain {domain.name or domain.id}{f' ({domain.id})' if domain.name else ''} of API Gateway "
+            f"accepts TLS 1.0 connections: {how}",
+            remediation=fix(
+                app.format,
+                cfn=f"Set SecurityPolicy: TLS_1_2 on {domain.id}",
+                sam=f"Set Domain.SecurityPolicy: TLS_1_2 on the API of {domain.id} (CloudFormation: SecurityPolicy on "
+                "AWS::ApiGateway::DomainName)",
+                cdk=f"Set securityPolicy: apigateway.SecurityPolicy.TLS_1_2 on the domain name {domain.id}",
+                terraform=f'Set security_policy = "TLS_1_2" on {domain.id}'
+                if domain.kind == "rest"
+                else f'Set security_policy = "TLS_1_2" in the domain_name_configuration of {domain.id}',
+            ),
+            resource=domain.id,
+            severity=None if policy else Severity.LOW,
+            key=domain.id,
+        )
+
+
+@rule("FG-NET-008", category="network", severity=Severity.MEDIUM, title="Function URL CORS allows every origin with credentials")
+def url_cors_any_origin_with_credentials(app: Application) -> Iterator[Hit]:
+    """
+    A Lambda function URL's CORS configuration allows every origin (`"*"`) and
+    also allows credentials (cookies, `Authorization` headers).
+
+    Any web page on any site can then call the function from a visitor's browser
+    with the visitor's credentials and read the answer: a signed-in user who
+    opens a malicious page has their session used against the function.
+
+    Bad:
+
+    ```yaml
+    FunctionUrlConfig:
+      AuthType: NONE
+      Cors:
+        AllowOrigins: ["*"]
+        AllowCredentials: true
+    ```
+
+    Fix: list the front-end origins that call the function
+    (`AllowOrigins: [https://app.example.com]`), or drop `AllowCredentials` when the
+    function takes no cookies or credentials from browsers.
+    """
+    for fn in app.functions:
+        origins, credentials = fn.setting("url_cors_origins"), fn.setting("url_cors_credentials")
+        if origins is None or credentials is None or credentials.value is not True or "*" not in tuple(origins.value):
+            continue
+        yield Hit(
+            loc=origins.loc,
+            message=f"Function URL of {fn.name} allows credentialed cross-origin requests from any origin "
+            '(AllowOrigins contains "*" and AllowCredentials is true)',
+            remediation=fix(
+                app.format,
+                cfn=f"Replace \"*\" in Cors.AllowOrigins of the function URL of {fn.name} with the front-end origins, "
+                "or remove AllowCredentials",
+                sam=f"Replace \"*\" in FunctionUrlConfig.Cors.AllowOrigins of {fn.name} with the front-end origins, "
+                "or remove AllowCredentials",
+                cdk=f"Set cors.allowedOrigins of addFunctionUrl on {fn.name} to the front-end origins, or "
+                "allowCredentials: false",
+                terraform=f"Replace \"*\" in cors.allow_origins of the function URL of {fn.name} with the front-end "
+                "origins, or set allow_credentials = false",
+                serverless=f"Replace \"*\" in {sls_function(fn.name, 'url.cors.allowedOrigins')} with the front-end "
+                "origins, or remove allowCredentials",
+            ),
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
 # -- Azure Functions and Google Cloud Functions (FG-NET-050..069) ------------------------------
 # These read Function.settings, which the Terraform loader fills for azurerm function apps and
 # google Cloud Functions (see faasguard.loaders.terraform.azure / .gcp for the names).

@@ -24,6 +24,7 @@ from faasguard.loaders.terraform.refs import Unresolved, addresses_in, as_bool, 
 from faasguard.model import (
     Alarm,
     Api,
+    ApiDomain,
     Application,
     DataStore,
     EnvVar,
@@ -39,6 +40,7 @@ from faasguard.model import (
     Secret,
     SecurityGroup,
     SecurityGroupRule,
+    Setting,
     Statement,
     Subnet,
     Trigger,
@@ -107,6 +109,7 @@ class AwsBuilder:
             app.permissions.append(self.permission(block))
         app.apis.extend(self.rest_apis())
         app.apis.extend(self.http_apis())
+        app.api_domains.extend(self.api_domains())
         app.log_groups.extend(self.log_groups())
         app.alarms.extend(self.alarms())
         app.secrets.extend(self.secrets())
@@ -283,6 +286,7 @@ class AwsBuilder:
             url_auth_type=url[0] if url else None,
             url_loc=url[1] if url else None,
             source_resource="aws_lambda_function",
+            settings=self.url_cors(block.address),
         )
 
     def code_dir(self, block: Block) -> Path | None:
@@ -306,6 +310,20 @@ class AwsBuilder:
             if isinstance(source_file, str):
                 return (self.m.directory / source_file).resolve().parent
         return None
+
+    def url_cors(self, function: str) -> tuple[Setting, ...]:
+        for block in self.m.of_type("aws_lambda_function_url"):
+            if self.function_of(block.get("function_name")) == function:
+                cors = block.block("cors")
+                if cors is None:
+                    return ()
+                origins = tuple(self.s.texts(cors.get("allow_origins")))
+                credentials = as_bool(self.s.scalar(cors.get("allow_credentials"))) is True
+                return (
+                    Setting("url_cors_origins", origins, cors.attr_loc("allow_origins")),
+                    Setting("url_cors_credentials", credentials, cors.attr_loc("allow_credentials")),
+                )
+        return ()
 
     def function_url(self, function: str) -> tuple[str, Loc] | None:
         for block in self.m.of_type("aws_lambda_function_url"):
@@ -381,10 +399,12 @@ class AwsBuilder:
         }
         authorizers = {b.address for b in m.of_type("aws_api_gateway_authorizer")}
         integrations: dict[str, str | None] = {}
+        kinds: dict[str, str | None] = {}
         for b in m.of_type("aws_api_gateway_integration"):
             method_ref = m.target(b.get("http_method"))
             key = method_ref if method_ref and method_ref.startswith("aws_api_gateway_method.") else _method_key(m, b)
             integrations[key] = self.function_of(b.get("uri")) or _function_in_uri(self, b.get("uri"))
+            kinds[key] = _integration_kind(s.scalar(b.get("type")), integrations[key], self.text(b.get("uri")))
         for api in m.of_type("aws_api_gateway_rest_api"):
             routes = []
             for method in m.of_type("aws_api_gateway_method"):
@@ -395,6 +415,7 @@ class AwsBuilder:
                     auth = "CUSTOM"
                 validator = m.target(method.get("request_validator_id"))
                 function = integrations.get(method.address) or integrations.get(_method_key(m, method))
+                kind = kinds.get(method.address) or kinds.get(_method_key(m, method))
                 routes.append(
                     Route(
                         method=str(s.scalar(method.get("http_method")) or "ANY").upper(),
@@ -404,6 +425,7 @@ class AwsBuilder:
                         api_key_required=bool(as_bool(s.scalar(method.get("api_key_required")))),
                         request_validator=validators.get(validator, False) if validator else False,
                         loc=method.attr_loc("authorization") if method.has("authorization") else method.loc(),
+                        integration=kind,
                     )
                 )
             stages = [b for b in m.of_type("aws_api_gateway_stage") if m.target(b.get("rest_api_id")) == api.address]
@@ -415,9 +437,13 @@ class AwsBuilder:
                 tracing = traced if tracing is None else tracing and traced
                 stage_loc = stage_loc or stage.loc()
             throttling = None
+            data_trace, data_trace_loc = None, None
             for settings_block in m.of_type("aws_api_gateway_method_settings"):
                 if m.target(settings_block.get("rest_api_id")) == api.address:
                     settings = settings_block.block("settings")
+                    if settings is not None and settings.has("data_trace_enabled") and not data_trace:
+                        data_trace = bool(as_bool(s.scalar(settings.get("data_trace_enabled"))))
+                        data_trace_loc = settings.attr_loc("data_trace_enabled") if data_trace else None
                     if settings is not None:
                         rate = as_float(s.scalar(settings.get("throttling_rate_limit")))
                         burst = as_float(s.scalar(settings.get("throttling_burst_limit")))
@@ -434,11 +460,32 @@ class AwsBuilder:
                     )
             if plan is not None and plan != (None, None):
                 throttling = throttling or plan
-            yield Api(api.address, "rest", api.loc(), tuple(routes), logging, tracing, throttling, stage_loc, plan is not None)
+            endpoint = api.block("endpoint_configuration")
+            types = s.texts(endpoint.get("types")) if endpoint else []
+            yield Api(
+                api.address,
+                "rest",
+                api.loc(),
+                tuple(routes),
+                logging,
+                tracing,
+                throttling,
+                stage_loc,
+                plan is not None,
+                endpoint_type=types[0].upper() if types else None,
+                data_trace=data_trace,
+                data_trace_loc=data_trace_loc,
+            )
 
     def http_apis(self) -> Iterator[Api]:
         m, s = self.m, self.s
         integrations = {b.address: self.function_of(b.get("integration_uri")) for b in m.of_type("aws_apigatewayv2_integration")}
+        kinds = {
+            b.address: _integration_kind(
+                s.scalar(b.get("integration_type")), integrations[b.address], self.text(b.get("integration_uri"))
+            )
+            for b in m.of_type("aws_apigatewayv2_integration")
+        }
         authorizers = {
             b.address: "JWT" if str(s.scalar(b.get("authorizer_type")) or "").upper() == "JWT" else "CUSTOM"
             for b in m.of_type("aws_apigatewayv2_authorizer")
@@ -471,15 +518,21 @@ class AwsBuilder:
                         api_key_required=bool(as_bool(s.scalar(route.get("api_key_required")))),
                         request_validator=None,
                         loc=route.attr_loc("authorization_type") if route.has("authorization_type") else route.loc(),
+                        integration=kinds.get(integration) if integration else None,
                     )
                 )
             quick_target = self.function_of(api.get("target")) if api.has("target") else None
             if quick_target:
                 routes.append(Route("ANY", "$default", quick_target, "NONE", False, None, api.attr_loc("target")))
             logging, tracing, throttling, stage_loc = None, None, None, None
+            data_trace, data_trace_loc = None, None
             for stage in m.of_type("aws_apigatewayv2_stage"):
                 if m.target(stage.get("api_id")) != api.address:
                     continue
+                for settings in stage.blocks("default_route_settings") + stage.blocks("route_settings"):
+                    if kind == "websocket" and settings.has("data_trace_enabled") and not data_trace:
+                        data_trace = bool(as_bool(s.scalar(settings.get("data_trace_enabled"))))
+                        data_trace_loc = settings.attr_loc("data_trace_enabled") if data_trace else None
                 has_log = stage.block("access_log_settings") is not None
                 logging = has_log if logging is None else logging and has_log
                 tracing = False if tracing is None else tracing  # HTTP APIs have no X-Ray tracing
@@ -491,7 +544,33 @@ class AwsBuilder:
                         throttling = throttling or (rate, burst)
             if quick_target and stage_loc is None:
                 logging = False  # quick-create: an auto-deployed $default stage without access logs
-            yield Api(api.address, kind, api.loc(), tuple(routes), logging, tracing, throttling, stage_loc, False)
+            yield Api(
+                api.address,
+                kind,
+                api.loc(),
+                tuple(routes),
+                logging,
+                tracing,
+                throttling,
+                stage_loc,
+                False,
+                data_trace=data_trace,
+                data_trace_loc=data_trace_loc,
+            )
+
+    def api_domains(self) -> Iterator[ApiDomain]:
+        s = self.s
+        for b in self.m.of_type("aws_api_gateway_domain_name"):
+            policy = s.scalar(b.get("security_policy"))
+            loc = b.attr_loc("security_policy") if b.has("security_policy") else b.loc()
+            name = s.scalar(b.get("domain_name"))
+            yield ApiDomain(b.address, "rest", loc, str(policy) if policy is not None else None, _str(name))
+        for b in self.m.of_type("aws_apigatewayv2_domain_name"):
+            for config in b.blocks("domain_name_configuration"):
+                policy = s.scalar(config.get("security_policy"))
+                loc = config.attr_loc("security_policy") if config.has("security_policy") else config.loc()
+                name = s.scalar(b.get("domain_name"))
+                yield ApiDomain(b.address, "http", loc, str(policy) if policy is not None else None, _str(name))
 
     # -- logs, alarms, secrets ----------------------------------------------------------
     def log_groups(self) -> Iterator[LogGroup]:
@@ -680,6 +759,20 @@ def api_triggers(app: Application, function: str) -> Iterator[Trigger]:
                     authenticated=authenticated,
                     route=f"{route.method} {route.path}",
                 )
+
+
+def _integration_kind(kind: Any, function: str | None, uri: str) -> str | None:
+    """What a route calls: ``lambda`` (a function, of this module or not), ``http``, ``mock``, ``aws``."""
+    if function:
+        return "lambda"
+    text = str(kind or "").upper()
+    if text == "MOCK":
+        return "mock"
+    if text.startswith("HTTP"):
+        return "http"
+    if text.startswith("AWS"):
+        return "lambda" if ":lambda:path/" in uri or "invoke_arn" in uri or "aws_lambda_function" in uri else "aws"
+    return None
 
 
 def _method_key(m: Module, block: Block) -> str:

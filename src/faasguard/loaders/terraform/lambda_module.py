@@ -35,6 +35,7 @@ from faasguard.model import (
     ManagedPolicy,
     Permission,
     Role,
+    Setting,
     Statement,
     Trigger,
     VpcConfig,
@@ -192,6 +193,7 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
             url_auth_type=url_auth,
             url_loc=url_loc,
             source_resource="module terraform-aws-modules/lambda/aws",
+            settings=_url_cors(block, s) if url_auth is not None else (),
         )
     )
 
@@ -286,3 +288,16 @@ def _code_dir(module: Module, block: Block) -> Path | None:
         candidate = (module.directory / source).resolve()
         return candidate if candidate.is_dir() else candidate.parent
     return None
+
+
+def _url_cors(block: Block, s: Any) -> tuple[Setting, ...]:
+    """The module's ``cors = {allow_origins = [...], allow_credentials = true}`` input of the function URL."""
+    cors = s.value(block.get("cors"))
+    if not isinstance(cors, Mapping):
+        return ()
+    loc = block.attr_loc("cors")
+    origins = tuple(str(o) for o in (cors.get("allow_origins") or ()) if isinstance(o, str))
+    return (
+        Setting("url_cors_origins", origins, loc),
+        Setting("url_cors_credentials", as_bool(s.scalar(cors.get("allow_credentials"))) is True, loc),
+    )
