@@ -11,9 +11,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from faasguard.findings import Related
 from faasguard.model import Application, Loc
+
+
+class TaintKind(StrEnum):
+    """What a sink does with attacker data: the one vocabulary of the models, the rules and the attack paths."""
+
+    SQL = "sql"
+    SHELL = "shell"
+    CODE = "code"
+    DESERIALIZATION = "deserialization"
+    SSRF = "ssrf"
+    PATH = "path"
+    NOSQL = "nosql"
+    TEMPLATE = "template"
+    XSS = "xss"
+
+
+# kind → (what the sink takes, the attack's name, the rule that reports it)
+KINDS: dict[TaintKind, tuple[str, str, str]] = {
+    TaintKind.SQL: ("SQL query", "SQL injection", "FG-INJ-010"),
+    TaintKind.SHELL: ("shell command", "command injection", "FG-INJ-011"),
+    TaintKind.CODE: ("code evaluation", "code injection", "FG-INJ-012"),
+    TaintKind.DESERIALIZATION: ("deserialisation", "unsafe deserialisation", "FG-INJ-013"),
+    TaintKind.SSRF: ("outgoing request URL", "server-side request forgery", "FG-INJ-014"),
+    TaintKind.PATH: ("file path", "path traversal", "FG-INJ-015"),
+    TaintKind.NOSQL: ("NoSQL query", "NoSQL injection", "FG-INJ-016"),
+    TaintKind.TEMPLATE: ("template source", "template injection", "FG-INJ-017"),
+    TaintKind.XSS: ("HTML response", "reflected cross-site scripting", "FG-INJ-018"),
+}
+KIND_NAMES: dict[str, str] = {kind.value: names[0] for kind, names in KINDS.items()}
+ATTACK_NAMES: dict[str, str] = {kind.value: names[1] for kind, names in KINDS.items()}
+RULE_OF_KIND: dict[str, str] = {kind.value: names[2] for kind, names in KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -41,7 +73,7 @@ class FlowStep:
 class TaintFlow:
     """Attacker-controlled data from the event reaching a dangerous sink."""
 
-    kind: str  # sql | shell | code | deserialization | ssrf | path | nosql | template
+    kind: str  # a TaintKind value: sql | shell | code | deserialization | ssrf | path | nosql | template | xss
     source: str  # what the attacker controls, e.g. event["queryStringParameters"]["url"]
     source_loc: Loc
     sink: str  # the call, e.g. child_process.execSync
@@ -101,18 +133,6 @@ class CodeFacts:
     logging: LoggingFacts = LoggingFacts()
     language: str | None = None  # python | javascript | typescript | config
     resolved: bool = True  # False when the entry file could not be found
-
-
-KIND_NAMES = {
-    "sql": "SQL query",
-    "shell": "shell command",
-    "code": "code evaluation",
-    "deserialization": "deserialisation",
-    "ssrf": "outgoing request URL",
-    "path": "file path",
-    "nosql": "NoSQL query",
-    "template": "template source",
-}
 
 
 def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
