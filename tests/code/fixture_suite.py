@@ -84,7 +84,7 @@ def run() -> dict[tuple[str, str], Score]:
                         score.found += 1
                     else:
                         score.missed.append(f"{path.name}:{line}")
-            for line in ok:
+            for _line in ok:
                 rule_id = RULE_OF_KIND.get(path.stem, path.stem)
                 scores[(language, rule_id)].ok_lines += 1
             for line, rule_id in sorted(found):

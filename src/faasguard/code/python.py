@@ -21,7 +21,8 @@ from faasguard.code import resolve
 from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
+from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, sdk_source, shared, trusted_field
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, secret_like_name, whole_join
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -32,55 +33,21 @@ SENSITIVE_WORDS = ("pass", "pwd", "secret", "token", "api_key", "apikey", "priva
                    "accesskey", "credential", "auth_key", "authkey", "salt", "jwt", "bearer", "cookie", "signature", "hmac",
                    "signing")  # SENSITIVE_HINT's alternatives, for plain substring tests on lower-cased ASCII
 
-SHELL_ALWAYS = {"os.system", "os.popen", "os.popen2", "os.popen3", "commands.getoutput", "subprocess.getoutput",
-                "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "os.execl", "os.execlp", "os.execv", "os.execvp"}
-SHELL_IF_SHELL = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"}
-CODE_EVAL = {"eval", "exec", "compile", "builtins.eval", "builtins.exec"}
-DESERIALIZE = {"pickle.loads", "pickle.load", "_pickle.loads", "cPickle.loads", "dill.loads", "marshal.loads",
-               "jsonpickle.decode", "yaml.unsafe_load", "yaml.full_load", "shelve.open", "pandas.read_pickle"}
-YAML_LOAD = {"yaml.load", "yaml.load_all"}
-SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
-SSRF_MODULES = ("requests", "httpx", "urllib3", "aiohttp")
-SSRF_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen", "stream", "fetch"}
-SSRF_CALLS = {"urllib.request.urlopen", "urllib.request.Request", "urllib.urlopen", "urllib2.urlopen",
-              "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection"}
-PATH_CALLS = {"open", "io.open", "codecs.open", "os.open", "os.remove", "os.unlink", "os.rmdir", "os.listdir",
-              "shutil.copy", "shutil.copyfile", "shutil.move", "shutil.rmtree", "flask.send_file",
-              "flask.send_from_directory", "tarfile.open", "zipfile.ZipFile"}
-PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir", "iterdir"}
-SQL_METHODS = {"execute", "executemany", "executescript", "mogrify"}
-SQL_CALLS = {"sqlalchemy.text", "pandas.read_sql", "pandas.read_sql_query"}
 MONGO_MODULES = ("pymongo", "motor", "mongoengine")
-MONGO_METHODS = {"find", "find_one", "update_one", "update_many", "delete_one", "delete_many", "aggregate",
-                 "count_documents", "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
-                 "replace_one", "distinct"}
-DYNAMO_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression", "UpdateExpression", "ConditionExpression",
-                      "ProjectionExpression", "Statement")
-TEMPLATE_CALLS = {"jinja2.Template", "flask.render_template_string", "mako.template.Template", "django.template.Template",
-                  "string.Template", "jinja2.Environment().from_string", "jinja2.sandbox.SandboxedEnvironment().from_string"}
-SANITIZERS = {"int", "float", "bool", "len", "uuid.UUID", "shlex.quote", "pipes.quote", "os.path.basename",
-              "werkzeug.utils.secure_filename", "secure_filename", "hashlib.sha256", "hashlib.md5", "decimal.Decimal",
-              "ipaddress.ip_address", "re.escape", "html.escape", "abs", "round"}
-PASS_THROUGH = {"json.loads", "json.load", "str", "base64.b64decode", "base64.urlsafe_b64decode", "urllib.parse.unquote",
-                "urllib.parse.unquote_plus", "os.path.join", "posixpath.join", "urllib.parse.urljoin", "pathlib.Path",
-                "json.dumps", "repr", "dict", "list", "tuple", "bytes", "bytearray", "urllib.parse.urlparse", "copy.deepcopy",
-                "textwrap.dedent", "sorted", "reversed", "next", "iter", "zip", "enumerate", "map", "filter", "format"}
-STR_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "encode", "decode", "split", "join",
-               "get", "pop", "title", "capitalize", "casefold", "splitlines", "values", "items", "keys", "copy",
-               "removeprefix", "removesuffix", "read", "getvalue", "setdefault", "format_map", "partition", "rpartition"}
 DB_CONNECT = {"pymysql.connect", "psycopg2.connect", "psycopg.connect", "mysql.connector.connect", "pg8000.connect",
               "pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "redis.Redis", "redis.StrictRedis",
               "redis.from_url", "sqlalchemy.create_engine", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect",
               "elasticsearch.Elasticsearch", "opensearchpy.OpenSearch", "pymssql.connect", "MySQLdb.connect"}
 LOG_LIBRARIES = ("logging", "structlog", "loguru", "aws_lambda_powertools", "logzero", "eliot")
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
-SECRET_OPERATIONS = {("secretsmanager", "GetSecretValue"), ("secretsmanager", "BatchGetSecretValue"),
-                     ("ssm", "GetParameter"), ("ssm", "GetParameters"), ("ssm", "GetParametersByPath"),
-                     ("kms", "Decrypt")}
-RESOURCE_KEYS = ("Bucket", "TableName", "QueueUrl", "QueueName", "TopicArn", "TargetArn", "FunctionName", "SecretId",
-                 "StateMachineArn", "stateMachineArn", "StreamName", "DeliveryStreamName", "KeyId", "LogGroupName",
-                 "EventBusName", "Name", "Names", "Path", "ResourceArn", "secretArn", "resourceArn", "IdentityPoolId",
-                 "UserPoolId", "RoleArn", "CollectionId")
+SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
+RESOURCE_KEYS = tuple(shared()["resource_keys"])
+DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
+STR_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "encode", "decode", "split", "join",
+               "get", "pop", "title", "capitalize", "casefold", "splitlines", "values", "items", "keys", "copy",
+               "removeprefix", "removesuffix", "read", "getvalue", "setdefault", "format_map", "partition", "rpartition"}
+SSRF_ONLY = frozenset({"ssrf"})
+ITERATING = {"map", "filter", "sorted", "min", "max", "reduce", "functools.reduce", "itertools.starmap"}
 RESOURCE_METHODS = {
     "table": {},
     "bucket": {"put_object": "PutObject", "upload_file": "PutObject", "upload_fileobj": "PutObject",
@@ -167,6 +134,7 @@ class PyModule:
                 out.units.append(Unit(node.name, self.text_of(node), (id(node),)))
                 if any(_route_decorator(d) for d in node.decorator_list):
                     out.roots.add(node.name)
+                    out.routes.add(id(node))
             elif isinstance(node, ast.ClassDef):
                 methods = tuple(id(m) for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef))
                 out.units.append(Unit(node.name, self.text_of(node), methods))
@@ -316,6 +284,7 @@ class FuncRef:
     module: PyModule
     node: FuncNode
     owner: str | None = None  # class name, for methods
+    closure: dict[str, Val] | None = None  # the enclosing function's variables, for a nested def
 
 
 def _qual_base(qual: str) -> str:
@@ -337,6 +306,7 @@ class PyInterp:
         self.done_functions: set[int] = set()
         self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
         self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
+        self.models = models("python")
 
     # ---- modules -------------------------------------------------------------------------------------------
 
@@ -381,7 +351,7 @@ class PyInterp:
 
         Without taint the walk can only find SDK calls and logging, so files that never mention
         boto3 are only searched for print calls."""
-        if not any(mod.uses_sdk for mod in self.files.values()):
+        if not any(mod.uses_sdk or mod.units().routes for mod in self.files.values()):
             for mod in self.files.values():
                 self.out.prints.update(mod.print_calls())
             return
@@ -391,10 +361,17 @@ class PyInterp:
             reach = self.reachable()
             for mod in list(self.files.values()):
                 funcs = list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.values()]
+                routes = mod.units().routes
                 for node in funcs:
                     if id(node) not in self.done_functions and (reach is None or id(node) in reach):
                         pending = True
-                        self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH, in_handler=False)
+                        if id(node) in routes:  # @app.route("/users/<user_id>"): the framework passes request data
+                            params = [a.arg for a in node.args.posonlyargs + node.args.args]
+                            args = [Val(taint=Taint(p, mod.loc(node), whole=True)) for p in params]
+                            self.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
+                        else:
+                            self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH,
+                                               in_handler=False)
                 for lam in mod.units().lambdas:
                     if id(lam) not in self.done_functions and (reach is None or id(lam) in reach):
                         pending = True
@@ -406,13 +383,16 @@ class PyInterp:
     def call_function(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
                       in_handler: bool) -> Val:
         node = ref.node
-        shape = (tuple(_shape(a) for a in args), tuple(sorted((k, _shape(v)) for k, v in kwargs.items())), in_handler)
+        closed = tuple(sorted(k for k, v in ref.closure.items() if v.taint is not None)) if ref.closure else ()
+        shape = (tuple(_shape(a) for a in args), tuple(sorted((k, _shape(v)) for k, v in kwargs.items())), in_handler, closed)
         key = (id(node), shape)
         if key in self.analysed:
             return self.returns.get(key, UNKNOWN)
         self.analysed.add(key)
         self.done_functions.add(id(node))
         env = dict(self.globals.get(ref.module.path, {}))
+        if ref.closure:
+            env.update(ref.closure)
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
         if ref.owner and params and params[0] in ("self", "cls"):
             params = params[1:]
@@ -439,7 +419,7 @@ def _shape(val: Val) -> object:
 
 
 ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "http",
-                    "cloud_event", "resolver", "function_name", "schedule", "blob_trigger", "queue_trigger", "event_source"}
+                    "cloud_event", "resolver", "function_name", "blob_trigger", "queue_trigger", "event_source"}
 
 
 def _route_decorator(node: ast.expr) -> bool:
@@ -470,6 +450,7 @@ class Frame:
         self.returned: Val = UNKNOWN
         self.lazy = 0  # inside `if client is None:` – set-up done once, not per invocation
         self.globals_declared: set[str] = set()
+        self.derived: dict[str, str] = {}  # host = urlparse(url).hostname: host → url
 
     @property
     def out(self) -> Collector:
@@ -492,11 +473,15 @@ class Frame:
             if node.value is not None:
                 self.assign(node.target, self.eval(node.value), node)
         elif isinstance(node, ast.AugAssign):
-            val = join(self.eval(node.target), self.eval(node.value))
+            val = whole_join([self.eval(node.target), self.eval(node.value)])
             self.assign(node.target, val, node)
         elif isinstance(node, ast.Return):
             if node.value is not None:
                 val = self.eval(node.value)
+                body = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
+                if body is not None and body.taint is not None:
+                    self.out.flow("xss", body.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
+                                  self.handler)
                 if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
                     self.returned = val
         elif isinstance(node, ast.If):
@@ -516,12 +501,12 @@ class Frame:
                 if with_item.optional_vars is not None:
                     self.assign(with_item.optional_vars, context, node)
             self.block(node.body)
-        elif isinstance(node, ast.Try):
+        elif isinstance(node, ast.Try | ast.TryStar):
             self.block(node.body)
             for handler in node.handlers:
                 if handler.name:
                     self.env[handler.name] = UNKNOWN
-                self.block(handler.body)
+                self.branch(handler.body, self.tainted_names(handler.body))
             self.block(node.orelse)
             self.block(node.finalbody)
         elif isinstance(node, ast.Import):
@@ -536,7 +521,7 @@ class Frame:
             self.import_from(node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if not self.is_module:
-                self.env[node.name] = Val(func=FuncRef(self.mod, node))
+                self.env[node.name] = Val(func=FuncRef(self.mod, node, closure=self.env))  # sees the variables around it
                 self.interp.files.setdefault(self.mod.path, self.mod)
             else:
                 self.env[node.name] = Val(func=FuncRef(self.mod, node))
@@ -577,54 +562,110 @@ class Frame:
                 self.env[local] = UNKNOWN
             else:
                 base = "." * node.level + (node.module or "")
-                self.env[local] = Val(qual=f"{base}.{alias.name}" if base else alias.name)
+                qual = f"{base}.{alias.name}" if base else alias.name
+                self.env[local] = self._source(qual, node) or Val(qual=qual)
 
     def if_stmt(self, node: ast.If) -> None:
         self.eval(node.test)
-        positive, negative = self.guards(node.test)
+        (positive, pos_hosts), (negative, neg_hosts) = self.guards(node.test)
         lazy = _is_lazy_guard(node.test)
-        saved = {name: self.env[name] for name in positive if name in self.env}
+        saved = {name: self.env[name] for name in positive | pos_hosts if name in self.env}
         for name in positive:
             if name in self.env:
                 self.env[name] = self.env[name].with_taint(None)
+        for name in pos_hosts:
+            if name in self.env:
+                self.env[name] = cleaned(self.env[name], SSRF_ONLY)
         self.lazy += lazy
         self.block(node.body)
         self.lazy -= lazy
         for name, old in saved.items():
-            if self.env.get(name) is not None and self.env[name].taint is None and self.env[name] == old.with_taint(None):
+            now = self.env.get(name)
+            if now is not None and (now.taint is None or now.taint.cleaned) and now.with_taint(None) == old.with_taint(None):
                 self.env[name] = old
-        self.block(node.orelse)
-        if negative and node.body and isinstance(node.body[-1], ast.Return | ast.Raise | ast.Continue | ast.Break):
+        self.branch(node.orelse, self.tainted_names(node.orelse))
+        if (negative or neg_hosts) and node.body and isinstance(node.body[-1], ast.Return | ast.Raise | ast.Continue | ast.Break):
             for name in negative:
                 if name in self.env:
                     self.env[name] = self.env[name].with_taint(None)
+            for name in neg_hosts:
+                if name in self.env:
+                    self.env[name] = cleaned(self.env[name], SSRF_ONLY)
 
-    def guards(self, test: ast.expr) -> tuple[set[str], set[str]]:
-        """Names an allow-list test vouches for: (inside the body, after a body that bails out)."""
+    def tainted_names(self, body: list[ast.stmt]) -> dict[str, Val]:
+        """The tainted values of the names ``body`` assigns: an alternative branch must not wash them out."""
+        if not body:
+            return {}
+        out: dict[str, Val] = {}
+        for stmt in body:
+            for n in ast.walk(stmt):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    val = self.env.get(n.id)
+                    if val is not None and val.taint is not None:
+                        out[n.id] = val
+        return out
+
+    def branch(self, body: list[ast.stmt], before: dict[str, Val]) -> None:
+        """Walk an alternative (else, except); a name tainted on the other path stays tainted after both."""
+        self.block(body)
+        for name, val in before.items():
+            now = self.env.get(name)
+            if now is None or now.taint is None:
+                self.env[name] = val
+
+    def guards(self, test: ast.expr) -> tuple[tuple[set[str], set[str]], tuple[set[str], set[str]]]:
+        """Names an allow-list test vouches for, and URLs whose host it checks: (inside the body), (after a body that bails out).
+
+        Only a test of the name itself counts: ``if fmt not in ALLOWED`` vouches for ``fmt``, while
+        ``if event["action"] == "rebuild"`` vouches for nothing (the rest of the event stays the attacker's).
+        ``if urlparse(url).hostname not in HOSTS`` (or a host variable derived from ``url``) makes ``url`` safe
+        to fetch, and only that.
+        """
         negate = False
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             negate, test = True, test.operand
         checked: set[str] = set()
+        hosts: set[str] = set()
         positive = True
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op = test.ops[0]
             if isinstance(op, ast.In | ast.Eq | ast.NotIn | ast.NotEq):
                 positive = isinstance(op, ast.In | ast.Eq)
-                checked = {n.id for n in ast.walk(test.left) if isinstance(n, ast.Name) and self._tainted(n.id)}
-                if not checked:
-                    checked = {n.id for n in ast.walk(test.comparators[0]) if isinstance(n, ast.Name) and self._tainted(n.id)}
-                    if isinstance(op, ast.In | ast.NotIn):
-                        checked = set()  # `"x" in url` is a substring test, no allow-list
+                checked = self._checked(test.left)
+                hosts = self._hosts(test.left)
+                if not checked and not hosts and isinstance(op, ast.Eq | ast.NotEq):
+                    checked = self._checked(test.comparators[0])
+                    hosts = self._hosts(test.comparators[0])
         elif isinstance(test, ast.Call):
             func = test.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if name in ("startswith", "fullmatch", "match", "isdigit", "isalnum", "isidentifier", "isdecimal") or name.startswith(
                 ("is_allowed", "is_valid", "validate", "allowed", "is_safe", "check_")
             ):
-                checked = {n.id for n in ast.walk(test) if isinstance(n, ast.Name) and self._tainted(n.id)}
+                parts = ([func.value] if isinstance(func, ast.Attribute) else []) + list(test.args)
+                for part in parts:
+                    checked |= self._checked(part)
+                    hosts |= self._hosts(part)
+                if name == "startswith":
+                    hosts, checked = hosts | checked, set()  # url.startswith("https://api.example/") fixes the host only
         if negate:
             positive = not positive
-        return (checked, set()) if positive else (set(), checked)
+        hosts -= checked
+        return ((checked, hosts), (set(), set())) if positive else ((set(), set()), (checked, hosts))
+
+    def _checked(self, expr: ast.expr) -> set[str]:
+        while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args \
+                and expr.func.attr in ("lower", "upper", "strip", "casefold"):
+            expr = expr.func.value
+        return {expr.id} if isinstance(expr, ast.Name) and self._tainted(expr.id) and expr.id not in self.derived else set()
+
+    def _hosts(self, expr: ast.expr) -> set[str]:
+        if isinstance(expr, ast.Name):
+            source = self.derived.get(expr.id)
+            return {source} if source else set()
+        if isinstance(expr, ast.Attribute) and expr.attr in ("hostname", "netloc", "host"):
+            return {n.id for n in ast.walk(expr.value) if isinstance(n, ast.Name) and self._tainted(n.id)}
+        return set()
 
     def _tainted(self, name: str) -> bool:
         val = self.env.get(name)
@@ -633,6 +674,13 @@ class Frame:
     def assign(self, target: ast.expr, val: Val, stmt: ast.stmt) -> None:
         if isinstance(target, ast.Name):
             name = target.id
+            value = getattr(stmt, "value", None)
+            if isinstance(value, ast.Attribute) and value.attr in ("hostname", "netloc", "host") and val.taint is not None:
+                sources = self._hosts(value)
+                if sources:
+                    self.derived[name] = next(iter(sources))
+            elif name in self.derived:
+                del self.derived[name]
             if val.taint is not None:
                 val = val.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
             if val.secret is None and secret_like_name(name) and val.const is None and val.func is None and val.sdk is None \
@@ -648,6 +696,12 @@ class Frame:
                 self.assign(elt.value if isinstance(elt, ast.Starred) else elt, item, stmt)
         elif isinstance(target, ast.Subscript | ast.Attribute):
             base = target.value
+            key = target.slice if isinstance(target, ast.Subscript) else None
+            if isinstance(base, ast.Name) and isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and base.id in self.env and self.env[base.id].items is not None:
+                old_val = self.env[base.id]  # response["body"] = html: the dict's members stay known
+                items = (*((k, v) for k, v in old_val.items or () if k != key.value), (key.value, val))
+                self.env[base.id] = replace(old_val, items=items)
             if isinstance(base, ast.Name) and val.taint is not None and base.id in self.env:
                 old = self.env[base.id]
                 if old.taint is None:
@@ -673,8 +727,10 @@ class Frame:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.JoinedStr):
-            parts = [self.eval(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
-            return _whole_join(parts)
+            parts = [self.eval(v.value) if isinstance(v, ast.FormattedValue) else
+                     Val(const=v.value) if isinstance(v, ast.Constant) and isinstance(v.value, str) else UNKNOWN
+                     for v in node.values]
+            return _whole_join(parts) if any(p.taint or p.secret for p in parts) else UNKNOWN
         if isinstance(node, ast.BinOp):
             left, right = self.eval(node.left), self.eval(node.right)
             if left.const is not None and right.const is not None and isinstance(node.op, ast.Add):
@@ -766,22 +822,26 @@ class Frame:
                 return Val(sdk=replace(sdk, kind="bucket-objects"))
             return Val(sdk=sdk, qual=f"sdk.{attr}")
         if base.taint is not None:
-            return Val(taint=self._access(base.taint, f".{attr}", node))
+            return self._field(base.taint, f".{attr}", node)
         if base.secret:
             return Val(secret=base.secret)
         if base.qual is not None:
             qual = f"{base.qual}.{attr}"
-            if qual in ("os.environ",):
-                return Val(qual=qual)
-            return Val(qual=qual)
+            return self._source(qual, node) or Val(qual=qual)
         return UNKNOWN
+
+    def _source(self, qual: str, node: ast.AST) -> Val | None:
+        """flask.request and the like (python.toml source rows): attacker data wherever a route reads it."""
+        if qual in self.interp.models.sources:
+            return Val(taint=Taint(qual.rsplit(".", 1)[-1], self.mod.loc(node), whole=True))
+        return None
 
     def subscript(self, base: Val, key: Val, node: ast.Subscript) -> Val:
         if base.qual == "os.environ" and key.const is not None:
             return self._env_val(key.const)
         if base.taint is not None:
             text = f'["{key.const}"]' if key.const is not None else "[…]"
-            return Val(taint=self._access(base.taint, text, node))
+            return self._field(base.taint, text, node)
         if base.items is not None and key.const is not None:
             for k, v in base.items:
                 if k == key.const:
@@ -796,6 +856,13 @@ class Frame:
 
     def _env_val(self, name: str) -> Val:
         return Val(env=name, secret=f"environment variable {name}" if secret_like_name(name) else None)
+
+    def _field(self, taint: Taint, text: str, node: ast.AST) -> Val:
+        """event["body"]: tainted, except for fields the platform writes (event["methodArn"])."""
+        out = self._access(taint, text, node)
+        if not out.steps and trusted_field(field_path(out.source)):
+            return UNKNOWN
+        return Val(taint=out)
 
     def _access(self, taint: Taint, text: str, node: ast.AST) -> Taint:
         """event["body"] → a taint whose source names the most specific part of the event read here."""
@@ -818,16 +885,17 @@ class Frame:
             callee = self.attribute(receiver, method, func)
         else:
             callee = self.eval(func)
-        args = [self.eval(a) for a in node.args]
+        args = [UNKNOWN if isinstance(a, ast.Lambda) else self.eval(a) for a in node.args]
         kwargs: dict[str, Val] = {}
         splat: list[Val] = []
         for kw in node.keywords:
             if kw.arg is None:
                 splat.append(self.eval(kw.value))
-            else:
+            elif not isinstance(kw.value, ast.Lambda):
                 kwargs[kw.arg] = self.eval(kw.value)
         loc = self.mod.loc(node)
         qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
+        self._callbacks(node, qual, receiver, args, kwargs)
 
         # Local functions and classes: analyse them with these arguments.
         if isinstance(callee.func, FuncRef):
@@ -841,6 +909,9 @@ class Frame:
 
         # AWS SDK
         if receiver is not None and receiver.sdk is not None and method is not None:
+            request = next((v for v in splat if v.taint is not None), None)
+            if request is not None and receiver.sdk.service == "dynamodb":  # table.query(**json.loads(event["body"]))
+                self.out.flow("nosql", request.taint, f"DynamoDB {method}(**request from event data)", loc, self.handler)  # type: ignore[arg-type]
             return self._sdk_method(receiver.sdk, method, args, kwargs, loc, node)
         if qual is not None:
             made = self._sdk_factory(qual, args, kwargs, loc, receiver)
@@ -854,43 +925,72 @@ class Frame:
 
         every = args + list(kwargs.values()) + splat
         self._log_call(qual, receiver, method, every, loc)
+        site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node))
+        for row, val, label in self.interp.models.sinks_for(site):
+            self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
-            self._sinks(qual, args, kwargs, loc, _shell_true(node))
             self._per_invocation(qual, loc)
             if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
                 return self._env_val(args[0].const)
-        if method is not None and receiver is not None and (qual is None or not qual.startswith(SSRF_MODULES)):
-            self._method_sinks(receiver, method, args, kwargs, loc)
 
         # Propagation.
-        if qual in SANITIZERS:
-            return UNKNOWN
+        clean = self.interp.models.sanitizes(qual)
+        if clean is not None:
+            if "*" in clean:
+                return UNKNOWN
+            tainted = next((v for v in every if v.taint is not None), None)
+            return cleaned(Val(taint=tainted.taint), clean) if tainted is not None else UNKNOWN
         if qual == "json.dumps" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
             return Val(qual="json.dumps()", secret=args[0].secret)
-        if qual in ("json.loads", "json.load", "ujson.loads", "orjson.loads", "simplejson.loads"):
+        passes = self.interp.models.pass_through
+        if qual is not None and passes.get(qual):  # json.loads: the result may be an object such as {"$ne": null}
             taint = args[0].taint if args else None
             return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
         if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret) \
                 and (method in STR_METHODS or receiver.taint is not None):
-                if method == "get" and args and args[0].const is not None and receiver.taint is not None:
-                    return Val(taint=self._access(receiver.taint, f'["{args[0].const}"]', node))
+                if method == "get" and args and receiver.taint is not None:
+                    if receiver.items is not None and args[0].const is not None:
+                        found = next((v for k, v in receiver.items if k == args[0].const), None)
+                        if found is not None:
+                            return found
+                    if args[0].const is not None:
+                        return self._field(receiver.taint, f'["{args[0].const}"]', node)
                 if method in ("isdigit", "isalnum", "startswith", "endswith", "count", "index", "find"):
                     return UNKNOWN
                 built = method in ("format", "join", "replace", "format_map")
-                return Val(taint=receiver.taint, secret=receiver.secret, built=built)
+                return Val(taint=receiver.taint, secret=receiver.secret, built=built,
+                           prefix=receiver.prefix if built else None)
+        if receiver is not None and method == "get" and receiver.items is not None and receiver.taint is None \
+                and _constant_items(receiver):
+            # SORT_COLUMNS.get(event["sort"], "created_at"): a lookup in a constant table yields one of its values
+            return UNKNOWN
         if receiver is not None and method in ("format", "join", "format_map") and receiver.const is not None:
-            return _whole_join(every)
-        if qual in PASS_THROUGH or qual is None or (qual and qual.startswith(("urllib.parse.", "os.path.", "base64."))):
+            return whole_join([receiver, *every] if method == "format" else every)
+        if qual is None or qual in passes or qual.startswith(("urllib.parse.", "os.path.", "base64.")):
             tainted = next((v for v in every if v.taint is not None), None)
             if tainted is not None:
                 whole = tainted.taint is not None and tainted.taint.whole and qual in ("json.dumps", "str", "repr", "dict", None)
-                return Val(taint=replace(tainted.taint, whole=whole) if tainted.taint else None, built=qual not in PASS_THROUGH)
+                return Val(taint=replace(tainted.taint, whole=whole) if tainted.taint else None,
+                           built=qual is None or qual not in passes, prefix=tainted.prefix)
             secret = next((v.secret for v in every if v.secret), None)
             if secret:
                 return Val(secret=secret)
         if callee.qual is not None:
             return Val(qual=callee.qual + "()")
         return UNKNOWN
+
+    def _callbacks(self, node: ast.Call, qual: str | None, receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
+        """Lambdas passed to a call run with the data around them: map(lambda h: run(h), hosts) sees hosts' taint."""
+        lambdas = [a for a in node.args if isinstance(a, ast.Lambda)] + \
+                  [kw.value for kw in node.keywords if isinstance(kw.value, ast.Lambda)]
+        if not lambdas:
+            return
+        feed = next((v for v in args if v.taint is not None), None) if (qual in ITERATING or qual is None) else None
+        if feed is None and receiver is not None and receiver.taint is not None:
+            feed = receiver
+        arg = Val(taint=feed.taint) if feed is not None else UNKNOWN
+        for lam in lambdas:
+            self.lambda_body(lam, arg)
 
     def _call_local(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
         if self.depth >= PyInterp.MAX_DEPTH:
@@ -955,7 +1055,7 @@ class Frame:
                 return Val(sdk=sdk) if method == "meta" else UNKNOWN
             self._record(sdk, op, self._resource_arg(kwargs), loc)
             self._dynamo_expression(sdk, kwargs, loc, method)
-            return self._sdk_result(sdk, op, kwargs)
+            return self._sdk_result(sdk, op, kwargs, loc)
         if sdk.kind == "paginator":
             if method == "paginate" and sdk.operation:
                 self._record(sdk, sdk.operation, self._resource_arg(kwargs), loc, via="paginator")
@@ -975,12 +1075,19 @@ class Frame:
                     self._dynamo_expression(sdk, kwargs, loc, method)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
-                return self._sdk_result(sdk, op, kwargs)
+                return self._sdk_result(sdk, op, kwargs, loc)
         return UNKNOWN
 
-    def _sdk_result(self, sdk: SdkObj, op: str, kwargs: dict[str, Val]) -> Val:
+    def _sdk_result(self, sdk: SdkObj, op: str, kwargs: dict[str, Val], loc: Loc) -> Val:
+        for kind, val, param in sdk_sinks(sdk.service, op, kwargs):
+            self.out.flow(kind, val.taint, f"{sdk.service} {op}({param}=…)", loc, self.handler)  # type: ignore[arg-type]
         if (sdk.service, op) in SECRET_OPERATIONS:
             return Val(secret=f"{sdk.service} {op} result")
+        second = sdk_source(sdk.service, op, kwargs)
+        if second is not None:
+            val, label = second
+            taint = val.taint.step(loc, self.mod.lines[loc.line - 1].strip() if loc.line else "")  # type: ignore[union-attr]
+            return Val(taint=Taint(label.format(source=taint.source), loc, taint.steps))
         return UNKNOWN
 
     def _resource_arg(self, kwargs: dict[str, Val]) -> Val:
@@ -1000,65 +1107,13 @@ class Frame:
             self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
 
     def _dynamo_expression(self, sdk: SdkObj, kwargs: dict[str, Val], loc: Loc, method: str) -> None:
+        """A DynamoDB expression concatenated from event data (NoSQL injection), per shared.toml dynamo_expressions."""
         if sdk.service != "dynamodb":
             return
         for key in DYNAMO_EXPRESSIONS:
             val = kwargs.get(key)
             if val is not None and val.taint is not None and val.built:
                 self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}=…)", loc, self.handler)
-
-    # ---- sinks ---------------------------------------------------------------------------------------------
-
-    def _sinks(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, shell: bool) -> None:
-        first = args[0] if args else None
-
-        def hit(kind: str, val: Val | None, sink: str | None = None) -> None:
-            if val is not None and val.taint is not None:
-                self.out.flow(kind, val.taint, sink or qual, loc, self.handler)
-
-        if qual in SHELL_ALWAYS:
-            hit("shell", first or kwargs.get("cmd") or kwargs.get("command"))
-        elif qual in SHELL_IF_SHELL:
-            if shell:
-                hit("shell", first or kwargs.get("args"), f"{qual}(shell=True)")
-        elif qual in CODE_EVAL and qual not in self.env:
-            hit("code", first)
-        elif qual in DESERIALIZE:
-            hit("deserialization", first)
-        elif qual in YAML_LOAD:
-            loader = args[1] if len(args) > 1 else kwargs.get("Loader")
-            if loader is None or not (loader.qual and loader.qual.rsplit(".", 1)[-1] in SAFE_LOADERS):
-                hit("deserialization", first, f"{qual} without SafeLoader")
-        elif qual in SSRF_CALLS:
-            hit("ssrf", first or kwargs.get("url") or kwargs.get("host"))
-        elif qual.startswith(SSRF_MODULES) and qual.rsplit(".", 1)[-1] in SSRF_METHODS:
-            if qual.endswith(".request"):
-                hit("ssrf", args[1] if len(args) > 1 else kwargs.get("url"))
-            else:
-                hit("ssrf", first or kwargs.get("url"))
-        elif qual in PATH_CALLS:
-            if qual == "flask.send_from_directory":
-                hit("path", args[1] if len(args) > 1 else kwargs.get("path"))
-            else:
-                hit("path", first or kwargs.get("file") or kwargs.get("path"))
-        elif qual in SQL_CALLS:
-            hit("sql", first)
-        elif qual in TEMPLATE_CALLS or (qual.endswith(".from_string") and qual.startswith("jinja2")):
-            hit("template", first or kwargs.get("source"))
-
-    def _method_sinks(self, receiver: Val, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc) -> None:
-        first = args[0] if args else None
-        if method in SQL_METHODS and receiver.sdk is None:
-            val = first or kwargs.get("query") or kwargs.get("operation") or kwargs.get("sql")
-            if val is not None and val.taint is not None:
-                self.out.flow("sql", val.taint, f"{method}()", loc, self.handler)
-        elif method in MONGO_METHODS and (receiver.qual or "").startswith(MONGO_MODULES):
-            if first is not None and first.taint is not None and first.taint.parsed:
-                self.out.flow("nosql", first.taint, f"{method}()", loc, self.handler)
-        elif method in PATH_METHODS and receiver.taint is not None and receiver.qual is None \
-                and (method != "open" or receiver.built):
-            # pathlib.Path(event_path).read_text()
-            self.out.flow("path", receiver.taint, f"Path(…).{method}()", loc, self.handler)
 
     def _log_call(self, qual: str | None, receiver: Val | None, method: str | None, vals: list[Val], loc: Loc) -> None:
         name: str | None = None
@@ -1096,12 +1151,11 @@ def _shell_true(node: ast.Call) -> bool:
     return False
 
 
-def _whole_join(vals: list[Val]) -> Val:
-    out = join(*vals)
-    whole = next((v.taint for v in vals if v.taint is not None and v.taint.whole), None)
-    if whole is not None:
-        return replace(out, taint=whole)
-    return out
+_whole_join = whole_join
+
+
+def _constant_items(val: Val) -> bool:
+    return bool(val.items) and all(v.const is not None for _, v in val.items or ())
 
 
 def _is_lazy_guard(test: ast.expr) -> int:

@@ -47,6 +47,7 @@ class ModuleUnits:
     units: list[Unit] = field(default_factory=list)
     roots: set[str] = field(default_factory=set)
     lambdas: list[Any] = field(default_factory=list)  # module-level lambdas (Python): walked when reachable
+    routes: set[int] = field(default_factory=set)  # functions a web framework calls with request data (@app.get)
 
 
 def reachable(start: Iterable[str], modules: Iterable[ModuleUnits]) -> set[int]:

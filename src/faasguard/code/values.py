@@ -38,6 +38,7 @@ class Taint:
     steps: tuple[FlowStep, ...] = ()
     parsed: bool = False  # parsed from JSON: may be an object such as {"$ne": null}
     whole: bool = False  # the whole event object
+    cleaned: frozenset[str] = frozenset()  # sink kinds a sanitizer made it safe for (shlex.quote: shell)
 
     def step(self, loc: Loc, note: str) -> Taint:
         if len(self.steps) >= MAX_STEPS or (self.steps and self.steps[-1].loc == loc):
@@ -66,6 +67,7 @@ class Val:
     built: bool = False  # a string assembled by concatenation/formatting
     func: object | None = None  # a local function reference (language-specific)
     items: tuple[tuple[str, Val], ...] | None = None  # object/dict literal members, when known
+    prefix: str | None = None  # the constant start of a built string ("https://api.example/" + path)
 
     def with_taint(self, taint: Taint | None) -> Val:
         return replace(self, taint=taint)
@@ -75,21 +77,39 @@ UNKNOWN = Val()
 
 
 def join(*vals: Val) -> Val:
-    """The value of an expression built from several parts: tainted if any part is."""
-    taint = next((v.taint for v in vals if v.taint is not None), None)
+    """The value of an expression built from several parts: tainted if any part is, safe only for what all are."""
+    tainted = [v.taint for v in vals if v.taint is not None]
+    taint = tainted[0] if tainted else None
+    if len(tainted) > 1 and taint is not None and taint.cleaned:
+        cleaned = taint.cleaned.intersection(*(t.cleaned for t in tainted[1:]))
+        if cleaned != taint.cleaned:
+            taint = replace(taint, cleaned=cleaned)
     secret = next((v.secret for v in vals if v.secret), None)
-    return Val(taint=taint, secret=secret, built=True)
+    first = vals[0] if vals else UNKNOWN
+    prefix = first.const if first.const is not None else first.prefix
+    return Val(taint=taint, secret=secret, built=True, prefix=prefix)
+
+
+def whole_join(vals: list[Val]) -> Val:
+    """:func:`join`, keeping the whole-event mark when the whole event is one of the parts (str(event), f"{event}")."""
+    out = join(*vals)
+    whole = next((v.taint for v in vals if v.taint is not None and v.taint.whole), None)
+    return replace(out, taint=whole) if whole is not None else out
+
+
+def cleaned(val: Val, kinds: frozenset[str]) -> Val:
+    """The value after a sanitizer for ``kinds`` ("*": every kind)."""
+    if "*" in kinds:
+        return UNKNOWN
+    if val.taint is None:
+        return val
+    return val.with_taint(replace(val.taint, cleaned=val.taint.cleaned | kinds, whole=False))
 
 
 def source_label(source: str) -> str:
-    low = source.lower()
-    if '"s3"' in low or "'s3'" in low or ".s3." in low:
-        return f"{source} (S3 object key, chosen by whoever uploads)"
-    if "sns" in low and "message" in low:
-        return f"{source} (SNS message)"
-    if "records" in low and "body" in low:
-        return f"{source} (SQS message body)"
-    return source
+    from faasguard.code.taint_model import source_label as label  # the table module imports this one
+
+    return label(source)
 
 
 @dataclass
@@ -111,6 +131,8 @@ class Collector:
             self.sdk_calls[key] = call
 
     def flow(self, kind: str, taint: Taint, sink: str, loc: Loc, handler: str | None) -> None:
+        if kind in taint.cleaned:
+            return
         key = (loc, kind)
         if key not in self.flows or len(self.flows[key].steps) > len(taint.steps):
             self.flows[key] = TaintFlow(kind, source_label(taint.source), taint.loc, sink, loc, taint.steps, handler)

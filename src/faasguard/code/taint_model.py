@@ -1,0 +1,385 @@
+"""Taint models as data: the rows of ``data/taint/*.toml`` and the one function that matches a call against them.
+
+The interpreters (:mod:`faasguard.code.python`, :mod:`faasguard.code.javascript`)
+know how values flow; these tables say where event data must not arrive (sinks),
+what makes it safe for which kind of sink (sanitizers), what passes it on, and
+which objects besides the event hold attacker data (sources). A row names its
+callee by qualified name (import aliases are resolved by the interpreter) or by
+method name, the argument by position *and* keyword, and an optional named
+condition (``shell-true``, ``loader-not-safe`` …) that :func:`_holds` checks:
+the condition is a feature of the row, not an ``if`` in the interpreter.
+
+Users add rows for their own wrappers in ``.faasguard.yaml`` (``taint_models``,
+see ``docs/taint-models.md``); they are merged with the bundled rows.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from faasguard.code.facts import TaintKind
+from faasguard.code.values import Val
+
+LANGUAGES = ("python", "javascript")
+SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
+SHELL_FLAGS = {"-c", "/c", "/C", "-lc", "-ec", "-Command", "-command"}
+FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}$]+[/?#]")
+HTML = re.compile(r"<[A-Za-z!/]")
+CONDITIONS = {"shell-true", "shell-option", "loader-not-safe", "host-not-fixed", "receiver-is-path", "receiver-is-built-path",
+              "receiver-not-sdk", "parsed", "parsed-query", "built", "not-a-function", "unsafe-yaml-schema",
+              "express-response-html"}
+
+
+class ModelError(ValueError):
+    """A model row that cannot be used (unknown kind, condition or column)."""
+
+
+@dataclass(frozen=True)
+class SinkRow:
+    kind: TaintKind
+    calls: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    receivers: tuple[str, ...] = ()
+    arguments: tuple[int | str, ...] = (0,)
+    when: str | None = None
+    label: str | None = None
+    origin: str = ""  # "python.toml #3": where the row comes from, for errors and the row-coverage test
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call as the interpreter sees it: the callee, the abstract values of its receiver and arguments."""
+
+    qual: str | None  # qualified callee with aliases resolved, "()" marks removed
+    method: str | None
+    receiver: Val | None
+    args: list[Val]
+    kwargs: Mapping[str, Val]
+    shell: bool = False  # Python: shell= is present and not a literal false
+
+
+@dataclass
+class Models:
+    language: str
+    sinks: list[SinkRow] = field(default_factory=list)
+    by_call: dict[str, list[SinkRow]] = field(default_factory=dict)
+    globs: dict[str, list[tuple[re.Pattern[str], SinkRow]]] = field(default_factory=dict)
+    by_method: dict[str, list[SinkRow]] = field(default_factory=dict)
+    sanitizers: dict[str, frozenset[str]] = field(default_factory=dict)
+    pass_through: dict[str, bool] = field(default_factory=dict)  # call → parses (JSON.parse: may be an object)
+    sources: dict[str, str] = field(default_factory=dict)  # qualified name → label
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def add_sink(self, row: SinkRow) -> None:
+        self.sinks.append(row)
+        for call in row.calls:
+            if "*" in call:
+                pattern = re.compile("^" + ".*".join(re.escape(p) for p in call.split("*")) + "$")
+                self.globs.setdefault(call.rsplit(".", 1)[-1], []).append((pattern, row))
+            else:
+                self.by_call.setdefault(call, []).append(row)
+        for method in row.methods:
+            self.by_method.setdefault(method, []).append(row)
+
+    def normal(self, qual: str) -> str:
+        """child_process/promises.exec → child_process.exec; node:fs.readFile → fs.readFile."""
+        if qual.startswith("node:"):
+            qual = qual[5:]
+        head, dot, rest = qual.partition(".")
+        for alias, target in self.aliases.items():
+            if qual == alias or qual.startswith(alias + "."):
+                return target + qual[len(alias) :]
+        return head + dot + rest
+
+    def sink_rows(self, site: CallSite) -> Iterator[SinkRow]:
+        if site.qual is not None:
+            qual = self.normal(site.qual)
+            yield from self.by_call.get(qual, ())
+            for pattern, row in self.globs.get(qual.rsplit(".", 1)[-1], ()):
+                if pattern.match(qual):
+                    yield row
+        if site.method is not None and site.receiver is not None and site.receiver.sdk is None:
+            for row in self.by_method.get(site.method, ()):
+                if row.receivers:
+                    rq = self.normal(site.receiver.qual or "")
+                    if not rq.startswith(row.receivers):
+                        continue
+                yield row
+
+    def sinks_for(self, site: CallSite) -> Iterator[tuple[SinkRow, Val, str]]:
+        """(row, the tainted value that reaches it, the sink's name) for each model row the call matches."""
+        for row in self.sink_rows(site):
+            for val in _selected(row, site):
+                if val.taint is None or row.kind in val.taint.cleaned or not _holds(row.when, site, val):
+                    continue
+                label = (row.label or "{call}").format(call=site.qual or site.method or "", method=site.method or "")
+                yield row, val, label
+                break
+
+    def sanitizes(self, qual: str | None) -> frozenset[str] | None:
+        return self.sanitizers.get(self.normal(qual)) if qual else None
+
+
+def _selected(row: SinkRow, site: CallSite) -> Iterator[Val]:
+    args = site.args
+    for selector in row.arguments:
+        if isinstance(selector, int):
+            if selector < len(args):
+                yield args[selector]
+        elif selector == "last":
+            if args:
+                yield args[-1]
+        elif selector == "receiver":
+            if site.receiver is not None:
+                yield site.receiver
+        elif selector == "program":
+            first = args[0] if args else site.kwargs.get("args") or site.kwargs.get("program")
+            if first is None:
+                continue
+            if first.items:
+                yield first.items[0][1]
+            elif not first.built:
+                yield first
+        elif selector == "shell-c":
+            yield from _after_shell_flag(args, site.kwargs)
+        elif "." in selector and selector.split(".", 1)[0].isdigit():
+            index, member = selector.split(".", 1)
+            if int(index) < len(args):
+                yield from (v for k, v in args[int(index)].items or () if k == member)
+        elif selector in site.kwargs:
+            yield site.kwargs[selector]
+
+
+def _after_shell_flag(args: list[Val], kwargs: Mapping[str, Val]) -> Iterator[Val]:
+    """The command after ``-c`` when the program is a shell: ["bash", "-c", cmd] or ("sh", ["-c", cmd])."""
+    words: list[Val] = []
+    first = args[0] if args else kwargs.get("args")
+    if first is None:
+        return
+    if first.items:
+        words = [v for _, v in first.items]
+    else:
+        words = [first]
+        for more in args[1:]:
+            words.extend(v for _, v in more.items) if more.items else words.append(more)
+    if not words or words[0].const is None or words[0].const.rsplit("/", 1)[-1] not in SHELLS:
+        return
+    for i, word in enumerate(words[:-1]):
+        if word.const in SHELL_FLAGS:
+            yield words[i + 1]
+            return
+
+
+def _holds(when: str | None, site: CallSite, val: Val) -> bool:
+    if when is None:
+        return True
+    taint = val.taint
+    if when == "shell-true":
+        return site.shell
+    if when == "shell-option":
+        return any(k == "shell" and v.const not in (None, "false") for a in site.args[1:] for k, v in a.items or ())
+    if when == "loader-not-safe":
+        loader = site.args[1] if len(site.args) > 1 else site.kwargs.get("Loader")
+        return loader is None or not (loader.qual and loader.qual.rsplit(".", 1)[-1] in
+                                      {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+    if when == "host-not-fixed":
+        return not (val.prefix and FIXED_HOST.match(val.prefix))
+    if when == "receiver-is-path":
+        return site.receiver is val and val.qual is None
+    if when == "receiver-is-built-path":
+        return site.receiver is val and val.qual is None and val.built
+    if when == "receiver-not-sdk":
+        return site.receiver is not None and site.receiver.sdk is None
+    if when == "parsed":
+        return taint is not None and taint.parsed
+    if when == "parsed-query":
+        rq = (site.receiver.qual or "") if site.receiver is not None else ""
+        return taint is not None and taint.parsed and (rq.startswith(("mongodb", "mongoose", "monk"))
+                                                       or site.method != "find" or val.items is not None)
+    if when == "built":
+        return val.built and val.items is None
+    if when == "not-a-function":
+        return val.func is None
+    if when == "unsafe-yaml-schema":
+        if site.qual is None or not site.qual.startswith("js-yaml"):
+            return True
+        options = site.args[1].items or () if len(site.args) > 1 else ()
+        return any(k == "schema" and "DEFAULT_FULL" in (v.qual or "") for k, v in options)  # js-yaml 3 full schema
+    if when == "express-response-html":
+        text = val.prefix or val.const or ""
+        return site.receiver is not None and site.receiver.qual == "express.response" and bool(HTML.search(text))
+    raise ModelError(f"unknown condition {when}")
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ModelError(f"{where}: expected a string or a list of strings, got {value!r}")
+
+
+SINK_COLUMNS = {"kind", "call", "method", "receiver", "argument", "when", "label"}
+
+
+def sink_row(raw: Mapping[str, Any], origin: str) -> SinkRow:
+    unknown = set(raw) - SINK_COLUMNS
+    if unknown:
+        raise ModelError(f"{origin}: unknown column(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(SINK_COLUMNS))}")
+    try:
+        kind = TaintKind(str(raw.get("kind")))
+    except ValueError:
+        raise ModelError(f"{origin}: unknown kind {raw.get('kind')!r}; known: {', '.join(k.value for k in TaintKind)}") from None
+    when = raw.get("when")
+    if when is not None and when not in CONDITIONS:
+        raise ModelError(f"{origin}: unknown condition {when!r}; known: {', '.join(sorted(CONDITIONS))}")
+    calls, methods = _strings(raw.get("call"), origin), _strings(raw.get("method"), origin)
+    if not calls and not methods:
+        raise ModelError(f"{origin}: a sink row needs call or method")
+    argument = raw.get("argument", [0])
+    argument = argument if isinstance(argument, list) else [argument]
+    if not all(isinstance(a, int | str) for a in argument):
+        raise ModelError(f"{origin}: argument must list positions and keyword names")
+    label = raw.get("label")
+    return SinkRow(kind, calls, methods, _strings(raw.get("receiver"), origin), tuple(argument), when,
+                   str(label) if label is not None else None, origin)
+
+
+def build(language: str, documents: list[tuple[str, Mapping[str, Any]]]) -> Models:
+    models = Models(language)
+    for name, doc in documents:
+        models.aliases.update(doc.get("aliases", {}))
+        for i, raw in enumerate(doc.get("sink", []), 1):
+            models.add_sink(sink_row(raw, f"{name} sink #{i}"))
+        for i, raw in enumerate(doc.get("sanitizer", []), 1):
+            kinds = frozenset(_strings(raw.get("kinds", ["*"]), f"{name} sanitizer #{i}"))
+            bad = kinds - {"*"} - {k.value for k in TaintKind}
+            if bad:
+                raise ModelError(f"{name} sanitizer #{i}: unknown kind(s) {', '.join(sorted(bad))}")
+            for call in _strings(raw.get("call"), f"{name} sanitizer #{i}"):
+                models.sanitizers[call] = models.sanitizers.get(call, frozenset()) | kinds
+        for i, raw in enumerate(doc.get("pass", []), 1):
+            for call in _strings(raw.get("call"), f"{name} pass #{i}"):
+                models.pass_through[call] = bool(raw.get("parsed", False))
+        for i, raw in enumerate(doc.get("source", []), 1):
+            for call in _strings(raw.get("name"), f"{name} source #{i}"):
+                models.sources[call] = str(raw.get("label", call))
+    return models
+
+
+def _bundled(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("faasguard").joinpath(f"data/taint/{name}").read_text(encoding="utf-8"))
+
+
+@cache
+def shared() -> dict[str, Any]:
+    return _bundled("shared.toml")
+
+
+_USER: dict[str, list[Mapping[str, Any]]] = {}
+
+
+def set_user_models(rows: Mapping[str, Any] | None) -> None:
+    """Rows from the configuration file (``taint_models: {python: {sink: [...]}, javascript: {...}}``)."""
+    _USER.clear()
+    for language, doc in (rows or {}).items():
+        if language not in LANGUAGES:
+            raise ModelError(f"taint_models: unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+        build(language, [("taint_models." + language, doc)])  # validate now, with the file's name in the error
+        _USER[language] = [doc]
+    models.cache_clear()
+
+
+@cache
+def models(language: str) -> Models:
+    language = "javascript" if language in ("typescript", "javascript") else "python"
+    docs: list[tuple[str, Mapping[str, Any]]] = [(f"{language}.toml", _bundled(f"{language}.toml"))]
+    docs += [(f"taint_models.{language}", doc) for doc in _USER.get(language, [])]
+    return build(language, docs)
+
+
+def source_label(source: str) -> str:
+    """``event["Records"][0]["Sns"]["Message"]`` → ``… (SNS message)``, from the shared source_label rows."""
+    low = source.lower().replace('"', "").replace("'", "").replace("[", ".").replace("]", "")
+    for row in shared().get("source_label", []):
+        if all(word in low for word in row["words"]):
+            return f"{source} ({row['label']})"
+    return source
+
+
+def trusted_field(path: str) -> bool:
+    """``methodArn``, ``requestContext.accountId``: set by the platform, not the caller."""
+    return any(path == f or path.startswith(f + ".") for f in shared()["trusted_event_fields"])
+
+
+_SEGMENT = re.compile(r"""\[\s*["']([^"']*)["']\s*\]|\.([A-Za-z_$][\w$]*)|\[[^\]]*\]""")
+
+
+def field_path(source: str) -> str:
+    """``event["requestContext"]["accountId"]`` → ``requestContext.accountId`` (index and computed parts dropped)."""
+    start = re.match(r"[A-Za-z_$][\w$]*", source)
+    rest = source[start.end() :] if start else source
+    parts = [m.group(1) or m.group(2) for m in _SEGMENT.finditer(rest) if m.group(1) or m.group(2)]
+    return ".".join(parts)
+
+
+@dataclass(frozen=True)
+class SdkRow:
+    service: str
+    operations: tuple[str, ...]
+    parameters: tuple[str, ...]
+    kind: str = ""  # sink rows: the TaintKind
+    label: str = ""  # source rows: how the finding names the data
+
+
+@cache
+def sdk_rows() -> tuple[tuple[SdkRow, ...], tuple[SdkRow, ...]]:
+    """(sinks, sources) of shared.toml: SDK operations that take query text, or return attacker data."""
+    doc = shared()
+    sinks = tuple(SdkRow(r["service"], tuple(r["operation"]), tuple(r["parameter"]), kind=TaintKind(str(r["kind"])).value)
+                  for r in doc.get("sdk_sink", []))
+    sources = tuple(SdkRow(r["service"], tuple(r["operation"]), tuple(r["parameter"]), label=r["label"])
+                    for r in doc.get("sdk_source", []))
+    return sinks, sources
+
+
+def sdk_sinks(service: str, operation: str, params: Mapping[str, Val]) -> Iterator[tuple[str, Val, str]]:
+    """(kind, tainted value, parameter) for a tainted query parameter of an SDK call."""
+    for row in sdk_rows()[0]:
+        if row.service == service and operation in row.operations:
+            for name in row.parameters:
+                val = params.get(name)
+                if val is not None and val.taint is not None and row.kind not in val.taint.cleaned:
+                    yield row.kind, val, name
+                    break
+
+
+def sdk_source(service: str, operation: str, params: Mapping[str, Val]) -> tuple[Val, str] | None:
+    """(the tainted parameter, label) when an SDK call returns data the event controls (s3 GetObject of an event key)."""
+    for row in sdk_rows()[1]:
+        if row.service == service and operation in row.operations:
+            for name in row.parameters:
+                val = params.get(name)
+                if val is not None and val.taint is not None:
+                    return val, row.label
+    return None
+
+
+def html_response(val: Val) -> Val | None:
+    """The tainted body of a Lambda proxy response served as HTML ({"headers": {"Content-Type": "text/html"}, "body": …})."""
+    items = dict(val.items or ())
+    body, headers = items.get("body"), items.get("headers")
+    if body is None or body.taint is None or TaintKind.XSS.value in body.taint.cleaned or headers is None:
+        return None
+    for key, value in headers.items or ():
+        if key.lower() == "content-type" and value.const is not None and "html" in value.const.lower():
+            return body
+    return None
