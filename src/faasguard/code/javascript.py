@@ -22,7 +22,8 @@ from faasguard.code import resolve
 from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
+from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, shared, trusted_field
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, join, secret_like_name
 from faasguard.model import Loc
 
 JS = Language(tree_sitter_javascript.language())
@@ -42,32 +43,6 @@ _FILE_FACTS = """
 """
 _QUERIES: dict[int, Query] = {}
 
-SHELL_ALWAYS = {"child_process.exec", "child_process.execSync", "shelljs.exec", "execa.command", "execa.commandSync"}
-SHELL_OPTION = {"child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync"}
-CODE_EVAL = {"eval", "Function", "vm.runInContext", "vm.runInNewContext", "vm.runInThisContext", "vm.Script",
-             "vm.compileFunction", "setTimeout", "setInterval"}
-DESERIALIZE = {"node-serialize.unserialize", "serialize-to-js.deserialize", "funcster.deepDeserialize", "cryo.parse"}
-SSRF_CALLS = {"fetch", "node-fetch", "axios", "got", "request", "needle", "superagent", "undici.request", "undici.fetch",
-              "http.get", "http.request", "https.get", "https.request", "cross-fetch", "isomorphic-fetch"}
-SSRF_MODULES = ("axios", "got", "request", "needle", "superagent", "node-fetch", "undici", "phin", "bent")
-HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
-FS_METHODS = {"readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "createWriteStream",
-              "unlink", "unlinkSync", "readdir", "readdirSync", "appendFile", "appendFileSync", "rm", "rmSync",
-              "open", "openSync", "access", "stat", "statSync", "copyFile", "copyFileSync", "sendFile"}
-SQL_MODULES = ("mysql", "mysql2", "pg", "sequelize", "knex", "mssql", "oracledb", "better-sqlite3", "sqlite3", "postgres",
-               "serverless-mysql", "@databases")
-SQL_METHODS = {"query", "execute", "raw", "exec", "prepare", "run", "all", "unsafe", "$queryRawUnsafe", "$executeRawUnsafe"}
-MONGO_MODULES = ("mongodb", "mongoose", "monk")
-MONGO_METHODS = {"find", "findOne", "updateOne", "updateMany", "deleteOne", "deleteMany", "aggregate", "countDocuments",
-                 "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace", "replaceOne", "where", "findById"}
-TEMPLATE_CALLS = {"ejs.render", "ejs.compile", "pug.render", "pug.compile", "handlebars.compile", "lodash.template",
-                  "underscore.template", "nunjucks.renderString", "mustache.render", "doT.template"}
-SANITIZERS = {"parseInt", "parseFloat", "Number", "Boolean", "encodeURIComponent", "escape", "path.basename",
-              "shell-quote.quote", "shell-escape", "validator.escape", "Math.floor", "Math.round", "sqlstring.escape",
-              "mysql.escape", "pg-format", "escapeshellarg"}
-PASS_THROUGH = {"JSON.parse", "JSON.stringify", "String", "decodeURIComponent", "decodeURI", "path.join", "path.resolve",
-                "path.normalize", "Buffer.from", "Object.assign", "Array.from", "atob", "btoa", "url.parse", "querystring.parse",
-                "new URL", "URL", "Object.values", "Object.keys", "Object.entries", "structuredClone"}
 STR_METHODS = {"trim", "toLowerCase", "toUpperCase", "replace", "replaceAll", "concat", "slice", "substring", "substr",
                "split", "join", "toString", "padStart", "padEnd", "map", "filter", "reduce", "flat", "trimStart", "trimEnd",
                "normalize", "at", "then", "json", "text", "promise", "valueOf"}
@@ -79,16 +54,18 @@ LOG_LIBRARIES = ("pino", "winston", "bunyan", "@aws-lambda-powertools/logger", "
                  "@dazn/lambda-powertools-logger", "roarr", "consola", "signale")
 CONSOLE = {"log", "info", "warn", "error", "debug", "trace", "dir"}
 LOGGER_METHODS = {"info", "warn", "error", "debug", "trace", "fatal", "log"}
-SECRET_OPERATIONS = {("secretsmanager", "GetSecretValue"), ("secretsmanager", "BatchGetSecretValue"),
-                     ("ssm", "GetParameter"), ("ssm", "GetParameters"), ("ssm", "GetParametersByPath"), ("kms", "Decrypt")}
-RESOURCE_KEYS = ("Bucket", "TableName", "QueueUrl", "QueueName", "TopicArn", "TargetArn", "FunctionName", "SecretId",
-                 "StateMachineArn", "stateMachineArn", "StreamName", "DeliveryStreamName", "KeyId", "LogGroupName",
-                 "EventBusName", "Name", "Names", "Path", "ResourceArn", "secretArn", "resourceArn", "UserPoolId", "RoleArn")
+SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
+RESOURCE_KEYS = tuple(shared()["resource_keys"])
+DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
 DOC_CLIENT = {"get": "GetItem", "put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "query": "Query",
               "scan": "Scan", "batchGet": "BatchGetItem", "batchWrite": "BatchWriteItem", "transactGet": "TransactGetItems",
               "transactWrite": "TransactWriteItems"}
-DYNAMO_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression", "UpdateExpression", "ConditionExpression",
-                      "ProjectionExpression", "Statement")
+ARRAY_CALLBACKS = {"map", "forEach", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "then",
+                   "catch", "finally", "sort"}
+ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head", "route", "any"}
+WEB_APPS = ("express", "router", "@koa/router", "koa-router", "fastify", "lambda-api", "restify", "hono")
+WEB_WRAPPERS = ("serverless-http", "@vendia/serverless-express", "@codegenie/serverless-express", "aws-serverless-express",
+                "@fastify/aws-lambda", "lambda-api", "@h4ad/serverless-adapter")
 EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
                        "type_assertion", "await_expression"}
 
@@ -267,6 +244,7 @@ def _first_error(node: Node) -> Node | None:
 class JsFunc:
     module: JsModule
     node: Node  # function_declaration | arrow_function | function_expression | method_definition
+    closure: dict[str, Val] | None = None  # the enclosing function's variables, for a nested function
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,6 +271,9 @@ class JsInterp:
         self.returns: dict[tuple[int, object], Val] = {}
         self.functions: dict[Path, list[Node]] = {}
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
+        self.models = models("javascript")
+        self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
+        self.routes_walked = False
         self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
 
     def module(self, path: Path) -> JsModule | None:
@@ -317,16 +298,33 @@ class JsInterp:
             return False
         exports = self.exports[path]
         target = exports.get(name) or self.globals[path].get(name)
+        if target is not None and target.qual is not None and target.qual.startswith(WEB_WRAPPERS):
+            self.handler_text = _text(mod.root)  # serverless(app): the app's routes serve every request
+            self.walk_routes(None, name)
+            return True
         if target is None or not isinstance(target.func, JsFunc):
             return False
         params = _params(target.func.node)
         args: list[Val] = []
         if params:
-            name_text = _text(params[0]) if params[0].type == "identifier" else "event"
-            args.append(Val(taint=Taint(name_text, mod.loc(params[0]), whole=True)))
+            first = 1 if len(params) > 1 and _text(params[0]) in ("context", "ctx") else 0  # Azure: (context, req)
+            args.extend(UNKNOWN for _ in range(first))
+            name_text = _text(params[first]) if params[first].type == "identifier" else "event"
+            args.append(Val(taint=Taint(name_text, mod.loc(params[first]), whole=True)))
         self.handler_text = _text(target.func.node)
         self.call_function(target.func, args, name, 0, True)
         return True
+
+    def walk_routes(self, path: Path | None, handler: str | None) -> None:
+        """Route callbacks of a web app on Lambda (serverless-http): the request is the attacker's, res renders it."""
+        for file, funcs in list(self.routes.items()):
+            if path is not None and file != path:
+                continue
+            for fn in funcs:
+                params = _params(fn.node)
+                req = _text(params[0]) if params and params[0].type == "identifier" else "req"
+                args = [Val(taint=Taint(req, fn.module.loc(fn.node), whole=True)), Val(qual="express.response")]
+                self.call_function(fn, args, handler, 1, False)
 
     def reachable(self) -> set[int] | None:
         """Ids of the functions the handler can reach (None: no handler, every function counts)."""
@@ -339,6 +337,8 @@ class JsInterp:
 
         Without taint (no event parameter) the walk can only find SDK calls and logging, so files
         that never mention the AWS SDK are only searched for console calls, by query."""
+        if self.handler_text is None and self.routes:
+            self.walk_routes(None, None)  # no handler known: the app's routes are the entry points
         if not any(mod.uses_sdk for mod in self.files.values()):
             for mod in self.files.values():
                 self.out.prints.update(mod.console_calls())
@@ -356,13 +356,17 @@ class JsInterp:
 
     def call_function(self, ref: JsFunc, args: list[Val], handler: str | None, depth: int, in_handler: bool) -> Val:
         node = ref.node
-        shape = (tuple((a.taint is not None, a.sdk, a.secret is not None, a.qual) for a in args), in_handler)
+        closed = tuple(sorted(k for k, v in ref.closure.items() if v.taint is not None)) if ref.closure else ()
+        shape = (tuple((a.taint is not None, a.sdk, a.secret is not None, a.qual, a.taint.parsed if a.taint else False)
+                       for a in args), in_handler, closed)
         key = (node.id, shape)
         if key in self.analysed:
             return self.returns.get(key, UNKNOWN)
         self.analysed.add(key)
         self.done.add(node.id)
         env = dict(self.globals.get(ref.module.path, {}))
+        if ref.closure:
+            env.update(ref.closure)
         frame = JsFrame(self, ref.module, env, handler, depth, in_handler=in_handler)
         for i, param in enumerate(_params(node)):
             frame.bind(param, args[i] if i < len(args) else UNKNOWN, None)
@@ -443,7 +447,7 @@ class JsFrame:
             name = node.child_by_field_name("name")
             self._register(node)
             if name is not None:
-                self._set(_text(name), Val(func=JsFunc(self.mod, node)))
+                self._set(_text(name), Val(func=JsFunc(self.mod, node, None if self.is_module else self.env)))
         elif t == "class_declaration":
             body = node.child_by_field_name("body")
             for member in body.named_children if body is not None else []:
@@ -456,6 +460,10 @@ class JsFrame:
         elif t == "return_statement":
             for child in node.named_children:
                 val = self.eval(child)
+                html = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
+                if html is not None and html.taint is not None:
+                    self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
+                                  self.handler)
                 if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
                     self.returned = val
         elif t == "if_statement":
@@ -471,7 +479,13 @@ class JsFrame:
                 self.stmt(body)
         elif t == "statement_block":
             self.block(node.named_children)
-        elif t in ("for_statement", "while_statement", "do_statement", "try_statement", "catch_clause", "finally_clause",
+        elif t == "try_statement":
+            for child in node.named_children:
+                if child.type == "catch_clause":
+                    self.branch(child)
+                else:
+                    self.stmt(child)
+        elif t in ("for_statement", "while_statement", "do_statement", "catch_clause", "finally_clause",
                    "else_clause", "switch_statement", "switch_body", "switch_case", "switch_default", "labeled_statement",
                    "throw_statement", "with_statement"):
             for child in node.named_children:
@@ -547,10 +561,12 @@ class JsFrame:
         cond = node.child_by_field_name("condition")
         positive: set[str] = set()
         negative: set[str] = set()
+        hosts: set[str] = set()
         lazy = 0
+        host_positive = True
         if cond is not None:
             self.eval(cond)
-            positive, negative = self.guards(cond)
+            positive, negative, hosts, host_positive = self.guards(cond)
             text = _text(cond)
             lazy = int(text.startswith("(!") or "== null" in text or "=== undefined" in text or "=== null" in text)
         saved = {n: self.env[n] for n in positive if n in self.env}
@@ -566,13 +582,30 @@ class JsFrame:
                 self.env[n] = old
         alternative = node.child_by_field_name("alternative")
         if alternative is not None:
-            self.stmt(alternative)
-        if negative and consequence is not None and _bails(consequence):
+            self.branch(alternative)
+        if consequence is not None and _bails(consequence):
             for n in negative:
                 if n in self.env:
                     self.env[n] = self.env[n].with_taint(None)
+            for n in hosts if not host_positive else ():
+                if n in self.env:
+                    self.env[n] = cleaned(self.env[n], frozenset({"ssrf"}))
 
-    def guards(self, cond: Node) -> tuple[set[str], set[str]]:
+    def branch(self, node: Node) -> None:
+        """Walk an alternative (else, catch); a name tainted on the other path stays tainted after both."""
+        before = {n: self.env[n] for n in _identifiers(node) if n in self.env and self.env[n].taint is not None}
+        self.stmt(node)
+        for n, val in before.items():
+            now = self.env.get(n)
+            if now is None or now.taint is None:
+                self.env[n] = val
+
+    def guards(self, cond: Node) -> tuple[set[str], set[str], set[str], bool]:
+        """Names an allow-list test vouches for: (inside the body, after a body that bails out, URLs whose host it checks).
+
+        Only a test of the variable itself counts (``allowed.includes(period)``, ``mode === "fast"``);
+        ``detail.action === "rebuild"`` vouches for nothing else of the event.
+        """
         inner = cond.named_children[0] if cond.type == "parenthesized_expression" and cond.named_children else cond
         negate = False
         if inner.type == "unary_expression" and _text(inner).startswith("!"):
@@ -581,6 +614,7 @@ class JsFrame:
             while inner.type == "parenthesized_expression" and inner.named_children:
                 inner = inner.named_children[0]
         checked: set[str] = set()
+        hosts: set[str] = set()
         positive = True
         if inner.type == "call_expression":
             func = inner.child_by_field_name("function")
@@ -590,20 +624,28 @@ class JsFrame:
                 ("isAllowed", "isValid", "validate")
             ):
                 args = inner.child_by_field_name("arguments")
-                scope = [args] if name in ("includes", "has", "test") and args is not None else [inner]
-                checked = {n for s in scope for n in _identifiers(s) if self._tainted(n)}
+                parts = list(args.named_children) if args is not None else []
+                if name in ("startsWith", "match") and func is not None and func.type == "member_expression":
+                    parts = [func.child_by_field_name("object")]  # type: ignore[list-item]
+                for part in parts:
+                    if part is not None and part.type == "identifier" and self._tainted(_text(part)):
+                        (hosts if name == "startsWith" else checked).add(_text(part))
+                    elif part is not None and part.type == "member_expression" and \
+                            _text(part.child_by_field_name("property")) in ("hostname", "host", "origin"):
+                        hosts |= {n for n in _identifiers(part) if self._tainted(n)}
         elif inner.type == "binary_expression":
             op = _text(inner.child_by_field_name("operator"))
             if op in ("===", "==", "!==", "!="):
                 positive = op in ("===", "==")
-                checked = {n for n in _identifiers(inner) if self._tainted(n)}
                 right = inner.child_by_field_name("right")
                 left = inner.child_by_field_name("left")
-                if not any(x is not None and x.type in ("string", "number") for x in (left, right)):
-                    checked = set()
+                if any(x is not None and x.type in ("string", "number") for x in (left, right)):
+                    checked = {_text(x) for x in (left, right)
+                               if x is not None and x.type == "identifier" and self._tainted(_text(x))}
         if negate:
             positive = not positive
-        return (checked, set()) if positive else (set(), checked)
+        hosts -= checked
+        return (checked, set(), hosts, positive) if positive else (set(), checked, hosts, positive)
 
     def _tainted(self, name: str) -> bool:
         val = self.env.get(name)
@@ -662,6 +704,9 @@ class JsFrame:
             elif isinstance(val.func, JsFunc):
                 exports["default"] = val
             return
+        if obj is not None and obj.type == "identifier" and text in self.env and self.env[text].items is not None:
+            old_val = self.env[text]  # response.body = html: the object's members stay known
+            self.env[text] = replace(old_val, items=(*((k, v) for k, v in old_val.items or () if k != prop), (prop, val)))
         if obj is not None and obj.type == "identifier" and val.taint is not None and text in self.env and stmt is not None:
             old = self.env[text]
             if old.taint is None:
@@ -705,9 +750,12 @@ class JsFrame:
         if t == "new_expression":
             return self.call(node, new=True)
         if t == "template_string":
-            parts = [self.eval(sub.named_children[0]) for sub in node.named_children
-                     if sub.type == "template_substitution" and sub.named_children]
-            return _whole_join(parts) if parts else Val(const=_text(node)[1:-1])
+            parts = [self.eval(sub.named_children[0]) if sub.type == "template_substitution" and sub.named_children
+                     else Val(const=_text(sub)) if sub.type == "string_fragment" else UNKNOWN
+                     for sub in node.named_children if sub.type in ("template_substitution", "string_fragment")]
+            if any(sub.type == "template_substitution" for sub in node.named_children):
+                return _whole_join(parts)
+            return Val(const=_text(node)[1:-1])
         if t == "binary_expression":
             left = self.eval(node.child_by_field_name("left"))
             right = self.eval(node.child_by_field_name("right"))
@@ -767,7 +815,7 @@ class JsFrame:
             return replace(out, items=tuple((str(i), v) for i, v in enumerate(vals)), built=False)
         if t in FUNCTION_TYPES:
             self._register(node)
-            return Val(func=JsFunc(self.mod, node))
+            return Val(func=JsFunc(self.mod, node, None if self.is_module else self.env))
         if t in ("spread_element", "unary_expression", "sequence_expression", "update_expression", "yield_expression"):
             vals = [self.eval(c) for c in node.named_children]
             if t == "unary_expression":
@@ -794,7 +842,10 @@ class JsFrame:
             return Val(sdk=base.sdk, qual=f"sdk.{prop}")
         if base.taint is not None:
             text = f'["{prop}"]' if subscript else f".{prop}"
-            return Val(taint=self._access(base.taint, text, node))
+            taint = self._access(base.taint, text, node)
+            if not taint.steps and trusted_field(field_path(taint.source)):
+                return UNKNOWN  # event.methodArn: API Gateway writes it, not the caller
+            return Val(taint=taint)
         if base.qual is not None:
             if base.qual == "process.env":
                 return Val(env=prop, secret=f"environment variable {prop}" if secret_like_name(prop) else None)
@@ -864,34 +915,72 @@ class JsFrame:
                 return made
 
         self._log(qual, receiver, method, args, loc)
+        site = CallSite(self.interp.models.normal(qual) if qual else None, method, receiver, args, {})
+        for row, val, label in self.interp.models.sinks_for(site):
+            self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
-            self._sinks(qual, args, loc)
             self._per_invocation(qual, loc)
-        if method is not None and receiver is not None:
-            self._method_sinks(receiver, method, args, loc)
+        self._callbacks(qual, receiver, method, args, node)
 
-        if qual in SANITIZERS:
-            return UNKNOWN
+        clean = self.interp.models.sanitizes(qual)
+        if clean is not None:
+            if "*" in clean:
+                return UNKNOWN
+            tainted_arg = next((a for a in args if a.taint is not None), None)
+            return cleaned(Val(taint=tainted_arg.taint), clean) if tainted_arg is not None else UNKNOWN
+        if qual is not None and qual.rsplit(".", 1)[-1] == "promisify" and args and (args[0].qual or args[0].func):
+            return args[0]  # util.promisify(exec) is exec
         if qual == "JSON.stringify" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
             return Val(qual="JSON.stringify()", secret=args[0].secret)
-        if qual == "JSON.parse":
+        passes = self.interp.models.pass_through
+        if qual is not None and passes.get(self.interp.models.normal(qual)):
             taint = args[0].taint if args else None
             return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
         if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret):
             if method in ("includes", "startsWith", "endsWith", "indexOf", "test", "has", "match", "length"):
                 return UNKNOWN
-            return Val(taint=receiver.taint, secret=receiver.secret, built=method in ("concat", "replace", "join", "replaceAll"))
-        if qual in PASS_THROUGH or qual is None or qual.startswith(("path.", "url.", "querystring.")):
+            if method == "get" and args and args[0].const is not None and receiver.taint is not None:
+                return Val(taint=self._access(receiver.taint, f'.get("{args[0].const}")', node))
+            built = method in ("concat", "replace", "join", "replaceAll")
+            return Val(taint=receiver.taint, secret=receiver.secret, built=built, prefix=receiver.prefix if built else None)
+        if qual is None or qual in passes or qual.startswith(("path.", "url.", "querystring.")):
             tainted = next((a for a in args if a.taint is not None), None)
             if tainted is not None and tainted.taint is not None:
                 whole = tainted.taint.whole and qual in ("JSON.stringify", "String", None)
-                return Val(taint=replace(tainted.taint, whole=whole), built=qual not in PASS_THROUGH)
+                return Val(taint=replace(tainted.taint, whole=whole), built=qual is None or qual not in passes,
+                           prefix=tainted.prefix)
             secret = next((a.secret for a in args if a.secret), None)
             if secret:
                 return Val(secret=secret)
         if callee.qual is not None:
             return Val(qual=callee.qual + ("" if new else "()"))
         return UNKNOWN
+
+    def _callbacks(self, qual: str | None, receiver: Val | None, method: str | None, args: list[Val], node: Node) -> None:
+        """Functions passed to a call run with the variables around them (closures): walk them here.
+
+        ``hosts.map((h) => execSync("ping " + h))`` and ``promise.then((x) => …)`` feed the receiver's data to the
+        callback's first parameter; ``app.get("/x", (req, res) => …)`` registers a route, walked with a tainted
+        request when the function's handler serves that app (see :meth:`JsInterp.analyse_handler`).
+        """
+        funcs = [a.func for a in args if isinstance(a.func, JsFunc)]
+        if not funcs:
+            return
+        rq = receiver.qual if receiver is not None else None
+        if method in ROUTE_METHODS and rq is not None and rq.startswith(WEB_APPS):
+            for fn in funcs:
+                self.interp.routes.setdefault(self.mod.path, []).append(fn)
+            if not self.is_module:
+                self.interp.walk_routes(self.mod.path, self.handler)
+            return
+        if self.is_module or self.depth >= JsInterp.MAX_DEPTH:
+            return
+        feed = UNKNOWN
+        if method in ARRAY_CALLBACKS and receiver is not None and receiver.taint is not None:
+            feed = Val(taint=receiver.taint)
+        for fn in funcs:
+            params = [feed] if feed is not UNKNOWN else []
+            self.interp.call_function(fn, params, self.handler, self.depth + 1, self.in_handler)
 
     # ---- SDK -----------------------------------------------------------------------------------------------
 
@@ -938,6 +1027,7 @@ class JsFrame:
                 params = args[0] if args else UNKNOWN
                 res = _resource_arg(params)
                 self._dynamo_expression(service, params, loc, name)
+                self._sdk_sinks(service, op, params, loc)
                 return Val(sdk=SdkObj(service, "command", "aws-sdk-v3", res.const, res.env, op))
             if name.endswith("Client") or pkg != "@aws-sdk/lib-dynamodb":
                 kind = "client" if name.endswith("Client") else "aggregated"
@@ -997,6 +1087,7 @@ class JsFrame:
         res = _resource_arg(params)
         self._record(sdk.service, op, res, loc, sdk.sdk, sdk.kind)
         self._dynamo_expression(sdk.service, params, loc, method)
+        self._sdk_sinks(sdk.service, op, params, loc)
         if (sdk.service, op) in SECRET_OPERATIONS:
             return Val(secret=f"{sdk.service} {op} result")
         return UNKNOWN
@@ -1006,63 +1097,18 @@ class JsFrame:
         if self.in_handler and not self.lazy and (service, op) in SECRET_OPERATIONS:
             self.out.invocation(PerInvocation("secret-fetch", f"{service}.{op}", loc, self.handler or ""))
 
+    def _sdk_sinks(self, service: str, op: str, params: Val, loc: Loc) -> None:
+        for kind, val, name in sdk_sinks(service, op, dict(params.items or ())):
+            self.out.flow(kind, val.taint, f"{service} {op}({name}: …)", loc, self.handler)  # type: ignore[arg-type]
+        if service == "dynamodb" and params.taint is not None and params.taint.parsed and params.items is None:
+            self.out.flow("nosql", params.taint, f"DynamoDB {op}(request from event data)", loc, self.handler)
+
     def _dynamo_expression(self, service: str, params: Val, loc: Loc, method: str) -> None:
         if service != "dynamodb" or not params.items:
             return
         for key, val in params.items:
             if key in DYNAMO_EXPRESSIONS and val.taint is not None and val.built:
                 self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}: …)", loc, self.handler)
-
-    # ---- sinks ---------------------------------------------------------------------------------------------
-
-    def _sinks(self, qual: str, args: list[Val], loc: Loc) -> None:
-        first = args[0] if args else None
-
-        def hit(kind: str, val: Val | None, sink: str | None = None) -> None:
-            if val is not None and val.taint is not None:
-                self.out.flow(kind, val.taint, sink or qual, loc, self.handler)
-
-        base = qual.replace("child_process/promises", "child_process").replace("node:", "")
-        if base.startswith("util.promisify"):
-            return
-        if base in SHELL_ALWAYS:
-            hit("shell", first)
-        elif base in SHELL_OPTION:
-            options = next((a for a in args[1:] if a.items is not None and any(k == "shell" for k, _ in a.items)), None)
-            if options is not None and any(k == "shell" and v.const is not None for k, v in options.items or ()):
-                tainted = first if first is not None and first.taint is not None else next(
-                    (a for a in args[1:2] if a.taint is not None), None)
-                hit("shell", tainted, f"{qual}(…, {{shell: true}})")
-        elif base in CODE_EVAL and base.split(".")[0] not in self.env:
-            if base in ("setTimeout", "setInterval") and first is not None and first.func is not None:
-                return
-            hit("code", first)
-        elif base in DESERIALIZE:
-            hit("deserialization", first)
-        elif base in SSRF_CALLS or (base.startswith(SSRF_MODULES) and base.rsplit(".", 1)[-1] in HTTP_METHODS):
-            url = first
-            if first is not None and first.items is not None:
-                url = next((v for k, v in first.items if k in ("url", "host", "hostname", "baseURL", "uri")), first)
-            hit("ssrf", url)
-        elif base.startswith(("fs.", "fs/promises.", "fs-extra.")) and base.rsplit(".", 1)[-1] in FS_METHODS:
-            hit("path", first)
-        elif base in TEMPLATE_CALLS:
-            hit("template", first)
-
-    def _method_sinks(self, receiver: Val, method: str, args: list[Val], loc: Loc) -> None:
-        first = args[0] if args else None
-        if first is None or first.taint is None or receiver.sdk is not None:
-            return
-        rq = receiver.qual or ""
-        if method in SQL_METHODS and (rq.startswith(SQL_MODULES) or (first.built and method in ("query", "execute", "raw"))):
-            if not (first.items is not None):
-                self.out.flow("sql", first.taint, f"{method}()", loc, self.handler)
-        elif method in MONGO_METHODS and (rq.startswith(MONGO_MODULES) or (first.taint.parsed and method != "find")
-                                          or (first.taint.parsed and first.items is not None)):
-            if first.taint.parsed:
-                self.out.flow("nosql", first.taint, f"{method}()", loc, self.handler)
-        elif method == "sendFile":
-            self.out.flow("path", first.taint, "res.sendFile()", loc, self.handler)
 
     def _log(self, qual: str | None, receiver: Val | None, method: str | None, args: list[Val], loc: Loc) -> None:
         name: str | None = None

@@ -134,7 +134,7 @@ class PyModule:
                 out.units.append(Unit(node.name, self.text_of(node), (id(node),)))
                 if any(_route_decorator(d) for d in node.decorator_list):
                     out.roots.add(node.name)
-                    out.routes.add(id(node))
+                    out.routes[id(node)] = next((_decorator_base(d) for d in node.decorator_list if _route_decorator(d)), "")
             elif isinstance(node, ast.ClassDef):
                 methods = tuple(id(m) for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef))
                 out.units.append(Unit(node.name, self.text_of(node), methods))
@@ -365,7 +365,8 @@ class PyInterp:
                 for node in funcs:
                     if id(node) not in self.done_functions and (reach is None or id(node) in reach):
                         pending = True
-                        if id(node) in routes:  # @app.route("/users/<user_id>"): the framework passes request data
+                        if id(node) in routes and (reach is None or routes[id(node)] in identifiers(self.handler_text or "")):
+                            # @app.route("/users/<user_id>") of the app this handler serves: the framework passes request data
                             params = [a.arg for a in node.args.posonlyargs + node.args.args]
                             args = [Val(taint=Taint(p, mod.loc(node), whole=True)) for p in params]
                             self.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
@@ -427,6 +428,15 @@ def _route_decorator(node: ast.expr) -> bool:
     return _decorator_name(node) in ROUTE_DECORATORS and isinstance(node, ast.Call | ast.Attribute)
 
 
+def _decorator_base(node: ast.expr) -> str:
+    """``@app.get("/x")`` → ``app``: the object the route belongs to."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
 def _decorator_name(node: ast.expr) -> str:
     if isinstance(node, ast.Call):
         node = node.func
@@ -478,9 +488,9 @@ class Frame:
         elif isinstance(node, ast.Return):
             if node.value is not None:
                 val = self.eval(node.value)
-                body = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
-                if body is not None and body.taint is not None:
-                    self.out.flow("xss", body.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
+                html = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
+                if html is not None and html.taint is not None:
+                    self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
                                   self.handler)
                 if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
                     self.returned = val

@@ -47,7 +47,7 @@ class ModuleUnits:
     units: list[Unit] = field(default_factory=list)
     roots: set[str] = field(default_factory=set)
     lambdas: list[Any] = field(default_factory=list)  # module-level lambdas (Python): walked when reachable
-    routes: set[int] = field(default_factory=set)  # functions a web framework calls with request data (@app.get)
+    routes: dict[int, str] = field(default_factory=dict)  # function → the app whose routes call it with request data
 
 
 def reachable(start: Iterable[str], modules: Iterable[ModuleUnits]) -> set[int]:

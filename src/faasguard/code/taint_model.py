@@ -105,12 +105,11 @@ class Models:
                 if pattern.match(qual):
                     yield row
         if site.method is not None and site.receiver is not None and site.receiver.sdk is None:
-            for row in self.by_method.get(site.method, ()):
-                if row.receivers:
-                    rq = self.normal(site.receiver.qual or "")
-                    if not rq.startswith(row.receivers):
-                        continue
-                yield row
+            rows = self.by_method.get(site.method, ())
+            rq = self.normal(site.receiver.qual or "")
+            known = [row for row in rows if row.receivers and rq.startswith(row.receivers)]
+            # a row for this very library wins over the generic ones (Cosmos items.query is not a SQL driver's query)
+            yield from known or [row for row in rows if not row.receivers]
 
     def sinks_for(self, site: CallSite) -> Iterator[tuple[SinkRow, Val, str]]:
         """(row, the tainted value that reaches it, the sink's name) for each model row the call matches."""
@@ -126,15 +125,17 @@ class Models:
         return self.sanitizers.get(self.normal(qual)) if qual else None
 
 
+OBJECT_SINKS = {TaintKind.NOSQL, TaintKind.DESERIALIZATION}
+
+
 def _selected(row: SinkRow, site: CallSite) -> Iterator[Val]:
     args = site.args
+    whole_objects = row.kind in OBJECT_SINKS and not any(isinstance(a, str) and "." in a for a in row.arguments)
     for selector in row.arguments:
-        if isinstance(selector, int):
-            if selector < len(args):
-                yield args[selector]
-        elif selector == "last":
-            if args:
-                yield args[-1]
+        if isinstance(selector, int) or selector == "last":
+            index = -1 if selector == "last" else int(selector)
+            if index < len(args) and args and (args[index].items is None or whole_objects):
+                yield args[index]  # an object literal is not query text: its members are (selectors "0.sql")
         elif selector == "receiver":
             if site.receiver is not None:
                 yield site.receiver
@@ -149,9 +150,9 @@ def _selected(row: SinkRow, site: CallSite) -> Iterator[Val]:
         elif selector == "shell-c":
             yield from _after_shell_flag(args, site.kwargs)
         elif "." in selector and selector.split(".", 1)[0].isdigit():
-            index, member = selector.split(".", 1)
-            if int(index) < len(args):
-                yield from (v for k, v in args[int(index)].items or () if k == member)
+            position, member = selector.split(".", 1)
+            if int(position) < len(args):
+                yield from (v for k, v in args[int(position)].items or () if k == member)
         elif selector in site.kwargs:
             yield site.kwargs[selector]
 
