@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from faasguard.code.facts import ATTACK_NAMES, TaintKind
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Function, Trigger
 from faasguard.registry import Hit, rule
@@ -19,17 +20,8 @@ if TYPE_CHECKING:
     from faasguard.code.facts import TaintFlow
 
 # Sinks that hand the attacker the function's own identity (its role's credentials are in the environment).
-CODE_EXECUTION = {"shell", "code", "deserialization"}
-SINK_NAMES = {
-    "sql": "SQL injection",
-    "shell": "command injection",
-    "code": "code injection",
-    "deserialization": "unsafe deserialisation",
-    "ssrf": "server-side request forgery",
-    "path": "path traversal",
-    "nosql": "NoSQL injection",
-    "template": "template injection",
-}
+CODE_EXECUTION = {TaintKind.SHELL, TaintKind.CODE, TaintKind.DESERIALIZATION}
+SINK_NAMES = ATTACK_NAMES
 WRITE_VERBS = ("Put", "Delete", "Update", "Write", "BatchWrite")
 ADMIN_THRESHOLD = 5000  # a role allowing this many actions on every resource is effectively administrator
 

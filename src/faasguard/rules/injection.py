@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from faasguard.code.facts import code_facts, flow_message, flow_related
+from faasguard.code.facts import TaintKind, code_facts, flow_message, flow_related
 from faasguard.findings import Severity
 from faasguard.model import Api, Application, Route
 from faasguard.registry import Hit, rule
@@ -239,19 +239,23 @@ def api_key_only(app: Application) -> Iterator[Hit]:
 # -- code: event data reaching dangerous sinks (faasguard.code facts) ------------------------------------
 
 
-def _code_flows(app: Application, kind: str, remediation: str) -> Iterator[Hit]:
+def _code_flows(app: Application, kind: TaintKind, remediation: str) -> Iterator[Hit]:
+    """One finding per vulnerable call site; the second call with the same sink and source gets a key of its own."""
     for function, facts in code_facts(app):
+        seen: dict[str, int] = {}
         for flow in facts.flows:
             if flow.kind != kind:
                 continue
             name = function or facts.function
+            key = f"{flow.kind}:{flow.sink}:{flow.source}"
+            seen[key] = seen.get(key, 0) + 1
             yield Hit(
                 loc=flow.sink_loc,
                 message=flow_message(flow, name),
                 remediation=remediation,
                 resource=flow.sink,
                 function=function,
-                key=f"{flow.kind}:{flow.sink}:{flow.source}",
+                key=key if seen[key] == 1 else f"{key}#{seen[key]}",
                 related=flow_related(flow),
             )
 
@@ -267,7 +271,7 @@ def sql_injection(app: Application) -> Iterator[Hit]:
     Fix: pass the value as a parameter: `cursor.execute("… WHERE customer = %s", (customer,))`
     (`pool.query("… WHERE id = $1", [id])` in Node.js).
     """
-    yield from _code_flows(app, "sql", "Use a parameterised query: keep the SQL text constant and pass event values as "
+    yield from _code_flows(app, TaintKind.SQL, "Use a parameterised query: keep the SQL text constant and pass event values as "
                            "parameters (cursor.execute(sql, (value,)) / pool.query(sql, [value]))")
 
 
@@ -284,7 +288,7 @@ def command_injection(app: Application) -> Iterator[Hit]:
     (`subprocess.run(["tar", "czf", out, name])`, `execFileSync("wkhtmltopdf", [url])`),
     after checking the value against an allow-list.
     """
-    yield from _code_flows(app, "shell", "Call the program without a shell, with arguments as a list "
+    yield from _code_flows(app, TaintKind.SHELL, "Call the program without a shell, with arguments as a list "
                            "(subprocess.run([...]) / execFile(cmd, [args])), and validate the value against an allow-list")
 
 
@@ -297,7 +301,7 @@ def code_injection(app: Application) -> Iterator[Hit]:
     Fix: never evaluate input. Parse data with `json.loads` / `JSON.parse`, or map the
     input to a fixed set of operations.
     """
-    yield from _code_flows(app, "code", "Do not evaluate event data; parse it as data (json.loads / JSON.parse) "
+    yield from _code_flows(app, TaintKind.CODE, "Do not evaluate event data; parse it as data (json.loads / JSON.parse) "
                            "or dispatch to a fixed table of allowed operations")
 
 
@@ -310,7 +314,7 @@ def unsafe_deserialization(app: Application) -> Iterator[Hit]:
 
     Fix: use `json`, or `yaml.safe_load`; never unpickle data from a request or a bucket.
     """
-    yield from _code_flows(app, "deserialization", "Use a data-only format: json.loads, yaml.safe_load "
+    yield from _code_flows(app, TaintKind.DESERIALIZATION, "Use a data-only format: json.loads, yaml.safe_load "
                            "(or yaml.load(..., Loader=yaml.SafeLoader)); never pickle/unserialize input")
 
 
@@ -324,7 +328,7 @@ def ssrf(app: Application) -> Iterator[Hit]:
     Fix: check the host against an allow-list before the request
     (`if urlparse(url).hostname not in ALLOWED_HOSTS: return 400`).
     """
-    yield from _code_flows(app, "ssrf", "Check the URL's scheme and host against an allow-list of the services the "
+    yield from _code_flows(app, TaintKind.SSRF, "Check the URL's scheme and host against an allow-list of the services the "
                            "function may call before making the request")
 
 
@@ -337,7 +341,7 @@ def path_traversal(app: Application) -> Iterator[Hit]:
     Fix: reduce the value to a base name (`os.path.basename`, `path.basename`), or look
     it up in an allow-list, and join it to a fixed directory.
     """
-    yield from _code_flows(app, "path", "Reduce the value to a base name (os.path.basename / path.basename) or look it "
+    yield from _code_flows(app, TaintKind.PATH, "Reduce the value to a base name (os.path.basename / path.basename) or look it "
                            "up in an allow-list, then join it to a fixed directory")
 
 
@@ -351,7 +355,7 @@ def nosql_injection(app: Application) -> Iterator[Hit]:
     Fix: build the query from typed, validated fields (`{"user": str(body["user"])}`) and
     pass values as DynamoDB `ExpressionAttributeValues` placeholders (`:v`).
     """
-    yield from _code_flows(app, "nosql", "Build queries from validated scalar fields and pass values through "
+    yield from _code_flows(app, TaintKind.NOSQL, "Build queries from validated scalar fields and pass values through "
                            "ExpressionAttributeValues placeholders (:value) instead of concatenating them")
 
 
@@ -365,5 +369,28 @@ def template_injection(app: Application) -> Iterator[Hit]:
     Fix: keep templates constant and pass event data as render variables
     (`Template(FIXED).render(name=body["name"])`).
     """
-    yield from _code_flows(app, "template", "Keep the template text constant and pass event data only as render "
+    yield from _code_flows(app, TaintKind.TEMPLATE, "Keep the template text constant and pass event data only as render "
                            "variables")
+
+
+@rule("FG-INJ-018", category="injection", severity=Severity.HIGH, title="Reflected XSS: HTML response built from event data")
+def reflected_xss(app: Application) -> Iterator[Hit]:
+    """
+    The handler answers API Gateway (or a function URL) with `Content-Type: text/html`
+    and a body that contains request data without HTML escaping, or an Express
+    route behind serverless-http sends such HTML with `res.send`. A link with
+    `<script>` in the query string runs in the victim's browser, on your domain.
+
+    Bad:
+
+    ```python
+    return {"statusCode": 200, "headers": {"Content-Type": "text/html"},
+            "body": "<h1>Hello " + event["queryStringParameters"]["name"] + "</h1>"}
+    ```
+
+    Fix: escape every value put into HTML (`html.escape`, `markupsafe.escape`,
+    `escape-html`), or render with an auto-escaping template engine; return JSON
+    (`application/json`) when the client is a script.
+    """
+    yield from _code_flows(app, TaintKind.XSS, "Escape event data before putting it into HTML (html.escape / escape-html) "
+                           "or render with an auto-escaping template; serve JSON when the caller is a script")
