@@ -8,7 +8,8 @@ Each class is a set of IAM actions that is dangerous when granted on every resou
 * **data exfiltration**: cloudsplaining's five read actions, extended here with the
   other reads that hand out whole data sets, secrets or decrypted data;
 * **resource exposure**: policy_sentry's list of actions that change resource policies
-  or sharing (``s3:PutBucketPolicy``, ``lambda:AddPermission`` …);
+  or sharing (``s3:PutBucketPolicy``, ``lambda:AddPermission`` …), kept to those whose
+  access level is "Permissions management";
 * **credentials exposure**: actions whose response contains credentials;
 * **infrastructure modification**: write actions that create, change or delete
   resources themselves (not the data items in them) and support resource-level
@@ -26,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from faasguard.iam.actions import WRITE, action_index
+from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "iam_risk.json"
@@ -133,8 +134,16 @@ def credentials_exposure() -> frozenset[str]:
     return frozenset(_data()["credentials_exposure"])
 
 
+@cache
 def resource_exposure() -> frozenset[str]:
-    return frozenset(_data()["resource_exposure"])
+    """policy_sentry's resource-exposure list, kept to actions policy_sentry files under "Permissions management".
+
+    The list also holds reads and writes that change no policy (``waf:GetChangeToken``,
+    ``connect:GetFederationToken``, ``redshift:RotateEncryptionKey``): calling them "changing
+    resource policies" was wrong, so the access level decides.
+    """
+    index = action_index()
+    return frozenset(a for a in _data()["resource_exposure"] if index.get(a) and index.access_level(a) == PERMISSIONS)
 
 
 @dataclass(frozen=True)
