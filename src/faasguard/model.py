@@ -125,6 +125,7 @@ class Role:
     permissions_boundary: str | None = None
     external: bool = False  # the role is referenced by ARN and defined elsewhere
     grants: tuple[RoleGrant, ...] = ()  # Azure role assignments / GCP IAM roles held by this identity
+    kind: str = "role"  # role | user | group: every IAM principal of the source is read into Application.roles
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,10 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     code_dirs = code_dirs or {}
     for logical_id, props in reader.of_type("AWS::IAM::Role"):
         app.roles[logical_id] = _role(reader, logical_id, props)
+    for logical_id, props in reader.of_type("AWS::IAM::User"):
+        app.roles[logical_id] = replace(_role(reader, logical_id, props), kind="user", trust=())
+    for logical_id, props in reader.of_type("AWS::IAM::Group"):
+        app.roles[logical_id] = replace(_role(reader, logical_id, props), kind="group", trust=())
     _attach_standalone_policies(reader, app)
     for logical_id, props in reader.of_type("AWS::Lambda::Permission"):
         app.permissions.append(_permission(reader, logical_id, props))
@@ -323,22 +328,23 @@ def _role(reader: TemplateReader, logical_id: str, props: Mapping[str, Any]) -> 
 
 
 def _attach_standalone_policies(reader: TemplateReader, app: Application) -> None:
-    """``AWS::IAM::Policy`` and ``ManagedPolicy`` resources add statements to the roles they name."""
+    """``AWS::IAM::Policy`` and ``ManagedPolicy`` resources add statements to the roles, users and groups they name."""
     extra: dict[str, list[Statement]] = {}
+    principals = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
     for logical_id, props in reader.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
         stmts = statements(reader, props.get("PolicyDocument"), logical_id, logical_id)
-        roles = reader.fn.targets(props.get("Roles"))
-        for role_id, role_props in reader.of_type("AWS::IAM::Role"):
-            if any(reader.fn.target(a) == logical_id for a in as_list(role_props.get("ManagedPolicyArns"))):
-                roles.append(role_id)
-        for role_id in roles:
-            extra.setdefault(role_id, []).extend(stmts)
-    for role_id, added in extra.items():
-        role = app.roles.get(role_id)
-        if role is not None:
-            app.roles[role_id] = Role(
-                role.id, role.loc, role.statements + tuple(added), role.managed_policies, role.trust, role.permissions_boundary
-            )
+        holders: list[str] = []
+        for key in ("Roles", "Users", "Groups"):
+            holders.extend(reader.fn.targets(props.get(key)))
+        for holder_id, holder_props in reader.of_type(*principals):
+            if any(reader.fn.target(a) == logical_id for a in as_list(holder_props.get("ManagedPolicyArns"))):
+                holders.append(holder_id)
+        for holder_id in dict.fromkeys(holders):
+            extra.setdefault(holder_id, []).extend(stmts)
+    for holder_id, added in extra.items():
+        holder = app.roles.get(holder_id)
+        if holder is not None:
+            app.roles[holder_id] = replace(holder, statements=holder.statements + tuple(added))
 
 
 def _permission(reader: TemplateReader, logical_id: str, props: Mapping[str, Any]) -> Permission:

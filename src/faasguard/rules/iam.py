@@ -33,10 +33,7 @@ def wildcard_actions(app: Application) -> Iterator[Hit]:
     Fix: list the actions the code calls (`s3:GetObject`), or use a SAM policy
     template such as `S3ReadPolicy` scoped to one bucket.
     """
-    for fn in app.functions:
-        role = app.role_of(fn)
-        if role is None:
-            continue
+    for role, fn in principals(app):
         for stmt in role.statements:
             if not stmt.allows:
                 continue
@@ -46,7 +43,7 @@ def wildcard_actions(app: Application) -> Iterator[Hit]:
             resources = ", ".join(stmt.resources) or "*"
             yield Hit(
                 loc=stmt.loc,
-                message=f"Role {role.id} of function {fn.name} allows {', '.join(wild)} on {resources} (policy {stmt.policy})",
+                message=f"{holder(role, fn)} allows {', '.join(wild)} on {resources} (policy {stmt.policy})",
                 remediation=fix(
                     app.format,
                     cfn="Replace the wildcard with the specific actions the function calls, "
@@ -59,7 +56,7 @@ def wildcard_actions(app: Application) -> Iterator[Hit]:
                     "e.g. Action: s3:GetObject on the one bucket it reads",
                 ),
                 resource=role.id,
-                function=fn.name,
+                function=fn.name if fn else None,
                 severity=Severity.CRITICAL if "*" in wild else None,
                 key=f"{stmt.policy}:{','.join(sorted(wild))}",
             )
@@ -101,6 +98,29 @@ def function_roles(app: Application) -> Iterator[tuple[Function, Role]]:
         role = app.role_of(fn)
         if role is not None and not role.external:
             yield fn, role
+
+
+def principals(app: Application) -> Iterator[tuple[Role, Function | None]]:
+    """Every IAM principal to check: each function's role with the function, then every role, user and
+    group of the source that no function uses (a shared iam.tf, a stack of roles), with None."""
+    used = set()
+    for fn, role in function_roles(app):
+        used.add(role.id)
+        yield role, fn
+    for role in app.roles.values():
+        if role.id not in used and not role.external and not role.grants:
+            yield role, None
+
+
+def holder(role: Role, fn: Function | None) -> str:
+    """``Role R of function F``, or the principal alone: ``Role R (no function here uses it)``, ``User U``."""
+    if fn is not None:
+        return f"Role {role.id} of function {fn.name}"
+    if role.kind == "user":
+        return f"User {role.id}"
+    if role.kind == "group":
+        return f"Group {role.id}"
+    return f"Role {role.id} (no function in this source uses it)"
 
 
 def unscoped(resource: str) -> bool:
@@ -170,7 +190,7 @@ def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
     `Condition` are left alone (conditions such as `kms:ViaService` can scope them).
     Note that `sns:Publish` straight to phone numbers (SMS) does need `"*"`.
     """
-    for fn, role in function_roles(app):
+    for role, fn in principals(app):
         for stmt in role.statements:
             if not stmt.allows or stmt.conditions or not any(unscoped(r) for r in stmt.resources):
                 continue
@@ -180,7 +200,7 @@ def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
             critical = any(a.lower().startswith(("iam:", "sts:")) for a in risky)
             yield Hit(
                 loc=stmt.loc,
-                message=f"Role {role.id} of function {fn.name} allows {', '.join(risky)} on every resource "
+                message=f"{holder(role, fn)} allows {', '.join(risky)} on every resource "
                 f"({', '.join(r for r in stmt.resources if unscoped(r))}) in policy {stmt.policy}",
                 remediation=fix(
                     app.format,
@@ -195,7 +215,7 @@ def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
                     "(e.g. Resource: !GetAtt OrdersTable.Arn)",
                 ),
                 resource=role.id,
-                function=fn.name,
+                function=fn.name if fn else None,
                 severity=Severity.CRITICAL if critical else None,
                 key=f"{stmt.policy}:{','.join(risky)}",
             )
@@ -234,7 +254,7 @@ def admin_managed_policies(app: Application) -> Iterator[Hit]:
     Fix: replace the managed policy with the few actions the function calls on the
     resources it uses, e.g. `DynamoDBReadPolicy: {TableName: !Ref Orders}`.
     """
-    for fn, role in function_roles(app):
+    for role, fn in principals(app):
         for policy in role.managed_policies:
             if ":aws:policy/" not in policy.arn and policy.arn != policy.name:
                 continue  # a customer managed policy: its content is not in the template
@@ -244,7 +264,7 @@ def admin_managed_policies(app: Application) -> Iterator[Hit]:
                 continue
             yield Hit(
                 loc=policy.loc,
-                message=f"Role {role.id} of function {fn.name} attaches the AWS managed policy {name}",
+                message=f"{holder(role, fn)} attaches the AWS managed policy {name}",
                 remediation=fix(
                     app.format,
                     sam=f"Remove {name} and grant only the actions the function calls, on the resources it uses "
@@ -260,7 +280,7 @@ def admin_managed_policies(app: Application) -> Iterator[Hit]:
                     "calls, on the resources it uses, in provider.iam.role.statements",
                 ),
                 resource=role.id,
-                function=fn.name,
+                function=fn.name if fn else None,
                 severity=severity,
                 key=name,
             )
@@ -603,7 +623,7 @@ def allow_with_not_action(app: Application) -> Iterator[Hit]:
     Fix: list the actions and resources that are allowed. Keep `NotAction` and
     `NotResource` for `Deny` statements, where they are safe.
     """
-    for fn, role in function_roles(app):
+    for role, fn in principals(app):
         for stmt in role.statements:
             if not stmt.allows or not (stmt.not_actions or stmt.not_resources):
                 continue
@@ -614,7 +634,7 @@ def allow_with_not_action(app: Application) -> Iterator[Hit]:
                 parts.append(f"NotResource {', '.join(stmt.not_resources)} (every other resource)")
             yield Hit(
                 loc=stmt.loc,
-                message=f"Role {role.id} of function {fn.name} allows with {' and '.join(parts)} in policy {stmt.policy}",
+                message=f"{holder(role, fn)} allows with {' and '.join(parts)} in policy {stmt.policy}",
                 remediation=fix(
                     app.format,
                     cfn="Rewrite the statement as an Allow of the listed actions on named resources; use NotAction "
@@ -626,7 +646,7 @@ def allow_with_not_action(app: Application) -> Iterator[Hit]:
                     "and NotResource (not_actions, not_resources) only with Deny",
                 ),
                 resource=role.id,
-                function=fn.name,
+                function=fn.name if fn else None,
                 severity=None if stmt.not_actions else Severity.MEDIUM,
                 key=f"{stmt.policy}:{','.join(stmt.not_actions)}:{','.join(stmt.not_resources)}",
             )

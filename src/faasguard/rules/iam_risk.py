@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Function
 from faasguard.registry import Hit, rule
-from faasguard.rules.iam import COVERS_EVERYTHING
+from faasguard.rules.iam import COVERS_EVERYTHING, holder
 from faasguard.rules.wording import fix
 
 # -- IAM in depth: risk classes, resource policies, isolation, least privilege (FG-IAM-020…) --
@@ -26,7 +26,11 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
     for role_id, perms in sorted(iam.permissions.items()):
         # Administrator policies allow every risk class at once; FG-IAM-003 already reports them.
         found = [r for r in risks(perms) if r.kind == kind and r.grant.source not in COVERS_EVERYTHING]
-        for fn in app.functions_with_role(role_id):
+        if not found:
+            continue
+        role = perms.role
+        users: list[Function | None] = list(app.functions_with_role(role_id)) or [None]
+        for fn in users:
             for risk in found:
                 stmt = risk.grant.statement
                 where = f"managed policy {risk.grant.source}" if risk.grant.source != "inline" else f"policy {stmt.policy}"
@@ -34,12 +38,12 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
                 link = escalation_link(risk.methods[0]) if risk.methods else None
                 yield Hit(
                     loc=stmt.loc,
-                    message=f"Role {role_id} of function {fn.name} allows {describe} on every resource{detail}: "
+                    message=f"{holder(role, fn)} allows {describe} on every resource{detail}: "
                     f"{summarize(risk.actions)} ({where})",
                     remediation=f"{fix}. How the {risk.methods[0]} path works: {link}" if link else fix,
                     resource=role_id,
-                    function=fn.name,
-                    severity=Severity.CRITICAL if kind == "privilege-escalation" and fn.is_public else None,
+                    function=fn.name if fn else None,
+                    severity=Severity.CRITICAL if kind == "privilege-escalation" and fn and fn.is_public else None,
                     key=f"{kind}:{stmt.policy}:{stmt.identity}:{','.join(risk.actions[:20])}",
                     related=tuple(
                         Related(o.statement.loc.path, o.statement.loc.line, f"also needed: statement in {o.statement.policy}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
-from faasguard.loaders.terraform.iam import PolicyReader
+from faasguard.loaders.terraform.iam import PolicyReader, PrincipalBuilder
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import Unresolved, addresses_in, as_bool, as_float, as_int, single_expression
 from faasguard.model import (
@@ -32,7 +32,6 @@ from faasguard.model import (
     KmsKey,
     Loc,
     LogGroup,
-    ManagedPolicy,
     Permission,
     ResourcePolicy,
     Role,
@@ -41,7 +40,6 @@ from faasguard.model import (
     SecurityGroup,
     SecurityGroupRule,
     Setting,
-    Statement,
     Subnet,
     Trigger,
     VpcConfig,
@@ -102,9 +100,7 @@ class AwsBuilder:
     # -- the whole module ---------------------------------------------------------------
     def build(self) -> None:
         app, m = self.app, self.m
-        for block in m.of_type("aws_iam_role"):
-            app.roles[block.address] = self.role(block)
-        self.attach_policies()
+        app.roles.update(PrincipalBuilder(m, self.policies).build())
         for block in m.of_type("aws_lambda_permission"):
             app.permissions.append(self.permission(block))
         app.apis.extend(self.rest_apis())
@@ -144,78 +140,6 @@ class AwsBuilder:
         if block.kind == "aws_dynamodb_table":
             return True  # DynamoDB always encrypts at rest (AWS-owned key by default)
         return None
-
-    # -- IAM ----------------------------------------------------------------------------
-    def role(self, block: Block) -> Role:
-        statements: list[Statement] = []
-        for inline in block.blocks("inline_policy"):
-            name = self.s.scalar(inline.get("name")) or block.address
-            statements.extend(self.policies.statements(inline.get("policy"), inline, "policy", str(name)))
-        managed = []
-        arns = block.get("managed_policy_arns")
-        arn_line = block.attr_line("managed_policy_arns")
-        for arn in arns if isinstance(arns, list) else []:
-            address = self.m.target(arn)
-            if address and address.startswith("aws_iam_policy."):
-                policy = self.m.resources.get(address)
-                if policy:
-                    statements.extend(self.policies.statements(policy.get("policy"), policy, "policy", address))
-                continue
-            managed.append(ManagedPolicy(self.text(arn), Loc(block.path, arn_line, arn_line) if arn_line else block.loc()))
-        return Role(
-            id=block.address,
-            loc=block.loc(),
-            statements=tuple(statements),
-            managed_policies=tuple(managed),
-            trust=self.policies.statements(block.get("assume_role_policy"), block, "assume_role_policy", "trust"),
-            permissions_boundary=self.text(block.get("permissions_boundary")) or None,
-        )
-
-    def role_named(self, raw: Any) -> str | None:
-        """The role a ``role``/``roles`` value names: by reference, or by its literal name."""
-        address = self.m.target(raw)
-        if address and address.startswith("aws_iam_role."):
-            return address
-        name = self.s.scalar(raw)
-        if isinstance(name, str):
-            for block in self.m.of_type("aws_iam_role"):
-                if self.s.scalar(block.get("name")) == name:
-                    return block.address
-        return None
-
-    def attach_policies(self) -> None:
-        """``aws_iam_role_policy``, ``_policy_attachment`` and ``aws_iam_policy_attachment`` add to roles."""
-        extra: dict[str, list[Statement]] = {}
-        managed: dict[str, list[ManagedPolicy]] = {}
-        for block in self.m.of_type("aws_iam_role_policy"):
-            role = self.role_named(block.get("role"))
-            if role:
-                name = self.s.scalar(block.get("name")) or block.address
-                extra.setdefault(role, []).extend(self.policies.statements(block.get("policy"), block, "policy", str(name)))
-        for block in self.m.of_type("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
-            roles_raw = block.get("role") if block.kind == "aws_iam_role_policy_attachment" else block.get("roles")
-            roles = [r for r in (self.role_named(v) for v in (roles_raw if isinstance(roles_raw, list) else [roles_raw])) if r]
-            arn = block.get("policy_arn")
-            address = self.m.target(arn)
-            for role in roles:
-                policy = self.m.resources.get(address or "")
-                if policy is not None and policy.kind == "aws_iam_policy":
-                    extra.setdefault(role, []).extend(
-                        self.policies.statements(policy.get("policy"), policy, "policy", policy.address)
-                    )
-                else:
-                    managed.setdefault(role, []).append(ManagedPolicy(self.text(arn), block.attr_loc("policy_arn")))
-        for role_id in sorted(set(extra) | set(managed)):
-            existing = self.app.roles.get(role_id)
-            if existing is not None:
-                self.app.roles[role_id] = Role(
-                    existing.id,
-                    existing.loc,
-                    existing.statements + tuple(extra.get(role_id, ())),
-                    existing.managed_policies + tuple(managed.get(role_id, ())),
-                    existing.trust,
-                    existing.permissions_boundary,
-                )
 
     def permission(self, block: Block) -> Permission:
         return Permission(

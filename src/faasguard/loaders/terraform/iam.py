@@ -1,4 +1,8 @@
-"""IAM policies written in Terraform → normalised :class:`~faasguard.model.Statement` objects.
+"""IAM in Terraform: policies → normalised :class:`~faasguard.model.Statement` objects, and every principal.
+
+:class:`PrincipalBuilder` reads every role, user and group of a module (``aws_iam_role``,
+``aws_iam_user``, ``aws_iam_group``) with their inline and attached policies and boundaries,
+whether or not a function uses them: a shared ``iam.tf`` is checked on its own.
 
 A Terraform policy comes in four shapes, all read here: ``jsonencode({...})``, a heredoc
 or ``file()`` with JSON, a ``data "aws_iam_policy_document"`` (its ``.json`` referenced
@@ -13,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import Unresolved
-from faasguard.model import Loc, Statement
+from faasguard.model import Loc, ManagedPolicy, Role, Statement
 
 _EFFECT = re.compile(r"""["']?Effect["']?\s*[=:]""")
 _MAX_NESTING = 8
@@ -155,6 +160,116 @@ class PolicyReader:
                 )
             )
         return tuple(out)
+
+
+# kind → (resource type, inline policy type, policy attachment type, its principal attribute, aws_iam_policy_attachment key)
+_PRINCIPALS = {
+    "role": ("aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "role", "roles"),
+    "user": ("aws_iam_user", "aws_iam_user_policy", "aws_iam_user_policy_attachment", "user", "users"),
+    "group": ("aws_iam_group", "aws_iam_group_policy", "aws_iam_group_policy_attachment", "group", "groups"),
+}
+
+
+class PrincipalBuilder:
+    """Every IAM role, user and group of one module, with all the policies that attach to them."""
+
+    def __init__(self, module: Module, policies: PolicyReader):
+        self.m = module
+        self.s = module.scope
+        self.policies = policies
+
+    def build(self) -> dict[str, Role]:
+        out: dict[str, Role] = {}
+        for kind, (rtype, *_rest) in _PRINCIPALS.items():
+            for block in self.m.of_type(rtype):
+                out[block.address] = self.principal(block, kind)
+        self.attach(out)
+        return out
+
+    def principal(self, block: Block, kind: str) -> Role:
+        statements: list[Statement] = []
+        for inline in block.blocks("inline_policy"):
+            name = self.s.scalar(inline.get("name")) or block.address
+            statements.extend(self.policies.statements(inline.get("policy"), inline, "policy", str(name)))
+        managed = []
+        arns = block.get("managed_policy_arns")
+        arn_line = block.attr_line("managed_policy_arns")
+        for arn in arns if isinstance(arns, list) else []:
+            address = self.m.target(arn)
+            if address and address.startswith("aws_iam_policy."):
+                policy = self.m.resources.get(address)
+                if policy:
+                    statements.extend(self.policies.statements(policy.get("policy"), policy, "policy", address))
+                continue
+            managed.append(ManagedPolicy(self.s.text(arn), Loc(block.path, arn_line, arn_line) if arn_line else block.loc()))
+        trust: tuple[Statement, ...] = ()
+        if kind == "role":
+            trust = self.policies.statements(block.get("assume_role_policy"), block, "assume_role_policy", "trust")
+        return Role(
+            id=block.address,
+            loc=block.loc(),
+            statements=tuple(statements),
+            managed_policies=tuple(managed),
+            trust=trust,
+            permissions_boundary=self.s.text(block.get("permissions_boundary")) or None,
+            kind=kind,
+        )
+
+    def named(self, raw: Any, kind: str) -> str | None:
+        """The principal a ``role``/``user``/``group`` value names: by reference, or by its literal name."""
+        rtype = _PRINCIPALS[kind][0]
+        address = self.m.target(raw)
+        if address and address.startswith(rtype + "."):
+            return address
+        name = self.s.scalar(raw)
+        if isinstance(name, str):
+            for block in self.m.of_type(rtype):
+                if self.s.scalar(block.get("name")) == name:
+                    return block.address
+        return None
+
+    def attach(self, principals: dict[str, Role]) -> None:
+        """Inline policies (``aws_iam_*_policy``) and attachments (``aws_iam_*_policy_attachment``,
+        ``aws_iam_policy_attachment``) add to roles, users and groups."""
+        extra: dict[str, list[Statement]] = {}
+        managed: dict[str, list[ManagedPolicy]] = {}
+        for kind, (_, inline_type, attach_type, attr, _plural) in _PRINCIPALS.items():
+            for block in self.m.of_type(inline_type):
+                holder = self.named(block.get(attr), kind)
+                if holder:
+                    name = self.s.scalar(block.get("name")) or block.address
+                    extra.setdefault(holder, []).extend(self.policies.statements(block.get("policy"), block, "policy", str(name)))
+            for block in self.m.of_type(attach_type):
+                holder = self.named(block.get(attr), kind)
+                if holder:
+                    self._attach_one(block, [holder], extra, managed)
+        for block in self.m.of_type("aws_iam_policy_attachment"):
+            holders = []
+            for kind, (*_, plural) in _PRINCIPALS.items():
+                raw = block.get(plural)
+                holders += [h for h in (self.named(v, kind) for v in (raw if isinstance(raw, list) else [raw])) if h]
+            self._attach_one(block, holders, extra, managed)
+        for holder_id in sorted(set(extra) | set(managed)):
+            existing = principals.get(holder_id)
+            if existing is not None:
+                principals[holder_id] = replace(
+                    existing,
+                    statements=existing.statements + tuple(extra.get(holder_id, ())),
+                    managed_policies=existing.managed_policies + tuple(managed.get(holder_id, ())),
+                )
+
+    def _attach_one(
+        self, block: Block, holders: list[str], extra: dict[str, list[Statement]], managed: dict[str, list[ManagedPolicy]]
+    ) -> None:
+        arn = block.get("policy_arn")
+        address = self.m.target(arn)
+        policy = self.m.resources.get(address or "")
+        for holder in holders:
+            if policy is not None and policy.kind == "aws_iam_policy":
+                stmts = self.policies.statements(policy.get("policy"), policy, "policy", policy.address)
+                extra.setdefault(holder, []).extend(stmts)
+            else:
+                managed.setdefault(holder, []).append(ManagedPolicy(self.s.text(arn), block.attr_loc("policy_arn")))
 
 
 def _as_list(value: Any) -> list[Any]:
