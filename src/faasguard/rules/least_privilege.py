@@ -95,6 +95,13 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
             )
 
 
+# Calls that hand the code credentials of another principal; later calls may be made with them.
+_OTHER_CREDENTIALS = frozenset(
+    {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:getfederationtoken",
+     "cognito-identity:getcredentialsforidentity", "sso:getrolecredentials"}
+)  # fmt: skip
+
+
 @rule("FG-IAM-031", category="iam", severity=Severity.MEDIUM, title="Code calls an AWS API its role does not allow")
 def missing_permissions(app: Application) -> Iterator[Hit]:
     """
@@ -106,7 +113,8 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
     Only reported with a proof: the role is fully known (no customer managed policies
     or boundaries defined elsewhere), no statement could grant the action on the
     resource even once placeholders, unresolved variables and conditions are known,
-    and no resource policy or KMS key policy in play could grant it instead. A call
+    and no resource policy or KMS key policy in play could grant it instead (nor
+    does the code assume another role whose credentials it may be using). A call
     whose resource is partly unknown, or an `IndexName` the analysis cannot see,
     stays quiet.
 
@@ -123,8 +131,11 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
         perms = iam.permissions.get(fn.role_id or "")
         if perms is None or not perms.complete:
             continue
+        needs = iam.policies[fn.name].needs
+        if any(n.action.lower() in _OTHER_CREDENTIALS for n in needs):
+            continue  # the code gets other credentials: its calls may not run as this role
         seen: set[tuple[str, str]] = set()
-        for need in iam.policies[fn.name].needs:
+        for need in needs:
             if need.platform or need.optional or need.unresolved or need.loc is None or (need.action, need.resource) in seen:
                 continue
             seen.add((need.action, need.resource))

@@ -21,7 +21,6 @@ from dataclasses import replace
 from typing import Any
 
 from faasguard.loaders.terraform.module import Block, Module
-from faasguard.loaders.terraform.refs import Unresolved
 from faasguard.model import Loc, ManagedPolicy, Role, Statement
 
 _EFFECT = re.compile(r"""["']?Effect["']?\s*[=:]""")
@@ -45,9 +44,10 @@ class PolicyReader:
             block = self.module.resources.get(address)
             return self.statements(block.get("policy"), block, "policy", policy, nesting + 1) if block else ()
         value = self.scope.value(raw)
-        if isinstance(value, str) and not isinstance(value, Unresolved):
+        if isinstance(value, str):
+            # A heredoc or file() with JSON; ``${…}`` left inside its strings (an ARN) keeps it valid JSON.
             try:
-                value = json.loads(value)
+                value = json.loads(str(value))
             except ValueError:
                 return ()
         if not isinstance(value, Mapping):
@@ -162,6 +162,8 @@ class PolicyReader:
         return tuple(out)
 
 
+UNREADABLE = "unreadable policy "  # a ManagedPolicy "arn" for a policy that is there but could not be read
+
 # kind → (resource type, inline policy type, policy attachment type, its principal attribute, aws_iam_policy_attachment key)
 _PRINCIPALS = {
     "role": ("aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "role", "roles"),
@@ -186,12 +188,19 @@ class PrincipalBuilder:
         self.attach(out)
         return out
 
+    def read(self, raw: Any, owner: Block, attr: str, policy: str, managed: list[ManagedPolicy]) -> tuple[Statement, ...]:
+        """The policy's statements; a policy that is there but cannot be read makes its holder's permissions unknown."""
+        stmts = self.policies.statements(raw, owner, attr, policy)
+        if not stmts and raw is not None:
+            managed.append(ManagedPolicy(f"{UNREADABLE}{policy}", owner.attr_loc(attr)))
+        return stmts
+
     def principal(self, block: Block, kind: str) -> Role:
         statements: list[Statement] = []
+        managed: list[ManagedPolicy] = []
         for inline in block.blocks("inline_policy"):
             name = self.s.scalar(inline.get("name")) or block.address
-            statements.extend(self.policies.statements(inline.get("policy"), inline, "policy", str(name)))
-        managed = []
+            statements.extend(self.read(inline.get("policy"), inline, "policy", str(name), managed))
         arns = block.get("managed_policy_arns")
         arn_line = block.attr_line("managed_policy_arns")
         for arn in arns if isinstance(arns, list) else []:
@@ -199,7 +208,7 @@ class PrincipalBuilder:
             if address and address.startswith("aws_iam_policy."):
                 policy = self.m.resources.get(address)
                 if policy:
-                    statements.extend(self.policies.statements(policy.get("policy"), policy, "policy", address))
+                    statements.extend(self.read(policy.get("policy"), policy, "policy", address, managed))
                 continue
             managed.append(ManagedPolicy(self.s.text(arn), Loc(block.path, arn_line, arn_line) if arn_line else block.loc()))
         trust: tuple[Statement, ...] = ()
@@ -238,7 +247,8 @@ class PrincipalBuilder:
                 holder = self.named(block.get(attr), kind)
                 if holder:
                     name = self.s.scalar(block.get("name")) or block.address
-                    extra.setdefault(holder, []).extend(self.policies.statements(block.get("policy"), block, "policy", str(name)))
+                    stmts = self.read(block.get("policy"), block, "policy", str(name), managed.setdefault(holder, []))
+                    extra.setdefault(holder, []).extend(stmts)
             for block in self.m.of_type(attach_type):
                 holder = self.named(block.get(attr), kind)
                 if holder:
@@ -266,7 +276,7 @@ class PrincipalBuilder:
         policy = self.m.resources.get(address or "")
         for holder in holders:
             if policy is not None and policy.kind == "aws_iam_policy":
-                stmts = self.policies.statements(policy.get("policy"), policy, "policy", policy.address)
+                stmts = self.read(policy.get("policy"), policy, "policy", policy.address, managed.setdefault(holder, []))
                 extra.setdefault(holder, []).extend(stmts)
             else:
                 managed.setdefault(holder, []).append(ManagedPolicy(self.s.text(arn), block.attr_loc("policy_arn")))
