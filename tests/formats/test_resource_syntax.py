@@ -219,3 +219,145 @@ def test_azure_function_app_slot_is_a_function_app(scan_files: ScanFiles) -> Non
     [finding] = by_rule(scan_files({"main.tf": AZURE_SLOT % "false"}, rules={"FG-NET-050"}), "FG-NET-050")
     assert (finding.line, finding.function) == (4, "azurerm_linux_function_app_slot.staging")
     assert by_rule(scan_files({"main.tf": AZURE_SLOT % "true"}, rules={"FG-NET-050"}), "FG-NET-050") == []
+
+
+SAM_ALIAS = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): return {}"
+      AutoPublishAlias: live
+      Events:
+        Create:
+          Type: Api
+          Properties: {Path: /orders, Method: post%s}
+"""
+
+TF_ALIAS = """
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  role          = "arn:aws:iam::123456789012:role/orders"
+  filename      = "orders.zip"
+}
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  function_name    = aws_lambda_function.orders.function_name
+  function_version = "1"
+}
+resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+}
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "orders"
+}
+resource "aws_api_gateway_method" "post" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.orders.id
+  http_method   = "POST"
+  authorization = "%s"
+}
+resource "aws_api_gateway_integration" "post" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_resource.orders.id
+  http_method             = aws_api_gateway_method.post.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = aws_lambda_alias.live.invoke_arn
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "open_", "closed", "function"),
+    [
+        ("template.yaml", SAM_ALIAS, "", ", Auth: {Authorizer: AWS_IAM}", "Orders"),
+        ("main.tf", TF_ALIAS, "NONE", "AWS_IAM", "aws_lambda_function.orders"),
+    ],
+    ids=["sam-auto-publish-alias", "terraform-alias-invoke-arn"],
+)
+def test_route_through_an_alias_names_its_function(
+    scan_files: ScanFiles, name: str, text: str, open_: str, closed: str, function: str
+) -> None:
+    [finding] = by_rule(scan_files({name: text % open_}, rules={"FG-INJ-001"}), "FG-INJ-001")
+    assert finding.function == function and finding.severity == Severity.MEDIUM
+    assert by_rule(scan_files({name: text % closed}, rules={"FG-INJ-001"}), "FG-INJ-001") == []
+
+
+CONDITIONAL_ROUTE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  WithUsers: !Equals [!Ref "AWS::Region", us-east-1]
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        swagger: "2.0"
+        info: {title: users}
+        securityDefinitions:
+          Users: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: cognito_user_pools}
+        paths:
+          /users:
+            put:
+              Fn::If:
+                - WithUsers
+                - security: [%s]
+                  x-amazon-apigateway-integration:
+                    type: http_proxy
+                    httpMethod: PUT
+                    uri: https://users.internal.example.com
+                - !Ref AWS::NoValue
+"""
+
+
+def test_route_under_a_condition_keeps_its_authorizer(scan_files: ScanFiles) -> None:
+    """SAM writes an operation under a Condition as ``Fn::If [cond, operation, NoValue]``."""
+    [finding] = by_rule(scan_files({"template.yaml": CONDITIONAL_ROUTE % ""}, rules={"FG-INJ-001"}), "FG-INJ-001")
+    assert "PUT /users" in finding.message and "proxies to an HTTP backend" in finding.message
+    quiet = scan_files({"template.yaml": CONDITIONAL_ROUTE % "{Users: []}"}, rules={"FG-INJ-001"})
+    assert by_rule(quiet, "FG-INJ-001") == []
+
+
+SAM_CONDITIONAL_FUNCTION = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  WithUsers: !Equals [!Ref "AWS::Region", us-east-1]
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod%s
+  Users:
+    Type: AWS::Serverless::Function
+    Condition: WithUsers
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): return {}"
+      Events:
+        Put:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /users, Method: put}
+"""
+COGNITO = """
+      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users: {UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc}"""
+
+
+def test_sam_function_under_a_condition_keeps_its_route(scan_files: ScanFiles) -> None:
+    [finding] = by_rule(scan_files({"template.yaml": SAM_CONDITIONAL_FUNCTION % ""}, rules={"FG-INJ-001"}), "FG-INJ-001")
+    assert (finding.function, finding.line) == ("Users", 18)
+    quiet = scan_files({"template.yaml": SAM_CONDITIONAL_FUNCTION % COGNITO}, rules={"FG-INJ-001"})
+    assert by_rule(quiet, "FG-INJ-001") == []

@@ -665,9 +665,11 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
     if not isinstance(paths, Mapping):
         return
     for path, ops in paths.items():
+        ops = _unless_condition(ops)
         if not isinstance(ops, Mapping):
             continue
         for method, op in ops.items():
+            op = _unless_condition(op)  # SAM writes an operation under a Condition as Fn::If [cond, op, NoValue]
             if str(method).lower() not in _HTTP_METHODS or not isinstance(op, Mapping):
                 continue
             security = op.get("security", top_security)
@@ -690,6 +692,14 @@ def _openapi_routes(reader: TemplateReader, api_id: str, body: Mapping[str, Any]
             if not line_of(op) and function:
                 loc = reader.sam_event_loc(function, m, str(path)) or loc
             yield Route(m, str(path), function, auth, api_key, has_validator, loc, integration_kind)
+
+
+def _unless_condition(value: Any) -> Any:
+    if isinstance(value, Mapping) and len(value) == 1 and "Fn::If" in value:
+        branches = value["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            return branches[1] if isinstance(branches[1], Mapping) and "Ref" not in branches[1] else branches[2]
+    return value
 
 
 def _validates(validator: Any) -> bool:

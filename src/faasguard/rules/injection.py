@@ -39,7 +39,7 @@ def _routes(app: Application) -> Iterator[tuple[Api, Route]]:
 # that is: a function or an AWS service behind an open route is as exposed as a function of the
 # template (medium); an HTTP backend may authenticate by itself, an unknown integration is unknown (low).
 _BACKENDS = {
-    "lambda": ("invokes a function outside this template", None),
+    "lambda": ("invokes a function not defined in this source", None),
     "aws": ("calls an AWS service directly", None),
     "http": ("proxies to an HTTP backend", Severity.LOW),
     None: ("has no integration in this source", Severity.LOW),

@@ -87,6 +87,10 @@ class AwsBuilder:
         address = self.m.target(raw)
         if address and (address.startswith("aws_lambda_function.") or address in self.m.modules):
             return address
+        if address and address.startswith("aws_lambda_alias."):  # an alias invokes the function it names
+            alias = self.m.resources.get(address)
+            named = self.m.target(alias.get("function_name")) if alias else None
+            return named if named and (named.startswith("aws_lambda_function.") or named in self.m.modules) else None
         name = self.s.scalar(raw)
         if isinstance(name, str):
             for block in self.m.of_type(*FUNCTION_TYPES):
@@ -708,6 +712,8 @@ def _function_in_uri(builder: AwsBuilder, raw: Any) -> str | None:
         for address in addresses_in(raw):
             if address.startswith("aws_lambda_function.") or address in builder.m.modules:
                 return address
+            if address.startswith("aws_lambda_alias."):
+                return builder.function_of("${" + address + ".arn}")
     return None
 
 
