@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,7 +80,9 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 def test_scanning_a_single_file(capsys):
     _, report = run_json(capsys, str(VULNERABLE / "template.yaml"))
     assert report["scanned"]["functions"] == 3
-    assert all(f["path"] == "template.yaml" for f in report["findings"] if f["path"].endswith(".yaml"))
+    # paths start at the repository root, so SARIF and JSON line up with the repository's files
+    yaml_paths = {f["path"] for f in report["findings"] if f["path"].endswith(".yaml")}
+    assert yaml_paths == {"examples/vulnerable-orders-app/template.yaml"}
 
 
 def test_rules_lists_every_rule_and_shows_docs(capsys):
@@ -108,3 +113,142 @@ def test_docs_rules_md_is_current():
 def test_python_dash_m_runs():
     proc = subprocess.run([sys.executable, "-m", "faasguard", "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "faasguard" in proc.stdout
+
+
+# --- output, filters and exit codes as a CI job sees them ---------------------------------------
+
+
+def test_min_severity_filters_every_format_but_fail_on_decides_the_exit(capsys, tmp_path):
+    _, full = run_json(capsys, str(VULNERABLE))
+    code, shown = run_json(capsys, str(VULNERABLE), "--min-severity", "HIGH", "--fail-on", "medium")
+    assert code == 1
+    assert shown["findings"] and {f["severity"] for f in shown["findings"]} <= {"high", "critical"}
+    assert len(shown["findings"]) < len(full["findings"])
+    sarif = tmp_path / "out.sarif"
+    main(["scan", str(VULNERABLE), "--quiet", "--min-severity", "critical", "--format", f"sarif:{sarif}"])
+    capsys.readouterr()
+    levels = {r["level"] for r in json.loads(sarif.read_text())["runs"][0]["results"] if "suppressions" not in r}
+    assert levels == {"error"}
+
+
+def test_text_summary_says_why_the_exit_code_and_what_is_hidden(capsys):
+    code = main(["scan", str(VULNERABLE), "--quiet", "--min-severity", "high"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert re.search(r"^exit 1: \d+ findings at or above high$", out, re.M)
+    assert re.search(r"^\d+ findings below high not shown \(--min-severity\)$", out, re.M)
+    assert main(["scan", str(FIXED), "--quiet"]) == 0
+    assert "exit 0: no finding at or above high" in capsys.readouterr().out
+
+
+def test_text_leads_with_attack_paths_and_folds_low_monitoring(capsys):
+    main(["scan", str(VULNERABLE), "--quiet"])
+    out = capsys.readouterr().out
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert headings[0].startswith("Attack paths") and headings[1].startswith("Critical and high")
+    assert re.search(r"^  FG-MON-003: \d+ functions?: ", out, re.M)
+    main(["scan", str(VULNERABLE), "--quiet", "--verbose"])
+    verbose = capsys.readouterr().out
+    assert "Monitoring, low" not in verbose and re.search(r"^  LOW +FG-MON-003", verbose, re.M)
+
+
+def test_piped_text_is_never_hard_wrapped(capsys):
+    main(["scan", str(VULNERABLE), "--quiet"])
+    lines = capsys.readouterr().out.splitlines()
+    # one finding's message stays on one line, whatever its length, so grep finds it whole
+    assert any(len(line) > 120 for line in lines)
+    assert not any(line.endswith(" ") for line in lines)
+
+
+def test_no_color_and_non_tty():
+    from faasguard.cli import _color
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    assert _color(Tty()) is True or os.environ.get("NO_COLOR")
+    os.environ["NO_COLOR"] = "1"
+    try:
+        assert _color(Tty()) is False
+    finally:
+        del os.environ["NO_COLOR"]
+    assert _color(io.StringIO()) is False
+
+
+def test_several_outputs_in_one_run_and_a_summary_on_stderr(capsys, tmp_path):
+    sarif, report, junit = tmp_path / "r.sarif", tmp_path / "report.txt", tmp_path / "out" / "r.xml"
+    # -o pairs with the formats that have no file, in order; an extra -o takes its format from the extension
+    code = main(["scan", str(VULNERABLE), "--format", f"sarif:{sarif}", "--format", "json", "-o", str(report),
+                 "-o", str(junit)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert json.loads(report.read_text())["findings"]
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert junit.read_text().startswith("<?xml")
+    [summary] = [line for line in err.splitlines() if line.startswith("faasguard: ")]
+    assert re.match(r"faasguard: \d+ findings \(\d+ critical, .*\); exit 1: \d+ findings at or above high; wrote ", summary)
+    assert f"sarif → {sarif}" in summary and f"json → {report}" in summary and f"junit → {junit}" in summary
+    main(["scan", str(VULNERABLE), "--format", f"sarif:{sarif}", "--format", "text"])
+    assert capsys.readouterr().out.startswith("Attack paths")  # the text report still goes to stdout
+    assert main(["scan", str(VULNERABLE), "--format", "json", "--format", "text"]) == 2
+    assert "only one report can go to stdout" in capsys.readouterr().err
+    assert main(["scan", str(VULNERABLE), "--output-format", "yaml"]) == 2
+    assert "unknown format yaml" in capsys.readouterr().err
+
+
+def test_fail_on_and_category_are_case_insensitive(capsys):
+    code, report = run_json(capsys, str(VULNERABLE), "--fail-on", "CRITICAL", "--category", "IAM")
+    assert code == 1 and {f["category"] for f in report["findings"]} == {"iam"}
+
+
+def test_write_baseline_exits_0_and_the_next_run_is_clean(capsys, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert main(["scan", str(VULNERABLE), "--write-baseline", str(baseline)]) == 0
+    assert "wrote a baseline of" in capsys.readouterr().err
+    code = main(["scan", str(VULNERABLE), "--quiet", "--baseline", str(baseline)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"^\d+ suppressed \(baseline \d+\)$", out, re.M)
+
+
+def test_fail_on_unchecked_makes_missing_advisories_fail(capsys, tmp_path):
+    missing = tmp_path / "no-db"
+    base = ["scan", str(FIXED), "--quiet", "--fail-on", "none", "--advisory-db", str(missing), "--format", "json"]
+    assert main(base) == 0
+    capsys.readouterr()
+    assert main([*base, "--fail-on-unchecked"]) == 1
+    capsys.readouterr()
+    code = main(["scan", str(FIXED), "--fail-on", "none", "--advisory-db", str(missing), "--fail-on-unchecked"])
+    out = capsys.readouterr().out
+    assert code == 1 and "exit 1: some dependencies could not be checked (--fail-on-unchecked)" in out
+    assert "NO dependency was checked" in out
+
+
+def test_several_paths_and_same_named_functions_stay_apart(capsys, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "serverless.yml").write_text(
+            "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+            "functions:\n  create:\n    handler: app.create\n    events:\n      - http: {path: x, method: post}\n"
+        )
+    _, report = run_json(capsys, str(tmp_path / "a"), str(tmp_path / "b"))
+    assert report["scanned"]["files"] == 2
+    noauth = sorted(f["path"] for f in report["findings"] if f["rule_id"] == "FG-INJ-001")
+    assert noauth == ["a/serverless.yml", "b/serverless.yml"]
+    main(["scan", str(tmp_path / "a"), str(tmp_path / "b"), "--quiet", "--verbose"])
+    out = capsys.readouterr().out
+    assert "Function create · a/serverless.yml" in out and "Function create · b/serverless.yml" in out
+
+
+def test_exclude_has_gitignore_semantics_and_warns_when_it_matches_nothing(capsys, tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "requirements.txt").write_text("requests\n")
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    _, report = run_json(capsys, str(tmp_path), "--exclude", "tests", "--exclude", "nothing-here/")
+    assert {f["path"] for f in report["findings"]} <= {"requirements.txt"}
+    warnings = [w["message"] for w in report["warnings"]]
+    assert any("pattern 'nothing-here/' matched nothing" in w for w in warnings)
+    assert not any("pattern 'tests'" in w for w in warnings)
+    _, kept = run_json(capsys, str(tmp_path))
+    assert "tests/requirements.txt" in {f["path"] for f in kept["findings"]}

@@ -3,19 +3,57 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faasguard import __version__
+from faasguard import config as project_config
 from faasguard.findings import CATEGORIES, Severity
+
+if TYPE_CHECKING:
+    from faasguard.interfaces import ScanOptions, ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON = ("critical", "high", "medium", "low", "none")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html", ".md": "markdown",
+              ".txt": "text"}
+SCAN_EPILOG = """\
+exit codes:
+  0  no finding at or above --fail-on (default high)
+  1  findings at or above --fail-on (or, with --fail-on-unchecked, dependencies that could not be checked)
+  2  usage error, or nothing could be scanned
+
+suppressing a finding:
+  a comment `faasguard:ignore[FG-IAM-001] reason` on the finding's line or the line above;
+  per-file-ignores in .faasguard.yaml; Metadata `faasguard: skip` in a template; --baseline REPORT.json
+
+examples:
+  faasguard scan .
+  faasguard scan services/a services/b --min-severity medium
+  faasguard scan . --format sarif:faasguard.sarif --format text
+  faasguard scan . --write-baseline faasguard-baseline.json
+"""
 
 
 def _csv(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _csv_lower(value: str) -> set[str]:
+    return {part.lower() for part in _csv(value)}
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
 
 
 def _key_value(value: str) -> tuple[str, str]:
@@ -33,23 +71,76 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    scan = sub.add_parser("scan", help="scan a directory or a file")
-    scan.add_argument("path", type=Path)
-    scan.add_argument("--format", choices=("text", "json", "sarif", "junit", "html", "markdown"), default="text")
-    scan.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-    scan.add_argument(
-        "--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity (default: high)"
+    scan = sub.add_parser(
+        "scan",
+        help="scan directories or files",
+        description="Scan serverless applications (IaC, function code, dependencies) for security mistakes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=SCAN_EPILOG,
     )
-    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave out paths matching GLOB (repeatable)")
-    scan.add_argument("--config", type=Path, help="configuration file (default: .faasguard.yaml in the scanned directory)")
     scan.add_argument(
-        "--category", action="append", type=_csv, default=[], help=f"only these categories ({', '.join(CATEGORIES)})"
+        "paths", nargs="+", type=Path, metavar="PATH",
+        help="directories or files to scan; paths in reports are relative to the repository root (git top-level)",
     )
-    scan.add_argument("--skip-category", action="append", type=_csv, default=[], help="leave these categories out")
+    scan.add_argument(
+        "--format", "--output-format", action="append", default=[], metavar="FORMAT[:FILE]", dest="formats",
+        help="report format: text, json, sarif, junit, html (and any other installed); FORMAT:FILE writes that "
+        "report to FILE; repeat for several reports in one run (default: text)",
+    )
+    scan.add_argument(
+        "--output", "-o", action="append", default=[], type=Path, metavar="FILE", dest="outputs",
+        help="write the report to FILE instead of stdout; repeatable (pairs with --format in order; an extra FILE "
+        "takes its format from its extension: .json, .sarif, .xml, .html, .md, .txt)",
+    )
+    scan.add_argument(
+        "--fail-on", type=str.lower, choices=FAIL_ON,
+        help="exit 1 when a finding is at or above this severity (default: high); none never fails",
+    )
+    scan.add_argument(
+        "--min-severity", type=str.lower, choices=SEVERITIES, metavar="LEVEL",
+        help="show only findings at or above LEVEL in every format (info, low, medium, high, critical); "
+        "--fail-on still decides the exit code",
+    )
+    scan.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="text: list every low monitoring finding instead of one line per rule",
+    )
+    scan.add_argument(
+        "--exclude", action="append", default=[], metavar="PATTERN",
+        help="leave out paths matching PATTERN, with .gitignore semantics (tests, /legacy, **/fixtures/*.json); "
+        "repeatable; a pattern that matches nothing is a warning",
+    )
+    scan.add_argument(
+        "--config", type=Path,
+        help="configuration file (default: the nearest .faasguard.yaml or pyproject.toml with [tool.faasguard], "
+        "from the scanned path up to the repository root)",
+    )
+    scan.add_argument(
+        "--category", action="append", type=_csv_lower, default=[], help=f"only these categories ({', '.join(CATEGORIES)})"
+    )
+    scan.add_argument("--skip-category", action="append", type=_csv_lower, default=[], help="leave these categories out")
     scan.add_argument("--rule", action="append", type=_csv, default=[], help="only these rule ids (comma-separated)")
     scan.add_argument("--skip-rule", action="append", type=_csv, default=[], help="leave these rule ids out")
-    scan.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
+    scan.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no warnings, no summary on stderr")
     scan.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
+    scan.add_argument(
+        "--write-baseline", type=Path, metavar="FILE",
+        help="write every current finding to FILE as a baseline (JSON) and exit 0",
+    )
+    scan.add_argument(
+        "--report-unused-ignores", action="store_true",
+        help="warn about faasguard:ignore comments that suppressed nothing",
+    )
+    scan.add_argument(
+        "--fail-on-unchecked", action="store_true",
+        help="exit 1 when some shipped dependency could not be checked for known vulnerabilities "
+        "(no advisory database, API unreachable, no exact version)",
+    )
+    scan.add_argument(
+        "--today", type=_iso_date, metavar="YYYY-MM-DD",
+        help="the date runtime deprecations are judged against (default: $FAASGUARD_TODAY, else today): "
+        "pins reports for reproducible CI runs",
+    )
     scan.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     scan.add_argument("--show-facts", action="store_true", help="with --format json: add each function's code facts "
                       "(SDK calls, taint flows, secrets) under \"functions\"")
@@ -116,47 +207,76 @@ def _flatten(groups: list[set[str]]) -> set[str]:
     return {item for group in groups for item in group}
 
 
-def _scan(args: argparse.Namespace) -> int:
-    from faasguard.registry import all_rules
-    from faasguard.report import REPORTERS
-    from faasguard.scan import ScanOptions, scan
+class UsageError(Exception):
+    """A mistake on the command line or in the configuration; the message is for the user."""
 
-    if not args.path.exists():
-        print(f"faasguard: {args.path}: no such file or directory", file=sys.stderr)
-        return EXIT_USAGE
-    from faasguard import config as project_config
 
-    try:
-        config_path = args.config or project_config.find(args.path)
-        cfg = project_config.load(config_path) if config_path else project_config.Config()
-    except project_config.ConfigError as exc:
-        print(f"faasguard: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    args.fail_on = args.fail_on or cfg.fail_on or "high"
-    args.baseline = args.baseline or cfg.baseline
-    args.advisory_db = args.advisory_db or cfg.advisory_db
+@dataclass
+class Output:
+    format: str
+    path: Path | None  # None: stdout
+
+
+def _outputs(args: argparse.Namespace, known: Sequence[str]) -> list[Output]:
+    """``--format F[:FILE]`` and ``-o FILE`` into a list of reports to write."""
+    outputs: list[Output] = []
+    for spec in args.formats or []:
+        name, sep, file = spec.partition(":")
+        outputs.append(Output(name.strip().lower(), Path(file) if sep and file else None))
+    files = list(args.outputs)
+    for out in outputs:
+        if out.path is None and files:
+            out.path = files.pop(0)
+    for file in files:
+        outputs.append(Output(EXTENSIONS.get(file.suffix.lower(), "text"), file))
+    if not outputs:
+        outputs.append(Output("text", None))
+    for out in outputs:
+        if out.format not in known:
+            raise UsageError(f"unknown format {out.format}; choose from {', '.join(known)}")
+    if sum(1 for o in outputs if o.path is None) > 1:
+        raise UsageError("only one report can go to stdout; give the others a file (--format FORMAT:FILE or -o FILE)")
+    return outputs
+
+
+@dataclass
+class _Settings:
+    """What one configuration (file or none) says, merged with the command line."""
+
+    config: project_config.Config
+    options: ScanOptions
+    fail_on: str
+
+
+def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, known_ids: set[str]) -> _Settings:
+    from faasguard.interfaces import ScanOptions
+
     categories = _flatten(args.category) or cfg.categories
     skip_categories = _flatten(args.skip_category) | cfg.skip_categories
     unknown = (categories | skip_categories) - set(CATEGORIES)
     if unknown:
-        print(f"faasguard: unknown category {', '.join(sorted(unknown))}; choose from {', '.join(CATEGORIES)}", file=sys.stderr)
-        return EXIT_USAGE
-    known_ids = {r.id for r in all_rules()}
+        raise UsageError(f"unknown category {', '.join(sorted(unknown))}; choose from {', '.join(CATEGORIES)}")
     rules = {r.upper() for r in _flatten(args.rule)} or cfg.rules
     skip_rules = {r.upper() for r in _flatten(args.skip_rule)} | cfg.skip_rules
     if (rules | skip_rules) - known_ids:
         unknown_rules = ", ".join(sorted((rules | skip_rules) - known_ids))
-        print(f"faasguard: unknown rule {unknown_rules}; see `faasguard rules`", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"unknown rule {unknown_rules}; see `faasguard rules`")
+    baseline_path = args.baseline or cfg.baseline
     baseline = None
-    if args.baseline:
+    if baseline_path:
         from faasguard.suppress import BaselineError, load_baseline
 
         try:
-            baseline = load_baseline(args.baseline)
+            baseline = load_baseline(baseline_path)
         except BaselineError as exc:
-            print(f"faasguard: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(str(exc)) from None
+    base = ""
+    if cfg.path is not None:
+        try:
+            base = cfg.path.parent.resolve().relative_to(root).as_posix()
+            base = "" if base == "." else base + "/"
+        except ValueError:
+            base = ""
     options = ScanOptions(
         categories=categories or None,
         skip_categories=skip_categories,
@@ -166,48 +286,236 @@ def _scan(args: argparse.Namespace) -> int:
         baseline=baseline,
         variables={**cfg.variables, **dict(args.var)},
         exclude=tuple(args.exclude) + tuple(cfg.exclude),
-        advisory_db=args.advisory_db,
+        advisory_db=args.advisory_db or cfg.advisory_db,
         online=args.online,
         osv_api=args.osv_api,
+        root=root,
+        path_ignores=tuple((base, pattern, rules) for pattern, rules in cfg.path_ignores),
     )
+    return _Settings(cfg, options, args.fail_on or cfg.fail_on or "high")
 
+
+def project_root(targets: Sequence[Path]) -> Path:
+    """Where report paths start: the git top-level holding every target, else the scanned folder
+    (or the folder the targets share)."""
+    resolved = [t.resolve() for t in targets]
+    repos = {project_config.repository_root(t) for t in resolved}
+    if len(repos) == 1 and None not in repos:
+        (repo,) = repos
+        if repo is not None:
+            return repo
+    folders = [t if t.is_dir() else t.parent for t in resolved]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def _distinct(targets: Sequence[Path]) -> list[Path]:
+    """The targets without duplicates and without those inside another target."""
+    resolved = sorted({t.resolve() for t in targets}, key=lambda p: (len(p.parts), str(p)))
+    kept: list[Path] = []
+    for t in resolved:
+        if not any(k == t or k in t.parents for k in kept):
+            kept.append(t)
+    return kept
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from faasguard import runtimes
+    from faasguard.registry import all_rules
+    from faasguard.report import REPORTERS
+    from faasguard.scan import scan
+
+    try:
+        outputs = _outputs(args, list(REPORTERS))
+        for target in args.paths:
+            if not target.exists():
+                raise UsageError(f"{target}: no such file or directory")
+        targets = _distinct(args.paths)
+        root = project_root(targets)
+        known_ids = {r.id for r in all_rules()}
+        settings: dict[Path | None, _Settings] = {}
+        plan: list[tuple[Path, _Settings]] = []
+        for target in targets:
+            try:
+                config_path = args.config or project_config.find(target)
+                key = config_path.resolve() if config_path else None
+                if key not in settings:
+                    cfg = project_config.load(config_path) if config_path else project_config.Config()
+                    settings[key] = _settings(args, cfg, root, known_ids)
+            except project_config.ConfigError as exc:
+                raise UsageError(str(exc)) from None
+            plan.append((target, settings[key]))
+    except UsageError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.sbom and args.sbom[0].lower() != "cyclonedx":
         print(f"faasguard: unknown SBOM format {args.sbom[0]}; the supported format is cyclonedx", file=sys.stderr)
         return EXIT_USAGE
-    result = scan(args.path, options, None if args.quiet else _progress_factory())
+    fail_on = min((s.fail_on for s in settings.values()), key=FAIL_ON.index)  # the strictest one wins
+
+    progress = None if args.quiet else _progress_factory()
+    with runtimes.pinned_today(args.today):
+        results = [scan(target, s.options, progress) for target, s in plan]
+    result = merge_results(results, root)
     if args.sbom:
         from faasguard.deps.sbom import cyclonedx_json
 
         sbom_path = Path(args.sbom[1])
         sbom_path.parent.mkdir(parents=True, exist_ok=True)
         sbom_path.write_text(cyclonedx_json(result.applications), encoding="utf-8")
+    shown_paths = " ".join(str(p) for p in args.paths)
     if result.files == 0:
-        print(f"faasguard: nothing to scan under {args.path}: no template, configuration or source file found", file=sys.stderr)
+        print(f"faasguard: nothing to scan under {shown_paths}: no template, configuration or source file found",
+              file=sys.stderr)
         return EXIT_USAGE
+    if args.report_unused_ignores:
+        from faasguard.suppress import unused
+
+        result.warnings = sorted({*result.warnings, *unused(result.ignore_comments, result.rules_run)})
+
+    if args.write_baseline:
+        from faasguard.report.json import JsonReporter
+
+        _write(args.write_baseline, JsonReporter().format(result))
+        if not args.quiet:
+            print(f"faasguard: wrote a baseline of {_count(len(result.findings), 'finding')} to {args.write_baseline}; "
+                  f"use it with --baseline {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+
+    unchecked = _unchecked(result)
+    code, verdict = _verdict(result, fail_on, unchecked if args.fail_on_unchecked else [])
     if not result.applications and result.errors and len(result.errors) == result.files:
         print(f"faasguard: none of the {result.files} files could be scanned", file=sys.stderr)
-        _emit(REPORTERS[args.format], result, args)
-        return EXIT_USAGE
-    _emit(REPORTERS[args.format], result, args)
-    if args.fail_on == "none":
-        return EXIT_OK
-    threshold = Severity.parse(args.fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+        code, verdict = EXIT_USAGE, f"exit {EXIT_USAGE}: none of the {result.files} files could be scanned"
+    hidden = 0
+    shown = result
+    if args.min_severity:
+        floor = Severity.parse(args.min_severity)
+        kept = [f for f in result.findings if f.severity >= floor]
+        hidden = len(result.findings) - len(kept)
+        shown = replace(result, findings=kept)
+    context = ReportContext(
+        fail_on=fail_on, exit_code=code, verdict=verdict, hidden=hidden, min_severity=args.min_severity or "",
+        verbose=args.verbose, quiet=args.quiet, show_facts=args.show_facts,
+        fail_on_unchecked=args.fail_on_unchecked, unchecked=unchecked,
+    )
+    for out in outputs:
+        _emit(REPORTERS[out.format], shown, out, context)
+    if any(o.path is not None for o in outputs) and not args.quiet:
+        print(_one_line(result, verdict, hidden, outputs), file=sys.stderr)
+    return code
 
 
-def _emit(reporter_cls: type, result: object, args: argparse.Namespace) -> None:
-    to_terminal = args.output is None and sys.stdout.isatty()
-    options = {"color": to_terminal, "quiet": args.quiet} if args.format == "text" else {}
-    if args.format == "json" and getattr(args, "show_facts", False):
-        options["show_facts"] = True
-    if args.format == "text" and to_terminal:
+@dataclass
+class ReportContext:
+    """What the command line knows that reporters may show: the threshold, the verdict, what is hidden."""
+
+    fail_on: str
+    exit_code: int
+    verdict: str
+    hidden: int = 0
+    min_severity: str = ""
+    verbose: bool = False
+    quiet: bool = False
+    show_facts: bool = False
+    fail_on_unchecked: bool = False
+    unchecked: list[str] = field(default_factory=list)
+
+
+def merge_results(results: list[ScanResult], root: Path) -> ScanResult:
+    if len(results) == 1:
+        return results[0]
+    from faasguard.findings import Finding
+    from faasguard.interfaces import ScanResult
+
+    seen: dict[tuple[str, str], Finding] = {}
+    for r in results:
+        for f in r.findings:
+            seen.setdefault((f.fingerprint, f.path), f)
+    return ScanResult(
+        root=root,
+        files=sum(r.files for r in results),
+        applications=[a for r in results for a in r.applications],
+        findings=sorted(seen.values(), key=Finding.sort_key),
+        errors=sorted({e for r in results for e in r.errors}),
+        warnings=sorted({w for r in results for w in r.warnings}),
+        duration_s=sum(r.duration_s for r in results),
+        suppressed=sum(r.suppressed for r in results),
+        suppressions=[s for r in results for s in r.suppressions],
+        ignore_comments=[c for r in results for c in r.ignore_comments],
+        rules_run=set().union(*(r.rules_run for r in results)),
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _unchecked(result: ScanResult) -> list[str]:
+    """Why dependencies went unchecked: the scan's own warnings about advisory data."""
+    from faasguard.report.junit import is_unchecked_warning
+
+    return [m for _, m in result.warnings if is_unchecked_warning(m)]
+
+
+def _verdict(result: ScanResult, fail_on: str, unchecked: list[str]) -> tuple[int, str]:
+    if fail_on == "none":
+        at = 0
+        reason = "--fail-on none"
+    else:
+        threshold = Severity.parse(fail_on)
+        at = sum(1 for f in result.findings if f.severity >= threshold)
+        reason = f"{_count(at, 'finding')} at or above {fail_on}" if at else f"no finding at or above {fail_on}"
+    if at:
+        return EXIT_FINDINGS, f"exit {EXIT_FINDINGS}: {reason}"
+    if unchecked:
+        return EXIT_FINDINGS, f"exit {EXIT_FINDINGS}: some dependencies could not be checked (--fail-on-unchecked)"
+    return EXIT_OK, f"exit {EXIT_OK}: {reason}"
+
+
+def _one_line(result: ScanResult, verdict: str, hidden: int, outputs: list[Output]) -> str:
+    counts = ", ".join(
+        f"{n} {s}" for s in reversed(Severity) if (n := sum(1 for f in result.findings if f.severity == s))
+    )
+    files = ", ".join(f"{o.format} → {o.path}" for o in outputs if o.path is not None)
+    parts = [f"faasguard: {_count(len(result.findings), 'finding')}" + (f" ({counts})" if counts else "")]
+    if result.suppressions:
+        parts.append(f"{len(result.suppressions)} suppressed")
+    if hidden:
+        parts.append(f"{hidden} below --min-severity")
+    if result.errors:
+        parts.append(_count(len(result.errors), "error"))
+    return f"{'; '.join(parts)}; {verdict}; wrote {files}"
+
+
+def _color(stream: object) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _emit(reporter_cls: type, result: ScanResult, out: Output, context: ReportContext) -> None:
+    to_terminal = out.path is None and sys.stdout.isatty()
+    options: dict[str, object] = {"context": context}
+    if out.format == "text":
         import shutil
 
-        options["width"] = shutil.get_terminal_size((100, 24)).columns
+        options.update(
+            color=to_terminal and _color(sys.stdout), quiet=context.quiet, verbose=context.verbose,
+            wrap=to_terminal, verdict=context.verdict, hidden=context.hidden, min_severity=context.min_severity,
+            width=shutil.get_terminal_size((80, 24)).columns if to_terminal else 80,
+        )
+    if out.format == "json" and context.show_facts:
+        options["show_facts"] = True
     text = reporter_cls(**options).format(result)
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    if out.path is not None:
+        _write(out.path, text)
     else:
         sys.stdout.write(text)
 

@@ -1,4 +1,9 @@
-"""The project configuration file: ``.faasguard.yaml`` at the root of what is scanned.
+"""The project configuration: ``.faasguard.yaml`` or ``[tool.faasguard]`` in ``pyproject.toml``.
+
+Found like Ruff finds its settings: the nearest of the two, starting from the
+scanned path and walking up to the repository root (the folder holding ``.git``);
+a ``.faasguard.yaml`` wins over a ``pyproject.toml`` in the same folder, and a
+``pyproject.toml`` without a ``[tool.faasguard]`` table is passed over.
 
 It holds what a team wants on every run, so CI command lines stay short::
 
@@ -11,12 +16,15 @@ It holds what a team wants on every run, so CI command lines stay short::
     baseline: faasguard-baseline.json # relative to the file
     advisory-db: .cache/advisories    # relative to the file
     var: {STAGE: prod}                # values for ${env:…} in serverless.yml
+    per-file-ignores:                 # like Ruff: pattern → rule ids (or [] for all)
+      "tests/**": [FG-SUP-020]
 
 Options given on the command line win; ``skip-*`` and ``exclude`` lists add up.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +32,11 @@ from typing import Any
 import yaml
 
 NAMES = (".faasguard.yaml", ".faasguard.yml")
-_KEYS = {"fail-on", "skip-rules", "skip-categories", "categories", "rules", "exclude", "baseline", "advisory-db", "var"}
+_KEYS = {
+    "fail-on", "skip-rules", "skip-categories", "categories", "rules", "exclude", "baseline", "advisory-db", "var",
+    "per-file-ignores",
+}
+PYPROJECT = "pyproject.toml"
 
 
 class ConfigError(Exception):
@@ -43,14 +55,64 @@ class Config:
     baseline: Path | None = None
     advisory_db: Path | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
-def find(target: Path) -> Path | None:
-    directory = target if target.is_dir() else target.parent
-    return next((directory / name for name in NAMES if (directory / name).is_file()), None)
+def repository_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` that holds ``.git`` (a folder, or a file in a worktree)."""
+    directory = path.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def find(target: Path, stop: Path | None = None) -> Path | None:
+    """The configuration nearest to ``target``: walking up from it to ``stop`` (default: the
+    repository root, or only ``target``'s own folder outside a repository)."""
+    directory = target.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    stop = (stop or repository_root(directory) or directory).resolve()
+    for candidate in (directory, *directory.parents):
+        for name in NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+        if (candidate / PYPROJECT).is_file() and _has_tool_table(candidate / PYPROJECT):
+            return candidate / PYPROJECT
+        if candidate == stop or stop not in candidate.parents:
+            return None
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return isinstance(_pyproject_table(path), dict)
+    except ConfigError:
+        return True  # a broken pyproject.toml is reported when it is loaded, not silently passed over
+
+
+def _pyproject_table(path: Path) -> object:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: could not be read ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    tool = doc.get("tool")
+    return tool.get("faasguard") if isinstance(tool, dict) else None
 
 
 def load(path: Path) -> Config:
+    if path.name == PYPROJECT:
+        table = _pyproject_table(path)
+        if table is None:
+            return Config(path=path)
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.faasguard] must be a table of options such as fail-on = \"medium\"")
+        return _from_mapping(path, table)
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -63,6 +125,10 @@ def load(path: Path) -> Config:
         return Config(path=path)
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of options such as `fail-on: medium`")
+    return _from_mapping(path, doc)
+
+
+def _from_mapping(path: Path, doc: dict[str, Any]) -> Config:
     unknown = set(doc) - _KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown option {', '.join(sorted(map(str, unknown)))}; known: {', '.join(sorted(_KEYS))}")
@@ -84,7 +150,22 @@ def load(path: Path) -> Config:
         baseline=base / str(doc["baseline"]) if doc.get("baseline") else None,
         advisory_db=base / str(doc["advisory-db"]) if doc.get("advisory-db") else None,
         variables={str(k): str(v) for k, v in variables.items()},
+        path_ignores=_path_ignores(path, doc.get("per-file-ignores")),
     )
+
+
+def _path_ignores(path: Path, value: object) -> tuple[tuple[str, frozenset[str]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: per-file-ignores must be a mapping of path pattern to a list of rule ids")
+    out = []
+    for pattern, rules in value.items():
+        items = [rules] if isinstance(rules, str) else rules or []
+        if not isinstance(items, list) or not all(isinstance(r, str) for r in items):
+            raise ConfigError(f"{path}: per-file-ignores {pattern!r} must be a list of rule ids")
+        out.append((str(pattern), frozenset(r.strip().upper() for r in items if r.strip())))
+    return tuple(out)
 
 
 def _names(path: Path, doc: dict[str, Any], key: str, normalise: Any) -> set[str]:

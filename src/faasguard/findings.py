@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
@@ -33,6 +34,12 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+def relative_to(text: str, base: str) -> str:
+    """``text`` with every path in it made relative to the folder ``base`` ("services/a/"): the
+    finding's path, and paths inside its message, key or resource ("first at src/app.py:9")."""
+    return re.sub(rf"(?<![\w./-]){re.escape(base)}", "", text) if base else text
+
+
 @dataclass(frozen=True)
 class Related:
     path: str
@@ -58,12 +65,28 @@ class Finding:
     # A stable identity of the problem that does not move when lines move: rules
     # set it to what names the problem (resource, env var, action…); defaults to the message.
     key: str = field(default="", compare=False)
+    # The application (template, serverless.yml, Terraform root…) the finding came from, relative to
+    # the root: two functions of the same name in different folders stay apart in reports.
+    source: str = field(default="", compare=False)
+    # One finding for one root cause (see faasguard.root_cause): the functions it affects, and the
+    # fingerprints the per-function findings had, so baselines written before grouping still match.
+    functions: tuple[str, ...] = field(default=(), compare=False)
+    fingerprints: tuple[str, ...] = field(default=(), compare=False)
 
-    def with_fingerprint(self) -> Finding:
+    def with_fingerprint(self, base: str = "") -> Finding:
+        """The finding with its fingerprint. ``base`` ("services/a/") is the scanned folder relative
+        to the root paths start from: it is left out, so scanning a folder gives the fingerprints it
+        always gave, whether paths are reported from the repository root or not."""
         identity = "\x1f".join(
             (self.rule_id, self.path, self.resource or "", self.function or "", self.key or self.message)
         )
+        identity = relative_to(identity, base)
         return replace(self, fingerprint=hashlib.sha256(identity.encode()).hexdigest()[:32])
+
+    @property
+    def all_fingerprints(self) -> tuple[str, ...]:
+        """Its own fingerprint and those of the findings it stands for."""
+        return (self.fingerprint, *self.fingerprints)
 
     def sort_key(self) -> tuple[object, ...]:
         return (self.path, self.line or 0, self.rule_id, self.resource or "", self.message)

@@ -28,6 +28,36 @@ class ScanOptions:
     osv_api: str | None = None  # base URL of the OSV API for --online
     exclude: tuple[str, ...] = ()  # path globs, relative to the scanned directory, never scanned
     variables: dict[str, str] = field(default_factory=dict)  # --var KEY=VALUE, for loaders' variables (${env:KEY})
+    # Where reported paths start (the repository root); default: the scanned directory.
+    root: Path | None = None
+    # Ruff-style per-file-ignores from the configuration: (the configuration's folder relative to
+    # root, "" or "services/a/"; a .gitignore-style pattern relative to it; rule ids, empty: all).
+    path_ignores: tuple[tuple[str, str, frozenset[str]], ...] = ()
+
+
+# Kinds of suppression: an inline comment, the configuration's per-file-ignores, the baseline,
+# the source's own metadata (CloudFormation ``Metadata: faasguard: skip``).
+SUPPRESSION_KINDS = ("inline", "config", "baseline", "source")
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding left out of the report, by what (one of SUPPRESSION_KINDS) and why."""
+
+    finding: Finding
+    kind: str
+    justification: str = ""
+
+
+@dataclass
+class IgnoreComment:
+    """A ``faasguard:ignore[...]`` comment in a scanned file."""
+
+    path: str
+    line: int
+    rules: frozenset[str]  # empty: every rule
+    reason: str
+    used: set[str] = field(default_factory=set)  # rule ids it suppressed in this run
 
 
 @dataclass
@@ -40,6 +70,17 @@ class ScanResult:
     warnings: list[tuple[str, str]]
     duration_s: float
     suppressed: int = 0
+    suppressions: list[Suppressed] = field(default_factory=list)
+    ignore_comments: list[IgnoreComment] = field(default_factory=list)
+    rules_run: set[str] = field(default_factory=set)  # the rule ids this scan ran
+
+    @property
+    def suppressed_by(self) -> dict[str, int]:
+        """How many findings each kind of suppression left out (inline, config, baseline, source)."""
+        counts = dict.fromkeys(SUPPRESSION_KINDS, 0)
+        for s in self.suppressions:
+            counts[s.kind] += 1
+        return counts
 
     @property
     def functions(self) -> int:

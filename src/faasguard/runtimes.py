@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -23,6 +25,8 @@ from importlib import resources
 
 # How far ahead a coming deprecation is worth a warning: about the time a team needs to migrate.
 WARNING_WINDOW = timedelta(days=183)
+# Within this many days a coming deprecation is urgent (medium); between it and WARNING_WINDOW, low.
+SOON = timedelta(days=90)
 TODAY_VARIABLE = "FAASGUARD_TODAY"
 
 
@@ -49,8 +53,27 @@ class Lifecycle:
         return Stage.SUPPORTED
 
 
+_pinned: list[date] = []
+
+
+@contextmanager
+def pinned_today(when: date | None) -> Iterator[None]:
+    """Judge deprecations against ``when`` (``faasguard scan --today``) inside the block."""
+    if when is None:
+        yield
+        return
+    _pinned.append(when)
+    try:
+        yield
+    finally:
+        _pinned.pop()
+
+
 def today() -> date:
-    """The scan date: ``FAASGUARD_TODAY`` (YYYY-MM-DD) when set, otherwise the local date."""
+    """The scan date: ``--today`` (see :func:`pinned_today`), else ``FAASGUARD_TODAY`` (YYYY-MM-DD)
+    when set, otherwise the local date."""
+    if _pinned:
+        return _pinned[-1]
     pinned = os.environ.get(TODAY_VARIABLE, "").strip()
     if pinned:
         try:

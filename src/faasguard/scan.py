@@ -9,14 +9,16 @@ default they are built from the options by :func:`faasguard.analyzers.default_an
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from faasguard import suppress
+import pathspec
+
+from faasguard import root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.findings import Finding
 from faasguard.interfaces import Analyzer, ScanOptions, ScanResult
@@ -37,17 +39,41 @@ PARALLEL_THRESHOLD = 64  # below this many files, worker start-up costs more tha
 __all__ = ["ScanOptions", "ScanResult", "discover", "load_all", "load_file", "run_rules", "scan", "selected_rules"]
 
 
-def discover(target: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
+def discover(
+    target: Path, exclude: tuple[str, ...] = (), root: Path | None = None, matched: set[str] | None = None
+) -> Iterator[Path]:
     """Every file under ``target`` a loader might want, skipping dependencies, build output and
-    the user's ``exclude`` globs (matched against the POSIX path relative to ``target``)."""
+    the user's ``exclude`` patterns. Patterns have ``.gitignore`` semantics (``tests`` is any
+    folder or file named tests, ``/tests`` only the top one, ``**/fixtures/*.json``…) and are
+    matched against the path relative to ``target`` and to ``root`` (the repository root).
+    Patterns that excluded something are added to ``matched``."""
     if target.is_file():
         yield target
         return
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    bases = [target] + ([root] if root is not None and root != target else [])
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        if spec is None:
+            return False
+        rels = [_rel(path, base) + ("/" if is_dir else "") for base in bases]
+        rels = [r for r in rels if not r.startswith("/")]
+        if not any(spec.match_file(r) for r in rels):
+            return False
+        if matched is not None:
+            for pattern in exclude:
+                if pattern not in matched and any(pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(r) for r in rels):
+                    matched.add(pattern)
+        return True
+
     for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_virtualenv(Path(dirpath, d)))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIP_DIRS and not _is_virtualenv(Path(dirpath, d)) and not excluded(Path(dirpath, d), True)
+        )
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            if exclude and any(fnmatch.fnmatchcase(_rel(path, target), glob) for glob in exclude):
+            if excluded(path, False):
                 continue
             yield path
 
@@ -147,18 +173,23 @@ def selected_rules(options: ScanOptions) -> list[Rule]:
     return chosen
 
 
-def run_rules(apps: list[Application], rules: list[Rule]) -> tuple[list[Finding], int]:
-    """Every finding once, sorted; and how many the sources' own skip markers left out."""
+def run_rules(apps: list[Application], rules: list[Rule], base: str = "") -> tuple[list[Finding], list[Finding]]:
+    """Every finding once, one per root cause, sorted; and those the sources' own skip markers left out.
+    ``base`` is the scanned folder relative to the root (see :meth:`Finding.with_fingerprint`)."""
     seen: dict[str, Finding] = {}
-    skipped = 0
+    skipped: list[Finding] = []
+    locations = {(app.source, fn.name): (fn.loc.path, fn.loc.line) for app in apps for fn in app.functions}
     for app in apps:
         for r in rules:
             for finding in r.run(app):
+                finding = replace(finding, source=app.source)
+                if base:
+                    finding = finding.with_fingerprint(base)
                 if _skipped_by_source(app, finding):
-                    skipped += 1
+                    skipped.append(finding)
                     continue
                 seen.setdefault(finding.fingerprint, finding)
-    return sorted(seen.values(), key=Finding.sort_key), skipped
+    return root_cause.merge(seen.values(), locations, base), skipped
 
 
 def _skipped_by_source(app: Application, finding: Finding) -> bool:
@@ -180,8 +211,9 @@ def scan(
         analyzers = default_analyzers(options)
     started = time.perf_counter()
     target = target.resolve()
-    root = target if target.is_dir() else target.parent
-    every_file = list(discover(target, options.exclude))
+    root = options.root.resolve() if options.root else target if target.is_dir() else target.parent
+    matched: set[str] = set()
+    every_file = list(discover(target, options.exclude, root, matched))
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
@@ -193,15 +225,24 @@ def scan(
     errors = {e for r in results for e in r.errors}
     warnings = {w for r in results for w in r.warnings}
     read = {_rel(p, root) for p in paths}
+    for pattern in options.exclude:
+        if pattern not in matched and target.is_dir():
+            warnings.add(("--exclude", f"pattern {pattern!r} matched nothing under {_rel(target, root) or '.'}"))
     for analyzer in analyzers:
         analysis = analyzer.analyze(apps, root, every_file)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)
         read |= analysis.files_read
-    found, skipped = run_rules(apps, selected_rules(options))
-    findings, suppressed = suppress.apply(found, root, options.baseline)
-    suppressed += skipped
+    rules = selected_rules(options)
+    scanned = _rel(target if target.is_dir() else target.parent, root)
+    found, skipped = run_rules(apps, rules, "" if scanned == "." else scanned + "/")
+    comments = suppress.new_comments(root)
+    outcome = suppress.apply(found, root, options.baseline, comments, options.path_ignores)
+    comment_warnings, every_comment = suppress.check_comments(root, sorted(read), {r.id for r in all_rules()}, comments)
+    warnings.update(comment_warnings)
+    suppressions = [*outcome.suppressed, *(suppress.Suppressed(f, "source", "skipped in the source's metadata") for f in skipped)]
     return ScanResult(
-        root, len(read), apps, findings, sorted(errors), sorted(warnings), time.perf_counter() - started, suppressed
+        root, len(read), apps, outcome.kept, sorted(errors), sorted(warnings), time.perf_counter() - started,
+        len(suppressions), suppressions, every_comment, {r.id for r in rules},
     )

@@ -1,26 +1,46 @@
 """Suppressions and baselines: what acts between the rules and the reporters.
 
 * Inline: a comment ``faasguard:ignore[FG-IAM-001,FG-SEC-001] reason`` (or
-  ``faasguard:ignore`` for every rule) on the finding's line or the line above it,
-  in any file format with comments (YAML, HCL, Python, JavaScript).
+  ``faasguard:ignore`` for every rule; ``faasguard: ignore`` with a space works too)
+  on the finding's line or the line above it, in any file format with comments
+  (YAML, HCL, Python, JavaScript).
 * Baseline: a previous JSON report; findings whose fingerprint it holds are known
   and left out, so CI fails only on new problems.
+* Source metadata (``Metadata: faasguard: skip`` in a template) is applied by the
+  scan itself and reported here under the kind ``source``.
+
+Suppressed findings are not thrown away: reporters that can say "suppressed"
+(SARIF ``suppressions``) keep them, and the text summary counts them by kind.
+Every inline comment is also checked: an unknown rule id in it is a warning, and
+``--report-unused-ignores`` lists the comments that suppressed nothing.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from faasguard.findings import Finding
+import pathspec
 
-_IGNORE = re.compile(r"faasguard:ignore(?:\[([A-Za-z0-9_,\- ]+)\])?")
+from faasguard.findings import Finding
+from faasguard.interfaces import SUPPRESSION_KINDS, IgnoreComment, Suppressed
+
+_IGNORE = re.compile(r"faasguard:\s*ignore(?:\[([^\]\n]*)\])?(.*)")
+_MARKER = re.compile(r"faasguard:\s*ignore")
+KINDS = SUPPRESSION_KINDS
 
 
 class BaselineError(Exception):
     """The baseline file cannot be used; the message is a sentence for the user."""
+
+
+@dataclass
+class Outcome:
+    kept: list[Finding]
+    suppressed: list[Suppressed]
 
 
 def load_baseline(path: Path) -> set[str]:
@@ -33,46 +53,137 @@ def load_baseline(path: Path) -> set[str]:
     findings = doc.get("findings") if isinstance(doc, dict) else None
     if not isinstance(findings, list):
         raise BaselineError(f"baseline {path} has no findings list: write one with `faasguard scan --format json`")
-    return {f["fingerprint"] for f in findings if isinstance(f, dict) and isinstance(f.get("fingerprint"), str)}
+    known: set[str] = set()
+    for f in findings:
+        if not isinstance(f, dict):
+            continue
+        if isinstance(f.get("fingerprint"), str):
+            known.add(f["fingerprint"])
+        # A finding that stands for several (one root cause) lists the fingerprints it replaced.
+        merged = f.get("fingerprints")
+        if isinstance(merged, list):
+            known.update(fp for fp in merged if isinstance(fp, str))
+    return known
 
 
-def _ignored_rules(line: str) -> set[str] | None:
-    """Rule ids a comment on this line ignores; an empty set means all; None means no comment."""
+def parse_comment(path: str, number: int, line: str) -> IgnoreComment | None:
     match = _IGNORE.search(line)
     if match is None:
         return None
-    return {r.strip().upper() for r in (match.group(1) or "").split(",") if r.strip()}
+    rules = frozenset(r.strip().upper() for r in (match.group(1) or "").split(",") if r.strip())
+    reason = match.group(2).strip().strip("#-/*").strip()
+    return IgnoreComment(path, number, rules, reason)
 
 
-def apply(findings: Iterable[Finding], root: Path, baseline: set[str] | None = None) -> tuple[list[Finding], int]:
-    """Drop suppressed and baselined findings; return what is left and how many were dropped."""
-    lines_cache: dict[str, list[str]] = {}
-    kept, dropped = [], 0
+class _Comments:
+    """The ignore comments of each file, read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.by_file: dict[str, dict[int, IgnoreComment]] = {}
+
+    def of(self, path: str) -> dict[int, IgnoreComment]:
+        comments = self.by_file.get(path)
+        if comments is None:
+            comments = {}
+            try:
+                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
+            except (OSError, ValueError):
+                text = ""
+            if _MARKER.search(text):
+                for number, line in enumerate(text.splitlines(), start=1):
+                    comment = parse_comment(path, number, line)
+                    if comment is not None:
+                        comments[number] = comment
+            self.by_file[path] = comments
+        return comments
+
+    def all(self) -> list[IgnoreComment]:
+        return [c for path in sorted(self.by_file) for _, c in sorted(self.by_file[path].items())]
+
+
+def apply(
+    findings: Iterable[Finding],
+    root: Path,
+    baseline: set[str] | None = None,
+    comments: _Comments | None = None,
+    path_ignores: Sequence[tuple[str, str, frozenset[str]]] = (),
+) -> Outcome:
+    """Split findings into what is reported and what an inline comment, the configuration's
+    ``per-file-ignores`` or the baseline suppresses."""
+    comments = comments or _Comments(root)
+    specs = [(base, p, rules, pathspec.GitIgnoreSpec.from_lines([p])) for base, p, rules in path_ignores]
+    kept: list[Finding] = []
+    suppressed: list[Suppressed] = []
     for f in findings:
-        if baseline and f.fingerprint in baseline:
-            dropped += 1
-            continue
-        if f.line and _suppressed_inline(f, root, lines_cache):
-            dropped += 1
-            continue
-        kept.append(f)
-    return kept, dropped
+        comment = _inline(f, comments)
+        by_config = next(
+            (p for base, p, rules, spec in specs
+             if (not rules or f.rule_id in rules) and _under(f.path, base) and spec.match_file(f.path[len(base):])),
+            None,
+        )
+        if comment is not None:
+            comment.used.add(f.rule_id)
+            suppressed.append(Suppressed(f, "inline", comment.reason))
+        elif by_config is not None:
+            suppressed.append(Suppressed(f, "config", f"per-file-ignores {by_config}"))
+        elif baseline and any(fp in baseline for fp in f.all_fingerprints):
+            suppressed.append(Suppressed(f, "baseline", "in the baseline"))
+        else:
+            kept.append(f)
+    return Outcome(kept, suppressed)
 
 
-def _suppressed_inline(f: Finding, root: Path, cache: dict[str, list[str]]) -> bool:
-    lines = cache.get(f.path)
-    if lines is None:
-        try:
-            text = (root / f.path).read_text(encoding="utf-8", errors="replace")
-            lines = text.splitlines() if "faasguard:ignore" in text else []
-        except OSError:
-            lines = []
-        cache[f.path] = lines
-    if not lines or not f.line:
-        return False
+def _under(path: str, base: str) -> bool:
+    """Whether ``path`` is inside the folder ``base`` ("" or "services/a/", relative to the root)."""
+    return not base or path.startswith(base)
+
+
+def _inline(f: Finding, comments: _Comments) -> IgnoreComment | None:
+    if not f.line:
+        return None
+    in_file = comments.of(f.path)
     for number in (f.line, f.line - 1):
-        if 1 <= number <= len(lines):
-            rules = _ignored_rules(lines[number - 1])
-            if rules is not None and (not rules or f.rule_id in rules):
-                return True
-    return False
+        comment = in_file.get(number)
+        if comment is not None and (not comment.rules or f.rule_id in comment.rules):
+            return comment
+    return None
+
+
+def check_comments(
+    root: Path, paths: Iterable[str], known_rules: set[str], comments: _Comments | None = None
+) -> tuple[list[tuple[str, str]], list[IgnoreComment]]:
+    """Warnings for unknown rule ids in ignore comments, and every comment of ``paths``."""
+    comments = comments or _Comments(root)
+    for path in paths:
+        comments.of(path)
+    warnings = []
+    every = comments.all()
+    for c in every:
+        unknown = sorted(c.rules - known_rules)
+        if unknown:
+            warnings.append((
+                f"{c.path}:{c.line}",
+                f"faasguard:ignore names unknown rule {', '.join(unknown)}; it suppresses nothing for it "
+                "(`faasguard rules` lists the ids)",
+            ))
+    return warnings, every
+
+
+def unused(comments: Iterable[IgnoreComment], selected_rules: set[str]) -> list[tuple[str, str]]:
+    """Comments (or rule ids in them) that suppressed nothing in this run, as (place, message)."""
+    out = []
+    for c in comments:
+        if not c.rules:
+            if not c.used:
+                out.append((f"{c.path}:{c.line}", "faasguard:ignore suppressed nothing; remove it"))
+            continue
+        idle = sorted(r for r in c.rules - c.used if r in selected_rules)
+        if idle:
+            out.append((f"{c.path}:{c.line}", f"faasguard:ignore[{', '.join(idle)}] suppressed nothing; remove "
+                        f"{'them' if len(idle) > 1 else 'it'}"))
+    return out
+
+
+def new_comments(root: Path) -> _Comments:
+    return _Comments(root)

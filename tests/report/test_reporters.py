@@ -121,16 +121,46 @@ def test_text_groups_by_function_and_summarises(example):
     assert "category" in text and "total" in text
 
 
-def test_junit_has_one_failed_case_per_finding(example):
+def test_junit_fails_only_at_or_above_fail_on(example):
     import xml.etree.ElementTree as ET
 
-    root = ET.fromstring(REPORTERS["junit"]().format(example))
-    cases = root.findall(".//testcase")
-    assert len(cases) == len(example.findings) == int(root.get("failures"))
-    first = example.findings[0]
-    case = next(c for c in cases if c.get("classname", "").endswith(first.rule_id) and c.get("file") == first.path)
-    failure = case.find("failure")
-    assert failure is not None and first.remediation in failure.text
+    from faasguard.findings import Severity
+
+    root = ET.fromstring(REPORTERS["junit"](fail_on="high").format(example))
+    cases = [c for c in root.findall(".//testcase") if not c.get("classname", "").startswith("faasguard.warnings")]
+    high = [f for f in example.findings if f.severity >= Severity.HIGH]
+    assert len(cases) == len(example.findings) and 0 < len(high) < len(example.findings)
+    assert int(root.get("failures")) == len(high)
+    failed = [c for c in cases if c.find("failure") is not None]
+    skipped = [c for c in cases if c.find("skipped") is not None]
+    assert len(failed) == len(high) and len(skipped) == len(example.findings) - len(high)
+    first = high[0]
+    case = next(c for c in failed if c.get("classname", "").endswith(first.rule_id) and c.get("file") == first.path)
+    assert first.remediation in case.find("failure").text
+    low = next(f for f in example.findings if f.severity == Severity.LOW)
+    low_case = next(c for c in skipped if c.get("classname", "").endswith(low.rule_id) and c.get("file") == low.path)
+    assert "below --fail-on high" in low_case.find("skipped").get("message")
+    assert low.remediation in low_case.find("system-out").text
     suites = {s.get("name") for s in root.findall("testsuite")}
     assert "faasguard.attack-path" in suites and "faasguard.iam" in suites
+    # --fail-on none: nothing fails
+    none = ET.fromstring(REPORTERS["junit"](fail_on="none").format(example))
+    assert none.get("failures") == "0"
+
+
+def test_junit_carries_the_missing_advisory_database_warning(example):
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from faasguard.cli import ReportContext
+
+    warning = ("advisories", "advisory database /x does not exist: NO dependency was checked for known vulnerabilities")
+    result = replace(example, warnings=[warning])
+    root = ET.fromstring(REPORTERS["junit"]().format(result))
+    [case] = root.findall("testsuite[@name='faasguard.warnings']/testcase")
+    assert "NO dependency was checked" in case.find("skipped").get("message")
+    context = ReportContext(fail_on="high", exit_code=1, verdict="", fail_on_unchecked=True)
+    strict = ET.fromstring(REPORTERS["junit"](context=context).format(result))
+    [case] = strict.findall("testsuite[@name='faasguard.warnings']/testcase")
+    assert "NO dependency was checked" in case.find("failure").get("message")
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from faasguard.findings import Severity
 from tests.conftest import by_rule
 
@@ -43,14 +45,47 @@ def test_runtime_inherited_from_globals_points_at_globals(scan_files, monkeypatc
     assert finding.severity == Severity.HIGH
 
 
-def test_runtime_deprecated_within_six_months_is_medium(scan_files, monkeypatch):
+def test_runtime_deprecated_in_more_than_90_days_is_low_with_the_date(scan_files, monkeypatch):
     monkeypatch.setenv("FAASGUARD_TODAY", "2025-08-01")
     template = TEMPLATE.format(runtime="python3.9", globals_runtime="python3.12")
     result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
     [finding] = by_rule(result, "FG-SUP-001")
     assert finding.function == "Orders"
     assert "deprecates on 2025-12-15 (in 136 days)" in finding.message
+    assert finding.severity == Severity.LOW
+
+
+def test_runtime_deprecated_within_90_days_is_medium(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-10-01")
+    template = TEMPLATE.format(runtime="python3.9", globals_runtime="python3.12")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert "deprecates on 2025-12-15 (in 75 days)" in finding.message
     assert finding.severity == Severity.MEDIUM
+
+
+def test_runtime_inherited_by_several_functions_is_one_finding(scan_files, monkeypatch):
+    monkeypatch.setenv("FAASGUARD_TODAY", "2025-01-15")
+    template = TEMPLATE.replace("      Runtime: {runtime}\n", "").format(globals_runtime="python3.8")
+    result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
+    [finding] = by_rule(result, "FG-SUP-001")
+    assert finding.line == 4 and finding.functions == ("Orders", "Reports") and finding.function is None
+    assert "the same holds for function Reports" in finding.message
+    assert finding.remediation.startswith("Set Globals.Function.Runtime to python3.")
+    assert {(r.line, r.note) for r in finding.related} == {(7, "function Orders"), (12, "function Reports")}
+    # the per-function fingerprints a baseline written before the merge holds still match it
+    assert len(finding.fingerprints) == 2 and finding.fingerprint not in finding.fingerprints
+
+
+def test_today_option_pins_the_date(scan_files):
+    from faasguard import runtimes
+
+    template = TEMPLATE.format(runtime="python3.9", globals_runtime="python3.12")
+    with runtimes.pinned_today(date(2025, 10, 1)):
+        [soon] = by_rule(scan_files({"template.yaml": template}, rules={"FG-SUP-001"}), "FG-SUP-001")
+    with runtimes.pinned_today(date(2025, 1, 1)):
+        assert by_rule(scan_files({"template.yaml": template}, rules={"FG-SUP-001"}), "FG-SUP-001") == []
+    assert soon.severity == Severity.MEDIUM
 
 
 def test_same_runtime_is_high_once_the_date_has_passed(scan_files, monkeypatch):

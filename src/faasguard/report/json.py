@@ -13,7 +13,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "category": f.category,
         "severity": str(f.severity),
@@ -28,6 +28,11 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "related": [{"path": r.path, "line": r.line, "note": r.note} for r in f.related],
     }
+    if f.functions:  # one finding for one root cause shared by several functions
+        out["functions"] = list(f.functions)
+    if f.fingerprints:  # the fingerprints of the per-function findings it replaces (for baselines)
+        out["fingerprints"] = list(f.fingerprints)
+    return out
 
 
 class JsonReporter:
@@ -44,6 +49,7 @@ class JsonReporter:
                 "functions": result.functions,
                 "duration_s": round(result.duration_s, 3),
                 "suppressed": result.suppressed,
+                "suppressed_by": result.suppressed_by,
             },
             "findings": [finding_dict(f) for f in result.findings],
             "errors": [{"path": p, "message": m} for p, m in result.errors],

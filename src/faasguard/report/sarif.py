@@ -13,7 +13,7 @@ from typing import Any
 
 from faasguard import __version__
 from faasguard.findings import Finding, Severity
-from faasguard.interfaces import ScanResult
+from faasguard.interfaces import ScanResult, Suppressed
 from faasguard.registry import PROJECT_URL, Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -103,6 +103,21 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+# How each kind of suppression is expressed in SARIF: in the scanned source, or outside it.
+SUPPRESSION_KINDS = {"inline": "inSource", "source": "inSource", "config": "external", "baseline": "external"}
+
+
+def _suppressed(s: Suppressed, rule_index: dict[str, int]) -> dict[str, Any]:
+    """A suppressed finding stays in the log, marked, so code scanning can show it as dismissed."""
+    result = _result(s.finding, rule_index)
+    suppression: dict[str, Any] = {"kind": SUPPRESSION_KINDS.get(s.kind, "external"), "status": "accepted"}
+    if s.justification:
+        suppression["justification"] = s.justification
+    suppression["properties"] = {"faasguard-kind": s.kind}
+    result["suppressions"] = [suppression]
+    return result
+
+
 class SarifReporter:
     def __init__(self, **options: object) -> None:
         self.options = options
@@ -140,7 +155,8 @@ class SarifReporter:
                     "invocations": [
                         {"executionSuccessful": True, "toolExecutionNotifications": notifications}
                     ],
-                    "results": [_result(f, rule_index) for f in result.findings],
+                    "results": [_result(f, rule_index) for f in result.findings]
+                    + [_suppressed(s, rule_index) for s in result.suppressions],
                 }
             ],
         }

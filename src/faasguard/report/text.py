@@ -1,11 +1,26 @@
-"""The human report: findings grouped by function, then a summary per category and severity."""
+"""The human report: what to act on first, then the rest by function, then a summary.
+
+Order: attack paths, then critical and high findings, then medium and low findings
+grouped by function (a function is named with the file that defines it, so two
+functions of the same name in different folders stay apart). Low and info
+monitoring findings are one line per rule ("FG-MON-003: 12 functions …") unless
+``verbose``. The summary says why the exit code is what it is and how many
+findings were suppressed, and by what.
+
+On a terminal, long lines wrap under their own indentation at the terminal's
+width; piped or written to a file (``wrap=False``) a line is never broken, so
+``grep FG-IAM-030 report.txt`` finds the whole finding.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -21,69 +36,212 @@ STYLES = {
     Severity.INFO: "dim",
 }
 NO_FUNCTION = "(not tied to one function)"
+INDENT = 6
+
+
+def summarised(f: Finding) -> bool:
+    """Findings shown as one line per rule unless --verbose: low-value monitoring advice."""
+    return f.category == "monitoring" and f.severity <= Severity.LOW
+
+
+def _without(text: str, name: str | None) -> str:
+    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "\x00", text) if name else text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class TextReporter:
-    def __init__(self, color: bool = False, width: int = 100, quiet: bool = False, **options: object) -> None:
+    def __init__(
+        self,
+        color: bool = False,
+        width: int = 80,
+        quiet: bool = False,
+        verbose: bool = False,
+        wrap: bool = True,
+        verdict: str = "",
+        hidden: int = 0,
+        min_severity: str = "",
+        **options: object,
+    ) -> None:
         self.color = color
-        self.width = width
+        self.width = max(40, width)
         self.quiet = quiet
+        self.verbose = verbose
+        self.wrap = wrap
+        self.verdict = verdict  # "exit 1: 3 findings at or above high", from the command line
+        self.hidden = hidden  # findings below --min-severity, not shown
+        self.min_severity = min_severity
 
     def format(self, result: ScanResult) -> str:
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False)
-        groups: dict[str, list[Finding]] = defaultdict(list)
-        for f in result.findings:
-            groups[f.function or NO_FUNCTION].append(f)
-        rules = {r.id: r for r in all_rules()}
-        order = sorted(groups, key=lambda g: (g == NO_FUNCTION, -max(f.severity for f in groups[g]), g))
-        for group in order:
-            findings = sorted(groups[group], key=lambda f: (-f.severity, f.path, f.line or 0, f.rule_id))
-            title = group if group == NO_FUNCTION else f"Function {group}"
-            console.print(Text(f"{title}  ({len(findings)} finding{'s' if len(findings) != 1 else ''})", style="bold underline"))
-            for f in findings:
-                head = Text()
-                head.append(f"  {str(f.severity).upper():<8}", style=STYLES[f.severity])
-                head.append(f" {f.rule_id}  {f.title}", style="bold")
-                console.print(head)
-                where = f"{f.path}:{f.line}" if f.line else f.path
-                console.print(Text(f"      {where}", style="dim"))
-                console.print(Text(f"      {f.message}"))
-                console.print(Text(f"      Fix: {f.remediation}", style="green"))
-                for r in f.related:
-                    console.print(Text(f"      ↳ {r.path}:{r.line} {r.note}", style="dim"))
-                if (rule := rules.get(f.rule_id)) is not None:
-                    refs = [", ".join(rule.cwe_tags), rule.help_uri] if rule.cwe else [rule.help_uri]
-                    console.print(Text(f"      {' · '.join(refs)}", style="dim"))
-            console.print()
+        self.console = Console(
+            file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False,
+            emoji=False, markup=False,
+        )
+        self.rules = {r.id: r for r in all_rules()}
+        attack = [f for f in result.findings if f.category == "attack-path"]
+        rest = [f for f in result.findings if f.category != "attack-path"]
+        urgent = [f for f in rest if f.severity >= Severity.HIGH]
+        folded = [] if self.verbose else [f for f in rest if f.severity < Severity.HIGH and summarised(f)]
+        others = [f for f in rest if f.severity < Severity.HIGH and (self.verbose or not summarised(f))]
+        if attack:
+            self._heading(f"Attack paths ({len(attack)})")
+            self._findings(attack)
+        if urgent and self.verbose:
+            self._heading(f"Critical and high ({len(urgent)})")
+            self._findings(urgent)
+        elif urgent:
+            self._by_rule(urgent, f"Critical and high ({len(urgent)})")
+        if others and self.verbose:
+            self._by_function(others)
+        elif others:
+            self._by_rule(others, f"Medium and low ({len(others)}; by rule, --verbose shows each in full)")
+        if folded:
+            self._folded(folded)
         for path, message in result.errors:
-            console.print(Text(f"error: {path}: {message}", style="red"))
+            self._line(Text(f"error: {path}: {message}", style="red"), 0)
         if not self.quiet:
             for path, message in result.warnings:
-                console.print(Text(f"warning: {path}: {message}", style="yellow"))
+                self._line(Text(f"warning: {path}: {message}", style="yellow"), 0)
         if result.errors or (result.warnings and not self.quiet):
-            console.print()
-        console.print(self._summary(result))
-        return buffer.getvalue()
+            self.console.print()
+        self._summary(result)
+        text = buffer.getvalue()
+        if not self.color:  # rich pads wrapped lines to the width; nobody wants trailing blanks in a file
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        return text
 
-    def _summary(self, result: ScanResult) -> Table | Text:
+    # -- pieces ------------------------------------------------------------------------------------
+
+    def _line(self, text: Text, indent: int) -> None:
+        if self.wrap:
+            self.console.print(Padding(text, (0, 0, 0, indent), expand=False))
+        else:
+            self.console.print(Text(" " * indent) + text, soft_wrap=True)
+
+    def _heading(self, title: str) -> None:
+        self._line(Text(title, style="bold underline"), 0)
+
+    def _findings(self, findings: Iterable[Finding]) -> None:
+        for f in sorted(findings, key=lambda f: (-f.severity, f.path, f.line or 0, f.rule_id)):
+            self._finding(f)
+        self.console.print()
+
+    def _finding(self, f: Finding) -> None:
+        head = Text()
+        head.append(f"{str(f.severity).upper():<8}", style=STYLES[f.severity])
+        head.append(f" {f.rule_id}  {f.title}", style="bold")
+        self._line(head, 2)
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        if f.functions:
+            where += f" · functions {', '.join(f.functions)}"
+        elif f.function:
+            where += f" · function {f.function}"
+        self._line(Text(where, style="dim"), INDENT)
+        self._line(Text(f.message), INDENT)
+        self._line(Text(f"Fix: {f.remediation}", style="green"), INDENT)
+        for r in f.related:
+            place = f"{r.path}:{r.line}" if r.line else r.path
+            self._line(Text(f"↳ {place} {r.note}", style="dim"), INDENT)
+        self._references(f.rule_id)
+
+    def _references(self, rule_id: str) -> None:
+        """The rule's CWE ids and its documentation link."""
+        rule = self.rules.get(rule_id)
+        if rule is not None:
+            refs = [", ".join(rule.cwe_tags), rule.help_uri] if rule.cwe else [rule.help_uri]
+            self._line(Text(" · ".join(refs), style="dim"), INDENT)
+
+    def _by_function(self, findings: list[Finding]) -> None:
+        groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+        for f in findings:
+            if f.function:
+                groups[(f.function, f.source or f.path)].append(f)
+            else:
+                groups[(NO_FUNCTION, "")].append(f)
+        order = sorted(groups, key=lambda g: (g[0] == NO_FUNCTION, -max(f.severity for f in groups[g]), g))
+        for name, source in order:
+            members = groups[(name, source)]
+            title = NO_FUNCTION if name == NO_FUNCTION else f"Function {name} · {source}"
+            self._heading(f"{title}  ({_plural(len(members), 'finding')})")
+            self._findings(members)
+
+    def _by_rule(self, findings: list[Finding], heading: str) -> None:
+        """One block per rule: a rule that fires for five functions is one thing to decide about,
+        with one line per place and the fix once when it is the same (--verbose shows each in full)."""
+        self._heading(heading)
+        by_rule: dict[tuple[int, str], list[Finding]] = defaultdict(list)
+        for f in findings:
+            by_rule[(-f.severity, f.rule_id)].append(f)
+        for key in sorted(by_rule, key=lambda k: (k[0], -len(by_rule[k]), k[1])):
+            members = sorted(by_rule[key], key=lambda f: (f.path, f.line or 0))
+            if len(members) == 1:
+                self._finding(members[0])
+                continue
+            first = members[0]
+            head = Text()
+            head.append(f"{str(first.severity).upper():<8}", style=STYLES[first.severity])
+            head.append(f" {first.rule_id}  {first.title} ({len(members)})", style="bold")
+            self._line(head, 2)
+            fixes = {_without(f.remediation, f.function) for f in members}
+            shared_fix = len(fixes) == 1
+            if shared_fix:
+                self._line(Text(f"Fix: {first.remediation}" + ("" if len({f.remediation for f in members}) == 1
+                                                               else " (likewise for each)"), style="green"), INDENT)
+            for f in members:
+                where = f"{f.path}:{f.line}" if f.line else f.path
+                self._line(Text(f"{where}: {f.message}"), INDENT)
+                if not shared_fix:
+                    self._line(Text(f"Fix: {f.remediation}", style="green"), INDENT + 2)
+            self._references(first.rule_id)
+        self.console.print()
+
+    def _folded(self, findings: list[Finding]) -> None:
+        self._heading(f"Monitoring, low ({len(findings)}; --verbose lists each)")
+        by_rule: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            by_rule[f.rule_id].append(f)
+        for rule_id in sorted(by_rule):
+            members = by_rule[rule_id]
+            names = sorted({n for f in members for n in (f.functions or ((f.function,) if f.function else ()))})
+            what = _plural(len(names), "function") if names else _plural(len(members), "finding")
+            line = Text()
+            line.append(f"{rule_id}", style=STYLES[members[0].severity])
+            line.append(f": {what}: {members[0].title.lower()}")
+            if names:
+                shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+                line.append(f" ({shown})", style="dim")
+            self._line(line, 2)
+        self.console.print()
+
+    def _summary(self, result: ScanResult) -> None:
         counts = Counter((f.category, f.severity) for f in result.findings)
         head = (
-            f"{len(result.findings)} findings in {result.files} files, {result.functions} functions, "
-            f"{len(result.errors)} errors ({result.duration_s:.2f} s)"
+            f"{_plural(len(result.findings), 'finding')} in {result.files} files, "
+            f"{result.functions} functions, {_plural(len(result.errors), 'error')} ({result.duration_s:.2f} s)"
         )
         if not result.findings:
-            return Text(f"No findings. {head}", style="bold green")
-        severities = sorted(Severity, reverse=True)
-        table = Table(title=head, title_justify="left", show_lines=False)
-        table.add_column("category")
-        for s in severities:
-            table.add_column(str(s), justify="right", style=STYLES[s])
-        table.add_column("total", justify="right", style="bold")
-        for category in CATEGORIES:
-            row = [counts.get((category, s), 0) for s in severities]
-            if sum(row):
-                table.add_row(category, *[str(n) if n else "-" for n in row], str(sum(row)))
-        totals = [sum(counts.get((c, s), 0) for c in CATEGORIES) for s in severities]
-        table.add_row("all", *[str(n) for n in totals], str(len(result.findings)), style="bold")
-        return table
+            self._line(Text(f"No findings. {head}", style="bold green"), 0)
+        else:
+            severities = sorted(Severity, reverse=True)
+            table = Table(title=head, title_justify="left", show_lines=False)
+            table.add_column("category")
+            for s in severities:
+                table.add_column(str(s), justify="right", style=STYLES[s])
+            table.add_column("total", justify="right", style="bold")
+            for category in CATEGORIES:
+                row = [counts.get((category, s), 0) for s in severities]
+                if sum(row):
+                    table.add_row(category, *[str(n) if n else "-" for n in row], str(sum(row)))
+            totals = [sum(counts.get((c, s), 0) for c in CATEGORIES) for s in severities]
+            table.add_row("all", *[str(n) for n in totals], str(len(result.findings)), style="bold")
+            self.console.print(table, soft_wrap=not self.wrap)
+        if self.hidden:
+            self._line(Text(f"{_plural(self.hidden, 'finding')} below {self.min_severity} not shown (--min-severity)"), 0)
+        if result.suppressions:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in result.suppressed_by.items() if n)
+            self._line(Text(f"{len(result.suppressions)} suppressed ({kinds})"), 0)
+        if self.verdict:
+            self._line(Text(self.verdict, style="bold"), 0)

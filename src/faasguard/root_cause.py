@@ -1,0 +1,85 @@
+"""One finding per root cause: a setting inherited by N functions is one finding, not N.
+
+A ``provider.runtime`` line, a SAM ``Globals`` setting, a statement of a role shared
+by several functions or a generated log policy make rules fire once per function,
+at the same file and line, with messages that differ only by the function's name.
+Those findings are merged into one that lists the functions (``functions`` and a
+``related`` location per function). Findings that differ in anything else
+(severity, the actions named, the fix) stay apart: only what is provably the same
+problem is merged.
+
+Fingerprints: a merged finding gets a fingerprint of its own (from the rule, the
+file and the message with the function names taken out, so adding a function
+does not change it) and keeps the fingerprints of the findings it merged
+(``fingerprints``), so a baseline written before the merge still covers it.
+A finding that stands alone keeps exactly the fingerprint it always had.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from faasguard.findings import Finding, Related, relative_to
+
+PLACEHOLDER = "\x00fn\x00"
+
+# (application source, function name) → (path, line) of the function's definition
+FunctionLocations = Mapping[tuple[str, str], tuple[str, int | None]]
+
+
+def _without(text: str, name: str) -> str:
+    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", PLACEHOLDER, text) if name else text
+
+
+def _group_key(f: Finding) -> tuple[object, ...]:
+    name = f.function or ""
+    return (
+        f.rule_id, f.severity, f.source, f.path, f.line, f.end_line,
+        _without(f.message, name), _without(f.remediation, name),
+        _without(f.resource or "", name), tuple((r.path, r.line, _without(r.note, name)) for r in f.related),
+    )
+
+
+def merge(findings: Iterable[Finding], locations: FunctionLocations | None = None, base: str = "") -> list[Finding]:
+    """The findings with every root cause reported once; sorted like the input's sort key."""
+    groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[_group_key(f)].append(f)
+    out = []
+    for members in groups.values():
+        out.append(members[0] if len(members) == 1 else _merged(members, locations or {}, base))
+    return sorted(out, key=Finding.sort_key)
+
+
+def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:
+    members = sorted(members, key=lambda f: (f.function or "", f.fingerprint))
+    first = members[0]
+    names = sorted({f.function for f in members if f.function})
+    others = [n for n in names if n != first.function]
+    message = first.message
+    if others:
+        message += f"; the same holds for function{'s' if len(others) > 1 else ''} {', '.join(others)}"
+    related = list(first.related)
+    if len(names) > 1:
+        for name in names:
+            where = locations.get((first.source, name))
+            if where is not None:
+                related.append(Related(where[0], where[1], f"function {name}"))
+    identity = relative_to("\x1f".join(
+        ("root-cause", first.rule_id, first.path, _without(first.resource or "", first.function or ""),
+         _without(first.key or first.message, first.function or ""))
+    ), base)
+    return replace(
+        first,
+        message=message,
+        related=tuple(related),
+        function=first.function if len(names) <= 1 else None,
+        resource=first.resource if len(names) <= 1 or first.resource not in names else None,
+        functions=tuple(names) if len(names) > 1 else (),
+        fingerprint=hashlib.sha256(identity.encode()).hexdigest()[:32],
+        fingerprints=tuple(sorted({fp for f in members for fp in f.all_fingerprints})),
+    )
