@@ -361,3 +361,63 @@ def test_sam_function_under_a_condition_keeps_its_route(scan_files: ScanFiles) -
     assert (finding.function, finding.line) == ("Users", 18)
     quiet = scan_files({"template.yaml": SAM_CONDITIONAL_FUNCTION % COGNITO}, rules={"FG-INJ-001"})
     assert by_rule(quiet, "FG-INJ-001") == []
+
+
+AZURE_APP = """
+resource "azurerm_linux_function_app" "orders" {
+  name                 = "orders"
+  resource_group_name  = "rg"
+  location             = "westeurope"
+  service_plan_id      = "plan"
+  storage_account_name = "storage"
+  https_only           = true
+  site_config {}
+%s}
+"""
+AZURE_AUTH = """  auth_settings_v2 {
+    auth_enabled           = true
+    require_authentication = true
+    login {}
+  }
+"""
+AZURE_IDENTITY = """  identity {
+    type = "SystemAssigned"
+  }
+"""
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "fixed", "fragment"),
+    [("FG-IAM-060", AZURE_AUTH, "no App Service authentication"), ("FG-IAM-061", AZURE_IDENTITY, "no managed identity")],
+    ids=["auth", "identity"],
+)
+def test_azure_function_app_auth_and_identity(scan_files: ScanFiles, rule_id: str, fixed: str, fragment: str) -> None:
+    [finding] = by_rule(scan_files({"main.tf": AZURE_APP % ""}, rules={rule_id}), rule_id)
+    assert (finding.line, finding.function, finding.severity) == (1, "azurerm_linux_function_app.orders", Severity.LOW)
+    assert fragment in finding.message
+    assert by_rule(scan_files({"main.tf": AZURE_APP % fixed}, rules={rule_id}), rule_id) == []
+
+
+GCP_FUNCTION = """
+resource "google_cloudfunctions2_function" "orders" {
+  name     = "orders"
+  location = "europe-west1"
+  build_config {
+    runtime     = "python312"
+    entry_point = "handler"
+  }
+  service_config {
+    environment_variables = {
+      %s
+    }
+  }
+}
+"""
+
+
+def test_gcp_function_secret_in_plain_environment(scan_files: ScanFiles) -> None:
+    literal = 'DB_PASSWORD = "Tr0ub4dor-and-3-more-words"'
+    [finding] = by_rule(scan_files({"main.tf": GCP_FUNCTION % literal}, rules={"FG-SEC-001"}), "FG-SEC-001")
+    assert (finding.line, finding.function) == (10, "google_cloudfunctions2_function.orders")
+    quiet = scan_files({"main.tf": GCP_FUNCTION % 'DB_HOST = "10.0.0.5"'}, rules={"FG-SEC-001"})
+    assert by_rule(quiet, "FG-SEC-001") == []

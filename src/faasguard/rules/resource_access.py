@@ -163,3 +163,92 @@ def public_resource_policy(app: Application) -> Iterator[Hit]:
                 severity=Severity.LOW if read_only else None,
                 key=f"{policy.id}:{stmt.identity}",
             )
+
+
+# -- Azure function apps ---------------------------------------------------------------------------
+
+
+@rule("FG-IAM-060", category="iam", severity=Severity.LOW, title="Function app without App Service authentication")
+def azure_app_without_auth(app: Application) -> Iterator[Hit]:
+    """
+    An Azure function app has no App Service authentication ("Easy Auth":
+    `auth_settings_v2 { auth_enabled = true }`, or `auth_settings { enabled = true }`
+    on the legacy resources).
+
+    Its HTTP functions are then protected only by function keys, when their
+    `authLevel` asks for one — shared secrets that travel in the URL or a header,
+    are copied between clients and cannot identify a user. Anonymous functions are
+    open to anyone. Low: function keys may be all the app needs.
+
+    Bad:
+
+    ```hcl
+    resource "azurerm_linux_function_app" "orders" {
+      # no auth_settings_v2
+    }
+    ```
+
+    Fix:
+
+    ```hcl
+      auth_settings_v2 {
+        auth_enabled           = true
+        require_authentication = true
+        active_directory_v2 { client_id = var.client_id  tenant_auth_endpoint = var.tenant_endpoint }
+        login {}
+      }
+    ```
+    """
+    for fn in app.functions:
+        setting = fn.setting("auth_enabled")
+        if fn.provider != "azure" or setting is None or setting.value is not False:
+            continue
+        how = "auth_settings_v2.auth_enabled is false" if setting.explicit else "no auth_settings_v2 block"
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function app {fn.name} has no App Service authentication ({how}): HTTP functions are protected "
+            "by function keys at most",
+            remediation=f"Add auth_settings_v2 {{ auth_enabled = true, require_authentication = true, and an identity "
+            f"provider (active_directory_v2 …) }} to {fn.name}",
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-IAM-061", category="iam", severity=Severity.LOW, title="Function app without a managed identity")
+def azure_app_without_identity(app: Application) -> Iterator[Hit]:
+    """
+    An Azure function app has no managed identity (no `identity` block).
+
+    Without one, the app can reach storage, Key Vault, databases and other Azure
+    services only with connection strings, account keys or client secrets kept in
+    its app settings — long-lived credentials that leak with a settings export and
+    are rarely rotated. With a managed identity, Azure issues short-lived tokens and
+    role assignments say what the app may do.
+
+    Bad:
+
+    ```hcl
+    resource "azurerm_linux_function_app" "orders" {
+      app_settings = { "DB_CONNECTION" = "Server=…;Password=…" }
+    }
+    ```
+
+    Fix: `identity { type = "SystemAssigned" }` (or a user-assigned identity), role
+    assignments for what the app reaches, and Key Vault references
+    (`@Microsoft.KeyVault(SecretUri=…)`) for the secrets that remain.
+    """
+    for fn in app.functions:
+        setting = fn.setting("identity")
+        if fn.provider != "azure" or setting is None or setting.value or setting.explicit:
+            continue
+        yield Hit(
+            loc=setting.loc,
+            message=f"Function app {fn.name} has no managed identity: it can reach other Azure services only with "
+            "secrets in its app settings",
+            remediation=f'Add identity {{ type = "SystemAssigned" }} to {fn.name}, grant it roles with '
+            "azurerm_role_assignment, and replace connection strings in app_settings with identity-based "
+            "connections or Key Vault references",
+            resource=fn.name,
+            function=fn.name,
+        )
