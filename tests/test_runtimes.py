@@ -63,3 +63,85 @@ def test_today_can_be_pinned(monkeypatch):
     assert runtimes.today() == date(2024, 2, 29)
     monkeypatch.setenv("FAASGUARD_TODAY", "not a date")
     assert runtimes.today() == date.today()
+
+
+# --- scripts/build_runtimes.py: the AWS rows come from AWS's own page ------------------------
+
+# A cut-down page in the format of docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.md
+# (written for this test): two tables, backticked identifiers, "Not scheduled", padded cells.
+AWS_PAGE = """\
+# Lambda runtimes
+
+## Supported runtimes
+
+| Name | Identifier | Operating system | Deprecation date | Block function create | Block function update |
+| --- | --- | --- | --- | --- | --- |
+|  Node.js 24  |  `nodejs24.x`  |  Amazon Linux 2023  |   Apr 30, 2028   |   Jun 1, 2028   |   Jul 1, 2028   |
+|  Python 3.14  |  `python3.14`  |  Amazon Linux 2023  |   Jun 30, 2029   |   Jul 31, 2029   |   Aug 31, 2029   |
+|  Python 3.15  |  `python3.15`  |  Amazon Linux 2023  |   Not scheduled   |   Not scheduled   |   Not scheduled   |
+|  Ruby 3.5  |  `ruby3.5`  |  Amazon Linux 2023  |   Mar 31, 2029   |   Apr 30, 2029   |   May 31, 2029   |
+
+Some text between the tables.
+
+## Deprecated runtimes
+
+| Name | Identifier | Operating system | Deprecation date | Block function create | Block function update |
+| --- | --- | --- | --- | --- | --- |
+|  Python 3.9  |  `python3.9`  |  Amazon Linux 2  |   Dec 15, 2025   |   Feb 1, 2027   |   Mar 3, 2027   |
+|  Go 1.x  |  `go1.x`  |  Amazon Linux  |   January 8, 2024   |   Feb 8, 2024   |   Mar 12, 2024   |
+"""
+
+
+def _script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_runtimes.py"
+    spec = importlib.util.spec_from_file_location("build_runtimes", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_runtime_page_tables_are_parsed():
+    rows = _script().parse_rows(AWS_PAGE)
+    assert rows["nodejs24.x"] == ("Node.js 24", date(2028, 4, 30))
+    assert rows["python3.9"] == ("Python 3.9", date(2025, 12, 15))
+    assert rows["go1.x"] == ("Go 1.x", date(2024, 1, 8))
+    assert rows["python3.15"] == ("Python 3.15", None)
+    assert "some" not in " ".join(rows)
+
+
+def test_generator_updates_dates_keeps_the_rest_and_records_the_source_date(tmp_path):
+    script = _script()
+    data = json.loads(resources.files("faasguard").joinpath("data/runtimes.json").read_text(encoding="utf-8"))
+    out = tmp_path / "runtimes.json"
+    out.write_text(script.dumps(data))
+    page = tmp_path / "lambda-runtimes.md"
+    page.write_text(AWS_PAGE.replace("Dec 15, 2025", "Jan 31, 2026"))
+    assert script.main([str(page), "--source-date", "2026-12-01", "--output", str(out)]) == 0
+    new = json.loads(out.read_text())
+    assert new["aws"]["python3.9"] == {"name": "Python 3.9", "deprecated": "2026-01-31"}  # changed on the page
+    assert new["aws"]["ruby3.5"] == {"name": "Ruby 3.5", "deprecated": "2029-03-31"}  # new on the page
+    assert "python3.15" not in new["aws"]  # not scheduled: nothing to judge against
+    assert new["aws"]["go1.x"]["successor"] == "provided.al2023"  # what the page does not carry stays
+    assert new["aws"]["nodejs4.3"] == data["aws"]["nodejs4.3"]  # gone from the page, kept
+    assert new["gcp"] == data["gcp"] and new["azure"] == data["azure"]
+    assert new["source_dates"]["aws"]["as_of"] == "2026-12-01"
+    # one runtime per line, like the file in the repository
+    assert '    "python3.9": {"name": "Python 3.9", "deprecated": "2026-01-31"},' in out.read_text().splitlines()
+
+
+def test_generator_refuses_a_page_without_a_runtime_table(tmp_path, capsys):
+    page = tmp_path / "page.md"
+    page.write_text("# nothing here\n")
+    assert _script().main([str(page), "--source-date", "2026-12-01", "--output", str(tmp_path / "x.json")]) == 2
+    assert "no runtime table found" in capsys.readouterr().err
+
+
+def test_the_data_file_is_in_the_generators_layout_and_says_how_old_it_is():
+    text = resources.files("faasguard").joinpath("data/runtimes.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert _script().dumps(data) == text
+    date.fromisoformat(data["source_dates"]["aws"]["as_of"])
