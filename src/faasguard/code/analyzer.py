@@ -297,4 +297,5 @@ class CodeAnalyzer:
             per_invocation=tuple(sorted(out.per_invocation.values(), key=lambda x: (x.loc.path, x.loc.line or 0, x.kind))),
             logging=LoggingFacts(tuple(sorted(out.prints, key=lambda loc: (loc.path, loc.line or 0))), out.structured),
             language=language,
+            auth_checks=tuple(sorted(out.auth.values(), key=lambda a: (a.loc.path, a.loc.line or 0))),
         )

@@ -113,6 +113,15 @@ class PerInvocation:
 
 
 @dataclass(frozen=True)
+class AuthCheck:
+    """The handler verifies its caller in code: a JWT, a webhook signature (shared.toml verifier rows)."""
+
+    what: str  # "JWT verification" | "request signature check"
+    call: str  # jwt.decode, crypto.timingSafeEqual …
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class LoggingFacts:
     prints: tuple[Loc, ...] = ()  # print / console.log calls
     structured: bool = False  # logging/structlog/aws_lambda_powertools/pino/winston … in use
@@ -133,6 +142,7 @@ class CodeFacts:
     logging: LoggingFacts = LoggingFacts()
     language: str | None = None  # python | javascript | typescript | config
     resolved: bool = True  # False when the entry file could not be found
+    auth_checks: tuple[AuthCheck, ...] = ()  # verifier calls the handler's walk reached
 
 
 def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
@@ -140,6 +150,13 @@ def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
     for key, facts in app.code.items():
         if isinstance(facts, CodeFacts):
             yield (None if app.format == "source" else key), facts
+
+
+def auth_in_code(app: Application, function: str | None) -> AuthCheck | None:
+    """The first verifier call (JWT, webhook signature) the function's handler makes, if any."""
+    facts = app.code.get(function) if function else None
+    checks = getattr(facts, "auth_checks", ()) if isinstance(facts, CodeFacts) else ()
+    return checks[0] if checks else None
 
 
 def flow_related(flow: TaintFlow) -> tuple[Related, ...]:

@@ -19,10 +19,10 @@ import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from faasguard.code import resolve
-from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
-from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, shared, trusted_field
+from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, shared, trusted_field, verifiers
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, join, secret_like_name
 from faasguard.model import Loc
 
@@ -272,6 +272,7 @@ class JsInterp:
         self.functions: dict[Path, list[Node]] = {}
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
         self.models = models("javascript")
+        self.verifiers = verifiers("javascript")
         self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
         self.routes_walked = False
         self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
@@ -920,6 +921,9 @@ class JsFrame:
             self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
             self._per_invocation(qual, loc)
+            what = self.interp.verifiers.get(self.interp.models.normal(qual))
+            if what is not None and self.handler is not None:
+                self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
         self._callbacks(qual, receiver, method, args, node)
 
         clean = self.interp.models.sanitizes(qual)

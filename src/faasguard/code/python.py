@@ -18,10 +18,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from faasguard.code import resolve
-from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, sdk_source, shared, trusted_field
+from faasguard.code.taint_model import (
+    CallSite,
+    field_path,
+    html_response,
+    models,
+    sdk_sinks,
+    sdk_source,
+    shared,
+    trusted_field,
+    verifiers,
+)
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, secret_like_name, whole_join
 from faasguard.model import Loc
 
@@ -307,6 +317,7 @@ class PyInterp:
         self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
         self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
         self.models = models("python")
+        self.verifiers = verifiers("python")
 
     # ---- modules -------------------------------------------------------------------------------------------
 
@@ -940,6 +951,9 @@ class Frame:
             self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
             self._per_invocation(qual, loc)
+            what = self.interp.verifiers.get(qual) or self.interp.verifiers.get(callee.qual or "")
+            if what is not None and self.handler is not None:
+                self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
             if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
                 return self._env_val(args[0].const)
 

@@ -384,3 +384,10 @@ def html_response(val: Val) -> Val | None:
         if key.lower() == "content-type" and value.const is not None and "html" in value.const.lower():
             return body
     return None
+
+
+@cache
+def verifiers(language: str) -> dict[str, str]:
+    """Qualified call → what it verifies ("JWT verification"), from shared.toml's verifier rows."""
+    language = "javascript" if language in ("typescript", "javascript") else "python"
+    return {call: row["label"] for row in shared().get("verifier", []) if row["language"] == language for call in row["call"]}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from faasguard.code.facts import FlowStep, LogLeak, PerInvocation, SdkCall, TaintFlow
+from faasguard.code.facts import AuthCheck, FlowStep, LogLeak, PerInvocation, SdkCall, TaintFlow
 from faasguard.model import Loc
 
 MAX_STEPS = 12
@@ -123,6 +123,7 @@ class Collector:
     per_invocation: dict[tuple[Loc, str], PerInvocation] = field(default_factory=dict)
     prints: set[Loc] = field(default_factory=set)
     structured: bool = False
+    auth: dict[Loc, AuthCheck] = field(default_factory=dict)
 
     def sdk(self, call: SdkCall) -> None:
         key = (call.loc, call.service, call.operation)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from faasguard.code.facts import ATTACK_NAMES, TaintKind
+from faasguard.code.facts import ATTACK_NAMES, TaintKind, auth_in_code
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Function, Trigger
 from faasguard.registry import Hit, rule
@@ -26,8 +26,12 @@ WRITE_VERBS = ("Put", "Delete", "Update", "Write", "BatchWrite")
 ADMIN_THRESHOLD = 5000  # a role allowing this many actions on every resource is effectively administrator
 
 
-def _open_entry(fn: Function) -> Trigger | None:
-    """A trigger anyone on the internet can call without credentials; body-taking routes first."""
+def _open_entry(app: Application, fn: Function) -> Trigger | None:
+    """A trigger anyone on the internet can call without credentials; body-taking routes first.
+
+    A handler that verifies a JWT or a request signature in code is not open (see FG-INJ-001)."""
+    if auth_in_code(app, fn.name) is not None:
+        return None
     open_ = [t for t in fn.triggers if t.public and t.authenticated is False]
     open_.sort(key=lambda t: not (t.route or "").startswith(("POST", "PUT", "PATCH", "ANY")))
     return open_[0] if open_ else None
@@ -98,7 +102,7 @@ def open_entry_to_injection(app: Application) -> Iterator[Hit]:
     (`faasguard policy`).
     """
     for fn in app.functions:
-        entry = _open_entry(fn)
+        entry = _open_entry(app, fn)
         facts = app.code.get(fn.name)
         flows: list[TaintFlow] = list(getattr(facts, "flows", ()) or ())
         if entry is None or not flows:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from faasguard.code.facts import TaintKind, code_facts, flow_message, flow_related
-from faasguard.findings import Severity
+from faasguard.code.facts import TaintKind, auth_in_code, code_facts, flow_message, flow_related
+from faasguard.findings import Related, Severity
 from faasguard.model import Api, Application, Route
 from faasguard.registry import Hit, rule
 from faasguard.rules.wording import fix
@@ -97,6 +97,21 @@ def route_without_authorizer(app: Application) -> Iterator[Hit]:
     """
     for api, route in _routes(app):
         if route.authorization != "NONE" or route.api_key_required:
+            continue
+        check = auth_in_code(app, route.function)
+        if check is not None:  # the handler verifies a JWT or a signature itself: not "anyone can call it"
+            yield Hit(
+                loc=route.loc,
+                message=f"Route {route.method} {route.path} of API {api.id} has no authorizer; function {route.function} "
+                f"authenticates in code ({check.what}: {check.call} at {check.loc})",
+                remediation=_authorizer_fix(app.format, api, route, api_key=False)
+                + " (optional: the handler's own check must run before any other work on every path)",
+                resource=api.id,
+                function=route.function,
+                severity=Severity.INFO,
+                key=f"{route.method} {route.path}",
+                related=(Related(check.loc.path, check.loc.line, f"{check.what}: {check.call}"),),
+            )
             continue
         yield Hit(
             loc=route.loc,
