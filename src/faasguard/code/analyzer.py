@@ -9,6 +9,7 @@ applications. Nothing scanned is imported or executed.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
 import json
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from faasguard.code import resolve
-from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral
-from faasguard.code.javascript import JsInterp, JsModule
+from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
+from faasguard.code.javascript import JsFunc, JsInterp, JsModule
 from faasguard.code.python import PyInterp, PyModule
-from faasguard.code.values import Collector
+from faasguard.code.values import Collector, Val
 from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function, Loc
 from faasguard.secret_patterns import find_known_secrets, find_secret
@@ -34,6 +35,31 @@ TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$|
 ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$")
 
 Module = PyModule | JsModule
+HANDLER_PARAMS = {("event", "context"), ("event", "_context"), ("event", "ctx"), ("evt", "context"), ("event", "lambda_context")}
+JS_HANDLER_HINT = re.compile(rb"exports\.\w+\s*=|export\s+(?:const|async|function|default)")
+
+
+def _python_handler_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """def handler(event, context), @functions_framework.http, def main(req: func.HttpRequest)."""
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    if tuple(params[:2]) in HANDLER_PARAMS:
+        return True
+    if any("functions_framework" in ast.unparse(d) for d in node.decorator_list):
+        return True
+    first = (node.args.posonlyargs + node.args.args)[:1]
+    return bool(first) and first[0].annotation is not None and "HttpRequest" in ast.unparse(first[0].annotation)
+
+
+def _js_handler_shape(name: str, val: Val) -> bool:
+    """exports.handler / export const handler, or an exported function whose first parameter is the event."""
+    func = val.func
+    if not isinstance(func, JsFunc):
+        return False
+    params = func.node.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_children \
+        else func.node.child_by_field_name("parameter")
+    first_name = (first.text or b"").decode("utf-8", "replace").split(":")[0].strip() if first is not None else ""
+    return name.lower().endswith("handler") or first_name in ("event", "evt")
 
 
 @contextlib.contextmanager
@@ -240,14 +266,44 @@ class CodeAnalyzer:
             if not (resolve.language_of(path) or CONFIG_NAMES.match(name)):
                 continue
             secrets = cache.file_secrets(resolved)
-            if secrets:
-                rel = cache.rel(resolved)
+            rel = cache.rel(resolved)
+            handlers, flows = self._loose_handlers(resolved, rel, cache)
+            if secrets or flows:
                 language = resolve.language_of(path) or "config"
                 loose = Application(root=root, format="source", source=rel)
-                loose.code[rel] = CodeFacts(function=rel, entry=rel, handler=None, files=(rel,), secrets=secrets,
-                                            language=language)
+                function = f"{rel} (handler {', '.join(handlers)}; no template names its trigger)" if handlers else rel
+                loose.code[rel] = CodeFacts(function=function, entry=rel, handler=handlers[0] if handlers else None,
+                                            files=(rel,), secrets=secrets, flows=flows, language=language)
                 result.applications.append(loose)
         return result
+
+    def _loose_handlers(self, path: Path, rel: str, cache: _Cache) -> tuple[list[str], tuple[TaintFlow, ...]]:
+        """A handler file no template points at (a CDK app before synth, a repo deployed by script): find its
+        handlers by shape and analyse them as functions of unknown trigger. Returns (handlers, taint flows)."""
+        language = resolve.language_of(path)
+        if language is None or _is_test_file(rel):
+            return [], ()
+        mod = cache.module(path)
+        out = Collector()
+        found: list[str] = []
+        if isinstance(mod, PyModule) and mod.tree is not None:
+            names = [name for name, node in mod.functions.items() if _python_handler_shape(node)]
+            if not names:
+                return [], ()
+            py = PyInterp(cache.py, path.parent, out)
+            for name in names:
+                if py.analyse_handler(path, name):
+                    found.append(name)
+        elif isinstance(mod, JsModule):
+            if not JS_HANDLER_HINT.search(mod.source):
+                return [], ()
+            js = JsInterp(cache.js, path.parent, out)
+            js.module(path)
+            for name, val in js.exports.get(path, {}).items():
+                if _js_handler_shape(name, val) and js.analyse_handler(path, name):
+                    found.append(name)
+        flows = tuple(sorted(out.flows.values(), key=lambda f: (f.sink_loc.path, f.sink_loc.line or 0, f.kind)))
+        return found, flows
 
     def _function(self, fn: Function, cache: _Cache, result: AnalysisResult) -> CodeFacts | None:
         if fn.code_dir is None or not fn.handler or fn.package_type.lower() == "image":
