@@ -5,6 +5,7 @@ from faasguard.rules import (  # noqa: F401  (imported for their @rule registrat
     iam,
     iam_cloud,
     iam_risk,
+    iam_takeover,
     injection,
     least_privilege,
     monitoring,

@@ -1,0 +1,103 @@
+"""Who can take over a function: principals that can change its code or run a role of their choice.
+
+Attackers rarely inject into a function; they update it. This module answers, from the IAM
+analysis of one application (:class:`~faasguard.iam.least_privilege.AppIam`):
+
+* how powerful a role is (:func:`power`): administrator, privilege escalation, another risk
+  class, or limited;
+* whether a principal can, for sure, do an action on a resource (:func:`can`): an Allow without
+  a Condition that covers the resource, not cut by a Deny or the boundary;
+* whether a statement names a principal of the source (``!GetAtt DeployRole.Arn``,
+  ``aws_iam_role.deploy.arn``) or every role (:func:`names_principal`).
+
+Only certain answers count: a statement with a Condition, or an ARN that only *may* match,
+never makes a takeover claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faasguard.iam.evaluate import Grant, Permissions
+from faasguard.iam.risk import risks
+from faasguard.model import Application, Role
+
+ADMIN_ACTIONS = 5000  # a principal allowed this many actions on every resource is effectively administrator
+ADMIN_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})
+_RISK_WORDS = {
+    "data-exfiltration": "reading data on every resource",
+    "credentials-exposure": "obtaining credentials",
+    "resource-exposure": "changing resource policies",
+    "infrastructure-modification": "changing infrastructure",
+}
+
+
+@dataclass(frozen=True)
+class Power:
+    level: int  # 3 administrator, 2 privilege escalation, 1 another risk class, 0 limited
+    words: str
+
+    def __str__(self) -> str:
+        return self.words
+
+
+def power(perms: Permissions | None) -> Power:
+    """How much a principal holding these permissions can do."""
+    if perms is None:
+        return Power(0, "unknown permissions")
+    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or len(
+        perms.allowed_actions(unconstrained_only=True)
+    ) >= ADMIN_ACTIONS:
+        return Power(3, "administrator access")
+    kinds = {r.kind for r in risks(perms)}
+    if "privilege-escalation" in kinds:
+        return Power(2, "privilege escalation")
+    named = [_RISK_WORDS[k] for k in sorted(kinds) if k in _RISK_WORDS]
+    if named:
+        return Power(1, ", ".join(named))
+    return Power(0, "limited permissions")
+
+
+def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
+    """The unconditional Allow statement that surely lets ``perms`` do ``action`` on ``resource``."""
+    for grant in perms.granting(action, resource):
+        if not grant.conditional:
+            return grant
+    return None
+
+
+def names_principal(app: Application, grant: Grant, target: Role) -> bool:
+    """Does the statement surely apply to ``target``: it names it, or it applies to every role/user?"""
+    stmt = grant.statement
+    if stmt.conditions or stmt.not_resources:
+        return False
+    for resource in stmt.resources:
+        if target.id in app.referenced_ids(resource):
+            return True
+        if resource.strip() == "*" or resource.strip() in _EVERY[target.kind]:
+            return True
+    return False
+
+
+_EVERY = {
+    "role": ("arn:aws:iam::*:role/*", "arn:aws:iam::${AWS::AccountId}:role/*"),
+    "user": ("arn:aws:iam::*:user/*", "arn:aws:iam::${AWS::AccountId}:user/*"),
+    "group": ("arn:aws:iam::*:group/*", "arn:aws:iam::${AWS::AccountId}:group/*"),
+}
+
+
+def lambda_trusted(role: Role) -> bool:
+    """The role's trust policy lets Lambda assume it: functions can run with it."""
+    return role.kind == "role" and any(
+        stmt.allows and any(p.endswith("lambda.amazonaws.com") for p in stmt.principals) for stmt in role.trust
+    )
+
+
+def acting(perms: Permissions, action: str, app: Application, target: Role) -> Grant | None:
+    """An unconditional Allow of ``action`` that surely names ``target`` (not cut by a Deny on every resource)."""
+    if not perms.is_allowed(action, "*"):
+        return None
+    for grant in perms.allows():
+        if action in perms.effective(grant) and not grant.conditional and names_principal(app, grant, target):
+            return grant
+    return None
