@@ -109,7 +109,8 @@ UPDATE_WITH_MFA = {
     'Condition = {Bool = {"aws:MultiFactorAuthPresent" = "true"}}}',
 }
 UPDATE_OTHER = {
-    "cfn": "- {Effect: Allow, Action: lambda:UpdateFunctionCode, Resource: 'arn:aws:lambda:us-east-1:111122223333:function:other'}",
+    "cfn": "- {Effect: Allow, Action: lambda:UpdateFunctionCode, "
+    "Resource: 'arn:aws:lambda:us-east-1:111122223333:function:other'}",
     "tf": '{Effect = "Allow", Action = "lambda:UpdateFunctionCode", '
     'Resource = "arn:aws:lambda:us-east-1:111122223333:function:other"}',
 }
@@ -222,7 +223,8 @@ def test_passrole_without_a_way_to_run_is_quiet(scan_files, fmt):
 
 @pytest.mark.parametrize("fmt", ["cfn", "tf"])
 def test_passrole_on_a_limited_role_is_quiet(scan_files, fmt):
-    extra = {k: v.replace("AdministratorAccess", "service-role/AWSLambdaBasicExecutionRole") for k, v in ADMIN_LAMBDA_ROLE.items()}
+    limited = "service-role/AWSLambdaBasicExecutionRole"
+    extra = {k: v.replace("AdministratorAccess", limited) for k, v in ADMIN_LAMBDA_ROLE.items()}
     result = run(scan_files, fmt, build(fmt, PASS_CREATE_INVOKE, LOGS, extra))
     assert by_rule(result, "FG-ATK-010") == []
     assert by_rule(result, "FG-IAM-041") == []
