@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from faasguard.cli import main
 from faasguard.registry import all_rules
 from faasguard.rules.docs import render_markdown
@@ -252,3 +254,31 @@ def test_exclude_has_gitignore_semantics_and_warns_when_it_matches_nothing(capsy
     assert not any("pattern 'tests'" in w for w in warnings)
     _, kept = run_json(capsys, str(tmp_path))
     assert "tests/requirements.txt" in {f["path"] for f in kept["findings"]}
+
+
+def test_today_pins_runtime_deprecation(capsys, tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.9\nfunctions:\n  one:\n    handler: app.one\n"
+    )
+
+    def runtime_findings(day: str) -> list[dict]:
+        _, report = run_json(capsys, str(tmp_path), "--rule", "FG-SUP-001", "--today", day)
+        return report["findings"]
+
+    assert runtime_findings("2025-01-01") == []  # more than six months before 2025-12-15
+    [low] = runtime_findings("2025-08-01")
+    [medium] = runtime_findings("2025-10-01")
+    [high] = runtime_findings("2026-01-01")
+    assert (low["severity"], medium["severity"], high["severity"]) == ("low", "medium", "high")
+    assert "2025-12-15 (in 136 days)" in low["message"]
+    with pytest.raises(SystemExit):  # argparse: a usage error, exit 2
+        main(["scan", str(tmp_path), "--today", "next tuesday"])
+    assert "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_refreshing_a_baseline_keeps_what_the_old_one_held(capsys, tmp_path):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    assert main(["scan", str(VULNERABLE), "--write-baseline", str(old), "--quiet"]) == 0
+    assert main(["scan", str(VULNERABLE), "--baseline", str(old), "--write-baseline", str(new), "--quiet"]) == 0
+    capsys.readouterr()
+    assert len(json.loads(new.read_text())["findings"]) == len(json.loads(old.read_text())["findings"]) > 0

@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--format", "--output-format", action="append", default=[], metavar="FORMAT[:FILE]", dest="formats",
-        help="report format: text, json, sarif, junit, html (and any other installed); FORMAT:FILE writes that "
+        help="report format: text, json, sarif, junit, html, markdown; FORMAT:FILE writes that "
         "report to FILE; repeat for several reports in one run (default: text)",
     )
     scan.add_argument(
@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--verbose", "-v", action="store_true",
-        help="text: list every low monitoring finding instead of one line per rule",
+        help="text: every finding in full, grouped by function, low monitoring ones included (default: one "
+        "block per rule, low monitoring one line per rule)",
     )
     scan.add_argument(
         "--exclude", action="append", default=[], metavar="PATTERN",
@@ -375,7 +376,10 @@ def _scan(args: argparse.Namespace) -> int:
     if args.write_baseline:
         from faasguard.report.json import JsonReporter
 
-        _write(args.write_baseline, JsonReporter().format(result))
+        # a baseline refreshed while another one applies keeps what that one held
+        known = [x.finding for x in result.suppressions if x.kind == "baseline"]
+        every = replace(result, findings=sorted([*result.findings, *known], key=lambda f: f.sort_key()))
+        _write(args.write_baseline, JsonReporter().format(every))
         if not args.quiet:
             print(f"faasguard: wrote a baseline of {_count(len(result.findings), 'finding')} to {args.write_baseline}; "
                   f"use it with --baseline {args.write_baseline}", file=sys.stderr)
@@ -392,7 +396,9 @@ def _scan(args: argparse.Namespace) -> int:
         floor = Severity.parse(args.min_severity)
         kept = [f for f in result.findings if f.severity >= floor]
         hidden = len(result.findings) - len(kept)
-        shown = replace(result, findings=kept)
+        shown = replace(
+            result, findings=kept, suppressions=[x for x in result.suppressions if x.finding.severity >= floor]
+        )
     context = ReportContext(
         fail_on=fail_on, exit_code=code, verdict=verdict, hidden=hidden, min_severity=args.min_severity or "",
         verbose=args.verbose, quiet=args.quiet, show_facts=args.show_facts,
