@@ -23,11 +23,12 @@ import time
 from pathlib import Path
 
 from faasguard.code import resolve
-from faasguard.code.analyzer import _Cache, collector_paused
+from faasguard.code.analyzer import _Cache
 from faasguard.code.javascript import JsInterp
 from faasguard.code.python import PyInterp
 from faasguard.code.values import Collector
 from faasguard.interfaces import AnalysisResult
+from faasguard.parallel import collector_paused
 
 
 def bench(root: Path) -> dict[str, tuple[int, int, float]]:

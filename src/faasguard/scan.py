@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from faasguard.interfaces import Analyzer, ScanOptions, ScanResult
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
+from faasguard.parallel import fork_map
 from faasguard.registry import Rule, all_rules
 
 # Directories that hold dependencies, caches or build output, never the project's own sources.
@@ -130,32 +130,13 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _load_chunk(paths: list[str], root: str, variables: dict[str, str] | None = None) -> list[LoadResult]:
-    return [load_file(Path(p), Path(root), variables or NO_VARIABLES) for p in paths]
-
-
 def load_all(
     paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None,
     variables: dict[str, str] | None = None,
 ) -> list[LoadResult]:
-    workers = jobs or min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        out = []
-        for path in paths:
-            out.append(load_file(path, root, variables or NO_VARIABLES))
-            if progress:
-                progress(1)
-        return out
-    chunk = max(4, min(64, len(paths) // (workers * 8) or 1))
-    chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
-    results: list[LoadResult] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(_load_chunk, chunks, [str(root)] * len(chunks), [variables] * len(chunks))
-        for batch, part in zip(chunks, parts, strict=True):
-            results.extend(part)
-            if progress:
-                progress(len(batch))
-    return results
+    """Every file loaded, in the order of ``paths``, on every core when there are enough of them."""
+    values = variables or NO_VARIABLES
+    return fork_map(lambda path: load_file(path, root, values), paths, jobs, progress, PARALLEL_THRESHOLD)
 
 
 def selected_rules(options: ScanOptions) -> list[Rule]:
@@ -173,23 +154,35 @@ def selected_rules(options: ScanOptions) -> list[Rule]:
     return chosen
 
 
-def run_rules(apps: list[Application], rules: list[Rule], base: str = "") -> tuple[list[Finding], list[Finding]]:
+def run_rules(
+    apps: list[Application], rules: list[Rule], base: str = "", jobs: int | None = 1
+) -> tuple[list[Finding], list[Finding]]:
     """Every finding once, one per root cause, sorted; and those the sources' own skip markers left out.
-    ``base`` is the scanned folder relative to the root (see :meth:`Finding.with_fingerprint`)."""
+    ``base`` is the scanned folder relative to the root (see :meth:`Finding.with_fingerprint`).
+
+    Applications are checked independently (on every core with ``jobs``); a finding two
+    applications share (a template and its CDK copy) is kept from the first, as in one process.
+    """
     seen: dict[str, Finding] = {}
     skipped: list[Finding] = []
     locations = {(app.source, fn.name): (fn.loc.path, fn.loc.line) for app in apps for fn in app.functions}
-    for app in apps:
-        for r in rules:
-            for finding in r.run(app):
-                finding = replace(finding, source=app.source)
-                if base:
-                    finding = finding.with_fingerprint(base)
-                if _skipped_by_source(app, finding):
-                    skipped.append(finding)
-                    continue
-                seen.setdefault(finding.fingerprint, finding)
+    for found, left_out in fork_map(lambda app: _check(app, rules, base), apps, jobs, min_items=PARALLEL_THRESHOLD):
+        skipped.extend(left_out)
+        for finding in found:
+            seen.setdefault(finding.fingerprint, finding)
     return root_cause.merge(seen.values(), locations, base), skipped
+
+
+def _check(app: Application, rules: list[Rule], base: str) -> tuple[list[Finding], list[Finding]]:
+    found: list[Finding] = []
+    skipped: list[Finding] = []
+    for r in rules:
+        for finding in r.run(app):
+            finding = replace(finding, source=app.source)
+            if base:
+                finding = finding.with_fingerprint(base)
+            (skipped if _skipped_by_source(app, finding) else found).append(finding)
+    return found, skipped
 
 
 def _skipped_by_source(app: Application, finding: Finding) -> bool:
@@ -236,7 +229,7 @@ def scan(
         read |= analysis.files_read
     rules = selected_rules(options)
     scanned = _rel(target if target.is_dir() else target.parent, root)
-    found, skipped = run_rules(apps, rules, "" if scanned == "." else scanned + "/")
+    found, skipped = run_rules(apps, rules, "" if scanned == "." else scanned + "/", options.jobs)
     comments = suppress.new_comments(root)
     outcome = suppress.apply(found, root, options.baseline, comments, options.path_ignores)
     comment_warnings, every_comment = suppress.check_comments(root, sorted(read), {r.id for r in all_rules()}, comments)

@@ -18,8 +18,5 @@ __all__ = ["AnalysisResult", "Analyzer", "default_analyzers"]
 def default_analyzers(options: ScanOptions) -> list[Analyzer]:
     """Function code first (taint, SDK calls, secrets), then dependencies and their advisories, then IAM
     (least privilege reads the code's SDK calls)."""
-    return [
-        CodeAnalyzer(),
-        DependencyAnalyzer(advisory_service(options.advisory_db, options.online, options.osv_api)),
-        IamAnalyzer(),
-    ]
+    advisories = advisory_service(options.advisory_db, options.online, options.osv_api)
+    return [CodeAnalyzer(options.jobs), DependencyAnalyzer(advisories), IamAnalyzer()]

@@ -10,8 +10,6 @@ applications. Nothing scanned is imported or executed.
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
 import json
 import re
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ from faasguard.code.python import PyInterp, PyModule
 from faasguard.code.values import Collector, Val
 from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function, Loc
+from faasguard.parallel import collector_paused, fork_map
 from faasguard.secret_patterns import find_known_secrets, find_secret
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -60,25 +59,6 @@ def _js_handler_shape(name: str, val: Val) -> bool:
         else func.node.child_by_field_name("parameter")
     first_name = (first.text or b"").decode("utf-8", "replace").split(":")[0].strip() if first is not None else ""
     return name.lower().endswith("handler") or first_name in ("event", "evt")
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while source files are parsed and walked.
-
-    Every parsed file stays in the cache for the whole scan, and syntax trees are millions of
-    small objects: each full collection re-scans all of them, which cost as much as the parsing
-    and the analysis together (site-packages: 21 s instead of 11 s). The trees hold no reference
-    cycles, so nothing accumulates while the collector waits; it runs again afterwards.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @dataclass
@@ -160,6 +140,12 @@ class _Cache:
         return self.secrets[path]
 
 
+def _merge(into: AnalysisResult, part: AnalysisResult) -> None:
+    into.errors.extend(part.errors)  # a file two workers both read may be reported twice: the scan keeps one
+    into.warnings.extend(part.warnings)
+    into.files_read |= part.files_read
+
+
 def _chain(*parts: Iterator[tuple[str | None, str, int]]) -> Iterator[tuple[str | None, str, int]]:
     for part in parts:
         yield from part
@@ -236,9 +222,16 @@ def _line_of(lines: list[str], value: str) -> int:
 
 
 class CodeAnalyzer:
-    """Reads function code: taint flows, SDK calls, secrets, logging and per-invocation set-up."""
+    """Reads function code: taint flows, SDK calls, secrets, logging and per-invocation set-up.
+
+    Applications are analysed on every core (``jobs``), each worker with its own parse cache;
+    then the source files no function reads are searched for literal secrets, also in parallel.
+    """
 
     name = "code"
+
+    def __init__(self, jobs: int | None = 1) -> None:
+        self.jobs = jobs
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         with collector_paused():
@@ -248,13 +241,23 @@ class CodeAnalyzer:
         result = AnalysisResult()
         resolve.forget()  # files may have changed since the last scan in this process
         cache = _Cache(root.resolve(), result)
-        claimed: set[Path] = set()
-        for app in apps:
+
+        def app_facts(app: Application) -> tuple[dict[str, CodeFacts], AnalysisResult]:
+            cache.result = found = AnalysisResult()
+            facts = {}
             for fn in app.functions:
-                facts = self._function(fn, cache, result)
-                if facts is not None:
-                    app.code[fn.name] = facts
-                    claimed.update((cache.root / f).resolve() for f in facts.files)
+                fn_facts = self._function(fn, cache, found)
+                if fn_facts is not None:
+                    facts[fn.name] = fn_facts
+            return facts, found
+
+        claimed: set[Path] = set()
+        for app, (facts, found) in zip(apps, fork_map(app_facts, apps, self.jobs), strict=True):
+            _merge(result, found)
+            for name, fn_facts in facts.items():
+                app.code[name] = fn_facts
+                claimed.update((cache.root / f).resolve() for f in fn_facts.files)
+        loose: list[tuple[Path, Path]] = []
         for path in files:
             try:
                 resolved = path.resolve()
@@ -262,19 +265,30 @@ class CodeAnalyzer:
                 continue
             if resolved in claimed:
                 continue
-            name = path.name
-            if not (resolve.language_of(path) or CONFIG_NAMES.match(name)):
-                continue
+            if resolve.language_of(path) or CONFIG_NAMES.match(path.name):
+                loose.append((path, resolved))
+
+        def loose_facts(paths: tuple[Path, Path]) -> tuple[tuple[SecretLiteral, ...], list[str], tuple[TaintFlow, ...],
+                                                            AnalysisResult]:
+            cache.result = found = AnalysisResult()
+            resolved = paths[1]
             secrets = cache.file_secrets(resolved)
-            rel = cache.rel(resolved)
-            handlers, flows = self._loose_handlers(resolved, rel, cache)
+            handlers, flows = self._loose_handlers(resolved, cache.rel(resolved), cache)
+            return secrets, handlers, flows, found
+
+        for (path, resolved), (secrets, handlers, flows, found) in zip(
+            loose, fork_map(loose_facts, loose, self.jobs), strict=True
+        ):
+            _merge(result, found)
             if secrets or flows:
+                rel = cache.rel(resolved)
                 language = resolve.language_of(path) or "config"
-                loose = Application(root=root, format="source", source=rel)
+                app = Application(root=root, format="source", source=rel)
                 function = f"{rel} (handler {', '.join(handlers)}; no template names its trigger)" if handlers else rel
-                loose.code[rel] = CodeFacts(function=function, entry=rel, handler=handlers[0] if handlers else None,
-                                            files=(rel,), secrets=secrets, flows=flows, language=language)
-                result.applications.append(loose)
+                app.code[rel] = CodeFacts(function=function, entry=rel, handler=handlers[0] if handlers else None,
+                                          files=(rel,), secrets=secrets, flows=flows, language=language)
+                result.applications.append(app)
+        cache.result = result
         return result
 
     def _loose_handlers(self, path: Path, rel: str, cache: _Cache) -> tuple[list[str], tuple[TaintFlow, ...]]:
