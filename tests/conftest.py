@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,8 @@ ScanFiles = Callable[..., ScanResult]
 
 # Runtime deprecation findings depend on the date; tests see the same day whenever they run.
 os.environ.setdefault("FAASGUARD_TODAY", "2026-11-29")
+# `faasguard scan` caches parse results under the user cache directory: never the real one in tests.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="faasguard-test-cache-")
 
 
 @pytest.fixture

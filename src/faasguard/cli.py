@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         "pins reports for reproducible CI runs",
     )
     scan.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    scan.add_argument("--cache-dir", type=Path, metavar="DIR",
+                      help="where parse results are cached by content (default: the user cache directory)")
+    scan.add_argument("--no-cache", action="store_true", help="parse every file afresh and cache nothing")
     scan.add_argument("--show-facts", action="store_true", help="with --format json: add each function's code facts "
                       "(SDK calls, taint flows, secrets) under \"functions\"")
     scan.add_argument(
@@ -292,6 +295,7 @@ def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, 
         osv_api=args.osv_api,
         root=root,
         path_ignores=tuple((base, pattern, rules) for pattern, rules in cfg.path_ignores),
+        cache_dir=None if args.no_cache else _cache_dir(args.cache_dir),
     )
     return _Settings(cfg, options, args.fail_on or cfg.fail_on or "high")
 
@@ -524,6 +528,12 @@ def _emit(reporter_cls: type, result: ScanResult, out: Output, context: ReportCo
         _write(out.path, text)
     else:
         sys.stdout.write(text)
+
+
+def _cache_dir(given: Path | None) -> Path:
+    from faasguard.cache import default_directory
+
+    return given.expanduser() if given else default_directory()
 
 
 def _progress_factory() -> Callable[[int], Callable[[int], None] | None] | None:

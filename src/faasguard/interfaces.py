@@ -33,6 +33,7 @@ class ScanOptions:
     # Ruff-style per-file-ignores from the configuration: (the configuration's folder relative to
     # root, "" or "services/a/"; a .gitignore-style pattern relative to it; rule ids, empty: all).
     path_ignores: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    cache_dir: Path | None = None  # the parse cache (faasguard.cache); None: parse everything afresh
 
 
 # Kinds of suppression: an inline comment, the configuration's per-file-ignores, the baseline,

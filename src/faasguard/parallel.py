@@ -62,7 +62,7 @@ def fork_map(
     items: Sequence[T],
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
-    min_items: int = MIN_PARALLEL_ITEMS,
+    min_items: int | None = None,
 ) -> list[R]:
     """``[fn(item) for item in items]``, spread over ``jobs`` forked workers when that pays.
 
@@ -70,7 +70,7 @@ def fork_map(
     objects stay in the worker. ``progress(n)`` is called as batches of ``n`` items finish.
     """
     count = workers(jobs)
-    if count <= 1 or len(items) < min_items or not can_fork():
+    if count <= 1 or len(items) < (MIN_PARALLEL_ITEMS if min_items is None else min_items) or not can_fork():
         out = []
         with collector_paused():
             for item in items:

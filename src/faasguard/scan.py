@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pathspec
 
-from faasguard import root_cause, suppress
+from faasguard import cache, root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.findings import Finding
 from faasguard.interfaces import Analyzer, ScanOptions, ScanResult
@@ -139,6 +139,15 @@ def load_all(
     return fork_map(lambda path: load_file(path, root, values), paths, jobs, progress, PARALLEL_THRESHOLD)
 
 
+def _parse_cache(directory: Path | None) -> tuple[cache.ParseCache | None, str]:
+    if directory is None:
+        return None, ""
+    try:
+        return cache.ParseCache(directory), ""
+    except cache.CacheError as exc:
+        return None, f"{exc}; scanning without it"
+
+
 def selected_rules(options: ScanOptions) -> list[Rule]:
     chosen = []
     for r in all_rules():
@@ -212,11 +221,15 @@ def scan(
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
         paths = [_unit_entry(p) for p in paths]
     progress = progress_factory(len(paths)) if progress_factory else None
-    results = load_all(paths, root, options.jobs, progress, options.variables)
+    parse_cache, cache_warning = _parse_cache(options.cache_dir)
+    with cache.active(parse_cache):
+        results = load_all(paths, root, options.jobs, progress, options.variables)
     included = {rel for r in results for rel in r.included}
     apps = [app for r in results for app in r.applications if app.source not in included]
     errors = {e for r in results for e in r.errors}
     warnings = {w for r in results for w in r.warnings}
+    if cache_warning:
+        warnings.add(("cache", cache_warning))
     read = {_rel(p, root) for p in paths}
     for pattern in options.exclude:
         if pattern not in matched and target.is_dir():

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from faasguard import cache
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - wheels ship libyaml
@@ -219,10 +221,14 @@ def _located_str(node: yaml.Node) -> LStr:
 
 
 def loads(text: str) -> Any:
-    """Parse one YAML (or JSON) document into located values.
+    """Parse one YAML (or JSON) document into located values (through the parse cache).
 
     Raises :class:`LoadFailure` with a user-facing sentence for anything unloadable.
     """
+    return cache.memo("yaml", text, lambda: _loads(text))
+
+
+def _loads(text: str) -> Any:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -11,16 +11,18 @@ goes through the same model builder as plain CloudFormation.
 from __future__ import annotations
 
 import logging
+import pickle
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard import cache
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation_builder import LAYER_KEY, TemplateReader, build_application
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
-from faasguard.loaders.located_yaml import LDict, LoadFailure, clone
+from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, LStr, clone
 
 _TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -184,16 +186,43 @@ def translate_sam(template: Mapping[str, Any], base: Path) -> tuple[dict[str, An
     """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem)."""
     prepared = clone(template)
     code_dirs = _prepare_sam(prepared, base)
+    # The translation is a function of the prepared template alone: cached by its pickle.
+    translated, problem = cache.memo("sam", lambda: pickle.dumps(prepared, 5), lambda: _translate(prepared))
+    return translated, code_dirs, problem
+
+
+def _translate(prepared: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     try:
         translator = _translator()
         from samtranslator.model.exceptions import InvalidDocumentException, InvalidTemplateException
 
-        return translator.translate(prepared, {}), code_dirs, ""
+        return _plain(translator.translate(prepared, {})), ""
     except (InvalidDocumentException, InvalidTemplateException) as exc:
         causes = getattr(exc, "causes", None) or [exc]
-        return None, code_dirs, "; ".join(str(getattr(c, "message", c)) for c in causes[:2])
+        return None, "; ".join(str(getattr(c, "message", c)) for c in causes[:2])
     except Exception as exc:
-        return None, code_dirs, f"{type(exc).__name__}: {str(exc)[:200]}"
+        return None, f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _plain(value: Any) -> Any:
+    """The translation with samtranslator's own ``Py27Dict``/``Py27UniStr`` turned into plain values, in
+    the order they iterate in: they emulate Python 2.7's ordering, which a pickled copy (the parse cache)
+    would lose. Located values keep their lines."""
+    if isinstance(value, LDict):
+        out: Any = LDict({k if type(k) in (str, LStr) else str(k): _plain(v) for k, v in value.items()})
+        out.__dict__.update(value.__dict__)
+        return out
+    if isinstance(value, dict):
+        return {k if type(k) in (str, LStr) else str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, LList):
+        out = LList(_plain(v) for v in value)
+        out.__dict__.update(value.__dict__)
+        return out
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str) and type(value) not in (str, LStr):
+        return str(value)
+    return value
 
 
 _TRANSLATOR: Any = None

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard import cache
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.terraform.aws import AwsBuilder
 from faasguard.loaders.terraform.azure import build_azure
@@ -94,7 +95,11 @@ def module_files(directory: Path) -> list[Path]:
 
 
 def parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
-    """python-hcl2 with line numbers; ``(None, sentence)`` when the file is not valid HCL."""
+    """python-hcl2 with line numbers; ``(None, sentence)`` when the file is not valid HCL (through the parse cache)."""
+    return cache.memo("hcl", text, lambda: _parse_hcl(text))
+
+
+def _parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
     import hcl2  # imported lazily: building the grammar costs ~0.7 s, only paid when there is Terraform
 
     try:

@@ -1,0 +1,201 @@
+"""Speed without changing results: the parse cache, parallel workers, lazy heavy imports."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from faasguard.cli import main
+from faasguard.report.json import JsonReporter
+from faasguard.scan import ScanOptions, scan
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: '*'
+              Resource: '*'
+      Events:
+        Api:
+          Type: Api
+          Properties: {Path: /orders, Method: post}
+"""
+
+TF = """\
+resource "aws_lambda_function" "fn" {
+  function_name = "orders"
+  handler       = "app.handler"
+  runtime       = "python3.7"
+  role          = "arn:aws:iam::123456789012:role/r"
+}
+"""
+
+
+def _monorepo(root: Path, functions: int) -> None:
+    spec = importlib.util.spec_from_file_location("faasguard_bench_monorepo", BENCH / "monorepo.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(root, functions)
+
+
+def _report(result) -> dict:  # type: ignore[no-untyped-def]
+    out = json.loads(JsonReporter().format(result))
+    out["scanned"].pop("duration_s")
+    return out
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir(parents=True)
+    (tmp_path / "template.yaml").write_text(SAM)
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(TF)
+    return tmp_path
+
+
+def _entries(directory: Path) -> list[Path]:
+    return [p for p in directory.rglob("*") if p.is_file()]
+
+
+def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypatch):
+    project = _project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert {f["rule_id"] for f in cold["findings"]} >= {"FG-IAM-001"}
+    assert len(_entries(cache_dir)) == 3  # the template's YAML, its SAM translation, the .tf file
+    from faasguard.loaders import located_yaml, template_loader
+    from faasguard.loaders.terraform import loader
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("parsed again although the cache holds it")
+
+    for module, name in ((located_yaml, "_loads"), (template_loader, "_translate"), (loader, "_parse_hcl")):
+        monkeypatch.setattr(module, name, must_not_parse)
+    warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert warm == cold
+
+
+def test_no_cache_dir_means_no_cache(tmp_path):
+    project = _project(tmp_path / "p")
+    before = set(_entries(tmp_path))
+    scan(project, ScanOptions(jobs=1))
+    assert set(_entries(tmp_path)) == before
+
+
+def test_a_changed_file_is_parsed_again(tmp_path):
+    project = _project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))
+    (project / "infra" / "main.tf").write_text(TF.replace("python3.7", "python3.12"))
+    result = scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))
+    runtimes = [f for f in result.findings if f.path == "infra/main.tf" and "python3.7" in f.message]
+    assert runtimes == []
+
+
+def test_a_torn_entry_is_a_miss_not_an_error(tmp_path):
+    project = _project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    for entry in _entries(cache_dir):
+        entry.write_bytes(entry.read_bytes()[:10])  # a reader racing a crashed writer
+    assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
+    assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_cache_others_may_write_is_refused_and_the_scan_goes_on(tmp_path):
+    project = _project(tmp_path / "p")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = scan(project, ScanOptions(jobs=1, cache_dir=shared))
+    assert any(where == "cache" and "others may write" in message for where, message in result.warnings)
+    assert any(f.rule_id == "FG-IAM-001" for f in result.findings)
+    assert _entries(shared) == []
+
+
+def test_two_scans_at_once_share_one_cache(tmp_path):
+    project = _project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    expected = _report(scan(project, ScanOptions(jobs=1)))
+    reports: list[dict] = []
+
+    def run() -> None:
+        reports.append(_report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert reports == [expected, expected]
+    assert not [p for p in _entries(cache_dir) if p.name.startswith(".tmp-")]
+
+
+def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypatch, capsys):
+    project = _project(tmp_path / "p")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert main(["scan", str(project), "-q", "--no-cache", "--fail-on", "none", "--format", "json"]) == 0
+    assert not (tmp_path / "xdg").exists()
+    assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json"]) == 0
+    assert len(_entries(tmp_path / "xdg" / "faasguard" / "parse")) == 3
+    assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json", "--cache-dir", str(tmp_path / "mine")]) == 0
+    assert len(_entries(tmp_path / "mine")) == 3
+    capsys.readouterr()
+
+
+def test_parallel_scan_is_deterministic(tmp_path, monkeypatch):
+    """Loading, code analysis and rules spread over workers give the one-process report, byte for byte."""
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    _monorepo(tmp_path, 20)  # 4 services (SAM, serverless.yml, Terraform), 28 files
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)  # every stage in workers, however small
+    monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
+    serial = _report(scan(tmp_path, ScanOptions(jobs=1)))
+    parallel = _report(scan(tmp_path, ScanOptions(jobs=2)))
+    assert serial["scanned"]["functions"] == 20
+    assert {f["rule_id"] for f in serial["findings"]} >= {"FG-IAM-001", "FG-INJ-011"}
+    assert parallel == serial
+
+
+def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):
+    project = _project(tmp_path / "p")
+    (project / "infra" / "main.tf").unlink()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "template.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: q}\n"
+    )
+    scan(project, ScanOptions(jobs=1, cache_dir=tmp_path / "cache"))  # warm the cache here
+    code = (
+        "import sys; from pathlib import Path; from faasguard.scan import ScanOptions, scan\n"
+        "heavy = ('samtranslator', 'boto3', 'hcl2')\n"
+        "for target in sys.argv[1:]:\n"
+        "    scan(Path(target), ScanOptions(jobs=1, cache_dir=Path(sys.argv[1]).parent / 'cache'))\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code, str(plain), str(project)],
+                         capture_output=True, text=True, env=env, check=True).stdout.splitlines()
+    # Plain CloudFormation: no SAM translator, no HCL parser, no AWS SDK. A SAM template whose
+    # translation is cached: the translator is not even imported.
+    assert out == ["[]", "[]"]
