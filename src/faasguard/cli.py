@@ -361,6 +361,7 @@ def _scan(args: argparse.Namespace) -> int:
     with runtimes.pinned_today(args.today):
         results = [scan(target, s.options, progress) for target, s in plan]
     result = merge_results(results, root)
+    result.targets = [str(p) for p in args.paths]
     if args.sbom:
         from faasguard.deps.sbom import cyclonedx_json
 

@@ -74,6 +74,7 @@ class ScanResult:
     suppressions: list[Suppressed] = field(default_factory=list)
     ignore_comments: list[IgnoreComment] = field(default_factory=list)
     rules_run: set[str] = field(default_factory=set)  # the rule ids this scan ran
+    targets: list[str] = field(default_factory=list)  # the paths the user asked to scan, as given
 
     @property
     def suppressed_by(self) -> dict[str, int]:

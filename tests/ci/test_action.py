@@ -114,9 +114,9 @@ def test_inputs_reach_scripts_only_through_the_environment():
 def test_composite_action_installs_scans_uploads_and_fails_on_findings(tmp_path, faasguard_bin, empty_advisories):
     uses = [s["uses"].split("@")[0] for s in ACTION["runs"]["steps"] if "uses" in s]
     assert uses == ["actions/setup-python", "github/codeql-action/upload-sarif"]
-    runner = Runner(
-        {"path": str(EXAMPLES / "vulnerable-orders-app"), "advisory-db": str(empty_advisories)}, ROOT
-    )
+    # Two paths, as a monorepo would give them: one run, one SARIF file.
+    paths = f"{EXAMPLES / 'vulnerable-orders-app'} {EXAMPLES / 'fixed-orders-app'}"
+    runner = Runner({"path": paths, "advisory-db": str(empty_advisories)}, ROOT)
     runner.outputs["install"] = {"bin": str(faasguard_bin)}  # what the install step would leave
     scan = runner.run("scan", tmp_path)
     assert scan.returncode == 0, scan.stderr  # the scan step never fails itself: upload must still run
@@ -124,6 +124,8 @@ def test_composite_action_installs_scans_uploads_and_fails_on_findings(tmp_path,
     assert runner.outputs["scan"]["sarif-written"] == "true"
     sarif = json.loads((tmp_path / "faasguard.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"FG-INJ-010", "FG-ATK-001"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert any(u.endswith("vulnerable-orders-app/src/orders/app.py") for u in uris)
     assert "FG-INJ-010" in scan.stdout, "the text report goes to the job log"
 
     upload = next(s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))

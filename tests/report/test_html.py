@@ -128,3 +128,15 @@ def test_missing_source_means_no_snippet_not_an_error(tmp_path):
 def test_a_clean_scan_says_so(tmp_path):
     page = REPORTERS["html"]().format(ScanResult(tmp_path, 3, [], [], [], [("advisories", "advisory database missing")], 0.0))
     assert "No findings." in page and "advisory database missing" in page and "<article" not in page
+
+
+def test_the_cli_names_the_scanned_paths_and_the_root_they_are_relative_to(tmp_path):
+    from faasguard.cli import main
+
+    out = tmp_path / "report.html"
+    code = main(["scan", str(EXAMPLE), "--format", f"html:{out}", "--quiet", "--jobs", "1",
+                 "--advisory-db", str(ROOT / "examples" / "advisories")])
+    page = out.read_text()
+    assert code == 1
+    assert f'<dt>Scanned</dt><dd class="loc">{EXAMPLE}</dd>' in page
+    assert "<dt>Root</dt>" in page and 'class="snippet"' in page

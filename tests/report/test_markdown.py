@@ -111,3 +111,4 @@ def test_cli_writes_markdown(tmp_path):
     )
     assert proc.returncode == 1, proc.stderr
     assert out.read_text().startswith(MARKER)
+    assert f"<code>{EXAMPLE}</code>: " in out.read_text(), "the comment names the scanned path"

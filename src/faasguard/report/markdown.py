@@ -77,7 +77,8 @@ class MarkdownReporter:
     def _head(self, result: ScanResult, findings: list[Finding]) -> list[str]:
         by_severity = Counter(f.severity for f in findings)
         scanned = (
-            f"{result.files} files, {result.functions} functions"
+            (f"{', '.join(code(t) for t in result.targets)}: " if result.targets else "")
+            + f"{result.files} files, {result.functions} functions"
             + (f", {len(result.errors)} files could not be read" if result.errors else "")
             + (f", {result.suppressed} findings suppressed" if result.suppressed else "")
         )
