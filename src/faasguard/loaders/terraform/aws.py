@@ -12,6 +12,7 @@ Like the CloudFormation builder this reads and joins, and never judges.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -603,18 +604,66 @@ class AwsBuilder:
                 direction = "egress" if block.kind.endswith("egress_rule") else "ingress"
             cidr_attr = next((a for a in ("cidr_blocks", "cidr_ipv4", "ipv6_cidr_blocks", "cidr_ipv6") if block.has(a)), None)
             rules[group].extend(self.sg_rules(direction, block, block.attr_loc(cidr_attr) if cidr_attr else block.loc()))
+        rules.update(self.security_group_modules())
         # Terraform removes the allow-all egress rule AWS adds to a new group: egress is
         # exactly what the configuration declares.
         return {
             address: SecurityGroup(
                 address,
-                external[address] if address in external else self.m.resources[address].loc(),
+                external.get(address) or self.m.lookup(address).loc(),  # type: ignore[union-attr]
                 tuple(r),
                 True,
                 address in external,
             )
             for address, r in rules.items()
         }
+
+    def security_group_modules(self) -> dict[str, list[SecurityGroupRule]]:
+        """Calls of terraform-aws-modules/security-group (and its ``//modules/<name>`` presets), by module address.
+
+        Read: ``ingress_rules`` (named rules, :file:`data/tf_security_group_rules.toml`) opened to
+        ``ingress_cidr_blocks`` / ``ingress_ipv6_cidr_blocks``, and ``ingress_with_cidr_blocks`` /
+        ``ingress_with_ipv6_cidr_blocks`` entries (a ``rule`` name or ``from_port``/``to_port``/``protocol``;
+        their ``cidr_blocks`` is one comma-separated string). A rule name not in the table is skipped.
+        """
+        s, out = self.s, {}
+        for address, block in self.m.modules.items():
+            match = _SG_MODULE.search(str(s.scalar(block.get("source")) or ""))
+            if not match:
+                continue
+            found: list[SecurityGroupRule] = []
+            preset = match.group(1) or match.group(2)
+            names = s.texts(block.get("ingress_rules")) if block.has("ingress_rules") else _preset_rules(preset)
+            cidrs = s.texts(block.get("ingress_cidr_blocks")) + s.texts(block.get("ingress_ipv6_cidr_blocks"))
+            loc = block.attr_loc("ingress_cidr_blocks") if block.has("ingress_cidr_blocks") else block.attr_loc("ingress_rules")
+            for name in names:
+                for cidr in cidrs:
+                    found.extend(_named_rule(name, cidr, loc))
+            for attr, key in (("ingress_with_cidr_blocks", "cidr_blocks"), ("ingress_with_ipv6_cidr_blocks", "ipv6_cidr_blocks")):
+                entries = s.value(block.get(attr))
+                for entry in entries if isinstance(entries, list) else []:
+                    if not isinstance(entry, Mapping):
+                        continue
+                    raw = entry.get(key)
+                    entry_cidrs = [c.strip() for c in raw.split(",")] if isinstance(raw, str) else cidrs
+                    entry_loc = block.attr_loc(attr)
+                    for cidr in entry_cidrs:
+                        if isinstance(entry.get("rule"), str):
+                            found.extend(_named_rule(entry["rule"], cidr, entry_loc))
+                        elif "from_port" in entry:
+                            protocol = str(entry.get("protocol", "-1")).lower()
+                            found.append(
+                                SecurityGroupRule(
+                                    "ingress",
+                                    "-1" if protocol in ("-1", "all") else protocol,
+                                    as_int(entry.get("from_port")),
+                                    as_int(entry.get("to_port")),
+                                    cidr,
+                                    entry_loc,
+                                )
+                            )
+            out[address] = found
+        return out
 
     def subnets(self) -> dict[str, Subnet]:
         m, s = self.m, self.s
@@ -739,6 +788,35 @@ def _list(value: Any) -> list[Any]:
     if isinstance(value, str) and single_expression(value) is not None:
         return [value]
     return [value]
+
+
+_SG_MODULE = re.compile(r"terraform-aws-modules/security-group/aws(?://modules/([\w-]+))?|terraform-aws-security-group(?:\.git)?(?://modules/([\w-]+))?")
+_SG_RULES_TABLE = Path(__file__).resolve().parents[2] / "data" / "tf_security_group_rules.toml"
+
+
+@functools.cache
+def sg_rule_table() -> dict[str, tuple[int, int, str]]:
+    import tomllib
+
+    rows = tomllib.loads(_SG_RULES_TABLE.read_text(encoding="utf-8"))["rules"]
+    return {name: (int(row[0]), int(row[1]), str(row[2])) for name, row in rows.items()}
+
+
+def _preset_rules(preset: str | None) -> list[str]:
+    """The rules a ``//modules/<name>`` preset opens by default (its ``auto_ingress_rules``), as far as the table knows."""
+    if not preset:
+        return []
+    table = sg_rule_table()
+    return [n for n in (f"{preset}-tcp", f"{preset}-udp", f"{preset}-27017-tcp") if n in table]
+
+
+def _named_rule(name: str, cidr: str, loc: Loc) -> list[SecurityGroupRule]:
+    row = sg_rule_table().get(name)
+    if row is None or not cidr:
+        return []
+    low, high, protocol = row
+    every = protocol == "-1"
+    return [SecurityGroupRule("ingress", protocol, None if every else low, None if every else high, cidr, loc)]
 
 
 def _bare(text: str) -> str:
