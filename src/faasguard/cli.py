@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("path", type=Path)
     policy.add_argument("--function", help="only this function (its logical id / name)")
     policy.add_argument("--format", choices=("json", "yaml", "cfn", "terraform"), default="json")
+    _add_audit_parsers(sub)
     return parser
 
 
@@ -198,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _policy(args)
         if args.command == "advisories":
             return _advisories(args)
+        if args.command in ("audit", "merge"):
+            return _audit(args) if args.command == "audit" else _merge(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_USAGE
@@ -615,3 +618,156 @@ def _policy(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stdout.write(render(policies, args.format))
     return EXIT_OK
+
+
+# -- audit and merge: a live AWS account (faasguard.audit), and joining shard reports ---------------
+
+
+def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = sub.add_parser("audit", help="audit what is deployed in a live AWS account (read-only calls)")
+    audit.add_argument("--profile", help="AWS profile (default: boto3's credential chain; AWS_ENDPOINT_URL is honoured)")
+    audit.add_argument("--region", action="append", default=[], help="region to audit (repeatable; default: the profile's)")
+    audit.add_argument("--all-regions", action="store_true", help="every region enabled in the account")
+    audit.add_argument("--function", action="append", default=[], metavar="NAME", help="only this function (name or ARN)")
+    audit.add_argument(
+        "--accounts", type=Path, metavar="FILE", help="accounts to audit: id, role ARN to assume, regions (docs/audit.md)"
+    )
+    audit.add_argument("--shard-dir", type=Path, metavar="DIR", help="also write one JSON report per account and region")
+    audit.add_argument("--with-code", action="store_true", help="download each package and analyse its code and dependencies")
+    audit.add_argument(
+        "--unused-days", type=int, default=90, metavar="N", help="report services a role has not used in N days (default: 90)"
+    )
+    audit.add_argument("--no-last-accessed", action="store_true", help="do not ask IAM for last-accessed data")
+    audit.add_argument("--workers", type=int, default=10, help="concurrent API calls per account (default: 10)")
+    merge = sub.add_parser("merge", help="combine JSON reports (audit shards) into one report")
+    merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
+    for p in (audit, merge):
+        p.add_argument("--format", choices=("text", "json", "sarif", "junit", "html"), default="text")
+        p.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+        p.add_argument("--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity (default: high)")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
+    audit.add_argument("--config", type=Path, help="configuration file (default: .faasguard.yaml in the current directory)")
+    audit.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
+    audit.add_argument("--category", action="append", type=_csv, default=[], help="only these categories")
+    audit.add_argument("--skip-category", action="append", type=_csv, default=[], help="leave these categories out")
+    audit.add_argument("--rule", action="append", type=_csv, default=[], help="only these rule ids (comma-separated)")
+    audit.add_argument("--skip-rule", action="append", type=_csv, default=[], help="leave these rule ids out")
+    audit.add_argument("--advisory-db", type=Path, metavar="DIR", help="OSV advisory directory, for --with-code")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from faasguard import config as project_config
+    from faasguard.audit import AuditError, AuditOptions, audit, load_accounts
+    from faasguard.interfaces import ScanOptions
+    from faasguard.loaders.aws_live.collect import Options
+    from faasguard.merge import merge
+    from faasguard.registry import all_rules
+    from faasguard.report.json import JsonReporter
+
+    try:
+        config_path = args.config or project_config.find(Path.cwd())
+        cfg = project_config.load(config_path) if config_path else project_config.Config()
+    except project_config.ConfigError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.fail_on = args.fail_on or cfg.fail_on or "high"
+    categories = _flatten(args.category) or cfg.categories
+    skip_categories = _flatten(args.skip_category) | cfg.skip_categories
+    rules = {r.upper() for r in _flatten(args.rule)} or cfg.rules
+    skip_rules = {r.upper() for r in _flatten(args.skip_rule)} | cfg.skip_rules
+    unknown = sorted((categories | skip_categories) - set(CATEGORIES))
+    unknown += sorted((rules | skip_rules) - {r.id for r in all_rules()})
+    if unknown:
+        print(f"faasguard: unknown category or rule {', '.join(unknown)}; see `faasguard rules`", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers < 1 or args.unused_days < 1:
+        print("faasguard: --workers and --unused-days must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    baseline = None
+    baseline_path = args.baseline or cfg.baseline
+    if baseline_path:
+        from faasguard.suppress import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(baseline_path)
+        except BaselineError as exc:
+            print(f"faasguard: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        options = AuditOptions(
+            profile=args.profile,
+            regions=tuple(args.region),
+            all_regions=args.all_regions,
+            collect=Options(
+                functions=frozenset(args.function),
+                last_accessed_days=None if args.no_last_accessed else args.unused_days,
+                with_code=args.with_code,
+                workers=args.workers,
+            ),
+            scan=ScanOptions(
+                categories=categories or None, skip_categories=skip_categories, rules=rules or None, skip_rules=skip_rules,
+                baseline=baseline, advisory_db=args.advisory_db or cfg.advisory_db,
+            ),
+        )
+        if args.accounts:
+            options.accounts = load_accounts(args.accounts)
+        shards = audit(options, None if args.quiet else _audit_progress())
+    except AuditError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.shard_dir:
+        args.shard_dir.mkdir(parents=True, exist_ok=True)
+        for shard in shards:
+            path = args.shard_dir / f"{shard.account}-{shard.region}.json"
+            path.write_text(JsonReporter().format(shard.result), encoding="utf-8")
+    return _report_merged(merge(s.result for s in shards), args)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from faasguard.merge import MergeError, merge, read_report
+
+    try:
+        results = [read_report(path) for path in args.reports]
+    except MergeError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.fail_on = args.fail_on or "high"
+    return _report_merged(merge(results), args)
+
+
+def _report_merged(result: object, args: argparse.Namespace) -> int:
+    from faasguard.report import REPORTERS
+
+    _emit(REPORTERS[args.format], result, args)
+    if args.fail_on == "none":
+        return EXIT_OK
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK  # type: ignore[attr-defined]
+
+
+def _audit_progress() -> Callable[[int, int], None] | None:
+    """A progress bar of API calls on a terminal; its total grows as collectors find more to read."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    progress = Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    task = progress.add_task("auditing", total=0)
+    state = {"done": 0, "total": 0, "started": False}
+
+    def advance(done: int, added: int) -> None:
+        if not state["started"]:
+            progress.start()
+            state["started"] = True
+        state["done"] += done
+        state["total"] += added
+        progress.update(task, completed=state["done"], total=state["total"])
+        if state["done"] >= state["total"]:
+            progress.stop()
+            state["started"] = False
+
+    return advance

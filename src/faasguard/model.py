@@ -116,6 +116,24 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class ServiceAccess:
+    """IAM's last-accessed data for one service a role's policies grant (a live account only)."""
+
+    namespace: str  # the IAM prefix: s3, dynamodb
+    name: str  # the service's display name: Amazon S3
+    days_since: int | None  # days since the role last used it; None: never within IAM's tracking window
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """What IAM knows of a role's use of its services, and over how many days it looked."""
+
+    window_days: int  # the user's threshold: a service unused this long is reported
+    tracked_days: int  # how many days of history exist (the role's age, at most IAM's tracking period)
+    services: tuple[ServiceAccess, ...] = ()
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     loc: Loc
@@ -126,6 +144,7 @@ class Role:
     external: bool = False  # the role is referenced by ARN and defined elsewhere
     grants: tuple[RoleGrant, ...] = ()  # Azure role assignments / GCP IAM roles held by this identity
     kind: str = "role"  # role | user | group: every IAM principal of the source is read into Application.roles
+    last_accessed: AccessReport | None = None  # a live account's IAM last-accessed data, when collected
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from faasguard.rules import (  # noqa: F401  (imported for their @rule registrat
     attack_path,
     iam,
     iam_cloud,
+    iam_last_accessed,
     iam_risk,
     iam_takeover,
     injection,
