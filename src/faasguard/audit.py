@@ -32,6 +32,9 @@ GAP_RULES: dict[str, frozenset[str]] = {
     "api-stages": frozenset({"FG-RES-004", "FG-MON-005", "FG-MON-006"}),
     "usage-plans": frozenset({"FG-RES-004"}),
     "vpc-endpoints": frozenset({"FG-NET-004"}),
+    # Least-privilege advice for a role that functions outside this shard (another region, or not
+    # selected with --function) or other services also use would break them.
+    "role-shared": frozenset({"FG-IAM-030", "FG-IAM-032"}),
 }
 
 
@@ -143,6 +146,7 @@ def shard_result(snap: Snapshot, options: AuditOptions, collect_s: float = 0.0) 
     root = options.collect.code_dir or Path.cwd()
     app = build(snap, root, options.collect.last_accessed_days)
     apps = [app]
+    _shared_roles(snap, app)
     errors = set(snap.problems.errors)
     warnings: set[tuple[str, str]] = set()
     files_read = 0
@@ -185,6 +189,15 @@ def hold_back(findings: list[Finding], snap: Snapshot) -> tuple[list[Finding], s
         what = topic.replace("-", " ")
         warnings.add((f.path, f"{f.rule_id} not checked for {f.resource or f.function}: the {what} could not be read"))
     return kept, warnings
+
+
+def _shared_roles(snap: Snapshot, app: Application) -> None:
+    here = {str(fn.loc.path) for fn in app.functions}
+    for role in app.roles.values():
+        others = snap.role_users.get(role.loc.path, set()) - here
+        services = {p for s in role.trust for p in s.principals if p.startswith("Service:")} - {"Service:lambda.amazonaws.com"}
+        if others or services:
+            snap.gap("role-shared", role.id)
 
 
 def _resources(app: Application) -> int:

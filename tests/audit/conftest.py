@@ -124,8 +124,8 @@ def account(moto_endpoint: str) -> dict[str, str]:
         {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": logs},
         {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},
     ]})
-    vpc_trust = {"Version": "2012-10-17", "Statement": [*TRUST_LAMBDA["Statement"],
-                                                       {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    anyone = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+    vpc_trust = {"Version": "2012-10-17", "Statement": [*TRUST_LAMBDA["Statement"], anyone]}
     arns["vpc-role"] = _role("vpc-role", trust=vpc_trust, attached=(BASIC,))
     iam = client("iam")
     iam.create_group(GroupName="developers")
@@ -183,7 +183,8 @@ def account(moto_endpoint: str) -> dict[str, str]:
 
     v2 = client("apigatewayv2")
     http = v2.create_api(Name="events-api", ProtocolType="HTTP")
-    auth = v2.create_authorizer(ApiId=http["ApiId"], AuthorizerType="JWT", Name="jwt", IdentitySource=["$request.header.Authorization"],
+    auth = v2.create_authorizer(ApiId=http["ApiId"], AuthorizerType="JWT", Name="jwt",
+                                IdentitySource=["$request.header.Authorization"],
                                 JwtConfiguration={"Audience": ["events"], "Issuer": "https://issuer.example.com"})
     integ = v2.create_integration(ApiId=http["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=arns["clean-fn"],
                                   PayloadFormatVersion="2.0")

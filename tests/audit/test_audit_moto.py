@@ -61,7 +61,7 @@ EXPECTED: list[tuple[str, str | None, str, Severity, str]] = [
     ("FG-MON-005", "orders-api", "/stages/prod", Severity.MEDIUM, "shop-api"),
     ("FG-RES-004", "orders-api", "/stages/prod", Severity.MEDIUM, "shop-api"),
     ("FG-RES-003", "orders-api", fn_arn("orders-api"), Severity.MEDIUM, "reserved concurrency"),
-    ("FG-MON-002", "orders-api", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/orders-api", Severity.LOW, "never expire"),
+    ("FG-MON-002", "orders-api", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/orders-api", Severity.LOW, "expire"),
     ("FG-MON-001", "thumbnail", fn_arn("thumbnail"), Severity.LOW, "tracing off"),
     ("FG-NET-001", "vpc-fn", "security-group/sg-", Severity.HIGH, "port 22 from 0.0.0.0/0"),
     ("FG-NET-003", "vpc-fn", fn_arn("vpc-fn"), Severity.MEDIUM, "public subnet"),
@@ -74,7 +74,7 @@ def test_deployed_mistake_is_reported(
     findings: list[Finding], rule: str, function: str | None, path: str, severity: Severity, fragment: str
 ) -> None:
     found = [f for f in hits(findings, rule, function) if path in f.path and fragment in f.message]
-    assert found, f"{rule} for {function} not found; got {[(f.rule_id, f.function, f.path) for f in findings if f.rule_id == rule]}"
+    assert found, f"{rule} for {function} not found; got {[(f.function, f.path) for f in findings if f.rule_id == rule]}"
     assert found[0].severity == severity
     assert found[0].line is None  # a live resource has no line
     assert found[0].path.startswith("arn:aws:")
@@ -151,3 +151,10 @@ def test_access_denied_is_an_error_and_the_audit_goes_on(account: dict[str, str]
     assert not [f for f in result.findings if f.rule_id == "FG-MON-002"]
     assert any("FG-MON-002 not checked" in m for _, m in result.warnings)
     assert hits(result.findings, "FG-SEC-001", "orders-api")  # everything else was still audited
+
+
+def test_every_call_made_is_one_the_policy_test_knows(shards: list[Shard]) -> None:
+    from tests.audit.test_policy import collector_calls
+
+    made = {op for s in shards for op in s.operations}
+    assert made and made <= collector_calls()

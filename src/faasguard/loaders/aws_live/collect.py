@@ -61,6 +61,7 @@ class Snapshot:
     route_tables: list[dict[str, Any]] = field(default_factory=list)
     vpc_endpoints: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)  # role ARN → role, policies, last accessed (shared)
+    role_users: dict[str, set[str]] = field(default_factory=dict)  # role ARN → every function ARN seen using it (shared)
     layer_code: dict[str, Path] = field(default_factory=dict)  # layer version ARN → unpacked content
     selected: bool = False  # only some functions were asked for: resources that serve none of them are left out
     # What could not be read, by topic ("log-groups", "concurrency"…): the names of the functions or
@@ -104,10 +105,12 @@ class AccountCollector:
         self.snapshots = snapshots  # region → snapshot
         self.options = options
         self.roles: dict[str, dict[str, Any]] = {}
+        self.role_users: dict[str, set[str]] = {}
         self._roles_claimed: set[str] = set()
         self._lock = threading.Lock()
         for snap in snapshots.values():
             snap.roles = self.roles
+            snap.role_users = self.role_users
 
     def start(self) -> list[Task]:
         tasks: list[Task] = []
@@ -133,6 +136,10 @@ class AccountCollector:
             return []
         wanted = self.options.functions
         s.selected = bool(wanted)
+        with self._lock:
+            for fn in found:  # every function, selected or not: who else holds each role
+                if isinstance(fn.get("Role"), str):
+                    self.role_users.setdefault(fn["Role"], set()).add(str(fn["FunctionArn"]))
         s.functions = [f for f in found if not wanted or f.get("FunctionName") in wanted or f.get("FunctionArn") in wanted]
         tasks: list[Task] = []
         for fn in s.functions:
@@ -374,11 +381,16 @@ class AccountCollector:
                                     restApiId=api_id) or {}).get("item") or []
         except Failed:
             s.gap("api-stages", api.get("name") or api_id)
-        for key, op in (("authorizers", "get_authorizers"), ("validators", "get_request_validators")):
-            try:
-                api[key] = c.pages("apigateway", op, "items", scope, f"its {key} were not read", restApiId=api_id)
-            except Failed:
-                api[key] = None
+        try:
+            api["authorizers"] = c.pages("apigateway", "get_authorizers", "items", scope, "its authorizers were not read",
+                                         restApiId=api_id)
+        except Failed:
+            api["authorizers"] = None
+        try:
+            api["validators"] = c.pages("apigateway", "get_request_validators", "items", scope,
+                                        "its request validators were not read", restApiId=api_id)
+        except Failed:
+            api["validators"] = None
 
     def usage_plans(self, c: Caller, s: Snapshot) -> None:
         try:
@@ -400,17 +412,19 @@ class AccountCollector:
     def http_api(self, c: Caller, s: Snapshot, api: dict[str, Any]) -> None:
         api_id = api["ApiId"]
         scope = s.arn("apigateway", f"/apis/{api_id}", account=False)
-        for key, op, what in (
-            ("stages", "get_stages", "its stages (logging, throttling) were not read"),
-            ("routes", "get_routes", "its routes were not read"),
-            ("integrations", "get_integrations", "its integrations were not read"),
-        ):
-            try:
-                api[key] = c.pages("apigatewayv2", op, "Items", scope, what, ApiId=api_id)
-            except Failed:
-                api[key] = []
-                if key == "stages":
-                    s.gap("api-stages", api.get("Name") or api_id)
+        try:
+            api["stages"] = c.pages("apigatewayv2", "get_stages", "Items", scope,
+                                    "its stages (logging, throttling) were not read", ApiId=api_id)
+        except Failed:
+            api["stages"] = []
+            s.gap("api-stages", api.get("Name") or api_id)
+        try:
+            api["routes"] = c.pages("apigatewayv2", "get_routes", "Items", scope, "its routes were not read", ApiId=api_id)
+            api["integrations"] = c.pages("apigatewayv2", "get_integrations", "Items", scope,
+                                          "its integrations were not read", ApiId=api_id)
+        except Failed:
+            api.setdefault("routes", [])
+            api.setdefault("integrations", [])
 
     # -- logs, alarms, secrets ------------------------------------------------------------
     def log_groups(self, c: Caller, s: Snapshot) -> None:

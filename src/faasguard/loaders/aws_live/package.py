@@ -70,8 +70,8 @@ def unpack(archive: Path, dest: Path, max_bytes: int) -> int:
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
-            if mode and not stat.S_ISREG(mode):
-                continue  # a symbolic link or a device: never created
+            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+                continue  # a symbolic link or a device: never created (no type bits: a plain file from a zip tool)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(info) as src, target.open("wb") as out:
