@@ -11,11 +11,12 @@ an error entry and a *gap* (what could not be checked), never a guess.
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -532,13 +533,22 @@ def run_tasks(
             problems.error("faasguard", f"internal error in a collector ({type(exc).__name__}: {exc}); please report it")
             return []
 
-    pending: set[Future[list[Task]]] = {pool.submit(guarded, t) for t in tasks}
+    # Completed tasks report through a queue: waiting on the whole pending set after every
+    # completion would cost O(pending) each time (thousands of per-function calls).
+    finished: queue.SimpleQueue[Future[list[Task]]] = queue.SimpleQueue()
+
+    def submit(task: Task) -> None:
+        pool.submit(guarded, task).add_done_callback(finished.put)
+
+    for task in tasks:
+        submit(task)
+    outstanding = len(tasks)
     if progress:
         progress(0, len(tasks))
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            more = future.result()
-            pending |= {pool.submit(guarded, t) for t in more}
-            if progress:
-                progress(1, len(more))
+    while outstanding:
+        more = finished.get().result()
+        outstanding += len(more) - 1
+        for task in more:
+            submit(task)
+        if progress:
+            progress(1, len(more))
