@@ -154,6 +154,11 @@ def shard_result(snap: Snapshot, options: AuditOptions, collect_s: float = 0.0) 
         files_read, more = _analyse_code(apps, options)
         for kind, path, message in more:
             (errors if kind == "error" else warnings).add((path, message))
+    else:
+        from faasguard.iam.analyzer import IamAnalyzer
+
+        analysis = IamAnalyzer().analyze(apps, root, [])
+        errors.update(analysis.errors)
     found, skipped = run_rules(apps, selected_rules(options.scan))
     found, gap_warnings = hold_back(found, snap)
     warnings.update(gap_warnings)

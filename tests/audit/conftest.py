@@ -8,7 +8,8 @@ us-east-1
   orders-api   python3.8, DB_PASSWORD literal, role orders-role (dynamodb:* on *), behind REST API
                shop-api GET /orders without authorizer, stage without access logs or throttling
   thumbnail    invoked by S3 (permission without SourceArn/SourceAccount), no DLQ, shares orders-role
-  admin-fn     role admin-role (AdministratorAccess), function URL with AuthType NONE, public permission
+  admin-fn     role admin-role (AdministratorAccess), function URL with AuthType NONE and CORS * with
+               credentials
   vpc-fn       in the default VPC, in a subnet routed to an internet gateway, with a security group open to
                0.0.0.0/0 on port 22; a resource policy that lets anyone invoke it; role vpc-role that any
                AWS principal may assume
@@ -18,6 +19,7 @@ us-east-1
   IAM group    developers (not an execution role: out of the audit's scope)
 eu-west-1
   reports      nodejs16.x, role orders-role (IAM is global)
+  status-api   REST API with a mock route whose stage logs full requests and responses (data trace)
 """
 
 from __future__ import annotations
@@ -139,7 +141,8 @@ def account(moto_endpoint: str) -> dict[str, str]:
     lam.add_permission(FunctionName="thumbnail", StatementId="s3-invoke", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com")
     arns["admin-fn"] = _function("admin-fn", arns["admin-role"])
-    lam.create_function_url_config(FunctionName="admin-fn", AuthType="NONE")
+    lam.create_function_url_config(FunctionName="admin-fn", AuthType="NONE",
+                                   Cors={"AllowOrigins": ["*"], "AllowCredentials": True})
     lam.add_permission(FunctionName="admin-fn", StatementId="public", Action="lambda:InvokeFunction", Principal="*")
 
     ec2 = client("ec2")
@@ -204,6 +207,14 @@ def account(moto_endpoint: str) -> dict[str, str]:
                      RotateImmediately=False)
 
     arns["reports"] = _function("reports", arns["orders-role"], "nodejs16.x", region=OTHER_REGION)
+    west = client("apigateway", OTHER_REGION)
+    status = west.create_rest_api(name="status-api")["id"]
+    root = west.get_resources(restApiId=status)["items"][0]["id"]
+    west.put_method(restApiId=status, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    west.put_integration(restApiId=status, resourceId=root, httpMethod="GET", type="MOCK")
+    west.create_deployment(restApiId=status, stageName="live")
+    west.update_stage(restApiId=status, stageName="live",
+                      patchOperations=[{"op": "replace", "path": "/*/*/logging/dataTrace", "value": "true"}])
     return arns
 
 

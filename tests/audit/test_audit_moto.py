@@ -53,6 +53,8 @@ EXPECTED: list[tuple[str, str | None, str, Severity, str]] = [
     ("FG-IAM-007", "orders-api", ROLE + "orders-role", Severity.HIGH, "shared by 2 functions"),
     ("FG-IAM-003", "admin-fn", ROLE + "admin-role", Severity.CRITICAL, "AdministratorAccess"),
     ("FG-IAM-006", "admin-fn", fn_arn("admin-fn"), Severity.HIGH, "AuthType NONE"),
+    ("FG-NET-008", "admin-fn", fn_arn("admin-fn"), Severity.MEDIUM, "any origin"),
+    ("FG-SEC-020", None, f"arn:aws:apigateway:{OTHER_REGION}::/restapis/", Severity.MEDIUM, "status-api"),
     ("FG-IAM-005", "vpc-fn", fn_arn("vpc-fn"), Severity.HIGH, "any principal"),
     ("FG-IAM-008", None, ROLE + "vpc-role", Severity.CRITICAL, "vpc-role"),
     ("FG-IAM-004", "thumbnail", fn_arn("thumbnail"), Severity.MEDIUM, "s3.amazonaws.com"),

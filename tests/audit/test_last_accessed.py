@@ -1,4 +1,4 @@
-"""FG-IAM-040 from IAM's last-accessed data, with recorded IAM responses.
+"""FG-IAM-033 from IAM's last-accessed data, with recorded IAM responses.
 
 moto 5.2.5 does not implement ``GenerateServiceLastAccessedDetails`` (its server answers
 HTTP 500 "not implemented"), so the IAM collector is fed recorded responses (botocore
@@ -61,7 +61,7 @@ NEVER = {"ServiceName": "AWS Identity and Access Management", "ServiceNamespace"
 
 def test_services_unused_for_n_days_are_reported(account: dict[str, str]) -> None:
     result = run(NOW - timedelta(days=500), [USED, STALE, NEVER])
-    found = [f for f in result.findings if f.rule_id == "FG-IAM-040"]
+    found = [f for f in result.findings if f.rule_id == "FG-IAM-033"]
     assert len(found) == 1
     f = found[0]
     assert f.path == ROLE_ARN and f.resource == "admin-role" and f.function == "admin-fn"
@@ -74,12 +74,12 @@ def test_services_unused_for_n_days_are_reported(account: dict[str, str]) -> Non
 
 
 def test_used_services_and_young_roles_stay_quiet(account: dict[str, str]) -> None:
-    assert not [f for f in run(NOW - timedelta(days=500), [USED]).findings if f.rule_id == "FG-IAM-040"]
+    assert not [f for f in run(NOW - timedelta(days=500), [USED]).findings if f.rule_id == "FG-IAM-033"]
     # A role created 20 days ago has no 90 days of history: nothing can be proven unused yet.
-    assert not [f for f in run(NOW - timedelta(days=20), [USED, STALE, NEVER]).findings if f.rule_id == "FG-IAM-040"]
+    assert not [f for f in run(NOW - timedelta(days=20), [USED, STALE, NEVER]).findings if f.rule_id == "FG-IAM-033"]
     # The window is the user's: with --unused-days 365, a service last used 200 days ago is in use.
     long = run(NOW - timedelta(days=500), [USED, STALE, NEVER], days=365)
-    assert [f.message for f in long.findings if f.rule_id == "FG-IAM-040"] == [
+    assert [f.message for f in long.findings if f.rule_id == "FG-IAM-033"] == [
         "Role admin-role of function admin-fn is granted 1 service(s) it has not used in 365 days according to IAM's "
         "last-accessed data: iam (never used)"
     ]
@@ -100,4 +100,4 @@ def test_templates_never_trigger_it(scan_files: Any) -> None:
               AssumeRolePolicyDocument: {TRUST_LAMBDA!r}
               ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
         """}
-    assert [f for f in scan_files(template).findings if f.rule_id == "FG-IAM-040"] == []
+    assert [f for f in scan_files(template).findings if f.rule_id == "FG-IAM-033"] == []

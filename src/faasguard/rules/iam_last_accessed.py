@@ -17,7 +17,7 @@ _LISTED = 12
 
 
 @rule(
-    "FG-IAM-040",
+    "FG-IAM-033",
     category="iam",
     severity=Severity.MEDIUM,
     title="Role grants services it has not used in N days",

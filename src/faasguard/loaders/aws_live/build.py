@@ -18,7 +18,7 @@ from typing import Any
 from faasguard.iam import managed
 from faasguard.loaders.aws_live import FORMAT
 from faasguard.loaders.aws_live.collect import IAM_TRACKING_DAYS, Snapshot, days_between
-from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS, STREAM_SOURCES
+from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS, STREAM_SOURCES, _integration_kind
 from faasguard.model import (
     AccessReport,
     Alarm,
@@ -254,6 +254,10 @@ def _function(snap: Snapshot, raw: dict[str, Any], app: Application, names: dict
             on_failure = str(target)
     url = detail.get("Url") or None
     settings = []
+    cors = (url or {}).get("Cors") or {}
+    if url and cors:
+        settings.append(Setting("url_cors_origins", tuple(str(o) for o in cors.get("AllowOrigins") or ()), loc))
+        settings.append(Setting("url_cors_credentials", cors.get("AllowCredentials") is True, loc))
     if detail.get("CodeSigningConfigArn"):
         settings.append(Setting("code_signing_config", detail["CodeSigningConfigArn"], loc))
     code_dir = detail.get("CodeDir")
@@ -359,7 +363,8 @@ def _rest_apis(snap: Snapshot, names: dict[str, str]) -> Iterator[Api]:
                 auth = str(spec.get("authorizationType") or "NONE").upper()
                 if auth == "NONE" and str(spec.get("authorizerId")) in authorizers:
                     auth = "CUSTOM"
-                uri = str((spec.get("methodIntegration") or {}).get("uri") or "")
+                integration = spec.get("methodIntegration") or {}
+                uri = str(integration.get("uri") or "")
                 match = _FUNCTION_IN_URI.search(uri)
                 in_region = f":function:{match.group(1)}" in uri and f":lambda:{snap.region}:" in uri if match else False
                 function = match.group(1) if match and in_region and match.group(1) in names.values() else None
@@ -373,20 +378,27 @@ def _rest_apis(snap: Snapshot, names: dict[str, str]) -> Iterator[Api]:
                         api_key_required=bool(spec.get("apiKeyRequired")),
                         request_validator=validators.get(str(validator), False) if validator else False,
                         loc=Loc(f"{base}/resources/{resource.get('id')}/methods/{str(method).upper()}"),
+                        integration=_integration_kind(integration.get("type"), function, uri) if integration else None,
                     )
                 )
         stages = api.get("stages")
-        logging = tracing = throttling = stage_loc = None
+        logging = tracing = throttling = stage_loc = data_trace = data_trace_loc = None
         for stage in stages or []:
             has_log = bool((stage.get("accessLogSettings") or {}).get("destinationArn"))
             logging = has_log if logging is None else logging and has_log
             traced = bool(stage.get("tracingEnabled"))
             tracing = traced if tracing is None else tracing and traced
+            stage_arn = Loc(f"{base}/stages/{stage.get('stageName')}")
+            traced_data = any(bool(s.get("dataTraceEnabled")) for s in (stage.get("methodSettings") or {}).values())
+            data_trace = traced_data or bool(data_trace)
+            if traced_data and data_trace_loc is None:
+                data_trace_loc = stage_arn
             for setting in (stage.get("methodSettings") or {}).values():
                 rate, burst = _float(setting.get("throttlingRateLimit")), _float(setting.get("throttlingBurstLimit"))
                 if rate is not None or burst is not None:
                     throttling = throttling or (rate, burst)
-            stage_loc = stage_loc or Loc(f"{base}/stages/{stage.get('stageName')}")
+            stage_loc = stage_loc or stage_arn
+        types = (api.get("endpointConfiguration") or {}).get("types") or []
         yield Api(
             id=ident,
             kind="rest",
@@ -397,6 +409,9 @@ def _rest_apis(snap: Snapshot, names: dict[str, str]) -> Iterator[Api]:
             throttling=throttling or plans.get(api_id),
             stage_loc=stage_loc,
             has_usage_plan=api_id in plans,
+            endpoint_type=str(types[0]).upper() if types else None,
+            data_trace=data_trace,
+            data_trace_loc=data_trace_loc,
         )
 
 
@@ -409,11 +424,15 @@ def _http_apis(snap: Snapshot, names: dict[str, str]) -> Iterator[Api]:
         name = str(api.get("Name") or api_id)
         ident = name if counts.get(name, 0) <= 1 else f"{name} ({api_id})"
         base = f"arn:{snap.partition}:apigateway:{snap.region}::/apis/{api_id}"
-        integrations = {}
+        integrations: dict[str, str] = {}
+        kinds: dict[str, str | None] = {}
         for integ in api.get("integrations") or []:
-            match = _FUNCTION_IN_URI.search(str(integ.get("IntegrationUri") or ""))
-            if match and match.group(1) in names.values():
-                integrations[str(integ.get("IntegrationId"))] = match.group(1)
+            uri = str(integ.get("IntegrationUri") or "")
+            match = _FUNCTION_IN_URI.search(uri)
+            function = match.group(1) if match and f":lambda:{snap.region}:" in uri and match.group(1) in names.values() else None
+            if function:
+                integrations[str(integ.get("IntegrationId"))] = function
+            kinds[str(integ.get("IntegrationId"))] = _integration_kind(integ.get("IntegrationType"), function, uri)
         routes = []
         for route in api.get("routes") or []:
             key = str(route.get("RouteKey") or "$default")
@@ -428,6 +447,7 @@ def _http_apis(snap: Snapshot, names: dict[str, str]) -> Iterator[Api]:
                     api_key_required=bool(route.get("ApiKeyRequired")),
                     request_validator=None,
                     loc=Loc(f"{base}/routes/{route.get('RouteId')}"),
+                    integration=kinds.get(target.group(1)) if target else None,
                 )
             )
         logging = throttling = stage_loc = None
