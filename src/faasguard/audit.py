@@ -140,7 +140,7 @@ def _audit_account(
 
 def shard_result(snap: Snapshot, options: AuditOptions, collect_s: float = 0.0) -> ScanResult:
     """Build the model of one snapshot, analyse its code (``--with-code``), run the rules, apply the filters."""
-    from faasguard.loaders.aws_live.build import build
+    from faasguard.loaders.aws_live.build import IGNORE_TAG, build
 
     started = time.perf_counter()
     root = options.collect.code_dir or Path.cwd()
@@ -159,19 +159,26 @@ def shard_result(snap: Snapshot, options: AuditOptions, collect_s: float = 0.0) 
 
         analysis = IamAnalyzer().analyze(apps, root, [])
         errors.update(analysis.errors)
-    found, skipped = run_rules(apps, selected_rules(options.scan))
+    rules = selected_rules(options.scan)
+    found, skipped = run_rules(apps, rules)
     found, gap_warnings = hold_back(found, snap)
     warnings.update(gap_warnings)
-    findings, suppressed = suppress.apply(found, root, options.scan.baseline)
+    outcome = suppress.apply(found, root, options.scan.baseline)
+    suppressions = [
+        *outcome.suppressed,
+        *(suppress.Suppressed(f, "source", f"{IGNORE_TAG} tag on {f.resource or f.function}") for f in skipped),
+    ]
     return ScanResult(
         root=root,
         files=_resources(app) + files_read,
         applications=apps,
-        findings=findings,
+        findings=outcome.kept,
         errors=sorted(errors),
         warnings=sorted(warnings),
         duration_s=collect_s + time.perf_counter() - started,
-        suppressed=suppressed + skipped,
+        suppressed=len(suppressions),
+        suppressions=suppressions,
+        rules_run={r.id for r in rules},
     )
 
 

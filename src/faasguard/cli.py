@@ -642,10 +642,12 @@ def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
     merge = sub.add_parser("merge", help="combine JSON reports (audit shards) into one report")
     merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
     for p in (audit, merge):
-        p.add_argument("--format", choices=("text", "json", "sarif", "junit", "html"), default="text")
-        p.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-        p.add_argument("--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity (default: high)")
-        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no warnings")
+        p.add_argument("--format", action="append", default=[], metavar="FORMAT[:FILE]", dest="formats",
+                       help="report format: text, json, sarif, junit, html…; FORMAT:FILE writes it to FILE (repeatable)")
+        p.add_argument("--output", "-o", action="append", default=[], type=Path, metavar="FILE", dest="outputs",
+                       help="write the report to FILE instead of stdout (repeatable, pairs with --format)")
+        p.add_argument("--fail-on", type=str.lower, choices=FAIL_ON, help="exit 1 at or above this severity (default: high)")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no warnings, no summary on stderr")
     audit.add_argument("--config", type=Path, help="configuration file (default: .faasguard.yaml in the current directory)")
     audit.add_argument("--baseline", type=Path, help="a previous JSON report: leave out the findings it already holds")
     audit.add_argument("--category", action="append", type=_csv, default=[], help="only these categories")
@@ -656,7 +658,6 @@ def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from faasguard import config as project_config
     from faasguard.audit import AuditError, AuditOptions, audit, load_accounts
     from faasguard.interfaces import ScanOptions
     from faasguard.loaders.aws_live.collect import Options
@@ -735,14 +736,22 @@ def _merge(args: argparse.Namespace) -> int:
     return _report_merged(merge(results), args)
 
 
-def _report_merged(result: object, args: argparse.Namespace) -> int:
+def _report_merged(result: ScanResult, args: argparse.Namespace) -> int:
+    """Write the reports ``--format``/``-o`` ask for, as ``scan`` does; the exit code of ``--fail-on``."""
     from faasguard.report import REPORTERS
 
-    _emit(REPORTERS[args.format], result, args)
-    if args.fail_on == "none":
-        return EXIT_OK
-    threshold = Severity.parse(args.fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK  # type: ignore[attr-defined]
+    try:
+        outputs = _outputs(args, list(REPORTERS))
+    except UsageError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    code, verdict = _verdict(result, args.fail_on, [])
+    context = ReportContext(fail_on=args.fail_on, exit_code=code, verdict=verdict, quiet=args.quiet)
+    for out in outputs:
+        _emit(REPORTERS[out.format], result, out, context)
+    if any(o.path is not None for o in outputs) and not args.quiet:
+        print(_one_line(result, verdict, 0, outputs), file=sys.stderr)
+    return code
 
 
 def _audit_progress() -> Callable[[int, int], None] | None:

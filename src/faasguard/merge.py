@@ -52,6 +52,8 @@ def merge(results: Iterable[ScanResult]) -> MergedResult:
         warnings=sorted(warnings),
         duration_s=max((r.duration_s for r in items), default=0.0),
         suppressed=sum(r.suppressed for r in items),
+        suppressions=[s for r in items for s in r.suppressions],
+        rules_run=set().union(*(r.rules_run for r in items)),
         function_count=sum(r.functions for r in items),
     )
 

@@ -48,7 +48,7 @@ EXPECTED: list[tuple[str, str | None, str, Severity, str]] = [
     ("FG-SEC-001", "orders-api", fn_arn("orders-api"), Severity.HIGH, "DB_PASSWORD"),
     ("FG-SUP-001", "orders-api", fn_arn("orders-api"), Severity.HIGH, "python3.8"),
     ("FG-SUP-001", "reports", fn_arn("reports", OTHER_REGION), Severity.HIGH, "nodejs16.x"),
-    ("FG-IAM-001", "orders-api", ROLE + "orders-role", Severity.HIGH, "dynamodb:* on *"),
+    ("FG-IAM-001", None, ROLE + "orders-role", Severity.HIGH, "the same holds for function thumbnail"),
     ("FG-IAM-001", "reports", ROLE + "orders-role", Severity.HIGH, "dynamodb:* on *"),
     ("FG-IAM-007", "orders-api", ROLE + "orders-role", Severity.HIGH, "shared by 2 functions"),
     ("FG-IAM-003", "admin-fn", ROLE + "admin-role", Severity.CRITICAL, "AdministratorAccess"),
