@@ -7,6 +7,7 @@ Messages never print a secret: they name the variable and show a masked preview.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from faasguard.code.facts import code_facts
@@ -14,7 +15,7 @@ from faasguard.findings import Severity
 from faasguard.model import Application, EnvVar, Function, Loc
 from faasguard.registry import Hit, rule
 from faasguard.rules.wording import fix, sls_function, tf_function
-from faasguard.secret_patterns import SecretMatch, find_secret, looks_sensitive_name
+from faasguard.secret_patterns import SecretMatch, find_secret, looks_sensitive_name, shannon_entropy
 
 
 def _severity(match: SecretMatch) -> Severity:
@@ -365,3 +366,137 @@ def secret_logged(app: Application) -> Iterator[Hit]:
                 function=function,
                 key=f"{leak.call}:{leak.what}",
             )
+
+
+# -- secrets that IAM and other resources hand out ------------------------------------------
+
+# (Terraform resource type or None for any CloudFormation resource, attribute) whose value is a secret.
+_SECRET_ATTRIBUTES = {
+    ("aws_iam_access_key", "secret"), ("aws_iam_access_key", "ses_smtp_password_v4"),
+    ("aws_iam_user_login_profile", "password"), ("aws_iam_service_specific_credential", "service_password"),
+    ("random_password", "result"), ("random_password", "bcrypt_hash"),
+    ("aws_secretsmanager_secret_version", "secret_string"), ("aws_secretsmanager_secret_version", "secret_binary"),
+    ("aws_db_instance", "password"), ("aws_rds_cluster", "master_password"), ("aws_ssm_parameter", "value"),
+    ("aws_cognito_user_pool_client", "client_secret"), ("aws_api_gateway_api_key", "value"),
+    ("tls_private_key", "private_key_pem"), ("tls_private_key", "private_key_openssh"),
+    ("aws_elasticache_replication_group", "auth_token"),
+    (None, "SecretAccessKey"), (None, "ClientSecret"), (None, "SecretString"),
+}  # fmt: skip
+
+
+def _secret_attribute(var: EnvVar) -> str | None:
+    """``aws_iam_access_key.ci.secret`` / ``!GetAtt CiKey.SecretAccessKey``: the secret the variable copies, or None."""
+    if not var.ref or not var.ref_attr:
+        return None
+    kind = var.ref.split(".", 1)[0] if "." in var.ref else None
+    if (kind, var.ref_attr) in _SECRET_ATTRIBUTES or (None, var.ref_attr) in _SECRET_ATTRIBUTES:
+        return f"{var.ref}.{var.ref_attr}"
+    return None
+
+
+@rule(
+    "FG-SEC-006",
+    category="secrets",
+    severity=Severity.HIGH,
+    title="Secret attribute of another resource copied into a function's environment",
+)
+def secret_attribute_in_environment(app: Application) -> Iterator[Hit]:
+    """
+    An environment variable is set from a resource attribute that *is* a secret: an
+    IAM access key's secret (`aws_iam_access_key.x.secret`, `!GetAtt Key.SecretAccessKey`),
+    a generated password (`random_password.x.result`), a Secrets Manager secret value
+    (`aws_secretsmanager_secret_version.x.secret_string`), a database master password,
+    a Cognito client secret, a private key.
+
+    The deployment resolves it, so the secret is stored in plain text in the function's
+    configuration (readable with `lambda:GetFunctionConfiguration`, shown in the console)
+    and in the Terraform state or CloudFormation template. A long-lived access key
+    handed to a function is also a credential that outlives the function's own role.
+
+    Fix: pass the secret's ARN or name and fetch it at run time (Secrets Manager with
+    caching, or the Parameters and Secrets Lambda extension); give the function a role
+    instead of an access key.
+    """
+    for fn in app.functions:
+        for var in fn.environment:
+            source = _secret_attribute(var)
+            if source is None:
+                continue
+            yield Hit(
+                loc=var.loc,
+                message=f"Environment variable {var.name} of function {fn.name} is set from {source}: the secret is "
+                "stored in plain text in the function's configuration",
+                remediation=fix(
+                    app.format,
+                    cfn=f"Pass the secret's ARN in {var.name} (!Ref of an AWS::SecretsManager::Secret) and read it at "
+                    "run time; use the function's role instead of an access key",
+                    terraform=f"Pass the secret's ARN in {var.name} (aws_secretsmanager_secret.x.arn) and read it at run "
+                    "time; use the function's role instead of an access key",
+                ),
+                resource=fn.name,
+                function=fn.name,
+                key=f"{var.name}:{source}",
+            )
+
+
+def _generated_credential(value: str) -> bool:
+    """A long random token: mixed character classes, high entropy, not an ARN, URL, path, UUID or hex digest."""
+
+    text = value.strip()
+    if not 20 <= len(text) <= 256 or any(c.isspace() for c in text):
+        return False
+    if text.startswith(("/", "{", "[", "$")) or any(c in text for c in ".:@,;"):  # paths, JSON, ARNs, URLs, hosts
+        return False
+    if re.fullmatch(r"[0-9a-fA-F-]+", text):  # UUIDs, hex digests, commit ids
+        return False
+    if len(re.findall(r"[A-Za-z]{4,}(?=[-_])", text)) >= 2:  # generated resource names: Stack-Queue4F2A-1X2Y
+        return False
+    classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[+/=_\-]"))
+    return classes >= 3 and shannon_entropy(text) >= 4.2
+
+
+@rule(
+    "FG-SEC-007",
+    category="secrets",
+    severity=Severity.MEDIUM,
+    title="High-entropy literal in a function's environment",
+)
+def high_entropy_environment_value(app: Application) -> Iterator[Hit]:
+    """
+    An environment variable holds a literal that looks generated — long, random, of
+    mixed character classes — whatever its name. A name ending in `_ID`
+    (`EC2_SECRET_KEY_ID`) or without a password-like word does not make a key harmless.
+
+    FG-SEC-001 reports literals with a known format or a password-like name; this rule
+    catches the rest by entropy. ARNs, URLs, paths, UUIDs and hex digests are not
+    reported.
+
+    Fix: if it is a credential, move it to Secrets Manager or SSM Parameter Store and
+    rotate it; if it is not, suppress the finding with the reason.
+    """
+    for fn in app.functions:
+        for var in fn.environment:
+            if not var.literal or not var.value or find_secret(var.value, var.name) is not None:
+                continue
+            if not _generated_credential(var.value):
+                continue
+            yield Hit(
+                loc=var.loc,
+                message=f"Environment variable {var.name} of function {fn.name} holds a high-entropy literal "
+                f"({mask_value(var.value)}) that looks like a generated credential",
+                remediation=fix(
+                    app.format,
+                    cfn=f"If {var.name} is a credential, move it to Secrets Manager or SSM Parameter Store (SecureString), "
+                    "pass its ARN instead and rotate it",
+                    terraform=f"If {var.name} is a credential, move it to an aws_secretsmanager_secret, pass its ARN "
+                    "instead and rotate it",
+                ),
+                resource=fn.name,
+                function=fn.name,
+                key=var.name,
+            )
+
+
+def mask_value(value: str) -> str:
+    text = value.strip()
+    return f"{text[:4]}…{len(text)} characters"
