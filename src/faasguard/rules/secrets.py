@@ -449,8 +449,8 @@ def _generated_credential(value: str) -> bool:
         return False
     if re.fullmatch(r"[0-9a-fA-F-]+", text):  # UUIDs, hex digests, commit ids
         return False
-    if len(re.findall(r"[A-Za-z]{4,}(?=[-_])", text)) >= 2:  # generated resource names: Stack-Queue4F2A-1X2Y
-        return False
+    if sum(bool(re.search(r"[A-Z]?[a-z]{4,}", part)) for part in re.split(r"[-_]", text)) >= 2:
+        return False  # generated resource names: MyStack-OrdersQueue4F2A-1X2Y
     classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[+/=_\-]"))
     return classes >= 3 and shannon_entropy(text) >= 4.2
 
