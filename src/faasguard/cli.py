@@ -183,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("path", type=Path)
     policy.add_argument("--function", help="only this function (its logical id / name)")
     policy.add_argument("--format", choices=("json", "yaml", "cfn", "terraform"), default="json")
+    policy.add_argument(
+        "--var", action="append", type=_key_value, default=[], metavar="KEY=VALUE",
+        help="a value for ${env:KEY} / ${opt:KEY} in serverless.yml, as for scan; repeatable",
+    )
     _add_audit_parsers(sub)
     return parser
 
@@ -608,7 +612,8 @@ def _policy(args: argparse.Namespace) -> int:
     if not args.path.exists():
         print(f"faasguard: {args.path}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
-    result = scan(args.path, ScanOptions(skip_categories=set(CATEGORIES), jobs=None))  # load and analyse; no rules
+    # load and analyse; no rules
+    result = scan(args.path, ScanOptions(skip_categories=set(CATEGORIES), jobs=None, variables=dict(args.var)))
     policies = collect(result.applications, args.function)
     for path, message in result.errors:
         print(f"faasguard: {path}: {message}", file=sys.stderr)

@@ -194,3 +194,18 @@ def test_fix_never_widens_a_table_scoped_statement(scan_files):
 def test_three_valued_arn_matching(pattern, arn, sure, maybe):
     assert arn_matches(pattern, arn) is sure
     assert arn_may_match(pattern, arn) is maybe
+
+
+def test_policy_command_accepts_var(tmp_path, capsys):
+    import json
+    import textwrap
+
+    from faasguard.cli import main
+
+    text = SLS_TODOS.replace("${self:service}-${sls:stage}", "${self:service}-${opt:stage}")
+    (tmp_path / "serverless.yml").write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    (tmp_path / "handler.py").write_text(textwrap.dedent(SLS_HANDLER).lstrip(), encoding="utf-8")
+    assert main(["policy", str(tmp_path), "--var", "opt:stage=prod"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    resources = json.dumps(out["functions"][0]["policy"])
+    assert "table/todos-prod" in resources
