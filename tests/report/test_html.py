@@ -140,3 +140,13 @@ def test_the_cli_names_the_scanned_paths_and_the_root_they_are_relative_to(tmp_p
     assert code == 1
     assert f'<dt>Scanned</dt><dd class="loc">{EXAMPLE}</dd>' in page
     assert "<dt>Root</dt>" in page and 'class="snippet"' in page
+
+
+def test_a_huge_report_keeps_snippets_for_the_most_severe_findings_only(example, monkeypatch):
+    import faasguard.report.html as html_report
+
+    monkeypatch.setattr(html_report, "MAX_SNIPPETS", 3)
+    page = REPORTERS["html"]().format(example)
+    assert page.count('class="snippet"') == 3
+    assert page.count("no snippet: the report holds more than 3 findings") >= len(example.findings) - 3 - 5
+    assert "content-visibility: auto" in page, "off-screen cards are not laid out"

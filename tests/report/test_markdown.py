@@ -112,3 +112,15 @@ def test_cli_writes_markdown(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert out.read_text().startswith(MARKER)
     assert f"<code>{EXAMPLE}</code>: " in out.read_text(), "the comment names the scanned path"
+
+
+def test_many_warnings_and_unreadable_files_are_counted_not_listed(example):
+    noisy = replace(
+        example,
+        warnings=[(f"svc{i}/requirements.txt", "2 packages could NOT be checked") for i in range(300)],
+        errors=[(f"svc{i}/template.yaml", "line 4: did not find expected key") for i in range(40)],
+    )
+    page = render(noisy, max_chars=20_000)
+    assert len(page) <= 20_000
+    assert "svc9/requirements.txt" in page and "svc10/requirements.txt" not in page
+    assert "- … and 290 more (see the full report)" in page and "- … and 30 more (see the full report)" in page

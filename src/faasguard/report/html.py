@@ -35,6 +35,8 @@ SEVERITIES = sorted(Severity, reverse=True)
 # Findings whose reported line holds the credential itself: a snippet would repeat it.
 WITHHOLD_SNIPPET = frozenset({"FG-SEC-001", "FG-SEC-004", "FG-SEC-010", "FG-SEC-012"})
 CONTEXT_LINES = 2
+# Past this many findings the rest show no snippet: a monorepo report stays a file a browser opens.
+MAX_SNIPPETS = 2000
 MAX_HIT_LINES = 6
 MAX_LINE_CHARS = 240
 MAX_FILE_BYTES = 2_000_000
@@ -140,6 +142,9 @@ class HtmlReporter:
         for i, f in enumerate(ordered):
             rule = rules.get(f.rule_id)
             withheld = f.rule_id in WITHHOLD_SNIPPET
+            note = "snippet withheld: the line holds the credential" if withheld and f.line else None
+            if i >= MAX_SNIPPETS and not withheld:
+                withheld, note = True, f"no snippet: the report holds more than {MAX_SNIPPETS:,} findings"
             cards.append(
                 Card(
                     finding=f,
@@ -148,7 +153,7 @@ class HtmlReporter:
                     cwe=rule.cwe if rule else (),
                     function=f.function or NO_FUNCTION,
                     snippet=None if withheld else sources.snippet(f),
-                    snippet_note="snippet withheld: the line holds the credential" if withheld and f.line else None,
+                    snippet_note=note,
                 )
             )
         paths = [c for c in cards if c.finding.category == "attack-path"]

@@ -27,6 +27,7 @@ ICONS = {
 SEVERITIES = sorted(Severity, reverse=True)
 # Lets a CI job find its previous comment and update it instead of adding one per push.
 MARKER = "<!-- faasguard-report -->"
+MAX_NOTES = 10  # warnings or unreadable files listed by name; a monorepo can have hundreds
 _INLINE_SPECIALS = "\\`*_[]|~"
 _BLOCK_START = re.compile(r"^(\d*)([#+=.)-])")
 
@@ -71,7 +72,7 @@ class MarkdownReporter:
             return "\n".join([*head, *tail]).rstrip() + "\n"
         top = self._top(findings[: self.top])
         budget = self.max_chars - sum(len(x) + 1 for x in [*head, *top, *tail]) - 400
-        details = self._details(findings, rules, budget)
+        details = self._details(findings, rules, max(budget, 0))
         return "\n".join([*head, *top, *details, *tail]).rstrip() + "\n"
 
     def _head(self, result: ScanResult, findings: list[Finding]) -> list[str]:
@@ -161,12 +162,15 @@ class MarkdownReporter:
 
     def _notes(self, result: ScanResult) -> list[str]:
         lines: list[str] = []
-        if result.warnings:
-            lines += ["**Warnings**", ""]
-            lines += [f"- ⚠️ {code(path)}: {escape(message)}" for path, message in result.warnings]
-            lines.append("")
-        if result.errors:
-            lines += ["**Files that could not be scanned**", ""]
-            lines += [f"- {code(path)}: {escape(message)}" for path, message in result.errors]
+        for title, entries, icon in (
+            ("Warnings", result.warnings, "⚠️ "),
+            ("Files that could not be scanned", result.errors, ""),
+        ):
+            if not entries:
+                continue
+            lines += [f"**{title}**", ""]
+            lines += [f"- {icon}{code(path)}: {escape(message)}" for path, message in entries[:MAX_NOTES]]
+            if len(entries) > MAX_NOTES:
+                lines.append(f"- … and {len(entries) - MAX_NOTES} more (see the full report)")
             lines.append("")
         return lines
