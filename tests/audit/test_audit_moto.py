@@ -160,3 +160,22 @@ def test_every_call_made_is_one_the_policy_test_knows(shards: list[Shard]) -> No
 
     made = {op for s in shards for op in s.operations}
     assert made and made <= collector_calls()
+
+
+def test_denied_role_is_unknown_not_empty(account: dict[str, str]) -> None:
+    """iam:GetRole denied: the role is not guessed empty (no 'cannot write logs', no least-privilege claim)."""
+    from botocore.stub import Stubber
+
+    from tests.audit.conftest import client
+
+    iam = client("iam")
+    stub = Stubber(iam)
+    stub.add_client_error("get_role", service_error_code="AccessDenied", http_status_code=403,
+                          service_message="not authorized to perform: iam:GetRole")
+    stub.activate()
+    options = audit_options(functions=frozenset({"orders-api"}))
+    options.regions = (REGION,)
+    result = audit(options, clients=lambda a, r: {"iam": iam})[0].result
+    assert any(p == ROLE + "orders-role" and "iam:GetRole" in m for p, m in result.errors)
+    assert not [f for f in result.findings if f.resource == "orders-role"]
+    assert hits(result.findings, "FG-SEC-001", "orders-api")
