@@ -19,7 +19,7 @@ RUN python -m venv /opt/faasguard \
 
 FROM python:3.13.7-slim
 LABEL org.opencontainers.image.title="faasguard" \
-      org.opencontainers.image.description="Security scanner for serverless applications: IaC, function code and dependencies" \
+      org.opencontainers.image.description="Security scanner for serverless applications: IaC, function code, dependencies and live AWS accounts" \
       org.opencontainers.image.source="https://github.com/faasguard/faasguard" \
       org.opencontainers.image.licenses="Apache-2.0"
 RUN groupadd --system --gid 10001 faasguard \
