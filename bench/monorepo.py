@@ -1,6 +1,11 @@
 """Generate a synthetic serverless monorepo of N functions, to measure how a scan grows.
 
     python bench/monorepo.py OUT_DIR --functions 2000
+    python bench/monorepo.py OUT_DIR --curve 250,500,1000,2000 [--repeat 2]
+
+With ``--curve``, one monorepo per size is written under OUT_DIR and scanned
+(``faasguard scan --format json``, cold and warm parse cache), and the growth of wall
+time, CPU time (all processes) and peak memory (PSS of the process tree) is printed.
 
 The repository is a mix of services of 5 functions each, in turn a SAM template
 (Python handlers), a serverless.yml (Node.js handlers) and a Terraform module (Python
@@ -240,11 +245,46 @@ def generate(root: Path, functions: int) -> int:
     return files
 
 
+def curve(out: Path, sizes: list[int], repeat: int, src: Path | None = None) -> None:
+    import os
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure import median_run, run
+
+    env = {**os.environ, "PYTHONPATH": str(src or Path(__file__).resolve().parents[1] / "src")}
+    print("functions  files   | cold cache: wall    cpu   peak MB  | warm cache: wall    cpu   peak MB")
+    for size in sizes:
+        repo = out / f"monorepo-{size}"
+        if not repo.exists():
+            generate(repo, size)
+        files = sum(1 for p in repo.rglob("*") if p.is_file())
+        rows: dict[str, list] = {"cold": [], "warm": []}
+        for index in range(repeat):
+            cache = out / f"cache-{size}-{index}"
+            shutil.rmtree(cache, ignore_errors=True)
+            cmd = [sys.executable, "-m", "faasguard", "scan", str(repo), "--format", "json", "-o", os.devnull, "-q",
+                   "--fail-on", "none", "--cache-dir", str(cache)]
+            rows["cold"].append(run(cmd, env=env))
+            rows["warm"].append(run(cmd, env=env))
+            shutil.rmtree(cache, ignore_errors=True)
+        cold, warm = median_run(rows["cold"]), median_run(rows["warm"])
+        print(f"{size:>9} {files:>6}   | {cold.wall_s:14.2f} {cold.cpu_s:6.2f} {cold.peak_mb:8.0f}  | "
+              f"{warm.wall_s:14.2f} {warm.cpu_s:6.2f} {warm.peak_mb:8.0f}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--functions", type=int, default=250)
+    parser.add_argument("--curve", help="comma-separated sizes: generate, scan and measure each")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--src", type=Path, help="src directory of the faasguard to measure (default: this one)")
     args = parser.parse_args()
+    if args.curve:
+        curve(args.out, [int(n) for n in args.curve.split(",")], args.repeat, args.src)
+        return 0
     files = generate(args.out, args.functions)
     print(f"{args.out}: {args.functions} functions in {files} files")
     return 0
