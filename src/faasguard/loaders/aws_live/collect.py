@@ -145,6 +145,10 @@ class AccountCollector:
         tasks: list[Task] = []
         for fn in s.functions:
             arn = str(fn["FunctionArn"])
+            env_error = (fn.get("Environment") or {}).get("Error")
+            if env_error:  # Lambda could not decrypt the variables for us (the KMS key denies the auditor)
+                s.problems.error(arn, f"its environment variables could not be read ({env_error.get('ErrorCode')}: "
+                                 f"{env_error.get('Message')}), so they were not checked for secrets")
             detail: dict[str, Any] = {}
             s.details[arn] = detail
             tasks += [
