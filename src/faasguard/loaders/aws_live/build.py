@@ -96,7 +96,8 @@ def build(snap: Snapshot, root: Path, window_days: int | None = None, now: datet
         app.functions.append(function)
         if function.role_id and function.role_id not in app.roles:
             app.roles[function.role_id] = Role(function.role_id, Loc(str(fn.get("Role"))), external=True)
-        _skip_by_tag(app, function.name, _tags(snap.details.get(str(fn["FunctionArn"]), {}).get("Tags")))
+        arn = str(fn["FunctionArn"])
+        _skip_by_tag(app, function.name, snap.function_tags.get(arn) or _tags(snap.details.get(arn, {}).get("Tags")))
     return app
 
 

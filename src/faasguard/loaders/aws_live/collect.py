@@ -65,6 +65,7 @@ class Snapshot:
     role_users: dict[str, set[str]] = field(default_factory=dict)  # role ARN → every function ARN seen using it (shared)
     layer_code: dict[str, Path] = field(default_factory=dict)  # layer version ARN → unpacked content
     selected: bool = False  # only some functions were asked for: resources that serve none of them are left out
+    function_tags: dict[str, dict[str, str]] = field(default_factory=dict)  # function ARN → its faasguard:ignore tag
     # What could not be read, by topic ("log-groups", "concurrency"…): the names of the functions or
     # APIs it concerns, or "*" for the whole region. Rules that would claim an absence skip those.
     gaps: dict[str, set[str]] = field(default_factory=dict)
@@ -124,6 +125,7 @@ class AccountCollector:
                 partial(self.usage_plans, c, snap),
                 partial(self.http_apis, c, snap),
                 partial(self.alarms, c, snap),
+                partial(self.ignore_tags, c, snap),
             ]
             if not self.options.functions:
                 tasks.append(partial(self.secrets, c, snap))
@@ -160,10 +162,7 @@ class AccountCollector:
             if self.options.with_code:
                 tasks.append(partial(self.function_code, c, s, fn, detail))
             else:
-                tasks += [
-                    partial(self.concurrency, c, s, fn, detail),
-                    partial(self.tags, c, s, fn, detail),
-                ]
+                tasks.append(partial(self.concurrency, c, s, fn, detail))
             role = fn.get("Role")
             if isinstance(role, str) and self._claim_role(role):
                 tasks.append(partial(self.role, c, role))
@@ -217,13 +216,19 @@ class AccountCollector:
             return
         d["ReservedConcurrentExecutions"] = (got or {}).get("ReservedConcurrentExecutions")
 
-    def tags(self, c: Caller, s: Snapshot, fn: dict[str, Any], d: dict[str, Any]) -> None:
+    def ignore_tags(self, c: Caller, s: Snapshot) -> None:
+        """The functions tagged ``faasguard:ignore``: one tagging-API query per region, not one call per function."""
+        from faasguard.loaders.aws_live.build import IGNORE_TAG
+
         try:
-            got = c.call("lambda", "list_tags", fn["FunctionArn"], "its tags (faasguard:ignore) were not read",
-                         Resource=fn["FunctionArn"])
+            found = c.pages("resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList", s.scope,
+                            f"{IGNORE_TAG} tags on functions were not read (nothing is skipped by tag)",
+                            ResourceTypeFilters=["lambda:function"], TagFilters=[{"Key": IGNORE_TAG}])
         except Failed:
             return
-        d["Tags"] = (got or {}).get("Tags") or {}
+        for item in found:
+            tags = item.get("Tags") or []
+            s.function_tags[str(item.get("ResourceARN"))] = {str(t.get("Key")): str(t.get("Value", "")) for t in tags}
 
     def function_code(self, c: Caller, s: Snapshot, fn: dict[str, Any], d: dict[str, Any]) -> list[Task]:
         """``GetFunction`` gives the code location, the reserved concurrency and the tags in one call."""
