@@ -18,6 +18,9 @@ It holds what a team wants on every run, so CI command lines stay short::
     var: {STAGE: prod}                # values for ${env:…} in serverless.yml
     per-file-ignores:                 # like Ruff: pattern → rule ids (or [] for all)
       "tests/**": [FG-SUP-020]
+    taint-models:                     # extra taint model rows (docs/taint-models.md)
+      python:
+        sink: [{kind: sql, method: run_sql, receiver: [shop.db], argument: [0, query]}]
 
 Options given on the command line win; ``skip-*`` and ``exclude`` lists add up.
 """
@@ -34,7 +37,7 @@ import yaml
 NAMES = (".faasguard.yaml", ".faasguard.yml")
 _KEYS = {
     "fail-on", "skip-rules", "skip-categories", "categories", "rules", "exclude", "baseline", "advisory-db", "var",
-    "per-file-ignores",
+    "per-file-ignores", "taint-models",
 }
 PYPROJECT = "pyproject.toml"
 
@@ -56,6 +59,7 @@ class Config:
     advisory_db: Path | None = None
     variables: dict[str, str] = field(default_factory=dict)
     path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    taint_models: dict[str, Any] = field(default_factory=dict)  # taint-models: {python: {sink: [...]}, javascript: …}
 
 
 def repository_root(path: Path) -> Path | None:
@@ -151,7 +155,22 @@ def _from_mapping(path: Path, doc: dict[str, Any]) -> Config:
         advisory_db=base / str(doc["advisory-db"]) if doc.get("advisory-db") else None,
         variables={str(k): str(v) for k, v in variables.items()},
         path_ignores=_path_ignores(path, doc.get("per-file-ignores")),
+        taint_models=_taint_models(path, doc.get("taint-models")),
     )
+
+
+def _taint_models(path: Path, value: object) -> dict[str, Any]:
+    if value is None:
+        return {}
+    from faasguard.code.taint_model import ModelError, check_user_models  # the code analyzer owns the row format
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: taint-models must map a language (python, javascript) to model rows")
+    try:
+        check_user_models(value)
+    except ModelError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return dict(value)
 
 
 def _path_ignores(path: Path, value: object) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from faasguard.findings import Finding
 from faasguard.model import Application
@@ -34,6 +34,8 @@ class ScanOptions:
     # root, "" or "services/a/"; a .gitignore-style pattern relative to it; rule ids, empty: all).
     path_ignores: tuple[tuple[str, str, frozenset[str]], ...] = ()
     cache_dir: Path | None = None  # the parse cache (faasguard.cache); None: parse everything afresh
+    # Extra taint model rows from the configuration's taint-models (faasguard.code.taint_model, docs/taint-models.md).
+    taint_models: dict[str, Any] = field(default_factory=dict)
 
 
 # Kinds of suppression: an inline comment, the configuration's per-file-ignores, the baseline,

@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from faasguard.code import resolve
+from faasguard.code import resolve, taint_model
 from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
 from faasguard.code.python import PyInterp, PyModule
@@ -230,10 +231,12 @@ class CodeAnalyzer:
 
     name = "code"
 
-    def __init__(self, jobs: int | None = 1) -> None:
+    def __init__(self, jobs: int | None = 1, taint_models: dict[str, Any] | None = None) -> None:
         self.jobs = jobs
+        self.taint_models = taint_models or {}  # the configuration's taint-models rows, added to the bundled ones
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
+        taint_model.set_user_models(self.taint_models)
         with collector_paused():
             return self._analyze(apps, root, files)
 

@@ -288,13 +288,29 @@ def shared() -> dict[str, Any]:
 _USER: dict[str, list[Mapping[str, Any]]] = {}
 
 
-def set_user_models(rows: Mapping[str, Any] | None) -> None:
-    """Rows from the configuration file (``taint_models: {python: {sink: [...]}, javascript: {...}}``)."""
-    _USER.clear()
-    for language, doc in (rows or {}).items():
+def check_user_models(rows: Mapping[str, Any]) -> None:
+    """Raise :class:`ModelError` for rows of the configuration's ``taint-models`` that cannot be used."""
+    for language, doc in rows.items():
         if language not in LANGUAGES:
-            raise ModelError(f"taint_models: unknown language {language!r}; known: {', '.join(LANGUAGES)}")
-        build(language, [("taint_models." + language, doc)])  # validate now, with the file's name in the error
+            raise ModelError(f"taint-models: unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+        if not isinstance(doc, dict):
+            raise ModelError(f"taint-models.{language}: expected sink, sanitizer, pass and source lists")
+        unknown = set(doc) - {"sink", "sanitizer", "pass", "source"}
+        if unknown:
+            raise ModelError(f"taint-models.{language}: unknown table(s) {', '.join(sorted(unknown))}; "
+                             "known: pass, sanitizer, sink, source")
+        build(language, [(f"taint-models.{language}", doc)])
+
+
+def set_user_models(rows: Mapping[str, Any] | None) -> None:
+    """Rows from the configuration file (``taint-models: {python: {sink: [...]}, javascript: {...}}``), added to
+    the bundled ones for the next analyses (an empty mapping restores the bundled models alone)."""
+    rows = rows or {}
+    check_user_models(rows)
+    if {k: [v] for k, v in rows.items()} == _USER:
+        return
+    _USER.clear()
+    for language, doc in rows.items():
         _USER[language] = [doc]
     models.cache_clear()
 
@@ -303,7 +319,7 @@ def set_user_models(rows: Mapping[str, Any] | None) -> None:
 def models(language: str) -> Models:
     language = "javascript" if language in ("typescript", "javascript") else "python"
     docs: list[tuple[str, Mapping[str, Any]]] = [(f"{language}.toml", _bundled(f"{language}.toml"))]
-    docs += [(f"taint_models.{language}", doc) for doc in _USER.get(language, [])]
+    docs += [(f"taint-models.{language}", doc) for doc in _USER.get(language, [])]
     return build(language, docs)
 
 
