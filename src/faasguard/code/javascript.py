@@ -835,7 +835,7 @@ class JsFrame:
             if prop == "default" and exports.get("default") is None:
                 return Val(items=tuple(exports.items()))
             return self.interp.globals.get(target.path, {}).get(prop, UNKNOWN)
-        if base.items is not None and base.taint is None:
+        if base.items is not None:  # a member of a known object is that member, not the whole object's taint
             for key, val in base.items:
                 if key == prop:
                     return val

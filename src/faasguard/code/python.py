@@ -860,6 +860,10 @@ class Frame:
     def subscript(self, base: Val, key: Val, node: ast.Subscript) -> Val:
         if base.qual == "os.environ" and key.const is not None:
             return self._env_val(key.const)
+        if base.items is not None and key.const is not None and base.taint is not None:
+            found = next((v for k, v in base.items if k == key.const), None)
+            if found is not None:  # a member of a known dict is that member, not the whole dict's taint
+                return found
         if base.taint is not None:
             text = f'["{key.const}"]' if key.const is not None else "[…]"
             return self._field(base.taint, text, node)
