@@ -99,7 +99,11 @@ def test_high_entropy_literal_whatever_its_name(scan_files, name, value, fires):
         assert name in found[0].message and value not in found[0].message  # never print the secret
 
 
-def test_generated_resource_names_are_not_credentials(scan_files):
-    value = "KinesisFirehoseStack-testconstructKinesisFirehose12AB34CD-x9Yz8Wv7Ut6S"
+@pytest.mark.parametrize(
+    "value",
+    ["KinesisFirehoseStack-testconstructKinesisFirehose12AB34CD-x9Yz8Wv7Ut6S",
+     "KinesisFirehoselamfhsexistingvpcdestinationfirehose623CCD9C"],
+)
+def test_generated_resource_names_are_not_credentials(scan_files, value):
     text = CFN.replace("KEY: !GetAtt CiKey.ATTR", f"STREAM_NAME: {value}")
     assert by_rule(scan_files({"template.yaml": text}, rules={"FG-SEC-007"}), "FG-SEC-007") == []

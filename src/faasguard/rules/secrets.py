@@ -451,6 +451,8 @@ def _generated_credential(value: str) -> bool:
         return False
     if sum(bool(re.search(r"[A-Z]?[a-z]{4,}", part)) for part in re.split(r"[-_]", text)) >= 2:
         return False  # generated resource names: MyStack-OrdersQueue4F2A-1X2Y
+    if re.search(r"[a-z]{8,}", text):
+        return False  # words, not randomness: KinesisFirehoselamfhsdestination623CCD9C (a CDK physical name)
     classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[+/=_\-]"))
     return classes >= 3 and shannon_entropy(text) >= 4.2
 
