@@ -139,7 +139,7 @@ _SOURCE_WORD = {"terraform": "module", "serverless": "service"}
 
 def _log_group_fix(fmt: str, function: str) -> str:
     """The fix in the words of the source the user edits."""
-    if fmt == "terraform":
+    if fmt in ("terraform", "pulumi"):
         address = function if function.startswith("aws_lambda_function.") else None
         name = f"${{{address}.function_name}}" if address else "<function name>"
         terraform = (

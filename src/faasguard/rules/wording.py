@@ -8,7 +8,8 @@ its fix once per format with :func:`fix`, which picks the one for ``app.format``
 falls back where the formats share their syntax: SAM to CloudFormation (a SAM template
 is CloudFormation), serverless.yml to CloudFormation (what it does not model itself
 goes under ``resources.Resources``), CDK to CloudFormation (the synthesized template
-names the same properties), and every other format to CloudFormation.
+names the same properties), Pulumi to Terraform (its AWS provider is generated from Terraform's, with
+the same arguments in camelCase), and every other format to CloudFormation.
 
 The small helpers below name where a function-level setting goes in Terraform and
 serverless.yml, so rules do not each rebuild the same phrase.
@@ -29,7 +30,8 @@ def fix(
     serverless: str | None = None,
 ) -> str:
     """The remediation for source format ``fmt`` (``Application.format``)."""
-    chosen = {"sam": sam, "cdk": cdk, "terraform": terraform, "serverless": serverless}.get(fmt)
+    # Pulumi's AWS provider is generated from Terraform's: the same resources and arguments (in camelCase).
+    chosen = {"sam": sam, "cdk": cdk, "terraform": terraform, "serverless": serverless, "pulumi": terraform}.get(fmt)
     return chosen if chosen is not None else cfn
 
 
