@@ -13,12 +13,14 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
+from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import boto3_operation
 from faasguard.code.taint_model import (
@@ -97,7 +99,11 @@ class PyModule:
         try:
             tree = ast.parse(text, filename=rel, type_comments=False)
         except SyntaxError as exc:
-            return cls(path, rel, lines, None, f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
+            newer = _newer_syntax(text, rel)
+            if newer is None:
+                return cls(path, rel, lines, None,
+                           f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
+            tree = newer
         except (ValueError, RecursionError, MemoryError) as exc:
             return cls(path, rel, lines, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed")
         module = cls(path, rel, lines, tree, text=text)
@@ -180,6 +186,19 @@ class PyModule:
             facts = _walk_facts(self.tree, want_prints, want_literals, self.loc)
         self.__dict__["_facts"] = facts
         return facts
+
+
+def _newer_syntax(text: str, rel: str) -> ast.Module | None:
+    """A file only a newer Python parses (PEP 701 f-strings under 3.11): parse it with its f-strings rewritten."""
+    if sys.version_info >= (3, 12) or "f" not in text:
+        return None
+    rewritten = downlevel_fstrings(text)
+    if rewritten is None:
+        return None
+    try:
+        return ast.parse(rewritten, filename=rel, type_comments=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _sensitive_hint(text: str) -> bool:
