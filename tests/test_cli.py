@@ -282,3 +282,11 @@ def test_refreshing_a_baseline_keeps_what_the_old_one_held(capsys, tmp_path):
     assert main(["scan", str(VULNERABLE), "--baseline", str(old), "--write-baseline", str(new), "--quiet"]) == 0
     capsys.readouterr()
     assert len(json.loads(new.read_text())["findings"]) == len(json.loads(old.read_text())["findings"]) > 0
+
+
+def test_show_facts_without_json_says_so(capsys):
+    main(["scan", str(FIXED), "--quiet", "--show-facts"])
+    assert "--show-facts adds to the JSON report only" in capsys.readouterr().err
+    main(["scan", str(FIXED), "--quiet", "--show-facts", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "--show-facts" not in err and "functions" in json.loads(out)

@@ -365,6 +365,8 @@ def _scan(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fail_on = min((s.fail_on for s in settings.values()), key=FAIL_ON.index)  # the strictest one wins
 
+    if args.show_facts and not any(o.format == "json" for o in outputs):
+        print("faasguard: --show-facts adds to the JSON report only; add --format json (or json:FILE)", file=sys.stderr)
     progress = None if args.quiet else _progress_factory()
     with runtimes.pinned_today(args.today):
         results = [scan(target, s.options, progress) for target, s in plan]

@@ -80,6 +80,8 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         result["properties"]["resource"] = f.resource
     if f.function:
         result["properties"]["function"] = f.function
+    if f.functions:  # one root cause shared by several functions
+        result["properties"]["functions"] = list(f.functions)
     if f.related:
         result["relatedLocations"] = [
             {"id": i, **_location(r.path, r.line, r.line, r.note)} for i, r in enumerate(f.related, start=1)
