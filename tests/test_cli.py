@@ -290,3 +290,18 @@ def test_show_facts_without_json_says_so(capsys):
     main(["scan", str(FIXED), "--quiet", "--show-facts", "--format", "json"])
     out, err = capsys.readouterr()
     assert "--show-facts" not in err and "functions" in json.loads(out)
+
+
+def test_progress_goes_on_after_loading_until_stopped(capsys):
+    from faasguard.cli import _Progress
+
+    progress = _Progress()
+    assert progress.factory(5) is None  # small scans get no bar
+    advance = progress.factory(20)
+    assert advance is not None
+    advance(20)
+    [bar] = progress.bars
+    assert [t.description for t in bar.tasks if t.visible] == ["analysing code and running rules"]
+    progress.stop()
+    assert progress.bars == []
+    capsys.readouterr()

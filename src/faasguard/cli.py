@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faasguard import __version__
 from faasguard import config as project_config
@@ -367,9 +367,13 @@ def _scan(args: argparse.Namespace) -> int:
 
     if args.show_facts and not any(o.format == "json" for o in outputs):
         print("faasguard: --show-facts adds to the JSON report only; add --format json (or json:FILE)", file=sys.stderr)
-    progress = None if args.quiet else _progress_factory()
-    with runtimes.pinned_today(args.today):
-        results = [scan(target, s.options, progress) for target, s in plan]
+    progress = None if args.quiet else _progress()
+    try:
+        with runtimes.pinned_today(args.today):
+            results = [scan(target, s.options, progress.factory if progress else None) for target, s in plan]
+    finally:
+        if progress is not None:
+            progress.stop()
     result = merge_results(results, root)
     result.targets = [str(p) for p in args.paths]
     if args.sbom:
@@ -547,11 +551,14 @@ def _cache_dir(given: Path | None) -> Path:
     return given.expanduser() if given else default_directory()
 
 
-def _progress_factory() -> Callable[[int], Callable[[int], None] | None] | None:
-    if not sys.stderr.isatty():
-        return None
+class _Progress:
+    """A bar on stderr while files load (a terminal only, 20 files or more), then a spinner while
+    the code is analysed and the rules run, until :meth:`stop`: the screen never goes quiet."""
 
-    def factory(total: int) -> Callable[[int], None] | None:
+    def __init__(self) -> None:
+        self.bars: list[Any] = []
+
+    def factory(self, total: int) -> Callable[[int], None] | None:
         if total < 20:
             return None
         from rich.console import Console
@@ -561,19 +568,29 @@ def _progress_factory() -> Callable[[int], Callable[[int], None] | None] | None:
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=Console(stderr=True), transient=True,
         )
-        task = progress.add_task("scanning", total=total)
+        task = progress.add_task("loading files", total=total)
         progress.start()
+        self.bars.append(progress)
         done = [0]
 
         def advance(n: int) -> None:
             done[0] += n
             progress.update(task, advance=n)
             if done[0] >= total:
-                progress.stop()
+                # loading is over; analysis and rules follow: an indeterminate bar until stop()
+                progress.update(task, visible=False)
+                progress.add_task("analysing code and running rules", total=None)
 
         return advance
 
-    return factory
+    def stop(self) -> None:
+        for bar in self.bars:
+            bar.stop()
+        self.bars.clear()
+
+
+def _progress() -> _Progress | None:
+    return _Progress() if sys.stderr.isatty() else None
 
 
 def _rules(args: argparse.Namespace) -> int:
