@@ -272,6 +272,7 @@ class JsInterp:
         self.functions: dict[Path, list[Node]] = {}
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
         self.models = models("javascript")
+        self.branch_names: dict[int, set[str]] = {}  # identifiers of an else/catch branch, by node id
         self.verifiers = verifiers("javascript")
         self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
         self.routes_walked = False
@@ -594,7 +595,10 @@ class JsFrame:
 
     def branch(self, node: Node) -> None:
         """Walk an alternative (else, catch); a name tainted on the other path stays tainted after both."""
-        before = {n: self.env[n] for n in _identifiers(node) if n in self.env and self.env[n].taint is not None}
+        names = self.interp.branch_names.get(node.id)
+        if names is None:
+            names = self.interp.branch_names[node.id] = set(_identifiers(node))
+        before = {n: self.env[n] for n in names if n in self.env and self.env[n].taint is not None}
         self.stmt(node)
         for n, val in before.items():
             now = self.env.get(n)
@@ -916,9 +920,10 @@ class JsFrame:
                 return made
 
         self._log(qual, receiver, method, args, loc)
-        site = CallSite(self.interp.models.normal(qual) if qual else None, method, receiver, args, {})
-        for row, val, label in self.interp.models.sinks_for(site):
-            self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
+        if self.interp.models.may_sink(qual, method):
+            site = CallSite(self.interp.models.normal(qual) if qual else None, method, receiver, args, {})
+            for row, val, label in self.interp.models.sinks_for(site):
+                self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
             self._per_invocation(qual, loc)
             what = self.interp.verifiers.get(self.interp.models.normal(qual))

@@ -156,12 +156,13 @@ class PyModule:
                 out.units.append(Unit(node.name, self.text_of(node), methods))
             elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                lambdas = [n for n in ast.walk(node) if isinstance(n, ast.Lambda)]
+                text = self.text_of(node)
+                lambdas = [n for n in ast.walk(node) if isinstance(n, ast.Lambda)] if "lambda" in text else []
                 out.lambdas.extend(lambdas)
                 for target in targets:
                     for name in ast.walk(target):
                         if isinstance(name, ast.Name):
-                            out.units.append(Unit(name.id, self.text_of(node), tuple(id(n) for n in lambdas)))
+                            out.units.append(Unit(name.id, text, tuple(id(n) for n in lambdas)))
             elif not isinstance(node, ast.Import | ast.ImportFrom):
                 out.roots |= identifiers(self.text_of(node))  # top-level code runs at import: what it names is reached
         self.__dict__["_units"] = out
@@ -336,6 +337,7 @@ class PyInterp:
         self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
         self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
         self.models = models("python")
+        self.stores: dict[int, set[str]] = {}  # names a branch body assigns, by the id of its first statement
         self.verifiers = verifiers("python")
 
     # ---- modules -------------------------------------------------------------------------------------------
@@ -381,7 +383,7 @@ class PyInterp:
 
         Without taint the walk can only find SDK calls and logging, so files that never mention
         boto3 are only searched for print calls."""
-        if not any(mod.uses_sdk or mod.units().routes for mod in self.files.values()):
+        if not any(mod.uses_sdk or ("@" in mod.text and mod.units().routes) for mod in self.files.values()):
             for mod in self.files.values():
                 self.out.prints.update(mod.print_calls())
             return
@@ -636,14 +638,13 @@ class Frame:
         """The tainted values of the names ``body`` assigns: an alternative branch must not wash them out."""
         if not body:
             return {}
-        out: dict[str, Val] = {}
-        for stmt in body:
-            for n in ast.walk(stmt):
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                    val = self.env.get(n.id)
-                    if val is not None and val.taint is not None:
-                        out[n.id] = val
-        return out
+        stores = self.interp.stores.get(id(body[0]))
+        if stores is None:
+            stores = self.interp.stores[id(body[0])] = {
+                n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+        env = self.env
+        return {name: env[name] for name in stores if name in env and env[name].taint is not None}
 
     def branch(self, body: list[ast.stmt], before: dict[str, Val]) -> None:
         """Walk an alternative (else, except); a name tainted on the other path stays tainted after both."""
@@ -969,9 +970,10 @@ class Frame:
 
         every = args + list(kwargs.values()) + splat
         self._log_call(qual, receiver, method, every, loc)
-        site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node))
-        for row, val, label in self.interp.models.sinks_for(site):
-            self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
+        if self.interp.models.may_sink(qual, method):
+            site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node))
+            for row, val, label in self.interp.models.sinks_for(site):
+                self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
             self._per_invocation(qual, loc)
             what = self.interp.verifiers.get(qual) or self.interp.verifiers.get(callee.qual or "")

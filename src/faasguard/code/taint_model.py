@@ -91,6 +91,8 @@ class Models:
         """child_process/promises.exec → child_process.exec; node:fs.readFile → fs.readFile."""
         if qual.startswith("node:"):
             qual = qual[5:]
+        if not self.aliases:
+            return qual
         head, dot, rest = qual.partition(".")
         for alias, target in self.aliases.items():
             if qual == alias or qual.startswith(alias + "."):
@@ -110,6 +112,15 @@ class Models:
             known = [row for row in rows if row.receivers and rq.startswith(row.receivers)]
             # a row for this very library wins over the generic ones (Cosmos items.query is not a SQL driver's query)
             yield from known or [row for row in rows if not row.receivers]
+
+    def may_sink(self, qual: str | None, method: str | None) -> bool:
+        """A cheap test before :meth:`sinks_for`: could any row match this callee or method name at all?"""
+        if method is not None and method in self.by_method:
+            return True
+        if qual is None:
+            return False
+        qual = self.normal(qual)
+        return qual in self.by_call or qual.rsplit(".", 1)[-1] in self.globs
 
     def sinks_for(self, site: CallSite) -> Iterator[tuple[SinkRow, Val, str]]:
         """(row, the tainted value that reaches it, the sink's name) for each model row the call matches."""
