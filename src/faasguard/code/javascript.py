@@ -848,7 +848,7 @@ class JsFrame:
         if base.taint is not None:
             text = f'["{prop}"]' if subscript else f".{prop}"
             taint = self._access(base.taint, text, node)
-            if not taint.steps and trusted_field(field_path(taint.source)):
+            if trusted_field(field_path(taint.source)):  # also in a helper the event was passed to
                 return UNKNOWN  # event.methodArn: API Gateway writes it, not the caller
             return Val(taint=taint)
         if base.qual is not None:

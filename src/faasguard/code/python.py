@@ -905,7 +905,7 @@ class Frame:
     def _field(self, taint: Taint, text: str, node: ast.AST) -> Val:
         """event["body"]: tainted, except for fields the platform writes (event["methodArn"])."""
         out = self._access(taint, text, node)
-        if not out.steps and trusted_field(field_path(out.source)):
+        if trusted_field(field_path(out.source)):  # also in a helper the event was passed to
             return UNKNOWN
         return Val(taint=out)
 
