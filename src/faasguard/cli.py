@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -210,6 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OutputError as exc:
+        print(f"faasguard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -247,6 +251,10 @@ def _outputs(args: argparse.Namespace, known: Sequence[str]) -> list[Output]:
             raise UsageError(f"unknown format {out.format}; choose from {', '.join(known)}")
     if sum(1 for o in outputs if o.path is None) > 1:
         raise UsageError("only one report can go to stdout; give the others a file (--format FORMAT:FILE or -o FILE)")
+    sbom = [Path(args.sbom[1])] if getattr(args, "sbom", None) else []
+    for path in [o.path for o in outputs if o.path is not None] + sbom:
+        if path.is_dir():  # found before the scan runs, not after
+            raise UsageError(f"cannot write to {path}: it is a directory; give a file name")
     return outputs
 
 
@@ -257,6 +265,10 @@ class _Settings:
     config: project_config.Config
     options: ScanOptions
     fail_on: str
+    # The selection of command line and configuration together. The scan runs the command line's
+    # selection; what the configuration file (usually in the scanned repository) leaves out on top
+    # is counted as suppressed by "config", so that a file skipping everything cannot pass silently.
+    selection: tuple[set[str], set[str], set[str], set[str]] = (set(), set(), set(), set())
 
 
 def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, known_ids: set[str]) -> _Settings:
@@ -289,10 +301,10 @@ def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, 
         except ValueError:
             base = ""
     options = ScanOptions(
-        categories=categories or None,
-        skip_categories=skip_categories,
-        rules=rules or None,
-        skip_rules=skip_rules,
+        categories=_flatten(args.category) or None,
+        skip_categories=_flatten(args.skip_category),
+        rules={r.upper() for r in _flatten(args.rule)} or None,
+        skip_rules={r.upper() for r in _flatten(args.skip_rule)},
         jobs=args.jobs,
         baseline=baseline,
         variables={**cfg.variables, **dict(args.var)},
@@ -305,7 +317,32 @@ def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, 
         cache_dir=None if args.no_cache else _cache_dir(args.cache_dir),
         taint_models=cfg.taint_models,
     )
-    return _Settings(cfg, options, args.fail_on or cfg.fail_on or "high")
+    selection = (categories, skip_categories, rules, skip_rules)
+    return _Settings(cfg, options, args.fail_on or cfg.fail_on or "high", selection)
+
+
+def _config_selection(result: ScanResult, settings: _Settings) -> ScanResult:
+    """Move the findings the configuration file's selection leaves out to the suppressed ones."""
+    from faasguard.interfaces import Suppressed
+
+    categories, skip_categories, rules, skip_rules = settings.selection
+    shown = settings.config.path.name if settings.config.path is not None else "the configuration"
+    kept = []
+    for f in result.findings:
+        why = (
+            f"{shown}: categories" if categories and f.category not in categories
+            else f"{shown}: skip-categories" if f.category in skip_categories
+            else f"{shown}: rules" if rules and f.rule_id not in rules
+            else f"{shown}: skip-rules" if f.rule_id in skip_rules
+            else ""
+        )
+        if why:
+            result.suppressions.append(Suppressed(f, "config", why))
+            result.suppressed += 1
+        else:
+            kept.append(f)
+    result.findings = kept
+    return result
 
 
 def project_root(targets: Sequence[Path]) -> Path:
@@ -352,7 +389,8 @@ def _scan(args: argparse.Namespace) -> int:
                 config_path = args.config or project_config.find(target)
                 key = config_path.resolve() if config_path else None
                 if key not in settings:
-                    cfg = project_config.load(config_path) if config_path else project_config.Config()
+                    confine = args.config is None  # a file found in the scanned repository, not one the user named
+                    cfg = project_config.load(config_path, confine=confine) if config_path else project_config.Config()
                     settings[key] = _settings(args, cfg, root, known_ids)
             except project_config.ConfigError as exc:
                 raise UsageError(str(exc)) from None
@@ -370,7 +408,9 @@ def _scan(args: argparse.Namespace) -> int:
     progress = None if args.quiet else _progress()
     try:
         with runtimes.pinned_today(args.today):
-            results = [scan(target, s.options, progress.factory if progress else None) for target, s in plan]
+            results = [
+                _config_selection(scan(target, s.options, progress.factory if progress else None), s) for target, s in plan
+            ]
     finally:
         if progress is not None:
             progress.stop()
@@ -379,9 +419,7 @@ def _scan(args: argparse.Namespace) -> int:
     if args.sbom:
         from faasguard.deps.sbom import cyclonedx_json
 
-        sbom_path = Path(args.sbom[1])
-        sbom_path.parent.mkdir(parents=True, exist_ok=True)
-        sbom_path.write_text(cyclonedx_json(result.applications), encoding="utf-8")
+        _write(Path(args.sbom[1]), cyclonedx_json(result.applications), "SBOM")
     shown_paths = " ".join(str(p) for p in args.paths)
     if result.files == 0:
         print(f"faasguard: nothing to scan under {shown_paths}: no template, configuration or source file found",
@@ -520,9 +558,33 @@ def _color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+class OutputError(Exception):
+    """A report or SBOM could not be written; the message is a sentence for the user (exit 2)."""
+
+
+def _write(path: Path, text: str, what: str = "report") -> None:
+    if path.is_dir():
+        raise OutputError(f"cannot write the {what} to {path}: it is a directory; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # File names that are not UTF-8 (latin-1 on disk) arrive as surrogates: written as \udcXX escapes.
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as out:
+            out.write(text)
+    except OSError as exc:
+        raise OutputError(f"cannot write the {what} to {path}: {exc.strerror or exc}") from None
+
+
+def _stdout(text: str) -> None:
+    """Write to standard output; a full disk or a closed descriptor is an error sentence, not a traceback."""
+    try:
+        sys.stdout.write(text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the interpreter's final flush must not fail again)
+        raise OutputError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def _emit(reporter_cls: type, result: ScanResult, out: Output, context: ReportContext) -> None:
@@ -542,7 +604,7 @@ def _emit(reporter_cls: type, result: ScanResult, out: Output, context: ReportCo
     if out.path is not None:
         _write(out.path, text)
     else:
-        sys.stdout.write(text)
+        _stdout(text)
 
 
 def _cache_dir(given: Path | None) -> Path:
@@ -635,13 +697,15 @@ def _policy(args: argparse.Namespace) -> int:
     # load and analyse; no rules
     result = scan(args.path, ScanOptions(skip_categories=set(CATEGORIES), jobs=None, variables=dict(args.var)))
     policies = collect(result.applications, args.function)
+    from faasguard.report.escape import one_line, terminal
+
     for path, message in result.errors:
-        print(f"faasguard: {path}: {message}", file=sys.stderr)
+        print(f"faasguard: {one_line(path)}: {terminal(message)}", file=sys.stderr)
     if not policies:
         what = f"no function named {args.function}" if args.function else "no function"
         print(f"faasguard: {what} found under {args.path}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(render(policies, args.format))
+    _stdout(render(policies, args.format))
     return EXIT_OK
 
 

@@ -23,6 +23,11 @@ It holds what a team wants on every run, so CI command lines stay short::
         sink: [{kind: sql, method: run_sql, receiver: [shop.db], argument: [0, query]}]
 
 Options given on the command line win; ``skip-*`` and ``exclude`` lists add up.
+
+The file usually lives in the repository being scanned, so it is read as untrusted input:
+at most 1 MB of UTF-8, without alias bombs or absurd nesting, ``var`` values are scalars,
+and (unless the user names the file with ``--config``) ``baseline`` and ``advisory-db``
+must stay inside the directory that holds it.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from faasguard import limits
 
 NAMES = (".faasguard.yaml", ".faasguard.yml")
 _KEYS = {
@@ -100,49 +105,61 @@ def _has_tool_table(path: Path) -> bool:
 
 def _pyproject_table(path: Path) -> object:
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(limits.read_bytes(path, limits.MAX_CONFIG_BYTES, "the file").decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: could not be read ({exc.strerror or exc})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except limits.LimitExceeded as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read") from None
     tool = doc.get("tool")
     return tool.get("faasguard") if isinstance(tool, dict) else None
 
 
-def load(path: Path) -> Config:
+def load(path: Path, confine: bool = True) -> Config:
+    """Read a configuration file. ``confine``: paths in it must stay inside its directory (a file
+    found in the scanned repository); False for a file the user names with ``--config``."""
+    from faasguard.loaders import located_yaml
+
     if path.name == PYPROJECT:
         table = _pyproject_table(path)
         if table is None:
             return Config(path=path)
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.faasguard] must be a table of options such as fail-on = \"medium\"")
-        return _from_mapping(path, table)
+        return _from_mapping(path, table, confine)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = limits.read_bytes(path, limits.MAX_CONFIG_BYTES, "the configuration file")
+        doc = located_yaml.loads(data.decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"{path}: could not be read ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    except limits.LimitExceeded as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    except located_yaml.LoadFailure as exc:
+        raise ConfigError(f"{path}: cannot be used: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read") from None
     if doc is None:
         return Config(path=path)
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of options such as `fail-on: medium`")
-    return _from_mapping(path, doc)
+    return _from_mapping(path, doc, confine)
 
 
-def _from_mapping(path: Path, doc: dict[str, Any]) -> Config:
+def _from_mapping(path: Path, doc: dict[str, Any], confine: bool = True) -> Config:
     unknown = set(doc) - _KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown option {', '.join(sorted(map(str, unknown)))}; known: {', '.join(sorted(_KEYS))}")
-    base = path.parent
     fail_on = doc.get("fail-on")
     if fail_on is not None and str(fail_on).lower() not in ("critical", "high", "medium", "low", "none"):
         raise ConfigError(f"{path}: fail-on must be one of critical, high, medium, low, none (not {fail_on!r})")
     variables = doc.get("var") or {}
-    if not isinstance(variables, dict):
-        raise ConfigError(f"{path}: var must be a mapping of NAME: value")
+    if not isinstance(variables, dict) or not all(_scalar(v) for v in variables.values()):
+        raise ConfigError(f"{path}: var must be a mapping of NAME: value (strings or numbers)")
     return Config(
         path=path,
         fail_on=str(fail_on).lower() if fail_on is not None else None,
@@ -151,8 +168,8 @@ def _from_mapping(path: Path, doc: dict[str, Any]) -> Config:
         rules=_names(path, doc, "rules", str.upper),
         skip_rules=_names(path, doc, "skip-rules", str.upper),
         exclude=sorted(_names(path, doc, "exclude", str)),
-        baseline=base / str(doc["baseline"]) if doc.get("baseline") else None,
-        advisory_db=base / str(doc["advisory-db"]) if doc.get("advisory-db") else None,
+        baseline=_path(path, doc, "baseline", confine),
+        advisory_db=_path(path, doc, "advisory-db", confine),
         variables={str(k): str(v) for k, v in variables.items()},
         path_ignores=_path_ignores(path, doc.get("per-file-ignores")),
         taint_models=_taint_models(path, doc.get("taint-models")),
@@ -171,6 +188,25 @@ def _taint_models(path: Path, value: object) -> dict[str, Any]:
     except ModelError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     return dict(value)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _path(config: Path, doc: dict[str, Any], key: str, confine: bool) -> Path | None:
+    value = doc.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{config}: {key} must be a path")
+    target = config.parent / value
+    if confine and not limits.inside(target, config.parent):
+        raise ConfigError(
+            f"{config}: {key} {value} leaves the directory of the configuration file; a configuration in the "
+            "scanned repository may only name files inside it (name the file on the command line instead)"
+        )
+    return target
 
 
 def _path_ignores(path: Path, value: object) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -81,7 +81,7 @@ class Finding:
             (self.rule_id, self.path, self.resource or "", self.function or "", self.key or self.message)
         )
         identity = relative_to(identity, base)
-        return replace(self, fingerprint=hashlib.sha256(identity.encode()).hexdigest()[:32])
+        return replace(self, fingerprint=hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32])
 
     @property
     def all_fingerprints(self) -> tuple[str, ...]:

@@ -9,7 +9,9 @@ default they are built from the options by :func:`faasguard.analyzers.default_an
 
 from __future__ import annotations
 
+import itertools
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pathspec
 
-from faasguard import cache, root_cause, suppress
+from faasguard import cache, limits, root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.findings import Finding
 from faasguard.interfaces import Analyzer, ScanOptions, ScanResult
@@ -98,14 +100,21 @@ def _candidate(path: Path) -> bool:
 def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
     """Load one file with the first loader that claims it. Never raises."""
     rel = _rel(path, root)
+    if not limits.inside(path, root):
+        return LoadResult(errors=[(rel, limits.outside_message(rel, "file"))])
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return LoadResult(errors=[(rel, "not a regular file (a device, socket or pipe); skipped")])
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // 2**20
             return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")])
-        data = path.read_bytes()
+        data = limits.read_bytes(path, MAX_FILE_BYTES)
     except OSError as exc:
         return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")])
+    except limits.LimitExceeded as exc:
+        return LoadResult(errors=[(rel, str(exc))])
     if b"\x00" in data[:8192]:
         return LoadResult(errors=[(rel, "binary file, not text; skipped")])
     try:
@@ -115,7 +124,12 @@ def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLE
     for loader in LOADERS:
         if loader.wants(path.name.lower()) and loader.claims(path, text):
             try:
-                return loader.load(path, text, root, variables)
+                with limits.time_budget():
+                    return loader.load(path, text, root, variables)
+            except limits.FileTimeout:
+                return LoadResult(errors=[(rel, limits.timeout_message())])
+            except limits.LimitExceeded as exc:
+                return LoadResult(errors=[(rel, str(exc))])
             except RecursionError:
                 return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")])
             except Exception as exc:
@@ -127,7 +141,7 @@ def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        return limits.display(path, root)
 
 
 def load_all(
@@ -146,6 +160,20 @@ def _parse_cache(directory: Path | None) -> tuple[cache.ParseCache | None, str]:
         return cache.ParseCache(directory), ""
     except cache.CacheError as exc:
         return None, f"{exc}; scanning without it"
+
+
+def _confine_code(apps: list[Application], root: Path) -> list[tuple[str, str]]:
+    """A function whose code directory leaves the scanned directory (``CodeUri: ../..``, an absolute
+    ``source_dir``) keeps its configuration, but its code is not read: one error naming the path."""
+    errors = []
+    for app in apps:
+        for i, fn in enumerate(app.functions):
+            if fn.code_dir is not None and not limits.inside(fn.code_dir, root):
+                shown = limits.display(fn.code_dir, root)
+                message = f"code directory {shown} of function {fn.name} leaves the scanned directory; its code is not read"
+                errors.append((fn.loc.path or app.source, message))
+                app.functions[i] = replace(fn, code_dir=None)
+    return errors
 
 
 def selected_rules(options: ScanOptions) -> list[Rule]:
@@ -215,7 +243,10 @@ def scan(
     target = target.resolve()
     root = options.root.resolve() if options.root else target if target.is_dir() else target.parent
     matched: set[str] = set()
-    every_file = list(discover(target, options.exclude, root, matched))
+    every_file = list(itertools.islice(discover(target, options.exclude, root, matched), limits.MAX_FILES + 1))
+    too_many = len(every_file) > limits.MAX_FILES
+    if too_many:  # discovery walks in path order: the first MAX_FILES are scanned, the rest named as skipped
+        every_file = every_file[: limits.MAX_FILES]
     paths = [p for p in every_file if _candidate(p) or target.is_file()]
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
@@ -230,6 +261,11 @@ def scan(
     warnings = {w for r in results for w in r.warnings}
     if cache_warning:
         warnings.add(("cache", cache_warning))
+    errors.update(_confine_code(apps, root))
+    if too_many:
+        message = (f"more than {limits.MAX_FILES:,} files: only the first {limits.MAX_FILES:,} in path order were scanned "
+                   f"(the last was {_rel(every_file[-1], root)}); --exclude what need not be scanned")
+        errors.add((".", message))
     read = {_rel(p, root) for p in paths}
     for pattern in options.exclude:
         if pattern not in matched and target.is_dir():

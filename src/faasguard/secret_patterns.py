@@ -49,6 +49,7 @@ class SecretMatch:
 
 
 PASSWORD_LIKE = "password-like variable"
+MAX_VALUE_CHARS = 4096  # longer values are judged by provider formats only
 HIGH_ENTROPY = "high-entropy string"
 CONNECTION_PASSWORD = "password in connection string"
 
@@ -57,6 +58,10 @@ CONNECTION_PASSWORD = "password in connection string"
 
 _B = r"(?<![A-Za-z0-9_])"  # left boundary: not glued to a longer token
 _E = r"(?![A-Za-z0-9_])"  # right boundary
+# Patterns must stay linear on hostile text. A format whose open-ended body may contain "-" (a JWT,
+# an OpenAI key) starts only where no body character precedes: otherwise every "-eyJ" in
+# "-eyJ-eyJ-eyJ…" is a start that scans to the end of the run (quadratic: 90k repeats took minutes).
+_BD = r"(?<![A-Za-z0-9_\-])"
 
 # (kind, confidence, pattern, group holding the secret). Ordered: the first match wins.
 _FORMATS: tuple[tuple[str, Confidence, str, int], ...] = (
@@ -73,7 +78,7 @@ _FORMATS: tuple[tuple[str, Confidence, str, int], ...] = (
     ("Google API key", "high", _B + r"(AIza[0-9A-Za-z_\-]{35})" + r"(?![A-Za-z0-9_\-])", 1),
     ("Azure storage account key", "high", r"AccountKey=([A-Za-z0-9+/]{86}==)", 1),
     ("Azure shared access key", "high", r"SharedAccessKey=([A-Za-z0-9+/]{42,44}=?)", 1),
-    ("OpenAI API key", "high", _B + r"(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,})", 1),
+    ("OpenAI API key", "high", _BD + r"(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,})", 1),
     ("Anthropic API key", "high", _B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,})", 1),
     ("npm token", "high", _B + r"(npm_[A-Za-z0-9]{36})" + _E, 1),
     ("PyPI token", "high", _B + r"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})", 1),
@@ -81,7 +86,7 @@ _FORMATS: tuple[tuple[str, Confidence, str, int], ...] = (
     ("Square token", "high", _B + r"(sq0(?:atp|csp)-[0-9A-Za-z_\-]{22,43})", 1),
     ("Mailchimp API key", "medium", _B + r"([0-9a-f]{32}-us[0-9]{1,2})" + _E, 1),
     ("Telegram bot token", "medium", _B + r"([0-9]{8,10}:AA[0-9A-Za-z_\-]{33})" + r"(?![A-Za-z0-9_\-])", 1),
-    ("JSON Web Token", "medium", _B + r"(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})", 1),
+    ("JSON Web Token", "medium", _BD + r"(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})", 1),
 )
 _KNOWN = tuple((kind, conf, re.compile(pattern), group) for kind, conf, pattern, group in _FORMATS)
 # Literal text each format must contain: a substring test is ~100x cheaper than running the
@@ -121,7 +126,9 @@ _ANCHOR_TESTS: tuple[str | re.Pattern[str], ...] = tuple(
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
 # ADO.NET / JDBC style: "Server=db;User Id=app;Password=s3cret;" (only with a server or user beside it)
 _KV_PASSWORD = re.compile(r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*([^;'\"\s]+)")
-_KV_CONTEXT = re.compile(r"(?i)(?:server|host|data source|user id|uid|user|username|database|initial catalog)\s*=[^;]*;")
+# What a connection string has beside its password: ``server=…;``. Written as "a key, then a ';' somewhere
+# after it" (see _kv_context) since ``key\s*=[^;]*;`` rescans to the end from every key (quadratic).
+_KV_CONTEXT = re.compile(r"(?i)(?:server|host|data source|user id|uid|user|username|database|initial catalog)\s*=")
 # What every _KV_PASSWORD match contains, for lower-cased ASCII text (a case-sensitive search is far cheaper).
 _KV_KEY_LOWER = re.compile(r"(?:password|pwd)\s*=")
 # The 40-character AWS secret access key; only trusted next to an AWS-ish name.
@@ -171,7 +178,7 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
         else:
             if text.isascii() and not _KV_KEY_LOWER.search(lowered):
                 continue
-            if not (("password" in lowered or "pwd" in lowered) and _KV_CONTEXT.search(text)):
+            if not (("password" in lowered or "pwd" in lowered) and _kv_context(text)):
                 continue
             matches = pattern.finditer(text)
         for m in matches:
@@ -187,6 +194,12 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
         if not kept or match.start >= kept[-1].end:
             kept.append(match)
     yield from kept
+
+
+def _kv_context(text: str) -> bool:
+    """``_KV_CONTEXT`` followed by a ``;`` later in the text (the old ``key\\s*=[^;]*;``), in linear time."""
+    last = text.rfind(";")
+    return last > 0 and _KV_CONTEXT.search(text, 0, last) is not None
 
 
 def _url_password_matches(text: str) -> Iterator[re.Match[str]]:
@@ -290,10 +303,30 @@ _PLACEHOLDER_WORDS = {
     "password", "token", "key", "value", "my", "some", "demo",
 }
 _FILLER_WORDS = _PLACEHOLDER_WORDS - {"secret", "password", "token", "key", "value", "my", "some", "demo", "default", "here"}
-_TEMPLATE = re.compile(
-    r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|#\{[^}]*\}|%\([^)]*\)s|<[^<>]{1,60}>"
-    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$"
-)
+# Template syntax: ``${X}``, ``$(X)``, ``{{X}}``, ``#{X}``, ``%(x)s``, ``<your key>``, ``$NAME``, ``%NAME%``.
+# The open/close pairs are tested by _has_template with str.find: as regexes (``\$\{[^}]*\}``) every
+# opener of "${${${…" rescans to the end (quadratic).
+_TEMPLATE = re.compile(r"<[^<>]{1,60}>|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$")
+
+
+def _has_template(text: str) -> bool:
+    for opener, closer in (("${", "}"), ("$(", ")"), ("#{", "}")):
+        start = text.find(opener)
+        if start >= 0 and text.find(closer, start + 2) >= 0:
+            return True
+    if "{{" in text:
+        for line in text.split("\n"):  # ``{{.*?}}``: "." stops at a line end
+            start = line.find("{{")
+            if start >= 0 and line.find("}}", start + 2) >= 0:
+                return True
+    if "%(" in text:  # ``%\([^)]*\)s``: an opener before the first ")" that is followed by "s"
+        previous = -1
+        close = text.find(")")
+        while close >= 0:
+            if text.startswith(")s", close) and text.find("%(", previous + 1, close) >= 0:
+                return True
+            previous, close = close, text.find(")", close + 1)
+    return bool(_TEMPLATE.search(text))
 _FILLER = re.compile(r"example|x{3,}|\*{3,}|\.\.\.|…|change.?me|replace.?me|your.?(?:api|secret|key|token|pass)|do.?not.?use")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?$", re.I)
 _BOOLEAN = {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "enable", "disable", "y", "n"}
@@ -320,7 +353,7 @@ def _is_example(secret: str) -> bool:
 def is_placeholder(value: str) -> bool:
     """``changeme``, ``<your-api-key>``, ``${DB_PASSWORD}``, ``xxxx``, ``TODO``, ``dummy-token`` …"""
     text = value.strip().strip("'\"")
-    if not text or _TEMPLATE.search(text):
+    if not text or _has_template(text):
         return True
     if re.fullmatch(r"(.)\1+", text) or re.fullmatch(r"[x*.#?_\-]+", text, re.I):
         return True
@@ -414,6 +447,8 @@ def find_secret(value: str | None, name: str | None = None) -> SecretMatch | Non
         return known
     tokens = name_tokens(name) if name else []
     stripped = text.strip()
+    if len(stripped) > MAX_VALUE_CHARS:
+        return None  # a page of text is not a password; provider formats inside it were looked for above
     start = text.find(stripped)
     span = (start, start + len(stripped))
     if tokens and _aws_secret_name(tokens) and looks_sensitive_name(name):

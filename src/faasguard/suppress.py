@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pathspec
 
+from faasguard import limits
 from faasguard.findings import Finding
 from faasguard.interfaces import SUPPRESSION_KINDS, IgnoreComment, Suppressed
 
@@ -45,11 +46,15 @@ class Outcome:
 
 def load_baseline(path: Path) -> set[str]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            raise BaselineError(f"baseline {path} is not a regular file: give a JSON report written with --format json")
+        doc = limits.json_loads(limits.read_bytes(path, limits.MAX_BASELINE_BYTES, "the baseline").decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"baseline {path} could not be read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"baseline {path} is not JSON (line {exc.lineno}): write one with --format json") from None
+    except limits.LimitExceeded as exc:
+        raise BaselineError(f"baseline {path}: {exc}") from None
     findings = doc.get("findings") if isinstance(doc, dict) else None
     if not isinstance(findings, list):
         raise BaselineError(f"baseline {path} has no findings list: write one with `faasguard scan --format json`")
@@ -68,11 +73,39 @@ def load_baseline(path: Path) -> set[str]:
 
 def parse_comment(path: str, number: int, line: str) -> IgnoreComment | None:
     match = _IGNORE.search(line)
+    while match is not None and not _in_comment(line, match.start()):
+        match = _IGNORE.search(line, match.end())
     if match is None:
         return None
     rules = frozenset(r.strip().upper() for r in (match.group(1) or "").split(",") if r.strip())
     reason = match.group(2).strip().strip("#-/*").strip()
     return IgnoreComment(path, number, rules, reason)
+
+
+_COMMENT_STARTS = ("#", "//", "/*")
+
+
+def _in_comment(line: str, position: int) -> bool:
+    """Whether ``position`` lies in a comment: a ``#``, ``//`` or ``/*`` outside quotes comes before it.
+
+    ``Description: "faasguard:ignore"`` is a string the scanned code controls, not a comment.
+    """
+    quote = ""
+    i = 0
+    while i < position:
+        c = line[i]
+        if quote:
+            if c == "\\" and quote != "'":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'`" and not (i and line[i - 1].isalnum()):  # "don't" opens no string
+            quote = c
+        elif line.startswith(_COMMENT_STARTS, i):
+            return True
+        i += 1
+    return False
 
 
 class _Comments:

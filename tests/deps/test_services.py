@@ -24,7 +24,11 @@ def test_local_db_finds_merges_and_reports_fixed(osv_db):
     clean = answers[("PyPI", "requests", "2.31.0")]
     assert clean.audited and clean.advisories == ()  # the withdrawn record does not count
     assert service.status().warnings == []
-    assert (osv_db / INDEX).is_file()
+    # A scan never writes into the directory it is given (it may be in the scanned repository):
+    # the index it built is kept in the user cache.
+    assert not (osv_db / INDEX).exists()
+    assert service._cached_index().is_file()
+    assert str(service._cached_index()).startswith(os.environ["XDG_CACHE_HOME"])
 
 
 def test_index_is_rebuilt_when_records_are_added(osv_db):

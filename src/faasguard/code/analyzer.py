@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from faasguard import limits
 from faasguard.code import resolve, taint_model
 from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
@@ -32,7 +33,8 @@ CONFIG_NAMES = re.compile(r"^(\.env(\..+)?|.*\.env|config\.json|secrets?\.json|.
                           r"\.npmrc|credentials|appsettings(\..+)?\.json|local\.settings\.json)$", re.IGNORECASE)
 TEST_PARTS = {"test", "tests", "__tests__", "fixtures", "__fixtures__", "spec", "testdata", "mocks", "__mocks__"}
 TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$|^conftest\.py$)", re.IGNORECASE)
-ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$")
+# The value is stripped in code: a lazy ``(.*?)\s*$`` retries the trailing spaces from every position.
+ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*)$")
 
 Module = PyModule | JsModule
 HANDLER_PARAMS = {("event", "context"), ("event", "_context"), ("event", "ctx"), ("evt", "context"), ("event", "lambda_context")}
@@ -73,10 +75,13 @@ class _Cache:
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
-            return path.as_posix()
+            return limits.display(path, self.root)
 
     def text(self, path: Path) -> str | None:
         rel = self.rel(path)
+        if not limits.inside(path, self.root):
+            self.result.errors.append((rel, limits.outside_message(rel, "file")))
+            return None
         self.result.files_read.add(rel)
         try:
             size = path.stat().st_size
@@ -105,8 +110,19 @@ class _Cache:
         mod: Module | None = None
         if text is not None:
             rel = self.rel(path)
-            mod = PyModule.parse(path, rel, text) if language == "python" else JsModule.parse(path, rel, text, language or "")
-            if mod.error:
+            try:
+                with limits.time_budget():
+                    if language == "python":
+                        mod = PyModule.parse(path, rel, text)
+                    else:
+                        mod = JsModule.parse(path, rel, text, language or "")
+            except limits.FileTimeout:
+                self.result.errors.append((rel, limits.timeout_message()))
+                mod = None
+            except RecursionError:
+                self.result.errors.append((rel, "nested too deeply to parse; skipped"))
+                mod = None
+            if mod is not None and mod.error:
                 self.result.errors.append((rel, mod.error))
         self.modules[path] = mod
         return mod
@@ -136,7 +152,13 @@ class _Cache:
         else:
             text = self.text(path)
             if text is not None:
-                found = list(_config_secrets(rel, path.name, text))
+                try:
+                    with limits.time_budget():
+                        found = list(_config_secrets(rel, path.name, text))
+                except RecursionError:
+                    self.result.errors.append((rel, "nested too deeply to read; not searched for secrets"))
+                except limits.FileTimeout:
+                    self.result.errors.append((rel, limits.timeout_message()))
         self.secrets[path] = tuple(found)
         return self.secrets[path]
 
@@ -194,7 +216,7 @@ def _config_secrets(rel: str, filename: str, text: str) -> Iterator[SecretLitera
             continue
         m = ENV_LINE.match(line)
         if m:
-            value = m.group(2)
+            value = m.group(2).rstrip()
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
                 value = value[1:-1]
             pairs.append((m.group(1), value, number))
@@ -262,6 +284,11 @@ class CodeAnalyzer:
                 claimed.update((cache.root / f).resolve() for f in fn_facts.files)
         loose: list[tuple[Path, Path]] = []
         for path in files:
+            if not limits.inside(path, cache.root):
+                if resolve.language_of(path) or CONFIG_NAMES.match(path.name):
+                    shown = limits.display(path, root)
+                    result.errors.append((shown, limits.outside_message(shown, "file")))
+                continue
             try:
                 resolved = path.resolve()
             except (OSError, RuntimeError):  # a symlink loop: discovery's loaders report it

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from faasguard import limits
 from faasguard.deps import source_for
 from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
@@ -102,6 +103,9 @@ class DependencyAnalyzer:
             if source is None:
                 continue
             rel = _rel(path, root)
+            if not limits.inside(path, root):
+                result.errors.append((rel, limits.outside_message(rel, "file")))
+                continue
             try:
                 if path.stat().st_size > MAX_MANIFEST_BYTES:
                     result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
@@ -115,7 +119,11 @@ class DependencyAnalyzer:
                 continue
             result.files_read.add(rel)
             try:
-                manifest = source.parse(path, text, rel)
+                with limits.time_budget():
+                    manifest = source.parse(path, text, rel)
+            except limits.FileTimeout:
+                result.errors.append((rel, limits.timeout_message() + "; its dependencies were not checked"))
+                continue
             except ParseError as exc:
                 result.errors.append((rel, f"{exc}; its dependencies were not checked"))
                 continue

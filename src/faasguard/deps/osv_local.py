@@ -3,8 +3,10 @@
 Layout ``<db>/<Ecosystem>/<ID>.json`` — what OSV's per-ecosystem export zips
 unpack to and what ``faasguard advisories update`` writes. An ``index.json``
 maps package names to record files so a scan reads only the records of the
-packages it ships; it is rebuilt (and re-saved when the directory is writable)
-whenever records were added after it. ``faasguard-db.json`` records when the
+packages it ships; it is rebuilt whenever records were added after it. A scan
+never writes into the directory it is given (it may belong to the scanned
+repository): a rebuilt index is saved under the user cache directory
+(``~/.cache/faasguard/advisory-index``); only ``advisories update`` writes ``index.json``. ``faasguard-db.json`` records when the
 data was last updated, so that stale data can be reported as such.
 """
 
@@ -28,6 +30,11 @@ INDEX = "index.json"
 META = "faasguard-db.json"
 INDEX_VERSION = 1
 STALE_AFTER_DAYS = 7
+
+
+def user_cache() -> Path:
+    """``$XDG_CACHE_HOME/faasguard`` (default ``~/.cache/faasguard``): where faasguard writes its caches."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "faasguard"
 
 
 def default_db() -> Path:
@@ -70,7 +77,7 @@ def build_index(db: Path) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two scans at once each write their own
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
@@ -78,8 +85,13 @@ def write_json_atomic(path: Path, data: Any) -> None:
 class LocalOsvService:
     name = "local OSV directory"
 
-    def __init__(self, db: Path | None = None, stale_after_days: int = STALE_AFTER_DAYS, now: float | None = None) -> None:
+    def __init__(
+        self, db: Path | None = None, stale_after_days: int = STALE_AFTER_DAYS, now: float | None = None,
+        owner: bool = False,
+    ) -> None:
+        """``owner``: this process maintains ``db`` (``advisories update``) and may write its index there."""
         self.db = (db or default_db()).expanduser()
+        self.owner = owner
         self.stale_after_days = stale_after_days
         self.now = now if now is not None else time.time()
         self._index: dict[str, Any] | None = None
@@ -116,22 +128,30 @@ class LocalOsvService:
         if not self.db.is_dir():
             self._index = {"version": INDEX_VERSION, "records": {}, "packages": {}}
             return self._index
-        path = self.db / INDEX
         fingerprint = self._fingerprint()
-        try:
-            if path.is_file():
-                loaded = json.loads(path.read_bytes())
-                current = loaded.get("version") == INDEX_VERSION and loaded.get("fingerprint") == fingerprint
-                if isinstance(loaded, dict) and current:
-                    self._index = loaded
-                    return loaded
-        except (OSError, ValueError):
-            pass
+        cached = self._cached_index()
+        for path in (self.db / INDEX, cached):
+            try:
+                if path.is_file():
+                    loaded = json.loads(path.read_bytes())
+                    current = loaded.get("version") == INDEX_VERSION and loaded.get("fingerprint") == fingerprint
+                    if isinstance(loaded, dict) and current:
+                        self._index = loaded
+                        return loaded
+            except (OSError, ValueError, RecursionError, AttributeError):
+                pass
         self._index = build_index(self.db)
         self._index["fingerprint"] = fingerprint
-        with contextlib.suppress(OSError):  # a read-only database still works, only slower
-            write_json_atomic(path, self._index)
+        with contextlib.suppress(OSError):  # a read-only cache still works, only slower
+            target = self.db / INDEX if self.owner else cached
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(target, self._index)
         return self._index
+
+    def _cached_index(self) -> Path:
+        """Where a scan saves the index it built for ``db``: the user cache, keyed by the directory."""
+        key = hashlib.sha256(os.fsencode(os.path.realpath(self.db))).hexdigest()[:24]
+        return user_cache() / "advisory-index" / f"{key}.json"
 
     def _record(self, rel: str) -> dict[str, Any] | None:
         if rel not in self._records:

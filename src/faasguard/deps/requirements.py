@@ -21,7 +21,10 @@ from faasguard.deps.interface import Dependency, Manifest, Origin
 
 MAX_INCLUDE_DEPTH = 10
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_COMMENT = re.compile(r"(^|\s+)#.*$")
+# A comment starts at a "#" at the line start or after whitespace. Found without a leading ``\s+``, which
+# would retry a run of 100k spaces from each of its positions (quadratic).
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")
+_OPTION = re.compile(r"\s--?[a-zA-Z]")
 _DEV_FILE = re.compile(r"^requirements[-_.]?(dev|test|tests|testing|lint|docs?|ci|local)\b")
 _URL_SCHEMES = ("git+", "hg+", "svn+", "bzr+", "http://", "https://", "file:")
 
@@ -154,7 +157,8 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     buffer = ""
     start = 0
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = _COMMENT.sub("", raw).rstrip()
+        comment = _COMMENT.search(raw)
+        line = (raw[: comment.start()] if comment else raw).rstrip()
         if not buffer:
             start = number
         if line.endswith("\\"):
@@ -172,7 +176,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 def _split_hashes(line: str) -> tuple[str, bool]:
     hashed = "--hash" in line
     # Per-requirement options follow the requirement: "name==1.0 --hash=sha256:… --config-settings …"
-    head = re.split(r"\s+--?[a-zA-Z]", line, maxsplit=1)[0]
+    # (one whitespace character, not ``\s+``: a run of 100k spaces would be retried from each position)
+    option = _OPTION.search(line)
+    head = line[: option.start()] if option else line
     return head.strip(), hashed
 
 

@@ -129,5 +129,5 @@ def update(
         oldest = min(str(s.get("updated", now)) for s in sources.values())
         write_json_atomic(meta_path, {"updated": oldest, "sources": sources})
         (db / INDEX).unlink(missing_ok=True)
-        LocalOsvService(db).index()  # build and save the index now, not during the next scan
+        LocalOsvService(db, owner=True).index()  # build and save the index now, not during the next scan
     return report

@@ -17,6 +17,7 @@ import yaml
 
 from faasguard.iam.least_privilege import FunctionPolicy, PolicyStatement, analyse
 from faasguard.model import Application
+from faasguard.report.escape import one_line
 
 FORMATS = ("json", "yaml", "cfn", "terraform")
 _ONE_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9]+))?\}")
@@ -63,11 +64,12 @@ def render(policies: list[tuple[str, FunctionPolicy]], fmt: str) -> str:
 
 
 def _header(source: str, p: FunctionPolicy, comment: str) -> str:
-    lines = [f"{comment} Function {p.function} ({source}), role {p.role or '(none)'}"]
+    # Names come from the scanned files: one_line keeps a newline in them from ending the comment.
+    lines = [f"{comment} Function {one_line(p.function)} ({one_line(source)}), role {one_line(p.role or '(none)')}"]
     if p.complete:
         lines.append(f"{comment} complete: every SDK call in the code was mapped")
     for gap in p.gaps:
-        lines.append(f"{comment} INCOMPLETE: {gap}")
+        lines.append(f"{comment} INCOMPLETE: {one_line(gap)}")
     return "\n".join(lines) + "\n"
 
 

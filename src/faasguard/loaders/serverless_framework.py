@@ -26,12 +26,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from faasguard import limits
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cloudformation_builder import TemplateReader, build_application, reference, statements
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, end_line_of, line_of
-from faasguard.loaders.sls_variables import Resolver, has_reference, origin_of
+from faasguard.loaders.sls_variables import MAX_EXPANDED, Resolver, has_reference, origin_of
 from faasguard.model import (
     Api,
     Application,
@@ -98,6 +99,13 @@ class ServerlessFrameworkLoader:
             return result
         resolver = Resolver(raw, path.parent, root, variables, origin=rel)
         config = resolver.resolve()
+        for shown in resolver.refused:
+            result.errors.append((rel, limits.outside_message(shown, "${file()} path") + "; the variable stays unresolved"))
+        if resolver.bomb is not None:
+            result.warnings.append((rel, (
+                f"variables expand to more than {MAX_EXPANDED:,} values (a reference bomb, first refused at "
+                f"{resolver.bomb}); the rest are left unresolved"
+            )))
         if resolver.unresolved:
             shown = ", ".join(resolver.unresolved[:5]) + (" …" if len(resolver.unresolved) > 5 else "")
             result.warnings.append(

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard import limits
 from faasguard.loaders import located_yaml
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, LStr
 
@@ -35,6 +36,9 @@ _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 MAX_STEPS = 50_000  # variable evaluations per configuration; a guard against self-referential blow-ups
 MAX_FILE_BYTES = 2_000_000
 MAX_TEXT = 100_000  # characters in one resolved string
+# Values (scalars and containers, counted as a tree) that variables may copy into the configuration
+# in all: ``a0: [${self:custom.a1}, ${self:custom.a1}, …]`` over a few levels is a reference bomb.
+MAX_EXPANDED = 200_000
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
 
@@ -72,9 +76,13 @@ class Resolver:
         self.options = {k[4:]: v for k, v in variables.items() if k.startswith("opt:")}
         self.unresolved: list[str] = []  # every reference left as written, for warnings
         self.files_read: set[str] = set()
+        self.refused: list[str] = []  # ${file(…)} paths that leave the scan root, as shown to the user
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._active: set[tuple[Any, ...]] = set()
         self._steps = 0
+        self._sizes: dict[int, int] = {}  # id of a resolved container -> values in it, as a tree
+        self._expanded = 0
+        self.bomb: str | None = None  # the first reference refused because it expands too far
 
     # -- public -----------------------------------------------------------------------
     def resolve(self) -> Any:
@@ -97,7 +105,9 @@ class Resolver:
         self._active.add(trail)
         try:
             value = self._shallow(trail, node)
-            if isinstance(value, dict):
+            if isinstance(value, dict | list) and id(value) in self._sizes:
+                pass  # a variable's value, already resolved where it is defined: shared, not copied again
+            elif isinstance(value, dict):
                 out = LDict()
                 _copy_location(value, out)
                 out.key_lines = dict(getattr(value, "key_lines", {}))
@@ -109,6 +119,8 @@ class Resolver:
                 _copy_location(value, items)
                 items.item_lines = list(getattr(value, "item_lines", []))
                 value = items
+            if isinstance(value, dict | list):
+                self._sizes[id(value)] = self._size(value)
         finally:
             self._active.discard(trail)
         self._memo[trail] = value
@@ -155,6 +167,8 @@ class Resolver:
             try:
                 value = self._expression(text[2:-1])
             except _Unresolved:
+                return text
+            if isinstance(value, dict | list) and not self._expand(value, text):
                 return text
             return _relocated(value, text) if isinstance(value, str) else value
         out, last = [], 0
@@ -221,8 +235,29 @@ class Resolver:
         self._note(body)
         raise _Unresolved
 
+    def _size(self, node: Any) -> int:
+        """How many values ``node`` holds when walked as a tree (shared children counted each time)."""
+        if not isinstance(node, dict | list):
+            return 1
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        children = node.values() if isinstance(node, dict) else node
+        return min(1 + sum(self._size(child) for child in children), MAX_EXPANDED + 1)
+
+    def _expand(self, value: Any, text: str) -> bool:
+        """Whether a container may replace the variable ``text``: the total copied stays in budget."""
+        if self.bomb is not None:
+            return False
+        self._expanded += self._size(value)
+        if self._expanded > MAX_EXPANDED:
+            self.bomb = _masked(text[2:-1])[:120]
+            self._note(text[2:-1])
+            return False
+        return True
+
     def _note(self, reference: str) -> None:
-        text = "${" + reference + "}"
+        text = _masked(reference)
         if text not in self.unresolved:
             self.unresolved.append(text)
 
@@ -277,8 +312,13 @@ class Resolver:
             raise _Unresolved
         name = match.group(1).strip().strip("'\"")
         target = (self.service_dir / name).resolve()
-        if not target.is_relative_to(self.root) or target.suffix.lower() not in (".yml", ".yaml", ".json"):
-            raise _Unresolved  # never read outside the scan, never run a .js/.ts file
+        if not limits.inside(target, self.root):
+            shown = limits.display(target, self.root)
+            if shown not in self.refused:
+                self.refused.append(shown)
+            raise _Unresolved  # never read outside the scan
+        if target.suffix.lower() not in (".yml", ".yaml", ".json"):
+            raise _Unresolved  # never run a .js/.ts file
         rel = target.relative_to(self.root).as_posix()
         trail: tuple[Any, ...] = ("file", rel)
         if ("file-raw", rel) not in self._memo:
@@ -318,6 +358,16 @@ _KNOWN: dict[str, Callable[[Resolver, str], Any]] = {
     "param": Resolver._param,
     "file": Resolver._file,
 }
+
+
+def _masked(reference: str) -> str:
+    """``${ssm:/db/pw, …}``: the variable as written for a warning, never its default, which may be a
+    literal password (``${ssm:/db/pw, 'hunter2'}``)."""
+    parts = [part.strip() for part in _split_top_level(reference)]
+    if len(parts) > 1:  # fallbacks that are variables are shown; literal ones are not
+        shown = [parts[0]] + [p if _SOURCE.match(p) or p.startswith("${") else "…" for p in parts[1:]]
+        reference = ", ".join(shown)
+    return "${" + reference + "}"
 
 
 def _read_config(path: Path, rel: str) -> Any:

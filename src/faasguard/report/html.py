@@ -23,14 +23,23 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
+from faasguard.report.escape import terminal
 from faasguard.secret_patterns import find_known_secrets, find_secret
 
 NO_FUNCTION = "(not tied to one function)"
+
+
+def _no_controls(value: object) -> object:
+    """Every value the template prints, with control characters shown as ``\\xNN`` (markup kept markup)."""
+    if isinstance(value, Markup):
+        return Markup(terminal(str(value)))
+    return terminal(value) if isinstance(value, str) else value
 SEVERITIES = sorted(Severity, reverse=True)
 # Findings whose reported line holds the credential itself: a snippet would repeat it.
 WITHHOLD_SNIPPET = frozenset({"FG-SEC-001", "FG-SEC-004", "FG-SEC-010", "FG-SEC-012"})
@@ -129,6 +138,8 @@ class HtmlReporter:
             autoescape=select_autoescape(default=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            # Names come from the scanned files: autoescape neutralises HTML, this control characters.
+            finalize=_no_controls,
         )
 
     def format(self, result: ScanResult) -> str:

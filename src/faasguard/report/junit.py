@@ -18,6 +18,7 @@ from typing import Any
 
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
+from faasguard.report.escape import xml
 
 UNCHECKED_MARKERS = ("NO dependency was checked", "could NOT be checked", "could not be queried")
 
@@ -98,6 +99,10 @@ class JunitReporter:
                 else:
                     ET.SubElement(case, "skipped", message=f"warning: {message}")
                     ET.SubElement(case, "system-out").text = f"{path}: {message}"
+        for element in root.iter():  # names and messages come from the scanned files
+            element.text = xml(element.text) if element.text else element.text
+            for key, value in element.attrib.items():
+                element.set(key, xml(value))
         ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

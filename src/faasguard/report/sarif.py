@@ -15,6 +15,7 @@ from faasguard import __version__
 from faasguard.findings import Finding, Severity
 from faasguard.interfaces import ScanResult, Suppressed
 from faasguard.registry import PROJECT_URL, Rule, all_rules
+from faasguard.report.escape import uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = PROJECT_URL
@@ -53,7 +54,7 @@ def _rule_descriptor(r: Rule) -> dict[str, Any]:
 
 
 def _location(path: str, line: int | None, end_line: int | None, message: str | None = None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "SRCROOT"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(path), "uriBaseId": "SRCROOT"}}
     if line:
         physical["region"] = {"startLine": line, "endLine": max(end_line or line, line)}
     loc: dict[str, Any] = {"physicalLocation": physical}

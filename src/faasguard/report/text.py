@@ -27,6 +27,7 @@ from rich.text import Text
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
+from faasguard.report.escape import for_terminal
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -75,6 +76,7 @@ class TextReporter:
         self.min_severity = min_severity
 
     def format(self, result: ScanResult) -> str:
+        result = for_terminal(result)  # names from the scanned files never drive the terminal
         buffer = io.StringIO()
         self.console = Console(
             file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False,

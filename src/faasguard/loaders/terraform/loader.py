@@ -28,7 +28,7 @@ from faasguard.loaders.terraform.azure import build_azure
 from faasguard.loaders.terraform.gcp import build_gcp
 from faasguard.loaders.terraform.lambda_module import build_lambda_modules
 from faasguard.loaders.terraform.module import Module, SourceFile, add_file
-from faasguard.loaders.terraform.refs import Scope
+from faasguard.loaders.terraform.refs import MAX_TEXT, Scope
 from faasguard.model import Application
 
 SUFFIX = ".tf"
@@ -81,6 +81,11 @@ class TerraformLoader:
         build_lambda_modules(module, app)
         build_azure(module, app)
         build_gcp(module, app)
+        if module.scope.too_large is not None:
+            result.warnings.append((module.rel if module.rel != "." else path.name, (
+                f"an expression grows over {MAX_TEXT:,} characters once its locals/variables are substituted "
+                f"(a reference bomb?): {module.scope.too_large}; left unresolved"
+            )))
         if _has_content(module):
             result.applications.append(app)
         return result
@@ -109,11 +114,26 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
     except Exception as exc:
         line = getattr(exc, "line", None)
         where = f" at line {line}" if isinstance(line, int) and line > 0 else ""
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, f"not valid HCL{where} ({first[:160]}); fix the syntax (`terraform validate` shows it) and scan again"
+        return None, f"not valid HCL{where} ({_problem(exc)}); fix the syntax (`terraform validate` shows it) and scan again"
     if not isinstance(parsed, dict):
         return None, "not a Terraform configuration; skipped"
     return parsed, ""
+
+
+def _problem(exc: Exception) -> str:
+    """What the parser disliked, without quoting the file: the text at fault may be a private key."""
+    column = getattr(exc, "column", None)
+    at = f", column {column}" if isinstance(column, int) and column > 0 else ""
+    kind = getattr(getattr(exc, "token", None), "type", None)
+    if isinstance(kind, str):
+        return f"unexpected {kind.lower().replace('_', ' ')}{at}"
+    char = getattr(exc, "char", None)
+    if isinstance(char, str) and len(char) == 1:
+        shown = repr(char) if char.isprintable() and char not in "'\"" else f"U+{ord(char):04X}"
+        return f"unexpected character {shown}{at}"
+    if type(exc).__name__ == "UnexpectedEOF":
+        return "unexpected end of file"
+    return type(exc).__name__
 
 
 def _has_content(module: Module) -> bool:

@@ -28,6 +28,8 @@ from typing import Any
 
 META_KEYS = frozenset({"__start_line__", "__end_line__"})
 _MAX_DEPTH = 24
+# Characters in one resolved string: ``l0 = "${local.l1}${local.l1}"`` over 23 locals doubles to 8 MB.
+MAX_TEXT = 100_000
 _TRAVERSAL = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\s*(?:\d+|\"[^\"]*\"|'[^']*')\s*\])*)$")
 _SEGMENT = re.compile(r"\.([A-Za-z_][\w-]*)|\[\s*(\d+|\"[^\"]*\"|'[^']*')\s*\]")
 _ADDRESS = re.compile(r"^(?:(data)\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?(?:\.|\[|$)")
@@ -255,10 +257,16 @@ class Scope:
         self.locals = locals_
         self.module_dir = module_dir
         self.root = root.resolve()
+        # Each variable and local is resolved once: a local used twice by the next one and so on
+        # (``"${local.next}${local.next}"``) would otherwise cost 2**levels evaluations.
+        self._memo: dict[tuple[str, str], Any] = {}
+        self._cut = 0  # how often the depth limit cut a resolution short (those are not memoised)
+        self.too_large: str | None = None  # the first expression whose value grew over MAX_TEXT
 
     def value(self, raw: Any, depth: int = 0) -> Any:
         """``raw`` with every resolvable expression resolved; unresolvable strings become :class:`Unresolved`."""
         if depth > _MAX_DEPTH:
+            self._cut += 1
             return Unresolved("${…}")
         if isinstance(raw, str):
             return self._string(raw, depth)
@@ -288,6 +296,10 @@ class Scope:
             else:
                 resolved = False
                 out.append("${" + part + "}")
+        if sum(len(part) for part in out) > MAX_TEXT:
+            if self.too_large is None:
+                self.too_large = raw[:80]
+            return Unresolved(raw)
         text = "".join(out)
         return text.replace("$${", "${") if resolved else Unresolved(text)
 
@@ -315,7 +327,14 @@ class Scope:
         source = self.variables if kind == "var" else self.locals
         if name not in source:
             return False, None
-        value = self.value(source[name], depth + 1)
+        memo_key = (kind, name)
+        if memo_key in self._memo:
+            value = self._memo[memo_key]
+        else:
+            cut = self._cut
+            value = self.value(source[name], depth + 1)
+            if self._cut == cut:
+                self._memo[memo_key] = value
         for attr, index in _SEGMENT.findall(path):
             key: Any = attr or index.strip("\"'")
             if isinstance(value, Mapping) and key in value:

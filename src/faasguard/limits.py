@@ -1,0 +1,201 @@
+"""What a scan will not do with hostile input: leave the scanned directory, read without end,
+nest without end, or spend without end on one file.
+
+Every limit ends in a sentence for the user (an ``errors`` entry for that file, or a usage
+error for the command line), never in a traceback; the scan goes on with the next file.
+Paths in those sentences are relative to the scanned directory (``../../.aws/credentials``),
+never absolute, so a report does not disclose where it ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a file to load; larger ones are skipped with a reason
+MAX_CONFIG_BYTES = 1024 * 1024  # .faasguard.yaml
+MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a previous JSON report
+MAX_FILES = 200_000  # candidate files in one scan
+MAX_DEPTH = 200  # nesting of a JSON/YAML document the loaders walk
+FILE_SECONDS = 30.0  # wall-clock budget to load or analyse one file
+
+
+class LimitExceeded(Exception):
+    """Input over one of the limits; the message is a sentence for the user."""
+
+
+class FileTimeout(BaseException):
+    """Raised inside the work on one file when its time budget is spent.
+
+    A BaseException, so that the ``except Exception`` of a parser or loader cannot swallow it:
+    only :func:`time_budget`'s caller handles it.
+    """
+
+
+# -- the scanned directory --------------------------------------------------------------
+
+
+def display(path: Path | str, root: Path) -> str:
+    """``path`` for a message: relative to ``root`` (``../x`` when outside), POSIX separators."""
+    try:
+        return Path(os.path.relpath(Path(path), root)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(path).name
+
+
+def inside(path: Path | str, root: Path) -> bool:
+    """Whether ``path``, with every symbolic link followed, stays within ``root``."""
+    try:
+        real = Path(os.path.realpath(path))
+        base = Path(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+    return real == base or base in real.parents
+
+
+def outside_message(shown: str, what: str = "path") -> str:
+    return f"{what} {shown} leaves the scanned directory (through `..`, an absolute path or a symbolic link); not read"
+
+
+def check_inside(path: Path | str, root: Path, what: str = "path", shown: str | None = None) -> None:
+    """Raise :class:`LimitExceeded` naming ``path`` when it leaves ``root``."""
+    if not inside(path, root):
+        raise LimitExceeded(outside_message(shown or display(path, root), what))
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """At most ``limit`` bytes of ``path``; a longer file (or a device such as /dev/zero) raises
+    :class:`LimitExceeded` after reading ``limit + 1`` bytes, never the whole stream."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise LimitExceeded(f"{what} is larger than the {_size(limit)} limit; not read")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{n // 1024} KB"
+
+
+def json_loads(text: str | bytes, what: str = "document") -> Any:
+    """``json.loads``, with nesting too deep for the parser as :class:`LimitExceeded`."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise LimitExceeded(f"{what} is nested too deeply to read") from None
+
+
+def depth_over(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists/dicts in ``value`` nest deeper than ``limit`` (iterative, never recursive)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if level >= limit:
+            return True
+        stack.extend((child, level + 1) for child in children)
+    return False
+
+
+# -- time ---------------------------------------------------------------------------------
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise FileTimeout()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`FileTimeout` in the block once ``seconds`` (default :data:`FILE_SECONDS`) of
+    wall-clock time are spent.
+
+    Uses a real-time interval timer, so it applies on POSIX in the main thread only (where the
+    loaders run, in the scan process and in each worker); elsewhere, or inside another budget,
+    the block runs unbounded. Python's regular-expression engine checks for signals while it
+    matches, so a pattern that backtracks is interrupted too.
+    """
+    seconds = FILE_SECONDS if seconds is None else seconds
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def timeout_message(seconds: float | None = None) -> str:
+    seconds = FILE_SECONDS if seconds is None else seconds
+    return f"took longer than the {seconds:g} s limit per file; skipped (the rest of the scan went on)"
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+
+def worker_init() -> None:
+    """Initializer of every worker process: it dies with the scan and never holds its output.
+
+    On Linux the kernel sends the worker SIGTERM when the scan process ends, however it ends
+    (SIGTERM, SIGKILL, a crash). Its standard output and error point at /dev/null: workers
+    return results and never print, and a worker that outlived the scan must not keep the
+    reader of the scan's pipe waiting for an end of file.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the scan ended before this line: do not linger
+                os._exit(1)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def workers_end_with_us(pool: Any) -> Iterator[None]:
+    """While the block runs, SIGTERM to the scan first terminates ``pool``'s workers, then the scan
+    itself (with the default action, so its exit status still says SIGTERM)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,75 @@
+"""Text from the scanned repository, made safe for each output syntax.
+
+File, resource, function and variable names are chosen by whoever wrote the scanned files,
+who may be an attacker: an ESC sequence in a resource name clears a terminal or retitles it,
+a newline in a function name ends a comment in generated Terraform and starts live code,
+a control character makes an XML report unreadable. Each output passes its text through
+the function for its syntax; the text stays readable (``\\x1b``), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from faasguard.interfaces import ScanResult
+
+# C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators, bidirectional
+# overrides (text that reads differently than it runs), and lone surrogates (undecodable file names).
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+# What XML 1.0 cannot carry at all (tab, newline and carriage return are allowed).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal(text: str) -> str:
+    """``text`` with every control character except tab and newline shown as ``\\xNN``."""
+    return _TERMINAL.sub(_visible, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` for one line of output (a name, a path, a comment): no control character, no line break."""
+    return terminal(_LINE_BREAKS.sub(_visible, text))
+
+
+def xml(text: str) -> str:
+    """``text`` with what XML 1.0 cannot hold shown as ``\\xNN`` (markup is escaped by the XML writer)."""
+    return _NOT_XML.sub(_visible, text)
+
+
+def uri(path: str) -> str:
+    """A relative path as a URI reference: percent-encoded, ``/`` kept (SARIF ``artifactLocation.uri``)."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+
+
+def for_terminal(result: ScanResult) -> ScanResult:
+    """A copy of ``result`` whose every text from the scanned files is safe for a terminal: names and
+    paths on one line, messages without control characters. The text reporter prints only this."""
+    from dataclasses import replace
+
+    def _opt(value: str | None) -> str | None:
+        return one_line(value) if value is not None else None
+
+    findings = [
+        replace(
+            f, title=one_line(f.title), message=terminal(f.message), remediation=terminal(f.remediation),
+            path=one_line(f.path), resource=_opt(f.resource), function=_opt(f.function),
+            functions=tuple(one_line(n) for n in f.functions),
+            related=tuple(replace(r, path=one_line(r.path), note=one_line(r.note)) for r in f.related),
+        )
+        for f in result.findings
+    ]
+    return replace(
+        result, findings=findings,
+        errors=[(one_line(p), terminal(m)) for p, m in result.errors],
+        warnings=[(one_line(p), terminal(m)) for p, m in result.warnings],
+    )

@@ -1,0 +1,153 @@
+"""Reference bombs and every limit: bounded in time and memory, a clear entry, the scan goes on."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from faasguard import limits
+from faasguard.loaders.serverless_framework import ServerlessFrameworkLoader
+from faasguard.scan import ScanOptions, scan
+from tests.hostile.conftest import HANDLER, SAM, write
+
+GOOD = SAM + "      Environment:\n        Variables:\n          DB_PASSWORD: Zq8kLm2pX4vB9nR7\n"
+
+
+def _rules(result) -> set[str]:
+    return {f.rule_id for f in result.findings}
+
+
+def test_terraform_locals_doubling_is_bounded(tmp_path: Path) -> None:
+    locals_ = "".join(f'  l{i} = "${{local.l{i + 1}}}${{local.l{i + 1}}}"\n' for i in range(23))
+    write(tmp_path, {"main.tf": f'''locals {{
+{locals_}  l23 = "x"
+}}
+resource "aws_lambda_function" "f" {{
+  function_name = local.l0
+  role          = "arn:aws:iam::123456789012:role/x"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "f.zip"
+  environment {{
+    variables = {{ A = local.l0, DB_PASSWORD = "Zq8kLm2pX4vB9nR7" }}
+  }}
+}}
+'''})
+    started = time.perf_counter()
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert time.perf_counter() - started < 5
+    (path, message), = result.warnings
+    assert path == "main.tf" and "reference bomb" in message
+    assert "FG-SEC-001" in _rules(result)  # the rest of the module is still analysed
+
+
+def test_terraform_locals_chain_still_resolves(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": '''locals {
+  prefix = "app"
+  name   = "${local.prefix}-${local.prefix}-fn"
+}
+resource "aws_lambda_function" "f" {
+  function_name = local.name
+  role          = "arn:aws:iam::123456789012:role/x"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "f.zip"
+}
+'''})
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert result.warnings == []
+    assert any("app-app-fn" in f.message or f.function == "aws_lambda_function.f" for f in result.findings)
+
+
+def test_serverless_self_reference_fan_out_is_bounded(tmp_path: Path) -> None:
+    lines = ["service: s", "provider: {name: aws, runtime: python3.12}", "custom:"]
+    for i in range(14):
+        ref = f'"${{self:custom.a{i + 1}}}"'
+        lines.append(f"  a{i}: [{ref}, {ref}, {ref}]")
+    lines += ["  a14: [x, y, z]", "functions:", "  f:", "    handler: app.handler", "    environment:",
+              "      X: ${self:custom.a0}", "      DB_PASSWORD: Zq8kLm2pX4vB9nR7"]
+    write(tmp_path, {"serverless.yml": "\n".join(lines) + "\n", "app.py": HANDLER})
+    started = time.perf_counter()
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert time.perf_counter() - started < 5
+    assert any("reference bomb" in m for _, m in result.warnings)
+    assert "FG-SEC-001" in _rules(result)
+
+
+def test_an_unresolved_variable_default_is_not_echoed(tmp_path: Path) -> None:
+    write(tmp_path, {"serverless.yml": (
+        "service: s\nprovider: {name: aws, runtime: python3.12}\nfunctions:\n  f:\n    handler: app.handler\n"
+        "    environment:\n      DB: ${ssm:/db/${opt:region}/pw, 'Zq8kLm2pX4vB9nR7'}\n"
+    ), "app.py": HANDLER})
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    shown = " ".join(m for _, m in result.warnings)
+    assert "left unresolved" in shown and "${ssm:/db/${opt:region}/pw, …}" in shown
+    assert "Zq8kLm2pX4vB9nR7" not in shown
+
+
+def test_the_time_budget_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warm = write(tmp_path / "warm", {"template.yaml": GOOD, "src/app.py": HANDLER})
+    scan(warm, ScanOptions(jobs=1))  # first imports (the SAM translator) are not what is measured
+    tmp_path = tmp_path / "repo"
+    monkeypatch.setattr(limits, "FILE_SECONDS", 0.3)
+    real = ServerlessFrameworkLoader.load
+
+    def slow(self, path, *args, **kwargs):  # a loader stuck on one file
+        if path.parent.name == "stuck":
+            while True:
+                time.sleep(0.01)
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(ServerlessFrameworkLoader, "load", slow)
+    sls = "service: s\nprovider: {name: aws, runtime: python3.12}\nfunctions:\n  f: {handler: app.handler}\n"
+    write(tmp_path, {"stuck/serverless.yml": sls, "stuck/app.py": HANDLER, "template.yaml": GOOD, "src/app.py": HANDLER})
+    started = time.perf_counter()
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert time.perf_counter() - started < 5
+    assert "0.3 s limit per file" in dict(result.errors)["stuck/serverless.yml"]
+    assert "FG-SEC-001" in _rules(result)
+
+
+def test_the_time_budget_interrupts_a_backtracking_regex() -> None:
+    import re
+
+    started = time.perf_counter()
+    with pytest.raises(limits.FileTimeout), limits.time_budget(0.2):
+        re.match(r"(a|aa)+$", "a" * 40 + "b")
+    assert time.perf_counter() - started < 2
+
+
+def test_the_number_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FILES", 3)
+    write(tmp_path, {"a.yaml": GOOD, "b.txt": "", "c.txt": "", "d.yaml": GOOD, "e.yaml": GOOD})
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert "more than 3 files: only the first 3 in path order were scanned (the last was c.txt)" in dict(result.errors)["."]
+    assert {f.path for f in result.findings} == {"a.yaml"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.yaml", "AWSTemplateFormatVersion: x\nResources: " + "[" * 5_000 + "]" * 5_000 + "\n", "nest"),
+        ("deep.json", '{"AWSTemplateFormatVersion": "x", "Resources": ' + "[" * 5_000 + "]" * 5_000 + "}", "nest"),
+        ("deep.tf", 'locals {\n  x = ' + "[" * 3_000 + "]" * 3_000 + "\n}\n", "nest"),
+        ("deep.py", "x = " + "(" * 100_000 + ")" * 100_000 + "\n", ""),
+        ("deep.js", "var x = " + "[" * 100_000 + "]" * 100_000 + ";\n", ""),
+    ],
+)
+def test_nesting_depth(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    write(tmp_path, {name: text, "template.yaml": GOOD, "src/app.py": HANDLER})
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert "FG-SEC-001" in _rules(result)
+    if expected:
+        assert expected in dict(result.errors).get(name, "")
+
+
+def test_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("faasguard.scan.MAX_FILE_BYTES", 1000)
+    write(tmp_path, {"big.yaml": "AWSTemplateFormatVersion: x\n" + "# pad\n" * 500, "template.yaml": GOOD, "src/app.py": HANDLER})
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert "over the" in dict(result.errors)["big.yaml"]
+    assert "FG-SEC-001" in _rules(result)

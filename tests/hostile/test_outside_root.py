@@ -1,0 +1,118 @@
+"""Nothing outside the scan root is read or printed; the path that leaves it is named, relative."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from faasguard.cli import main
+from faasguard.scan import ScanOptions, scan
+from tests.hostile.conftest import ACCESS_KEY, HANDLER, SAM, SECRET_KEY, report_text, write
+
+FORMATS = ("text", "json", "sarif", "junit", "html")
+
+
+def _assert_nothing_leaked(text: str, outside: Path) -> None:
+    assert ACCESS_KEY not in text and ACCESS_KEY[:4] + "…" not in text
+    assert SECRET_KEY not in text and SECRET_KEY[:4] not in text
+    assert str(outside) not in text
+
+
+@pytest.mark.parametrize("name", ["main.tf", ".env", "template.yaml", "config.json"])
+def test_a_symlink_out_of_the_root_is_refused_and_named(repo: Path, outside: Path, name: str) -> None:
+    os.symlink(outside / ".aws" / "credentials", repo / name)
+    result = scan(repo, ScanOptions(jobs=1))
+    assert result.findings == []
+    errors = dict(result.errors)
+    assert "leaves the scanned directory" in errors[name]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_format_shows_what_a_symlink_points_at(repo, outside, capsys, fmt) -> None:
+    os.symlink(outside / ".aws" / "credentials", repo / "main.tf")
+    os.symlink(outside / ".aws" / "credentials", repo / ".env")
+    write(repo, {"template.yaml": SAM, "src/app.py": HANDLER})
+    main(["scan", str(repo), "--format", fmt, "--quiet"])
+    text = report_text(capsys)
+    _assert_nothing_leaked(text, outside)
+    assert "main.tf" in text
+
+
+def test_policy_command_does_not_print_it_either(repo, outside, capsys) -> None:
+    os.symlink(outside / ".aws" / "credentials", repo / "main.tf")
+    write(repo, {"template.yaml": SAM, "src/app.py": HANDLER})
+    main(["policy", str(repo)])
+    _assert_nothing_leaked(report_text(capsys), outside)
+
+
+def test_sam_code_uri_that_leaves_the_root_is_not_read(repo, outside) -> None:
+    template = SAM.replace("CodeUri: src/", "CodeUri: ../home/.aws/").replace("app.handler", "stolen.handler")
+    write(repo, {"template.yaml": template})
+    result = scan(repo, ScanOptions(jobs=1))
+    assert [f for f in result.findings if f.rule_id.startswith("FG-SEC")] == []
+    assert all(not f.path.startswith(("/", "..")) for f in result.findings)
+    (path, message), = result.errors
+    assert path == "template.yaml"
+    assert "code directory ../home/.aws of function Fn leaves the scanned directory" in message
+
+
+def test_sam_code_uri_inside_the_root_is_still_read(repo) -> None:
+    write(repo, {"template.yaml": SAM, "src/app.py": f'KEY = "{ACCESS_KEY}"\n' + HANDLER})
+    result = scan(repo, ScanOptions(jobs=1))
+    assert result.errors == []
+    assert "FG-SEC-010" in {f.rule_id for f in result.findings}
+
+
+@pytest.mark.parametrize("source_dir", ["../home/.aws", "ABSOLUTE"])
+def test_terraform_source_dir_that_leaves_the_root_is_not_read(repo, outside, source_dir) -> None:
+    source_dir = str(outside / ".aws") if source_dir == "ABSOLUTE" else source_dir
+    write(repo, {"main.tf": f'''
+data "archive_file" "zip" {{
+  type        = "zip"
+  source_dir  = "{source_dir}"
+  output_path = "build/fn.zip"
+}}
+resource "aws_lambda_function" "fn" {{
+  function_name    = "fn"
+  role             = "arn:aws:iam::123456789012:role/fn"
+  handler          = "stolen.handler"
+  runtime          = "python3.12"
+  filename         = data.archive_file.zip.output_path
+  source_code_hash = data.archive_file.zip.output_base64sha256
+}}
+'''})
+    result = scan(repo, ScanOptions(jobs=1))
+    assert [f for f in result.findings if f.rule_id.startswith("FG-SEC")] == []
+    (path, message), = result.errors
+    assert path == "main.tf" and "leaves the scanned directory" in message
+    assert str(outside) not in message and "../home/.aws" in message
+
+
+def test_serverless_file_variable_out_of_the_root_is_not_read(repo, outside) -> None:
+    write(outside, {"leak.yml": f"key: {ACCESS_KEY}\n"})
+    write(repo, {"serverless.yml": (
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: app.handler\n    environment:\n      KEY: ${file(../home/leak.yml):key}\n"
+    ), "app.py": HANDLER})
+    result = scan(repo, ScanOptions(jobs=1))
+    assert not [f for f in result.findings if f.rule_id.startswith("FG-SEC")]
+    assert any("../home/leak.yml" in m and "leaves the scanned directory" in m for _, m in result.errors)
+
+
+@pytest.mark.parametrize("shape", ["bad-next-line", "unterminated-heredoc", "key-as-token"])
+def test_a_malformed_tf_holding_a_private_key_is_not_quoted(repo, shape) -> None:
+    body = "MIIEowIBAAKCAQEA" + "q8Zr2Lm4" * 8
+    key = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    escaped = key.replace("\n", "\\n")
+    text = {
+        "bad-next-line": f'resource "x" "y" {{\n  key = "{escaped}"\n  broken = = =\n}}\n',
+        "unterminated-heredoc": f'resource "x" "y" {{\n  key = <<EOT\n{key}\n}}\n',
+        "key-as-token": f'resource "x" "y" {{\n  key = {key}\n}}\n',
+    }[shape]
+    write(repo, {"main.tf": text})
+    result = scan(repo, ScanOptions(jobs=1))
+    (path, message), = result.errors
+    assert path == "main.tf" and "not valid HCL at line" in message
+    assert "q8Zr2Lm4" not in message and "MIIE" not in message
