@@ -931,12 +931,9 @@ class JsFrame:
                 self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
         self._callbacks(qual, receiver, method, args, node)
 
-        clean = self.interp.models.sanitizes(qual)
+        clean = self.interp.models.sanitized(qual, args)
         if clean is not None:
-            if "*" in clean:
-                return UNKNOWN
-            tainted_arg = next((a for a in args if a.taint is not None), None)
-            return cleaned(Val(taint=tainted_arg.taint), clean) if tainted_arg is not None else UNKNOWN
+            return clean
         if qual is not None and qual.rsplit(".", 1)[-1] == "promisify" and args and (args[0].qual or args[0].func):
             return args[0]  # util.promisify(exec) is exec
         if qual == "JSON.stringify" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):

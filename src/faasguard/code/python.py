@@ -983,12 +983,9 @@ class Frame:
                 return self._env_val(args[0].const)
 
         # Propagation.
-        clean = self.interp.models.sanitizes(qual)
+        clean = self.interp.models.sanitized(qual, every)
         if clean is not None:
-            if "*" in clean:
-                return UNKNOWN
-            tainted = next((v for v in every if v.taint is not None), None)
-            return cleaned(Val(taint=tainted.taint), clean) if tainted is not None else UNKNOWN
+            return clean
         if qual == "json.dumps" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
             return Val(qual="json.dumps()", secret=args[0].secret)
         passes = self.interp.models.pass_through

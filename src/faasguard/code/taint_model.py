@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from faasguard.code.facts import TaintKind
-from faasguard.code.values import Val
+from faasguard.code.values import UNKNOWN, Val, cleaned
 
 LANGUAGES = ("python", "javascript")
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
@@ -134,6 +134,15 @@ class Models:
 
     def sanitizes(self, qual: str | None) -> frozenset[str] | None:
         return self.sanitizers.get(self.normal(qual)) if qual else None
+
+    def sanitized(self, qual: str | None, args: list[Val]) -> Val | None:
+        """The result of calling sanitizer ``qual`` on ``args`` (its first tainted one), or None when
+        ``qual`` is not a sanitizer: both language adapters propagate through sanitizers this way."""
+        kinds = self.sanitizes(qual)
+        if kinds is None:
+            return None
+        tainted = next((a for a in args if a.taint is not None), None)
+        return cleaned(Val(taint=tainted.taint), kinds) if tainted is not None else UNKNOWN
 
 
 OBJECT_SINKS = {TaintKind.NOSQL, TaintKind.DESERIALIZATION}
