@@ -20,7 +20,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.terraform.module import Block, Module
+from faasguard.loaders.terraform.refs import display_text
 from faasguard.model import Loc, ManagedPolicy, Role, Statement
 
 _EFFECT = re.compile(r"""["']?Effect["']?\s*[=:]""")
@@ -67,7 +69,7 @@ class PolicyReader:
             loc = Loc(owner.path, line, line) if line else owner.loc()
             out.append(
                 Statement(
-                    effect=_text(item.get("Effect")) or "Allow",
+                    effect=display_text(item.get("Effect")) or "Allow",
                     actions=_texts(item.get("Action")),
                     not_actions=_texts(item.get("NotAction")),
                     resources=_texts(item.get("Resource")),
@@ -85,12 +87,12 @@ class PolicyReader:
         """A ``data "aws_iam_policy_document"``, including its source/override documents."""
         out: list[Statement] = []
         for key in ("source_policy_documents", "source_json"):
-            for ref in _as_list(block.get(key)):
+            for ref in as_list(block.get(key)):
                 out.extend(self.statements(ref, block, key, policy, nesting + 1))
         for stmt in block.blocks("statement"):
             out.append(self.document_statement(stmt, policy))
         for key in ("override_policy_documents", "override_json"):
-            for ref in _as_list(block.get(key)):
+            for ref in as_list(block.get(key)):
                 out.extend(self.statements(ref, block, key, policy, nesting + 1))
         return tuple(out)
 
@@ -136,25 +138,25 @@ class PolicyReader:
                 continue
             loc = owner.key_loc(key, attr_line) if key and attr_line else owner.attr_loc(attr)
             principals = []
-            for p in _as_list(item.get("principals")):
+            for p in as_list(item.get("principals")):
                 if isinstance(p, Mapping):
-                    kind = _text(p.get("type"))
+                    kind = display_text(p.get("type"))
                     for who in _texts(p.get("identifiers")):
                         principals.append("*" if who == "*" and kind in ("AWS", "*") else f"{kind}:{who}")
             conditions = []
-            for c in _as_list(item.get("condition")):
+            for c in as_list(item.get("condition")):
                 if isinstance(c, Mapping):
-                    conditions.append((_text(c.get("test")), _text(c.get("variable")), _texts(c.get("values"))))
+                    conditions.append((display_text(c.get("test")), display_text(c.get("variable")), _texts(c.get("values"))))
             out.append(
                 Statement(
-                    effect=_text(item.get("effect")) or "Allow",
+                    effect=display_text(item.get("effect")) or "Allow",
                     actions=_texts(item.get("actions")),
                     not_actions=_texts(item.get("not_actions")),
                     resources=_texts(item.get("resources")),
                     not_resources=_texts(item.get("not_resources")),
                     principals=tuple(principals),
                     conditions=tuple(conditions),
-                    sid=key or (_text(item.get("sid")) or None),
+                    sid=key or (display_text(item.get("sid")) or None),
                     policy=policy,
                     loc=loc,
                 )
@@ -282,24 +284,8 @@ class PrincipalBuilder:
                 managed.setdefault(holder, []).append(ManagedPolicy(self.s.text(arn), block.attr_loc("policy_arn")))
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    return json.dumps(value, sort_keys=True)
-
-
 def _texts(value: Any) -> tuple[str, ...]:
-    return tuple(_text(v) for v in _as_list(value) if v is not None)
+    return tuple(display_text(v) for v in as_list(value) if v is not None)
 
 
 def _json_principals(value: Any) -> tuple[str, ...]:
@@ -310,11 +296,11 @@ def _json_principals(value: Any) -> tuple[str, ...]:
     if isinstance(value, Mapping):
         out = []
         for kind, who in value.items():
-            for one in _as_list(who):
-                text = _text(one)
+            for one in as_list(who):
+                text = display_text(one)
                 out.append("*" if text == "*" and kind == "AWS" else f"{kind}:{text}")
         return tuple(out)
-    return (_text(value),)
+    return (display_text(value),)
 
 
 def _json_conditions(value: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

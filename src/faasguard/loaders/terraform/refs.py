@@ -389,14 +389,7 @@ class Scope:
 
     def text(self, raw: Any) -> str:
         """A display/comparison string for a value (unresolved parts keep their ``${…}`` text)."""
-        value = self.value(raw)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, str | int | float):
-            return str(value)
-        return json.dumps(value, sort_keys=True)
+        return display_text(self.value(raw))
 
     def scalar(self, raw: Any) -> Any:
         """A resolved scalar, or None when the value is unknown or not a scalar."""
@@ -448,3 +441,14 @@ def as_bool(value: Any) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return None
+
+
+def display_text(value: Any) -> str:
+    """A resolved value as Terraform would print it: booleans in lower case, collections as sorted JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=True)
