@@ -59,6 +59,9 @@ class SdkCall:
     loc: Loc
     sdk: str  # "boto3" | "aws-sdk-v2" | "aws-sdk-v3"
     via: str = "client"  # client | resource | paginator | waiter | document-client
+    # the client was built with credentials of its own (access keys, an assumed role's session): the call does not
+    # act as the function's execution role, so least privilege must not count it against that role
+    explicit_credentials: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def facts_document(apps: list[Application]) -> list[dict[str, object]]:
                 "files": list(facts.files),
                 "sdk_calls": [
                     {"service": c.service, "operation": c.operation, "resource": c.resource, "resource_env": c.resource_env,
-                     "sdk": c.sdk, **loc(c.loc)}
+                     "sdk": c.sdk, "explicit_credentials": c.explicit_credentials, **loc(c.loc)}
                     for c in facts.sdk_calls
                 ],
                 "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],

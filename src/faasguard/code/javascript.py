@@ -57,6 +57,7 @@ LOGGER_METHODS = {"info", "warn", "error", "debug", "trace", "fatal", "log"}
 SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
 RESOURCE_KEYS = tuple(shared()["resource_keys"])
 DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
+CREDENTIAL_PARAMETERS = frozenset(shared()["credential_parameters"])
 DOC_CLIENT = {"get": "GetItem", "put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "query": "Query",
               "scan": "Scan", "batchGet": "BatchGetItem", "batchWrite": "BatchWriteItem", "transactGet": "TransactGetItems",
               "transactWrite": "TransactWriteItems"}
@@ -993,6 +994,8 @@ class JsFrame:
     def _sdk_new(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
         pkg, _, name = qual.rpartition(".")
         sdk: SdkObj | None = None
+        # new S3Client({credentials: …}) / new AWS.S3({accessKeyId: …}): not the execution role's credentials
+        explicit = bool(args) and any(key in CREDENTIAL_PARAMETERS for key, _ in args[0].items or ())
         if qual.startswith("aws-sdk"):
             if qual in ("aws-sdk", "aws-sdk.default"):
                 return None
@@ -1013,9 +1016,9 @@ class JsFrame:
             if service is None:
                 return None
             if rest and rest[-1] == "DocumentClient":
-                sdk = SdkObj("dynamodb", "document-client", "aws-sdk-v2")
+                sdk = SdkObj("dynamodb", "document-client", "aws-sdk-v2", explicit_credentials=explicit)
             elif not rest:
-                sdk = SdkObj(service, "client", "aws-sdk-v2")
+                sdk = SdkObj(service, "client", "aws-sdk-v2", explicit_credentials=explicit)
             else:
                 return None
             self._client_created(f"new AWS.{cls}()", loc)
@@ -1040,7 +1043,7 @@ class JsFrame:
                 if pkg == "@aws-sdk/lib-dynamodb":
                     kind = "document-client"
                 self._client_created(f"new {name}()", loc)
-                return Val(sdk=SdkObj(service, kind, "aws-sdk-v3"))
+                return Val(sdk=SdkObj(service, kind, "aws-sdk-v3", explicit_credentials=explicit))
         return None
 
     def _sdk_function(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
@@ -1048,7 +1051,8 @@ class JsFrame:
         if (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocumentClient" and name == "from") or \
                 (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocument" and name == "from"):
             kind = "document-client" if pkg.endswith("DocumentClient") else "aggregated-document"
-            return Val(sdk=SdkObj("dynamodb", kind, "aws-sdk-v3"))
+            explicit = bool(args) and args[0].sdk is not None and args[0].sdk.explicit_credentials
+            return Val(sdk=SdkObj("dynamodb", kind, "aws-sdk-v3", explicit_credentials=explicit))
         if pkg.startswith("@aws-sdk/client-") and name.startswith("paginate"):
             service = v3_service(pkg)
             if service:
@@ -1061,9 +1065,10 @@ class JsFrame:
         if self.in_handler and not self.lazy and not self.is_module:
             self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
 
-    def _send(self, cmd: SdkObj, loc: Loc) -> Val:
+    def _send(self, cmd: SdkObj, loc: Loc, explicit: bool = False) -> Val:
         if cmd.operation:
-            self._record(cmd.service, cmd.operation, Val(const=cmd.resource, env=cmd.resource_env), loc, cmd.sdk, "client")
+            self._record(cmd.service, cmd.operation, Val(const=cmd.resource, env=cmd.resource_env), loc, cmd.sdk, "client",
+                         explicit)
             if (cmd.service, cmd.operation) in SECRET_OPERATIONS:
                 return Val(secret=f"{cmd.service} {cmd.operation} result")
         return UNKNOWN
@@ -1071,7 +1076,7 @@ class JsFrame:
     def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], loc: Loc) -> Val:
         if method == "send":
             if args and args[0].sdk is not None and args[0].sdk.kind == "command":
-                return self._send(args[0].sdk, loc)
+                return self._send(args[0].sdk, loc, sdk.explicit_credentials)
             self.out.dynamic_sdk.add(loc)
             return UNKNOWN
         if method in ("promise", "then", "destroy", "config", "middlewareStack", "on", "createPresignedPost",
@@ -1091,15 +1096,15 @@ class JsFrame:
         if method == "upload" and sdk.service == "s3":
             op = "PutObject"
         res = _resource_arg(params)
-        self._record(sdk.service, op, res, loc, sdk.sdk, sdk.kind)
+        self._record(sdk.service, op, res, loc, sdk.sdk, sdk.kind, sdk.explicit_credentials)
         self._dynamo_expression(sdk.service, params, loc, method)
         self._sdk_sinks(sdk.service, op, params, loc)
         if (sdk.service, op) in SECRET_OPERATIONS:
             return Val(secret=f"{sdk.service} {op} result")
         return UNKNOWN
 
-    def _record(self, service: str, op: str, res: Val, loc: Loc, sdk: str, via: str) -> None:
-        self.out.sdk(SdkCall(service, op, res.const, res.env, loc, sdk, via))
+    def _record(self, service: str, op: str, res: Val, loc: Loc, sdk: str, via: str, explicit: bool = False) -> None:
+        self.out.sdk(SdkCall(service, op, res.const, res.env, loc, sdk, via, explicit))
         if self.in_handler and not self.lazy and (service, op) in SECRET_OPERATIONS:
             self.out.invocation(PerInvocation("secret-fetch", f"{service}.{op}", loc, self.handler or ""))
 

@@ -55,6 +55,9 @@ LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critic
 SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
 RESOURCE_KEYS = tuple(shared()["resource_keys"])
 DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
+CREDENTIAL_PARAMETERS = frozenset(shared()["credential_parameters"])
+CREDENTIAL_OPERATIONS = {(service, op) for service, op in shared()["credential_operations"]}
+TEMPORARY_CREDENTIALS = "<temporary credentials>"  # the qual of an sts.assume_role() result and its members
 STR_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "encode", "decode", "split", "join",
                "get", "pop", "title", "capitalize", "casefold", "splitlines", "values", "items", "keys", "copy",
                "removeprefix", "removesuffix", "read", "getvalue", "setdefault", "format_map", "partition", "rpartition"}
@@ -895,6 +898,8 @@ class Frame:
             return Val(secret=base.secret)
         if base.sdk is not None:
             return Val(sdk=base.sdk)
+        if base.qual == TEMPORARY_CREDENTIALS:
+            return base  # sts.assume_role(...)["Credentials"]["AccessKeyId"]
         if base.qual is not None and base.qual.startswith(MONGO_MODULES):
             return Val(qual=base.qual + "[]")  # client["db"]["collection"]
         return UNKNOWN
@@ -959,7 +964,7 @@ class Frame:
                 self.out.flow("nosql", request.taint, f"DynamoDB {method}(**request from event data)", loc, self.handler)  # type: ignore[arg-type]
             return self._sdk_method(receiver.sdk, method, args, kwargs, loc, node)
         if qual is not None:
-            made = self._sdk_factory(qual, args, kwargs, loc, receiver)
+            made = self._sdk_factory(qual, args, kwargs, loc, _explicit_credentials(kwargs, splat))
             if made is not None:
                 return made
         if qual == "getattr" and args and args[0].sdk is not None:
@@ -1021,6 +1026,8 @@ class Frame:
             secret = next((v.secret for v in every if v.secret), None)
             if secret:
                 return Val(secret=secret)
+        if receiver is not None and receiver.qual == TEMPORARY_CREDENTIALS and method == "get":
+            return receiver
         if callee.qual is not None:
             return Val(qual=callee.qual + "()")
         return UNKNOWN
@@ -1055,9 +1062,13 @@ class Frame:
 
     # ---- SDK -----------------------------------------------------------------------------------------------
 
-    def _sdk_factory(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, receiver: Val | None) -> Val | None:
+    def _sdk_factory(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, explicit: bool) -> Val | None:
         last = qual.rsplit(".", 1)[-1]
-        if not qual.startswith(("boto3", "aioboto3", "botocore")) or last not in ("client", "resource", "create_client"):
+        if not qual.startswith(("boto3", "aioboto3", "botocore")):
+            return None
+        if last == "Session" and explicit:  # boto3.Session(aws_access_key_id=…): its clients use those credentials
+            return Val(sdk=SdkObj("", "session", "boto3", explicit_credentials=True))
+        if last not in ("client", "resource", "create_client"):
             return None
         name = args[0] if args else kwargs.get("service_name", UNKNOWN)
         kind = "resource" if last == "resource" else "client"
@@ -1067,9 +1078,13 @@ class Frame:
         if name.const is None:
             self.out.dynamic_sdk.add(loc)
             return UNKNOWN
-        return Val(sdk=SdkObj(name.const, kind, "boto3"))
+        return Val(sdk=SdkObj(name.const, kind, "boto3", explicit_credentials=explicit))
 
     def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
+        if sdk.kind == "session":
+            if method in ("client", "resource"):
+                return self._sdk_factory(f"boto3.Session.{method}", args, kwargs, loc, True) or UNKNOWN
+            return UNKNOWN
         if sdk.kind == "resource" or sdk.kind == "meta":
             if method in RESOURCE_FACTORIES:
                 kind, _service = RESOURCE_FACTORIES[method]
@@ -1129,6 +1144,8 @@ class Frame:
             self.out.flow(kind, val.taint, f"{sdk.service} {op}({param}=…)", loc, self.handler)  # type: ignore[arg-type]
         if (sdk.service, op) in SECRET_OPERATIONS:
             return Val(secret=f"{sdk.service} {op} result")
+        if (sdk.service, op) in CREDENTIAL_OPERATIONS:
+            return Val(qual=TEMPORARY_CREDENTIALS)
         second = sdk_source(sdk.service, op, kwargs)
         if second is not None:
             val, label = second
@@ -1148,7 +1165,7 @@ class Frame:
     def _record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None) -> None:
         resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
         env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
-        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, "boto3", via or sdk.kind))
+        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, "boto3", via or sdk.kind, sdk.explicit_credentials))
         if self.in_handler and not self.lazy and (sdk.service, op) in SECRET_OPERATIONS:
             self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
 
@@ -1188,6 +1205,13 @@ class Frame:
     def _per_invocation(self, qual: str, loc: Loc) -> None:
         if self.in_handler and not self.lazy and not self.is_module and qual in DB_CONNECT:
             self.out.invocation(PerInvocation("db-connection", qual, loc, self.handler or ""))
+
+
+def _explicit_credentials(kwargs: dict[str, Val], splat: list[Val]) -> bool:
+    """boto3.client("s3", aws_access_key_id=…) or ``**creds`` holding such keys or an assumed role's credentials."""
+    if any(key in CREDENTIAL_PARAMETERS for key in kwargs):
+        return True
+    return any(v.qual == TEMPORARY_CREDENTIALS or any(k in CREDENTIAL_PARAMETERS for k, _ in v.items or ()) for v in splat)
 
 
 def _shell_true(node: ast.Call) -> bool:

@@ -54,6 +54,7 @@ class SdkObj:
     resource: str | None = None
     resource_env: str | None = None
     operation: str | None = None  # for paginators
+    explicit_credentials: bool = False  # built with credentials of its own, not the execution role's
 
 
 @dataclass(frozen=True, slots=True)
