@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard import limits
-from faasguard.code import resolve, taint_model
+from faasguard.code import resolve, taint_model, webapps
 from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
 from faasguard.code.python import PyInterp, PyModule
@@ -26,9 +26,10 @@ from faasguard.code.values import Collector, Val
 from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function, Loc
 from faasguard.parallel import collector_paused, fork_map
-from faasguard.secret_patterns import find_known_secrets, find_secret
+from faasguard.secret_patterns import HIGH_ENTROPY, PASSWORD_LIKE, find_known_secrets, find_secret
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+GENERIC_KINDS = {PASSWORD_LIKE, HIGH_ENTROPY}
 CONFIG_NAMES = re.compile(r"^(\.env(\..+)?|.*\.env|config\.json|secrets?\.json|.*\.properties|settings\.py|local_settings\.py|"
                           r"\.npmrc|credentials|appsettings(\..+)?\.json|local\.settings\.json)$", re.IGNORECASE)
 TEST_PARTS = {"test", "tests", "__tests__", "fixtures", "__fixtures__", "spec", "testdata", "mocks", "__mocks__"}
@@ -147,6 +148,10 @@ class _Cache:
             mod = self.module(path)
             if isinstance(mod, PyModule):
                 found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
+                keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
+                        in webapps.signing_key_facts(mod.tree)]
+                lines = {k.loc.line for k in keys}  # the key's own finding says more than "password-like variable"
+                found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
             elif mod is not None:
                 found = list(_literal_secrets(rel, mod.string_literals()))
         else:
@@ -352,7 +357,9 @@ class CodeAnalyzer:
     def _function(self, fn: Function, cache: _Cache, result: AnalysisResult) -> CodeFacts | None:
         if fn.code_dir is None or not fn.handler or fn.package_type.lower() == "image":
             return None
-        found = resolve.entry_file(fn.code_dir, fn.handler, fn.runtime)
+        wsgi = fn.setting("wsgi_app")  # serverless-wsgi: the generated wsgi_handler.handler serves custom.wsgi.app
+        found = resolve.entry_file(fn.code_dir, str(wsgi.value), fn.runtime) if wsgi is not None else None
+        found = found or resolve.entry_file(fn.code_dir, fn.handler, fn.runtime)
         if found is None:
             if fn.code_dir.is_dir():
                 result.warnings.append((cache.rel(fn.code_dir), f"handler {fn.handler} of function {fn.name} was not found "
@@ -365,7 +372,8 @@ class CodeAnalyzer:
         files: list[Path]
         if language == "python":
             py = PyInterp(cache.py, fn.code_dir.resolve(), out)
-            if not py.analyse_handler(entry, handler) and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
+            if not (py.analyse_handler(entry, handler) or webapps.python_app_entry(py, entry, handler)) \
+                    and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
                 result.warnings.append((cache.rel(entry), f"handler function {handler} of {fn.name} is not defined in this file"))
             py.analyse_rest()
             files = list(py.files)

@@ -316,6 +316,9 @@ class JsInterp:
             args.append(Val(taint=Taint(name_text, mod.loc(params[first]), whole=True)))
         self.handler_text = _text(target.func.node)
         self.call_function(target.func, args, name, 0, True)
+        glob = self.globals[path]
+        if any((glob[n].qual or "").startswith(WEB_WRAPPERS) for n in identifiers(self.handler_text) if n in glob):
+            self.walk_routes(None, name)  # (event, context) => wrapped(event, context), wrapped = serverless(app)
         return True
 
     def walk_routes(self, path: Path | None, handler: str | None) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from faasguard.code import resolve
+from faasguard.code.auth import python_verification_off
 from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
@@ -35,6 +36,7 @@ from faasguard.code.taint_model import (
     verifiers,
 )
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, secret_like_name, whole_join
+from faasguard.code.webapps import route_args
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -402,9 +404,8 @@ class PyInterp:
                         pending = True
                         if id(node) in routes and (reach is None or routes[id(node)] in identifiers(self.handler_text or "")):
                             # @app.route("/users/<user_id>") of the app this handler serves: the framework passes request data
-                            params = [a.arg for a in node.args.posonlyargs + node.args.args]
-                            args = [Val(taint=Taint(p, mod.loc(node), whole=True)) for p in params]
-                            self.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
+                            self.call_function(FuncRef(mod, node), route_args(mod, node), {}, handler=None, depth=1,
+                                               in_handler=False)
                         else:
                             self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH,
                                                in_handler=False)
@@ -982,7 +983,7 @@ class Frame:
         if qual is not None:
             self._per_invocation(qual, loc)
             what = self.interp.verifiers.get(qual) or self.interp.verifiers.get(callee.qual or "")
-            if what is not None and self.handler is not None:
+            if what is not None and self.handler is not None and not python_verification_off(qual, node):
                 self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
             if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
                 return self._env_val(args[0].const)

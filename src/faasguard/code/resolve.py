@@ -10,6 +10,7 @@ node_modules are not the function's own code.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -42,11 +43,11 @@ def split_handler(handler: str) -> tuple[str, str] | None:
 
 def entry_file(code_dir: Path, handler: str, runtime: str | None) -> tuple[Path, str] | None:
     """The entry file and the handler's function name, or None when nothing on disk matches."""
-    parts = split_handler(handler)
+    runtime = (runtime or "").lower()
+    parts = split_handler(handler) or _gcp_entry(code_dir, handler, runtime)
     if parts is None or not code_dir.is_dir():
         return None
     module, name = parts
-    runtime = (runtime or "").lower()
     candidates: list[Path] = []
     dotted = module.replace(".", "/")
     py = [code_dir / f"{module}.py", code_dir / f"{dotted}.py", code_dir / dotted / "__init__.py"]
@@ -65,6 +66,27 @@ def entry_file(code_dir: Path, handler: str, runtime: str | None) -> tuple[Path,
     for path in candidates:
         if path.is_file():
             return path, name
+    return None
+
+
+def _gcp_entry(code_dir: Path, handler: str, runtime: str) -> tuple[str, str] | None:
+    """Cloud Functions name only the function (``entry_point = "hello_http"``): Python loads it from ``main.py``,
+    Node.js from the file package.json's ``main`` names (``index.js`` by default)."""
+    name = handler.strip()
+    if not name.isidentifier():
+        return None
+    if runtime.startswith("python"):
+        return "main", name
+    if runtime.startswith("node"):
+        main = "index"
+        try:
+            package = json.loads((code_dir / "package.json").read_text(encoding="utf-8"))
+            if isinstance(package, dict) and isinstance(package.get("main"), str):
+                main = package["main"].strip().removeprefix("./")
+                main = main.rsplit(".", 1)[0] if main.endswith(JS_EXTS) else main
+        except (OSError, ValueError):
+            pass
+        return main, name
     return None
 
 

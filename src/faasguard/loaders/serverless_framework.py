@@ -366,8 +366,20 @@ class _Service:
             url_auth_type=url_auth,
             url_loc=url_loc,
             source_resource="serverless:function",
-            settings=tuple(url_settings),
+            settings=tuple(url_settings) + self.wsgi_app(body),
         )
+
+    def wsgi_app(self, body: Mapping[str, Any]) -> tuple[Setting, ...]:
+        """serverless-wsgi: ``handler: wsgi_handler.handler`` is generated at package time and serves the WSGI app
+        ``custom.wsgi.app`` names (``app.app``: module ``app``, variable ``app``); the code analyzer starts there."""
+        if str(body.get("handler") or "").strip() != "wsgi_handler.handler":
+            return ()
+        custom = self.config.get("custom")
+        wsgi = custom.get("wsgi") if isinstance(custom, Mapping) else None
+        app = self.text(wsgi.get("app")).strip() if isinstance(wsgi, Mapping) and wsgi.get("app") is not None else ""
+        if "." not in app or has_reference(app):
+            return ()
+        return (Setting("wsgi_app", app, self.key_loc(wsgi, "app")),)
 
     def text(self, value: Any) -> str:
         return self.fn.text(value) if value is not None else ""

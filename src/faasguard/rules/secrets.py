@@ -283,6 +283,13 @@ def secret_without_cmk(app: Application) -> Iterator[Hit]:
 # -- code: credentials in source and config files, secrets in logs (faasguard.code facts) ----------------
 
 
+# Kinds of literal below the rule's high: a password that merely sits under a telling name, a web app's session
+# signing key (forged sessions, not a cloud credential), and a well-known default key ("dev", "changeme"), which is
+# at low as Bandit's B105 reports it: a default the deployment may replace, but one attackers try first.
+CODE_SECRET_SEVERITY = {"password-like variable": Severity.MEDIUM, "session signing key": Severity.MEDIUM,
+                        "default session signing key": Severity.LOW}
+
+
 @rule("FG-SEC-010", category="secrets", severity=Severity.HIGH, title="Credential written into source or a config file")
 def secret_in_code(app: Application) -> Iterator[Hit]:
     """
@@ -313,7 +320,7 @@ def secret_in_code(app: Application) -> Iterator[Hit]:
                 "and rotate the exposed credential",
                 resource=found.name or found.kind,
                 function=function,
-                severity=Severity.MEDIUM if found.kind == "password-like variable" else None,
+                severity=CODE_SECRET_SEVERITY.get(found.kind),
                 key=f"{found.kind}:{found.name}",
             )
 

@@ -1,0 +1,220 @@
+"""Web applications on a function: the handler is the app (or a wrapper around it), its routes are the entry points.
+
+A Flask, Django or FastAPI app deployed on Lambda has no ``def handler(event, context)``:
+
+- serverless-wsgi generates ``wsgi_handler.handler`` at package time and serves the app that
+  ``custom.wsgi.app`` names (the Serverless loader records it as the ``wsgi_app`` setting);
+- Mangum, apig-wsgi and the like are a module-level assignment, ``handler = Mangum(app)``;
+- a handler module may re-export the handler of another (``from app.main import handler``).
+
+:func:`python_app_entry` resolves such a name to the statement that defines it; the
+interpreter then walks the routes of the apps that statement names with request data
+(see ``PyInterp.analyse_rest``). :func:`route_param_is_data` says which parameters of a
+route the framework fills from the request: a FastAPI parameter typed ``int`` or a Flask
+``<int:id>`` converter is a number when the route runs, and ``Depends(...)`` is the app's own.
+Nothing here imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from faasguard.code.values import UNKNOWN, Taint, Val
+from faasguard.secret_patterns import is_placeholder, mask
+
+if TYPE_CHECKING:
+    from faasguard.code.python import PyInterp, PyModule
+
+# Types a framework converts a request value to before the route runs (FastAPI/pydantic, Flask converters).
+SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "time", "timedelta", "Decimal",
+                    "datetime.datetime", "datetime.date", "PositiveInt", "NonNegativeInt", "conint", "confloat"}
+DEPENDENCIES = {"Depends", "Security", "fastapi.Depends", "fastapi.Security"}
+FLASK_CONVERTER = re.compile(r"<\s*(int|float|uuid)\s*(?:\([^)]*\))?\s*:\s*(\w+)\s*>")
+MAX_HOPS = 4
+
+
+def python_app_entry(py: PyInterp, path: Path, name: str, hops: int = 0) -> bool:
+    """Analyse ``name`` of module ``path`` when it is not a function: a module-level ``handler = Mangum(app)``, an
+    alias of a function (``lambda_handler = main``) or a name imported from a local module. False when the module
+    does not define ``name`` at all."""
+    mod = py.module(path)
+    if mod is None or mod.tree is None or hops > MAX_HOPS:
+        return False
+    for stmt in reversed(mod.tree.body):  # the last binding wins, as at import time
+        value = _assigned(stmt, name)
+        if value is not None:
+            if isinstance(value, ast.Name) and value.id in mod.functions:
+                return py.analyse_handler(path, value.id)
+            if isinstance(value, ast.Name) and value.id != name:
+                return python_app_entry(py, path, value.id, hops + 1) or _set_entry(py, mod, stmt)
+            return _set_entry(py, mod, stmt)
+        if isinstance(stmt, ast.ImportFrom) and stmt.module is not None:
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == name:
+                    target = py.local_import(mod, stmt.module, stmt.level)
+                    if target is None:
+                        return False  # a third-party handler (a framework's own entry point): nothing of ours to walk
+                    if py.analyse_handler(target.path, alias.name):
+                        return True
+                    return python_app_entry(py, target.path, alias.name, hops + 1)
+    return False
+
+
+def _assigned(stmt: ast.stmt, name: str) -> ast.expr | None:
+    if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+        return stmt.value
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+        return stmt.value
+    return None
+
+
+def _set_entry(py: PyInterp, mod: PyModule, stmt: ast.stmt) -> bool:
+    """``handler = Mangum(app)`` / ``app = Flask(__name__)``: the routes of the apps this statement names serve
+    every request; the interpreter's reachability starts from its text."""
+    py.handler_text = mod.text_of(stmt)
+    return True
+
+
+def route_param_is_data(node: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, default: ast.expr | None) -> bool:
+    """Whether the framework fills ``param`` of route ``node`` with text from the request."""
+    if default is not None and isinstance(default, ast.Call) and ast.unparse(default.func) in DEPENDENCIES:
+        return False  # FastAPI dependency: the app computes it (a DB session, the current user)
+    annotation = param.annotation
+    if annotation is not None:
+        text = ast.unparse(annotation)
+        base = text.split("[", 1)[0]
+        if base in ("Optional", "typing.Optional") and "[" in text:
+            base = text[text.index("[") + 1 : text.rindex("]")].strip()
+        if base.split("(", 1)[0] in SAFE_ANNOTATIONS:
+            return False
+        if base.startswith("Annotated[") and "Depends(" in text:
+            return False
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) \
+                and isinstance(decorator.args[0].value, str):
+            if any(m.group(2) == param.arg for m in FLASK_CONVERTER.finditer(decorator.args[0].value)):
+                return False
+    return True
+
+
+def route_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """Parameter name → its default expression (positional and keyword-only)."""
+    positional = node.args.posonlyargs + node.args.args
+    out: dict[str, ast.expr] = {}
+    for arg, default in zip(positional[len(positional) - len(node.args.defaults):], node.args.defaults, strict=True):
+        out[arg.arg] = default
+    for arg, kw_default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
+        if kw_default is not None:
+            out[arg.arg] = kw_default
+    return out
+
+
+def route_args(mod: PyModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Val]:
+    """The arguments a route of the handler's app runs with: request data where the framework passes it."""
+    defaults = route_defaults(node)
+    return [Val(taint=Taint(a.arg, mod.loc(node), whole=True)) if route_param_is_data(node, a, defaults.get(a.arg)) else UNKNOWN
+            for a in node.args.posonlyargs + node.args.args]
+
+
+# -- the app's session signing key ------------------------------------------------------------------------------
+# Flask signs its session cookie with app.secret_key (config SECRET_KEY), Flask-JWT-Extended its tokens with
+# JWT_SECRET_KEY, Flask-WTF its CSRF tokens with WTF_CSRF_SECRET_KEY, Django everything with settings.SECRET_KEY:
+# whoever knows the value can forge a logged-in session. The literal IS the key (never the name of a secret held
+# elsewhere), so the generic secret heuristics, which read a slug as a secret's name, do not apply.
+SIGNING_KEYS = {"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"}
+CONFIG_UPDATES = {"update", "from_mapping", "setdefault"}
+CONFIG_LOADERS = {"from_envvar", "from_pyfile", "from_prefixed_env", "from_file", "from_object"}
+SIGNING_KEY = "session signing key"
+DEFAULT_SIGNING_KEY = "default session signing key"  # "dev", "changeme": the first words an attacker tries
+WEAK_KEYS = {"dev", "development", "secret", "secretkey", "secret-key", "secret_key", "changeme", "change-me", "change_me",
+             "default", "test", "testing", "keyboard cat", "mysecret", "my-secret", "supersecret", "super-secret",
+             "super_secret", "your-secret-key", "your_secret_key", "yoursecretkey", "replace-me", "development key",
+             "dev-key", "dev_key", "devkey", "insecure", "s3cr3t", "password", "flask", "django"}
+
+
+def signing_key_literals(tree: ast.Module | None) -> list[tuple[str, str | bytes, int]]:
+    """(name, literal, line) of every session signing key a Python module sets to a literal.
+
+    ``app.secret_key = "…"``, ``app.config["SECRET_KEY"] = "…"``, ``app.config.update(SECRET_KEY="…")`` (or a
+    dict), and ``SECRET_KEY = "…"`` at module level or in a config class (Django settings, Flask config objects).
+    A default the module then replaces from configuration (``app.config.from_envvar(...)``, a later non-literal
+    assignment) is left to :func:`signing_key_facts`, which keeps only real-looking values then."""
+    if tree is None:
+        return []
+    found: list[tuple[str, str | bytes, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            literal = _literal(node.value)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = _key_target(target)
+                if name is not None and literal is not None:
+                    found.append((name, literal, node.value.lineno))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CONFIG_UPDATES \
+                and "config" in ast.unparse(node.func.value):
+            pairs = [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
+            for arg in node.args:
+                if isinstance(arg, ast.Dict):
+                    pairs += [(k.value, v) for k, v in zip(arg.keys, arg.values, strict=True)
+                              if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+                elif isinstance(arg, ast.Call) and ast.unparse(arg.func) == "dict":
+                    pairs += [(kw.arg, kw.value) for kw in arg.keywords if kw.arg]
+            for key, value in pairs:
+                literal = _literal(value)
+                if key in SIGNING_KEYS and literal is not None:
+                    found.append((str(key), literal, value.lineno))
+    return found
+
+
+def _literal(node: ast.expr) -> str | bytes | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes) and node.value:
+        return node.value
+    return None
+
+
+def _key_target(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Attribute) and target.attr == "secret_key":
+        return f"{ast.unparse(target.value)}.secret_key"
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and target.slice.value in SIGNING_KEYS \
+            and "config" in ast.unparse(target.value):
+        return str(target.slice.value)
+    if isinstance(target, ast.Name) and target.id in SIGNING_KEYS:
+        return target.id
+    return None
+
+
+def _replaced_later(tree: ast.Module) -> bool:
+    """The module loads its configuration from the environment or a file, or sets a key from a non-literal."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CONFIG_LOADERS:
+            return True
+        if isinstance(node, ast.Assign) and _literal(node.value) is None and any(_key_target(t) for t in node.targets):
+            return True
+    return False
+
+
+def is_default_key(value: str | bytes) -> bool:
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    return len(text) < 8 or text.lower() in WEAK_KEYS or is_placeholder(text)
+
+
+def signing_key_facts(tree: ast.Module | None) -> list[tuple[str, str, str, int]]:
+    """(kind, name, masked value, line): a real-looking key is a ``session signing key``; a well-known default
+    (``dev``, ``changeme``) a ``default session signing key``, unless the module replaces it from configuration."""
+    literals = signing_key_literals(tree)
+    if not literals or tree is None:
+        return []
+    replaced = _replaced_later(tree)
+    out = []
+    for name, value, line in literals:
+        size = f"…({len(value)} bytes)" if isinstance(value, bytes) else mask(value, min_length_to_show=24)
+        if is_default_key(value):
+            if not replaced:
+                out.append((DEFAULT_SIGNING_KEY, name, size, line))
+        else:
+            out.append((SIGNING_KEY, name, size, line))
+    return out
