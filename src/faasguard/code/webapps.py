@@ -93,10 +93,10 @@ def route_param_is_data(node: ast.FunctionDef | ast.AsyncFunctionDef, param: ast
         if base.startswith("Annotated[") and "Depends(" in text:
             return False
     for decorator in node.decorator_list:
-        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) \
-                and isinstance(decorator.args[0].value, str):
-            if any(m.group(2) == param.arg for m in FLASK_CONVERTER.finditer(decorator.args[0].value)):
-                return False
+        path = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args else None
+        if isinstance(path, ast.Constant) and isinstance(path.value, str) \
+                and any(m.group(2) == param.arg for m in FLASK_CONVERTER.finditer(path.value)):
+            return False
     return True
 
 
