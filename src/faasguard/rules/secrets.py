@@ -299,6 +299,12 @@ def secret_in_code(app: Application) -> Iterator[Hit]:
     Anyone who can read the repository or the deployment package has it, and it
     cannot be rotated without a release.
 
+    A web app's session signing key is one too (`app.secret_key`, `SECRET_KEY`,
+    `JWT_SECRET_KEY`, `WTF_CSRF_SECRET_KEY` in code, `config.update(...)` or Django
+    settings): whoever knows it forges logged-in sessions (medium). A well-known
+    default such as `"dev"` or `"changeme"` is reported at low, as Bandit's B105 does,
+    unless the module replaces it from the environment or a config file.
+
     Bad: `DB_PASSWORD = "Tr0ub4dor&3"`
 
     Fix: keep it in Secrets Manager or SSM Parameter Store (SecureString), grant the
