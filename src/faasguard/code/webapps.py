@@ -127,6 +127,8 @@ def route_args(mod: PyModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> l
 SIGNING_KEYS = {"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"}
 CONFIG_UPDATES = {"update", "from_mapping", "setdefault"}
 CONFIG_LOADERS = {"from_envvar", "from_pyfile", "from_prefixed_env", "from_file", "from_object"}
+CONFIG_CLASS = re.compile(r"(?:Config|Settings|Configuration)$")
+ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 SIGNING_KEY = "session signing key"
 DEFAULT_SIGNING_KEY = "default session signing key"  # "dev", "changeme": the first words an attacker tries
 WEAK_KEYS = {"dev", "development", "secret", "secretkey", "secret-key", "secret_key", "changeme", "change-me", "change_me",
@@ -145,13 +147,14 @@ def signing_key_literals(tree: ast.Module | None) -> list[tuple[str, str | bytes
     if tree is None:
         return []
     found: list[tuple[str, str | bytes, int]] = []
+    settings = {id(n) for n in _settings_statements(tree)}  # where a bare SECRET_KEY = "…" is a setting
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             literal = _literal(node.value)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 name = _key_target(target)
-                if name is not None and literal is not None:
+                if name is not None and literal is not None and (id(node) in settings or not isinstance(target, ast.Name)):
                     found.append((name, literal, node.value.lineno))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CONFIG_UPDATES \
                 and "config" in ast.unparse(node.func.value):
@@ -169,8 +172,25 @@ def signing_key_literals(tree: ast.Module | None) -> list[tuple[str, str | bytes
     return found
 
 
+def _settings_statements(tree: ast.Module) -> list[ast.stmt]:
+    """Module-level statements (Django settings, a Flask config module) and the bodies of config classes
+    (``class ProductionConfig: SECRET_KEY = …``); not a library class's ``SECRET_KEY = 'AWS_SECRET_ACCESS_KEY'``."""
+    out: list[ast.stmt] = []
+    todo = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        out.append(stmt)
+        if isinstance(stmt, ast.If | ast.Try):
+            todo += stmt.body + stmt.orelse + (stmt.finalbody if isinstance(stmt, ast.Try) else [])
+        elif isinstance(stmt, ast.ClassDef) and CONFIG_CLASS.search(stmt.name):
+            todo += stmt.body
+    return out
+
+
 def _literal(node: ast.expr) -> str | bytes | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes) and node.value:
+        if isinstance(node.value, str) and ENV_NAME.fullmatch(node.value.strip()):
+            return None  # SECRET_KEY = "DJANGO_SECRET_KEY": the name of the variable that holds it
         return node.value
     return None
 
