@@ -263,6 +263,6 @@ def test_unverified_jwt_does_not_authenticate_the_route(capsys, tmp_path):
 
 def test_verified_jwt_still_authenticates(capsys, tmp_path):
     verified = JWT_UNVERIFIED.replace(', options={"verify_signature": False}', "")
-    report, found = scan_json(capsys, tmp_path, {"template.yaml": JWT_SAM, "src/me.py": verified})
+    _, found = scan_json(capsys, tmp_path, {"template.yaml": JWT_SAM, "src/me.py": verified})
     assert ("FG-INJ-001", "template.yaml", 10, "info") in found
     assert not any(rule == "FG-ATK-001" for rule, *_ in found)
