@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from faasguard.findings import Severity
-from faasguard.report.text import TextReporter, summarised
+from faasguard.report.grouping import PART_OF_PATH, group, summarised
+from faasguard.report.text import TextReporter
 from faasguard.scan import ScanOptions, ScanResult, scan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,12 +41,14 @@ def results(tmp_path_factory) -> dict[str, ScanResult]:
 
 
 def shown_items(result: ScanResult) -> int:
-    """What the default text report asks a reader to look at: a block per rule and severity
-    (one line per place inside), an attack path each, a line per summarised monitoring rule."""
-    detailed = [f for f in result.findings if not summarised(f)]
-    blocks = {(f.severity, f.rule_id) for f in detailed if f.category != "attack-path"}
-    paths = [f for f in detailed if f.category == "attack-path"]
-    return len(blocks) + len(paths) + len({f.rule_id for f in result.findings if summarised(f)})
+    """What the default text report asks a reader to look at: an attack path each (its links listed
+    under it), a block per rule in each section (one line per place inside, what else fires at that
+    line under it), a line per summarised monitoring rule."""
+    groups = group(result.findings)
+    paths = [g for g in groups if g.via == PART_OF_PATH]
+    leads = [g.lead for g in groups if g.via != PART_OF_PATH]
+    blocks = {(f.severity >= Severity.HIGH, f.rule_id) for f in leads if not summarised(f)}
+    return len(paths) + len(blocks) + len({f.rule_id for f in leads if summarised(f)})
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -26,10 +26,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from faasguard import __version__
-from faasguard.findings import CATEGORIES, Finding, Severity
+from faasguard.findings import CATEGORIES, Finding, Related, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
 from faasguard.report.escape import terminal
+from faasguard.report.grouping import PART_OF_PATH, group
 from faasguard.secret_patterns import find_known_secrets, find_secret
 
 NO_FUNCTION = "(not tied to one function)"
@@ -70,6 +71,21 @@ class Card:
     function: str
     snippet: tuple[SnippetLine, ...] | None
     snippet_note: str | None
+    # One finding for several functions (root_cause): each function with where it is defined.
+    affects: tuple[tuple[str, str], ...] = ()
+    related: tuple[Related, ...] = ()  # the finding's related locations less the per-function ones
+    parts: tuple[Finding, ...] = ()  # an attack path's links (report.grouping)
+    part_of: Finding | None = None  # the attack path this finding is a link of
+
+
+def affected(f: Finding) -> tuple[tuple[tuple[str, str], ...], tuple[Related, ...]]:
+    """A merged finding's functions with their definitions ("template.yaml:31"), and the related
+    locations that are not one of those definitions."""
+    if not f.functions:
+        return (), f.related
+    notes = {f"function {name}": name for name in f.functions}
+    where = {notes[r.note]: f"{r.path}:{r.line}" if r.line else r.path for r in f.related if r.note in notes}
+    return tuple((name, where.get(name, "")) for name in f.functions), tuple(r for r in f.related if r.note not in notes)
 
 
 def redact(line: str) -> str:
@@ -149,6 +165,8 @@ class HtmlReporter:
             result.findings,
             key=lambda f: (-f.severity, f.category != "attack-path", f.function or "\uffff", f.path, f.line or 0, f.rule_id),
         )
+        links = {id(m): g.lead for g in group(ordered) if g.via == PART_OF_PATH for m in g.members}
+        parts = {id(g.lead): g.members for g in group(ordered) if g.via == PART_OF_PATH}
         cards = []
         for i, f in enumerate(ordered):
             rule = rules.get(f.rule_id)
@@ -156,6 +174,7 @@ class HtmlReporter:
             note = "snippet withheld: the line holds the credential" if withheld and f.line else None
             if i >= MAX_SNIPPETS and not withheld:
                 withheld, note = True, f"no snippet: the report holds more than {MAX_SNIPPETS:,} findings"
+            affects, related = affected(f)
             cards.append(
                 Card(
                     finding=f,
@@ -165,6 +184,10 @@ class HtmlReporter:
                     function=f.function or NO_FUNCTION,
                     snippet=None if withheld else sources.snippet(f),
                     snippet_note=note,
+                    affects=affects,
+                    related=related,
+                    parts=parts.get(id(f), ()),
+                    part_of=links.get(id(f)),
                 )
             )
         paths = [c for c in cards if c.finding.category == "attack-path"]
@@ -172,7 +195,8 @@ class HtmlReporter:
 
         by_function: dict[str, Counter[Severity]] = defaultdict(Counter)
         for c in cards:
-            by_function[c.function][c.finding.severity] += 1
+            for name in c.finding.functions or (c.function,):
+                by_function[name][c.finding.severity] += 1
         functions = sorted(
             by_function.items(), key=lambda kv: (kv[0] == NO_FUNCTION, -max(kv[1]), -sum(kv[1].values()), kv[0])
         )

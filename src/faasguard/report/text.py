@@ -28,6 +28,7 @@ from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
 from faasguard.report.escape import for_terminal
+from faasguard.report.grouping import PART_OF_PATH, Group, group, summarised
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -38,11 +39,6 @@ STYLES = {
 }
 NO_FUNCTION = "(not tied to one function)"
 INDENT = 6
-
-
-def summarised(f: Finding) -> bool:
-    """Findings shown as one line per rule unless --verbose: low-value monitoring advice."""
-    return f.category == "monitoring" and f.severity <= Severity.LOW
 
 
 def _without(text: str, name: str | None) -> str:
@@ -83,25 +79,10 @@ class TextReporter:
             emoji=False, markup=False,
         )
         self.rules = {r.id: r for r in all_rules()}
-        attack = [f for f in result.findings if f.category == "attack-path"]
-        rest = [f for f in result.findings if f.category != "attack-path"]
-        urgent = [f for f in rest if f.severity >= Severity.HIGH]
-        folded = [] if self.verbose else [f for f in rest if f.severity < Severity.HIGH and summarised(f)]
-        others = [f for f in rest if f.severity < Severity.HIGH and (self.verbose or not summarised(f))]
-        if attack:
-            self._heading(f"Attack paths ({len(attack)})")
-            self._findings(attack)
-        if urgent and self.verbose:
-            self._heading(f"Critical and high ({len(urgent)})")
-            self._findings(urgent)
-        elif urgent:
-            self._by_rule(urgent, f"Critical and high ({len(urgent)})")
-        if others and self.verbose:
-            self._by_function(others)
-        elif others:
-            self._by_rule(others, f"Medium and low ({len(others)}; by rule, --verbose shows each in full)")
-        if folded:
-            self._folded(folded)
+        if self.verbose:
+            self._everything(result.findings)
+        else:
+            self._grouped(group(result.findings))
         for path, message in result.errors:
             self._line(Text(f"error: {path}: {message}", style="red"), 0)
         if not self.quiet:
@@ -114,6 +95,54 @@ class TextReporter:
         if not self.color:  # rich pads wrapped lines to the width; nobody wants trailing blanks in a file
             text = "\n".join(line.rstrip() for line in text.split("\n"))
         return text
+
+    def _everything(self, findings: list[Finding]) -> None:
+        """--verbose: every finding in full, attack paths and critical/high first, the rest by function."""
+        attack = [f for f in findings if f.category == "attack-path"]
+        urgent = [f for f in findings if f.category != "attack-path" and f.severity >= Severity.HIGH]
+        others = [f for f in findings if f.category != "attack-path" and f.severity < Severity.HIGH]
+        if attack:
+            self._heading(f"Attack paths ({len(attack)})")
+            self._findings(attack)
+        if urgent:
+            self._heading(f"Critical and high ({len(urgent)})")
+            self._findings(urgent)
+        if others:
+            self._by_function(others)
+
+    def _grouped(self, groups: list[Group]) -> None:
+        """The default view: attack paths with their links under them, then one block per rule
+        (critical and high, then medium and low) with what fires at the same line under each
+        place, then low monitoring findings one line per rule (see report.grouping)."""
+        paths = [g for g in groups if g.via == PART_OF_PATH]
+        urgent = [g for g in groups if g.via != PART_OF_PATH and g.lead.severity >= Severity.HIGH]
+        others = [g for g in groups if g.via != PART_OF_PATH and g.lead.severity < Severity.HIGH
+                  and not summarised(g.lead)]
+        folded = [g.lead for g in groups if g.via != PART_OF_PATH and g.lead.severity < Severity.HIGH
+                  and summarised(g.lead)]
+        if paths:
+            self._heading(f"Attack paths ({len(paths)}; the findings they are made of are listed under each)")
+            for g in sorted(paths, key=lambda g: (-g.lead.severity, g.lead.path, g.lead.line or 0)):
+                self._finding(g.lead, g)
+            self.console.print()
+        if urgent:
+            self._by_rule(urgent, f"Critical and high ({len(urgent)})")
+        if others:
+            self._by_rule(others, f"Medium and low ({len(others)}; by rule, --verbose shows each in full)")
+        if folded:
+            self._folded(folded)
+
+    def _members(self, g: Group, indent: int) -> None:
+        for f in g.members:
+            line = Text(f"{g.via}: " if g.via == PART_OF_PATH else "also here: ", style="dim")
+            line.append(f"{str(f.severity).upper()}", style=STYLES[f.severity])
+            line.append(f" {f.rule_id}")
+            if g.via == PART_OF_PATH:
+                line.append(f" {f.path}:{f.line}" if f.line else f" {f.path}", style="dim")
+            line.append(f"  {f.title}")
+            if f.function != g.lead.function and (f.function or f.functions):
+                line.append(f" (function{'s' if f.functions else ''} {', '.join(f.functions) or f.function})", style="dim")
+            self._line(line, indent)
 
     # -- pieces ------------------------------------------------------------------------------------
 
@@ -131,7 +160,7 @@ class TextReporter:
             self._finding(f)
         self.console.print()
 
-    def _finding(self, f: Finding) -> None:
+    def _finding(self, f: Finding, g: Group | None = None) -> None:
         head = Text()
         head.append(f"{str(f.severity).upper():<8}", style=STYLES[f.severity])
         head.append(f" {f.rule_id}  {f.title}", style="bold")
@@ -147,6 +176,8 @@ class TextReporter:
         for r in f.related:
             place = f"{r.path}:{r.line}" if r.line else r.path
             self._line(Text(f"↳ {place} {r.note}", style="dim"), INDENT)
+        if g is not None:
+            self._members(g, INDENT)
         self._references(f.rule_id)
 
     def _references(self, rule_id: str) -> None:
@@ -170,33 +201,42 @@ class TextReporter:
             self._heading(f"{title}  ({_plural(len(members), 'finding')})")
             self._findings(members)
 
-    def _by_rule(self, findings: list[Finding], heading: str) -> None:
+    def _by_rule(self, groups: list[Group], heading: str) -> None:
         """One block per rule: a rule that fires for five functions is one thing to decide about,
-        with one line per place and the fix once when it is the same (--verbose shows each in full)."""
+        with one line per place and the fix once when it is the same (--verbose shows each in full).
+        What else fires at a place is listed under it."""
         self._heading(heading)
-        by_rule: dict[tuple[int, str], list[Finding]] = defaultdict(list)
-        for f in findings:
-            by_rule[(-f.severity, f.rule_id)].append(f)
-        for key in sorted(by_rule, key=lambda k: (k[0], -len(by_rule[k]), k[1])):
-            members = sorted(by_rule[key], key=lambda f: (f.path, f.line or 0))
+        by_rule: dict[str, list[Group]] = defaultdict(list)
+        for g in groups:
+            by_rule[g.lead.rule_id].append(g)
+        order = sorted(by_rule, key=lambda r: (-max(g.lead.severity for g in by_rule[r]), -len(by_rule[r]), r))
+        for rule_id in order:
+            members = sorted(by_rule[rule_id], key=lambda g: (-g.lead.severity, g.lead.path, g.lead.line or 0))
             if len(members) == 1:
-                self._finding(members[0])
+                self._finding(members[0].lead, members[0])
                 continue
-            first = members[0]
+            first = members[0].lead
+            mixed = len({g.lead.severity for g in members}) > 1
             head = Text()
             head.append(f"{str(first.severity).upper():<8}", style=STYLES[first.severity])
             head.append(f" {first.rule_id}  {first.title} ({len(members)})", style="bold")
             self._line(head, 2)
-            fixes = {_without(f.remediation, f.function) for f in members}
+            fixes = {_without(g.lead.remediation, g.lead.function) for g in members}
             shared_fix = len(fixes) == 1
             if shared_fix:
-                self._line(Text(f"Fix: {first.remediation}" + ("" if len({f.remediation for f in members}) == 1
+                self._line(Text(f"Fix: {first.remediation}" + ("" if len({g.lead.remediation for g in members}) == 1
                                                                else " (likewise for each)"), style="green"), INDENT)
-            for f in members:
+            for g in members:
+                f = g.lead
                 where = f"{f.path}:{f.line}" if f.line else f.path
-                self._line(Text(f"{where}: {f.message}"), INDENT)
+                line = Text()
+                if mixed:
+                    line.append(f"{str(f.severity).upper()} ", style=STYLES[f.severity])
+                line.append(f"{where}: {f.message}")
+                self._line(line, INDENT)
                 if not shared_fix:
                     self._line(Text(f"Fix: {f.remediation}", style="green"), INDENT + 2)
+                self._members(g, INDENT + 2)
             self._references(first.rule_id)
         self.console.print()
 

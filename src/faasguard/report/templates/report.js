@@ -16,6 +16,10 @@
 
   function num(card, key) { return Number(card.getAttribute("data-" + key)); }
   function str(card, key) { return card.getAttribute("data-" + key) || ""; }
+  function functions(card) {
+    var many = card.getAttribute("data-functions");
+    return many ? JSON.parse(many) : [str(card, "function")];
+  }
   function byOrder(a, b) { return num(a, "order") - num(b, "order"); }
   var comparators = {
     severity: byOrder,
@@ -36,7 +40,7 @@
       var hay = haystack.get(card);
       var ok = (!wantCategory || str(card, "category") === wantCategory) &&
         num(card, "severity") >= minSeverity &&
-        (!wantFunction || str(card, "function") === wantFunction) &&
+        (!wantFunction || functions(card).indexOf(wantFunction) !== -1) &&
         words.every(function (w) { return hay.indexOf(w) !== -1; });
       card.hidden = !ok;
       if (ok) { visible += 1; }
