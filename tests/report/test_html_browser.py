@@ -85,8 +85,8 @@ class Page:
         return self.page.eval_on_selector_all(
             "article.finding:not([hidden])",
             "cards => cards.map(c => ({rule: c.dataset.rule, category: c.dataset.category, severity: c.dataset.severity,"
-            " function: c.dataset.function, functions: c.dataset.functions ? JSON.parse(c.dataset.functions) : [c.dataset.function],"
-            " path: c.dataset.path, line: c.dataset.line}))",
+            " function: c.dataset.function, path: c.dataset.path, line: c.dataset.line,"
+            " functions: c.dataset.functions ? JSON.parse(c.dataset.functions) : [c.dataset.function]}))",
         )
 
     def shown(self) -> str:

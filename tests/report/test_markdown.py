@@ -124,3 +124,24 @@ def test_many_warnings_and_unreadable_files_are_counted_not_listed(example):
     assert len(page) <= 20_000
     assert "svc9/requirements.txt" in page and "svc10/requirements.txt" not in page
     assert "- … and 290 more (see the full report)" in page and "- … and 30 more (see the full report)" in page
+
+
+def test_merged_findings_name_their_functions_and_paths_their_links(example):
+    page = render(example)
+    merged = next(f for f in example.findings if len(f.functions) > 1)
+    names = ", ".join(merged.functions)
+    top = page[page.index("**Top 10**") : page.index("<details>")]
+    assert f"| {names} |" in top or merged.rule_id not in top, "the function column lists every function"
+    # in the details: "Affects 2 functions: AdminFunction (template.yaml:104), ReceiptFunction (template.yaml:90)"
+    prefix = f"Affects {len(merged.functions)} functions: "
+    assert any(x.startswith(prefix) and all(n in x for n in merged.functions) for x in page.splitlines())
+    line = next(x for x in page.splitlines() if x.startswith(prefix))
+    assert re.search(r"\(<code>template\.yaml:\d+</code>\)", line)
+
+    # an attack path's row says what it is made of; those findings are not rows of their own
+    rows = [x for x in top.splitlines() if x.startswith("| ") and "---" not in x][1:]
+    path_rows = [r for r in rows if "FG-ATK-001" in r]
+    assert path_rows and all(" — made of " in r for r in path_rows)
+    assert not any("FG-INJ-010" in r.split("|")[2] for r in rows), "a link of a path has no row of its own"
+    assert "Made of 9 findings, each also listed here:" in page
+    assert page.count("Part of the attack path FG-ATK-001 at ") == 14

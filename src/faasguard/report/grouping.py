@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from faasguard.findings import Finding, Severity
+from faasguard.findings import Finding, Related, Severity
 
 # The taint rules: one per kind of sink an attack path's message names ("whose handler has SQL injection, …").
 TAINT_RULES = frozenset(f"FG-INJ-0{n}" for n in range(10, 19))
@@ -119,3 +119,13 @@ def _part_of(f: Finding, path: Finding, places: set[tuple[str, int]]) -> bool:
 
 def flatten(groups: Sequence[Group]) -> list[Finding]:
     return [f for g in groups for f in (g.lead, *g.members)]
+
+
+def affected(f: Finding) -> tuple[tuple[tuple[str, str], ...], tuple[Related, ...]]:
+    """A merged finding's functions with their definitions ("template.yaml:31"), and the related
+    locations that are not one of those definitions."""
+    if not f.functions:
+        return (), f.related
+    notes = {f"function {name}": name for name in f.functions}
+    where = {notes[r.note]: f"{r.path}:{r.line}" if r.line else r.path for r in f.related if r.note in notes}
+    return tuple((name, where.get(name, "")) for name in f.functions), tuple(r for r in f.related if r.note not in notes)

@@ -30,7 +30,7 @@ from faasguard.findings import CATEGORIES, Finding, Related, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
 from faasguard.report.escape import terminal
-from faasguard.report.grouping import PART_OF_PATH, group
+from faasguard.report.grouping import PART_OF_PATH, affected, group
 from faasguard.secret_patterns import find_known_secrets, find_secret
 
 NO_FUNCTION = "(not tied to one function)"
@@ -77,15 +77,6 @@ class Card:
     parts: tuple[Finding, ...] = ()  # an attack path's links (report.grouping)
     part_of: Finding | None = None  # the attack path this finding is a link of
 
-
-def affected(f: Finding) -> tuple[tuple[tuple[str, str], ...], tuple[Related, ...]]:
-    """A merged finding's functions with their definitions ("template.yaml:31"), and the related
-    locations that are not one of those definitions."""
-    if not f.functions:
-        return (), f.related
-    notes = {f"function {name}": name for name in f.functions}
-    where = {notes[r.note]: f"{r.path}:{r.line}" if r.line else r.path for r in f.related if r.note in notes}
-    return tuple((name, where.get(name, "")) for name in f.functions), tuple(r for r in f.related if r.note not in notes)
 
 
 def redact(line: str) -> str:

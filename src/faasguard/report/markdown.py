@@ -16,6 +16,7 @@ from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import Rule, all_rules
+from faasguard.report.grouping import PART_OF_PATH, SAME_PLACE, Group, affected, group
 
 ICONS = {
     Severity.CRITICAL: "🔴",
@@ -52,6 +53,12 @@ def _where(f: Finding) -> str:
     return code(f"{f.path}:{f.line}" if f.line else f.path)
 
 
+def _functions(f: Finding, most: int = 4) -> str:
+    names = f.functions or ((f.function,) if f.function else ())
+    shown = ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+    return escape(shown)
+
+
 def _order(f: Finding) -> tuple[object, ...]:
     # Attack paths lead at each severity: they are the joined story of several findings.
     return (-f.severity, f.category != "attack-path", f.path, f.line or 0, f.rule_id, f.message)
@@ -62,6 +69,8 @@ class MarkdownReporter:
         self.top = top
         self.max_chars = max_chars
         self.options = options
+        self.part_of: dict[int, Finding] = {}  # id of a finding → the attack path it is a link of
+        self.parts: dict[int, tuple[Finding, ...]] = {}  # id of an attack path → its links
 
     def format(self, result: ScanResult) -> str:
         rules = {r.id: r for r in all_rules()}
@@ -70,7 +79,12 @@ class MarkdownReporter:
         tail = self._notes(result)
         if not findings:
             return "\n".join([*head, *tail]).rstrip() + "\n"
-        top = self._top(findings[: self.top])
+        # The top table shows what to act on once: an attack path names the findings it is made of,
+        # and what else fires at a line is counted on that line's row (report.grouping).
+        groups = sorted(group(findings), key=lambda g: _order(g.lead))
+        self.part_of = {id(m): g.lead for g in groups if g.via == PART_OF_PATH for m in g.members}
+        self.parts = {id(g.lead): g.members for g in groups if g.via == PART_OF_PATH}
+        top = self._top(groups[: self.top])
         budget = self.max_chars - sum(len(x) + 1 for x in [*head, *top, *tail]) - 400
         details = self._details(findings, rules, max(budget, 0))
         return "\n".join([*head, *top, *details, *tail]).rstrip() + "\n"
@@ -104,13 +118,18 @@ class MarkdownReporter:
         lines.append("")
         return lines
 
-    def _top(self, findings: list[Finding]) -> list[str]:
-        lines = [f"**Top {len(findings)}**", ""]
+    def _top(self, groups: list[Group]) -> list[str]:
+        lines = [f"**Top {len(groups)}**", ""]
         lines += ["| severity | rule | where | function | finding |", "| --- | --- | --- | --- | --- |"]
-        for f in findings:
+        for g in groups:
+            f = g.lead
+            text = escape(f.message)
+            if g.via == PART_OF_PATH and g.members:
+                text += f" — made of {', '.join(sorted({m.rule_id for m in g.members}))}"
+            elif g.via == SAME_PLACE:
+                text += f" — also here: {', '.join(sorted({m.rule_id for m in g.members}))}"
             lines.append(
-                f"| {ICONS[f.severity]} {f.severity} | {f.rule_id} | {_where(f)} | "
-                f"{escape(f.function or '')} | {escape(f.message)} |"
+                f"| {ICONS[f.severity]} {f.severity} | {f.rule_id} | {_where(f)} | {_functions(f)} | {text} |"
             )
         lines.append("")
         return lines
@@ -152,11 +171,25 @@ class MarkdownReporter:
             "",
             escape(f.message),
             "",
-            f"**Fix:** {escape(f.remediation)}",
-            "",
         ]
-        if f.related:
-            lines += [f"- {code(f'{r.path}:{r.line}' if r.line else r.path)} {escape(r.note)}" for r in f.related]
+        affects, related = affected(f)
+        if affects:
+            lines.append(f"Affects {len(affects)} functions: " + ", ".join(
+                escape(name) + (f" ({code(at)})" if at else "") for name, at in affects
+            ))
+            lines.append("")
+        path = self.part_of.get(id(f))
+        if path is not None:
+            lines += [f"Part of the attack path {path.rule_id} at {_where(path)} ({escape(path.function or '')}).", ""]
+        lines += [f"**Fix:** {escape(f.remediation)}", ""]
+        if related:
+            lines += [f"- {code(f'{r.path}:{r.line}' if r.line else r.path)} {escape(r.note)}" for r in related]
+            lines.append("")
+        parts = self.parts.get(id(f), ())
+        if parts:
+            lines.append(f"Made of {len(parts)} finding{'s' if len(parts) != 1 else ''}, each also listed here:")
+            lines.append("")
+            lines += [f"- {ICONS[p.severity]} {p.rule_id} {_where(p)} {escape(p.title)}" for p in parts]
             lines.append("")
         return "\n".join(lines)
 
