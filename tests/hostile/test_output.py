@@ -41,7 +41,7 @@ def test_no_control_character_reaches_any_output(evil_repo, capsys, fmt) -> None
     assert "\x1b" not in out and "\x07" not in out and "\x01" not in out
     assert "Zq8kLm2pX4vB9nR7" not in out  # the secret itself is masked in every format
     if fmt == "text":
-        assert "Function Fn\\x1b]0;pwned\\x07\\x1b[2J]]>\\x01" in out
+        assert "function Fn\\x1b]0;pwned\\x07\\x1b[2J]]>\\x01" in out
         assert "t\\x1b[31mred ]]> %.yaml:12" in out
     if fmt == "junit":
         root = ET.fromstring(out.encode())
