@@ -375,11 +375,13 @@ class CodeAnalyzer:
             if not (py.analyse_handler(entry, handler) or webapps.python_app_entry(py, entry, handler)) \
                     and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
                 result.warnings.append((cache.rel(entry), f"handler function {handler} of {fn.name} is not defined in this file"))
+            webapps.mount_routers(py)
             py.analyse_rest()
             files = list(py.files)
         else:
             js = JsInterp(cache.js, fn.code_dir.resolve(), out)
-            if not js.analyse_handler(entry, handler) and cache.js(entry) is not None:
+            if not (js.analyse_handler(entry, handler) or webapps.js_wrapped_entry(js, entry, handler)) \
+                    and cache.js(entry) is not None:
                 result.warnings.append((cache.rel(entry), f"handler {handler} of {fn.name} is not exported by this file"))
             js.analyse_rest()
             files = list(js.files)

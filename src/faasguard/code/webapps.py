@@ -22,10 +22,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from faasguard.code.javascript import JsFunc
 from faasguard.code.values import UNKNOWN, Taint, Val
 from faasguard.secret_patterns import is_placeholder, mask
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from faasguard.code.javascript import JsInterp
     from faasguard.code.python import PyInterp, PyModule
 
 # Types a framework converts a request value to before the route runs (FastAPI/pydantic, Flask converters).
@@ -238,3 +242,93 @@ def signing_key_facts(tree: ast.Module | None) -> list[tuple[str, str, str, int]
         else:
             out.append((SIGNING_KEY, name, size, line))
     return out
+
+
+# -- routers an app mounts -----------------------------------------------------------------------------------
+MOUNTS = {"register_blueprint", "include_router", "include_app", "mount", "add_url_rule_group"}
+
+
+def mount_routers(py: PyInterp) -> None:
+    """``app.register_blueprint(bp)`` / ``app.include_router(items.router)`` in the analysed files: the routes of
+    ``bp`` and ``router`` serve the handler's requests as much as the app's own, so their names join the text the
+    interpreter matches route decorators (and reachability) against."""
+    if py.handler_text is None:
+        return
+    names: set[str] = set()
+    for mod in list(py.files.values()):
+        if mod.tree is None or not any(m in mod.text for m in MOUNTS):
+            continue
+        for node in ast.walk(mod.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MOUNTS:
+                for arg in node.args[:2]:
+                    if isinstance(arg, ast.Name | ast.Attribute):
+                        names.add(ast.unparse(arg))
+    if names:
+        py.handler_text += "\n" + " ".join(sorted(names))
+
+
+# -- JavaScript handlers wrapped in a call ---------------------------------------------------------------------
+JS_FUNCTIONS = {"arrow_function", "function_expression", "function"}
+
+
+def js_wrapped_entry(js: JsInterp, path: Path, name: str) -> bool:
+    """``exports.handler = withDurableExecution(async (event, ctx) => …)``, ``awslambda.streamifyResponse(…)``,
+    ``middy(baseHandler).use(…)``, ``metricScope((metrics) => async (event) => …)``: the function the wrapper is
+    given receives the event. Analysed as the handler; False when ``name`` is not exported as such a call."""
+    mod = js.module(path)
+    if mod is None:
+        return False
+    value = _js_export_value(mod.root, name)
+    fn = _wrapped_function(value, js.globals.get(path, {}), 0) if value is not None else None
+    if fn is None:
+        return False
+    js.exports[path][name] = Val(func=fn if isinstance(fn, JsFunc) else JsFunc(mod, fn))  # type: ignore[arg-type]
+    return js.analyse_handler(path, name)
+
+
+def _js_export_value(root: Node, name: str) -> Node | None:
+    """The right-hand side of ``exports.name = …`` / ``module.exports.name = …`` / ``export const name = …``."""
+    for stmt in root.named_children:
+        node = stmt.named_children[0] if stmt.type in ("export_statement", "expression_statement") and stmt.named_children \
+            else None
+        if node is None:
+            continue
+        if node.type == "assignment_expression":
+            left = _node_text(node.child_by_field_name("left"))
+            if left in (f"exports.{name}", f"module.exports.{name}"):
+                return node.child_by_field_name("right")
+        elif node.type in ("lexical_declaration", "variable_declaration") and stmt.type == "export_statement":
+            for decl in node.named_children:
+                if decl.type == "variable_declarator" and _node_text(decl.child_by_field_name("name")) == name:
+                    return decl.child_by_field_name("value")
+    return None
+
+
+def _wrapped_function(node: Node | None, globs: dict[str, Val], depth: int) -> object | None:
+    """The function a wrapper call is given (a node, or a module function's ``JsFunc``)."""
+    if node is None or depth > MAX_HOPS:
+        return None
+    if node.type in ("await_expression", "parenthesized_expression") and node.named_children:
+        return _wrapped_function(node.named_children[0], globs, depth + 1)
+    if node.type in JS_FUNCTIONS and depth > 0:
+        body = node.child_by_field_name("body")
+        inner = _wrapped_function(body, globs, depth + 1) if body is not None and body.type in JS_FUNCTIONS else None
+        return inner or node  # metrics => async (event) => …: the function it returns is the handler
+    if node.type == "identifier" and depth > 0:
+        val = globs.get(_node_text(node))
+        return val.func if val is not None and val.func is not None else None
+    if node.type != "call_expression":
+        return None
+    args = node.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else ():
+        found = _wrapped_function(arg, globs, depth + 1)
+        if found is not None:
+            return found
+    callee = node.child_by_field_name("function")
+    if callee is not None and callee.type == "member_expression":  # middy(handler).use(…): the inner call
+        return _wrapped_function(callee.child_by_field_name("object"), globs, depth + 1)
+    return None
+
+
+def _node_text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
