@@ -131,7 +131,7 @@ def load(path: Path, confine: bool = True) -> Config:
             raise ConfigError(f"{path}: [tool.faasguard] must be a table of options such as fail-on = \"medium\"")
         return _from_mapping(path, table, confine)
     try:
-        data = limits.read_bytes(path, limits.MAX_CONFIG_BYTES, "the configuration file")
+        data = limits.read_bytes(path, limits.MAX_CONFIG_BYTES, "the configuration file", regular=confine)
         doc = located_yaml.loads(data.decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"{path}: could not be read ({exc.strerror or exc})") from None

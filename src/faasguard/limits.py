@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -73,14 +74,46 @@ def check_inside(path: Path | str, root: Path, what: str = "path", shown: str | 
 # -- reading -----------------------------------------------------------------------------
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+NOT_REGULAR = "not a regular file (a named pipe, socket or device); not read"
+
+
+class NotRegularFile(LimitExceeded, OSError):
+    """A named pipe, socket or device where a file was expected (reading it could block forever).
+
+    Also an :class:`OSError`, so that a caller that reports unreadable files reports it too."""
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file", regular: bool = True) -> bytes:
     """At most ``limit`` bytes of ``path``; a longer file (or a device such as /dev/zero) raises
-    :class:`LimitExceeded` after reading ``limit + 1`` bytes, never the whole stream."""
-    with open(path, "rb") as handle:
+    :class:`LimitExceeded` after reading ``limit + 1`` bytes, never the whole stream.
+
+    With ``regular`` (files found in the scanned directory), anything but a regular file raises
+    :class:`NotRegularFile` before a byte is read: a named pipe is opened without blocking and
+    never read, so a FIFO called ``main.tf`` cannot hang the scan. ``regular=False`` is for a
+    path the user names on the command line (``--config <(...)``)."""
+    if regular:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise NotRegularFile(NOT_REGULAR)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the two looks
+                raise NotRegularFile(NOT_REGULAR)
+            handle = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+    else:
+        handle = open(path, "rb")  # noqa: SIM115  (closed below)
+    with handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise LimitExceeded(f"{what} is larger than the {_size(limit)} limit; not read")
     return data
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file", errors: str = "strict") -> str:
+    """:func:`read_bytes` of a regular file, decoded as UTF-8 (a byte-order mark dropped)."""
+    return read_bytes(path, limit, what).decode("utf-8-sig", errors)
 
 
 def _size(n: int) -> str:

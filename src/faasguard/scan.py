@@ -105,7 +105,7 @@ def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLE
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return LoadResult(errors=[(rel, "not a regular file (a device, socket or pipe); skipped")])
+            return LoadResult(errors=[(rel, limits.NOT_REGULAR)])
         size = info.st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // 2**20

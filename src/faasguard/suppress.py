@@ -120,8 +120,8 @@ class _Comments:
         if comments is None:
             comments = {}
             try:
-                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
-            except (OSError, ValueError):
+                text = limits.read_text(self.root / path, errors="replace")
+            except (OSError, ValueError, limits.LimitExceeded):
                 text = ""
             if _MARKER.search(text):
                 for number, line in enumerate(text.splitlines(), start=1):

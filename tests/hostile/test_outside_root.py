@@ -116,3 +116,14 @@ def test_a_malformed_tf_holding_a_private_key_is_not_quoted(repo, shape) -> None
     (path, message), = result.errors
     assert path == "main.tf" and "not valid HCL at line" in message
     assert "q8Zr2Lm4" not in message and "MIIE" not in message
+
+
+@pytest.mark.parametrize("include", ["../home/.aws/reqs.txt", "link.txt"])
+def test_a_requirements_include_that_leaves_the_root_is_not_read(repo, outside, include) -> None:
+    write(outside, {".aws/reqs.txt": "leakedpackage==1.0\n"})
+    os.symlink(outside / ".aws" / "reqs.txt", repo / "link.txt")
+    write(repo, {"template.yaml": SAM, "src/app.py": HANDLER, "requirements.txt": f"-r {include}\nrequests==2.32.0\n"})
+    result = scan(repo, ScanOptions(jobs=1, online=False))
+    text = repr(result.warnings) + repr(result.errors) + repr(result.findings)
+    assert "leakedpackage" not in text and str(outside) not in text
+    assert any("requirements.txt:1: included file" in m and "leaves the scanned directory" in m for _, m in result.warnings)

@@ -90,7 +90,10 @@ class _Cache:
                 message = f"source file is {size / 1e6:.1f} MB, over the 2 MB limit for code analysis; skipped"
                 self.result.errors.append((rel, message))
                 return None
-            data = path.read_bytes()
+            data = limits.read_bytes(path, MAX_SOURCE_BYTES)
+        except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
+            self.result.errors.append((rel, str(exc)))
+            return None
         except OSError as exc:
             self.result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
             return None

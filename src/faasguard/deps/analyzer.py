@@ -110,7 +110,10 @@ class DependencyAnalyzer:
                 if path.stat().st_size > MAX_MANIFEST_BYTES:
                     result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
                     continue
-                text = path.read_bytes().decode("utf-8-sig")
+                text = limits.read_text(path, MAX_MANIFEST_BYTES)
+            except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
+                result.errors.append((rel, str(exc)))
+                continue
             except OSError as exc:
                 result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
                 continue

@@ -13,10 +13,11 @@ import posixpath
 import re
 import shlex
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from faasguard import limits
 from faasguard.deps.interface import Dependency, Manifest, Origin
 
 MAX_INCLUDE_DEPTH = 10
@@ -140,8 +141,15 @@ class RequirementsSource:
         if inc_rel in seen or depth >= MAX_INCLUDE_DEPTH:
             return
         inc_path = (path.parent / value)
+        root = path.parents[len(PurePosixPath(rel).parts) - 1]  # ``path`` is the root joined with ``rel``
+        if not limits.inside(inc_path, root):
+            warnings.append(f"{rel}:{line_no}: {limits.outside_message(limits.display(inc_path, root), 'included file')}")
+            return
         try:
-            inc_text = inc_path.read_text(encoding="utf-8-sig")
+            inc_text = limits.read_text(inc_path, limits.MAX_FILE_BYTES)
+        except limits.LimitExceeded as exc:
+            warnings.append(f"{rel}:{line_no}: included file {value}: {exc}")
+            return
         except (OSError, UnicodeDecodeError) as exc:
             warnings.append(f"{rel}:{line_no}: included file {value} could not be read ({type(exc).__name__})")
             return
