@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from faasguard.interfaces import ScanOptions, ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 FAIL_ON = ("critical", "high", "medium", "low", "none")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html", ".md": "markdown",
@@ -206,9 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _advisories(args)
         if args.command in ("audit", "merge"):
             return _audit(args) if args.command == "audit" else _merge(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C: the workers are already stopped (parallel.fork_map)
+        print("faasguard: interrupted (Ctrl-C); the scan stopped before it finished", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except OutputError as exc:

@@ -193,17 +193,24 @@ def worker_init() -> None:
     """Initializer of every worker process: it dies with the scan and never holds its output.
 
     On Linux the kernel sends the worker SIGTERM when the scan process ends, however it ends
-    (SIGTERM, SIGKILL, a crash). Its standard output and error point at /dev/null: workers
-    return results and never print, and a worker that outlived the scan must not keep the
+    (SIGTERM, SIGKILL, a crash). SIGTERM has its default action again (a forked worker
+    inherits the scan's handler) and SIGINT is ignored: Ctrl-C reaches the whole process group,
+    and it is the scan that stops its workers and says so. Standard input, output and error
+    point at /dev/null: workers return results and never print, and a worker must not keep the
     reader of the scan's pipe waiting for an end of file.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-            if os.getppid() == 1:  # the scan ended before this line: do not linger
+            import multiprocessing
+
+            parent = multiprocessing.parent_process()
+            if parent is not None and os.getppid() != parent.pid:  # the scan ended before this line
                 os._exit(1)
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -212,23 +219,47 @@ def worker_init() -> None:
         os.close(devnull)
 
 
+def stop_workers(pool: Any) -> None:
+    """End ``pool``'s worker processes now (SIGTERM, then SIGKILL after a second), without
+    waiting for the work still queued."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(1.0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+    # The pool's manager thread sees its workers gone and fails every pending future with
+    # BrokenProcessPool. (Cancelling them here instead races with that thread, which then dies
+    # with a traceback on standard error.)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(2.0)
+
+
 @contextlib.contextmanager
 def workers_end_with_us(pool: Any) -> Iterator[None]:
-    """While the block runs, SIGTERM to the scan first terminates ``pool``'s workers, then the scan
-    itself (with the default action, so its exit status still says SIGTERM)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    """While the block runs, SIGTERM to the scan first ends ``pool``'s workers, then the scan
+    itself (with the default action, so its exit status still says SIGTERM); leaving the block
+    with an exception (Ctrl-C's KeyboardInterrupt) ends them too instead of finishing the queue."""
+    main = threading.current_thread() is threading.main_thread()
 
     def stop(signum: int, frame: object) -> None:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            with contextlib.suppress(Exception):
-                process.terminate()
+        stop_workers(pool)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, stop) if main else None
     try:
         yield
+    except BaseException:
+        stop_workers(pool)
+        raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)

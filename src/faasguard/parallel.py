@@ -12,6 +12,10 @@ for few items, or with ``jobs=1``, the same function runs here, in order, in thi
 While the work runs, Python's cyclic garbage collector is paused (in the workers and
 here): parse trees and models are millions of small objects without reference cycles, and
 each full collection re-scans all of them (a quarter of the loading time on the corpus).
+
+The workers never outlive the scan or hold its output: SIGTERM to the scan ends them first,
+Ctrl-C (KeyboardInterrupt here) ends them instead of finishing the queue, and the kernel
+ends them if the scan dies any other way (see :func:`faasguard.limits.worker_init`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from faasguard import limits
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,12 +91,18 @@ def fork_map(
     batches = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _TASK = (fn, items)
     results: list[R] = []
+    context = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
-            for batch, part in zip(batches, pool.map(_run_slice, [(b.start, b.stop) for b in batches]), strict=True):
-                results.extend(part)
+        pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=limits.worker_init)
+        with limits.workers_end_with_us(pool):
+            # submit + result rather than map: map's generator cancels the queued futures when it
+            # is interrupted, and the pool's manager thread then fails on them (see stop_workers).
+            futures = [pool.submit(_run_slice, (batch.start, batch.stop)) for batch in batches]
+            for batch, future in zip(batches, futures, strict=True):
+                results.extend(future.result())
                 if progress:
                     progress(len(batch))
+            pool.shutdown(wait=True)
     finally:
         _TASK = None
     return results
