@@ -50,7 +50,14 @@ MAX_SNIPPETS = 2000
 MAX_HIT_LINES = 6
 MAX_LINE_CHARS = 240
 MAX_FILE_BYTES = 2_000_000
-_ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*(?P<q>["']?)(?P<value>[^"'\s,;#}]+)""")
+# ``name = value`` / ``"name": "value"`` in a line. Linear in the line's length: a match starts only
+# where a run of name characters starts (the lookbehind), its name at the run's first letter
+# (``--db-password``), and the quantifiers are possessive, so no position of a 200k-character
+# line is tried more than a few times. It matches what the plain pattern
+# ``[A-Za-z_][\w.-]*["']?\s*[:=]\s*(["']?)[^"'\s,;#}]+`` matched, without its quadratic retries.
+_ASSIGNMENT = re.compile(
+    r"""(?<![\w.-])(?:[.-]|[^\W_A-Za-z])*+(?P<name>[A-Za-z_][\w.-]*+)["']?\s*+[:=]\s*+(?P<q>["']?)(?P<value>[^"'\s,;#}]++)"""
+)
 
 
 @dataclass(frozen=True)
