@@ -148,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--cache-dir", type=Path, metavar="DIR",
                       help="where parse results are cached by content (default: the user cache directory)")
     scan.add_argument("--no-cache", action="store_true", help="parse every file afresh and cache nothing")
+    scan.add_argument(
+        "--sarif-root-uri", action="store_true",
+        help="with --format sarif: also write the scanned directory's absolute file:// URI (originalUriBaseIds); "
+        "by default every uri is relative to %%SRCROOT%% and the report does not say where it ran",
+    )
     scan.add_argument("--show-facts", action="store_true", help="with --format json: add each function's code facts "
                       "(SDK calls, taint flows, secrets) under \"functions\"")
     scan.add_argument(
@@ -459,7 +464,7 @@ def _scan(args: argparse.Namespace) -> int:
         )
     context = ReportContext(
         fail_on=fail_on, exit_code=code, verdict=verdict, hidden=hidden, min_severity=args.min_severity or "",
-        verbose=args.verbose, quiet=args.quiet, show_facts=args.show_facts,
+        verbose=args.verbose, quiet=args.quiet, show_facts=args.show_facts, sarif_root_uri=args.sarif_root_uri,
         fail_on_unchecked=args.fail_on_unchecked, unchecked=unchecked,
     )
     for out in outputs:
@@ -481,6 +486,7 @@ class ReportContext:
     verbose: bool = False
     quiet: bool = False
     show_facts: bool = False
+    sarif_root_uri: bool = False
     fail_on_unchecked: bool = False
     unchecked: list[str] = field(default_factory=list)
 

@@ -18,6 +18,9 @@ from faasguard.registry import PROJECT_URL, Rule, all_rules
 from faasguard.report.escape import uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# Every artifactLocation's uri is relative to this base id (the name SARIF's own examples and CodeQL use).
+SRCROOT = "%SRCROOT%"
+ROOT_DESCRIPTION = "The directory faasguard scanned; every uri is relative to it."
 INFO_URI = PROJECT_URL
 LEVELS = {
     Severity.CRITICAL: "error",
@@ -54,7 +57,7 @@ def _rule_descriptor(r: Rule) -> dict[str, Any]:
 
 
 def _location(path: str, line: int | None, end_line: int | None, message: str | None = None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(path), "uriBaseId": "SRCROOT"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(path), "uriBaseId": SRCROOT}}
     if line:
         physical["region"] = {"startLine": line, "endLine": max(end_line or line, line)}
     loc: dict[str, Any] = {"physicalLocation": physical}
@@ -125,6 +128,18 @@ class SarifReporter:
     def __init__(self, **options: object) -> None:
         self.options = options
 
+    def _root(self, result: ScanResult) -> dict[str, Any]:
+        """What %SRCROOT% stands for: a description, and the absolute ``file://`` URI only when asked
+        (``--sarif-root-uri``). SARIF 2.1.0 lets an ``originalUriBaseIds`` entry leave ``uri`` out
+        (a consumer then resolves the base id itself, as GitHub code scanning does with the
+        checkout); an absolute local path would tell every reader of the report the runner's
+        directory layout (home directory, user name, workspace path)."""
+        root: dict[str, Any] = {"description": {"text": ROOT_DESCRIPTION}}
+        context = self.options.get("context")
+        if getattr(context, "sarif_root_uri", False):
+            root["uri"] = result.root.as_uri() + "/"
+        return root
+
     def document(self, result: ScanResult) -> dict[str, Any]:
         rules = all_rules()
         rule_index = {r.id: i for i, r in enumerate(rules)}
@@ -154,7 +169,7 @@ class SarifReporter:
                             "rules": [_rule_descriptor(r) for r in rules],
                         }
                     },
-                    "originalUriBaseIds": {"SRCROOT": {"uri": result.root.as_uri() + "/"}},
+                    "originalUriBaseIds": {SRCROOT: self._root(result)},
                     "invocations": [
                         {"executionSuccessful": True, "toolExecutionNotifications": notifications}
                     ],
