@@ -12,8 +12,11 @@ def test_every_entry_has_a_name_and_an_iso_date():
     for provider in ("aws", "gcp", "azure"):
         assert data[provider], provider
         for runtime, entry in data[provider].items():
-            assert set(entry) <= {"name", "deprecated", "decommissioned", "successor"}, runtime
-            date.fromisoformat(entry["deprecated"])
+            assert set(entry) <= {"name", "deprecated", "decommissioned", "successor", "block_create", "block_update"}, runtime
+            deprecated = date.fromisoformat(entry["deprecated"])
+            # AWS blocks creating, then updating, functions on a runtime after its deprecation
+            create = date.fromisoformat(entry.get("block_create", entry["deprecated"]))
+            assert deprecated <= create <= date.fromisoformat(entry.get("block_update", create.isoformat())), runtime
             if "successor" in entry:
                 assert (provider, entry["successor"]) in runtimes.all_lifecycles(), runtime
 
@@ -106,10 +109,10 @@ def _script():
 
 def test_runtime_page_tables_are_parsed():
     rows = _script().parse_rows(AWS_PAGE)
-    assert rows["nodejs24.x"] == ("Node.js 24", date(2028, 4, 30))
-    assert rows["python3.9"] == ("Python 3.9", date(2025, 12, 15))
-    assert rows["go1.x"] == ("Go 1.x", date(2024, 1, 8))
-    assert rows["python3.15"] == ("Python 3.15", None)
+    assert rows["nodejs24.x"] == ("Node.js 24", date(2028, 4, 30), date(2028, 6, 1), date(2028, 7, 1))
+    assert rows["python3.9"] == ("Python 3.9", date(2025, 12, 15), date(2027, 2, 1), date(2027, 3, 3))
+    assert rows["go1.x"] == ("Go 1.x", date(2024, 1, 8), date(2024, 2, 8), date(2024, 3, 12))
+    assert rows["python3.15"] == ("Python 3.15", None, None, None)
     assert "some" not in " ".join(rows)
 
 
@@ -122,15 +125,20 @@ def test_generator_updates_dates_keeps_the_rest_and_records_the_source_date(tmp_
     page.write_text(AWS_PAGE.replace("Dec 15, 2025", "Jan 31, 2026"))
     assert script.main([str(page), "--source-date", "2026-12-01", "--output", str(out)]) == 0
     new = json.loads(out.read_text())
-    assert new["aws"]["python3.9"] == {"name": "Python 3.9", "deprecated": "2026-01-31"}  # changed on the page
-    assert new["aws"]["ruby3.5"] == {"name": "Ruby 3.5", "deprecated": "2029-03-31"}  # new on the page
+    assert new["aws"]["python3.9"] == {  # changed on the page
+        "name": "Python 3.9", "deprecated": "2026-01-31", "block_create": "2027-02-01", "block_update": "2027-03-03"
+    }
+    assert new["aws"]["ruby3.5"] == {  # new on the page
+        "name": "Ruby 3.5", "deprecated": "2029-03-31", "block_create": "2029-04-30", "block_update": "2029-05-31"
+    }
     assert "python3.15" not in new["aws"]  # not scheduled: nothing to judge against
     assert new["aws"]["go1.x"]["successor"] == "provided.al2023"  # what the page does not carry stays
     assert new["aws"]["nodejs4.3"] == data["aws"]["nodejs4.3"]  # gone from the page, kept
     assert new["gcp"] == data["gcp"] and new["azure"] == data["azure"]
     assert new["source_dates"]["aws"]["as_of"] == "2026-12-01"
     # one runtime per line, like the file in the repository
-    assert '    "python3.9": {"name": "Python 3.9", "deprecated": "2026-01-31"},' in out.read_text().splitlines()
+    assert ('    "python3.9": {"name": "Python 3.9", "deprecated": "2026-01-31", "block_create": "2027-02-01", '
+            '"block_update": "2027-03-03"},') in out.read_text().splitlines()
 
 
 def test_generator_refuses_a_page_without_a_runtime_table(tmp_path, capsys):
@@ -145,3 +153,21 @@ def test_the_data_file_is_in_the_generators_layout_and_says_how_old_it_is():
     data = json.loads(text)
     assert _script().dumps(data) == text
     date.fromisoformat(data["source_dates"]["aws"]["as_of"])
+
+
+def test_the_committed_aws_rows_are_what_the_script_makes_of_its_committed_input():
+    """scripts/data/lambda-runtimes.md (AWS's runtime tables) regenerates the AWS rows unchanged."""
+    from pathlib import Path
+
+    script = _script()
+    page = Path(__file__).resolve().parents[1] / "scripts" / "data" / "lambda-runtimes.md"
+    rows = script.parse_rows(page.read_text(encoding="utf-8"))
+    assert len(rows) >= 20 and {"python3.14", "nodejs24.x", "java25", "dotnet10", "ruby3.4", "provided.al2023"} <= set(rows)
+    data = json.loads(resources.files("faasguard").joinpath("data/runtimes.json").read_text(encoding="utf-8"))
+    source = dict(data["source_dates"]["aws"])
+    assert script.update(data, rows, date.fromisoformat(source["as_of"]), source["how"]) == []
+    assert "lambda-runtimes.md" in source["how"]
+    entry = runtimes.lifecycle("aws", "python3.10")
+    assert entry is not None and (entry.deprecated, entry.block_create, entry.block_update) == (
+        date(2026, 10, 31), date(2026, 11, 30), date(2027, 1, 15)
+    )

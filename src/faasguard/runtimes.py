@@ -44,6 +44,8 @@ class Lifecycle:
     deprecated: date  # no more security patches / support from this day
     decommissioned: date | None = None  # deployments refused (GCP)
     successor: str | None = None  # explicit move target when not the newest of the family
+    block_create: date | None = None  # AWS refuses to create functions on it from this day
+    block_update: date | None = None  # ... and to update them (except to move to another runtime)
 
     def stage(self, today: date) -> Stage:
         if today >= self.deprecated:
@@ -91,14 +93,16 @@ def all_lifecycles() -> dict[tuple[str, str], Lifecycle]:
     out: dict[tuple[str, str], Lifecycle] = {}
     for provider in ("aws", "gcp", "azure"):
         for runtime, entry in data.get(provider, {}).items():
-            decommissioned = entry.get("decommissioned")
+            optional = {
+                key: date.fromisoformat(entry[key]) for key in ("decommissioned", "block_create", "block_update") if key in entry
+            }
             out[(provider, runtime)] = Lifecycle(
                 provider=provider,
                 runtime=runtime,
                 name=entry["name"],
                 deprecated=date.fromisoformat(entry["deprecated"]),
-                decommissioned=date.fromisoformat(decommissioned) if decommissioned else None,
                 successor=entry.get("successor"),
+                **optional,
             )
     return out
 
