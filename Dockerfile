@@ -6,9 +6,18 @@
 #   docker run --rm -v "$PWD:/src:ro" -v "$HOME/.cache/faasguard/advisories:/advisories:ro" faasguard
 #   docker run --rm -v "$PWD:/src:ro" faasguard scan . --format sarif
 # Without /advisories, every report says loudly that no dependency was checked.
-# The base image is pinned to an exact Python release; pin its digest as well if your policy asks for it.
+#
+# The base image is pinned to an exact Python release, not to a digest: Docker Hub rebuilds the
+# python:3.13.7-slim tag when Debian ships security fixes, so a digest written here goes stale
+# (public Dockerfiles pin at least five different digests for this tag), and without registry
+# access from this repository's CI we cannot check which digest is current or that it is the
+# multi-platform index rather than one platform's manifest. To pin one, resolve it yourself and
+# pass it in; both stages use it:
+#   docker buildx imagetools inspect python:3.13.7-slim --format '{{json .Manifest.Digest}}'
+#   docker build --build-arg PYTHON_IMAGE=python:3.13.7-slim@sha256:<digest> -t faasguard .
+ARG PYTHON_IMAGE=python:3.13.7-slim
 
-FROM python:3.13.7-slim AS build
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 WORKDIR /build
@@ -17,7 +26,7 @@ COPY src ./src
 RUN python -m venv /opt/faasguard \
     && /opt/faasguard/bin/pip install -c constraints.txt .
 
-FROM python:3.13.7-slim
+FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="faasguard" \
       org.opencontainers.image.description="Security scanner for serverless applications: IaC, function code, dependencies and live AWS accounts" \
       org.opencontainers.image.source="https://github.com/faasguard/faasguard" \

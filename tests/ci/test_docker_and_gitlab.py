@@ -58,7 +58,8 @@ def test_image_is_slim_pinned_non_root_with_an_offline_advisory_mount():
     df = parsed()
     stages = _stages(df)
     final = stages[-1]
-    bases = [stage[0]["value"].split()[0] for stage in stages]
+    bases = df.parent_images  # FROM ${PYTHON_IMAGE}, with the ARG's default
+    assert len(bases) == len(stages) == 2
     for base in bases:
         assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", base), (
             f"{base}: a slim image pinned to an exact Python release"
@@ -74,6 +75,15 @@ def test_image_is_slim_pinned_non_root_with_an_offline_advisory_mount():
     assert not [i for i in final if i["instruction"] in ("ADD",)], "COPY only"
     runs = " ".join(i["value"] for i in final if i["instruction"] == "RUN")
     assert "pip" not in runs and "apt-get" not in runs, "the final stage installs nothing: it copies the venv"
+
+
+def test_a_digest_pinned_base_can_be_passed_in_for_both_stages():
+    """No digest is written in the file (see its comment: the tag is rebuilt and no registry is reachable
+    to check one); --build-arg PYTHON_IMAGE=python:X-slim@sha256:... pins both stages at once."""
+    pinned = "python:3.13.7-slim@sha256:" + "0" * 64
+    df = DockerfileParser(path=str(ROOT / "Dockerfile"), build_args={"PYTHON_IMAGE": pinned})
+    assert df.parent_images == [pinned, pinned]
+    assert "docker buildx imagetools inspect" in (ROOT / "Dockerfile").read_text()
 
 
 def test_every_copied_file_exists_and_is_in_the_build_context():
