@@ -63,6 +63,10 @@ def test_text_fits_80_columns_and_keeps_its_indentation(results, name):
     for line in body:
         # a finding's lines, wrapped or not, stay under their heading
         assert not line or line.startswith("  ") or line.endswith(")"), line
+    notes = lines[end:next(i for i, line in enumerate(lines) if "findings in" in line or line.startswith("┏"))]
+    for line in notes:
+        # a wrapped warning hangs under its text, not at the margin
+        assert not line or line.startswith(("warning: ", "error: ", " " * len("error: "))), line
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -84,10 +84,10 @@ class TextReporter:
         else:
             self._grouped(group(result.findings))
         for path, message in result.errors:
-            self._line(Text(f"error: {path}: {message}", style="red"), 0)
+            self._note("error:", f"{path}: {message}", "red")
         if not self.quiet:
             for path, message in result.warnings:
-                self._line(Text(f"warning: {path}: {message}", style="yellow"), 0)
+                self._note("warning:", f"{path}: {message}", "yellow")
         if result.errors or (result.warnings and not self.quiet):
             self.console.print()
         self._summary(result)
@@ -151,6 +151,20 @@ class TextReporter:
             self.console.print(Padding(text, (0, 0, 0, indent), expand=False))
         else:
             self.console.print(Text(" " * indent) + text, soft_wrap=True)
+
+    def _note(self, label: str, text: str, style: str) -> None:
+        self._hanging(Text(label, style=style), Text(text, style=style), 0)
+
+    def _hanging(self, label: Text, text: Text, indent: int) -> None:
+        """``label text`` on one line when piped; on a terminal, wrapped lines hang under the text."""
+        if not self.wrap:
+            self._line(label + Text(" ") + text, indent)
+            return
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(label, text)
+        self.console.print(Padding(grid, (0, 0, 0, indent), expand=False))
 
     def _heading(self, title: str) -> None:
         self._line(Text(title, style="bold underline"), 0)
@@ -249,13 +263,11 @@ class TextReporter:
             members = by_rule[rule_id]
             names = sorted({n for f in members for n in (f.functions or ((f.function,) if f.function else ()))})
             what = _plural(len(names), "function") if names else _plural(len(members), "finding")
-            line = Text()
-            line.append(f"{rule_id}", style=STYLES[members[0].severity])
-            line.append(f": {what}: {members[0].title.lower()}")
+            line = Text(f"{what}: {members[0].title.lower()}")
             if names:
                 shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
                 line.append(f" ({shown})", style="dim")
-            self._line(line, 2)
+            self._hanging(Text(f"{rule_id}:", style=STYLES[members[0].severity]), line, 2)
         self.console.print()
 
     def _summary(self, result: ScanResult) -> None:
