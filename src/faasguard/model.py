@@ -43,6 +43,7 @@ class EnvVar:
     loc: Loc
     ref: str | None = None  # for a reference to one resource of the same source: its logical id (!Ref MyTable)
     ref_attr: str | None = None  # the attribute it reads: None for Ref, "Arn" for !GetAtt MyTable.Arn
+    reference: str | None = None  # the text of a deploy-time reference ({{resolve:...}}, ${ssm:...}), when it has one
 
 
 @dataclass(frozen=True)

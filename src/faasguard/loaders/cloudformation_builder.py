@@ -377,7 +377,8 @@ def _function(
             line = variables.line_of(name) if hasattr(variables, "line_of") else 0
             loc = Loc(reader.path, line, line) if line else reader.resource_loc(logical_id)
             ref, attr = (None, None) if literal else reference(value, fn)
-            env.append(EnvVar(str(name), text, literal, loc, ref, attr))
+            dynamic = None if literal else fn.text(value)  # {{resolve:...}}: resolved when the stack deploys
+            env.append(EnvVar(str(name), text, literal, loc, ref, attr, dynamic if dynamic and "{{resolve:" in dynamic else None))
     vpc = props.get("VpcConfig")
     vpc_config = None
     if isinstance(vpc, Mapping) and (vpc.get("SubnetIds") or vpc.get("SecurityGroupIds")):

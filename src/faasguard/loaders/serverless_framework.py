@@ -411,7 +411,8 @@ class _Service:
                 else:
                     # `!Ref OrdersTable` under `resources` names the table the code reads from this variable.
                     ref, attr = reference(value, self.reader.fn)
-                    merged[str(key)] = EnvVar(str(key), None, False, loc, ref, attr)
+                    variable = value if isinstance(value, str) else None  # `${ssm:...}`: resolved at deploy time
+                    merged[str(key)] = EnvVar(str(key), None, False, loc, ref, attr, variable)
         yield from merged.values()
 
     def vpc(self, body: Mapping[str, Any], loc: Loc) -> VpcConfig | None:

@@ -8,7 +8,9 @@ Messages never print a secret: they name the variable and show a masked preview.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 from faasguard.code.facts import code_facts
 from faasguard.findings import Severity
@@ -47,9 +49,11 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
     ```
 
     Fix: store the value in Secrets Manager or SSM Parameter Store (SecureString)
-    and pass a reference — the secret's ARN for the function to fetch (and cache) at
-    run time, or `{{resolve:secretsmanager:name:SecretString:key}}`. Then rotate the
-    exposed credential: it has been committed.
+    and pass a reference — the secret's ARN or parameter name, for the function to fetch
+    (and cache) at run time, e.g. with the AWS Parameters and Secrets Lambda extension or
+    Powertools' parameters utility. Not `{{resolve:secretsmanager:…}}`: CloudFormation
+    resolves it at deploy time and writes the plain value into the function's
+    configuration. Then rotate the exposed credential: it has been committed.
 
     References (`!Ref`, `!GetAtt`, `{{resolve:…}}`, ARNs), placeholders such as
     `changeme` or `<your-key>` and names that point at a secret (`SECRET_ARN`,
@@ -74,7 +78,8 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
             remediation=fix(
                 app.format,
                 cfn=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass "
-                "its ARN or a {{resolve:secretsmanager:...}} reference instead, and rotate the exposed credential",
+                "its ARN in the environment and fetch it at run time (a {{resolve:...}} reference would write the value "
+                "back into the function's configuration), and rotate the exposed credential",
                 cdk=f"Move the value of {name} to a secretsmanager.Secret, pass secret.secretArn in the environment "
                 "and secret.grantRead(fn), fetch it at run time, and rotate the exposed credential",
                 terraform=f"Move the value of {name} to an aws_secretsmanager_secret (or an aws_ssm_parameter of type "
@@ -384,25 +389,33 @@ def secret_logged(app: Application) -> Iterator[Hit]:
 # -- secrets that IAM and other resources hand out ------------------------------------------
 
 # (Terraform resource type or None for any CloudFormation resource, attribute) whose value is a secret.
-_SECRET_ATTRIBUTES = {
-    ("aws_iam_access_key", "secret"), ("aws_iam_access_key", "ses_smtp_password_v4"),
-    ("aws_iam_user_login_profile", "password"), ("aws_iam_service_specific_credential", "service_password"),
-    ("random_password", "result"), ("random_password", "bcrypt_hash"),
-    ("aws_secretsmanager_secret_version", "secret_string"), ("aws_secretsmanager_secret_version", "secret_binary"),
-    ("aws_db_instance", "password"), ("aws_rds_cluster", "master_password"), ("aws_ssm_parameter", "value"),
-    ("aws_cognito_user_pool_client", "client_secret"), ("aws_api_gateway_api_key", "value"),
-    ("tls_private_key", "private_key_pem"), ("tls_private_key", "private_key_openssh"),
-    ("aws_elasticache_replication_group", "auth_token"),
-    (None, "SecretAccessKey"), (None, "ClientSecret"), (None, "SecretString"),
-}  # fmt: skip
+def _load_secret_sources() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    doc = tomllib.loads((Path(__file__).resolve().parents[1] / "data" / "secret_attributes.toml").read_text())
+    return {kind: frozenset(attrs) for kind, attrs in doc["attributes"].items()}, dict(doc["dynamic"])
+
+
+_SECRET_ATTRIBUTES, _SECRET_REFERENCES = _load_secret_sources()
+
+
+def _whole_or_sensitive_field(reference: str) -> bool:
+    """``{{resolve:secretsmanager:db:SecretString:password}}`` copies the password; ``...:username}}``
+    copies a field that is not a secret, and the whole ``SecretString`` copies them all."""
+    _, found, rest = reference.partition(":SecretString:")
+    field = rest.split(":", 1)[0].split("}}", 1)[0] if found else ""
+    return not field or looks_sensitive_name(field)
 
 
 def _secret_attribute(var: EnvVar) -> str | None:
-    """``aws_iam_access_key.ci.secret`` / ``!GetAtt CiKey.SecretAccessKey``: the secret the variable copies, or None."""
+    """``aws_iam_access_key.ci.secret`` / ``!GetAtt CiKey.SecretAccessKey`` / ``{{resolve:secretsmanager:x}}``:
+    the secret the variable copies, or None."""
+    if var.reference:
+        for marker, what in _SECRET_REFERENCES.items():
+            if marker in var.reference and _whole_or_sensitive_field(var.reference):
+                return what
     if not var.ref or not var.ref_attr:
         return None
-    kind = var.ref.split(".", 1)[0] if "." in var.ref else None
-    if (kind, var.ref_attr) in _SECRET_ATTRIBUTES or (None, var.ref_attr) in _SECRET_ATTRIBUTES:
+    kind = var.ref.removeprefix("data.").split(".", 1)[0] if "." in var.ref else "*"
+    if var.ref_attr in _SECRET_ATTRIBUTES.get(kind, ()) or var.ref_attr in _SECRET_ATTRIBUTES["*"]:
         return f"{var.ref}.{var.ref_attr}"
     return None
 
@@ -419,7 +432,10 @@ def secret_attribute_in_environment(app: Application) -> Iterator[Hit]:
     IAM access key's secret (`aws_iam_access_key.x.secret`, `!GetAtt Key.SecretAccessKey`),
     a generated password (`random_password.x.result`), a Secrets Manager secret value
     (`aws_secretsmanager_secret_version.x.secret_string`), a database master password,
-    a Cognito client secret, a private key.
+    a Cognito client secret, a private key — or a deploy-time reference to a secret:
+    `{{resolve:secretsmanager:…}}` in CloudFormation/SAM,
+    `${ssm:/aws/reference/secretsmanager/…}` or `${ssm:/path~true}` in the Serverless
+    Framework. The table is `data/secret_attributes.toml`.
 
     The deployment resolves it, so the secret is stored in plain text in the function's
     configuration (readable with `lambda:GetFunctionConfiguration`, shown in the console)
@@ -445,6 +461,9 @@ def secret_attribute_in_environment(app: Application) -> Iterator[Hit]:
                     "run time; use the function's role instead of an access key",
                     terraform=f"Pass the secret's ARN in {var.name} (aws_secretsmanager_secret.x.arn) and read it at run "
                     "time; use the function's role instead of an access key",
+                    serverless=f"Pass the secret's name or ARN in {var.name} (not a ${{ssm:}} variable, which the "
+                    "Framework resolves at deploy time) and read it at run time with the Parameters and Secrets "
+                    "Lambda extension or Powertools' parameters utility",
                 ),
                 resource=fn.name,
                 function=fn.name,

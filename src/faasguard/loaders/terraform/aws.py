@@ -828,7 +828,7 @@ def _str(value: Any) -> str | None:
     return str(value) if value is not None and value != "" else None
 
 
-_RESOURCE_ATTRIBUTE = re.compile(r"\$\{([a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}")
+_RESOURCE_ATTRIBUTE = re.compile(r"\$\{((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_][a-z0-9_]*)\}")
 
 
 def _single_reference(raw: Any) -> tuple[str | None, str | None]:
