@@ -19,7 +19,7 @@ from typing import Any
 
 from faasguard import limits
 from faasguard.code import resolve, taint_model, webapps
-from faasguard.code.facts import CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
+from faasguard.code.facts import AuthCheck, CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
 from faasguard.code.python import PyInterp, PyModule
 from faasguard.code.values import Collector, Val
@@ -188,6 +188,15 @@ def _known_in_text(text: str) -> Iterator[tuple[str | None, str, int]]:
         yield None, text[match.start : match.end], text.count("\n", 0, match.start) + 1
 
 
+AUTHORIZER_ANSWER = re.compile(r"""["']?(?:policyDocument|isAuthorized)["']?\]?\s*[:=]""")
+
+
+def _answers_authorizer(mod: Module | None) -> bool:
+    """The file builds an API Gateway authorizer's answer: an IAM policy document or a simple isAuthorized."""
+    text = mod.text if isinstance(mod, PyModule) else mod.source.decode("utf-8", "replace") if mod is not None else ""
+    return AUTHORIZER_ANSWER.search(text) is not None
+
+
 def _is_test_file(rel: str) -> bool:
     parts = rel.lower().split("/")
     return bool(TEST_PARTS & set(parts[:-1])) or bool(TEST_FILE.search(parts[-1]))
@@ -307,55 +316,59 @@ class CodeAnalyzer:
                 loose.append((path, resolved))
 
         def loose_facts(paths: tuple[Path, Path]) -> tuple[tuple[SecretLiteral, ...], list[str], tuple[TaintFlow, ...],
-                                                            AnalysisResult]:
+                                                            tuple[AuthCheck, ...], AnalysisResult]:
             cache.result = found = AnalysisResult()
             resolved = paths[1]
             secrets = cache.file_secrets(resolved)
-            handlers, flows = self._loose_handlers(resolved, cache.rel(resolved), cache)
-            return secrets, handlers, flows, found
+            handlers, flows, auth = self._loose_handlers(resolved, cache.rel(resolved), cache)
+            return secrets, handlers, flows, auth, found
 
-        for (path, resolved), (secrets, handlers, flows, found) in zip(
+        for (path, resolved), (secrets, handlers, flows, auth, found) in zip(
             loose, fork_map(loose_facts, loose, self.jobs), strict=True
         ):
             _merge(result, found)
-            if secrets or flows:
+            authorizer = bool(auth) and _answers_authorizer(cache.module(resolved))
+            if secrets or flows or (authorizer and not any(a.verified for a in auth)):
                 rel = cache.rel(resolved)
                 language = resolve.language_of(path) or "config"
                 app = Application(root=root, format="source", source=rel)
                 function = f"{rel} (handler {', '.join(handlers)}; no template names its trigger)" if handlers else rel
                 app.code[rel] = CodeFacts(function=function, entry=rel, handler=handlers[0] if handlers else None,
-                                          files=(rel,), secrets=secrets, flows=flows, language=language)
+                                          files=(rel,), secrets=secrets, flows=flows, language=language,
+                                          auth_checks=auth, authorizer=authorizer)
                 result.applications.append(app)
         cache.result = result
         return result
 
-    def _loose_handlers(self, path: Path, rel: str, cache: _Cache) -> tuple[list[str], tuple[TaintFlow, ...]]:
+    def _loose_handlers(self, path: Path, rel: str, cache: _Cache) -> tuple[list[str], tuple[TaintFlow, ...],
+                                                                          tuple[AuthCheck, ...]]:
         """A handler file no template points at (a CDK app before synth, a repo deployed by script): find its
-        handlers by shape and analyse them as functions of unknown trigger. Returns (handlers, taint flows)."""
+        handlers by shape and analyse them as functions of unknown trigger. Returns (handlers, taint flows, the
+        token checks they make)."""
         language = resolve.language_of(path)
         if language is None or _is_test_file(rel):
-            return [], ()
+            return [], (), ()
         mod = cache.module(path)
         out = Collector()
         found: list[str] = []
         if isinstance(mod, PyModule) and mod.tree is not None:
             names = [name for name, node in mod.functions.items() if _python_handler_shape(node)]
             if not names:
-                return [], ()
+                return [], (), ()
             py = PyInterp(cache.py, path.parent, out)
             for name in names:
                 if py.analyse_handler(path, name):
                     found.append(name)
         elif isinstance(mod, JsModule):
             if not JS_HANDLER_HINT.search(mod.source):
-                return [], ()
+                return [], (), ()
             js = JsInterp(cache.js, path.parent, out)
             js.module(path)
             for name, val in js.exports.get(path, {}).items():
                 if _js_handler_shape(name, val) and js.analyse_handler(path, name):
                     found.append(name)
         flows = tuple(sorted(out.flows.values(), key=lambda f: (f.sink_loc.path, f.sink_loc.line or 0, f.kind)))
-        return found, flows
+        return found, flows, tuple(sorted(out.auth.values(), key=lambda a: (a.loc.path, a.loc.line or 0)))
 
     def _function(self, fn: Function, cache: _Cache, result: AnalysisResult) -> CodeFacts | None:
         if fn.code_dir is None or not fn.handler or fn.package_type.lower() == "image":
@@ -411,4 +424,5 @@ class CodeAnalyzer:
             logging=LoggingFacts(tuple(sorted(out.prints, key=lambda loc: (loc.path, loc.line or 0))), out.structured),
             language=language,
             auth_checks=tuple(sorted(out.auth.values(), key=lambda a: (a.loc.path, a.loc.line or 0))),
+            authorizer=_answers_authorizer(cache.module(entry)),
         )

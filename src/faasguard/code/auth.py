@@ -11,9 +11,39 @@ from __future__ import annotations
 import ast
 from functools import cache
 
+from faasguard.code.facts import AuthCheck
 from faasguard.code.taint_model import ModelError, shared
+from faasguard.model import Loc
 
 CONDITIONS = {"signature-check-off", "algorithm-none"}
+UNVERIFIED = "JWT decoded without a signature check"
+
+
+@cache
+def _decoders(language: str) -> dict[str, str]:
+    """Calls that read a token's claims without verifying it (shared.toml unverified_decoder rows)."""
+    return {call: row["label"] for row in shared().get("unverified_decoder", []) if row["language"] == language
+            for call in row["call"]}
+
+
+def python_auth_check(what: str | None, qual: str | None, node: ast.AST, loc: Loc) -> AuthCheck | None:
+    """What a call the handler makes says about its caller: a verification (``what`` from the verifier rows), a
+    token read without one (a verifier told not to verify, an unverified decoder), or nothing."""
+    if qual is None:
+        return None
+    if what is not None:
+        if python_verification_off(qual, node):
+            return AuthCheck(UNVERIFIED, qual, loc, verified=False)
+        return AuthCheck(what, qual, loc)
+    label = _decoders("python").get(qual)
+    return AuthCheck(label, qual, loc, verified=False) if label is not None else None
+
+
+def js_auth_check(what: str | None, qual: str, loc: Loc) -> AuthCheck | None:
+    if what is not None:
+        return AuthCheck(what, qual, loc)
+    label = _decoders("javascript").get(qual)
+    return AuthCheck(label, qual, loc, verified=False) if label is not None else None
 
 
 @cache

@@ -119,9 +119,10 @@ class PerInvocation:
 class AuthCheck:
     """The handler verifies its caller in code: a JWT, a webhook signature (shared.toml verifier rows)."""
 
-    what: str  # "JWT verification" | "request signature check"
+    what: str  # "JWT verification" | "request signature check" | "JWT decoded without a signature check"
     call: str  # jwt.decode, crypto.timingSafeEqual …
     loc: Loc
+    verified: bool = True  # False: the call reads a token's claims without checking who signed it (CWE-347)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class CodeFacts:
     language: str | None = None  # python | javascript | typescript | config
     resolved: bool = True  # False when the entry file could not be found
     auth_checks: tuple[AuthCheck, ...] = ()  # verifier calls the handler's walk reached
+    authorizer: bool = False  # the entry file answers an API Gateway authorizer (a policyDocument / isAuthorized)
 
 
 def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
@@ -159,7 +161,7 @@ def auth_in_code(app: Application, function: str | None) -> AuthCheck | None:
     """The first verifier call (JWT, webhook signature) the function's handler makes, if any."""
     facts = app.code.get(function) if function else None
     checks = getattr(facts, "auth_checks", ()) if isinstance(facts, CodeFacts) else ()
-    return checks[0] if checks else None
+    return next((c for c in checks if c.verified), None)
 
 
 def flow_related(flow: TaintFlow) -> tuple[Related, ...]:

@@ -19,7 +19,8 @@ import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from faasguard.code import resolve
-from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
+from faasguard.code.auth import js_auth_check
+from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
 from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, shared, trusted_field, verifiers
@@ -930,9 +931,10 @@ class JsFrame:
                 self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         if qual is not None:
             self._per_invocation(qual, loc)
-            what = self.interp.verifiers.get(self.interp.models.normal(qual))
-            if what is not None and self.handler is not None:
-                self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
+            normal = self.interp.models.normal(qual)
+            check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler is not None else None
+            if check is not None:
+                self.out.auth.setdefault(loc, check)
         self._callbacks(qual, receiver, method, args, node)
 
         clean = self.interp.models.sanitized(qual, args)

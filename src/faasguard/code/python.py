@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from faasguard.code import resolve
-from faasguard.code.auth import python_verification_off
-from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
+from faasguard.code.auth import python_auth_check
+from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
 from faasguard.code.sdk_names import boto3_operation
@@ -983,8 +983,9 @@ class Frame:
         if qual is not None:
             self._per_invocation(qual, loc)
             what = self.interp.verifiers.get(qual) or self.interp.verifiers.get(callee.qual or "")
-            if what is not None and self.handler is not None and not python_verification_off(qual, node):
-                self.out.auth.setdefault(loc, AuthCheck(what, qual, loc))
+            check = python_auth_check(what, qual, node, loc) if self.handler is not None else None
+            if check is not None:
+                self.out.auth.setdefault(loc, check)
             if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
                 return self._env_val(args[0].const)
 

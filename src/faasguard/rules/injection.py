@@ -254,6 +254,71 @@ def api_key_only(app: Application) -> Iterator[Hit]:
 # -- code: event data reaching dangerous sinks (faasguard.code facts) ------------------------------------
 
 
+@rule("FG-INJ-004", category="injection", severity=Severity.MEDIUM, title="Open route trusts a JWT it never verifies")
+def unverified_jwt(app: Application) -> Iterator[Hit]:
+    """
+    A route with no authorizer (or a function URL with `AuthType: NONE`) invokes a
+    function whose only look at the caller is a JWT decoded without checking its
+    signature: `jwt.decode(token, options={"verify_signature": False})`,
+    `verify=False`, `algorithms=["none"]`, `jose.jwt.get_unverified_claims`,
+    `jsonwebtoken.decode` or `jwt-decode`. Anyone can write a token with any `sub`,
+    `groups` or `scope` they like; whatever the code decides from those claims, the
+    caller decided (CWE-347).
+
+    A Lambda authorizer (its handler answers with a `policyDocument` or
+    `isAuthorized`) that decides on such a token is reported at high: the claims it
+    never checked are the gate of every route behind it. In a handler file no
+    template names (unknown trigger) that is medium.
+
+    Bad: `claims = jwt.decode(token, options={"verify_signature": False})` behind
+    `Auth: {Authorizer: NONE}`
+
+    Fix: verify the token with the issuer's key (`jwt.decode(token, key,
+    algorithms=["RS256"], audience=...)` with `jwt.PyJWKClient`, `jsonwebtoken.verify`
+    or aws-jwt-verify), or put a Cognito/JWT authorizer in front of the route and read
+    the verified claims from `requestContext.authorizer`. A function that also
+    verifies the token, or sits behind an authorizer, is not reported.
+    """
+    open_by: dict[str, list[str]] = {}
+    for api, route in _routes(app):
+        if route.function and route.authorization == "NONE" and not route.api_key_required:
+            open_by.setdefault(route.function, []).append(f"route {route.method} {route.path} of API {api.id}")
+    for fn in app.functions:
+        if (fn.url_auth_type or "").upper() == "NONE":
+            open_by.setdefault(fn.name, []).append("its function URL (AuthType NONE)")
+    for function, facts in code_facts(app):
+        check = next((c for c in facts.auth_checks if not c.verified), None)
+        if check is None or any(c.verified for c in facts.auth_checks):
+            continue
+        name = function or facts.function
+        if facts.authorizer:  # the authorizer's answer is the gate: what it decodes unverified, the caller chose
+            message = (f"Lambda authorizer {name} decides on a JWT read with {check.call} at {check.loc} without checking "
+                       "its signature: anyone can forge a token with the claims it allows")
+            severity = Severity.HIGH if function is not None else Severity.MEDIUM
+        elif function is not None and function in open_by:
+            message = (f"Function {function} reads the caller's JWT with {check.call} at {check.loc} without checking its "
+                       f"signature, and {', '.join(open_by[function])} has no authorizer: anyone can forge the token's claims")
+            severity = None
+        else:
+            continue
+        python = facts.language == "python"
+        yield Hit(
+            loc=check.loc,
+            message=message,
+            severity=severity,
+            remediation=("Verify the token with the issuer's key: jwt.decode(token, key, algorithms=[\"RS256\"], "
+                         "audience=...) with jwt.PyJWKClient(jwks_url)" if python else
+                         "Verify the token with the issuer's key: jsonwebtoken.verify(token, key, { algorithms: "
+                         "[\"RS256\"] }) or aws-jwt-verify's CognitoJwtVerifier")
+            + ("" if facts.authorizer else ", or put a Cognito/JWT authorizer in front of the function and read "
+               "requestContext.authorizer"),
+            resource=check.call,
+            function=function,
+            key=check.call,
+            related=(Related(check.loc.path, check.loc.line, f"{check.what}: {check.call}"),),
+        )
+
+
 def _code_flows(app: Application, kind: TaintKind, remediation: str) -> Iterator[Hit]:
     """One finding per vulnerable call site; the second call with the same sink and source gets a key of its own."""
     for function, facts in code_facts(app):
