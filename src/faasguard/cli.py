@@ -322,6 +322,7 @@ def _settings(args: argparse.Namespace, cfg: project_config.Config, root: Path, 
         path_ignores=tuple((base, pattern, rules) for pattern, rules in cfg.path_ignores),
         cache_dir=None if args.no_cache else _cache_dir(args.cache_dir),
         taint_models=cfg.taint_models,
+        enable_rules=cfg.enable_rules,
     )
     selection = (categories, skip_categories, rules, skip_rules)
     return _Settings(cfg, options, args.fail_on or cfg.fail_on or "high", selection)

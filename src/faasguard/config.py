@@ -21,6 +21,8 @@ It holds what a team wants on every run, so CI command lines stay short::
     taint-models:                     # extra taint model rows (docs/taint-models.md)
       python:
         sink: [{kind: sql, method: run_sql, receiver: [shop.db], argument: [0, query]}]
+    require-code-signing: true        # opt in to FG-SUP-040 (functions without code signing)
+    log-forwarding: false             # opt out of FG-MON-020 (sensitive logs not forwarded)
 
 Options given on the command line win; ``skip-*`` and ``exclude`` lists add up.
 
@@ -42,8 +44,11 @@ from faasguard import limits
 NAMES = (".faasguard.yaml", ".faasguard.yml")
 _KEYS = {
     "fail-on", "skip-rules", "skip-categories", "categories", "rules", "exclude", "baseline", "advisory-db", "var",
-    "per-file-ignores", "taint-models",
+    "per-file-ignores", "taint-models", "require-code-signing", "log-forwarding",
 }
+# Switches for one rule each: option → (rule id, whether the rule runs by default).
+# An opt-in rule (default False) runs when its option is true; an opt-out one stops when it is false.
+SWITCHES = {"require-code-signing": ("FG-SUP-040", False), "log-forwarding": ("FG-MON-020", True)}
 PYPROJECT = "pyproject.toml"
 
 
@@ -65,6 +70,7 @@ class Config:
     variables: dict[str, str] = field(default_factory=dict)
     path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     taint_models: dict[str, Any] = field(default_factory=dict)  # taint-models: {python: {sink: [...]}, javascript: …}
+    enable_rules: set[str] = field(default_factory=set)  # opt-in rules switched on (SWITCHES)
 
 
 def repository_root(path: Path) -> Path | None:
@@ -160,20 +166,38 @@ def _from_mapping(path: Path, doc: dict[str, Any], confine: bool = True) -> Conf
     variables = doc.get("var") or {}
     if not isinstance(variables, dict) or not all(_scalar(v) for v in variables.values()):
         raise ConfigError(f"{path}: var must be a mapping of NAME: value (strings or numbers)")
+    enabled, disabled = _switches(path, doc)
     return Config(
         path=path,
         fail_on=str(fail_on).lower() if fail_on is not None else None,
         categories=_names(path, doc, "categories", str.lower),
         skip_categories=_names(path, doc, "skip-categories", str.lower),
         rules=_names(path, doc, "rules", str.upper),
-        skip_rules=_names(path, doc, "skip-rules", str.upper),
+        skip_rules=_names(path, doc, "skip-rules", str.upper) | disabled,
         exclude=sorted(_names(path, doc, "exclude", str)),
         baseline=_path(path, doc, "baseline", confine),
         advisory_db=_path(path, doc, "advisory-db", confine),
         variables={str(k): str(v) for k, v in variables.items()},
         path_ignores=_path_ignores(path, doc.get("per-file-ignores")),
         taint_models=_taint_models(path, doc.get("taint-models")),
+        enable_rules=enabled,
     )
+
+
+def _switches(path: Path, doc: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The rules that SWITCHES options turn on (opt-in rules set true) and off (default rules set false)."""
+    enabled, disabled = set(), set()
+    for option, (rule_id, default) in SWITCHES.items():
+        if option not in doc:
+            continue
+        value = doc[option]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {option} must be true or false (not {value!r})")
+        if value and not default:
+            enabled.add(rule_id)
+        elif not value and default:
+            disabled.add(rule_id)
+    return enabled, disabled
 
 
 def _taint_models(path: Path, value: object) -> dict[str, Any]:

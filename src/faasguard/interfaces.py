@@ -36,6 +36,8 @@ class ScanOptions:
     cache_dir: Path | None = None  # the parse cache (faasguard.cache); None: parse everything afresh
     # Extra taint model rows from the configuration's taint-models (faasguard.code.taint_model, docs/taint-models.md).
     taint_models: dict[str, Any] = field(default_factory=dict)
+    # Opt-in rules the configuration turns on (faasguard.config.SWITCHES, e.g. require-code-signing: true).
+    enable_rules: set[str] = field(default_factory=set)
 
 
 # Kinds of suppression: an inline comment, the configuration's per-file-ignores, the baseline,

@@ -199,6 +199,7 @@ class Function:
     # Azure/GCP settings with no AWS field (https_only, min_tls_version, ftps_state, cors_origins,
     # ingress, app_insights …); see faasguard.loaders.terraform.azure / .gcp for the names.
     settings: tuple[Setting, ...] = ()
+    code_signing_config: str | None = None  # CodeSigningConfigArn / code_signing_config_arn, as written
 
     def setting(self, name: str) -> Setting | None:
         return next((s for s in self.settings if s.name == name), None)
@@ -278,6 +279,16 @@ class LogGroup:
 
 
 @dataclass(frozen=True)
+class LogSubscription:
+    """A subscription filter forwarding a log group somewhere (AWS::Logs::SubscriptionFilter)."""
+
+    id: str
+    loc: Loc
+    log_group: str | None  # the LogGroup id it names, or the log group name as written
+    function: str | None = None  # the function whose logs it forwards, when known
+
+
+@dataclass(frozen=True)
 class Alarm:
     id: str
     metric: str | None
@@ -351,6 +362,56 @@ class Subnet:
 
 
 @dataclass(frozen=True)
+class NaclEntry:
+    """One numbered entry of a network ACL."""
+
+    number: int | None  # rule number: the lowest matching entry decides
+    egress: bool
+    allow: bool
+    protocol: str  # "-1" for all, else the number or name (6 = tcp, 17 = udp)
+    from_port: int | None
+    to_port: int | None
+    cidr: str | None
+    loc: Loc
+
+    def covers_port(self, port: int) -> bool:
+        if self.protocol in ("-1", "all"):
+            return True
+        if self.protocol not in ("6", "tcp", "17", "udp"):
+            return False
+        if self.from_port is None or self.to_port is None:
+            return True
+        low, high = sorted((self.from_port, self.to_port))
+        return low <= port <= high
+
+    @property
+    def all_traffic(self) -> bool:
+        return self.protocol in ("-1", "all")
+
+
+@dataclass(frozen=True)
+class NetworkAcl:
+    """A network ACL, its entries and the subnets it is associated with."""
+
+    id: str
+    loc: Loc
+    entries: tuple[NaclEntry, ...] = ()
+    subnets: tuple[str, ...] = ()  # subnet ids as VpcConfig.subnet_ids names them
+    default: bool = False  # the VPC's default ACL (aws_default_network_acl)
+
+
+@dataclass(frozen=True)
+class WebEntry:
+    """A public HTTP entry point a WAF web ACL can protect: a REST API, a CloudFront distribution, an AppSync API."""
+
+    id: str
+    kind: str  # rest | cloudfront | appsync
+    loc: Loc
+    web_acl: str | None  # the web ACL associated with it in the source; None: none
+    behind: tuple[str, ...] = ()  # what a distribution forwards to: ids of APIs (and functions) among its origins
+
+
+@dataclass(frozen=True)
 class VpcEndpoint:
     id: str
     loc: Loc
@@ -410,6 +471,9 @@ class Application:
     resource_policies: list[ResourcePolicy] = field(default_factory=list)
     data_stores: list[DataStore] = field(default_factory=list)
     api_domains: list[ApiDomain] = field(default_factory=list)
+    network_acls: list[NetworkAcl] = field(default_factory=list)
+    web_entries: list[WebEntry] = field(default_factory=list)
+    log_subscriptions: list[LogSubscription] = field(default_factory=list)
     # Facts that analyzers add after loading, keyed by function name: what the code does
     # (faasguard.code) and what it ships (faasguard.deps). Rules read them; loaders never set them.
     code: dict[str, Any] = field(default_factory=dict)

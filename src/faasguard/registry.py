@@ -62,6 +62,7 @@ class Rule:
     title: str
     check: RuleFunc
     providers: frozenset[str] | None = None  # clouds the rule's concept exists on; None: every one
+    opt_in: bool = False  # runs only when the configuration enables it (config.SWITCHES) or --rule names it
 
     @property
     def doc(self) -> str:
@@ -86,7 +87,15 @@ class Rule:
             # An AWS-only concept (X-Ray, KmsKeyArn, reserved concurrency…) says nothing about
             # an Azure or Google function: the rule sees only the functions of its clouds.
             app = replace(app, functions=[fn for fn in app.functions if fn.provider in self.providers])
+        pulumi = app.format == "pulumi"
         for hit in self.check(app):
+            if pulumi:  # Pulumi's own property names; the fingerprint stays the one of the Terraform wording
+                from faasguard.rules.wording import pulumi_words
+
+                hit = replace(
+                    hit, key=hit.key or hit.message, message=pulumi_words(hit.message),
+                    remediation=pulumi_words(hit.remediation),
+                )
             yield Finding(
                 rule_id=self.id,
                 category=self.category,
@@ -108,7 +117,13 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, *, category: str, severity: Severity, title: str, providers: Iterable[str] | None = None
+    rule_id: str,
+    *,
+    category: str,
+    severity: Severity,
+    title: str,
+    providers: Iterable[str] | None = None,
+    opt_in: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     if category not in CATEGORIES:
         raise ValueError(f"{rule_id}: unknown category {category!r}")
@@ -118,7 +133,9 @@ def rule(
             raise ValueError(f"rule id {rule_id} registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"{rule_id}: a rule needs a docstring; it is the rule's documentation")
-        _RULES[rule_id] = Rule(rule_id, category, severity, title, func, frozenset(providers) if providers else None)
+        _RULES[rule_id] = Rule(
+            rule_id, category, severity, title, func, frozenset(providers) if providers else None, opt_in
+        )
         return func
 
     return register

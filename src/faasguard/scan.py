@@ -187,6 +187,8 @@ def selected_rules(options: ScanOptions) -> list[Rule]:
             continue
         if r.id in options.skip_rules:
             continue
+        if r.opt_in and r.id not in options.enable_rules and not (options.rules and r.id in options.rules):
+            continue  # a rule the team opts into (faasguard.config.SWITCHES)
         chosen.append(r)
     return chosen
 

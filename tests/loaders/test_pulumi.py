@@ -123,6 +123,6 @@ def test_a_json_file_that_is_not_a_stack_export_is_left_alone(scan_files: ScanFi
 
 @pytest.mark.parametrize("token", sorted(pulumi_types()))
 def test_every_type_row_maps_long_and_short_tokens(token: str) -> None:
-    module, resource = token.split(":")[1].split("/")[0], token.split(":")[2]
+    provider, module, resource = token.split(":")[0], token.split(":")[1].split("/")[0], token.split(":")[2]
     assert terraform_type(token) == pulumi_types()[token]
-    assert terraform_type(f"aws:{module}:{resource}") == pulumi_types()[token]
+    assert terraform_type(f"{provider}:{module}:{resource}") == pulumi_types()[token]

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from faasguard.loaders import cloudformation_perimeter
 from faasguard.loaders.intrinsics import Intrinsics, as_list
 from faasguard.loaders.located_yaml import LList, end_line_of, line_of
 from faasguard.model import (
@@ -212,6 +213,7 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     app.subnets.update(_subnets(reader))
     app.vpc_endpoints.extend(_vpc_endpoints(reader))
     app.resource_policies.extend(_resource_policies(reader))
+    cloudformation_perimeter.read(reader, app)
     for logical_id, res in reader.resources.items():
         kind = DATA_STORE_TYPES.get(str(res.get("Type"))) if isinstance(res, Mapping) else None
         if kind:
@@ -438,6 +440,7 @@ def _function(
         url_loc=url_loc,
         source_resource="AWS::Lambda::Function",
         settings=tuple(settings),
+        code_signing_config=fn.text(props.get("CodeSigningConfigArn")) or None,
     )
 
 

@@ -36,6 +36,7 @@ from faasguard.loaders import located_yaml
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure
 from faasguard.loaders.terraform.aws import AwsBuilder
+from faasguard.loaders.terraform.gcp import build_gcp
 from faasguard.loaders.terraform.module import Block, Module, SourceFile
 from faasguard.loaders.terraform.refs import Scope
 from faasguard.model import Application
@@ -117,6 +118,7 @@ class PulumiLoader:
         module.scope = Scope({}, {}, path.parent, root)
         app = Application(root=path.parent, source=rel, format=fmt)
         AwsBuilder(module, app).build()
+        build_gcp(module, app)  # the Google provider is bridged from Terraform's too
         if module.resources:
             result.applications.append(app)
         return result

@@ -40,6 +40,7 @@ from faasguard.model import (
     Function,
     Loc,
     LogGroup,
+    LogSubscription,
     ManagedPolicy,
     Provider,
     Role,
@@ -48,6 +49,7 @@ from faasguard.model import (
     Statement,
     Trigger,
     VpcConfig,
+    WebEntry,
 )
 
 FILENAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
@@ -68,6 +70,8 @@ _ASYNC_EVENTS = {
     "iot": "iot",
     "iotFleetProvisioning": "iot",
 }
+# Plugins that forward every function's logs to a central store (by a substring of the package name).
+_LOG_FORWARDING_PLUGINS = ("datadog", "papertrail", "logzio", "sumologic", "newrelic", "new-relic", "lumigo", "coralogix")
 _DEFAULTS: dict[str, tuple[int, int]] = {"aws": (1024, 6), "gcp": (256, 60), "azure": (1536, 300)}  # (MB, seconds)
 _POLLED_EVENTS = {"sqs": "sqs", "msk": "kafka", "kafka": "kafka", "activemq": "mq", "rabbitmq": "mq"}
 _STREAM_ACTIONS = {
@@ -276,6 +280,10 @@ class _Service:
             app.functions.append(function)
             if self.cloud == "aws":
                 self.log_group(app, str(name), body, function)
+                group = next((g for g in app.log_groups if g.function == str(name)), None)
+                forwarded = self.log_subscription(str(name), body, group) if group is not None else None
+                if forwarded is not None:
+                    app.log_subscriptions.append(forwarded)
         for draft in self.roles.values():
             if draft.id in app.roles:
                 continue  # `resources` overrides the generated role, as the Framework merges it
@@ -295,7 +303,30 @@ class _Service:
             if function.role_id and function.role_id not in app.roles:
                 app.roles[function.role_id] = Role(function.role_id, function.loc, external=True)
         app.apis.extend(self.api_objects())
+        app.web_entries.extend(self.web_entries(app))
         return app
+
+    def web_entries(self, app: Application) -> Iterator[WebEntry]:
+        """The REST API the Framework generates (``ApiGatewayRestApi``), unless private; protected by a web ACL
+        when ``resources`` associates one with it or the serverless-associate-waf plugin is configured."""
+        gateway = self.provider.get("apiGateway")
+        endpoint = str(self.provider.get("endpointType") or "").upper()
+        if endpoint == "PRIVATE" or any(e.id == "ApiGatewayRestApi" for e in app.web_entries):
+            return
+        api = next((a for a in app.apis if a.id == "ApiGatewayRestApi"), None)
+        if api is None or isinstance(gateway, Mapping) and gateway.get("restApiId"):
+            return  # no REST API, or one created elsewhere (apiGateway.restApiId)
+        acl = None
+        for assoc_id, props in self.reader.of_type(
+            "AWS::WAFv2::WebACLAssociation", "AWS::WAFRegional::WebACLAssociation"
+        ):
+            if "ApiGatewayRestApi" in self.fn.text(props.get("ResourceArn")):
+                acl = self.fn.text(props.get("WebACLArn") or props.get("WebACLId")) or assoc_id
+        custom = self.config.get("custom")
+        plugin = custom.get("associateWaf") if isinstance(custom, Mapping) else None
+        if acl is None and isinstance(plugin, Mapping) and plugin.get("name") and "serverless-associate-waf" in self.plugins:
+            acl = str(plugin.get("name"))
+        yield WebEntry("ApiGatewayRestApi", "rest", api.loc, acl)
 
     def setting(self, body: Mapping[str, Any], key: str, provider_key: str | None = None) -> tuple[Any, Loc | None]:
         """A function setting, or the provider default; with the line where it was written."""
@@ -367,6 +398,7 @@ class _Service:
             url_loc=url_loc,
             source_resource="serverless:function",
             settings=tuple(url_settings) + self.wsgi_app(body),
+            code_signing_config=self.extension(name, "CodeSigningConfigArn"),
         )
 
     def wsgi_app(self, body: Mapping[str, Any]) -> tuple[Setting, ...]:
@@ -380,6 +412,31 @@ class _Service:
         if "." not in app or has_reference(app):
             return ()
         return (Setting("wsgi_app", app, self.key_loc(wsgi, "app")),)
+
+    def extension(self, name: str, key: str) -> str | None:
+        """A property set on the function's generated resource through ``resources.extensions``."""
+        extensions = _merged(self.config.get("resources")).get("extensions")
+        generated = extensions.get(f"{normalized(name)}LambdaFunction") if isinstance(extensions, Mapping) else None
+        props = generated.get("Properties") if isinstance(generated, Mapping) else None
+        value = props.get(key) if isinstance(props, Mapping) else None
+        return self.text(value) or None if value is not None else None
+
+    def log_subscription(self, name: str, body: Mapping[str, Any], group: LogGroup) -> LogSubscription | None:
+        """serverless-plugin-log-subscription: ``custom.logSubscription`` with ``enabled`` or the function's
+        ``logSubscription``; a log-forwarding plugin (Datadog, Papertrail …) forwards every function's logs."""
+        custom = self.config.get("custom")
+        settings = custom.get("logSubscription") if isinstance(custom, Mapping) else None
+        own = body.get("logSubscription")
+        if settings is not None and any("log-subscription" in p for p in self.plugins):
+            enabled = any(isinstance(s, Mapping) and s.get("enabled") is True for s in as_list(settings))
+            if own is False or (own is None and not enabled):
+                return None
+            where = self.key_loc(body, "logSubscription") if own is not None else self.key_loc(custom, "logSubscription")
+            return LogSubscription(f"{group.id}Subscription", where, group.id, name)
+        forwarder = next((p for p in sorted(self.plugins) if any(k in p.lower() for k in _LOG_FORWARDING_PLUGINS)), None)
+        if forwarder is not None:
+            return LogSubscription(f"{group.id}:{forwarder}", group.loc, group.id, name)
+        return None
 
     def text(self, value: Any) -> str:
         return self.fn.text(value) if value is not None else ""

@@ -2,6 +2,7 @@
 
 from faasguard.rules import (  # noqa: F401  (imported for their @rule registrations)
     attack_path,
+    code_signing,
     iam,
     iam_cloud,
     iam_last_accessed,

@@ -603,3 +603,116 @@ def api_data_trace(app: Application) -> Iterator[Hit]:
             resource=api.id,
             function=functions[0] if len(functions) == 1 else None,
         )
+
+
+# -- log forwarding (FG-MON-020) ---------------------------------------------------------------------
+
+_SECRET_READS = ("secretsmanager:getsecretvalue", "secretsmanager:get*", "secretsmanager:*")
+
+
+def _handles_secrets(app: Application, fn: Function) -> str | None:
+    """Why the function provably handles a secret, or None: an environment variable naming a Secrets
+    Manager secret, a role statement allowing ``secretsmanager:GetSecretValue``, or code calling it."""
+    secrets = {s.id for s in app.secrets}
+    for var in fn.environment:
+        text = var.value or ""
+        if var.ref in secrets or "arn:aws:secretsmanager:" in text or "{{resolve:secretsmanager" in text:
+            return f"its environment variable {var.name} names a Secrets Manager secret"
+    role = app.role_of(fn)
+    for statement in role.statements if role else ():
+        if statement.allows and any(a.lower() in _SECRET_READS for a in statement.actions):
+            return f"its role {role.id} allows secretsmanager:GetSecretValue"  # type: ignore[union-attr]
+    facts = app.code.get(fn.name)
+    for call in getattr(facts, "sdk_calls", ()):
+        if call.service == "secretsmanager" and call.operation == "GetSecretValue":
+            return f"its code calls GetSecretValue ({call.loc})"
+    return None
+
+
+def _forwarded(app: Application) -> tuple[set[str], bool]:
+    """Functions whose logs a subscription filter of this source forwards; and whether a filter names a log
+    group this source cannot tie to a function (then nothing can be said)."""
+    groups = {g.id: g for g in app.log_groups}
+    names = {g.name: g for g in app.log_groups if g.name}
+    functions = {f.name for f in app.functions}
+    forwarded: set[str] = set()
+    unknown = False
+    for sub in app.log_subscriptions:
+        group = groups.get(sub.log_group or "") or names.get(sub.log_group or "")
+        function = sub.function or (group.function if group else None)
+        if function in functions:
+            forwarded.add(function)  # type: ignore[arg-type]
+        else:
+            unknown = unknown or group is None
+    return forwarded, unknown
+
+
+@rule("FG-MON-020", category="monitoring", severity=Severity.INFO, title="Logs of a function handling secrets are not forwarded",
+      providers=("aws",))
+def sensitive_logs_not_forwarded(app: Application) -> Iterator[Hit]:
+    """
+    A function that handles secrets writes its logs to a CloudWatch log group that
+    no subscription filter forwards to a central store (a log archive account, a
+    SIEM): no `AWS::Logs::SubscriptionFilter` (`aws_cloudwatch_log_subscription_filter`)
+    on its log group, no `logSubscription` of serverless-plugin-log-subscription, no
+    log-forwarding plugin (Datadog, Papertrail, Logz.io, Sumo Logic, New Relic,
+    Lumigo, Coralogix) in `serverless.yml`.
+
+    "Handles secrets" is only what the source proves: an environment variable that
+    names a Secrets Manager secret (a reference to a secret of the template, a
+    secret ARN, `{{resolve:secretsmanager:…}}`), a role statement allowing
+    `secretsmanager:GetSecretValue`, or handler code calling `GetSecretValue`. Table
+    or variable names that merely suggest personal data are not guessed at. When a
+    subscription filter names a log group the source cannot tie to a function, nothing
+    is reported.
+
+    Logs kept only in the function's own account can be read, altered or deleted by
+    whoever compromises that account — exactly when they are needed for the
+    investigation — and are not correlated with the rest of the organisation's
+    security events. Informational; the team turns it off with `log-forwarding: false`
+    in `.faasguard.yaml` when forwarding is organisation-wide (an account-level
+    subscription filter policy, a central Firehose) and invisible in the source.
+
+    Fix:
+
+    ```yaml
+    OrdersLogsToArchive:
+      Type: AWS::Logs::SubscriptionFilter
+      Properties:
+        LogGroupName: !Ref OrdersLogGroup
+        FilterPattern: ""
+        DestinationArn: !Sub arn:aws:logs:${AWS::Region}:${LogArchiveAccount}:destination:central
+    ```
+    """
+    forwarded, unknown = _forwarded(app)
+    if unknown:
+        return
+    for fn in app.functions:
+        if fn.name in forwarded:
+            continue
+        why = _handles_secrets(app, fn)
+        if why is None:
+            continue
+        group = next((g for g in app.log_groups if g.function == fn.name), None)
+        target = f"the log group {group.id}" if group else f"the log group /aws/lambda/<name of {fn.name}>"
+        tf_group = f"{group.id}.name" if group and group.id.startswith("aws_") else (
+            f'"/aws/lambda/${{{fn.name}.function_name}}"' if fn.name.startswith("aws_lambda_function.") else target
+        )
+        yield Hit(
+            loc=group.loc if group else fn.loc,
+            message=f"Function {fn.name} handles secrets ({why}) and no subscription filter forwards its logs "
+            "to a central store",
+            remediation=fix(
+                app.format,
+                cfn=f"Add an AWS::Logs::SubscriptionFilter on {target} with DestinationArn of your central log "
+                "destination (a CloudWatch Logs destination, Kinesis or Firehose stream)",
+                cdk=f"Add a logs.SubscriptionFilter on the log group of {fn.name} (destination: a "
+                "logs-destinations.KinesisDestination or a cross-account destination)",
+                terraform=f"Add an aws_cloudwatch_log_subscription_filter with log_group_name = {tf_group} and "
+                "destination_arn = your central log destination",
+                serverless=f"Add serverless-plugin-log-subscription with custom.logSubscription.destinationArn and "
+                f"functions.{fn.name}.logSubscription: true, or an AWS::Logs::SubscriptionFilter under resources.Resources",
+            ),
+            resource=group.id if group else fn.name,
+            function=fn.name,
+        )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from faasguard.findings import Severity
-from faasguard.model import Application, DataStore, Function, SecurityGroupRule
+from faasguard.model import Application, DataStore, Function, NaclEntry, NetworkAcl, SecurityGroupRule, whole_internet
 from faasguard.registry import Hit, rule
 from faasguard.rules.wording import fix, sls_function, tf_function
 
@@ -562,6 +562,251 @@ def url_cors_any_origin_with_credentials(app: Application) -> Iterator[Hit]:
         )
 
 
+def _behind(app: Application, entry_id: str) -> list[str]:
+    """The functions of the application that an API invokes (or a distribution forwards to)."""
+    names: set[str] = set()
+    functions = {f.name for f in app.functions}
+    for api in app.apis:
+        if api.id == entry_id:
+            names.update(r.function for r in api.routes if r.function)
+    for entry in app.web_entries:
+        if entry.id == entry_id:
+            for target in entry.behind:
+                names.update([target] if target in functions else _behind(app, target) if target != entry_id else [])
+    return sorted(names)
+
+
+def _open_route(app: Application, api_id: str) -> bool:
+    return any(
+        r.authorization == "NONE" and not r.api_key_required and r.method != "OPTIONS" and r.integration != "mock"
+        for api in app.apis
+        if api.id == api_id
+        for r in api.routes
+    )
+
+
+_WAF_WHAT = {"rest": "REST API", "appsync": "AppSync GraphQL API", "cloudfront": "CloudFront distribution"}
+
+
+@rule("FG-NET-010", category="network", severity=Severity.LOW, title="Public API without a WAF web ACL")
+def api_without_waf(app: Application) -> Iterator[Hit]:
+    """
+    A public REST API (edge-optimized or regional, not `PRIVATE`), an AppSync
+    GraphQL API, or a CloudFront distribution in front of an API or a function URL
+    has no AWS WAF web ACL associated with it in the source: no
+    `AWS::WAFv2::WebACLAssociation` (or legacy `AWS::WAFRegional::WebACLAssociation`)
+    naming the API or one of its stages, no `WebACLId` on a distribution in front of
+    it (`aws_wafv2_web_acl_association`, `web_acl_id` in Terraform).
+
+    Without a web ACL nothing stands between the internet and the functions behind
+    the API but their own code: no rate-based rule against floods and credential
+    stuffing, no managed rule groups against common injection payloads and known
+    bad inputs, no IP reputation lists. Each request that gets through is billed and
+    runs a function. Low; medium when a route of the API has no authorization at
+    all. An API fronted by a distribution that has a web ACL is not reported. HTTP
+    APIs (API Gateway v2) cannot take a web ACL and are not reported: put a
+    CloudFront distribution with a web ACL in front of them instead.
+
+    Bad:
+
+    ```yaml
+    Api:
+      Type: AWS::Serverless::Api
+      Properties:
+        StageName: prod
+    ```
+
+    Fix: associate a regional web ACL with the stage:
+
+    ```yaml
+    ApiWaf:
+      Type: AWS::WAFv2::WebACLAssociation
+      Properties:
+        ResourceArn: !Sub arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/prod
+        WebACLArn: !GetAtt WebAcl.Arn
+    ```
+
+    (`WebACLId` on a distribution takes a `CLOUDFRONT`-scope web ACL.) A web ACL
+    managed centrally (AWS Firewall Manager) is not visible in the source: suppress
+    the finding with that justification.
+    """
+    # An API behind a distribution is judged with it: protected by the distribution's web ACL, or
+    # reported once, on the distribution, when neither has one.
+    fronted = {target for entry in app.web_entries if entry.kind == "cloudfront" for target in entry.behind}
+    for entry in app.web_entries:
+        if entry.web_acl or entry.id in fronted:
+            continue
+        if entry.kind == "cloudfront" and not entry.behind:
+            continue  # a distribution of static content, not an API
+        if entry.kind == "cloudfront" and all(b in {e.id for e in app.web_entries if e.web_acl} for b in entry.behind):
+            continue  # every API behind it has its own web ACL
+        functions = _behind(app, entry.id)
+        what = _WAF_WHAT[entry.kind]
+        front = f" in front of {', '.join(entry.behind)}" if entry.kind == "cloudfront" else ""
+        open_route = entry.kind == "rest" and _open_route(app, entry.id)
+        yield Hit(
+            loc=entry.loc,
+            message=f"{what} {entry.id}{front} has no WAF web ACL associated in this source"
+            + (", and a route of it needs no authorization" if open_route else "")
+            + _used_by_api(functions),
+            remediation=_waf_fix(app.format, entry.id, entry.kind),
+            resource=entry.id,
+            function=_single_name(functions),
+            severity=Severity.MEDIUM if open_route else None,
+        )
+
+
+def _used_by_api(functions: list[str]) -> str:
+    if not functions:
+        return ""
+    return f"; it invokes function{'s' if len(functions) > 1 else ''} {', '.join(functions)}"
+
+
+def _single_name(functions: list[str]) -> str | None:
+    return functions[0] if len(functions) == 1 else None
+
+
+def _waf_fix(fmt: str, entry_id: str, kind: str) -> str:
+    if kind == "cloudfront":
+        return fix(
+            fmt,
+            cfn=f"Set DistributionConfig.WebACLId on {entry_id} to the ARN of a CLOUDFRONT-scope AWS::WAFv2::WebACL "
+            "(rate-based rule and the AWS managed rule groups)",
+            cdk=f"Pass webAclId (a CLOUDFRONT-scope wafv2.CfnWebACL's attrArn) to the cloudfront.Distribution {entry_id}",
+            terraform=f"Set web_acl_id on {entry_id} to the arn of a CLOUDFRONT-scope aws_wafv2_web_acl "
+            "(rate_based_statement and the AWS managed rule groups)",
+            serverless=f"Set resources.Resources.{entry_id}.Properties.DistributionConfig.WebACLId to a CLOUDFRONT-scope "
+            "web ACL's ARN",
+        )
+    arn = "!GetAtt Api.Arn" if kind == "appsync" else "the stage ARN (arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>)"
+    return fix(
+        fmt,
+        cfn=f"Add an AWS::WAFv2::WebACLAssociation with ResourceArn {arn.replace('Api', entry_id)} and WebACLArn of a "
+        "REGIONAL-scope AWS::WAFv2::WebACL (rate-based rule and the AWS managed rule groups)",
+        cdk=f"Add a wafv2.CfnWebACLAssociation with resourceArn = the ARN of {entry_id}"
+        + ("" if kind == "appsync" else "'s deploymentStage (stage.stageArn)")
+        + " and webAclArn = a REGIONAL-scope wafv2.CfnWebACL's attrArn",
+        terraform=f'Add resource "aws_wafv2_web_acl_association" with resource_arn = the arn of {entry_id}'
+        + ("" if kind == "appsync" else "'s aws_api_gateway_stage")
+        + " and web_acl_arn = a REGIONAL-scope aws_wafv2_web_acl (rate_based_statement and the AWS managed rule groups)",
+        serverless="Add an AWS::WAFv2::WebACLAssociation under resources.Resources with ResourceArn "
+        "!Sub arn:aws:apigateway:${AWS::Region}::/restapis/${ApiGatewayRestApi}/stages/${sls:stage} and a REGIONAL-scope "
+        "web ACL's WebACLArn",
+    )
+
+
+def _nacl_functions(app: Application) -> dict[str, list[Function]]:
+    out: dict[str, list[Function]] = {}
+    for fn in app.functions:
+        for subnet in fn.vpc.subnet_ids if fn.vpc else ():
+            out.setdefault(subnet, []).append(fn)
+    return out
+
+
+def _nacl_ports(entry: NaclEntry) -> str:
+    if entry.all_traffic:
+        return "all traffic"
+    proto = {"6": "tcp", "17": "udp"}.get(entry.protocol, entry.protocol)
+    if entry.from_port is None or entry.to_port is None:
+        return f"all {proto} ports"
+    if entry.from_port == entry.to_port:
+        return f"{proto} port {entry.from_port}"
+    return f"{proto} ports {entry.from_port}-{entry.to_port}"
+
+
+def _denied_first(acl: NetworkAcl, entry: NaclEntry, port: int | None) -> bool:
+    """Does a lower-numbered inbound deny entry from the whole internet decide first for ``port`` (None: every port)?"""
+    for other in acl.entries:
+        if other.egress or other.allow or not whole_internet(other.cidr) or other.number is None or entry.number is None:
+            continue
+        if other.number < entry.number and (other.all_traffic or (port is not None and other.covers_port(port))):
+            return True
+    return False
+
+
+@rule("FG-NET-011", category="network", severity=Severity.MEDIUM, title="Network ACL allows all traffic or admin ports from the internet")
+def nacl_open_to_internet(app: Application) -> Iterator[Hit]:
+    """
+    A network ACL has an inbound `allow` entry from `0.0.0.0/0` or `::/0` (any
+    `/0` prefix) for all traffic (protocol `-1`) or for a remote administration or
+    database port (SSH 22, RDP 3389, MySQL 3306, PostgreSQL 5432, SQL Server 1433,
+    Redis 6379, MongoDB 27017 …), and no lower-numbered `deny` entry from the
+    internet decides first. Checked on its own, also when no function of the source
+    sits in the ACL's subnets; the message names the functions whose subnets are
+    associated with it when they are known.
+
+    A network ACL is the subnet-wide layer under the security groups: when it lets
+    everything in, a single security group opened by mistake exposes whatever sits
+    in the subnet — the function's database, cache, or the instances it calls. The
+    subnets of VPC functions should not accept connections from the internet at all
+    (a function needs only return traffic on ephemeral ports).
+
+    Bad:
+
+    ```yaml
+    InboundAll:
+      Type: AWS::EC2::NetworkAclEntry
+      Properties:
+        NetworkAclId: !Ref PrivateAcl
+        RuleNumber: 100
+        Protocol: -1
+        RuleAction: allow
+        CidrBlock: 0.0.0.0/0
+    ```
+
+    Fix: allow inbound only from the VPC's CIDR and the ephemeral ports
+    (1024-65535) for return traffic, and deny administration ports from
+    `0.0.0.0/0` with a low-numbered `deny` entry.
+    """
+    users = _nacl_functions(app)
+    for acl in app.network_acls:
+        functions = sorted({f.name: f for s in acl.subnets for f in users.get(s, [])}.values(), key=lambda f: f.name)
+        for entry in acl.entries:
+            if entry.egress or not entry.allow or not whole_internet(entry.cidr):
+                continue
+            if entry.all_traffic:
+                if _denied_first(acl, entry, None):
+                    continue
+                exposed: list[str] = []
+            else:
+                exposed = [
+                    f"{name} ({port})" for port, name in ADMIN_PORTS.items()
+                    if entry.covers_port(port) and not _denied_first(acl, entry, port)
+                ]
+                if not exposed:
+                    continue
+            reach = f", including {', '.join(exposed[:4])}{' …' if len(exposed) > 4 else ''}" if exposed else ""
+            number = f" (rule {entry.number})" if entry.number is not None else ""
+            yield Hit(
+                loc=entry.loc,
+                message=f"Network ACL {acl.id} allows {_nacl_ports(entry)} in from {entry.cidr}{number}{reach}"
+                + _in_subnets_of(functions),
+                remediation=fix(
+                    app.format,
+                    cfn=f"Replace this AWS::EC2::NetworkAclEntry of {acl.id} with inbound entries for the VPC CIDR and the "
+                    "ephemeral ports 1024-65535 only, and add a lower-numbered RuleAction: deny entry for ports 22 and 3389 "
+                    "from 0.0.0.0/0",
+                    cdk=f"Replace this entry of the ec2.NetworkAcl {acl.id} (addEntry with ec2.AclCidr.anyIpv4()) with "
+                    "entries for the VPC CIDR and ec2.AclTraffic.tcpPortRange(1024, 65535) only, and deny ports 22 and "
+                    "3389 from anywhere with a lower ruleNumber",
+                    terraform=f'Narrow this entry of {acl.id} to cidr_block = the VPC CIDR and from_port = 1024, to_port = '
+                    '65535 for return traffic, and add a lower-numbered rule with action = "deny" for ports 22 and 3389 '
+                    'from 0.0.0.0/0',
+                ),
+                resource=acl.id,
+                function=_single(functions),
+                severity=Severity.HIGH if functions and entry.all_traffic else None,
+                key=f"nacl:{entry.number}:{entry.protocol}:{entry.from_port}:{entry.to_port}:{entry.cidr}",
+            )
+
+
+def _in_subnets_of(functions: list[Function]) -> str:
+    if not functions:
+        return ""
+    names = ", ".join(f.name for f in functions)
+    return f"; its subnets hold function{'s' if len(functions) > 1 else ''} {names}"
+
+
 # -- Azure Functions and Google Cloud Functions (FG-NET-050..069) ------------------------------
 # These read Function.settings, which the Terraform loader fills for azurerm function apps and
 # google Cloud Functions (see faasguard.loaders.terraform.azure / .gcp for the names).
@@ -751,6 +996,52 @@ def gcp_ingress_open(app: Application) -> Iterator[Hit]:
             "it is open to the whole internet",
             remediation='Set ingress_settings = "ALLOW_INTERNAL_AND_GCLB" behind a load balancer with Cloud Armor '
             '(or "ALLOW_INTERNAL_ONLY"), and remove the allUsers invoker binding unless the function must be public',
+            resource=fn.name,
+            function=fn.name,
+        )
+
+
+@rule("FG-NET-055", category="network", severity=Severity.LOW, title="Cloud Function accepts traffic from any network")
+def gcp_ingress_allow_all(app: Application) -> Iterator[Hit]:
+    """
+    A Google Cloud Function has `ingress_settings = "ALLOW_ALL"` — or does not set
+    it, and `ALLOW_ALL` is the default — so its HTTPS endpoint accepts requests from
+    the whole internet, not only from the project's VPC or a load balancer. (When
+    `allUsers` may also invoke it, FG-NET-054 reports it instead, at high.)
+
+    IAM still checks the caller, but the endpoint is reachable by anyone holding a
+    stolen token or key, bypasses VPC Service Controls perimeters, and no Cloud
+    Armor policy can sit in front of it. Event-triggered functions (Pub/Sub,
+    Storage) need no internet ingress at all.
+
+    Bad:
+
+    ```hcl
+    resource "google_cloudfunctions2_function" "orders" {
+      service_config {
+        ingress_settings = "ALLOW_ALL"
+      }
+    }
+    ```
+
+    Fix: `ingress_settings = "ALLOW_INTERNAL_ONLY"` for functions called from
+    inside the VPC or by events, or `"ALLOW_INTERNAL_AND_GCLB"` behind an HTTPS load
+    balancer with Cloud Armor.
+    """
+    for fn in app.functions:
+        ingress, invokers = fn.setting("ingress"), fn.setting("public_invokers")
+        if fn.provider != "gcp" or ingress is None or str(ingress.value) != "ALLOW_ALL":
+            continue
+        if invokers is not None and invokers.value:
+            continue  # FG-NET-054
+        gen2 = fn.source_resource.endswith("cloudfunctions2_function")
+        where = "service_config.ingress_settings" if gen2 else "ingress_settings"
+        how = f'{where} is "ALLOW_ALL"' if ingress.explicit else f"{where} is not set (the default is ALLOW_ALL)"
+        yield Hit(
+            loc=ingress.loc,
+            message=f"Function {fn.name} accepts requests from any network: {how}",
+            remediation=f'Set {where} = "ALLOW_INTERNAL_ONLY" (event-triggered or internal callers), or '
+            '"ALLOW_INTERNAL_AND_GCLB" behind an HTTPS load balancer with Cloud Armor',
             resource=fn.name,
             function=fn.name,
         )

@@ -200,12 +200,30 @@ def api_without_throttling(app: Application) -> Iterator[Hit]:
     ```
 
     (`DefaultRouteSettings` on HTTP APIs), or a usage plan with `Throttle`.
+
+    An API whose functions are defined elsewhere (an API stack apart from the
+    functions' stack, a Terraform module whose functions live in the caller) is
+    reported on its own, at low, when the source deploys it (a stage) and routes
+    requests to some backend.
     """
     for api in app.apis:
         if api.throttling is not None or api.has_usage_plan:
             continue
         functions = sorted({r.function for r in api.routes if r.function})
         if not functions:
+            # An API whose functions live elsewhere (another stack, the caller module): the API alone,
+            # when this source deploys it (a stage) and routes it somewhere; low, what it calls is not known here.
+            callable_routes = [r for r in api.routes if r.integration != "mock" and r.method != "OPTIONS"]
+            if api.stage_loc is None or not callable_routes or api.endpoint_type == "PRIVATE":
+                continue
+            yield Hit(
+                loc=api.stage_loc,
+                message=f"API {api.id} has no throttling or usage plan; its {len(callable_routes)} "
+                f"route{'s' if len(callable_routes) > 1 else ''} call backends not defined in this source",
+                remediation=_throttling_fix(app.format, api),
+                resource=api.id,
+                severity=Severity.LOW,
+            )
             continue
         names = ("function " if len(functions) == 1 else "functions ") + ", ".join(functions)
         yield Hit(

@@ -17,7 +17,12 @@ serverless.yml, so rules do not each rebuild the same phrase.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from pathlib import Path
+
+_PULUMI_TABLE = Path(__file__).resolve().parents[1] / "data" / "pulumi_types.toml"
 
 
 def fix(
@@ -66,3 +71,52 @@ def sls_logical_id(function: str) -> str:
 def cdk_runtime(runtime: str) -> str:
     """The aws-cdk-lib ``lambda.Runtime`` constant of a runtime id (``nodejs22.x`` → ``NODEJS_22_X``)."""
     return re.sub(r"^([a-z]+)(\d)", r"\1_\2", runtime).replace(".", "_").upper()
+
+
+@functools.cache
+def _pulumi_arguments() -> re.Pattern[str]:
+    words = tomllib.loads(_PULUMI_TABLE.read_text(encoding="utf-8"))["wording"]["arguments"]
+    word = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    # A whole argument name (or a path of them: service_config.ingress_settings), not part of an
+    # address (aws_lambda_function.orders) or an interpolation; then what follows it: `=` or `{`.
+    return re.compile(rf"(?<![\w.${{/-])((?:{word})(?:\.(?:{word}))*)(?![\w(])(\s*=(?!=)\s*|\s*\{{)?")
+
+
+_ASSIGN = re.compile(r"\b([a-z]\w*) = ")
+
+
+def camel(name: str) -> str:
+    """``code_signing_config_arn`` → ``codeSigningConfigArn`` (how Pulumi names a Terraform argument)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def pulumi_words(text: str) -> str:
+    """Terraform argument names in a message or fix, as a Pulumi program writes them.
+
+    Pulumi's AWS and Google providers are generated from Terraform's, with the same arguments in
+    camelCase; ``name = value`` and ``name { a = b }`` become ``name: value`` and ``name: { a: b }``.
+    Only the arguments listed in ``data/pulumi_types.toml`` are renamed, so user data (an
+    environment variable called ``db_password``) is never rewritten.
+    """
+    out: list[str] = []
+    position = 0
+    pattern = _pulumi_arguments()
+    for match in pattern.finditer(text):
+        if match.start() < position:
+            continue  # inside a block already rewritten
+        out.append(text[position : match.start()])
+        name = ".".join(camel(part) for part in match.group(1).split("."))
+        tail = match.group(2) or ""
+        position = match.end()
+        if tail.strip() == "=":
+            out.append(name + ": ")
+        elif tail.strip() == "{":
+            close = text.find("}", position)
+            inner = text[position:close] if close >= 0 else ""
+            out.append(name + ": {" + _ASSIGN.sub(r"\1: ", pulumi_words(inner)))
+            position = close if close >= 0 else position
+        else:
+            out.append(name)
+    out.append(text[position:])
+    return "".join(out)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
+from faasguard.loaders.terraform import perimeter
 from faasguard.loaders.terraform.iam import PolicyReader, PrincipalBuilder
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import Unresolved, addresses_in, as_bool, as_float, as_int, single_expression
@@ -120,6 +121,7 @@ class AwsBuilder:
         app.subnets.update(self.subnets())
         app.vpc_endpoints.extend(self.vpc_endpoints())
         app.resource_policies.extend(self.resource_policies())
+        perimeter.read(m, app)
         for kind, (store, name_attr) in DATA_STORES.items():
             for block in m.of_type(kind):
                 name = self.s.scalar(block.get(name_attr))
@@ -216,6 +218,7 @@ class AwsBuilder:
             url_loc=url[1] if url else None,
             source_resource="aws_lambda_function",
             settings=self.url_cors(block.address),
+            code_signing_config=self.text(block.get("code_signing_config_arn")) or None,
         )
 
     def code_dir(self, block: Block) -> Path | None:

@@ -194,6 +194,7 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
             url_loc=url_loc,
             source_resource="module terraform-aws-modules/lambda/aws",
             settings=_url_cors(block, s) if url_auth is not None else (),
+            code_signing_config=s.text(block.get("code_signing_config_arn")) or None,
         )
     )
 
