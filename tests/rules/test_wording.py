@@ -229,3 +229,26 @@ def test_serverless_statement_is_yaml_the_framework_reads():
             "Resource": [{"GetAtt": "OrdersTable.Arn"}, {"Sub": "${OrdersTable.Arn}/index/*"}],
         }
     ]
+
+
+def test_every_pulumi_wording_row_is_an_argument_some_rule_names() -> None:
+    import tomllib
+    from pathlib import Path
+
+    import faasguard.rules as rules_package
+
+    data = Path(rules_package.__file__).resolve().parents[1] / "data" / "pulumi_types.toml"
+    words = tomllib.loads(data.read_text(encoding="utf-8"))["wording"]["arguments"]
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(rules_package.__file__).parent.glob("*.py"))
+    assert words == sorted(set(words)), "keep the [wording] arguments sorted and unique"
+    assert [w for w in words if w not in sources] == []
+
+
+def test_pulumi_words_renames_arguments_never_user_data_or_addresses() -> None:
+    from faasguard.rules.wording import pulumi_words
+
+    text = 'Set ingress_settings = "ALLOW_INTERNAL_ONLY" on aws_lambda_function.memory_size; variable db_password'
+    expected = 'Set ingressSettings: "ALLOW_INTERNAL_ONLY" on aws_lambda_function.memory_size; variable db_password'
+    assert pulumi_words(text) == expected
+    assert pulumi_words("tracing_config { mode = \"Active\" }") == 'tracingConfig: { mode: "Active" }'
+    assert pulumi_words("service_config.ingress_settings") == "serviceConfig.ingressSettings"

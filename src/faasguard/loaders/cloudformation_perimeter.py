@@ -127,8 +127,8 @@ def _web_entries(reader: TemplateReader) -> Iterator[WebEntry]:
         for origin in as_list(config.get("Origins")):
             if isinstance(origin, Mapping):
                 behind.extend(_origin_targets(reader, origin.get("DomainName")))
-        acl = fn.text(config.get("WebACLId")) if config.get("WebACLId") is not None else None
-        yield WebEntry(dist_id, "cloudfront", reader.resource_loc(dist_id), acl or None, tuple(dict.fromkeys(behind)))
+        web_acl = fn.text(config.get("WebACLId")) if config.get("WebACLId") is not None else None
+        yield WebEntry(dist_id, "cloudfront", reader.resource_loc(dist_id), web_acl or None, tuple(dict.fromkeys(behind)))
 
 
 def _origin_targets(reader: TemplateReader, domain: Any) -> Iterator[str]:

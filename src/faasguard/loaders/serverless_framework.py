@@ -314,7 +314,7 @@ class _Service:
         if endpoint == "PRIVATE" or any(e.id == "ApiGatewayRestApi" for e in app.web_entries):
             return
         api = next((a for a in app.apis if a.id == "ApiGatewayRestApi"), None)
-        if api is None or isinstance(gateway, Mapping) and gateway.get("restApiId"):
+        if api is None or (isinstance(gateway, Mapping) and gateway.get("restApiId")):
             return  # no REST API, or one created elsewhere (apiGateway.restApiId)
         acl = None
         for assoc_id, props in self.reader.of_type(

@@ -724,7 +724,12 @@ def _denied_first(acl: NetworkAcl, entry: NaclEntry, port: int | None) -> bool:
     return False
 
 
-@rule("FG-NET-011", category="network", severity=Severity.MEDIUM, title="Network ACL allows all traffic or admin ports from the internet")
+@rule(
+    "FG-NET-011",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Network ACL allows all traffic or admin ports from the internet",
+)
 def nacl_open_to_internet(app: Application) -> Iterator[Hit]:
     """
     A network ACL has an inbound `allow` entry from `0.0.0.0/0` or `::/0` (any

@@ -69,7 +69,7 @@ RESOURCE_POLICIES = {
 }
 FUNCTION_TYPES = ("aws_lambda_function",)
 _LOG_GROUP_FUNCTION = re.compile(
-    r"/aws/lambda/\$\{(aws_lambda_function\.[A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(?:function_name|id)\}$"
+    r"/aws/lambda/\$\{(aws_lambda_function\.[A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(?:function_name|id|name)\}$"
 )
 
 

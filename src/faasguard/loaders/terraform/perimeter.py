@@ -53,9 +53,9 @@ def _entry(module: Module, block: Block, egress: bool, loc_attr: str | None = No
     s = module.scope
     action = str(s.scalar(block.get("action") if block.has("action") else block.get("rule_action")) or "").lower()
     number = block.get("rule_no") if block.has("rule_no") else block.get("rule_number")
-    cidrs = [c for c in (s.text(block.get("cidr_block")), s.text(block.get("ipv6_cidr_block"))) if c] or [None]
+    cidrs: list[str | None] = [c for c in (s.text(block.get("cidr_block")), s.text(block.get("ipv6_cidr_block"))) if c]
     loc = block.attr_loc(loc_attr) if loc_attr and block.has(loc_attr) else block.loc()
-    for cidr in cidrs:
+    for cidr in cidrs or [None]:
         yield NaclEntry(
             number=as_int(s.scalar(number)),
             egress=egress,
@@ -117,9 +117,9 @@ def _web_entries(module: Module) -> Iterator[WebEntry]:
             protected[target] = acl
             block = module.lookup(target)
             if block is not None and block.kind == "aws_api_gateway_stage":
-                api = module.target(block.get("rest_api_id"))
-                if api:
-                    protected.setdefault(api, acl)
+                rest_api = module.target(block.get("rest_api_id"))
+                if rest_api:
+                    protected.setdefault(rest_api, acl)
     for api in module.of_type("aws_api_gateway_rest_api"):
         endpoint = api.block("endpoint_configuration")
         types = [t.upper() for t in s.texts(endpoint.get("types"))] if endpoint else []
