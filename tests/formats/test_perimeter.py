@@ -527,3 +527,23 @@ resource "aws_lambda_function" "orders" {
     findings = by_rule(scan_files(tf(only_ssh_denied), rules={"FG-NET-011"}), "FG-NET-011")
     # every port open, RDP denied first: what is still exposed is listed, RDP is not
     assert len(findings) == 1 and "SSH (22)" in findings[0].message and "RDP" not in findings[0].message
+
+
+GCP_ENV = """\
+  orders:
+    type: gcp:cloudfunctions:Function
+    properties:
+      runtime: python312
+      triggerHttp: true
+      ingressSettings: ALLOW_INTERNAL_ONLY
+      environmentVariables:
+        STRIPE_KEY: sk_live_4eC39HqLyjWDarjtT1zdp7dcABCDEF
+"""
+
+
+def test_a_google_function_secret_in_plain_environment_gets_a_secret_manager_fix(scan_files: ScanFiles) -> None:
+    [finding] = by_rule(scan_files(pulumi(GCP_ENV), rules={"FG-SEC-001"}), "FG-SEC-001")
+    line = next(n for n, row in enumerate(GCP_ENV.splitlines(), 4) if "STRIPE_KEY" in row)
+    assert (finding.path, finding.line, finding.function) == ("Pulumi.yaml", line, "google_cloudfunctions_function.orders")
+    assert "secretEnvironmentVariables" in finding.remediation and "environmentVariables" in finding.remediation
+    assert "aws_" not in finding.remediation and "google_secret_manager_secret" in finding.remediation

@@ -75,7 +75,7 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
         yield Hit(
             loc=loc,
             message=f"Environment variable {name} of {where} holds a literal {match.kind} ({match.preview})",
-            remediation=fix(
+            remediation=_other_cloud_secret_fix(fn, name) or fix(
                 app.format,
                 cfn=f"Move the value of {name} to Secrets Manager or SSM Parameter Store (SecureString), pass "
                 "its ARN in the environment and fetch it at run time (a {{resolve:...}} reference would write the value "
@@ -93,6 +93,21 @@ def literal_secret_in_environment(app: Application) -> Iterator[Hit]:
             severity=_severity(match),
             key=name,
         )
+
+
+def _other_cloud_secret_fix(fn: Function, name: str) -> str | None:
+    """Where a Google or Azure function keeps a secret instead of a plain environment variable."""
+    if fn.provider == "gcp":
+        where = "service_config" if fn.source_resource.endswith("cloudfunctions2_function") else "the function"
+        return (f"Move the value of {name} to a google_secret_manager_secret (with a version), expose it through a "
+                f"secret_environment_variables block on {where} (key = \"{name}\", secret, version) instead of "
+                "environment_variables, grant the function's service account roles/secretmanager.secretAccessor on that "
+                "secret, and rotate the exposed credential")
+    if fn.provider == "azure":
+        return (f"Move the value of {name} to an azurerm_key_vault_secret and set the app setting to a Key Vault "
+                "reference (@Microsoft.KeyVault(SecretUri=...)) read with the function app's managed identity, and "
+                "rotate the exposed credential")
+    return None
 
 
 @rule(
