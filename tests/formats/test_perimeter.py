@@ -422,7 +422,7 @@ resource "aws_api_gateway_usage_plan" "plan" {
 THROTTLE_CASES = {
     "cloudformation": Case(
         "FG-RES-004", cfn(CFN_ROUTE), cfn(CFN_ROUTE + CFN_PLAN), "template.yaml", "Type: AWS::ApiGateway::Stage",
-        "API Api has no throttling or usage plan; its 1 route call backends not defined in this source",
+        "API Api has no throttling or usage plan; its 1 route proxies to an HTTP backend",
     ),
     "terraform": Case(
         "FG-RES-004", tf(TF_ROUTE), tf(TF_ROUTE + TF_PLAN), "main.tf", 'resource "aws_api_gateway_stage"',

@@ -608,6 +608,7 @@ def api_data_trace(app: Application) -> Iterator[Hit]:
 # -- log forwarding (FG-MON-020) ---------------------------------------------------------------------
 
 _SECRET_READS = ("secretsmanager:getsecretvalue", "secretsmanager:get*", "secretsmanager:*")
+_BROKER_TRIGGERS = ("kafka", "mq", "other")
 
 
 def _handles_secrets(app: Application, fn: Function) -> str | None:
@@ -619,7 +620,10 @@ def _handles_secrets(app: Application, fn: Function) -> str | None:
         if var.ref in secrets or "arn:aws:secretsmanager:" in text or "{{resolve:secretsmanager" in text:
             return f"its environment variable {var.name} names a Secrets Manager secret"
     role = app.role_of(fn)
-    for statement in role.statements if role else ():
+    # Kafka, Amazon MQ and DocumentDB event sources authenticate with a secret read through the function's
+    # role by the Lambda service itself: the permission alone does not show the function handles it.
+    brokered = any(t.kind in _BROKER_TRIGGERS for t in fn.triggers)
+    for statement in role.statements if role and not brokered else ():
         if statement.allows and any(a.lower() in _SECRET_READS for a in statement.actions):
             return f"its role {role.id} allows secretsmanager:GetSecretValue"  # type: ignore[union-attr]
     facts = app.code.get(fn.name)
@@ -661,7 +665,9 @@ def sensitive_logs_not_forwarded(app: Application) -> Iterator[Hit]:
     "Handles secrets" is only what the source proves: an environment variable that
     names a Secrets Manager secret (a reference to a secret of the template, a
     secret ARN, `{{resolve:secretsmanager:…}}`), a role statement allowing
-    `secretsmanager:GetSecretValue`, or handler code calling `GetSecretValue`. Table
+    `secretsmanager:GetSecretValue` (not for a function fed by Kafka, Amazon MQ or
+    DocumentDB, whose event source reads its broker secret through that role), or
+    handler code calling `GetSecretValue`. Table
     or variable names that merely suggest personal data are not guessed at. When a
     subscription filter names a log group the source cannot tie to a function, nothing
     is reported.

@@ -219,7 +219,11 @@ def api_without_throttling(app: Application) -> Iterator[Hit]:
             yield Hit(
                 loc=api.stage_loc,
                 message=f"API {api.id} has no throttling or usage plan; its {len(callable_routes)} "
-                f"route{'s' if len(callable_routes) > 1 else ''} call backends not defined in this source",
+                f"route{'s' if len(callable_routes) > 1 else ''} "
+                + " or ".join(
+                    sorted({_BACKEND_WORDS.get(r.integration, _BACKEND_WORDS[None])[len(callable_routes) > 1]
+                            for r in callable_routes})
+                ),
                 remediation=_throttling_fix(app.format, api),
                 resource=api.id,
                 severity=Severity.LOW,
@@ -233,6 +237,15 @@ def api_without_throttling(app: Application) -> Iterator[Hit]:
             resource=api.id,
             function=functions[0] if len(functions) == 1 else None,
         )
+
+
+# What the routes of an API with no function of the source call, for FG-RES-004's message.
+_BACKEND_WORDS = {  # (one route, several routes)
+    "lambda": ("invokes a function defined elsewhere", "invoke functions defined elsewhere"),
+    "aws": ("calls an AWS service directly", "call AWS services directly"),
+    "http": ("proxies to an HTTP backend", "proxy to HTTP backends"),
+    None: ("has no integration in this source", "have integrations not in this source"),
+}
 
 
 def _throttling_fix(fmt: str, api: Api) -> str:
