@@ -118,6 +118,20 @@ class Analyzer(Protocol):
         """Add facts to ``apps``; return new applications, errors, warnings and the files read."""
 
 
+class ApplicationAnalyzer(Analyzer, Protocol):
+    """An analyzer whose facts about an application depend on that application alone (IAM).
+
+    :func:`faasguard.scan.scan` runs its :meth:`analyze_application` after every other
+    analyzer, once per application, in the worker that then runs the rules on that
+    application: the work is spread over the cores and its facts are never copied between
+    processes. Its :meth:`analyze` does the same for every application, in this process.
+    Bad input is an error ``(path, message)``, never an exception.
+    """
+
+    def analyze_application(self, app: Application) -> list[tuple[str, str]]:
+        """Add facts to ``app``; return its errors."""
+
+
 class Reporter(Protocol):
     """A scan result in, one string out."""
 

@@ -17,6 +17,7 @@ A finding that stands alone keeps exactly the fingerprint it always had.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -32,7 +33,12 @@ FunctionLocations = Mapping[tuple[str, str], tuple[str, int | None]]
 
 
 def _without(text: str, name: str) -> str:
-    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", PLACEHOLDER, text) if name else text
+    return _name_pattern(name).sub(PLACEHOLDER, text) if name and name in text else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 def _group_key(f: Finding) -> tuple[object, ...]:

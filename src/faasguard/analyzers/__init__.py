@@ -19,4 +19,4 @@ def default_analyzers(options: ScanOptions) -> list[Analyzer]:
     """Function code first (taint, SDK calls, secrets), then dependencies and their advisories, then IAM
     (least privilege reads the code's SDK calls)."""
     advisories = advisory_service(options.advisory_db, options.online, options.osv_api)
-    return [CodeAnalyzer(options.jobs, options.taint_models), DependencyAnalyzer(advisories), IamAnalyzer()]
+    return [CodeAnalyzer(options.jobs, options.taint_models), DependencyAnalyzer(advisories, options.jobs), IamAnalyzer()]

@@ -27,6 +27,7 @@ from faasguard.deps.osv_local import LocalOsvService
 from faasguard.deps.typosquat import imitates
 from faasguard.interfaces import AnalysisResult
 from faasguard.model import Application, Function
+from faasguard.parallel import fork_map
 
 MAX_MANIFEST_BYTES = 50 * 2**20
 # When a directory has several locks, the one its tool would use; the others are reported as extra.
@@ -62,8 +63,9 @@ def _runtime_ecosystem(fn: Function) -> Ecosystem | None:
 class DependencyAnalyzer:
     name = "dependencies"
 
-    def __init__(self, service: VulnerabilityService) -> None:
+    def __init__(self, service: VulnerabilityService, jobs: int | None = 1) -> None:
         self.service = service
+        self.jobs = jobs
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         result = AnalysisResult()
@@ -97,49 +99,15 @@ class DependencyAnalyzer:
 
     # -- 1. parse --------------------------------------------------------------------------
     def _parse_all(self, root: Path, files: list[Path], result: AnalysisResult) -> list[Manifest]:
+        wanted = [path for path in files if source_for(path.name) is not None]
         out = []
-        for path in files:
-            source = source_for(path.name)
-            if source is None:
-                continue
-            rel = _rel(path, root)
-            if not limits.inside(path, root):
-                result.errors.append((rel, limits.outside_message(rel, "file")))
-                continue
-            try:
-                if path.stat().st_size > MAX_MANIFEST_BYTES:
-                    result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
-                    continue
-                text = limits.read_text(path, MAX_MANIFEST_BYTES)
-            except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
-                result.errors.append((rel, str(exc)))
-                continue
-            except OSError as exc:
-                result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
-                continue
-            except UnicodeDecodeError:
-                result.errors.append((rel, f"not valid UTF-8; not read as a {source.kind}"))
-                continue
-            result.files_read.add(rel)
-            try:
-                with limits.time_budget():
-                    manifest = source.parse(path, text, rel)
-            except limits.FileTimeout:
-                result.errors.append((rel, limits.timeout_message() + "; its dependencies were not checked"))
-                continue
-            except ParseError as exc:
-                result.errors.append((rel, f"{exc}; its dependencies were not checked"))
-                continue
-            except RecursionError:
-                result.errors.append((rel, "nesting too deep to analyse; its dependencies were not checked"))
-                continue
-            except Exception as exc:  # a parser bug must not end the scan
-                message = f"internal error while reading dependencies ({type(exc).__name__}: {exc}); please report it"
-                result.errors.append((rel, message))
-                continue
-            result.files_read.update(manifest.includes)
-            result.warnings.extend((rel, w) for w in manifest.warnings)
-            out.append(manifest)
+        # Parsed on every core; each worker returns its file's manifest (or None) and what to report.
+        for manifest, parsed in fork_map(lambda path: _parse_one(root, path), wanted, self.jobs, min_items=64):
+            result.errors.extend(parsed.errors)
+            result.warnings.extend(parsed.warnings)
+            result.files_read.update(parsed.files_read)
+            if manifest is not None:
+                out.append(manifest)
         # A requirements file included by another one is part of that one, not a project of its own.
         included = {inc for m in out for inc in m.includes}
         return [m for m in out if m.path not in included]
@@ -216,6 +184,51 @@ class DependencyAnalyzer:
             )
             out[key] = replace(dep_set, installed=tuple(installed), typosquats=tuple(squats))
         return out
+
+
+def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]:
+    """One manifest or lock file parsed, with its errors, warnings and the files it read."""
+    result = AnalysisResult()
+    source = source_for(path.name)
+    assert source is not None
+    rel = _rel(path, root)
+    if not limits.inside(path, root):
+        result.errors.append((rel, limits.outside_message(rel, "file")))
+        return None, result
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
+            return None, result
+        text = limits.read_text(path, MAX_MANIFEST_BYTES)
+    except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
+        result.errors.append((rel, str(exc)))
+        return None, result
+    except OSError as exc:
+        result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
+        return None, result
+    except UnicodeDecodeError:
+        result.errors.append((rel, f"not valid UTF-8; not read as a {source.kind}"))
+        return None, result
+    result.files_read.add(rel)
+    try:
+        with limits.time_budget():
+            manifest = source.parse(path, text, rel)
+    except limits.FileTimeout:
+        result.errors.append((rel, limits.timeout_message() + "; its dependencies were not checked"))
+        return None, result
+    except ParseError as exc:
+        result.errors.append((rel, f"{exc}; its dependencies were not checked"))
+        return None, result
+    except RecursionError:
+        result.errors.append((rel, "nesting too deep to analyse; its dependencies were not checked"))
+        return None, result
+    except Exception as exc:  # a parser bug must not end the scan
+        message = f"internal error while reading dependencies ({type(exc).__name__}: {exc}); please report it"
+        result.errors.append((rel, message))
+        return None, result
+    result.files_read.update(manifest.includes)
+    result.warnings.extend((rel, w) for w in manifest.warnings)
+    return manifest, result
 
 
 def _sets_for(code: str, ecosystem: str, sets: dict[tuple[str, str], DependencySet]) -> list[tuple[str, str]]:

@@ -59,6 +59,7 @@ def one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+@functools.lru_cache(maxsize=65536)
 def imitates(ecosystem: str, name: str) -> str | None:
     """The popular package ``name`` is one edit away from, or None."""
     norm = normalize(ecosystem, name)

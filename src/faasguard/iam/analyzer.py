@@ -16,19 +16,23 @@ from faasguard.model import Application
 
 
 class IamAnalyzer:
+    """An :class:`~faasguard.interfaces.ApplicationAnalyzer`: a scan runs it per application in the
+    rule workers; :meth:`analyze` does all applications here (an audit, a single process)."""
+
     name = "iam"
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
+        return AnalysisResult(errors=[e for app in apps for e in self.analyze_application(app)])
+
+    def analyze_application(self, app: Application) -> list[tuple[str, str]]:
+        aws = any(fn.provider == "aws" for fn in app.functions)
+        principals = any(not role.grants for role in app.roles.values())
+        if not (aws or principals):
+            return []
         from faasguard.iam.least_privilege import analyse
 
-        result = AnalysisResult()
-        for app in apps:
-            aws = any(fn.provider == "aws" for fn in app.functions)
-            principals = any(not role.grants for role in app.roles.values())
-            if not (aws or principals):
-                continue
-            try:
-                analyse(app)
-            except (ValueError, KeyError, TypeError) as exc:  # bad input must not stop the scan
-                result.errors.append((app.source, f"IAM analysis failed: {exc}"))
-        return result
+        try:
+            analyse(app)
+        except (ValueError, KeyError, TypeError) as exc:  # bad input must not stop the scan
+            return [(app.source, f"IAM analysis failed: {exc}")]
+        return []
