@@ -188,7 +188,7 @@ def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):
     scan(project, ScanOptions(jobs=1, cache_dir=tmp_path / "cache"))  # warm the cache here
     code = (
         "import sys; from pathlib import Path; from faasguard.scan import ScanOptions, scan\n"
-        "heavy = ('samtranslator', 'boto3', 'hcl2')\n"
+        "heavy = ('samtranslator', 'boto3', 'hcl2', 'policy_sentry')\n"
         "for target in sys.argv[1:]:\n"
         "    scan(Path(target), ScanOptions(jobs=1, cache_dir=Path(sys.argv[1]).parent / 'cache'))\n"
         "    print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
@@ -196,6 +196,7 @@ def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code, str(plain), str(project)],
                          capture_output=True, text=True, env=env, check=True).stdout.splitlines()
-    # Plain CloudFormation: no SAM translator, no HCL parser, no AWS SDK. A SAM template whose
-    # translation is cached: the translator is not even imported.
-    assert out == ["[]", "[]"]
+    # Plain CloudFormation without a function: no SAM translator, no HCL parser, no AWS SDK, no
+    # IAM database. A SAM template whose translation is cached: the translator is not even
+    # imported; its function's role needs the IAM database.
+    assert out == ["[]", "['policy_sentry']"]

@@ -56,6 +56,8 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
     from faasguard.iam.risk import summarize
 
     iam = analyse(app)
+    if not iam.permissions:
+        return  # nothing granted: the IAM database is not needed (nor loaded)
     index = action_index()
     for role_id in sorted(iam.permissions):
         uses = statement_use(iam, role_id)
