@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from faasguard.cache import DATABASE
 from faasguard.cli import main
 from faasguard.report.json import JsonReporter
 from faasguard.scan import ScanOptions, scan
@@ -72,8 +74,15 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _entries(directory: Path) -> list[Path]:
-    return [p for p in directory.rglob("*") if p.is_file()]
+def _entries(directory: Path) -> int:
+    """How many entries the parse cache in ``directory`` holds (0: none, or no cache there)."""
+    from faasguard.cache import DATABASE, ParseCache
+
+    return ParseCache(directory).entries() if (directory / DATABASE).is_file() else 0
+
+
+def _files(directory: Path) -> set[Path]:
+    return {p for p in directory.rglob("*") if p.is_file()}
 
 
 def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypatch):
@@ -81,7 +90,7 @@ def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypa
     cache_dir = tmp_path / "cache"
     cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert {f["rule_id"] for f in cold["findings"]} >= {"FG-IAM-001"}
-    assert len(_entries(cache_dir)) == 3  # the template's YAML, its SAM translation, the .tf file
+    assert _entries(cache_dir) == 3  # the template's YAML, its SAM translation, the .tf file
     from faasguard.loaders import located_yaml, template_loader
     from faasguard.loaders.terraform import loader
 
@@ -96,9 +105,9 @@ def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypa
 
 def test_no_cache_dir_means_no_cache(tmp_path):
     project = _project(tmp_path / "p")
-    before = set(_entries(tmp_path))
+    before = _files(tmp_path)
     scan(project, ScanOptions(jobs=1))
-    assert set(_entries(tmp_path)) == before
+    assert _files(tmp_path) == before
 
 
 def test_a_changed_file_is_parsed_again(tmp_path):
@@ -115,10 +124,21 @@ def test_a_torn_entry_is_a_miss_not_an_error(tmp_path):
     project = _project(tmp_path / "p")
     cache_dir = tmp_path / "cache"
     cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
-    for entry in _entries(cache_dir):
-        entry.write_bytes(entry.read_bytes()[:10])  # a reader racing a crashed writer
+    with sqlite3.connect(cache_dir / DATABASE) as db:  # damaged entries: misses, computed and written again
+        db.execute("UPDATE entries SET value = substr(value, 1, 10)")
     assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
     assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
+
+
+def test_a_damaged_database_is_replaced_and_the_scan_goes_on(tmp_path):
+    project = _project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    (cache_dir / DATABASE).write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (cache_dir / (DATABASE + suffix)).unlink(missing_ok=True)
+    assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
+    assert _entries(cache_dir) == 3
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
@@ -130,7 +150,7 @@ def test_a_cache_others_may_write_is_refused_and_the_scan_goes_on(tmp_path):
     result = scan(project, ScanOptions(jobs=1, cache_dir=shared))
     assert any(where == "cache" and "others may write" in message for where, message in result.warnings)
     assert any(f.rule_id == "FG-IAM-001" for f in result.findings)
-    assert _entries(shared) == []
+    assert _files(shared) == set()
 
 
 def test_two_scans_at_once_share_one_cache(tmp_path):
@@ -148,7 +168,7 @@ def test_two_scans_at_once_share_one_cache(tmp_path):
     for t in threads:
         t.join()
     assert reports == [expected, expected]
-    assert not [p for p in _entries(cache_dir) if p.name.startswith(".tmp-")]
+    assert _entries(cache_dir) == 3
 
 
 def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypatch, capsys):
@@ -157,9 +177,9 @@ def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypat
     assert main(["scan", str(project), "-q", "--no-cache", "--fail-on", "none", "--format", "json"]) == 0
     assert not (tmp_path / "xdg").exists()
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json"]) == 0
-    assert len(_entries(tmp_path / "xdg" / "faasguard" / "parse")) == 3
+    assert _entries(tmp_path / "xdg" / "faasguard" / "parse") == 3
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json", "--cache-dir", str(tmp_path / "mine")]) == 0
-    assert len(_entries(tmp_path / "mine")) == 3
+    assert _entries(tmp_path / "mine") == 3
     capsys.readouterr()
 
 
@@ -175,6 +195,28 @@ def test_parallel_scan_is_deterministic(tmp_path, monkeypatch):
     assert serial["scanned"]["functions"] == 20
     assert {f["rule_id"] for f in serial["findings"]} >= {"FG-IAM-001", "FG-INJ-011"}
     assert parallel == serial
+
+
+def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):
+    """Every worker writes its entries to the one database, and a warm parallel scan reads them back."""
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    _monorepo(tmp_path / "repo", 20)
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
+    expected = _report(scan(tmp_path / "repo", ScanOptions(jobs=1)))
+    cache_dir = tmp_path / "cache"
+    assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
+    filled = _entries(cache_dir)
+    assert filled == 6  # 2 SAM templates (YAML, translation), a serverless.yml, a .tf file
+    from faasguard.loaders import located_yaml
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("parsed again although the cache holds it")
+
+    monkeypatch.setattr(located_yaml, "_loads", must_not_parse)
+    assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
+    assert _entries(cache_dir) == filled
 
 
 def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):

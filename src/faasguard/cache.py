@@ -2,8 +2,8 @@
 
 What is cached are pure functions of a file's text (or of a value built from it): the
 located YAML/JSON tree, python-hcl2's dict of a ``.tf`` file, and the SAM translation of a
-prepared template. Nothing that depends on other files, on the scan root or on the user's
-options (``--var``) is cached, so a cached value is right wherever and however it is used.
+prepared template. Nothing that depends on the scan root or on the user's options
+(``--var``) is cached, so a cached value is right wherever and however it is used.
 
 The key of an entry is a SHA-256 of
 
@@ -11,12 +11,15 @@ The key of an entry is a SHA-256 of
 * faasguard's version, the Python version, the versions of the parsing libraries, and a
   digest of the source of faasguard's loaders (a changed loader never reads an old entry).
 
-Entries are pickles written by this user under the user's cache directory
-(``~/.cache/faasguard/parse`` on Linux, per platformdirs; ``--cache-dir`` elsewhere,
-``--no-cache`` for none). The directory is refused unless this user owns it and nobody else
-may write to it, since a pickle is code. Two scans may share it: each entry is written to a
-temporary file and renamed into place (atomic on POSIX and Windows), so a reader sees a whole
-entry or none; an unreadable entry is a miss.
+Entries are pickles in one SQLite database written by this user under the user's cache
+directory (``~/.cache/faasguard/parse/entries.sqlite3`` on Linux, per platformdirs;
+``--cache-dir`` elsewhere, ``--no-cache`` for none). The directory is refused unless this
+user owns it and nobody else may write to it, since a pickle is code. One database rather
+than a file per entry: creating thousands of small files cost a cold scan more than the
+parses it saved. Two scans, and every worker of each, may share it: SQLite's write-ahead
+log lets readers go on while one writer commits, a writer waits for another, and each
+entry is one transaction, so a reader sees a whole entry or none. An unreadable entry, a
+busy or broken database, or a full disk is a miss: the scan is slower, never wrong.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sqlite3
 import stat
 import sys
-import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -37,9 +41,15 @@ from faasguard import __version__
 
 T = TypeVar("T")
 
-FORMAT = 1  # bump when the layout of entries changes
+FORMAT = 2  # bump when the layout of entries changes
+DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
+BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entry up
 _LIBRARIES = ("PyYAML", "python-hcl2", "aws-sam-translator")
+
+# Connections a forked worker inherited from its parent: never used nor closed there (SQLite
+# connections must not cross a fork), only kept from being finalized.
+_INHERITED: list[sqlite3.Connection] = []
 
 
 class CacheError(Exception):
@@ -59,6 +69,9 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
         self._salt = _salt()
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
         _prepare(directory)
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T]) -> T:
@@ -67,42 +80,81 @@ class ParseCache:
         if callable(data):
             data = data()
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-        digest = hashlib.sha256(self._salt + kind.encode() + b"\0" + raw).hexdigest()
-        path = self.directory / digest[:2] / digest[2:]
-        try:
-            with path.open("rb") as handle:
-                value: T = pickle.load(handle)
-            self.hits += 1
-            return value
-        except FileNotFoundError:
-            pass
-        except Exception:  # a torn or foreign entry: compute again and replace it
-            pass
+        key = hashlib.sha256(self._salt + kind.encode() + b"\0" + raw).digest()
+        blob = self._read(key)
+        if blob is not None:
+            try:
+                value: T = pickle.loads(blob)
+                self.hits += 1
+                return value
+            except Exception:  # a foreign or damaged entry: compute again and replace it
+                pass
         self.misses += 1
         value = compute()
-        self._write(path, value)
+        self._write(key, value)
         return value
 
-    def _write(self, path: Path, value: Any) -> None:
+    def entries(self) -> int:
+        """How many entries the database holds."""
+        with self._lock:
+            db = self._db()
+            return int(db.execute("SELECT count(*) FROM entries").fetchone()[0]) if db is not None else 0
+
+    def _db(self) -> sqlite3.Connection | None:
+        """This process's connection (a forked worker opens its own), or None when the database is unusable."""
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        if self._connection is not None:
+            _INHERITED.append(self._connection)
+            self._connection = None
+        self._pid = os.getpid()
+        path = self.directory / DATABASE
+        for attempt in range(2):
+            try:
+                # Created by this user, for this user only, before SQLite opens it.
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+                db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute("PRAGMA synchronous=NORMAL")  # a crash may lose entries, never corrupt them
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                except sqlite3.DatabaseError:
+                    db.close()
+                    raise
+                self._connection = db
+                return db
+            except sqlite3.DatabaseError:
+                if attempt == 0:  # not a database (damaged, or something else): start afresh
+                    for suffix in ("", "-wal", "-shm"):
+                        with contextlib.suppress(OSError):
+                            os.unlink(f"{path}{suffix}")
+            except OSError:
+                break
+        return None
+
+    def _read(self, key: bytes) -> bytes | None:
+        with self._lock:
+            try:
+                db = self._db()
+                row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone() if db else None
+            except sqlite3.Error:
+                return None
+        return bytes(row[0]) if row is not None else None
+
+    def _write(self, key: bytes, value: Any) -> None:
         try:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
         if len(blob) > MAX_ENTRY_BYTES:
             return
-        try:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with self._lock:
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a full disk or a read-only cache makes the scan slower, never wrong
+                db = self._db()
+                if db is not None:
+                    db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, blob))
+            except sqlite3.Error:
+                pass  # busy past the timeout, a full disk, a read-only cache: slower, never wrong
 
 
 def _prepare(directory: Path) -> None:

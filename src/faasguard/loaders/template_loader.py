@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import pickle
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ class TemplateLoader:
         if is_sam(template):
             sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
             fmt = "sam"
-            translated, sam_dirs, problem = translate_sam(template, path.parent)
+            translated, sam_dirs, problem = translate_sam(template, path.parent, text)
             code_dirs.update(sam_dirs)
             if translated is None:
                 result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
@@ -182,12 +182,23 @@ def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
 # -- SAM ----------------------------------------------------------------------------
 
 
-def translate_sam(template: Mapping[str, Any], base: Path) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
-    """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem)."""
+def translate_sam(
+    template: Mapping[str, Any], base: Path, text: str | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
+    """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem).
+
+    ``text`` is the template's own text, when ``template`` was loaded from it: the key of the cached translation.
+    """
     prepared = clone(template)
-    code_dirs = _prepare_sam(prepared, base)
-    # The translation is a function of the prepared template alone: cached by its pickle.
-    translated, problem = cache.memo("sam", lambda: pickle.dumps(prepared, 5), lambda: _translate(prepared))
+    definitions: list[str] = []
+    code_dirs = _prepare_sam(prepared, base, definitions)
+    # The translation is a function of the prepared template alone, and the prepared template one of
+    # the template's text and the definition files it took in: cached by those (or else by its pickle).
+    key: str | Callable[[], bytes] = (
+        "".join(f"{len(part)}:{part}" for part in (text, *definitions)) if text is not None
+        else lambda: pickle.dumps(prepared, 5)
+    )
+    translated, problem = cache.memo("sam", key, lambda: _translate(prepared))
     return translated, code_dirs, problem
 
 
@@ -255,8 +266,9 @@ def _is_local(uri: Any) -> bool:
     return isinstance(uri, str) and not uri.startswith(("s3://", "https://", "http://"))
 
 
-def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
-    """Rewrite what the translator cannot take offline; return each function's code dir."""
+def _prepare_sam(template: dict[str, Any], base: Path, definitions: list[str] | None = None) -> dict[str, Path]:
+    """Rewrite what the translator cannot take offline; return each function's code dir.
+    Each definition file taken in is added to ``definitions``: its URI, then its text."""
     globals_fn = ((template.get("Globals") or {}).get("Function") or {}) if isinstance(template.get("Globals"), Mapping) else {}
     if not isinstance(globals_fn, Mapping):
         globals_fn = {}
@@ -293,7 +305,9 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
         elif kind in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::StateMachine"):
             uri = props.get("DefinitionUri")
             if _is_local(uri):
-                body = _read_definition(base / str(uri))
+                body, definition = _read_definition(base / str(uri))
+                if definitions is not None:
+                    definitions += [str(uri), definition]
                 if body is not None and kind != "AWS::Serverless::StateMachine":
                     props.pop("DefinitionUri")
                     props["DefinitionBody"] = body
@@ -310,13 +324,15 @@ def _prepare_sam(template: dict[str, Any], base: Path) -> dict[str, Path]:
     return code_dirs
 
 
-def _read_definition(path: Path) -> Any:
+def _read_definition(path: Path) -> tuple[Any, str]:
+    """The located document and its text; (None, "") when it cannot be read."""
     try:
         if not path.is_file() or path.stat().st_size > 5_000_000:
-            return None
-        return located_yaml.loads(path.read_text(encoding="utf-8"))
+            return None, ""
+        text = path.read_text(encoding="utf-8")
+        return located_yaml.loads(text), text
     except (OSError, UnicodeDecodeError, LoadFailure):
-        return None
+        return None, ""
 
 
 _SAM_TO_LAMBDA = {
