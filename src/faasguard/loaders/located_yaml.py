@@ -93,7 +93,17 @@ def _intrinsic_name(tag: str) -> str:
     return _SHORT_TAGS.get(tag, "Fn::" + tag[1:])
 
 
+_SCALAR = yaml.ScalarNode
+_MAPPING = yaml.MappingNode
+_SEQUENCE = yaml.SequenceNode
+_STR = "tag:yaml.org,2002:str"
+_QUOTED = frozenset(("'", '"', "|", ">"))
+
+
 class _Builder:
+    """Located values from composed nodes. The hot paths (plain strings, mappings of them) are
+    written out inline: a template has hundreds of thousands of nodes."""
+
     def __init__(self) -> None:
         self.count = 0
 
@@ -106,8 +116,17 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped")
         tag = node.tag
-        if tag.startswith("!") and not tag.startswith("!!"):
+        if tag[:1] == "!" and tag[:2] != "!!":
             return self._intrinsic(node, depth)
+        kind = type(node)
+        if kind is _SCALAR:
+            if tag == _STR:
+                return _located_str(node)
+            return self._scalar(node)  # type: ignore[arg-type]
+        if kind is _MAPPING:
+            return self._mapping(node, depth)  # type: ignore[arg-type]
+        if kind is _SEQUENCE:
+            return self._sequence(node, depth)  # type: ignore[arg-type]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -134,26 +153,41 @@ class _Builder:
         out = LDict()
         out.line = node.start_mark.line + 1
         out.end_line = _end_line(node)
-        out.key_lines = {}
+        key_lines: dict[str, int] = {}
+        out.key_lines = key_lines
+        build = self.build
+        child = depth + 1
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                merged = self.build(value_node, depth + 1)
+            key_tag = key_node.tag
+            if key_tag == _STR and type(key_node) is _SCALAR and child <= MAX_DEPTH:
+                # A plain string key (nearly all of them): what build() would do, without the calls.
+                self.count += 1
+                if self.count > MAX_NODES:
+                    raise LoadFailure(
+                        f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
+                    )
+                key: Any = _located_str(key_node)
+            elif key_tag == "tag:yaml.org,2002:merge":
+                merged = build(value_node, child)
                 for part in merged if isinstance(merged, list) else [merged]:
                     if isinstance(part, LDict):
                         for k, v in part.items():
                             out.setdefault(k, v)
-                            out.key_lines.setdefault(k, part.line_of(k))
+                            key_lines.setdefault(k, part.line_of(k))
                 continue
-            key = self.build(key_node, depth + 1)
-            if isinstance(key, dict | list):
-                key = str(key)
-            key = LStr(key) if not isinstance(key, LStr) else key
-            out[key] = self.build(value_node, depth + 1)
-            out.key_lines[str(key)] = key_node.start_mark.line + 1
+            else:
+                key = build(key_node, child)
+                if isinstance(key, dict | list):
+                    key = str(key)
+                key = LStr(key) if not isinstance(key, LStr) else key
+            out[key] = build(value_node, child)
+            key_lines[str(key)] = key_node.start_mark.line + 1
         return out
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> LList:
-        out = LList(self.build(item, depth + 1) for item in node.value)
+        build = self.build
+        child = depth + 1
+        out = LList([build(item, child) for item in node.value])
         out.line = node.start_mark.line + 1
         out.end_line = _end_line(node)
         out.item_lines = [item.start_mark.line + 1 for item in node.value]
@@ -162,7 +196,7 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         text = node.value
-        if node.style in ("'", '"', "|", ">"):
+        if node.style in _QUOTED:
             return _located_str(node)
         if tag == "tag:yaml.org,2002:null":
             return None
@@ -214,9 +248,9 @@ def _end_line(node: yaml.Node) -> int:
 def _located_str(node: yaml.Node) -> LStr:
     out = LStr(node.value)
     start, end = node.start_mark.line, node.end_mark
-    out.line = start + 1
     # Most scalars sit on one line; a block scalar ends at column 0 of the line after its text.
-    out.end_line = start + 1 if end.line == start else (end.line if end.column == 0 else end.line + 1)
+    last = end.line
+    out.__dict__.update(line=start + 1, end_line=start + 1 if last == start else (last if end.column == 0 else last + 1))
     return out
 
 
