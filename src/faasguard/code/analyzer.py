@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,9 +79,23 @@ class _Cache:
         except ValueError:
             return limits.display(path, self.root)
 
+    def inside(self, path: Path) -> bool:
+        """:func:`limits.inside`, with the real path of each directory resolved once (every file reads them)."""
+        real_dirs: dict[Path, str] = self.__dict__.setdefault("_real_dirs", {})
+        if self.root not in real_dirs:
+            real_dirs[self.root] = os.path.realpath(self.root)
+        parent = real_dirs.get(path.parent)
+        if parent is None:
+            parent = real_dirs[path.parent] = os.path.realpath(path.parent)
+        real = os.path.join(parent, path.name)
+        if os.path.islink(real) or path.name in ("", ".", ".."):
+            real = os.path.realpath(real)
+        base = real_dirs[self.root]
+        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
     def text(self, path: Path) -> str | None:
         rel = self.rel(path)
-        if not limits.inside(path, self.root):
+        if not self.inside(path):
             self.result.errors.append((rel, limits.outside_message(rel, "file")))
             return None
         self.result.files_read.add(rel)
@@ -156,7 +171,8 @@ class _Cache:
                 lines = {k.loc.line for k in keys}  # the key's own finding says more than "password-like variable"
                 found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
             elif mod is not None:
-                found = list(_literal_secrets(rel, mod.string_literals()))
+                source = mod.source.decode("utf-8", "replace")
+                found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(source))))
         else:
             text = self.text(path)
             if text is not None:

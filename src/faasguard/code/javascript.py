@@ -20,54 +20,32 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from faasguard.code import resolve
 from faasguard.code.auth import js_auth_check
-from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
-from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
+from faasguard.code.engine import SSRF_ONLY, Engine, Walker, explicit_credentials, tables
+from faasguard.code.facts import SdkCall
+from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
-from faasguard.code.taint_model import CallSite, field_path, html_response, models, sdk_sinks, shared, trusted_field, verifiers
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, join, secret_like_name
+from faasguard.code.taint_model import CallSite, field_path, trusted_field
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
 from faasguard.model import Loc
 
 JS = Language(tree_sitter_javascript.language())
 TS = Language(tree_sitter_typescript.language_typescript())
 TSX = Language(tree_sitter_typescript.language_tsx())
 
-# One query per file for the facts that do not depend on the function: string literals (for the
-# secret scanner) and console.* calls. Running it once costs little more than either half alone.
+# One query per file for the facts that do not depend on the function: string literals under a name (for the
+# secret scanner; provider formats such as keys and tokens are found in the whole text, as for Python) and
+# console.* calls. Running it once costs little more than either half alone.
 _FILE_FACTS = """
 (variable_declarator name: (identifier) @name value: (string) @value)
 (pair key: (_) @name value: (string) @value)
 (assignment_expression left: (_) @name right: (string) @value)
-(string) @any
-(template_string) @any
 (call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @method)
   (#eq? @obj "console"))
 """
 _QUERIES: dict[int, Query] = {}
 
-STR_METHODS = {"trim", "toLowerCase", "toUpperCase", "replace", "replaceAll", "concat", "slice", "substring", "substr",
-               "split", "join", "toString", "padStart", "padEnd", "map", "filter", "reduce", "flat", "trimStart", "trimEnd",
-               "normalize", "at", "then", "json", "text", "promise", "valueOf"}
-DB_CONNECT = {"mysql.createConnection", "mysql.createPool", "mysql2.createConnection", "mysql2.createPool",
-              "mysql2/promise.createConnection", "mysql2/promise.createPool", "pg.Client", "pg.Pool", "mongodb.MongoClient",
-              "mongodb.MongoClient.connect", "mongoose.connect", "mongoose.createConnection", "redis.createClient",
-              "ioredis", "knex", "sequelize", "sequelize.Sequelize", "postgres"}
-LOG_LIBRARIES = ("pino", "winston", "bunyan", "@aws-lambda-powertools/logger", "lambda-log", "log4js", "loglevel",
-                 "@dazn/lambda-powertools-logger", "roarr", "consola", "signale")
-CONSOLE = {"log", "info", "warn", "error", "debug", "trace", "dir"}
-LOGGER_METHODS = {"info", "warn", "error", "debug", "trace", "fatal", "log"}
-SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
-RESOURCE_KEYS = tuple(shared()["resource_keys"])
-DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
-CREDENTIAL_PARAMETERS = frozenset(shared()["credential_parameters"])
-DOC_CLIENT = {"get": "GetItem", "put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "query": "Query",
-              "scan": "Scan", "batchGet": "BatchGetItem", "batchWrite": "BatchWriteItem", "transactGet": "TransactGetItems",
-              "transactWrite": "TransactWriteItems"}
-ARRAY_CALLBACKS = {"map", "forEach", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "then",
-                   "catch", "finally", "sort"}
-ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head", "route", "any"}
-WEB_APPS = ("express", "router", "@koa/router", "koa-router", "fastify", "lambda-api", "restify", "hono")
-WEB_WRAPPERS = ("serverless-http", "@vendia/serverless-express", "@codegenie/serverless-express", "aws-serverless-express",
-                "@fastify/aws-lambda", "lambda-api", "@h4ad/serverless-adapter")
+TABLES = tables("javascript")
+CONSOLE = {call.split(".", 1)[1] for call in TABLES.print_calls}
 EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
                        "type_assertion", "await_expression"}
 
@@ -107,7 +85,7 @@ class JsModule:
             line = bad.start_point[0] + 1 if bad is not None else "?"
             error = f"{language} syntax error near line {line}; the rest of the file was still analysed"
         mod = cls(path, rel, source, root, language, error, lines=source.split(b"\n"), grammar=lang)
-        mod.log_library = any(lib.encode() in source for lib in LOG_LIBRARIES)
+        mod.log_library = any(lib.encode() in source for lib in TABLES.log_libraries)
         mod.uses_sdk = b"aws-sdk" in source
         return mod
 
@@ -115,7 +93,10 @@ class JsModule:
         return Loc(self.rel, node.start_point[0] + 1, node.end_point[0] + 1)
 
     def snippet(self, node: Node) -> str:
-        row = node.start_point[0]
+        return self.snippet_at(self.loc(node))
+
+    def snippet_at(self, loc: Loc) -> str:
+        row = (loc.line or 1) - 1
         return self.lines[row].decode("utf-8", "replace").strip() if row < len(self.lines) else ""
 
     def console_calls(self) -> Iterator[Loc]:
@@ -135,7 +116,6 @@ class JsModule:
             query = _QUERIES[key] = Query(self.grammar, _FILE_FACTS)
         literals: list[tuple[str | None, str, int]] = []
         consoles: list[Loc] = []
-        named: set[int] = set()
         for _, caps in QueryCursor(query).matches(self.root):
             if "name" in caps and "value" in caps:
                 name_node, value_node = caps["name"][0], caps["value"][0]
@@ -144,12 +124,7 @@ class JsModule:
                     name = _text(name_node.child_by_field_name("property"))
                 elif name_node.type == "string":
                     name = _string_value(name_node)
-                named.add(value_node.start_byte)
                 literals.append((name, _string_value(value_node), value_node.start_point[0] + 1))
-            elif "any" in caps:
-                node = caps["any"][0]
-                if node.start_byte not in named and node.end_byte - node.start_byte >= 18:
-                    literals.append((None, _text(node)[1:-1], node.start_point[0] + 1))
             elif "method" in caps:
                 node = caps["method"][0]
                 if _text(node) in CONSOLE and node.parent is not None and node.parent.parent is not None:
@@ -258,27 +233,20 @@ FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function
                   "generator_function_declaration", "generator_function"}
 
 
-class JsInterp:
-    MAX_DEPTH = 4
+class JsInterp(Engine):
+    """The JavaScript/TypeScript adapter of the engine: analyses the files of one function."""
+
+    language = "javascript"
+    param_format = "{}: …"
 
     def __init__(self, load: Callable[[Path], JsModule | None], code_dir: Path | None, out: Collector) -> None:
-        self.load = load
-        self.code_dir = code_dir
-        self.out = out
+        super().__init__(load, code_dir, out)
         self.files: dict[Path, JsModule] = {}
-        self.globals: dict[Path, dict[str, Val]] = {}
         self.exports: dict[Path, dict[str, Val]] = {}
-        self.analysed: set[tuple[int, object]] = set()
-        self.done: set[int] = set()
-        self.returns: dict[tuple[int, object], Val] = {}
         self.functions: dict[Path, list[Node]] = {}
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
-        self.models = models("javascript")
         self.branch_names: dict[int, set[str]] = {}  # identifiers of an else/catch branch, by node id
-        self.verifiers = verifiers("javascript")
         self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
-        self.routes_walked = False
-        self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
 
     def module(self, path: Path) -> JsModule | None:
         if path in self.files:
@@ -302,7 +270,7 @@ class JsInterp:
             return False
         exports = self.exports[path]
         target = exports.get(name) or self.globals[path].get(name)
-        if target is not None and target.qual is not None and target.qual.startswith(WEB_WRAPPERS):
+        if target is not None and target.qual is not None and target.qual.startswith(TABLES.web_wrappers):
             self.handler_text = _text(mod.root)  # serverless(app): the app's routes serve every request
             self.walk_routes(None, name)
             return True
@@ -318,7 +286,7 @@ class JsInterp:
         self.handler_text = _text(target.func.node)
         self.call_function(target.func, args, name, 0, True)
         glob = self.globals[path]
-        if any((glob[n].qual or "").startswith(WEB_WRAPPERS) for n in identifiers(self.handler_text) if n in glob):
+        if any((glob[n].qual or "").startswith(TABLES.web_wrappers) for n in identifiers(self.handler_text) if n in glob):
             self.walk_routes(None, name)  # (event, context) => wrapped(event, context), wrapped = serverless(app)
         return True
 
@@ -332,12 +300,6 @@ class JsInterp:
                 req = _text(params[0]) if params and params[0].type == "identifier" else "req"
                 args = [Val(taint=Taint(req, fn.module.loc(fn.node), whole=True)), Val(qual="express.response")]
                 self.call_function(fn, args, handler, 1, False)
-
-    def reachable(self) -> set[int] | None:
-        """Ids of the functions the handler can reach (None: no handler, every function counts)."""
-        if self.handler_text is None:
-            return None
-        return reachable(identifiers(self.handler_text), [mod.units() for mod in self.files.values()])
 
     def analyse_rest(self) -> None:
         """Every function no context reached yet, with unknown arguments: only SDK calls can be found there.
@@ -363,14 +325,10 @@ class JsInterp:
 
     def call_function(self, ref: JsFunc, args: list[Val], handler: str | None, depth: int, in_handler: bool) -> Val:
         node = ref.node
-        closed = tuple(sorted(k for k, v in ref.closure.items() if v.taint is not None)) if ref.closure else ()
-        shape = (tuple((a.taint is not None, a.sdk, a.secret is not None, a.qual, a.taint.parsed if a.taint else False)
-                       for a in args), in_handler, closed)
-        key = (node.id, shape)
-        if key in self.analysed:
-            return self.returns.get(key, UNKNOWN)
-        self.analysed.add(key)
-        self.done.add(node.id)
+        key = self.memo_key(node.id, args, {}, in_handler, ref.closure)
+        known = self.summary(key)
+        if known is not None:
+            return known
         env = dict(self.globals.get(ref.module.path, {}))
         if ref.closure:
             env.update(ref.closure)
@@ -415,22 +373,11 @@ def _params(node: Node) -> list[Node]:
     return out
 
 
-class JsFrame:
-    def __init__(self, interp: JsInterp, mod: JsModule, env: dict[str, Val], handler: str | None, depth: int,
-                 is_module: bool = False, in_handler: bool = False) -> None:
-        self.interp = interp
-        self.mod = mod
-        self.env = env
-        self.handler = handler
-        self.depth = depth
-        self.is_module = is_module
-        self.in_handler = in_handler
-        self.returned: Val = UNKNOWN
-        self.lazy = 0
+class JsFrame(Walker):
+    """One function body (or module body) being walked, read from the tree-sitter tree."""
 
-    @property
-    def out(self) -> Collector:
-        return self.interp.out
+    interp: JsInterp
+    mod: JsModule
 
     # ---- statements ----------------------------------------------------------------------------------------
 
@@ -466,13 +413,7 @@ class JsFrame:
             self.import_stmt(node)
         elif t == "return_statement":
             for child in node.named_children:
-                val = self.eval(child)
-                html = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
-                if html is not None and html.taint is not None:
-                    self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
-                                  self.handler)
-                if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
-                    self.returned = val
+                self.give_back(self.eval(child), self.mod.loc(node))
         elif t == "if_statement":
             self.if_stmt(node)
         elif t in ("for_in_statement",):
@@ -576,39 +517,28 @@ class JsFrame:
             positive, negative, hosts, host_positive = self.guards(cond)
             text = _text(cond)
             lazy = int(text.startswith("(!") or "== null" in text or "=== undefined" in text or "=== null" in text)
-        saved = {n: self.env[n] for n in positive if n in self.env}
-        for n in saved:
-            self.env[n] = self.env[n].with_taint(None)
+        saved = self.vouch(positive)
         consequence = node.child_by_field_name("consequence")
         self.lazy += lazy
         if consequence is not None:
             self.stmt(consequence)
         self.lazy -= lazy
-        for n, old in saved.items():
-            if self.env.get(n) == old.with_taint(None):
-                self.env[n] = old
+        self.unvouch(saved)
         alternative = node.child_by_field_name("alternative")
         if alternative is not None:
             self.branch(alternative)
         if consequence is not None and _bails(consequence):
-            for n in negative:
-                if n in self.env:
-                    self.env[n] = self.env[n].with_taint(None)
-            for n in hosts if not host_positive else ():
-                if n in self.env:
-                    self.env[n] = cleaned(self.env[n], frozenset({"ssrf"}))
+            self.clean(negative)
+            self.clean(hosts if not host_positive else (), SSRF_ONLY)
 
     def branch(self, node: Node) -> None:
         """Walk an alternative (else, catch); a name tainted on the other path stays tainted after both."""
         names = self.interp.branch_names.get(node.id)
         if names is None:
             names = self.interp.branch_names[node.id] = set(_identifiers(node))
-        before = {n: self.env[n] for n in names if n in self.env and self.env[n].taint is not None}
+        before = self.tainted(names)
         self.stmt(node)
-        for n, val in before.items():
-            now = self.env.get(n)
-            if now is None or now.taint is None:
-                self.env[n] = val
+        self.merge(before)
 
     def guards(self, cond: Node) -> tuple[set[str], set[str], set[str], bool]:
         """Names an allow-list test vouches for: (inside the body, after a body that bails out, URLs whose host it checks).
@@ -924,17 +854,10 @@ class JsFrame:
             if made is not None:
                 return made
 
-        self._log(qual, receiver, method, args, loc)
-        if self.interp.models.may_sink(qual, method):
-            site = CallSite(self.interp.models.normal(qual) if qual else None, method, receiver, args, {})
-            for row, val, label in self.interp.models.sinks_for(site):
-                self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
-        if qual is not None:
-            self._per_invocation(qual, loc)
-            normal = self.interp.models.normal(qual)
-            check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler is not None else None
-            if check is not None:
-                self.out.auth.setdefault(loc, check)
+        self.log_call(qual, receiver, method, args, loc)
+        normal = self.interp.models.normal(qual) if qual else None
+        check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler and normal else None
+        self.call_facts(CallSite(normal, method, receiver, args, {}), loc, check, qual)
         self._callbacks(qual, receiver, method, args, node)
 
         clean = self.interp.models.sanitized(qual, args)
@@ -949,7 +872,7 @@ class JsFrame:
             taint = args[0].taint if args else None
             return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
         if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret):
-            if method in ("includes", "startsWith", "endsWith", "indexOf", "test", "has", "match", "length"):
+            if method in TABLES.predicates:
                 return UNKNOWN
             if method == "get" and args and args[0].const is not None and receiver.taint is not None:
                 return Val(taint=self._access(receiver.taint, f'.get("{args[0].const}")', node))
@@ -979,7 +902,7 @@ class JsFrame:
         if not funcs:
             return
         rq = receiver.qual if receiver is not None else None
-        if method in ROUTE_METHODS and rq is not None and rq.startswith(WEB_APPS):
+        if method in TABLES.route_methods and rq is not None and rq.startswith(TABLES.web_apps):
             for fn in funcs:
                 self.interp.routes.setdefault(self.mod.path, []).append(fn)
             if not self.is_module:
@@ -988,7 +911,7 @@ class JsFrame:
         if self.is_module or self.depth >= JsInterp.MAX_DEPTH:
             return
         feed = UNKNOWN
-        if method in ARRAY_CALLBACKS and receiver is not None and receiver.taint is not None:
+        if method in TABLES.callbacks and receiver is not None and receiver.taint is not None:
             feed = Val(taint=receiver.taint)
         for fn in funcs:
             params = [feed] if feed is not UNKNOWN else []
@@ -1000,7 +923,7 @@ class JsFrame:
         pkg, _, name = qual.rpartition(".")
         sdk: SdkObj | None = None
         # new S3Client({credentials: …}) / new AWS.S3({accessKeyId: …}): not the execution role's credentials
-        explicit = bool(args) and any(key in CREDENTIAL_PARAMETERS for key, _ in args[0].items or ())
+        explicit = bool(args) and explicit_credentials(k for k, _ in args[0].items or ())
         if qual.startswith("aws-sdk"):
             if qual in ("aws-sdk", "aws-sdk.default"):
                 return None
@@ -1026,7 +949,7 @@ class JsFrame:
                 sdk = SdkObj(service, "client", "aws-sdk-v2", explicit_credentials=explicit)
             else:
                 return None
-            self._client_created(f"new AWS.{cls}()", loc)
+            self.client_created(f"new AWS.{cls}()", loc)
             return Val(sdk=sdk)
         if pkg.startswith("@aws-sdk/"):
             service = v3_service(pkg)
@@ -1039,15 +962,18 @@ class JsFrame:
                 else:
                     op = base
                 params = args[0] if args else UNKNOWN
-                res = _resource_arg(params)
-                self._dynamo_expression(service, params, loc, name)
-                self._sdk_sinks(service, op, params, loc)
-                return Val(sdk=SdkObj(service, "command", "aws-sdk-v3", res.const, res.env, op))
+                request = dict(params.items or ())
+                res = self.resource_arg(request)
+                self._whole_request(service, op, params, loc)
+                self.sdk_request(service, op, request, loc, name, "")
+                # the command remembers what its result holds when the event chose it (GetObjectCommand of the event's key)
+                second = self.second_order(service, op, request, loc, self.mod.snippet_at(loc))
+                return Val(sdk=SdkObj(service, "command", "aws-sdk-v3", res.const, res.env, op, source=second))
             if name.endswith("Client") or pkg != "@aws-sdk/lib-dynamodb":
                 kind = "client" if name.endswith("Client") else "aggregated"
                 if pkg == "@aws-sdk/lib-dynamodb":
                     kind = "document-client"
-                self._client_created(f"new {name}()", loc)
+                self.client_created(f"new {name}()", loc)
                 return Val(sdk=SdkObj(service, kind, "aws-sdk-v3", explicit_credentials=explicit))
         return None
 
@@ -1061,27 +987,24 @@ class JsFrame:
         if pkg.startswith("@aws-sdk/client-") and name.startswith("paginate"):
             service = v3_service(pkg)
             if service:
-                res = _resource_arg(args[1]) if len(args) > 1 else UNKNOWN
+                res = self.resource_arg(dict(args[1].items or ())) if len(args) > 1 else UNKNOWN
                 self.out.sdk(SdkCall(service, name[len("paginate") :], res.const, res.env, loc, "aws-sdk-v3", "paginator"))
             return UNKNOWN
         return None
 
-    def _client_created(self, what: str, loc: Loc) -> None:
-        if self.in_handler and not self.lazy and not self.is_module:
-            self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
-
-    def _send(self, cmd: SdkObj, loc: Loc, explicit: bool = False) -> Val:
-        if cmd.operation:
-            self._record(cmd.service, cmd.operation, Val(const=cmd.resource, env=cmd.resource_env), loc, cmd.sdk, "client",
-                         explicit)
-            if (cmd.service, cmd.operation) in SECRET_OPERATIONS:
-                return Val(secret=f"{cmd.service} {cmd.operation} result")
-        return UNKNOWN
+    def _send(self, cmd: SdkObj, loc: Loc, client: SdkObj | None = None) -> Val:
+        if not cmd.operation:
+            return UNKNOWN
+        explicit = client is not None and client.explicit_credentials
+        self.record(replace(cmd, explicit_credentials=explicit), cmd.operation, cmd.resource, cmd.resource_env, loc, "client")
+        if cmd.source is not None:
+            return Val(taint=cmd.source)  # s3.send(new GetObjectCommand({Key: event key})): the object is the uploader's
+        return self.sdk_result(cmd.service, cmd.operation, {}, loc, "")
 
     def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], loc: Loc) -> Val:
         if method == "send":
             if args and args[0].sdk is not None and args[0].sdk.kind == "command":
-                return self._send(args[0].sdk, loc, sdk.explicit_credentials)
+                return self._send(args[0].sdk, loc, sdk)
             self.out.dynamic_sdk.add(loc)
             return UNKNOWN
         if method in ("promise", "then", "destroy", "config", "middlewareStack", "on", "createPresignedPost",
@@ -1089,7 +1012,7 @@ class JsFrame:
             return Val(sdk=sdk) if method == "config" else UNKNOWN
         params = args[0] if args else UNKNOWN
         if sdk.kind in ("document-client", "aggregated-document"):
-            op = DOC_CLIENT.get(method)
+            op = self.interp.sdk_tables.document_client.get(method)
             if op is None and sdk.kind == "aggregated-document":
                 op = v2_operation(method)
         elif sdk.kind in ("client", "aggregated") and (sdk.sdk == "aws-sdk-v2" or sdk.kind == "aggregated"):
@@ -1100,62 +1023,16 @@ class JsFrame:
             return UNKNOWN
         if method == "upload" and sdk.service == "s3":
             op = "PutObject"
-        res = _resource_arg(params)
-        self._record(sdk.service, op, res, loc, sdk.sdk, sdk.kind, sdk.explicit_credentials)
-        self._dynamo_expression(sdk.service, params, loc, method)
-        self._sdk_sinks(sdk.service, op, params, loc)
-        if (sdk.service, op) in SECRET_OPERATIONS:
-            return Val(secret=f"{sdk.service} {op} result")
-        return UNKNOWN
+        request = dict(params.items or ())
+        res = self.resource_arg(request)
+        self.record(sdk, op, res.const, res.env, loc, sdk.kind)
+        self._whole_request(sdk.service, op, params, loc)
+        return self.sdk_request(sdk.service, op, request, loc, method, self.mod.snippet_at(loc))
 
-    def _record(self, service: str, op: str, res: Val, loc: Loc, sdk: str, via: str, explicit: bool = False) -> None:
-        self.out.sdk(SdkCall(service, op, res.const, res.env, loc, sdk, via, explicit))
-        if self.in_handler and not self.lazy and (service, op) in SECRET_OPERATIONS:
-            self.out.invocation(PerInvocation("secret-fetch", f"{service}.{op}", loc, self.handler or ""))
-
-    def _sdk_sinks(self, service: str, op: str, params: Val, loc: Loc) -> None:
-        for kind, val, name in sdk_sinks(service, op, dict(params.items or ())):
-            self.out.flow(kind, val.taint, f"{service} {op}({name}: …)", loc, self.handler)  # type: ignore[arg-type]
+    def _whole_request(self, service: str, op: str, params: Val, loc: Loc) -> None:
+        """A whole DynamoDB request parsed from the event (docClient.query(JSON.parse(event.body)))."""
         if service == "dynamodb" and params.taint is not None and params.taint.parsed and params.items is None:
             self.out.flow("nosql", params.taint, f"DynamoDB {op}(request from event data)", loc, self.handler)
-
-    def _dynamo_expression(self, service: str, params: Val, loc: Loc, method: str) -> None:
-        if service != "dynamodb" or not params.items:
-            return
-        for key, val in params.items:
-            if key in DYNAMO_EXPRESSIONS and val.taint is not None and val.built:
-                self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}: …)", loc, self.handler)
-
-    def _log(self, qual: str | None, receiver: Val | None, method: str | None, args: list[Val], loc: Loc) -> None:
-        name: str | None = None
-        if qual is not None and qual.startswith("console.") and qual.split(".", 1)[1] in CONSOLE:
-            name = qual
-            if len(args) == 1 and args[0].qual == "JSON.stringify()":
-                self.out.structured = True  # console.log(JSON.stringify({...})) is a structured log line
-            else:
-                self.out.prints.add(loc)
-        elif method in LOGGER_METHODS and receiver is not None and (
-            (receiver.qual or "").startswith(LOG_LIBRARIES) or (receiver.qual or "").lower() in ("logger", "log")
-        ):
-            name = f"logger.{method}"
-        if name is None:
-            return
-        for val in args:
-            if val.taint is not None and val.taint.whole:
-                self.out.leak(LogLeak("whole-event", val.taint.source, name, loc))
-            elif val.secret:
-                self.out.leak(LogLeak("secret", val.secret, name, loc))
-
-    def _per_invocation(self, qual: str, loc: Loc) -> None:
-        if self.in_handler and not self.lazy and not self.is_module and qual in DB_CONNECT:
-            self.out.invocation(PerInvocation("db-connection", qual, loc, self.handler or ""))
-
-
-def _resource_arg(params: Val) -> Val:
-    for key, val in params.items or ():
-        if key in RESOURCE_KEYS:
-            return val
-    return UNKNOWN
 
 
 def _prop_name(node: Node) -> str:

@@ -20,68 +20,23 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
-from faasguard.code.facts import LogLeak, PerInvocation, SdkCall
+from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
 from faasguard.code.pysyntax import downlevel_fstrings
-from faasguard.code.reach import ModuleUnits, Unit, identifiers, reachable
+from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.taint_model import (
-    CallSite,
-    field_path,
-    html_response,
-    models,
-    sdk_sinks,
-    sdk_source,
-    shared,
-    trusted_field,
-    verifiers,
-)
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned, secret_like_name, whole_join
+from faasguard.code.taint_model import CallSite, field_path, trusted_field
+from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, secret_like_name, whole_join
 from faasguard.code.webapps import route_args
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+TABLES = tables("python")
 # Names find_secret treats as password-like all contain one of these; files without any are not walked for literals.
 SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|"
                             r"salt|jwt|bearer|cookie|signature|hmac|signing")
 SENSITIVE_WORDS = ("pass", "pwd", "secret", "token", "api_key", "apikey", "private_key", "privatekey", "access_key",
                    "accesskey", "credential", "auth_key", "authkey", "salt", "jwt", "bearer", "cookie", "signature", "hmac",
                    "signing")  # SENSITIVE_HINT's alternatives, for plain substring tests on lower-cased ASCII
-
-MONGO_MODULES = ("pymongo", "motor", "mongoengine")
-DB_CONNECT = {"pymysql.connect", "psycopg2.connect", "psycopg.connect", "mysql.connector.connect", "pg8000.connect",
-              "pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "redis.Redis", "redis.StrictRedis",
-              "redis.from_url", "sqlalchemy.create_engine", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect",
-              "elasticsearch.Elasticsearch", "opensearchpy.OpenSearch", "pymssql.connect", "MySQLdb.connect"}
-LOG_LIBRARIES = ("logging", "structlog", "loguru", "aws_lambda_powertools", "logzero", "eliot")
-LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
-SECRET_OPERATIONS = {(service, op) for service, op in shared()["secret_operations"]}
-RESOURCE_KEYS = tuple(shared()["resource_keys"])
-DYNAMO_EXPRESSIONS = tuple(shared()["dynamo_expressions"])
-CREDENTIAL_PARAMETERS = frozenset(shared()["credential_parameters"])
-CREDENTIAL_OPERATIONS = {(service, op) for service, op in shared()["credential_operations"]}
-TEMPORARY_CREDENTIALS = "<temporary credentials>"  # the qual of an sts.assume_role() result and its members
-STR_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "encode", "decode", "split", "join",
-               "get", "pop", "title", "capitalize", "casefold", "splitlines", "values", "items", "keys", "copy",
-               "removeprefix", "removesuffix", "read", "getvalue", "setdefault", "format_map", "partition", "rpartition"}
-SSRF_ONLY = frozenset({"ssrf"})
-ITERATING = {"map", "filter", "sorted", "min", "max", "reduce", "functools.reduce", "itertools.starmap"}
-RESOURCE_METHODS = {
-    "table": {},
-    "bucket": {"put_object": "PutObject", "upload_file": "PutObject", "upload_fileobj": "PutObject",
-               "download_file": "GetObject", "download_fileobj": "GetObject", "delete_objects": "DeleteObjects",
-               "copy": "CopyObject", "delete": "DeleteBucket", "create": "CreateBucket", "load": "HeadBucket"},
-    "object": {"get": "GetObject", "put": "PutObject", "delete": "DeleteObject", "load": "HeadObject",
-               "reload": "HeadObject", "upload_file": "PutObject", "upload_fileobj": "PutObject", "download_file": "GetObject",
-               "download_fileobj": "GetObject", "copy_from": "CopyObject", "copy": "CopyObject"},
-    "queue": {"send_message": "SendMessage", "send_messages": "SendMessageBatch", "receive_messages": "ReceiveMessage",
-              "delete_messages": "DeleteMessageBatch", "purge": "PurgeQueue", "delete": "DeleteQueue",
-              "change_message_visibility_batch": "ChangeMessageVisibilityBatch", "load": "GetQueueAttributes"},
-    "topic": {"publish": "Publish", "subscribe": "Subscribe", "delete": "DeleteTopic"},
-    "message": {"delete": "DeleteMessage", "change_visibility": "ChangeMessageVisibility"},
-}
-RESOURCE_FACTORIES = {"Table": ("table", "dynamodb"), "Bucket": ("bucket", "s3"), "Object": ("object", "s3"),
-                      "Queue": ("queue", "sqs"), "Topic": ("topic", "sns"), "ObjectSummary": ("object", "s3")}
-
 
 @dataclass(eq=False)
 class PyModule:
@@ -121,7 +76,7 @@ class PyModule:
                 }
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
-                if any(n.split(".")[0] in LOG_LIBRARIES for n in names):
+                if any(n.split(".")[0] in TABLES.log_libraries for n in names):
                     module.log_library = True
                 if any(n.split(".")[0] in ("boto3", "botocore", "aioboto3", "aiobotocore") for n in names):
                     module.uses_sdk = True
@@ -326,24 +281,15 @@ def _qual_base(qual: str) -> str:
     return qual.replace("()", "")
 
 
-class PyInterp:
-    """Analyses the Python files of one function."""
+class PyInterp(Engine):
+    """The Python adapter of the engine: analyses the Python files of one function."""
 
-    MAX_DEPTH = 4
+    language = "python"
 
     def __init__(self, load: Callable[[Path], PyModule | None], code_dir: Path | None, out: Collector) -> None:
-        self.load = load
-        self.code_dir = code_dir
-        self.out = out
+        super().__init__(load, code_dir, out)
         self.files: dict[Path, PyModule] = {}
-        self.globals: dict[Path, dict[str, Val]] = {}
-        self.analysed: set[tuple[int, tuple[object, ...]]] = set()
-        self.done_functions: set[int] = set()
-        self.returns: dict[tuple[int, tuple[object, ...]], Val] = {}
-        self.handler_text: str | None = None  # set by analyse_handler: analyse_rest then walks only what it reaches
-        self.models = models("python")
         self.stores: dict[int, set[str]] = {}  # names a branch body assigns, by the id of its first statement
-        self.verifiers = verifiers("python")
 
     # ---- modules -------------------------------------------------------------------------------------------
 
@@ -377,12 +323,6 @@ class PyInterp:
         self.call_function(FuncRef(mod, node), args, {}, handler=name, depth=0, in_handler=True)
         return True
 
-    def reachable(self) -> set[int] | None:
-        """Ids of the functions the handler can reach (None: no handler, every function counts)."""
-        if self.handler_text is None:
-            return None
-        return reachable(identifiers(self.handler_text), [mod.units() for mod in self.files.values()])
-
     def analyse_rest(self) -> None:
         """Every function in the analysed files that no context reached yet, with unknown arguments.
 
@@ -400,7 +340,7 @@ class PyInterp:
                 funcs = list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.values()]
                 routes = mod.units().routes
                 for node in funcs:
-                    if id(node) not in self.done_functions and (reach is None or id(node) in reach):
+                    if id(node) not in self.done and (reach is None or id(node) in reach):
                         pending = True
                         if id(node) in routes and (reach is None or routes[id(node)] in identifiers(self.handler_text or "")):
                             # @app.route("/users/<user_id>") of the app this handler serves: the framework passes request data
@@ -410,9 +350,9 @@ class PyInterp:
                             self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH,
                                                in_handler=False)
                 for lam in mod.units().lambdas:
-                    if id(lam) not in self.done_functions and (reach is None or id(lam) in reach):
+                    if id(lam) not in self.done and (reach is None or id(lam) in reach):
                         pending = True
-                        self.done_functions.add(id(lam))
+                        self.done.add(id(lam))
                         frame = Frame(self, mod, dict(self.globals.get(mod.path, {})), handler=None, depth=self.MAX_DEPTH)
                         with contextlib.suppress(RecursionError):
                             frame.lambda_body(lam, UNKNOWN)
@@ -420,13 +360,10 @@ class PyInterp:
     def call_function(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
                       in_handler: bool) -> Val:
         node = ref.node
-        closed = tuple(sorted(k for k, v in ref.closure.items() if v.taint is not None)) if ref.closure else ()
-        shape = (tuple(_shape(a) for a in args), tuple(sorted((k, _shape(v)) for k, v in kwargs.items())), in_handler, closed)
-        key = (id(node), shape)
-        if key in self.analysed:
-            return self.returns.get(key, UNKNOWN)
-        self.analysed.add(key)
-        self.done_functions.add(id(node))
+        key = self.memo_key(id(node), args, kwargs, in_handler, ref.closure)
+        known = self.summary(key)
+        if known is not None:
+            return known
         env = dict(self.globals.get(ref.module.path, {}))
         if ref.closure:
             env.update(ref.closure)
@@ -451,17 +388,9 @@ class PyInterp:
         return self.module(path)
 
 
-def _shape(val: Val) -> object:
-    return (val.taint is not None, val.taint.parsed if val.taint else False, val.sdk, val.secret is not None, val.qual, val.const)
-
-
-ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "http",
-                    "cloud_event", "resolver", "function_name", "blob_trigger", "queue_trigger", "event_source"}
-
-
 def _route_decorator(node: ast.expr) -> bool:
     """``@app.get("/items")``, ``@functions_framework.http``: the framework calls the function, not a handler."""
-    return _decorator_name(node) in ROUTE_DECORATORS and isinstance(node, ast.Call | ast.Attribute)
+    return _decorator_name(node) in TABLES.route_decorators and isinstance(node, ast.Call | ast.Attribute)
 
 
 def _decorator_base(node: ast.expr) -> str:
@@ -481,26 +410,17 @@ def _decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-class Frame:
-    """One function body (or module body) being walked."""
+class Frame(Walker):
+    """One function body (or module body) being walked, read from :mod:`ast`."""
+
+    interp: PyInterp
+    mod: PyModule
 
     def __init__(self, interp: PyInterp, mod: PyModule, env: dict[str, Val], handler: str | None, depth: int,
                  is_module: bool = False, in_handler: bool = False) -> None:
-        self.interp = interp
-        self.mod = mod
-        self.env = env
-        self.handler = handler
-        self.depth = depth
-        self.is_module = is_module
-        self.in_handler = in_handler
-        self.returned: Val = UNKNOWN
-        self.lazy = 0  # inside `if client is None:` – set-up done once, not per invocation
+        super().__init__(interp, mod, env, handler, depth, is_module, in_handler)
         self.globals_declared: set[str] = set()
         self.derived: dict[str, str] = {}  # host = urlparse(url).hostname: host → url
-
-    @property
-    def out(self) -> Collector:
-        return self.interp.out
 
     # ---- statements ----------------------------------------------------------------------------------------
 
@@ -523,13 +443,7 @@ class Frame:
             self.assign(node.target, val, node)
         elif isinstance(node, ast.Return):
             if node.value is not None:
-                val = self.eval(node.value)
-                html = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
-                if html is not None and html.taint is not None:
-                    self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html)", self.mod.loc(node),
-                                  self.handler)
-                if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:
-                    self.returned = val
+                self.give_back(self.eval(node.value), self.mod.loc(node))
         elif isinstance(node, ast.If):
             self.if_stmt(node)
         elif isinstance(node, ast.For | ast.AsyncFor):
@@ -615,48 +529,33 @@ class Frame:
         self.eval(node.test)
         (positive, pos_hosts), (negative, neg_hosts) = self.guards(node.test)
         lazy = _is_lazy_guard(node.test)
-        saved = {name: self.env[name] for name in positive | pos_hosts if name in self.env}
-        for name in positive:
-            if name in self.env:
-                self.env[name] = self.env[name].with_taint(None)
-        for name in pos_hosts:
-            if name in self.env:
-                self.env[name] = cleaned(self.env[name], SSRF_ONLY)
+        saved = self.vouch(positive)
+        saved.update({name: self.env[name] for name in pos_hosts if name in self.env})
+        self.clean(pos_hosts, SSRF_ONLY)
         self.lazy += lazy
         self.block(node.body)
         self.lazy -= lazy
-        for name, old in saved.items():
-            now = self.env.get(name)
-            if now is not None and (now.taint is None or now.taint.cleaned) and now.with_taint(None) == old.with_taint(None):
-                self.env[name] = old
+        self.unvouch(saved)
         self.branch(node.orelse, self.tainted_names(node.orelse))
         if (negative or neg_hosts) and node.body and isinstance(node.body[-1], ast.Return | ast.Raise | ast.Continue | ast.Break):
-            for name in negative:
-                if name in self.env:
-                    self.env[name] = self.env[name].with_taint(None)
-            for name in neg_hosts:
-                if name in self.env:
-                    self.env[name] = cleaned(self.env[name], SSRF_ONLY)
+            self.clean(negative)
+            self.clean(neg_hosts, SSRF_ONLY)
 
     def tainted_names(self, body: list[ast.stmt]) -> dict[str, Val]:
         """The tainted values of the names ``body`` assigns: an alternative branch must not wash them out."""
-        if not body:
+        if not body or not any(val.taint is not None for val in self.env.values()):
             return {}
         stores = self.interp.stores.get(id(body[0]))
         if stores is None:
             stores = self.interp.stores[id(body[0])] = {
                 n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
             }
-        env = self.env
-        return {name: env[name] for name in stores if name in env and env[name].taint is not None}
+        return self.tainted(stores)
 
     def branch(self, body: list[ast.stmt], before: dict[str, Val]) -> None:
         """Walk an alternative (else, except); a name tainted on the other path stays tainted after both."""
         self.block(body)
-        for name, val in before.items():
-            now = self.env.get(name)
-            if now is None or now.taint is None:
-                self.env[name] = val
+        self.merge(before)
 
     def guards(self, test: ast.expr) -> tuple[tuple[set[str], set[str]], tuple[set[str], set[str]]]:
         """Names an allow-list test vouches for, and URLs whose host it checks: (inside the body), (after a body that bails out).
@@ -901,7 +800,7 @@ class Frame:
             return Val(sdk=base.sdk)
         if base.qual == TEMPORARY_CREDENTIALS:
             return base  # sts.assume_role(...)["Credentials"]["AccessKeyId"]
-        if base.qual is not None and base.qual.startswith(MONGO_MODULES):
+        if base.qual is not None and base.qual.startswith(TABLES.subscript_clients):
             return Val(qual=base.qual + "[]")  # client["db"]["collection"]
         return UNKNOWN
 
@@ -965,7 +864,7 @@ class Frame:
                 self.out.flow("nosql", request.taint, f"DynamoDB {method}(**request from event data)", loc, self.handler)  # type: ignore[arg-type]
             return self._sdk_method(receiver.sdk, method, args, kwargs, loc, node)
         if qual is not None:
-            made = self._sdk_factory(qual, args, kwargs, loc, _explicit_credentials(kwargs, splat))
+            made = self._sdk_factory(qual, args, kwargs, loc, explicit_credentials(kwargs, splat))
             if made is not None:
                 return made
         if qual == "getattr" and args and args[0].sdk is not None:
@@ -975,19 +874,12 @@ class Frame:
             return UNKNOWN
 
         every = args + list(kwargs.values()) + splat
-        self._log_call(qual, receiver, method, every, loc)
-        if self.interp.models.may_sink(qual, method):
-            site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node))
-            for row, val, label in self.interp.models.sinks_for(site):
-                self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
-        if qual is not None:
-            self._per_invocation(qual, loc)
-            what = self.interp.verifiers.get(qual) or self.interp.verifiers.get(callee.qual or "")
-            check = python_auth_check(what, qual, node, loc) if self.handler is not None else None
-            if check is not None:
-                self.out.auth.setdefault(loc, check)
-            if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
-                return self._env_val(args[0].const)
+        self.log_call(qual, receiver, method, every, loc)
+        what = self.interp.verifiers.get(qual or "") or self.interp.verifiers.get(callee.qual or "")
+        check = python_auth_check(what, qual, node, loc) if self.handler is not None else None
+        self.call_facts(CallSite(qual, method, receiver, args, kwargs, _shell_true(node)), loc, check)
+        if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
+            return self._env_val(args[0].const)
 
         # Propagation.
         clean = self.interp.models.sanitized(qual, every)
@@ -1000,7 +892,7 @@ class Frame:
             taint = args[0].taint if args else None
             return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
         if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret) \
-                and (method in STR_METHODS or receiver.taint is not None):
+                and (method in TABLES.string_methods or receiver.taint is not None):
                 if method == "get" and args and receiver.taint is not None:
                     if receiver.items is not None and args[0].const is not None:
                         found = next((v for k, v in receiver.items if k == args[0].const), None)
@@ -1008,7 +900,7 @@ class Frame:
                             return found
                     if args[0].const is not None:
                         return self._field(receiver.taint, f'["{args[0].const}"]', node)
-                if method in ("isdigit", "isalnum", "startswith", "endswith", "count", "index", "find"):
+                if method in TABLES.predicates:
                     return UNKNOWN
                 built = method in ("format", "join", "replace", "format_map")
                 return Val(taint=receiver.taint, secret=receiver.secret, built=built,
@@ -1040,7 +932,7 @@ class Frame:
                   [kw.value for kw in node.keywords if isinstance(kw.value, ast.Lambda)]
         if not lambdas:
             return
-        feed = next((v for v in args if v.taint is not None), None) if (qual in ITERATING or qual is None) else None
+        feed = next((v for v in args if v.taint is not None), None) if (qual in TABLES.callbacks or qual is None) else None
         if feed is None and receiver is not None and receiver.taint is not None:
             feed = receiver
         arg = Val(taint=feed.taint) if feed is not None else UNKNOWN
@@ -1074,9 +966,7 @@ class Frame:
             return None
         name = args[0] if args else kwargs.get("service_name", UNKNOWN)
         kind = "resource" if last == "resource" else "client"
-        if self.in_handler and not self.lazy and not self.is_module:
-            self.out.invocation(PerInvocation("sdk-client", f"{qual}({name.const!r})" if name.const else qual, loc,
-                                              self.handler or ""))
+        self.client_created(f"{qual}({name.const!r})" if name.const else qual, loc)
         if name.const is None:
             self.out.dynamic_sdk.add(loc)
             return UNKNOWN
@@ -1088,8 +978,8 @@ class Frame:
                 return self._sdk_factory(f"boto3.Session.{method}", args, kwargs, loc, True) or UNKNOWN
             return UNKNOWN
         if sdk.kind == "resource" or sdk.kind == "meta":
-            if method in RESOURCE_FACTORIES:
-                kind, _service = RESOURCE_FACTORIES[method]
+            if method in self.interp.sdk_tables.resource_factories:
+                kind, _service = self.interp.sdk_tables.resource_factories[method]
                 res = args[0] if args else next(iter(kwargs.values()), UNKNOWN)
                 return Val(sdk=replace(sdk, kind=kind, resource=res.const, resource_env=res.env))
             if method in ("get_queue_by_name", "create_queue"):
@@ -1102,7 +992,7 @@ class Frame:
             if sdk.kind == "resource":
                 op = boto3_operation(sdk.service, method)
                 if op:
-                    self._record(sdk, op, self._resource_arg(kwargs), loc)
+                    self._record(sdk, op, self.resource_arg(kwargs), loc)
                 return UNKNOWN
         if sdk.kind == "client":
             if method == "get_paginator" or method == "get_waiter":
@@ -1116,104 +1006,35 @@ class Frame:
             op = boto3_operation(sdk.service, method)
             if op is None:
                 return Val(sdk=sdk) if method == "meta" else UNKNOWN
-            self._record(sdk, op, self._resource_arg(kwargs), loc)
-            self._dynamo_expression(sdk, kwargs, loc, method)
-            return self._sdk_result(sdk, op, kwargs, loc)
+            self._record(sdk, op, self.resource_arg(kwargs), loc)
+            return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
         if sdk.kind == "paginator":
             if method == "paginate" and sdk.operation:
-                self._record(sdk, sdk.operation, self._resource_arg(kwargs), loc, via="paginator")
+                self._record(sdk, sdk.operation, self.resource_arg(kwargs), loc, via="paginator")
             return UNKNOWN
         if sdk.kind == "bucket-objects":
             if method in ("all", "filter", "limit", "page_size", "delete"):
                 self._record(sdk, "DeleteObjects" if method == "delete" else "ListObjects", UNKNOWN, loc, via="resource")
             return Val(sdk=sdk) if method != "delete" else UNKNOWN
-        table = RESOURCE_METHODS.get(sdk.kind)
+        table = self.interp.sdk_tables.resource_methods.get(sdk.kind)
         if table is not None:
             if sdk.kind == "bucket" and method == "Object":
                 return Val(sdk=replace(sdk, kind="object"))
             op = table.get(method) or (boto3_operation(sdk.service, method) if sdk.kind == "table" else None)
             if op:
                 self._record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource")
-                if sdk.kind == "table":
-                    self._dynamo_expression(sdk, kwargs, loc, method)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
-                return self._sdk_result(sdk, op, kwargs, loc)
+                return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
         return UNKNOWN
 
-    def _sdk_result(self, sdk: SdkObj, op: str, kwargs: dict[str, Val], loc: Loc) -> Val:
-        for kind, val, param in sdk_sinks(sdk.service, op, kwargs):
-            self.out.flow(kind, val.taint, f"{sdk.service} {op}({param}=…)", loc, self.handler)  # type: ignore[arg-type]
-        if (sdk.service, op) in SECRET_OPERATIONS:
-            return Val(secret=f"{sdk.service} {op} result")
-        if (sdk.service, op) in CREDENTIAL_OPERATIONS:
-            return Val(qual=TEMPORARY_CREDENTIALS)
-        second = sdk_source(sdk.service, op, kwargs)
-        if second is not None:
-            val, label = second
-            taint = val.taint.step(loc, self.mod.lines[loc.line - 1].strip() if loc.line else "")  # type: ignore[union-attr]
-            return Val(taint=Taint(label.format(source=taint.source), loc, taint.steps))
-        return UNKNOWN
-
-    def _resource_arg(self, kwargs: dict[str, Val]) -> Val:
-        for key in RESOURCE_KEYS:
-            if key in kwargs:
-                val = kwargs[key]
-                if val.items:
-                    return UNKNOWN
-                return val
-        return UNKNOWN
+    def _line(self, loc: Loc) -> str:
+        return self.mod.lines[loc.line - 1].strip() if loc.line else ""
 
     def _record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None) -> None:
         resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
         env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
-        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, "boto3", via or sdk.kind, sdk.explicit_credentials))
-        if self.in_handler and not self.lazy and (sdk.service, op) in SECRET_OPERATIONS:
-            self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
-
-    def _dynamo_expression(self, sdk: SdkObj, kwargs: dict[str, Val], loc: Loc, method: str) -> None:
-        """A DynamoDB expression concatenated from event data (NoSQL injection), per shared.toml dynamo_expressions."""
-        if sdk.service != "dynamodb":
-            return
-        for key in DYNAMO_EXPRESSIONS:
-            val = kwargs.get(key)
-            if val is not None and val.taint is not None and val.built:
-                self.out.flow("nosql", val.taint, f"DynamoDB {method}({key}=…)", loc, self.handler)
-
-    def _log_call(self, qual: str | None, receiver: Val | None, method: str | None, vals: list[Val], loc: Loc) -> None:
-        name: str | None = None
-        if qual == "print":
-            name = "print"
-            if len(vals) == 1 and vals[0].qual == "json.dumps()":
-                self.out.structured = True  # print(json.dumps({...})) is a structured log line
-            else:
-                self.out.prints.add(loc)
-        elif qual and qual.startswith(LOG_LIBRARIES) and qual.rsplit(".", 1)[-1] in LOG_METHODS:
-            name = qual
-        elif method in LOG_METHODS and receiver is not None and (
-            (receiver.qual or "").startswith(LOG_LIBRARIES) or (receiver.qual or "").lower() in ("logger", "log", "_logger")
-        ):
-            name = f"logger.{method}"
-        elif qual in ("sys.stdout.write", "sys.stderr.write"):
-            name = qual
-        if name is None:
-            return
-        for val in vals:
-            if val.taint is not None and val.taint.whole:
-                self.out.leak(LogLeak("whole-event", val.taint.source, name, loc))
-            elif val.secret:
-                self.out.leak(LogLeak("secret", val.secret, name, loc))
-
-    def _per_invocation(self, qual: str, loc: Loc) -> None:
-        if self.in_handler and not self.lazy and not self.is_module and qual in DB_CONNECT:
-            self.out.invocation(PerInvocation("db-connection", qual, loc, self.handler or ""))
-
-
-def _explicit_credentials(kwargs: dict[str, Val], splat: list[Val]) -> bool:
-    """boto3.client("s3", aws_access_key_id=…) or ``**creds`` holding such keys or an assumed role's credentials."""
-    if any(key in CREDENTIAL_PARAMETERS for key in kwargs):
-        return True
-    return any(v.qual == TEMPORARY_CREDENTIALS or any(k in CREDENTIAL_PARAMETERS for k, _ in v.items or ()) for v in splat)
+        self.record(sdk, op, resource, env, loc, via or sdk.kind)
 
 
 def _shell_true(node: ast.Call) -> bool:

@@ -75,6 +75,7 @@ class Models:
     pass_through: dict[str, bool] = field(default_factory=dict)  # call → parses (JSON.parse: may be an object)
     sources: dict[str, str] = field(default_factory=dict)  # qualified name → label
     aliases: dict[str, str] = field(default_factory=dict)
+    normals: dict[str, str] = field(default_factory=dict)  # normal() of each name met so far
 
     def add_sink(self, row: SinkRow) -> None:
         self.sinks.append(row)
@@ -89,6 +90,14 @@ class Models:
 
     def normal(self, qual: str) -> str:
         """child_process/promises.exec → child_process.exec; node:fs.readFile → fs.readFile."""
+        known = self.normals.get(qual)
+        if known is None:
+            if len(self.normals) > 100_000:
+                self.normals.clear()
+            known = self.normals[qual] = self._normal(qual)
+        return known
+
+    def _normal(self, qual: str) -> str:
         if qual.startswith("node:"):
             qual = qual[5:]
         if not self.aliases:

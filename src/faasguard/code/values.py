@@ -55,6 +55,7 @@ class SdkObj:
     resource_env: str | None = None
     operation: str | None = None  # for paginators
     explicit_credentials: bool = False  # built with credentials of its own, not the execution role's
+    source: Taint | None = None  # a command whose result is second-order data (GetObjectCommand of the event's key)
 
 
 @dataclass(frozen=True, slots=True)
