@@ -266,3 +266,9 @@ def test_verified_jwt_still_authenticates(capsys, tmp_path):
     _, found = scan_json(capsys, tmp_path, {"template.yaml": JWT_SAM, "src/me.py": verified})
     assert ("FG-INJ-001", "template.yaml", 10, "info") in found
     assert not any(rule == "FG-ATK-001" for rule, *_ in found)
+
+
+def test_serverless_wsgi_before_1_7_used_wsgi_handler(capsys, tmp_path):
+    old = FLASK_SLS.replace("wsgi_handler.handler", "wsgi.handler")
+    _, found = scan_json(capsys, tmp_path, {"serverless.yml": old, "notes/app.py": FLASK_APP})
+    assert ("FG-INJ-010", "notes/app.py", 19, "critical") in found

@@ -167,7 +167,7 @@ class _Cache:
             if isinstance(mod, PyModule):
                 found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
                 keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
-                        in webapps.signing_key_facts(mod.tree)]
+                        in webapps.signing_key_facts(mod.tree if "secret_key" in mod.text.lower() else None)]
                 lines = {k.loc.line for k in keys}  # the key's own finding says more than "password-like variable"
                 found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
             elif mod is not None:

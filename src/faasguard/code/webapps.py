@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "time", "timedelta", "Decimal",
                     "datetime.datetime", "datetime.date", "PositiveInt", "NonNegativeInt", "conint", "confloat"}
 DEPENDENCIES = {"Depends", "Security", "fastapi.Depends", "fastapi.Security"}
+# Objects the framework hands a route that carry no request text: the response it will send, its task queue.
+FRAMEWORK_OBJECTS = {"Response", "JSONResponse", "BackgroundTasks", "fastapi.Response", "fastapi.BackgroundTasks",
+                     "starlette.responses.Response", "Session", "AsyncSession"}
 FLASK_CONVERTER = re.compile(r"<\s*(int|float|uuid)\s*(?:\([^)]*\))?\s*:\s*(\w+)\s*>")
 MAX_HOPS = 4
 
@@ -92,7 +95,7 @@ def route_param_is_data(node: ast.FunctionDef | ast.AsyncFunctionDef, param: ast
         base = text.split("[", 1)[0]
         if base in ("Optional", "typing.Optional") and "[" in text:
             base = text[text.index("[") + 1 : text.rindex("]")].strip()
-        if base.split("(", 1)[0] in SAFE_ANNOTATIONS:
+        if base.split("(", 1)[0] in SAFE_ANNOTATIONS or base in FRAMEWORK_OBJECTS:
             return False
         if base.startswith("Annotated[") and "Depends(" in text:
             return False

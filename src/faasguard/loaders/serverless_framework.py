@@ -404,7 +404,9 @@ class _Service:
     def wsgi_app(self, body: Mapping[str, Any]) -> tuple[Setting, ...]:
         """serverless-wsgi: ``handler: wsgi_handler.handler`` is generated at package time and serves the WSGI app
         ``custom.wsgi.app`` names (``app.app``: module ``app``, variable ``app``); the code analyzer starts there."""
-        if str(body.get("handler") or "").strip() != "wsgi_handler.handler":
+        handler = str(body.get("handler") or "").strip()
+        # serverless-wsgi before 1.7 generated wsgi.py: `handler: wsgi.handler`
+        if handler != "wsgi_handler.handler" and not (handler == "wsgi.handler" and "serverless-wsgi" in self.plugins):
             return ()
         custom = self.config.get("custom")
         wsgi = custom.get("wsgi") if isinstance(custom, Mapping) else None
