@@ -272,3 +272,68 @@ def test_serverless_wsgi_before_1_7_used_wsgi_handler(capsys, tmp_path):
     old = FLASK_SLS.replace("wsgi_handler.handler", "wsgi.handler")
     _, found = scan_json(capsys, tmp_path, {"serverless.yml": old, "notes/app.py": FLASK_APP})
     assert ("FG-INJ-010", "notes/app.py", 19, "critical") in found
+
+
+DJANGO_SLS = FLASK_SLS.replace("app: notes/app.app", "app: mysite.wsgi.application")
+DJANGO_FILES = {
+    "mysite/__init__.py": "",
+    "mysite/wsgi.py": """
+        import os
+
+        from django.core.wsgi import get_wsgi_application
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+        application = get_wsgi_application()
+        """,
+    "mysite/settings.py": """
+        import os
+
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+        ROOT_URLCONF = "mysite.urls"
+        """,
+    "mysite/urls.py": """
+        from django.urls import include, path
+
+        urlpatterns = [path("blog/", include("blog.urls"))]
+        """,
+    "blog/__init__.py": "",
+    "blog/urls.py": """
+        from django.urls import path, re_path
+
+        from . import views
+
+        urlpatterns = [
+            path("<int:pk>/", views.detail),
+            path("search/", views.search),
+            re_path(r"^tags/(?P<tag>[a-z-]+)/$", views.tagged),
+        ]
+        """,
+    "blog/views.py": """
+        import subprocess
+
+        from django.db import connection
+        from django.http import JsonResponse
+
+
+        def detail(request, pk):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM blog_post WHERE id = %s" % pk)
+                return JsonResponse({"post": cursor.fetchone()})
+
+
+        def search(request):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM blog_post WHERE title LIKE '%" + request.GET["q"] + "%'")
+                return JsonResponse({"posts": cursor.fetchall()})
+
+
+        def tagged(request, tag):
+            return JsonResponse({"files": subprocess.check_output("ls /tags/" + tag, shell=True).decode()})
+        """,
+}
+
+
+def test_django_on_serverless_wsgi_follows_settings_and_urlconf_to_the_views(capsys, tmp_path):
+    _, found = scan_json(capsys, tmp_path, {"serverless.yml": DJANGO_SLS, **DJANGO_FILES})
+    injections = sorted((rule, path, line, severity) for rule, path, line, severity in found if rule.startswith("FG-INJ-01"))
+    assert injections == [("FG-INJ-010", "blog/views.py", 15, "critical"), ("FG-INJ-011", "blog/views.py", 20, "critical")]

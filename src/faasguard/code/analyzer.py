@@ -408,6 +408,7 @@ class CodeAnalyzer:
                     and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
                 result.warnings.append((cache.rel(entry), f"handler function {handler} of {fn.name} is not defined in this file"))
             webapps.mount_routers(py)
+            webapps.django_views(py, entry)
             py.analyse_rest()
             files = list(py.files)
         else:

@@ -41,6 +41,7 @@ FRAMEWORK_OBJECTS = {"Response", "JSONResponse", "BackgroundTasks", "fastapi.Res
                      "starlette.responses.Response", "Session", "AsyncSession"}
 FLASK_CONVERTER = re.compile(r"<\s*(int|float|uuid)\s*(?:\([^)]*\))?\s*:\s*(\w+)\s*>")
 MAX_HOPS = 4
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def python_app_entry(py: PyInterp, path: Path, name: str, hops: int = 0) -> bool:
@@ -335,3 +336,96 @@ def _wrapped_function(node: Node | None, globs: dict[str, Val], depth: int) -> o
 
 def _node_text(node: Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+# -- Django: the views a project's URLconf routes to --------------------------------------------------------------
+# serverless-wsgi's custom.wsgi.app names `mysite.wsgi.application`; Django finds the settings through
+# DJANGO_SETTINGS_MODULE, the URLconf through settings.ROOT_URLCONF, and the views through its urlpatterns. None of
+# these is an import, so the interpreter would never load the views: follow the strings the way Django does.
+DJANGO_ROUTES = {"path", "re_path", "url"}
+DJANGO_CONVERTER = re.compile(r"<\s*(?:(\w+)\s*:)?\s*(\w+)\s*>")
+DJANGO_SAFE_CONVERTERS = {"int", "uuid"}
+MAX_URLCONFS = 32
+
+
+def django_views(py: PyInterp, entry: Path) -> int:
+    """Walk the views the project's URLconf routes to, their request (and non-numeric path parameters) tainted.
+    Returns how many views were walked (0: not a Django project, or its URLconf is not in the code)."""
+    mod = py.module(entry)
+    if mod is None or mod.tree is None or "DJANGO_SETTINGS_MODULE" not in mod.text:
+        return 0
+    settings_name = next((_const(c.args[1]) for c in ast.walk(mod.tree) if isinstance(c, ast.Call) and len(c.args) == 2
+                          and _const(c.args[0]) == "DJANGO_SETTINGS_MODULE" and _const(c.args[1])), None)
+    settings = py.local_import(mod, settings_name, 0) if settings_name else None
+    if settings is None or settings.tree is None:
+        return 0
+    root = next((_const(s.value) for s in settings.tree.body if isinstance(s, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "ROOT_URLCONF" for t in s.targets)), None)
+    urls = py.local_import(settings, root, 0) if root else None
+    walked = 0
+    todo: list[tuple[PyModule, str]] = [(urls, "")] if urls is not None else []
+    seen: set[Path] = set()
+    while todo and len(seen) < MAX_URLCONFS:
+        urlconf, _ = todo.pop()
+        if urlconf.path in seen or urlconf.tree is None:
+            continue
+        seen.add(urlconf.path)
+        for call in (n for n in ast.walk(urlconf.tree) if isinstance(n, ast.Call)):
+            name = ast.unparse(call.func).rsplit(".", 1)[-1]
+            if name not in DJANGO_ROUTES or len(call.args) < 2:
+                continue
+            route, view = _const(call.args[0]) or "", call.args[1]
+            if isinstance(view, ast.Call) and ast.unparse(view.func).rsplit(".", 1)[-1] == "include" and view.args:
+                target = _const(view.args[0])
+                included = py.local_import(urlconf, target, 0) if target else None
+                if included is not None:
+                    todo.append((included, route))
+                continue
+            found = _view_function(py, urlconf, view)
+            if found is not None:
+                walked += _walk_view(py, found[0], found[1], route)
+    return walked
+
+
+def _const(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _view_function(py: PyInterp, urlconf: PyModule, view: ast.expr) -> tuple[PyModule, FuncNode] | None:
+    """``views.post_detail`` / ``post_detail`` (imported or local) → the module and function node."""
+    parts = ast.unparse(view).split(".")
+    if not all(p.isidentifier() for p in parts):
+        return None  # PostView.as_view(): class-based views are not followed
+    if len(parts) == 1 and parts[0] in urlconf.functions:
+        return urlconf, urlconf.functions[parts[0]]
+    head, func = parts[0], parts[-1]
+    for stmt in urlconf.tree.body if urlconf.tree is not None else []:
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                bound = alias.asname or alias.name
+                if bound != head:
+                    continue
+                if len(parts) == 1:  # from .views import post_detail
+                    target = py.local_import(urlconf, stmt.module or "", stmt.level)
+                else:  # from . import views / from blog import views
+                    target = py.local_import(urlconf, ".".join(p for p in (stmt.module, alias.name) if p), stmt.level)
+                if target is not None and func in target.functions:
+                    return target, target.functions[func]
+        elif isinstance(stmt, ast.Import) and len(parts) > 1:
+            for alias in stmt.names:
+                if (alias.asname or alias.name.split(".")[0]) == head:
+                    dotted = alias.name if alias.asname else ".".join(parts[:-1])
+                    target = py.local_import(urlconf, dotted, 0)
+                    if target is not None and func in target.functions:
+                        return target, target.functions[func]
+    return None
+
+
+def _walk_view(py: PyInterp, mod: PyModule, node: FuncNode, route: str) -> int:
+    from faasguard.code.python import FuncRef
+
+    safe = {m.group(2) for m in DJANGO_CONVERTER.finditer(route) if m.group(1) in DJANGO_SAFE_CONVERTERS}
+    params = node.args.posonlyargs + node.args.args
+    args = [UNKNOWN if p.arg in safe else Val(taint=Taint(p.arg, mod.loc(node), whole=True)) for p in params]
+    py.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
+    return 1
