@@ -163,8 +163,9 @@ class HtmlReporter:
             result.findings,
             key=lambda f: (-f.severity, f.category != "attack-path", f.function or "\uffff", f.path, f.line or 0, f.rule_id),
         )
-        links = {id(m): g.lead for g in group(ordered) if g.via == PART_OF_PATH for m in g.members}
-        parts = {id(g.lead): g.members for g in group(ordered) if g.via == PART_OF_PATH}
+        chains = [g for g in group(ordered) if g.via == PART_OF_PATH]
+        links = {id(m): g.lead for g in chains for m in g.members}
+        parts = {id(g.lead): g.members for g in chains}
         cards = []
         for i, f in enumerate(ordered):
             rule = rules.get(f.rule_id)
