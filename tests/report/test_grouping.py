@@ -37,7 +37,8 @@ OTHER_GRANT = finding("FG-IAM-001", Severity.HIGH, "template.yaml", 70, "Api")  
 UNUSED = finding("FG-IAM-030", Severity.MEDIUM, "template.yaml", 70, "Api")
 ELSEWHERE = finding("FG-INJ-011", Severity.CRITICAL, "src/jobs.py", 5, "Jobs", "injection")  # another function
 NO_ALARM = finding("FG-MON-003", Severity.LOW, "template.yaml", 70, "Api", "monitoring")
-ALL = [PATH, SINK, OTHER_SINK, ENTRY, SAME_ROUTE, GRANT, OTHER_GRANT, UNUSED, ELSEWHERE, NO_ALARM]
+LOGS_EVENT = finding("FG-SEC-011", Severity.MEDIUM, "src/app.py", 9, "Api", "secrets")  # at the path's source line
+ALL = [PATH, SINK, OTHER_SINK, ENTRY, SAME_ROUTE, GRANT, OTHER_GRANT, UNUSED, ELSEWHERE, NO_ALARM, LOGS_EVENT]
 
 
 def test_taint_rules_exist():
@@ -63,6 +64,7 @@ def test_what_the_path_does_not_name_stays_at_the_top():
     groups = {g.lead.fingerprint: g for g in group(ALL) if g.via != PART_OF_PATH}
     assert ELSEWHERE.fingerprint in groups, "a taint finding of another function is not this path's"
     assert NO_ALARM.fingerprint in groups, "low monitoring findings are summarised per rule, never folded"
+    assert LOGS_EVENT.fingerprint in groups, "a line the tainted data passes through is not a link of the path"
     other = groups[OTHER_GRANT.fingerprint]
     assert other.via == SAME_PLACE and other.members == (UNUSED,)
 

@@ -8,8 +8,8 @@ own fingerprint, so baselines and code-scanning alerts match as before. This onl
   several findings: the unauthenticated entry, the injectable sink, the role's broad
   grant. The findings that are links of a path are listed under it, one line each, rather
   than again at the top level: the findings of the path's function that are at a place
-  the path names (its sink, source, steps, entry and role grants), and the function's
-  taint findings, since the path's message names every kind of injection its handler has.
+  the path names (its sink, its entry point, its role's grants), and the function's taint
+  findings, since the path's message names every kind of injection its handler has.
 - **Same place.** Several rules firing at one line of one file (a role statement that is
   a wildcard action, reads data on every resource and grants unused actions; an API stage
   without logs and without throttling) are one thing to edit: the most severe leads and
@@ -61,7 +61,9 @@ def _order(f: Finding) -> tuple[object, ...]:
 
 
 def _named_places(path: Finding) -> set[tuple[str, int]]:
-    places = {(r.path, r.line) for r in path.related if r.line}
+    """The path's sink, its entry point and its role's grants (not the lines the tainted data passes
+    through: a handler that also logs the event there has a problem of its own)."""
+    places = {(r.path, r.line) for r in path.related if r.line and r.note.startswith(("entry:", "role "))}
     if path.line:
         places.add((path.path, path.line))
     return places
