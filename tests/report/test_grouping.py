@@ -80,11 +80,14 @@ def test_a_rule_shown_anyway_keeps_all_its_places():
 def test_text_lists_links_under_the_path_and_verbose_shows_each_in_full():
     result = ScanResult(root=Path("."), files=1, applications=[], findings=ALL, errors=[], warnings=[], duration_s=0.1)
     text = TextReporter(width=200).format(result)
-    assert "part of this path: CRITICAL FG-INJ-011 src/app.py:12  title of FG-INJ-011" in text
+    lines = text.splitlines()
+    made_of = lines.index("      made of:")
+    assert "        CRITICAL FG-INJ-011 src/app.py:12  title of FG-INJ-011" in lines[made_of:]
+    assert "        MEDIUM   FG-INJ-001 template.yaml:40  title of FG-INJ-001" in lines[made_of:]
     assert "also here: MEDIUM FG-IAM-030  title of FG-IAM-030" in text
     assert text.count("FG-INJ-011 in Api") == 0, "a link of a path is one line, not its full message again"
     verbose = TextReporter(width=200, verbose=True).format(result)
-    assert "part of this path" not in verbose and "also here" not in verbose
+    assert "made of:" not in verbose and "also here" not in verbose
     assert verbose.count("FG-INJ-011 in Api") == 1
 
 

@@ -133,16 +133,23 @@ class TextReporter:
             self._folded(folded)
 
     def _members(self, g: Group, indent: int) -> None:
+        """An attack path's links under "made of:", one line each; other rules at the same line as
+        "also here:" lines."""
+        if g.via == PART_OF_PATH and g.members:
+            self._line(Text("made of:", style="dim"), indent)
         for f in g.members:
-            line = Text(f"{g.via}: " if g.via == PART_OF_PATH else "also here: ", style="dim")
-            line.append(f"{str(f.severity).upper()}", style=STYLES[f.severity])
-            line.append(f" {f.rule_id}")
+            severity = Text(f"{str(f.severity).upper():<8}" if g.via == PART_OF_PATH else str(f.severity).upper(),
+                            style=STYLES[f.severity])
+            line = Text(f.rule_id) if g.via == PART_OF_PATH else severity + Text(f" {f.rule_id}")
             if g.via == PART_OF_PATH:
                 line.append(f" {f.path}:{f.line}" if f.line else f" {f.path}", style="dim")
             line.append(f"  {f.title}")
             if f.function != g.lead.function and (f.function or f.functions):
                 line.append(f" (function{'s' if f.functions else ''} {', '.join(f.functions) or f.function})", style="dim")
-            self._line(line, indent)
+            if g.via == PART_OF_PATH:
+                self._hanging(severity, line, indent + 2)
+            else:
+                self._hanging(Text("also here:", style="dim"), line, indent)
 
     # -- pieces ------------------------------------------------------------------------------------
 
@@ -160,11 +167,11 @@ class TextReporter:
         if not self.wrap:
             self._line(label + Text(" ") + text, indent)
             return
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
-        grid.add_row(label, text)
-        self.console.print(Padding(grid, (0, 0, 0, indent), expand=False))
+        hang = indent + label.cell_len + 1
+        for i, line in enumerate(text.wrap(self.console, max(20, self.width - hang), overflow="fold")):
+            line.rstrip()
+            lead = Text(" " * indent) + label + Text(" ") if i == 0 else Text(" " * hang)
+            self.console.print(lead + line, soft_wrap=True)
 
     def _heading(self, title: str) -> None:
         self._line(Text(title, style="bold underline"), 0)
@@ -175,10 +182,8 @@ class TextReporter:
         self.console.print()
 
     def _finding(self, f: Finding, g: Group | None = None) -> None:
-        head = Text()
-        head.append(f"{str(f.severity).upper():<8}", style=STYLES[f.severity])
-        head.append(f" {f.rule_id}  {f.title}", style="bold")
-        self._line(head, 2)
+        self._hanging(Text(f"{str(f.severity).upper():<8}", style=STYLES[f.severity]),
+                      Text(f"{f.rule_id}  {f.title}", style="bold"), 2)
         where = f"{f.path}:{f.line}" if f.line else f.path
         if f.functions:
             where += f" · functions {', '.join(f.functions)}"
@@ -189,7 +194,7 @@ class TextReporter:
         self._line(Text(f"Fix: {f.remediation}", style="green"), INDENT)
         for r in f.related:
             place = f"{r.path}:{r.line}" if r.line else r.path
-            self._line(Text(f"↳ {place} {r.note}", style="dim"), INDENT)
+            self._hanging(Text("↳", style="dim"), Text(f"{place} {r.note}", style="dim"), INDENT)
         if g is not None:
             self._members(g, INDENT)
         self._references(f.rule_id)
@@ -231,10 +236,8 @@ class TextReporter:
                 continue
             first = members[0].lead
             mixed = len({g.lead.severity for g in members}) > 1
-            head = Text()
-            head.append(f"{str(first.severity).upper():<8}", style=STYLES[first.severity])
-            head.append(f" {first.rule_id}  {first.title} ({len(members)})", style="bold")
-            self._line(head, 2)
+            self._hanging(Text(f"{str(first.severity).upper():<8}", style=STYLES[first.severity]),
+                          Text(f"{first.rule_id}  {first.title} ({len(members)})", style="bold"), 2)
             fixes = {_without(g.lead.remediation, g.lead.function) for g in members}
             shared_fix = len(fixes) == 1
             if shared_fix:
