@@ -206,3 +206,19 @@ def test_document_client_rows(tmp_path):
                       "exports.handler = async (event) => {", *rows, "};", ""])
     calls = {(c.loc.line, c.operation) for c in facts(tmp_path, "index.js", code).sdk_calls}
     assert calls == {(n, op) for n, op in lines_of(code, "// row:").items()}
+
+
+def test_hand_written_copies_keep_every_field():
+    """Val.with_taint and Taint.step copy without dataclasses.replace (hot paths): a new field must be copied too."""
+    from dataclasses import fields, replace
+
+    from faasguard.code.values import SdkObj, Taint, Val
+
+    taint = Taint("event", Loc("a.py", 1), (), parsed=True, whole=True, cleaned=frozenset({"sql"}))
+    full = Val(taint, "c", "E", "q", SdkObj("s3", "client", "boto3"), "s", True, object(), (("k", Val()),), "p")
+    assert all(getattr(full, f.name) not in (None, False) for f in fields(Val))
+    other = Taint("x", Loc("b.py", 2))
+    assert full.with_taint(other) == replace(full, taint=other)
+    stepped = taint.step(Loc("a.py", 3), "note")
+    assert replace(stepped, steps=()) == taint and len(stepped.steps) == 1
+    assert all(getattr(taint, f.name) not in (None, False, ()) for f in fields(Taint) if f.name != "steps")

@@ -43,7 +43,7 @@ class Taint:
     def step(self, loc: Loc, note: str) -> Taint:
         if len(self.steps) >= MAX_STEPS or (self.steps and self.steps[-1].loc == loc):
             return self
-        return replace(self, steps=(*self.steps, FlowStep(loc, note[:120])))
+        return Taint(self.source, self.loc, (*self.steps, FlowStep(loc, note[:120])), self.parsed, self.whole, self.cleaned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,9 @@ class Val:
     prefix: str | None = None  # the constant start of a built string ("https://api.example/" + path)
 
     def with_taint(self, taint: Taint | None) -> Val:
-        return replace(self, taint=taint)
+        # dataclasses.replace, spelled out: this runs for every tainted assignment and costs three times less so
+        return Val(taint, self.const, self.env, self.qual, self.sdk, self.secret, self.built, self.func, self.items,
+                   self.prefix)
 
 
 UNKNOWN = Val()
