@@ -109,7 +109,9 @@ def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -
     return _glob(pattern).fullmatch(arn) is not None
 
 
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+# ``${…}`` placeholders and CloudFormation dynamic references (``{{resolve:ssm:/name}}``): values known
+# only at deployment, never literal text.
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{resolve:[^}]*\}\}")
 _UNKNOWN = "\x01"  # a placeholder, masked so that its own colons (``${AWS::Region}``) do not split the ARN
 
 

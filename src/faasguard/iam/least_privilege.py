@@ -89,6 +89,7 @@ class FunctionPolicy:
     statements: tuple[PolicyStatement, ...]
     complete: bool
     gaps: tuple[str, ...] = ()  # why the policy may be incomplete, one sentence each
+    gap_kinds: tuple[str, ...] = ()  # per gap: code (not found) | dynamic (client/operation name) | mapping (unknown call)
 
     def document(self) -> dict[str, Any]:
         return {"Version": "2012-10-17", "Statement": [s.document() for s in self.statements]}
@@ -285,20 +286,20 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
     res = res or Resources(app)
     facts = app.code.get(fn.name)
     needs: list[Need] = []
-    gaps: list[str] = []
+    gaps: dict[str, str] = {}  # why the policy may be incomplete → the kind of cause (code, dynamic, mapping)
     if facts is None:
-        gaps.append(f"the code of {fn.name} was not analysed (no source found), so its SDK calls are unknown")
+        gaps[f"the code of {fn.name} was not analysed (no source found), so its SDK calls are unknown"] = "code"
     else:
         if not getattr(facts, "resolved", True):
-            gaps.append(f"the handler file of {fn.name} could not be found")
+            gaps[f"the handler file of {fn.name} could not be found"] = "code"
         for loc in getattr(facts, "dynamic_sdk", ()):
-            gaps.append(f"{loc}: the client or operation name is computed at run time")
+            gaps[f"{loc}: the client or operation name is computed at run time"] = "dynamic"
         mapper = sdk_map()
         for call in getattr(facts, "sdk_calls", ()):
             mapping = mapper.actions(call.service, call.operation, getattr(call, "via", "client"))
             where = f"{mapping.service}.{mapping.operation}"
             if not mapping.known:
-                gaps.append(f"{call.loc}: no IAM mapping known for {call.service}.{call.operation}")
+                gaps[f"{call.loc}: no IAM mapping known for {call.service}.{call.operation}"] = "mapping"
                 continue
             target = _target(app, fn, call, res)
             for action in mapping.actions:
@@ -317,7 +318,8 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
         needs=tuple(unique),
         statements=tuple(statements_for(unique)),
         complete=not gaps,
-        gaps=tuple(dict.fromkeys(gaps)),
+        gaps=tuple(gaps),
+        gap_kinds=tuple(gaps.values()),
     )
 
 
@@ -443,3 +445,34 @@ def replacement_for(use: StatementUse, perms: Permissions) -> list[PolicyStateme
                 narrowed.append(Need(need.action, resource, need.why, need.loc, need.platform, need.optional))
     # An optional need is kept only where the statement grants it for sure: it never widens.
     return statements_for(n for n in narrowed if not n.optional or use.grant.covers(n.action, n.resource, perms.resolve))
+
+
+# What an incomplete analysis lacks, in the order a user should fix it: the code first.
+_GAP_ORDER = ("code", "dynamic", "mapping", "policy", "resource")
+
+
+def _open_grant(perms: Permissions, action: str) -> bool:
+    return any(g.unconstrained and action in perms.effective(g) for g in perms.allows())
+
+
+def incomplete_reasons(iam: AppIam, fn: Function) -> list[tuple[str, str]]:
+    """(kind, sentence) for every reason FG-IAM-030/031/032 cannot judge ``fn`` fully, most basic first.
+
+    Kinds: ``code`` (the code was not found), ``dynamic`` (a client or operation name built at
+    run time), ``mapping`` (an operation the SDK map does not know), ``policy`` (a policy of the
+    role defined outside the source) and ``resource`` (a call whose resource is not known).
+    """
+    policy = iam.policies.get(fn.name)
+    perms = iam.permissions.get(fn.role_id or "")
+    out: list[tuple[str, str]] = list(zip(policy.gap_kinds, policy.gaps, strict=True)) if policy else []
+    if perms is not None:
+        for name in perms.unknown_policies:
+            out.append(("policy", f"role {fn.role_id} uses {name}, defined outside this source, so what it grants is unknown"))
+    if policy is not None:
+        for need in policy.needs:
+            # Only where it silences something: a grant on every resource allows the call whatever it touches.
+            if need.unresolved and need.loc is not None and perms is not None and not _open_grant(perms, need.action):
+                out.append(("resource", f"{need.loc}: which resource {need.why} touches is not known (a name computed "
+                            "at run time, or a value the source does not set)"))
+    unique = list(dict.fromkeys(out))
+    return sorted(unique, key=lambda r: _GAP_ORDER.index(r[0]))

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
 from faasguard.iam.risk import risks
 from faasguard.model import Application, Role
 
-ADMIN_ACTIONS = 5000  # a principal allowed this many actions on every resource is effectively administrator
+# A principal allowed this many write or permissions-management actions on every resource is effectively
+# administrator (ReadOnlyAccess, with thousands of reads, is not).
+ADMIN_ACTIONS = 5000
 ADMIN_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})
 _RISK_WORDS = {
     "data-exfiltration": "reading data on every resource",
@@ -45,9 +48,7 @@ def power(perms: Permissions | None) -> Power:
     """How much a principal holding these permissions can do."""
     if perms is None:
         return Power(0, "unknown permissions")
-    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or len(
-        perms.allowed_actions(unconstrained_only=True)
-    ) >= ADMIN_ACTIONS:
+    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or _changing(perms.allowed_actions(unconstrained_only=True)) >= ADMIN_ACTIONS:
         return Power(3, "administrator access")
     kinds = {r.kind for r in risks(perms)}
     if "privilege-escalation" in kinds:
@@ -56,6 +57,11 @@ def power(perms: Permissions | None) -> Power:
     if named:
         return Power(1, ", ".join(named))
     return Power(0, "limited permissions")
+
+
+def _changing(actions: frozenset[str]) -> int:
+    index = action_index()
+    return sum(1 for a in actions if index.access_level(a) in (WRITE, PERMISSIONS))
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
@@ -101,3 +107,36 @@ def acting(perms: Permissions, action: str, app: Application, target: Role) -> G
         if action in perms.effective(grant) and not grant.conditional and names_principal(app, grant, target):
             return grant
     return None
+
+
+def outranks(target: Power, holder: Power) -> bool:
+    """Becoming ``target`` is an escalation for ``holder``: it is at least privilege escalation, and more."""
+    return target.level >= 2 and target.level > holder.level
+
+
+# Actions an escalation method aims at one principal (the role passed or assumed, the user or group written).
+PRINCIPAL_ACTIONS = {
+    "iam:passrole": "role", "sts:assumerole": "role", "iam:attachrolepolicy": "role", "iam:putrolepolicy": "role",
+    "iam:updateassumerolepolicy": "role", "iam:attachuserpolicy": "user", "iam:putuserpolicy": "user",
+    "iam:createaccesskey": "user", "iam:deleteaccesskey": "user", "iam:createloginprofile": "user",
+    "iam:updateloginprofile": "user", "iam:attachgrouppolicy": "group", "iam:putgrouppolicy": "group",
+    "iam:addusertogroup": "group",
+}  # fmt: skip
+# The service a role is passed to, by the prefix of the method's other actions, when it is not ``<prefix>.amazonaws.com``.
+_PASSED_TO = {"ecs": "ecs-tasks.amazonaws.com", "apprunner": "tasks.apprunner.amazonaws.com"}
+
+
+def service_trusted(role: Role, prefix: str) -> bool:
+    """The role's trust policy surely lets the service of ``prefix`` (cloudformation, ec2 …) assume it."""
+    wanted = _PASSED_TO.get(prefix, f"{prefix}.amazonaws.com")
+    return role.kind == "role" and any(
+        stmt.allows and not stmt.conditions and any(p.strip().split(":", 1)[-1] == wanted for p in stmt.principals) for stmt in role.trust
+    )
+
+
+def trusts_principal(app: Application, role: Role, holder: Role) -> bool:
+    """The role's trust policy names ``holder`` (``!GetAtt HolderRole.Arn``, ``aws_iam_role.holder.arn``) unconditionally."""
+    return role.kind == "role" and any(
+        stmt.allows and not stmt.conditions and any(holder.id in app.referenced_ids(p) for p in stmt.principals)
+        for stmt in role.trust
+    )

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Function
 from faasguard.registry import Hit, rule
 from faasguard.rules.iam import COVERS_EVERYTHING, holder
 from faasguard.rules.wording import fix
+
+if TYPE_CHECKING:
+    from faasguard.iam.evaluate import Grant
 
 # -- IAM in depth: risk classes, resource policies, isolation, least privilege (FG-IAM-020…) --
 # These rules share one analysis per application (faasguard.iam.least_privilege.analyse):
@@ -52,6 +56,88 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
                 )
 
 
+def _named_escalation_hits(app: Application) -> Iterator[Hit]:
+    """A function role that can become a more powerful principal of the source: iam:PassRole on it to a service that
+    runs code (CloudFormation, EC2, CodeBuild, Glue …), or sts:AssumeRole on a role that trusts it."""
+    from faasguard.iam.actions import action_index
+    from faasguard.iam.least_privilege import analyse
+    from faasguard.iam.risk import escalation_link, escalation_methods
+    from faasguard.iam.takeover import PRINCIPAL_ACTIONS, acting, can, outranks, power, service_trusted, trusts_principal
+
+    iam = analyse(app)
+    index = action_index()
+    for role_id, perms in sorted(iam.permissions.items()):
+        fns = app.functions_with_role(role_id)
+        own = power(perms)
+        if not fns or own.level >= 3:
+            continue
+        everywhere = {a.lower() for a in perms.allowed_actions(unconstrained_only=True)}
+        for target in app.roles.values():
+            if target.id == role_id or target.external or target.grants or target.kind != "role":
+                continue
+            strength = power(iam.permissions.get(target.id))
+            if not outranks(strength, own):
+                continue
+            chain: tuple[str, dict[str, Grant]] | None = None
+            for method, needed in sorted(escalation_methods().items(), key=lambda m: (len(m[1]), m[0])):
+                aimed = sorted(a for a in needed if a in PRINCIPAL_ACTIONS)
+                # iam:PassRole to Lambda is FG-ATK-010's chain; permission writes on a named principal are FG-IAM-042.
+                if not {"iam:passrole", "sts:assumerole"} & set(aimed) or "lambda:createfunction" in needed:
+                    continue
+                if needed <= everywhere:
+                    continue  # every action on every resource: the statement is reported as such
+                steps: dict[str, Grant] = {}
+                for action in aimed:
+                    grant = acting(perms, index.canonical(action), app, target)
+                    if grant is not None:
+                        steps[index.canonical(action)] = grant
+                for action in sorted(needed - set(aimed)):
+                    grant = can(perms, index.canonical(action))
+                    if grant is not None:
+                        steps[index.canonical(action)] = grant
+                if len(steps) != len(needed):
+                    continue
+                if "iam:passrole" in aimed:
+                    prefix = next(iter(sorted(needed - set(aimed)))).split(":", 1)[0]
+                    if not service_trusted(target, prefix):
+                        continue  # the service cannot use the role
+                if "sts:assumerole" in aimed and not trusts_principal(app, target, perms.role):
+                    continue
+                chain = (method, steps)
+                break
+            if chain is None:
+                continue
+            method, steps = chain
+            first = next(iter(steps.values()))
+            link = escalation_link(method)
+            how = f". How the {method} path works: {link}" if link else ""
+            aimed_action = "iam:PassRole" if "iam:PassRole" in steps else "sts:AssumeRole"
+            for fn in fns:
+                yield Hit(
+                    loc=first.statement.loc,
+                    message=f"{holder(perms.role, fn)} allows privilege escalation to role {target.id} ({strength}): "
+                    f"{method} — {' + '.join(steps)}, with {aimed_action} on {target.id} only",
+                    remediation=fix(
+                        app.format,
+                        cfn=f"Remove {aimed_action} on {target.id} from {role_id}, or give it a role limited to what "
+                        "that service needs (iam:PassRole with an iam:PassedToService condition)",
+                        terraform=f"Remove {aimed_action} on {target.id} from {role_id}, or give it a role limited to "
+                        "what that service needs (iam:PassRole with a condition on iam:PassedToService)",
+                    )
+                    + how,
+                    resource=role_id,
+                    function=fn.name,
+                    severity=Severity.CRITICAL if fn.is_public else None,
+                    key=f"privilege-escalation:named:{target.id}:{method}",
+                    related=tuple(
+                        Related(g.statement.loc.path, g.statement.loc.line, f"grants {a}")
+                        for a, g in steps.items()
+                        if g.statement.loc.path
+                    )
+                    + ((Related(target.loc.path, target.loc.line, f"role {target.id}: {strength}"),) if target.loc.path else ()),
+                )
+
+
 @rule("FG-IAM-020", category="iam", severity=Severity.HIGH, title="Function role allows privilege escalation")
 def privilege_escalation(app: Application) -> Iterator[Hit]:
     """
@@ -74,10 +160,18 @@ def privilege_escalation(app: Application) -> Iterator[Hit]:
       Resource: "*"
     ```
 
+    Scoping to one principal does not make it safe when that principal is more
+    powerful than the function's role: `iam:PassRole` on one administrator role that
+    trusts CloudFormation, plus `cloudformation:CreateStack`, or `sts:AssumeRole` on
+    one powerful role that trusts the function's role, is reported too (with the
+    steps in `related`). Permission writes on one named principal are FG-IAM-042,
+    `iam:PassRole` with `lambda:CreateFunction` on one role is FG-ATK-010.
+
     Fix: a function that must create functions passes one named role
     (`Resource: !GetAtt WorkerRole.Arn`, with an `iam:PassedToService` condition);
     everything else drops these actions.
     """
+    yield from _named_escalation_hits(app)
     yield from _risk_hits(
         app,
         "privilege-escalation",

@@ -360,3 +360,92 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
                         (role, f"role {role.id}: {strength}"),
                     ),
                 )
+
+
+_RISK_NAMES = {
+    "privilege-escalation": "privilege escalation",
+    "data-exfiltration": "reading data on every resource",
+    "credentials-exposure": "obtaining credentials",
+    "resource-exposure": "changing resource policies",
+    "infrastructure-modification": "changing infrastructure",
+}
+
+
+@rule("FG-IAM-043", category="iam", severity=Severity.HIGH, title="Lambda role more powerful than its functions' code needs")
+def role_beyond_code(app: Application) -> Iterator[Hit]:
+    """
+    A role that Lambda assumes allows administrator access, privilege escalation or
+    another risk class (reading every data store, obtaining credentials, changing
+    resource policies or infrastructure), and none of the code of the functions that
+    use it needs that power: the actions that give it are not called by any of them
+    and not used by Lambda on their behalf (logs, tracing, VPC, event sources,
+    dead-letter queues and destinations).
+
+    Whoever runs code in one of these functions (an injection, a poisoned
+    dependency, a takeover of its code) gets the whole role. Reported once per role,
+    with the power it gives away; high for administrator access and privilege
+    escalation, medium for the other classes.
+
+    Only said when faasguard has seen all of the code of every function using the
+    role: code found, every client and operation named literally, every call known
+    to the SDK map, every call's resource known, and the role fully defined in the
+    source. Otherwise FG-IAM-034 says what is missing.
+
+    Fix: give each function a role with only what its code needs (`faasguard policy`
+    prints it); keep administrator and IAM permissions for the deployment pipeline.
+    """
+    from faasguard.iam.least_privilege import analyse, statement_use
+    from faasguard.iam.risk import risks, summarize
+    from faasguard.iam.takeover import lambda_trusted, power
+
+    iam = analyse(app)
+    for role_id, perms in sorted(iam.permissions.items()):
+        role = perms.role
+        holders = app.functions_with_role(role_id)
+        if not holders or role.external or not lambda_trusted(role):
+            continue
+        policies = [iam.policies[f.name] for f in holders]
+        if any(n.unresolved for p in policies for n in p.needs):
+            continue  # a call whose resource is unknown: no claim
+        uses = statement_use(iam, role_id)
+        if uses is None:
+            continue  # some code, client name or policy is unknown: FG-IAM-034
+        used = frozenset().union(*(u.used for u in uses)) if uses else frozenset()
+        unused = frozenset().union(*(u.unused for u in uses)) if uses else frozenset()
+        strength = power(perms)
+        if strength.level >= 3:
+            given = {"administrator access": next((u.grant for u in uses if u.unused), None)}
+        else:
+            given = {}
+            for risk in risks(perms):
+                if risk.kind == "privilege-escalation":
+                    idle = [a for a in risk.actions if a in unused]  # a method needs all of its actions
+                else:
+                    idle = [a for a in risk.actions if a in unused] if all(a not in used for a in risk.actions) else []
+                if idle and _RISK_NAMES[risk.kind] not in given:
+                    given[_RISK_NAMES[risk.kind]] = risk.grant
+        given = {k: g for k, g in given.items() if g is not None}
+        if not given:
+            continue
+        level = 3 if "administrator access" in given else 2 if "privilege escalation" in given else 1
+        code = sorted({n.action for p in policies for n in p.needs if not n.platform})
+        names = ", ".join(sorted(f.name for f in holders))
+        needs = f"needs only {summarize(code)}" if code else "makes no AWS call"
+        grant = next(iter(given.values()))
+        yield Hit(
+            loc=role.loc,
+            message=f"Role {role_id} allows {', '.join(given)}, but the code of function {names} {needs}: "
+            "whoever runs code in it gets that power for nothing",
+            remediation=fix(
+                app.format,
+                cfn=f"Cut {role_id} down to what {names} needs (`faasguard policy` prints the statements), "
+                "and keep administrator and IAM permissions for the deployment pipeline",
+                terraform=f"Cut {role_id} down to what {names} needs (`faasguard policy --format terraform` prints "
+                "an aws_iam_policy_document), and keep administrator and IAM permissions for the deployment pipeline",
+            ),
+            resource=role_id,
+            function=min(f.name for f in holders),
+            severity=_BY_POWER[level] if level < 3 else Severity.HIGH,
+            key=f"role-beyond-code:{role_id}",
+            related=_related(app, *((g, f"gives {k}") for k, g in given.items())),
+        )

@@ -235,3 +235,75 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
                 function=holders[0],
                 key=f"{stmt.policy}:{stmt.identity}",
             )
+
+
+_INCOMPLETE_FIX = {
+    "code": "Point the function at its source (CodeUri/Handler, filename/source_dir, handler) so faasguard can read "
+    "its SDK calls; until then review the role's statements by hand",
+    "dynamic": "Name the client and the operation literally (boto3.client(\"s3\").get_object(...), new "
+    "GetObjectCommand(...)) so faasguard can map the call to IAM actions; until then review the role by hand",
+    "mapping": "Review this call's IAM actions by hand (faasguard's SDK map does not know it)",
+    "policy": "Define the policy in this source (or scan the source that defines it) so faasguard can compare it "
+    "with the code; until then review it by hand",
+    "resource": "Pass the resource's name or ARN in an environment variable that references the resource of this "
+    "source (TABLE: !Ref Orders, aws_dynamodb_table.orders.name), so the call can be matched with the grant",
+}
+
+
+def _beyond_runtime(perms: object) -> bool:
+    """The role grants something besides what Lambda itself needs (logs, tracing, VPC): worth comparing with the code."""
+    from faasguard.iam.platform import exempt_actions
+    from faasguard.iam.risk import RUNTIME_BASELINE
+
+    baseline = RUNTIME_BASELINE | exempt_actions()
+    return any(
+        a.lower() not in baseline
+        for g in perms.allows()  # type: ignore[attr-defined]
+        for a in perms.effective(g)  # type: ignore[attr-defined]
+    )
+
+
+@rule("FG-IAM-034", category="iam", severity=Severity.INFO, title="Least-privilege analysis incomplete for a function")
+def incomplete_least_privilege(app: Application) -> Iterator[Hit]:
+    """
+    FG-IAM-030/031/032 compare a role with the SDK calls of the functions holding it,
+    and say nothing when they cannot see everything: this note says why, once per
+    function, so a quiet report is not read as "the role is right".
+
+    The reasons, most basic first: the function's code was not found; a client or
+    operation name is computed at run time; the code calls an operation faasguard's
+    SDK map does not know; the role attaches a policy defined outside the source; a
+    call's resource (bucket, table, queue) is not known — a name built at run time,
+    an unresolved variable, a `{{resolve:ssm:…}}` reference.
+
+    Only reported for a role of the source that grants more than what Lambda itself
+    uses (logs, tracing, VPC networking). It is information, never a claim about the
+    role.
+
+    Fix: whatever the reason names — point the function at its code, name clients
+    literally, pass resource names through environment variables that reference the
+    template's resources; until then review the role by hand.
+    """
+    from faasguard.iam.least_privilege import analyse, incomplete_reasons
+
+    iam = analyse(app)
+    # With no code at all (a template scanned alone, a CDK snapshot) the scan's warnings already say so.
+    some_code = any(fn.name in app.code for fn in app.functions)
+    for fn in app.functions:
+        perms = iam.permissions.get(fn.role_id or "")
+        if fn.provider != "aws" or perms is None or perms.role.external or not _beyond_runtime(perms):
+            continue
+        reasons = [r for r in incomplete_reasons(iam, fn) if some_code or r[0] != "code"]
+        if not reasons:
+            continue
+        kind, text = reasons[0]
+        more = f" (and {len(reasons) - 1} more reason(s))" if len(reasons) > 1 else ""
+        yield Hit(
+            loc=fn.loc,
+            message=f"Least-privilege analysis incomplete for function {fn.name}: {text}{more}; FG-IAM-030/031/032 "
+            f"make no claim about role {fn.role_id} where this matters",
+            remediation=_INCOMPLETE_FIX[kind],
+            resource=fn.role_id,
+            function=fn.name,
+            key=f"incomplete:{fn.name}",
+        )
