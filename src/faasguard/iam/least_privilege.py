@@ -296,6 +296,8 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
             gaps[f"{loc}: the client or operation name is computed at run time"] = "dynamic"
         mapper = sdk_map()
         for call in getattr(facts, "sdk_calls", ()):
+            if getattr(call, "explicit_credentials", False):
+                continue  # a client built with other credentials (keys, an assumed role) does not use the function's role
             mapping = mapper.actions(call.service, call.operation, getattr(call, "via", "client"))
             where = f"{mapping.service}.{mapping.operation}"
             if not mapping.known:
