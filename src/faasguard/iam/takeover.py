@@ -48,7 +48,8 @@ def power(perms: Permissions | None) -> Power:
     """How much a principal holding these permissions can do."""
     if perms is None:
         return Power(0, "unknown permissions")
-    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or _changing(perms.allowed_actions(unconstrained_only=True)) >= ADMIN_ACTIONS:
+    everywhere = perms.allowed_actions(unconstrained_only=True)
+    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or _changing(everywhere) >= ADMIN_ACTIONS:
         return Power(3, "administrator access")
     kinds = {r.kind for r in risks(perms)}
     if "privilege-escalation" in kinds:
@@ -130,12 +131,13 @@ def service_trusted(role: Role, prefix: str) -> bool:
     """The role's trust policy surely lets the service of ``prefix`` (cloudformation, ec2 …) assume it."""
     wanted = _PASSED_TO.get(prefix, f"{prefix}.amazonaws.com")
     return role.kind == "role" and any(
-        stmt.allows and not stmt.conditions and any(p.strip().split(":", 1)[-1] == wanted for p in stmt.principals) for stmt in role.trust
+        stmt.allows and not stmt.conditions and any(p.strip().split(":", 1)[-1] == wanted for p in stmt.principals)
+        for stmt in role.trust
     )
 
 
 def trusts_principal(app: Application, role: Role, holder: Role) -> bool:
-    """The role's trust policy names ``holder`` (``!GetAtt HolderRole.Arn``, ``aws_iam_role.holder.arn``) unconditionally."""
+    """The role's trust policy names ``holder`` unconditionally (``!GetAtt HolderRole.Arn``, ``aws_iam_role.holder.arn``)."""
     return role.kind == "role" and any(
         stmt.allows and not stmt.conditions and any(holder.id in app.referenced_ids(p) for p in stmt.principals)
         for stmt in role.trust

@@ -431,7 +431,6 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
         code = sorted({n.action for p in policies for n in p.needs if not n.platform})
         names = ", ".join(sorted(f.name for f in holders))
         needs = f"needs only {summarize(code)}" if code else "makes no AWS call"
-        grant = next(iter(given.values()))
         yield Hit(
             loc=role.loc,
             message=f"Role {role_id} allows {', '.join(given)}, but the code of function {names} {needs}: "
