@@ -471,8 +471,12 @@ def incomplete_reasons(iam: AppIam, fn: Function) -> list[tuple[str, str]]:
         for name in perms.unknown_policies:
             out.append(("policy", f"role {fn.role_id} uses {name}, defined outside this source, so what it grants is unknown"))
     if policy is not None:
+        triggered = {t.kind for t in fn.triggers}
         for need in policy.needs:
-            # Only where it silences something: a grant on every resource allows the call whatever it touches.
+            # Only where it silences something: a grant on every resource allows the call whatever it touches, and
+            # a call on the service that triggers the function most likely works on the event's own resource.
+            if need.action.split(":", 1)[0] in triggered:
+                continue
             if need.unresolved and need.loc is not None and perms is not None and not _open_grant(perms, need.action):
                 out.append(("resource", f"{need.loc}: which resource {need.why} touches is not known (a name computed "
                             "at run time, or a value the source does not set)"))
