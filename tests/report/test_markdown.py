@@ -143,5 +143,5 @@ def test_merged_findings_name_their_functions_and_paths_their_links(example):
     path_rows = [r for r in rows if "FG-ATK-001" in r]
     assert path_rows and all(" — made of " in r for r in path_rows)
     assert not any("FG-INJ-010" in r.split("|")[2] for r in rows), "a link of a path has no row of its own"
-    assert "Made of 9 findings, each also listed here:" in page
-    assert page.count("Part of the attack path FG-ATK-001 at ") == 14
+    assert "Made of 10 findings, each also listed here:" in page  # FG-IAM-043 at the statement joined it
+    assert page.count("Part of the attack path FG-ATK-001 at ") == 15

@@ -379,7 +379,8 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
     resource policies or infrastructure), and none of the code of the functions that
     use it needs that power: the actions that give it are not called by any of them
     and not used by Lambda on their behalf (logs, tracing, VPC, event sources,
-    dead-letter queues and destinations).
+    dead-letter queues and destinations). Reported at the statement that gives the
+    most power.
 
     Whoever runs code in one of these functions (an injection, a poisoned
     dependency, a takeover of its code) gets the whole role. Reported once per role,
@@ -431,8 +432,9 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
         code = sorted({n.action for p in policies for n in p.needs if not n.platform})
         names = ", ".join(sorted(f.name for f in holders))
         needs = f"needs only {summarize(code)}" if code else "makes no AWS call"
+        first = next(iter(given.values())).statement.loc
         yield Hit(
-            loc=role.loc,
+            loc=first if first.path else role.loc,  # where the most powerful grant is written: where the fix goes
             message=f"Role {role_id} allows {', '.join(given)}, but the code of function {names} {needs}: "
             "whoever runs code in it gets that power for nothing",
             remediation=fix(
