@@ -65,12 +65,14 @@ def _named_escalation_hits(app: Application) -> Iterator[Hit]:
     from faasguard.iam.takeover import PRINCIPAL_ACTIONS, acting, can, outranks, power, service_trusted, trusts_principal
 
     iam = analyse(app)
-    index = action_index()
     for role_id, perms in sorted(iam.permissions.items()):
         fns = app.functions_with_role(role_id)
-        own = power(perms)
-        if not fns or own.level >= 3:
+        if not fns:
             continue
+        own = power(perms)
+        if own.level >= 3:
+            continue
+        index = action_index()  # only now: a source without function roles never loads the IAM database
         everywhere = {a.lower() for a in perms.allowed_actions(unconstrained_only=True)}
         for target in app.roles.values():
             if target.id == role_id or target.external or target.grants or target.kind != "role":

@@ -414,10 +414,12 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
         used = frozenset().union(*(u.used for u in uses)) if uses else frozenset()
         unused = frozenset().union(*(u.unused for u in uses)) if uses else frozenset()
         strength = power(perms)
+        given: dict[str, Grant] = {}
         if strength.level >= 3:
-            given = {"administrator access": next((u.grant for u in uses if u.unused), None)}
+            admin = next((u.grant for u in uses if u.unused), None)
+            if admin is not None:
+                given["administrator access"] = admin
         else:
-            given = {}
             for risk in risks(perms):
                 if risk.kind == "privilege-escalation":
                     idle = [a for a in risk.actions if a in unused]  # a method needs all of its actions
@@ -425,7 +427,6 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
                     idle = [a for a in risk.actions if a in unused] if all(a not in used for a in risk.actions) else []
                 if idle and _RISK_NAMES[risk.kind] not in given:
                     given[_RISK_NAMES[risk.kind]] = risk.grant
-        given = {k: g for k, g in given.items() if g is not None}
         if not given:
             continue
         level = 3 if "administrator access" in given else 2 if "privilege escalation" in given else 1
