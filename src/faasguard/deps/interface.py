@@ -30,6 +30,11 @@ def as_dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: object) -> list[Any]:
+    """``value`` when it is a list, else an empty one: lock files are untrusted input."""
+    return value if isinstance(value, list) else []
+
+
 def normalize(ecosystem: str, name: str) -> str:
     """The name under which the ecosystem (and OSV) files a package."""
     return str(canonicalize_name(name)) if ecosystem == "PyPI" else name.strip()

@@ -23,7 +23,7 @@ _TARBALL = re.compile(r"/-/[^/]+\.tgz(?:[#?].*)?$")
 def npm_origin(resolved: str | None, version: str | None = None) -> tuple[Origin, str | None]:
     """Where npm fetched a package from: (origin, url worth showing)."""
     for text in (resolved, version):
-        if not text:
+        if not text or not isinstance(text, str):
             continue
         lower = text.lower()
         if lower.startswith(("git+", "git:", "github:", "gitlab:", "bitbucket:", "gist:")) or ".git#" in lower:
@@ -63,7 +63,7 @@ class PackageLockSource:
     def _packages(self, packages: dict[str, Any], lines: dict[tuple[str, ...], int]) -> Iterator[Dependency]:
         root = as_dict(packages.get(""))
         direct = {name for key in ("dependencies", "optionalDependencies", "devDependencies", "peerDependencies")
-                  for name in (root.get(key) or {})}
+                  for name in as_dict(root.get(key))}
         for key, entry in packages.items():
             if not key or not isinstance(entry, dict) or entry.get("link"):
                 continue

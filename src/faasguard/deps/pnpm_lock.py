@@ -106,7 +106,7 @@ def _direct_names(doc: dict[str, Any]) -> set[str]:
         str(name)
         for imp in _importers(doc)
         for section in ("dependencies", "devDependencies", "optionalDependencies")
-        for name in (imp.get(section) or {})
+        for name in as_dict(imp.get(section))
     }
 
 
@@ -116,7 +116,7 @@ def _shipped_v9(doc: dict[str, Any]) -> set[str]:
     todo: list[str] = []
     for imp in _importers(doc):
         for section in ("dependencies", "optionalDependencies"):
-            for name, info in (imp.get(section) or {}).items():
+            for name, info in as_dict(imp.get(section)).items():
                 version = info.get("version") if isinstance(info, dict) else info
                 todo.append(f"{name}@{version}")
     seen: set[str] = set()
@@ -128,6 +128,6 @@ def _shipped_v9(doc: dict[str, Any]) -> set[str]:
         snap = snapshots.get(key) or {}
         if isinstance(snap, dict):
             for section in ("dependencies", "optionalDependencies"):
-                for name, version in (snap.get(section) or {}).items():
+                for name, version in as_dict(snap.get(section)).items():
                     todo.append(f"{name}@{version}")
     return {_PEERS.sub("", key) for key in seen}

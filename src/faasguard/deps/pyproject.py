@@ -13,7 +13,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from faasguard.deps.interface import Dependency, Manifest, Origin, as_dict
+from faasguard.deps.interface import Dependency, Manifest, Origin, as_dict, as_list
 from faasguard.deps.poetry_lock import load_toml
 from faasguard.deps.requirements import exact_version
 
@@ -97,20 +97,20 @@ class PyprojectSource:
         deps: list[Dependency] = []
         warnings: list[str] = []
         project = as_dict(doc.get("project"))
-        for item in project.get("dependencies") or []:
+        for item in as_list(project.get("dependencies")):
             deps += _pep508(item, "project", lines, warnings, rel)
-        for extra, items in (project.get("optional-dependencies") or {}).items():
-            for item in items or []:
+        for extra, items in as_dict(project.get("optional-dependencies")).items():
+            for item in as_list(items):
                 deps += _pep508(item, "project.optional-dependencies", lines, warnings, rel, optional=True, extra=extra)
-        for items in (doc.get("dependency-groups") or {}).values():
-            for item in items or []:
+        for items in as_dict(doc.get("dependency-groups")).values():
+            for item in as_list(items):
                 if isinstance(item, str):
                     deps += _pep508(item, "dependency-groups", lines, warnings, rel, dev=True)
-        poetry = (doc.get("tool") or {}).get("poetry") or {}
+        poetry = as_dict(doc.get("tool")).get("poetry") or {}
         if isinstance(poetry, dict):
             deps += _poetry_table(poetry.get("dependencies"), "tool.poetry.dependencies", lines, dev=False)
             deps += _poetry_table(poetry.get("dev-dependencies"), "tool.poetry.dev-dependencies", lines, dev=True)
-            for group, body in (poetry.get("group") or {}).items():
+            for group, body in as_dict(poetry.get("group")).items():
                 if isinstance(body, dict):
                     table = f"tool.poetry.group.{group}.dependencies"
                     deps += _poetry_table(body.get("dependencies"), table, lines, dev=group != "main")

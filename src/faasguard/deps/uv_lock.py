@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faasguard.deps.interface import Dependency, Manifest, Origin, as_dict
+from faasguard.deps.interface import Dependency, Manifest, Origin, as_dict, as_list
 from faasguard.deps.locate import toml_package_lines
 from faasguard.deps.poetry_lock import load_toml
 
@@ -34,17 +34,17 @@ class UvLockSource:
         deps = []
         roots: set[str] = set()
         dev_only: set[str] = set()
-        packages = [p for p in doc.get("package", []) if isinstance(p, dict) and isinstance(p.get("name"), str)]
+        packages = [p for p in as_list(doc.get("package")) if isinstance(p, dict) and isinstance(p.get("name"), str)]
         for pkg in packages:
             source = as_dict(pkg.get("source"))
             if _origin(source)[2]:
                 roots.add(pkg["name"])
                 # The project's dev groups: packages only reachable from them are not shipped.
-                for group in (pkg.get("dev-dependencies") or {}).values():
-                    dev_only.update(d["name"] for d in group if isinstance(d, dict) and "name" in d)
-                for dep in pkg.get("dependencies") or []:
-                    if isinstance(dep, dict):
-                        dev_only.discard(dep.get("name", ""))
+                for group in as_dict(pkg.get("dev-dependencies")).values():
+                    dev_only.update(d["name"] for d in as_list(group) if isinstance(d, dict) and isinstance(d.get("name"), str))
+                for dep in as_list(pkg.get("dependencies")):
+                    if isinstance(dep, dict) and isinstance(dep.get("name"), str):
+                        dev_only.discard(dep["name"])
         for pkg in packages:
             source = as_dict(pkg.get("source"))
             origin, url, is_root = _origin(source)
