@@ -34,7 +34,7 @@ def evil_repo(tmp_path: Path) -> Path:
     return write(tmp_path, {FILE_NAME: TEMPLATE, "src/app.py": HANDLER})
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "html"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "html", "markdown"])
 def test_no_control_character_reaches_any_output(evil_repo, capsys, fmt) -> None:
     main(["scan", str(evil_repo), "--quiet", "--format", fmt])
     out = capsys.readouterr().out
@@ -49,6 +49,8 @@ def test_no_control_character_reaches_any_output(evil_repo, capsys, fmt) -> None
     if fmt == "sarif":
         uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]}
         assert uris == {"t%1B%5B31mred%20%5D%5D%3E%20%25.yaml"}
+    if fmt == "markdown":
+        assert "Fn\\\\x1b]0;pwned" in out  # shown, escaped for Markdown (a backslash before the backslash)
     if fmt == "html":
         assert "Fn\\x1b]0;pwned\\x07\\x1b[2J]]&gt;\\x01" in out
 

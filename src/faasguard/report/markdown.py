@@ -16,6 +16,7 @@ from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.registry import Rule, all_rules
+from faasguard.report.escape import for_terminal
 from faasguard.report.grouping import PART_OF_PATH, SAME_PLACE, Group, affected, group
 
 ICONS = {
@@ -73,6 +74,7 @@ class MarkdownReporter:
         self.parts: dict[int, tuple[Finding, ...]] = {}  # id of an attack path → its links
 
     def format(self, result: ScanResult) -> str:
+        result = for_terminal(result)  # control characters in names shown as \xNN, as in the text report
         rules = {r.id: r for r in all_rules()}
         findings = sorted(result.findings, key=_order)
         head = self._head(result, findings)
