@@ -50,7 +50,7 @@ def test_no_control_character_reaches_any_output(evil_repo, capsys, fmt) -> None
         uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]}
         assert uris == {"t%1B%5B31mred%20%5D%5D%3E%20%25.yaml"}
     if fmt == "markdown":
-        assert "Fn\\\\x1b]0;pwned" in out  # shown, escaped for Markdown (a backslash before the backslash)
+        assert "Fn\\\\x1b\\]0;pwned" in out  # shown, escaped for Markdown (a backslash before \ and ])
     if fmt == "html":
         assert "Fn\\x1b]0;pwned\\x07\\x1b[2J]]&gt;\\x01" in out
 
