@@ -97,3 +97,22 @@ def test_ignore_only_in_a_comment(tmp_path, capsys, line: str, suppressed: bool)
     main(["scan", str(tmp_path), "--quiet", "--format", "json", "--rule", "FG-SEC-001"])
     report = json.loads(capsys.readouterr().out)
     assert (report["findings"] == []) is suppressed
+
+
+def test_an_advisory_database_given_as_input_is_never_written(tmp_path: Path, capsys) -> None:
+    import hashlib
+
+    from tests.deps.conftest import write_db
+
+    db = write_db(tmp_path / "osv")
+
+    def snapshot() -> dict[str, str]:
+        files = sorted(p for p in db.rglob("*") if p.is_file())
+        return {p.relative_to(db).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    before = snapshot()
+    write(tmp_path, {"repo/template.yaml": SAM, "repo/src/app.py": HANDLER, "repo/src/requirements.txt": "requests==2.19.0\n"})
+    for _ in range(2):  # the second scan would use an index the first one built
+        main(["scan", str(tmp_path / "repo"), "--quiet", "--format", "json", "--advisory-db", str(db), "--fail-on", "none"])
+        assert "requests" in capsys.readouterr().out  # the database was read
+        assert snapshot() == before
