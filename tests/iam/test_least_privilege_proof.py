@@ -209,3 +209,33 @@ def test_policy_command_accepts_var(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     resources = json.dumps(out["functions"][0]["policy"])
     assert "table/todos-prod" in resources
+
+
+SLS_DEFAULTS = """
+service: todos
+provider:
+  name: aws
+  runtime: python3.12
+  environment:
+    DYNAMODB_TABLE: ${self:service}-${sls:stage}
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [dynamodb:GetItem, dynamodb:PutItem]
+          Resource: "arn:aws:dynamodb:${self:provider.region}:*:table/GRANTED"
+functions:
+  create:
+    handler: handler.create
+"""
+
+
+def test_serverless_defaults_stage_dev_and_region_us_east_1(scan_files):
+    # No stage or region set, no --var: the Framework's defaults (dev, us-east-1) name the table.
+    text = SLS_DEFAULTS.replace("GRANTED", "todos-dev")
+    result = scan_files({"serverless.yml": text, "handler.py": SLS_HANDLER}, rules=LP)
+    assert by_rule(result, "FG-IAM-031") == [] and by_rule(result, "FG-IAM-030") == []
+    text = SLS_DEFAULTS.replace("GRANTED", "todos-prod")
+    result = scan_files({"serverless.yml": text, "handler.py": SLS_HANDLER}, rules={"FG-IAM-031"})
+    findings = by_rule(result, "FG-IAM-031")
+    assert findings and all("table/todos-dev" in f.message for f in findings)
