@@ -23,7 +23,9 @@ def leaky(tmp_path: Path) -> Path:
             f'API_TOKEN = "{CODE_SECRET}"\n'
             f'session = boto3.Session(aws_access_key_id="{ACCESS_KEY}", aws_secret_access_key="{SECRET_KEY}")\n'
             "def handler(event, context):\n"
-            "    return session.client('s3').get_object(Bucket='b', Key=API_TOKEN)\n"
+            "    session.client('s3').head_object(Bucket='b', Key=API_TOKEN)\n"
+            # with the function's own role (a client with its own keys is no need of the role: issue 10)
+            "    return boto3.client('s3').get_object(Bucket='b', Key=API_TOKEN)\n"
         ),
         ".env": f"DB_PASSWORD={ENV_SECRET}\nAWS_SECRET_ACCESS_KEY={SECRET_KEY}\n",
     })
