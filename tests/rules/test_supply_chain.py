@@ -109,3 +109,19 @@ def test_go1x_recommends_the_os_only_runtime(scan_files, monkeypatch):
     result = scan_files({"template.yaml": template}, rules={"FG-SUP-001"})
     [finding] = by_rule(result, "FG-SUP-001")
     assert "provided.al2023" in finding.remediation
+
+
+def test_block_dates_are_said_when_aws_refuses_or_will_refuse_changes(scan_files, monkeypatch):
+    template = TEMPLATE.format(runtime="python3.10", globals_runtime="python3.12")
+    monkeypatch.setenv("FAASGUARD_TODAY", "2026-12-01")  # deprecated 2026-10-31, creation blocked 2026-11-30
+    [blocked] = by_rule(scan_files({"template.yaml": template}, rules={"FG-SUP-001"}), "FG-SUP-001")
+    assert blocked.severity == Severity.HIGH
+    assert "AWS has refused new functions on it since 2026-11-30 and refuses updates from 2027-01-15" in blocked.message
+    assert blocked.remediation.endswith("before the provider blocks updates on 2027-01-15")
+    monkeypatch.setenv("FAASGUARD_TODAY", "2027-02-01")
+    [frozen] = by_rule(scan_files({"template.yaml": template}, rules={"FG-SUP-001"}), "FG-SUP-001")
+    assert "AWS has refused updates to functions on it since 2027-01-15" in frozen.message
+    monkeypatch.setenv("FAASGUARD_TODAY", "2026-06-01")
+    [ahead] = by_rule(scan_files({"template.yaml": template}, rules={"FG-SUP-001"}), "FG-SUP-001")
+    assert ahead.severity == Severity.LOW and "AWS refuses updates to functions on it from 2027-01-15" in ahead.message
+    assert blocked.fingerprint != ahead.fingerprint and frozen.fingerprint == blocked.fingerprint  # by stage only

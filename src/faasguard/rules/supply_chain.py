@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from faasguard import runtimes
 from faasguard.deps.facts import DependencySet, Installed, dependency_sets, public_functions, shipped_by, single_function
@@ -31,7 +32,9 @@ def deprecated_runtime(app: Application) -> Iterator[Hit]:
     refuses to create or update functions on it, which turns the next urgent fix
     into a migration. The severity follows the distance to the date: high once
     the deprecation date has passed, medium within 90 days, low further out
-    (within about six months), always with the date.
+    (within about six months), always with the date. Where AWS's runtime table
+    gives them, the message also says from when AWS refuses new functions and
+    updates on the runtime.
 
     When several functions inherit the runtime from one setting
     (`provider.runtime`, SAM `Globals`), that setting is one finding listing
@@ -96,16 +99,33 @@ def deprecated_runtime(app: Application) -> Iterator[Hit]:
                 f"on {entry.deprecated.isoformat()} (in {days} days)"
             )
             severity = Severity.MEDIUM if days <= runtimes.SOON.days else Severity.LOW
+        message += _blocking(entry, today)
+        before = (
+            f"on {entry.block_update.isoformat()}" if entry.block_update and entry.block_update > today else f"on {entry.runtime}"
+        )
         yield Hit(
             loc=fn.runtime_loc or fn.loc,
             message=message,
             remediation=f"{move}, run {'their' if shared else 'its'} tests and redeploy before the provider blocks "
-            f"updates on {entry.runtime}",
+            f"updates {before}",
             resource=fn.name,
             function=fn.name,
             severity=severity,
             key=f"{entry.runtime}:{stage.value}",
         )
+
+
+def _blocking(entry: runtimes.Lifecycle, today: date) -> str:
+    """What the provider already refuses, or will refuse next: "; AWS has refused updates ... since D"."""
+    provider = entry.provider.upper()
+    if entry.block_update and today >= entry.block_update:
+        return f"; {provider} has refused updates to functions on it since {entry.block_update.isoformat()}"
+    if entry.block_create and today >= entry.block_create:
+        then = f" and refuses updates from {entry.block_update.isoformat()}" if entry.block_update else ""
+        return f"; {provider} has refused new functions on it since {entry.block_create.isoformat()}{then}"
+    if entry.block_update:
+        return f"; {provider} refuses updates to functions on it from {entry.block_update.isoformat()}"
+    return ""
 
 
 # --- Dependencies (FG-SUP-010…039): facts from faasguard.deps.analyzer ------------------------
