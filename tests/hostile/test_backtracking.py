@@ -60,9 +60,9 @@ def test_hostile_text_scans_in_linear_time(tmp_path: Path, case: str, warm: None
     for name, text in CASES[case].items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded CI machine stretches wall time, not this
     result = scan(tmp_path, ScanOptions(jobs=1))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < LIMIT_S, f"{case}: {elapsed:.1f} s"
     assert not [e for e in result.errors if "limit per file" in e[1]]
 
@@ -80,11 +80,11 @@ def test_hostile_text_scans_in_linear_time(tmp_path: Path, case: str, warm: None
     ],
 )
 def test_secret_patterns_are_linear(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     list(find_known_secrets(text))
     find_secret(text, "DB_PASSWORD")
     is_placeholder(text)
-    assert time.perf_counter() - started < 2.0  # ~0.3 s alone; the quadratic versions took minutes
+    assert time.process_time() - started < 2.0  # ~0.3 s alone; the quadratic versions took minutes
 
 
 def test_the_rewritten_patterns_still_find_what_they_found() -> None:

@@ -35,9 +35,9 @@ resource "aws_lambda_function" "f" {{
   }}
 }}
 '''})
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded CI machine stretches wall time, not this
     result = scan(tmp_path, ScanOptions(jobs=1))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     (path, message), = result.warnings
     assert path == "main.tf" and "reference bomb" in message
     assert "FG-SEC-001" in _rules(result)  # the rest of the module is still analysed
@@ -69,9 +69,9 @@ def test_serverless_self_reference_fan_out_is_bounded(tmp_path: Path) -> None:
     lines += ["  a14: [x, y, z]", "functions:", "  f:", "    handler: app.handler", "    environment:",
               "      X: ${self:custom.a0}", "      DB_PASSWORD: Zq8kLm2pX4vB9nR7"]
     write(tmp_path, {"serverless.yml": "\n".join(lines) + "\n", "app.py": HANDLER})
-    started = time.perf_counter()
+    started = time.process_time()
     result = scan(tmp_path, ScanOptions(jobs=1))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert any("reference bomb" in m for _, m in result.warnings)
     assert "FG-SEC-001" in _rules(result)
 
