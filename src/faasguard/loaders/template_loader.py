@@ -253,6 +253,8 @@ def _translator() -> Any:
         # call (30 ms, three quarters of a translation). They never change: validate once.
         processor = PolicyTemplatesProcessor(PolicyTemplatesProcessor.get_default_policy_templates_json())
         translator_module.make_policy_template_for_function_plugin = lambda: PolicyTemplatesForResourcePlugin(processor)
+        # Likewise it indexes the resource classes of its own modules (inspect.getmembers) on every call.
+        translator_module.ResourceTypeResolver = _shared_resolvers(translator_module.ResourceTypeResolver)
 
         for name in ("samtranslator", "botocore", "boto3"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
@@ -260,6 +262,18 @@ def _translator() -> Any:
         _TRANSLATOR = (Translator, Parser, session)
     translator_cls, parser_cls, session = _TRANSLATOR
     return translator_cls(None, parser_cls(), boto_session=session)
+
+
+def _shared_resolvers(resolver_cls: Any) -> Any:
+    """``ResourceTypeResolver(*modules)``, built once per set of modules: it only maps type names to classes."""
+    built: dict[tuple[Any, ...], Any] = {}
+
+    def resolver(*modules: Any) -> Any:
+        if modules not in built:
+            built[modules] = resolver_cls(*modules)
+        return built[modules]
+
+    return resolver
 
 
 def _is_local(uri: Any) -> bool:
