@@ -434,6 +434,7 @@ class CodeAnalyzer:
             files=tuple(cache.rel(p) for p in files),
             sdk_calls=tuple(calls),
             dynamic_sdk=tuple(sorted(out.dynamic_sdk, key=lambda loc: (loc.path, loc.line or 0))),
+            signed_outside_sdk=tuple(sorted(out.signed, key=lambda loc: (loc.path, loc.line or 0))),
             flows=tuple(sorted(out.flows.values(), key=lambda f: (f.sink_loc.path, f.sink_loc.line or 0, f.kind))),
             secrets=tuple(secrets),
             log_leaks=tuple(sorted(out.log_leaks.values(), key=lambda x: (x.loc.path, x.loc.line or 0, x.kind))),

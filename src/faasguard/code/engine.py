@@ -89,6 +89,9 @@ class SdkTables:
     resource_factories: dict[str, tuple[str, str]]  # boto3 resource.Table(…) → ("table", "dynamodb")
     resource_methods: dict[str, dict[str, str]]  # boto3 bucket.upload_file → PutObject, by object kind
     document_client: dict[str, str]  # aws-sdk v2 DocumentClient get → GetItem
+    signed_methods: frozenset[str]  # client.generate_presigned_url(…): the role used outside a recorded request
+    signed_session_methods: frozenset[str]  # boto3.Session().get_credentials()
+    signed_callables: dict[str, frozenset[str]]  # by language: AWSV4SignerAuth, aws4.sign, getSignedUrl(client, cmd)
 
 
 @cache
@@ -103,6 +106,9 @@ def sdk_tables() -> SdkTables:
         {name: (kind, service) for name, (kind, service) in doc["boto3_resource_factories"].items()},
         {kind: dict(methods) for kind, methods in doc["boto3_resource_methods"].items()},
         dict(doc["document_client"]),
+        frozenset(doc["signed_outside_sdk"]["client_methods"]),
+        frozenset(doc["signed_outside_sdk"]["session_methods"]),
+        {lang: frozenset(doc["signed_outside_sdk"][lang]) for lang in ("python", "javascript")},
     )
 
 

@@ -139,6 +139,7 @@ class CodeFacts:
     files: tuple[str, ...]  # every source file analysed for this function (entry + followed local imports)
     sdk_calls: tuple[SdkCall, ...] = ()
     dynamic_sdk: tuple[Loc, ...] = ()  # client/service/operation computed at run time: policy incomplete
+    signed_outside_sdk: tuple[Loc, ...] = ()  # pre-signed URLs, the role's credentials signing requests: incomplete
     flows: tuple[TaintFlow, ...] = ()
     secrets: tuple[SecretLiteral, ...] = ()
     log_leaks: tuple[LogLeak, ...] = ()
@@ -203,6 +204,7 @@ def facts_document(apps: list[Application]) -> list[dict[str, object]]:
                     for c in facts.sdk_calls
                 ],
                 "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],
+                "signed_outside_sdk": [loc(d) for d in facts.signed_outside_sdk],
                 "flows": [
                     {"kind": f.kind, "source": f.source, "source_line": f.source_loc.line, "sink": f.sink, **loc(f.sink_loc),
                      "steps": [{**loc(s.loc), "note": s.note} for s in f.steps]}

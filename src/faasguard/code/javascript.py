@@ -854,8 +854,10 @@ class JsFrame(Walker):
             if made is not None:
                 return made
 
-        self.log_call(qual, receiver, method, args, loc)
         normal = self.interp.models.normal(qual) if qual else None
+        if normal is not None and normal in self.interp.sdk_tables.signed_callables["javascript"]:
+            self.out.signed.add(loc)  # getSignedUrl(client, new PutObjectCommand(…)), aws4.sign(request)
+        self.log_call(qual, receiver, method, args, loc)
         check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler and normal else None
         self.call_facts(CallSite(normal, method, receiver, args, {}), loc, check, qual)
         self._callbacks(qual, receiver, method, args, node)
@@ -1002,6 +1004,10 @@ class JsFrame(Walker):
         return self.sdk_result(cmd.service, cmd.operation, {}, loc, "")
 
     def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], loc: Loc) -> Val:
+        if method in self.interp.sdk_tables.signed_methods:  # s3.getSignedUrl('putObject', …): used by whoever has the URL
+            if not sdk.explicit_credentials:
+                self.out.signed.add(loc)
+            return UNKNOWN
         if method == "send":
             if args and args[0].sdk is not None and args[0].sdk.kind == "command":
                 return self._send(args[0].sdk, loc, sdk)

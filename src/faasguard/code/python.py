@@ -20,7 +20,7 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
-from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
+from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, SdkTables, Walker, explicit_credentials, tables
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
@@ -874,6 +874,8 @@ class Frame(Walker):
             return UNKNOWN
 
         every = args + list(kwargs.values()) + splat
+        if qual is not None and _signs_outside_sdk(qual, self.interp.sdk_tables):
+            self.out.signed.add(loc)
         self.log_call(qual, receiver, method, every, loc)
         what = self.interp.verifiers.get(qual or "") or self.interp.verifiers.get(callee.qual or "")
         check = python_auth_check(what, qual, node, loc) if self.handler is not None else None
@@ -973,6 +975,12 @@ class Frame(Walker):
         return Val(sdk=SdkObj(name.const, kind, "boto3", explicit_credentials=explicit))
 
     def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
+        if method in self.interp.sdk_tables.signed_methods or (
+            sdk.kind == "session" and method in self.interp.sdk_tables.signed_session_methods
+        ):
+            if not sdk.explicit_credentials:
+                self.out.signed.add(loc)
+            return UNKNOWN
         if sdk.kind == "session":
             if method in ("client", "resource"):
                 return self._sdk_factory(f"boto3.Session.{method}", args, kwargs, loc, True) or UNKNOWN
@@ -1058,3 +1066,11 @@ def _is_lazy_guard(test: ast.expr) -> int:
         other = test.comparators[0]
         return int(isinstance(other, ast.Constant) and other.value is None)
     return 0
+
+
+def _signs_outside_sdk(qual: str, tables: SdkTables) -> bool:
+    """``AWSV4SignerAuth(creds, region)``, ``boto3.Session().get_credentials()``: the role leaves the SDK."""
+    if qual in tables.signed_callables["python"]:
+        return True
+    head, _, last = qual.rpartition(".")
+    return last in tables.signed_session_methods and head.startswith(("boto3", "botocore"))

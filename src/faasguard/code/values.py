@@ -122,6 +122,7 @@ class Collector:
 
     sdk_calls: dict[tuple[Loc, str, str], SdkCall] = field(default_factory=dict)
     dynamic_sdk: set[Loc] = field(default_factory=set)
+    signed: set[Loc] = field(default_factory=set)  # the role used outside a recorded SDK request (pre-signed URL, SigV4)
     flows: dict[tuple[Loc, str], TaintFlow] = field(default_factory=dict)
     log_leaks: dict[tuple[Loc, str], LogLeak] = field(default_factory=dict)
     per_invocation: dict[tuple[Loc, str], PerInvocation] = field(default_factory=dict)

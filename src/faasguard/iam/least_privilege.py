@@ -294,6 +294,8 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
             gaps[f"the handler file of {fn.name} could not be found"] = "code"
         for loc in getattr(facts, "dynamic_sdk", ()):
             gaps[f"{loc}: the client or operation name is computed at run time"] = "dynamic"
+        for loc in getattr(facts, "signed_outside_sdk", ()):
+            gaps[f"{loc}: the role signs a request outside a recorded SDK call (a pre-signed URL or SigV4 signing)"] = "dynamic"
         mapper = sdk_map()
         for call in getattr(facts, "sdk_calls", ()):
             if getattr(call, "explicit_credentials", False):
