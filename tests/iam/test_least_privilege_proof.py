@@ -164,6 +164,61 @@ def handler(event, context):
     assert by_rule(result, "FG-IAM-030") == []
 
 
+QUERY_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: orders
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:Query
+              Resource: !GetAtt Orders.Arn
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "missing"),
+    [
+        ('client.query(TableName="orders", IndexName="by-date", KeyConditionExpression="pk = :p")', True),
+        ('client.query(TableName="orders", KeyConditionExpression="pk = :p")', False),
+        ('client.query(TableName="orders", **event["extra"])', False),  # maybe an index: no claim
+    ],
+)
+def test_a_query_on_an_index_needs_the_index(scan_files, call, missing):
+    code = f"import boto3\nclient = boto3.client('dynamodb')\n\n\ndef handler(event, context):\n    return {call}\n"
+    result = scan_files({"template.yaml": QUERY_TEMPLATE, "src/app.py": code}, rules={"FG-IAM-031"})
+    found = by_rule(result, "FG-IAM-031")
+    assert bool(found) is missing
+    if missing:
+        assert "table/orders/index/by-date" in found[0].message
+
+
+def test_the_policy_command_leaves_indexes_out_when_the_query_names_none(tmp_path, capsys):
+    import json
+
+    from faasguard.cli import main
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "template.yaml").write_text(QUERY_TEMPLATE)
+    (tmp_path / "src" / "app.py").write_text(
+        "import boto3\nclient = boto3.client('dynamodb')\n\n\ndef handler(event, context):\n"
+        '    return client.query(TableName="orders", KeyConditionExpression="pk = :p")\n'
+    )
+    main(["policy", str(tmp_path), "--format", "json"])
+    policy = json.loads(capsys.readouterr().out)
+    resources = json.dumps(policy)
+    assert "table/orders" in resources and "/index/" not in resources
+
+
 def test_fix_never_widens_a_table_scoped_statement(scan_files):
     # sls-todos: the old fix replaced a table-scoped statement with Resource: "*".
     text = SLS_TODOS.replace("[dynamodb:GetItem, dynamodb:PutItem]", "[dynamodb:GetItem, dynamodb:PutItem, dynamodb:Scan]")

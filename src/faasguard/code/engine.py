@@ -279,10 +279,22 @@ class Walker:
         if self.per_invocation:
             self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
 
-    def record(self, sdk: SdkObj, op: str, resource: str | None, env: str | None, loc: Loc, via: str) -> None:
-        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, sdk.sdk, via, sdk.explicit_credentials))
+    def record(
+        self, sdk: SdkObj, op: str, resource: str | None, env: str | None, loc: Loc, via: str, index: str | None = None
+    ) -> None:
+        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, sdk.sdk, via, sdk.explicit_credentials, index))
         if self.in_handler and not self.lazy and (sdk.service, op) in self.interp.sdk_tables.secret_operations:
             self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
+
+    @staticmethod
+    def index_arg(service: str, op: str, params: Mapping[str, Val], whole: bool) -> str | None:
+        """A DynamoDB Query/Scan's IndexName: the name, "*" when computed, "" when none; None when unknown."""
+        if service != "dynamodb" or op not in ("Query", "Scan") or not whole:
+            return None
+        if "IndexName" not in params:
+            return ""
+        name = params["IndexName"].const
+        return str(name) if name else "*"
 
     def resource_arg(self, params: Mapping[str, Val]) -> Val:
         """The request parameter that names the resource (Bucket, TableName …), for least privilege."""

@@ -62,6 +62,9 @@ class SdkCall:
     # the client was built with credentials of its own (access keys, an assumed role's session): the call does not
     # act as the function's execution role, so least privilege must not count it against that role
     explicit_credentials: bool = False
+    # DynamoDB Query/Scan: the IndexName the request names ("*" when computed), "" when it names none, None when the
+    # request is not known whole (**params) or the operation reads no index
+    index_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def facts_document(apps: list[Application]) -> list[dict[str, object]]:
                 "files": list(facts.files),
                 "sdk_calls": [
                     {"service": c.service, "operation": c.operation, "resource": c.resource, "resource_env": c.resource_env,
-                     "sdk": c.sdk, "explicit_credentials": c.explicit_credentials, **loc(c.loc)}
+                     "sdk": c.sdk, "explicit_credentials": c.explicit_credentials, "index_name": c.index_name, **loc(c.loc)}
                     for c in facts.sdk_calls
                 ],
                 "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],

@@ -1014,7 +1014,7 @@ class Frame(Walker):
             op = boto3_operation(sdk.service, method)
             if op is None:
                 return Val(sdk=sdk) if method == "meta" else UNKNOWN
-            self._record(sdk, op, self.resource_arg(kwargs), loc)
+            self._record(sdk, op, self.resource_arg(kwargs), loc, index=self.index_arg(sdk.service, op, kwargs, _whole(node)))
             return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
         if sdk.kind == "paginator":
             if method == "paginate" and sdk.operation:
@@ -1030,7 +1030,8 @@ class Frame(Walker):
                 return Val(sdk=replace(sdk, kind="object"))
             op = table.get(method) or (boto3_operation(sdk.service, method) if sdk.kind == "table" else None)
             if op:
-                self._record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource")
+                index = self.index_arg(sdk.service, op, kwargs, _whole(node))
+                self._record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource", index=index)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
                 return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
@@ -1039,10 +1040,17 @@ class Frame(Walker):
     def _line(self, loc: Loc) -> str:
         return self.mod.lines[loc.line - 1].strip() if loc.line else ""
 
-    def _record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None) -> None:
+    def _record(
+        self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None, index: str | None = None
+    ) -> None:
         resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
         env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
-        self.record(sdk, op, resource, env, loc, via or sdk.kind)
+        self.record(sdk, op, resource, env, loc, via or sdk.kind, index)
+
+
+def _whole(node: ast.Call) -> bool:
+    """The call's keyword arguments are all written out: no ``**params`` and no ``*args``."""
+    return all(kw.arg is not None for kw in node.keywords) and not any(isinstance(a, ast.Starred) for a in node.args)
 
 
 def _shell_true(node: ast.Call) -> bool:

@@ -222,12 +222,12 @@ def _index_need(action: str, table_arn: str, call: Any) -> tuple[str, bool] | No
     """
     if action not in ("dynamodb:Query", "dynamodb:Scan") or table_arn == "*":
         return None
-    if not hasattr(call, "index_name"):
+    name = getattr(call, "index_name", None)
+    if name is None:  # the request is not known whole: maybe an index
         return table_arn + "/index/*", True
-    name = call.index_name
-    if name is None:
+    if name == "":  # the request names no index: the table alone
         return None
-    return table_arn + "/index/" + (str(name) if name and "${" not in str(name) else "*"), False
+    return table_arn + "/index/" + (str(name) if name != "*" and "${" not in str(name) else "*"), False
 
 
 def _fill(template: str, name: str, prefix: str) -> str:
