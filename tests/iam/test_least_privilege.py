@@ -94,7 +94,7 @@ def test_thumbnailer_crud_policies_report_unused_actions_per_statement(scan_file
     assert "s3:DeleteObject" in source.message and "s3:PutObject" in source.message
     assert "s3:GetObject" not in unused_list(source.message)
     assert '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::${Uploads}/*"' in source.remediation
-    assert '"Action": "s3:PutObject", "Resource": "arn:aws:s3:::${Thumbs}/*"' in dest.remediation
+    assert '"Action": "s3:PutObject", "Resource": "arn:aws:s3:::${Thumbs}/thumbs/*"' in dest.remediation
     assert source.severity == Severity.MEDIUM  # unused write actions
     assert by_rule(result, "FG-IAM-031") == []
 
@@ -114,7 +114,7 @@ def test_policy_command_prints_the_thumbnailer_policy(scan_files, tmp_path, caps
         (s["Action"] if isinstance(s["Action"], str) else tuple(s["Action"]), s["Resource"]) for s in fn["policy"]["Statement"]
     }
     assert ("s3:GetObject", "arn:aws:s3:::${Uploads}/*") in statements
-    assert ("s3:PutObject", "arn:aws:s3:::${Thumbs}/*") in statements
+    assert ("s3:PutObject", "arn:aws:s3:::${Thumbs}/thumbs/*") in statements
     assert not any("s3:DeleteObject" in str(s) for s in statements)
 
 

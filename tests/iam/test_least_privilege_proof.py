@@ -112,6 +112,28 @@ def test_partly_unknown_grants_stay_quiet(scan_files, grant):
     assert by_rule(result, "FG-IAM-031") == []
 
 
+def test_a_grant_on_another_prefix_is_proven_missing(scan_files):
+    result = scan_files(
+        {"template.yaml": SAM.replace("GRANT", '!Sub "${Events.Arn}/uploads/*"'), "src/app.py": S3_CODE},
+        rules={"FG-IAM-031"},
+    )
+    [finding] = by_rule(result, "FG-IAM-031")
+    assert "s3:PutObject" in finding.message and "events-bucket/clickstream/*" in finding.message
+
+
+def test_the_suggested_policy_narrows_to_the_key_prefix(tmp_path, capsys):
+    import json
+
+    from faasguard.cli import main
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "template.yaml").write_text(SAM.replace("GRANT", '!Sub "${Events.Arn}/*"'))
+    (tmp_path / "src" / "app.py").write_text(S3_CODE)
+    main(["policy", str(tmp_path), "--format", "json"])
+    text = json.dumps(json.loads(capsys.readouterr().out))
+    assert "events-bucket/clickstream/*" in text and "events-bucket/*" not in text
+
+
 def test_a_grant_on_another_bucket_is_proven_missing(scan_files):
     result = scan_files(
         {"template.yaml": SAM.replace("GRANT", '"arn:aws:s3:::some-other-bucket/*"'), "src/app.py": S3_CODE},

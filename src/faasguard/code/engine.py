@@ -280,9 +280,18 @@ class Walker:
             self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
 
     def record(
-        self, sdk: SdkObj, op: str, resource: str | None, env: str | None, loc: Loc, via: str, index: str | None = None
+        self,
+        sdk: SdkObj,
+        op: str,
+        resource: str | None,
+        env: str | None,
+        loc: Loc,
+        via: str,
+        index: str | None = None,
+        key_prefix: str | None = None,
     ) -> None:
-        self.out.sdk(SdkCall(sdk.service, op, resource, env, loc, sdk.sdk, via, sdk.explicit_credentials, index))
+        call = SdkCall(sdk.service, op, resource, env, loc, sdk.sdk, via, sdk.explicit_credentials, index, key_prefix)
+        self.out.sdk(call)
         if self.in_handler and not self.lazy and (sdk.service, op) in self.interp.sdk_tables.secret_operations:
             self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
 
@@ -295,6 +304,15 @@ class Walker:
             return ""
         name = params["IndexName"].const
         return str(name) if name else "*"
+
+    @staticmethod
+    def key_prefix_arg(service: str, params: Mapping[str, Val]) -> str | None:
+        """An S3 request's Key, or the constant start of it: what least privilege may narrow the grant to."""
+        key = params.get("Key") if service == "s3" else None
+        if key is None:  # event data after the constant start cannot leave it: S3 keys are not paths
+            return None
+        start = key.const if key.const is not None else key.prefix
+        return str(start) if start and not any(c in str(start) for c in "*?$") else None
 
     def resource_arg(self, params: Mapping[str, Val]) -> Val:
         """The request parameter that names the resource (Bucket, TableName …), for least privilege."""

@@ -65,6 +65,8 @@ class SdkCall:
     # DynamoDB Query/Scan: the IndexName the request names ("*" when computed), "" when it names none, None when the
     # request is not known whole (**params) or the operation reads no index
     index_name: str | None = None
+    # S3 object calls: the constant start of the Key ("clickstream/" of f"clickstream/{day}.json"), when known
+    key_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,8 @@ def facts_document(apps: list[Application]) -> list[dict[str, object]]:
                 "files": list(facts.files),
                 "sdk_calls": [
                     {"service": c.service, "operation": c.operation, "resource": c.resource, "resource_env": c.resource_env,
-                     "sdk": c.sdk, "explicit_credentials": c.explicit_credentials, "index_name": c.index_name, **loc(c.loc)}
+                     "sdk": c.sdk, "explicit_credentials": c.explicit_credentials, "index_name": c.index_name,
+                     "key_prefix": c.key_prefix, **loc(c.loc)}
                     for c in facts.sdk_calls
                 ],
                 "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],

@@ -1014,7 +1014,9 @@ class Frame(Walker):
             op = boto3_operation(sdk.service, method)
             if op is None:
                 return Val(sdk=sdk) if method == "meta" else UNKNOWN
-            self._record(sdk, op, self.resource_arg(kwargs), loc, index=self.index_arg(sdk.service, op, kwargs, _whole(node)))
+            index = self.index_arg(sdk.service, op, kwargs, _whole(node))
+            prefix = self.key_prefix_arg(sdk.service, kwargs)
+            self._record(sdk, op, self.resource_arg(kwargs), loc, index=index, key_prefix=prefix)
             return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
         if sdk.kind == "paginator":
             if method == "paginate" and sdk.operation:
@@ -1041,11 +1043,18 @@ class Frame(Walker):
         return self.mod.lines[loc.line - 1].strip() if loc.line else ""
 
     def _record(
-        self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None, index: str | None = None
+        self,
+        sdk: SdkObj,
+        op: str,
+        res: Val,
+        loc: Loc,
+        via: str | None = None,
+        index: str | None = None,
+        key_prefix: str | None = None,
     ) -> None:
         resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
         env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
-        self.record(sdk, op, resource, env, loc, via or sdk.kind, index)
+        self.record(sdk, op, resource, env, loc, via or sdk.kind, index, key_prefix)
 
 
 def _whole(node: ast.Call) -> bool:

@@ -187,7 +187,7 @@ def _target(app: Application, fn: Function, call: Any, res: Resources) -> tuple[
     return "name", text
 
 
-def _arn_for(action: str, target: tuple[str, str] | None) -> list[str]:
+def _arn_for(action: str, target: tuple[str, str] | None, key_prefix: str | None = None) -> list[str]:
     info = action_index().get(action)
     if target is None or info is None or not info.resource_types:
         return ["*"]
@@ -195,15 +195,18 @@ def _arn_for(action: str, target: tuple[str, str] | None) -> list[str]:
     kind, value = target
     preferred = _PREFERRED_TYPES.get(prefix, ())
     rtype = next((t for t in preferred if t in info.resource_types), info.resource_types[0])
+    objects = key_prefix + "*" if key_prefix else "*"  # f"clickstream/{day}.json" → bucket/clickstream/*
     if kind == "arn":
         if prefix == "s3" and rtype == "object" and "/" not in value.split(":::", 1)[-1]:
-            return [value + "/*"]
+            return [value + "/" + objects]
         base = [value]
     else:
         template = action_index().arn_format(prefix, rtype)
         if not template:
             return ["*"]
         base = [_fill(template, value, prefix)]
+        if prefix == "s3" and rtype == "object" and base[0].endswith("/*"):
+            base = [base[0][:-1] + objects]
     return base
 
 
@@ -308,7 +311,7 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
             target = _target(app, fn, call, res)
             for action in mapping.actions:
                 action = action_index().canonical(action)
-                for arn in _arn_for(action, target):
+                for arn in _arn_for(action, target, getattr(call, "key_prefix", None)):
                     unresolved = arn == "*" and target is None and _has_resource_types(action)
                     needs.append(Need(action, arn, where, call.loc, unresolved=unresolved))
                     index = _index_need(action, arn, call)
