@@ -34,6 +34,7 @@ from faasguard.code.reach import ModuleUnits, identifiers, reachable
 from faasguard.code.taint_model import CallSite, Models, html_response, models, sdk_sinks, sdk_source, shared, verifiers
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned
 from faasguard.model import Loc
+from faasguard.secret_patterns import shannon_entropy
 
 SSRF_ONLY = frozenset({"ssrf"})
 
@@ -307,12 +308,22 @@ class Walker:
 
     @staticmethod
     def key_prefix_arg(service: str, params: Mapping[str, Val]) -> str | None:
-        """An S3 request's Key, or the constant start of it: what least privilege may narrow the grant to."""
+        """The folders an S3 request's Key starts with ("clickstream/" of f"clickstream/{day}.json").
+
+        Only whole folder names, and none that look like a credential: a key can be a token, and a
+        suggested policy is printed. Event data after the constant start cannot leave it (S3 keys are
+        not paths), so the start alone is a safe bound.
+        """
         key = params.get("Key") if service == "s3" else None
-        if key is None:  # event data after the constant start cannot leave it: S3 keys are not paths
+        if key is None or key.secret:
             return None
         start = key.const if key.const is not None else key.prefix
-        return str(start) if start and not any(c in str(start) for c in "*?$") else None
+        folders = str(start).rpartition("/")[0] + "/" if start and "/" in str(start) else ""
+        if not folders.strip("/") or any(c in folders for c in "*?$"):
+            return None
+        if any(len(part) >= 16 and shannon_entropy(part) >= 3.5 for part in folders.split("/")):
+            return None
+        return folders
 
     def resource_arg(self, params: Mapping[str, Val]) -> Val:
         """The request parameter that names the resource (Bucket, TableName …), for least privilege."""
