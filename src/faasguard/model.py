@@ -191,6 +191,7 @@ class Function:
     vpc: VpcConfig | None = None
     dead_letter_target: str | None = None
     on_failure_destination: str | None = None
+    on_success_destination: str | None = None  # asynchronous invocations' on-success destination (Lambda sends to it)
     triggers: tuple[Trigger, ...] = ()
     layers: tuple[str, ...] = ()
     url_auth_type: str | None = None  # function URL AuthType, when it has one

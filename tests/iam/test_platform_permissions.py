@@ -94,6 +94,18 @@ SETTINGS: dict[str, tuple[str, str, str, str]] = {
     "on-failure-s3": ("", "  Cfg:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties:\n      FunctionName: !Ref Fn\n"
                       "      Qualifier: $LATEST\n      DestinationConfig: {OnFailure: {Destination: arn:aws:s3:::failed-events}}",
                       "Platform", '"*"'),
+    "on-success-sqs": ("", "  Cfg:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties:\n      FunctionName: !Ref Fn\n"
+                       "      Qualifier: $LATEST\n      DestinationConfig: {OnSuccess: {Destination: !GetAtt Queue.Arn}}",
+                       "Platform", "!GetAtt Queue.Arn"),
+    "on-success-sns": ("", "  Cfg:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties:\n      FunctionName: !Ref Fn\n"
+                       "      Qualifier: $LATEST\n      DestinationConfig: {OnSuccess: {Destination: !Ref Topic}}",
+                       "Platform", "!Ref Topic"),
+    "on-success-lambda": ("", "  Cfg:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties:\n      FunctionName: !Ref Fn\n"
+                          "      Qualifier: $LATEST\n      DestinationConfig: {OnSuccess: {Destination: "
+                          "arn:aws:lambda:us-east-1:111122223333:function:f}}", "Platform", '"*"'),
+    "on-success-events": ("", "  Cfg:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties:\n      FunctionName: !Ref Fn\n"
+                          "      Qualifier: $LATEST\n      DestinationConfig: {OnSuccess: {Destination: "
+                          "arn:aws:events:us-east-1:111122223333:event-bus/b}}", "Platform", '"*"'),
     "env-kms": ("      KmsKeyArn: !GetAtt Key.Arn", "", "Platform", '"*"'),
     "lambda-insights": (
         "      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:52]", "", "Platform", '"*"'
@@ -122,7 +134,8 @@ def test_platform_need_is_never_called_unused(scan_files, row):
     assert by_rule(result, "FG-IAM-030") == [], f"{row.id}: {[f.message for f in by_rule(result, 'FG-IAM-030')]}"
 
 
-GATED = [r for r in platform.rows() if not r.exempt and r.kind in ("trigger", "dead-letter", "on-failure", "env-kms")]
+GATED_KINDS = ("trigger", "dead-letter", "on-failure", "on-success", "env-kms")
+GATED = [r for r in platform.rows() if not r.exempt and r.kind in GATED_KINDS]
 
 
 @pytest.mark.parametrize("row", GATED, ids=lambda r: r.id)

@@ -96,6 +96,8 @@ def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str
             out.append((row, fn.dead_letter_target))
         elif kind == "on-failure" and fn.on_failure_destination and service_of(fn.on_failure_destination, kinds) == arg:
             out.append((row, fn.on_failure_destination))
+        elif kind == "on-success" and fn.on_success_destination and service_of(fn.on_success_destination, kinds) == arg:
+            out.append((row, fn.on_success_destination))
         elif kind == "env-kms" and fn.env_kms_key:
             out.append((row, fn.env_kms_key))
     return out

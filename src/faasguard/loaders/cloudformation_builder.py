@@ -394,13 +394,16 @@ def _function(
     dlq = props.get("DeadLetterConfig")
     role_value = props.get("Role")
     role_id = fn.target(role_value) or (fn.text(role_value) if role_value is not None else None)
-    on_failure = None
+    on_failure = on_success = None
     for _, cfg in reader.of_type("AWS::Lambda::EventInvokeConfig"):
         if reader.function_of(cfg.get("FunctionName")) == logical_id:
             dest = cfg.get("DestinationConfig")
             failure = dest.get("OnFailure") if isinstance(dest, Mapping) else None
             if isinstance(failure, Mapping) and failure.get("Destination"):
                 on_failure = fn.text(failure.get("Destination"))
+            success = dest.get("OnSuccess") if isinstance(dest, Mapping) else None
+            if isinstance(success, Mapping) and success.get("Destination"):
+                on_success = fn.text(success.get("Destination"))
     url_auth, url_loc = None, None
     settings: list[Setting] = []
     for url_id, url in reader.of_type("AWS::Lambda::Url"):
@@ -434,6 +437,7 @@ def _function(
         vpc=vpc_config,
         dead_letter_target=fn.text(dlq.get("TargetArn")) or None if isinstance(dlq, Mapping) else None,
         on_failure_destination=on_failure,
+        on_success_destination=on_success,
         triggers=tuple(_triggers(reader, logical_id, app)),
         layers=tuple(fn.target(layer) or fn.text(layer) for layer in as_list(props.get("Layers"))),
         url_auth_type=url_auth,

@@ -370,6 +370,9 @@ class _Service:
         on_failure = destinations.get("onFailure") if isinstance(destinations, Mapping) else None
         if isinstance(on_failure, Mapping):
             on_failure = on_failure.get("arn") or on_failure.get("type")
+        on_success = destinations.get("onSuccess") if isinstance(destinations, Mapping) else None
+        if isinstance(on_success, Mapping):
+            on_success = on_success.get("arn") or on_success.get("type")
         return Function(
             name=name,
             loc=loc,
@@ -392,6 +395,7 @@ class _Service:
             vpc=vpc,
             dead_letter_target=self.text(body.get("onError")) or None,
             on_failure_destination=self.text(on_failure) or None,
+            on_success_destination=self.text(on_success) or None,
             triggers=tuple(triggers),
             layers=tuple(self.reader.fn.target(layer) or _layer_ref(self.text(layer)) for layer in as_list(layers)),
             url_auth_type=url_auth,

@@ -211,7 +211,8 @@ class AwsBuilder:
             role_id=role_id or None,
             vpc=vpc_config,
             dead_letter_target=(self.text(dlq.get("target_arn")) or None) if dlq else None,
-            on_failure_destination=self.on_failure(block.address),
+            on_failure_destination=self.destination(block.address, "on_failure"),
+            on_success_destination=self.destination(block.address, "on_success"),
             triggers=tuple(self.triggers(block.address)),
             layers=tuple(self.m.target(v) or self.text(v) for v in _list(block.get("layers"))),
             url_auth_type=url[0] if url else None,
@@ -264,14 +265,15 @@ class AwsBuilder:
                 return auth, block.attr_loc("authorization_type")
         return None
 
-    def on_failure(self, function: str) -> str | None:
+    def destination(self, function: str, outcome: str) -> str | None:
+        """The ``on_failure`` / ``on_success`` destination of the function's asynchronous invocations."""
         for block in self.m.of_type("aws_lambda_function_event_invoke_config"):
             if self.function_of(block.get("function_name")) != function:
                 continue
             dest = block.block("destination_config")
-            failure = dest.block("on_failure") if dest else None
-            if failure is not None and failure.get("destination") is not None:
-                return self.text(failure.get("destination"))
+            chosen = dest.block(outcome) if dest else None
+            if chosen is not None and chosen.get("destination") is not None:
+                return self.text(chosen.get("destination"))
         return None
 
     def triggers(self, function: str) -> Iterator[Trigger]:

@@ -164,6 +164,7 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
     tracing = s.scalar(block.get("tracing_mode"))
     reserved = as_int(s.scalar(block.get("reserved_concurrent_executions")))
     destination = s.text(block.get("destination_on_failure")) or None
+    on_success = s.text(block.get("destination_on_success")) or None
     dlq = s.text(block.get("dead_letter_target_arn")) or None
     package_type = str(s.scalar(block.get("package_type")) or "Zip")
     app.functions.append(
@@ -188,6 +189,7 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
             vpc=vpc,
             dead_letter_target=dlq,
             on_failure_destination=destination,
+            on_success_destination=on_success,
             triggers=tuple(triggers),
             layers=tuple(s.texts(block.get("layers"))),
             url_auth_type=url_auth,
