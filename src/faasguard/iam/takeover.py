@@ -17,6 +17,7 @@ never makes a takeover claim.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
@@ -60,6 +61,7 @@ def power(perms: Permissions | None) -> Power:
     return Power(0, "limited permissions")
 
 
+@lru_cache(maxsize=256)  # a role's allowed actions are one frozenset: shared roles ask again and again
 def _changing(actions: frozenset[str]) -> int:
     index = action_index()
     return sum(1 for a in actions if index.access_level(a) in (WRITE, PERMISSIONS))
