@@ -127,3 +127,28 @@ def test_a_requirements_include_that_leaves_the_root_is_not_read(repo, outside, 
     text = repr(result.warnings) + repr(result.errors) + repr(result.findings)
     assert "leakedpackage" not in text and str(outside) not in text
     assert any("requirements.txt:1: included file" in m and "leaves the scanned directory" in m for _, m in result.warnings)
+
+
+API_WITH_DEFINITION = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: DEFINITION
+"""
+OPENAPI = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /leaked-route-name:\n    get: {}\n"
+
+
+@pytest.mark.parametrize(("definition", "inside"), [("../home/api.yaml", False), ("api.yaml", True)])
+def test_sam_definition_uri_that_leaves_the_root_is_not_read(repo, outside, capsys, definition, inside) -> None:
+    write(outside, {"api.yaml": OPENAPI})
+    write(repo, {"template.yaml": API_WITH_DEFINITION.replace("DEFINITION", definition), "api.yaml": OPENAPI})
+    main(["scan", str(repo), "--format", "json", "--verbose"])
+    text = report_text(capsys)
+    if inside:
+        assert "leaves the scanned directory" not in text and "/leaked-route-name" in text
+    else:
+        assert "DefinitionUri ../home/api.yaml leaves the scanned directory" in text
+        assert "/leaked-route-name" not in text

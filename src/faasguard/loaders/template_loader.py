@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard import cache
+from faasguard import cache, limits
 from faasguard.loaders import located_yaml
 from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation_builder import LAYER_KEY, TemplateReader, build_application
@@ -72,7 +72,10 @@ class TemplateLoader:
         if is_sam(template):
             sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
             fmt = "sam"
-            translated, sam_dirs, problem = translate_sam(template, path.parent, text)
+            refused: list[str] = []
+            translated, sam_dirs, problem = translate_sam(template, path.parent, text, root, refused)
+            for uri in refused:
+                result.errors.append((rel, limits.outside_message(uri, "DefinitionUri")))
             code_dirs.update(sam_dirs)
             if translated is None:
                 result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
@@ -183,7 +186,11 @@ def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
 
 
 def translate_sam(
-    template: Mapping[str, Any], base: Path, text: str | None = None
+    template: Mapping[str, Any],
+    base: Path,
+    text: str | None = None,
+    root: Path | None = None,
+    refused: list[str] | None = None,
 ) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
     """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem).
 
@@ -191,7 +198,7 @@ def translate_sam(
     """
     prepared = clone(template)
     definitions: list[str] = []
-    code_dirs = _prepare_sam(prepared, base, definitions)
+    code_dirs = _prepare_sam(prepared, base, definitions, root, refused)
     # The translation is a function of the prepared template alone, and the prepared template one of
     # the template's text and the definition files it took in: cached by those (or else by its pickle).
     key: str | Callable[[], bytes] = (
@@ -280,9 +287,16 @@ def _is_local(uri: Any) -> bool:
     return isinstance(uri, str) and not uri.startswith(("s3://", "https://", "http://"))
 
 
-def _prepare_sam(template: dict[str, Any], base: Path, definitions: list[str] | None = None) -> dict[str, Path]:
+def _prepare_sam(
+    template: dict[str, Any],
+    base: Path,
+    definitions: list[str] | None = None,
+    root: Path | None = None,
+    refused: list[str] | None = None,
+) -> dict[str, Path]:
     """Rewrite what the translator cannot take offline; return each function's code dir.
-    Each definition file taken in is added to ``definitions``: its URI, then its text."""
+    Each definition file taken in is added to ``definitions``: its URI, then its text. A definition
+    outside ``root`` is never read: its URI is added to ``refused``."""
     globals_fn = ((template.get("Globals") or {}).get("Function") or {}) if isinstance(template.get("Globals"), Mapping) else {}
     if not isinstance(globals_fn, Mapping):
         globals_fn = {}
@@ -318,7 +332,11 @@ def _prepare_sam(template: dict[str, Any], base: Path, definitions: list[str] | 
                 props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
         elif kind in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::StateMachine"):
             uri = props.get("DefinitionUri")
-            if _is_local(uri):
+            if _is_local(uri) and root is not None and not limits.inside(base / str(uri), root):
+                if refused is not None:
+                    refused.append(str(uri))
+                props["DefinitionUri"] = _PLACEHOLDER_BUCKET + "definition.yaml"
+            elif _is_local(uri):
                 body, definition = _read_definition(base / str(uri))
                 if definitions is not None:
                     definitions += [str(uri), definition]
