@@ -94,6 +94,14 @@ class SdkTables:
     signed_session_methods: frozenset[str]  # boto3.Session().get_credentials()
     signed_callables: dict[str, frozenset[str]]  # by language: AWSV4SignerAuth, aws4.sign, getSignedUrl(client, cmd)
 
+    def signs_outside_sdk(self, language: str, qual: str) -> bool:
+        """``AWSV4SignerAuth(creds, region)``, ``aws4.sign(req)``, ``boto3.Session().get_credentials()``:
+        the function's role leaves the SDK, so least privilege cannot know what it needs."""
+        if qual in self.signed_callables[language]:
+            return True
+        head, _, last = qual.rpartition(".")
+        return language == "python" and last in self.signed_session_methods and head.startswith(("boto3", "botocore"))
+
 
 @cache
 def sdk_tables() -> SdkTables:

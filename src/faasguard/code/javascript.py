@@ -855,7 +855,7 @@ class JsFrame(Walker):
                 return made
 
         normal = self.interp.models.normal(qual) if qual else None
-        if normal is not None and normal in self.interp.sdk_tables.signed_callables["javascript"]:
+        if normal is not None and self.interp.sdk_tables.signs_outside_sdk("javascript", normal):
             self.out.signed.add(loc)  # getSignedUrl(client, new PutObjectCommand(…)), aws4.sign(request)
         self.log_call(qual, receiver, method, args, loc)
         check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler and normal else None

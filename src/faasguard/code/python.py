@@ -20,7 +20,7 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
-from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, SdkTables, Walker, explicit_credentials, tables
+from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
@@ -874,7 +874,7 @@ class Frame(Walker):
             return UNKNOWN
 
         every = args + list(kwargs.values()) + splat
-        if qual is not None and _signs_outside_sdk(qual, self.interp.sdk_tables):
+        if qual is not None and self.interp.sdk_tables.signs_outside_sdk("python", qual):
             self.out.signed.add(loc)
         self.log_call(qual, receiver, method, every, loc)
         what = self.interp.verifiers.get(qual or "") or self.interp.verifiers.get(callee.qual or "")
@@ -1083,11 +1083,3 @@ def _is_lazy_guard(test: ast.expr) -> int:
         other = test.comparators[0]
         return int(isinstance(other, ast.Constant) and other.value is None)
     return 0
-
-
-def _signs_outside_sdk(qual: str, tables: SdkTables) -> bool:
-    """``AWSV4SignerAuth(creds, region)``, ``boto3.Session().get_credentials()``: the role leaves the SDK."""
-    if qual in tables.signed_callables["python"]:
-        return True
-    head, _, last = qual.rpartition(".")
-    return last in tables.signed_session_methods and head.startswith(("boto3", "botocore"))
