@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
+from faasguard.code.modeldata import bundled
 from faasguard.code.reach import ModuleUnits, identifiers, reachable
 from faasguard.code.taint_model import CallSite, Models, html_response, models, sdk_sinks, sdk_source, shared, verifiers
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned
@@ -62,9 +63,7 @@ class Tables:
 
 @cache
 def tables(language: str) -> Tables:
-    from faasguard.code.taint_model import _bundled
-
-    raw: dict[str, Any] = _bundled(f"{language}.toml").get("tables", {})
+    raw: dict[str, Any] = bundled(f"{language}.toml").get("tables", {})
 
     def names(key: str) -> frozenset[str]:
         return frozenset(raw.get(key, ()))

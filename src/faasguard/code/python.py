@@ -21,6 +21,7 @@ from pathlib import Path
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
 from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
+from faasguard.code.modeldata import shared
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
@@ -31,12 +32,11 @@ from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 TABLES = tables("python")
-# Names find_secret treats as password-like all contain one of these; files without any are not walked for literals.
-SENSITIVE_HINT = re.compile(r"(?i)pass|pwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|"
-                            r"salt|jwt|bearer|cookie|signature|hmac|signing")
-SENSITIVE_WORDS = ("pass", "pwd", "secret", "token", "api_key", "apikey", "private_key", "privatekey", "access_key",
-                   "accesskey", "credential", "auth_key", "authkey", "salt", "jwt", "bearer", "cookie", "signature", "hmac",
-                   "signing")  # SENSITIVE_HINT's alternatives, for plain substring tests on lower-cased ASCII
+# Names find_secret treats as password-like all contain one of these words (shared.toml sensitive_words); files
+# without any are not walked for literals.
+SENSITIVE_WORDS = tuple(shared()["sensitive_words"])
+SENSITIVE_HINT = re.compile("(?i)" + "|".join(re.escape(word) for word in SENSITIVE_WORDS))
+
 
 @dataclass(eq=False)
 class PyModule:
@@ -344,8 +344,7 @@ class PyInterp(Engine):
                         pending = True
                         if id(node) in routes and (reach is None or routes[id(node)] in identifiers(self.handler_text or "")):
                             # @app.route("/users/<user_id>") of the app this handler serves: the framework passes request data
-                            self.call_function(FuncRef(mod, node), route_args(mod, node), {}, handler=None, depth=1,
-                                               in_handler=False)
+                            self.call_route(mod, node, route_args(mod, node))
                         else:
                             self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH,
                                                in_handler=False)
@@ -356,6 +355,10 @@ class PyInterp(Engine):
                         frame = Frame(self, mod, dict(self.globals.get(mod.path, {})), handler=None, depth=self.MAX_DEPTH)
                         with contextlib.suppress(RecursionError):
                             frame.lambda_body(lam, UNKNOWN)
+
+    def call_route(self, mod: PyModule, node: FuncNode, args: list[Val]) -> Val:
+        """A route of a web app: the framework calls it with request data (``args``), outside the handler."""
+        return self.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
 
     def call_function(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
                       in_handler: bool) -> Val:

@@ -15,65 +15,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from faasguard.code.modeldata import shared
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "sdk_names.json"
 
-# aws-sdk v2 class names (``new AWS.<Class>()``) whose lower-cased form is not the serviceId without spaces.
-V2_CLASSES = {
-    "cognitoidentityserviceprovider": "cognito-idp",
-    "cloudwatchlogs": "logs",
-    "cloudwatchevents": "events",
-    "eventbridge": "events",
-    "stepfunctions": "stepfunctions",
-    "rdsdataservice": "rds-data",
-    "iotdata": "iot-data",
-    "elbv2": "elbv2",
-    "elb": "elb",
-    "es": "es",
-    "configservice": "config",
-    "costexplorer": "ce",
-    "directoryservice": "ds",
-    "lexmodelbuildingservice": "lex-models",
-    "lexruntime": "lex-runtime",
-    "marketplacemetering": "meteringmarketplace",
-    "simpledb": "sdb",
-    "serverlessapplicationrepository": "serverlessrepo",
-    "apigateway": "apigateway",
-}
-
-# @aws-sdk/lib-dynamodb document-client commands → DynamoDB operations.
-LIB_DYNAMODB = {
-    "Get": "GetItem",
-    "Put": "PutItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "Query": "Query",
-    "Scan": "Scan",
-    "BatchGet": "BatchGetItem",
-    "BatchWrite": "BatchWriteItem",
-    "TransactGet": "TransactGetItems",
-    "TransactWrite": "TransactWriteItems",
-    "ExecuteStatement": "ExecuteStatement",
-    "BatchExecuteStatement": "BatchExecuteStatement",
-    "ExecuteTransaction": "ExecuteTransaction",
-}
-
-# boto3 S3 transfer helpers are injected methods, not model operations: the main operation they use.
-BOTO3_INJECTED: dict[str, dict[str, str | None]] = {
-    "s3": {
-        "upload_file": "PutObject",
-        "upload_fileobj": "PutObject",
-        "download_file": "GetObject",
-        "download_fileobj": "GetObject",
-        "copy": "CopyObject",
-        "generate_presigned_url": None,
-        "generate_presigned_post": None,
-    },
-    "dynamodb": {"batch_writer": "BatchWriteItem"},
-}
-
-# boto3 client attributes that are not API calls.
-BOTO3_NON_CALLS = {"get_paginator", "get_waiter", "can_paginate", "close", "meta", "exceptions", "generate_presigned_url",
-                   "generate_presigned_post", "generate_db_auth_token"}
+# The naming tables (shared.toml): aws-sdk v2 class names whose lower-cased form is not the serviceId without spaces,
+# @aws-sdk/lib-dynamodb commands → DynamoDB operations, boto3 injected methods, boto3 client attributes that are no call.
+V2_CLASSES: dict[str, str] = dict(shared()["sdk_v2_classes"])
+LIB_DYNAMODB: dict[str, str] = dict(shared()["lib_dynamodb"])
+BOTO3_INJECTED: dict[str, dict[str, str]] = {service: dict(rows) for service, rows in shared()["boto3_injected"].items()}
+BOTO3_NON_CALLS = frozenset(shared()["boto3_non_calls"])
 
 
 @cache
@@ -91,9 +42,9 @@ def pascal(snake: str) -> str:
 
 def boto3_operation(service: str, method: str) -> str | None:
     """``("s3", "list_objects_v2")`` → ``"ListObjectsV2"``; None for helpers that call no API."""
-    injected: dict[str, str | None] = BOTO3_INJECTED.get(service, {})
-    if method in injected:
-        return injected[method]
+    injected = BOTO3_INJECTED.get(service, {}).get(method)
+    if injected is not None:
+        return injected
     if method in BOTO3_NON_CALLS or method.startswith("_") or not method.islower():
         return None
     return str(_data()["ops"].get(service, {}).get(method) or pascal(method))

@@ -16,19 +16,18 @@ see ``docs/taint-models.md``); they are merged with the bundled rows.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from faasguard.code.facts import TaintKind
+from faasguard.code.modeldata import bundled, shared
 from faasguard.code.values import UNKNOWN, Val, cleaned
 
 LANGUAGES = ("python", "javascript")
-SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
-SHELL_FLAGS = {"-c", "/c", "/C", "-lc", "-ec", "-Command", "-command"}
+SHELLS = frozenset(shared()["shell_programs"])
+SHELL_FLAGS = frozenset(shared()["shell_flags"])
 FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}$]+[/?#]")
 HTML = re.compile(r"<[A-Za-z!/]")
 CONDITIONS = {"shell-true", "shell-option", "loader-not-safe", "host-not-fixed", "receiver-is-path", "receiver-is-built-path",
@@ -305,15 +304,6 @@ def build(language: str, documents: list[tuple[str, Mapping[str, Any]]]) -> Mode
     return models
 
 
-def _bundled(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("faasguard").joinpath(f"data/taint/{name}").read_text(encoding="utf-8"))
-
-
-@cache
-def shared() -> dict[str, Any]:
-    return _bundled("shared.toml")
-
-
 _USER: dict[str, list[Mapping[str, Any]]] = {}
 
 
@@ -347,18 +337,9 @@ def set_user_models(rows: Mapping[str, Any] | None) -> None:
 @cache
 def models(language: str) -> Models:
     language = "javascript" if language in ("typescript", "javascript") else "python"
-    docs: list[tuple[str, Mapping[str, Any]]] = [(f"{language}.toml", _bundled(f"{language}.toml"))]
+    docs: list[tuple[str, Mapping[str, Any]]] = [(f"{language}.toml", bundled(f"{language}.toml"))]
     docs += [(f"taint-models.{language}", doc) for doc in _USER.get(language, [])]
     return build(language, docs)
-
-
-def source_label(source: str) -> str:
-    """``event["Records"][0]["Sns"]["Message"]`` → ``… (SNS message)``, from the shared source_label rows."""
-    low = source.lower().replace('"', "").replace("'", "").replace("[", ".").replace("]", "")
-    for row in shared().get("source_label", []):
-        if all(word in low for word in row["words"]):
-            return f"{source} ({row['label']})"
-    return source
 
 
 def trusted_field(path: str) -> bool:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from faasguard.code.facts import AuthCheck, FlowStep, LogLeak, PerInvocation, SdkCall, TaintFlow
+from faasguard.code.modeldata import source_label
 from faasguard.model import Loc
 
 MAX_STEPS = 12
@@ -108,12 +109,6 @@ def cleaned(val: Val, kinds: frozenset[str]) -> Val:
     if val.taint is None:
         return val
     return val.with_taint(replace(val.taint, cleaned=val.taint.cleaned | kinds, whole=False))
-
-
-def source_label(source: str) -> str:
-    from faasguard.code.taint_model import source_label as label  # the table module imports this one
-
-    return label(source)
 
 
 @dataclass

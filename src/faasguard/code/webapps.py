@@ -422,10 +422,8 @@ def _view_function(py: PyInterp, urlconf: PyModule, view: ast.expr) -> tuple[PyM
 
 
 def _walk_view(py: PyInterp, mod: PyModule, node: FuncNode, route: str) -> int:
-    from faasguard.code.python import FuncRef
-
     safe = {m.group(2) for m in DJANGO_CONVERTER.finditer(route) if m.group(1) in DJANGO_SAFE_CONVERTERS}
     params = node.args.posonlyargs + node.args.args
     args = [UNKNOWN if p.arg in safe else Val(taint=Taint(p.arg, mod.loc(node), whole=True)) for p in params]
-    py.call_function(FuncRef(mod, node), args, {}, handler=None, depth=1, in_handler=False)
+    py.call_route(mod, node, args)
     return 1
