@@ -17,5 +17,6 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 }
 settings.register_profile("faasguard", max_examples=25, derandomize=True, **_COMMON)
-settings.register_profile("explore", max_examples=500, **_COMMON)
+# HYPOTHESIS_EXAMPLES caps an exploration run (one loader at a time on a shared machine).
+settings.register_profile("explore", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "500")), **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "faasguard"))

@@ -133,10 +133,33 @@ _TF_PSEUDO = {
 }
 
 
+# A ${...} the policy keeps live: a plain reference (a placeholder such as ${OrdersTable.Arn}, or
+# data.aws_region.current.name); any other ${ or %{ in a name from the scanned files is escaped, so
+# that a bucket named ${file("~/.ssh/id_rsa")} stays text and is never evaluated by Terraform.
+_TF_LIVE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_.\-]*\}")
+_TF_SPECIAL = re.compile(r"[\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|\$\{|%\{")
+_TF_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "%{": "%%{"}
+
+
+def _hcl_quoted(text: str) -> str:
+    """``text`` as an HCL string literal: quotes, backslashes and control characters escaped, and only
+    plain references left live in ``${...}``."""
+
+    def escape(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found == "${":
+            return found if _TF_LIVE.match(text, match.start()) else "$${"
+        if found in _TF_ESCAPES:
+            return _TF_ESCAPES[found]
+        return "\\ufffd" if 0xD800 <= ord(found) <= 0xDFFF else f"\\u{ord(found):04x}"
+
+    return '"' + _TF_SPECIAL.sub(escape, text) + '"'
+
+
 def _tf_string(text: str) -> str:
     for cfn, tf in _TF_PSEUDO.items():
         text = text.replace(cfn, tf)
-    return json.dumps(text)
+    return _hcl_quoted(text)
 
 
 def _terraform(source: str, p: FunctionPolicy) -> str:
@@ -147,9 +170,9 @@ def _terraform(source: str, p: FunctionPolicy) -> str:
     out.append(f'data "aws_iam_policy_document" "{name}_least_privilege" {{\n')
     for s in p.statements:
         out.append("  statement {\n")
-        out.append(f"    sid       = {json.dumps(s.sid)}\n")
+        out.append(f"    sid       = {_hcl_quoted(s.sid)}\n")
         out.append('    effect    = "Allow"\n')
-        out.append(f"    actions   = [{', '.join(json.dumps(a) for a in s.actions)}]\n")
+        out.append(f"    actions   = [{', '.join(_hcl_quoted(a) for a in s.actions)}]\n")
         out.append(f"    resources = [{', '.join(_tf_string(r) for r in s.resources)}]\n")
         out.append("  }\n")
     out.append("}\n\n")

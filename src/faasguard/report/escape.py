@@ -62,7 +62,7 @@ def for_terminal(result: ScanResult) -> ScanResult:
     findings = [
         replace(
             f, title=one_line(f.title), message=terminal(f.message), remediation=terminal(f.remediation),
-            path=one_line(f.path), resource=_opt(f.resource), function=_opt(f.function),
+            path=one_line(f.path), source=one_line(f.source), resource=_opt(f.resource), function=_opt(f.function),
             functions=tuple(one_line(n) for n in f.functions),
             related=tuple(replace(r, path=one_line(r.path), note=one_line(r.note)) for r in f.related),
         )
