@@ -25,7 +25,8 @@ MAX_CONFIG_BYTES = 1024 * 1024  # .faasguard.yaml
 MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a previous JSON report
 MAX_FILES = 200_000  # candidate files in one scan
 MAX_DEPTH = 200  # nesting of a JSON/YAML document the loaders walk
-FILE_SECONDS = 30.0  # wall-clock budget to load or analyse one file
+FILE_SECONDS = 30.0  # processor time to load or analyse one file (see time_budget)
+FILE_WALL_SECONDS = 300.0  # wall-clock time for the same, for a file that waits instead of computing
 
 
 class LimitExceeded(Exception):
@@ -147,43 +148,95 @@ def depth_over(value: object, limit: int = MAX_DEPTH) -> bool:
 
 # -- time ---------------------------------------------------------------------------------
 
+# Which budget ran out last (read by timeout_message, which the callers call without arguments).
+_spent = "cpu"
+# The budget running now: its seconds, the number of modules loaded when it was last granted, and
+# how many more times it may be granted again because libraries were imported meanwhile.
+_running: dict[str, float] = {}
+MAX_IMPORT_GRANTS = 10
 
-def _alarm(signum: int, frame: object) -> None:
+
+def _importing(frame: Any) -> bool:
+    """Whether ``frame`` runs inside an ``import`` (Python's import machinery is on its stack)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _cpu_spent(signum: int, frame: Any) -> None:
+    global _spent
+    grown = _running and len(sys.modules) > _running["modules"]
+    if _running and _running["grants"] > 0 and (grown or _importing(frame)):
+        # Libraries were being imported (the first file that needs the SAM translator, say): that
+        # is not the file's own work, so the file gets its budget again.
+        _running["modules"] = len(sys.modules)
+        _running["grants"] -= 1
+        signal.setitimer(signal.ITIMER_PROF, _running["seconds"])
+        return
+    _spent = "cpu"
+    raise FileTimeout()
+
+
+def _wall_spent(signum: int, frame: object) -> None:
+    global _spent
+    _spent = "wall"
     raise FileTimeout()
 
 
 @contextlib.contextmanager
-def time_budget(seconds: float | None = None) -> Iterator[None]:
-    """Raise :class:`FileTimeout` in the block once ``seconds`` (default :data:`FILE_SECONDS`) of
-    wall-clock time are spent.
+def time_budget(seconds: float | None = None, wall_seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`FileTimeout` in the block once it has used ``seconds`` (default
+    :data:`FILE_SECONDS`) of processor time, or has run ``wall_seconds`` (default
+    :data:`FILE_WALL_SECONDS`) in all.
 
-    Uses a real-time interval timer, so it applies on POSIX in the main thread only (where the
-    loaders run, in the scan process and in each worker); elsewhere, or inside another budget,
-    the block runs unbounded. Python's regular-expression engine checks for signals while it
-    matches, so a pattern that backtracks is interrupted too.
+    The budget is the file's own work: processor time (user + system, ``ITIMER_PROF``) runs only
+    while this process computes, so a loaded machine, a slow disk or the other workers do not
+    make a file fail that would pass on an idle machine. The wall-clock limit, ten times longer,
+    only stops a file that waits without end. Importing a loader's libraries is not the file's
+    work: when the budget runs out during an import, or modules were imported since it was
+    granted, it is granted again (at most :data:`MAX_IMPORT_GRANTS` times; nothing in a scanned
+    file makes faasguard import anything).
+
+    Interval timers apply on POSIX in the main thread only (where the loaders run, in the scan
+    process and in each worker); elsewhere, or inside another budget, the block runs unbounded.
+    Python's regular-expression engine checks for signals while it matches, so a pattern that
+    backtracks is interrupted too.
     """
     seconds = FILE_SECONDS if seconds is None else seconds
+    wall_seconds = FILE_WALL_SECONDS if wall_seconds is None else wall_seconds
     usable = (
         seconds > 0
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
         and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     )
     if not usable:
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, _cpu_spent), signal.signal(signal.SIGALRM, _wall_spent)
+    _running.update(seconds=seconds, modules=len(sys.modules), grants=MAX_IMPORT_GRANTS)
     try:
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        signal.setitimer(signal.ITIMER_REAL, max(wall_seconds, seconds))
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _running.clear()
+        signal.signal(signal.SIGPROF, previous[0])
+        signal.signal(signal.SIGALRM, previous[1])
 
 
 def timeout_message(seconds: float | None = None) -> str:
+    """The sentence for a file whose budget ran out (the last :class:`FileTimeout` says which)."""
+    if _spent == "wall":
+        wall = FILE_WALL_SECONDS if seconds is None else seconds
+        return f"still running after {wall:g} s, the limit per file (waiting included); skipped (the rest of the scan went on)"
     seconds = FILE_SECONDS if seconds is None else seconds
-    return f"took longer than the {seconds:g} s limit per file; skipped (the rest of the scan went on)"
+    return f"used more than {seconds:g} s of processor time, the limit per file; skipped (the rest of the scan went on)"
 
 
 # -- worker processes ----------------------------------------------------------------------
