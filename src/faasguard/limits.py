@@ -241,6 +241,8 @@ def timeout_message(seconds: float | None = None) -> str:
 
 # -- worker processes ----------------------------------------------------------------------
 
+_HELD = {signal.SIGINT, signal.SIGTERM}  # what a worker must not see before worker_init
+
 
 def worker_init() -> None:
     """Initializer of every worker process: it dies with the scan and never holds its output.
@@ -254,6 +256,8 @@ def worker_init() -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held while the scan forked this worker (signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
@@ -272,38 +276,33 @@ def worker_init() -> None:
         os.close(devnull)
 
 
-def stop_workers(pool: Any) -> None:
-    """End ``pool``'s worker processes now (SIGTERM, then SIGKILL after a second), without
-    waiting for the work still queued."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+def stop_workers(processes: list[Any], grace: float = 0.0) -> None:
+    """End the worker ``processes``: those still running after ``grace`` seconds get SIGTERM, and
+    SIGKILL a second later. Only the processes' public methods are used, so this is safe in a
+    signal handler (no lock of the interrupted code is taken)."""
     for process in processes:
         with contextlib.suppress(Exception):
-            process.terminate()
+            process.join(grace)
+            if process.is_alive():
+                process.terminate()
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(1.0)
             if process.is_alive():
                 process.kill()
                 process.join(1.0)
-    # The pool's manager thread sees its workers gone and fails every pending future with
-    # BrokenProcessPool. (Cancelling them here instead races with that thread, which then dies
-    # with a traceback on standard error.)
-    with contextlib.suppress(Exception):
-        pool.shutdown(wait=False)
-        manager = getattr(pool, "_executor_manager_thread", None)
-        if manager is not None:
-            manager.join(2.0)
 
 
 @contextlib.contextmanager
-def workers_end_with_us(pool: Any) -> Iterator[None]:
-    """While the block runs, SIGTERM to the scan first ends ``pool``'s workers, then the scan
-    itself (with the default action, so its exit status still says SIGTERM); leaving the block
-    with an exception (Ctrl-C's KeyboardInterrupt) ends them too instead of finishing the queue."""
+def workers_end_with_us(processes: list[Any]) -> Iterator[None]:
+    """While the block runs, SIGTERM to the scan first ends the worker ``processes`` (the list may
+    grow in the block), then the scan itself (with the default action, so its exit status still says
+    SIGTERM); leaving the block with an exception (Ctrl-C's KeyboardInterrupt) ends them too instead
+    of finishing the queue."""
     main = threading.current_thread() is threading.main_thread()
 
     def stop(signum: int, frame: object) -> None:
-        stop_workers(pool)
+        stop_workers(processes)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 
@@ -311,8 +310,22 @@ def workers_end_with_us(pool: Any) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        stop_workers(pool)
+        stop_workers(processes)
         raise
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM in the block (they are delivered when it ends): a worker forked
+    here starts with both blocked, until :func:`worker_init` has said what they do in a worker."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

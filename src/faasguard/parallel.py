@@ -13,9 +13,11 @@ While the work runs, Python's cyclic garbage collector is paused (in the workers
 here): parse trees and models are millions of small objects without reference cycles, and
 each full collection re-scans all of them (a quarter of the loading time on the corpus).
 
-The workers never outlive the scan or hold its output: SIGTERM to the scan ends them first,
-Ctrl-C (KeyboardInterrupt here) ends them instead of finishing the queue, and the kernel
-ends them if the scan dies any other way (see :func:`faasguard.limits.worker_init`).
+The worker processes are this module's own (a pipe to each, batches handed to whichever is
+idle), so stopping them needs nothing but their process objects. They never outlive the scan
+or hold its output: SIGTERM to the scan ends them first, Ctrl-C (KeyboardInterrupt here) ends
+them instead of finishing the queue, and the kernel ends them if the scan dies any other way
+(see :func:`faasguard.limits.worker_init`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ import gc
 import multiprocessing
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from faasguard import limits
@@ -90,22 +94,95 @@ def fork_map(
     size = max(1, min(32, len(items) // (count * 8) or 1))
     batches = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _TASK = (fn, items)
-    results: list[R] = []
-    context = multiprocessing.get_context("fork")
+    done: list[list[R] | None] = [None] * len(batches)
+    processes: list[BaseProcess] = []
     try:
-        pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=limits.worker_init)
-        with limits.workers_end_with_us(pool):
-            # submit + result rather than map: map's generator cancels the queued futures when it
-            # is interrupted, and the pool's manager thread then fails on them (see stop_workers).
-            futures = [pool.submit(_run_slice, (batch.start, batch.stop)) for batch in batches]
-            for batch, future in zip(batches, futures, strict=True):
-                results.extend(future.result())
-                if progress:
-                    progress(len(batch))
-            pool.shutdown(wait=True)
+        with limits.workers_end_with_us(processes):
+            links = _start_workers(min(count, len(batches)), processes)
+            _drive(links, batches, done, progress)  # on an exception, the workers are stopped at once
+            for link in links:  # idle now: each reads None and returns
+                with contextlib.suppress(OSError):
+                    link.conn.send(None)
+            limits.stop_workers(processes, grace=5.0)
     finally:
         _TASK = None
-    return results
+    return [result for batch in done for result in batch or ()]
+
+
+class _Link:
+    """One worker process and the pipe to it; ``batch`` is the index of the batch it works on."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process, self.conn, self.batch = process, conn, -1
+
+
+def _start_workers(count: int, processes: list[BaseProcess]) -> list[_Link]:
+    """Fork ``count`` workers (appended to ``processes`` as each starts). SIGINT and SIGTERM are held
+    here meanwhile, so a worker starts with them blocked and sees neither before its initializer
+    has set what they do there (see :func:`faasguard.limits.worker_init`)."""
+    context = multiprocessing.get_context("fork")
+    links = []
+    with limits.signals_held():
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs,), daemon=True)
+            process.start()
+            processes.append(process)
+            theirs.close()
+            links.append(_Link(process, ours))
+    return links
+
+
+def _drive(links: list[_Link], batches: list[range], done: list[Any], progress: Callable[[int], None] | None) -> None:
+    """Hand the batches out to idle workers and file each result under its batch, until all are done.
+
+    A worker's exception is raised here, with the worker's traceback as a note; a worker that
+    ends without answering (killed, out of memory) is a :class:`WorkerDied`."""
+    queue = iter(range(len(batches)))
+
+    def hand_out(link: _Link) -> None:
+        link.batch = next(queue, -1)
+        if link.batch >= 0:
+            link.conn.send((batches[link.batch].start, batches[link.batch].stop))
+
+    for link in links:
+        hand_out(link)
+    while busy := [link for link in links if link.batch >= 0]:
+        ready = set(wait([link.conn for link in busy] + [link.process.sentinel for link in busy]))
+        for link in busy:
+            if link.conn in ready:
+                try:
+                    ok, payload, trace = link.conn.recv()
+                except (EOFError, OSError):
+                    raise WorkerDied(f"a worker process ended without its result (exit code {link.process.exitcode})") from None
+                if not ok:
+                    payload.add_note(f"in worker process {link.process.pid}:\n{trace}")
+                    raise payload
+                done[link.batch] = payload
+                if progress:
+                    progress(len(batches[link.batch]))
+                hand_out(link)
+            elif link.process.sentinel in ready:
+                link.process.join(1.0)
+                raise WorkerDied(f"a worker process ended without its result (exit code {link.process.exitcode})")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended (killed, out of memory) before it returned its batch."""
+
+
+def _worker(conn: Connection) -> None:
+    """A worker's life: read a batch's bounds, send back its results (or its exception), until None."""
+    limits.worker_init()
+    while (bounds := conn.recv()) is not None:
+        try:
+            reply: tuple[bool, Any, str] = (True, _run_slice(bounds), "")
+        except Exception as exc:
+            reply = (False, exc, traceback.format_exc())
+        try:
+            conn.send(reply)
+        except Exception as exc:  # a result or exception that cannot be pickled
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}"), reply[2]))
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
