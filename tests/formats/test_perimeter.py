@@ -547,3 +547,33 @@ def test_a_google_function_secret_in_plain_environment_gets_a_secret_manager_fix
     assert (finding.path, finding.line, finding.function) == ("Pulumi.yaml", line, "google_cloudfunctions_function.orders")
     assert "secretEnvironmentVariables" in finding.remediation and "environmentVariables" in finding.remediation
     assert "aws_" not in finding.remediation and "google_secret_manager_secret" in finding.remediation
+
+
+def stack_export(acl: str | None) -> str:
+    api_id, stage_arn = "a1b2c3d4e5", "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod"
+    resources: list[dict[str, Any]] = [
+        {
+            "urn": "urn:pulumi:dev::shop::aws:apigateway/restApi:RestApi::shared", "custom": True,
+            "type": "aws:apigateway/restApi:RestApi", "inputs": {"name": "shared"},
+            "outputs": {"id": api_id, "arn": f"arn:aws:apigateway:us-east-1::/restapis/{api_id}"},
+        },
+        {
+            "urn": "urn:pulumi:dev::shop::aws:apigateway/stage:Stage::prod", "custom": True,
+            "type": "aws:apigateway/stage:Stage", "inputs": {"restApi": api_id, "deployment": "dep1", "stageName": "prod"},
+            "outputs": {"arn": stage_arn, "id": "ags-a1b2c3d4e5-prod"},
+        },
+    ]
+    if acl:
+        resources.append({
+            "urn": "urn:pulumi:dev::shop::aws:wafv2/webAclAssociation:WebAclAssociation::prodWaf", "custom": True,
+            "type": "aws:wafv2/webAclAssociation:WebAclAssociation", "inputs": {"resourceArn": stage_arn, "webAclArn": acl},
+            "outputs": {},
+        })
+    return json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": resources}}, indent=2)
+
+
+def test_a_pulumi_stack_export_links_the_web_acl_through_the_stage_outputs(scan_files: ScanFiles) -> None:
+    [finding] = by_rule(scan_files({"stack.json": stack_export(None)}, rules={"FG-NET-010"}), "FG-NET-010")
+    assert finding.resource == "aws_api_gateway_rest_api.shared" and finding.path == "stack.json"
+    acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shared/1"
+    assert by_rule(scan_files({"stack.json": stack_export(acl)}, rules={"FG-NET-010"}), "FG-NET-010") == []
