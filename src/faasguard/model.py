@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -257,6 +258,11 @@ class Api:
     data_trace: bool | None = None  # None: no stage settings found
     data_trace_loc: Loc | None = None
 
+    @property
+    def private(self) -> bool:
+        """A private REST API: only callers through a VPC interface endpoint its resource policy allows reach it."""
+        return self.endpoint_type == "PRIVATE"
+
 
 @dataclass(frozen=True)
 class ApiDomain:
@@ -485,6 +491,24 @@ class Application:
     iam: Any = None  # the IAM analysis (faasguard.iam.least_privilege.AppIam), added by the IAM analyzer
     source: str = ""  # the file (or directory) it was loaded from, relative to root
     format: str = ""  # sam | cloudformation | serverless | terraform | cdk …
+
+    def route_triggers(self, function: str) -> Iterator[Trigger]:
+        """The API routes that invoke ``function``, as its triggers.
+
+        A route of a private REST API is not public: only callers inside a VPC, through an
+        interface endpoint the API's resource policy allows, reach it.
+        """
+        for api in self.apis:
+            for route in api.routes:
+                if route.function == function:
+                    yield Trigger(
+                        kind={"rest": "api", "http": "http-api"}.get(api.kind, api.kind),
+                        source=api.id,
+                        loc=route.loc,
+                        public=not api.private,
+                        authenticated=(route.authorization not in (None, "NONE")) or route.api_key_required,
+                        route=f"{route.method} {route.path}",
+                    )
 
     def referenced_ids(self, text: str | None) -> set[str]:
         """Ids of this application's resources that ``text`` refers to.

@@ -476,19 +476,9 @@ def _int(value: Any) -> int | None:
 def _triggers(reader: TemplateReader, function_id: str, app: Application) -> Iterator[Trigger]:
     fn = reader.fn
     routed_apis = set()
-    for api in app.apis:
-        for route in api.routes:
-            if route.function == function_id:
-                routed_apis.add(api.id)
-                authenticated = (route.authorization not in (None, "NONE")) or route.api_key_required
-                yield Trigger(
-                    kind={"rest": "api", "http": "http-api"}.get(api.kind, api.kind),
-                    source=api.id,
-                    loc=route.loc,
-                    public=True,
-                    authenticated=authenticated,
-                    route=f"{route.method} {route.path}",
-                )
+    for trigger in app.route_triggers(function_id):
+        routed_apis.add(trigger.source)
+        yield trigger
     for perm in app.permissions:
         if perm.function != function_id:
             continue

@@ -310,8 +310,7 @@ class _Service:
         """The REST API the Framework generates (``ApiGatewayRestApi``), unless private; protected by a web ACL
         when ``resources`` associates one with it or the serverless-associate-waf plugin is configured."""
         gateway = self.provider.get("apiGateway")
-        endpoint = str(self.provider.get("endpointType") or "").upper()
-        if endpoint == "PRIVATE" or any(e.id == "ApiGatewayRestApi" for e in app.web_entries):
+        if self._rest_endpoint_type() == "PRIVATE" or any(e.id == "ApiGatewayRestApi" for e in app.web_entries):
             return
         api = next((a for a in app.apis if a.id == "ApiGatewayRestApi"), None)
         if api is None or (isinstance(gateway, Mapping) and gateway.get("restApiId")):
@@ -682,7 +681,7 @@ class _Service:
             "ApiGatewayRestApi",
             loc,
             asynchronous=bool(spec.get("async")),
-            public=True,
+            public=self._rest_endpoint_type() != "PRIVATE",
             authenticated=authorization != "NONE" or private,
             route=f"{route.method} {route.path}",
         )
@@ -739,6 +738,11 @@ class _Service:
     def _route(self, api_id: str, kind: str, route: Route) -> None:
         self.apis.setdefault(api_id, (kind, []))[1].append(route)
 
+    def _rest_endpoint_type(self) -> str | None:
+        """``provider.endpointType`` of the generated REST API: EDGE (the default), REGIONAL or PRIVATE."""
+        endpoint = self.provider.get("endpointType")
+        return str(endpoint).upper() if isinstance(endpoint, str) and endpoint else None
+
     def api_objects(self) -> Iterator[Api]:
         logs = self.provider.get("logs")
         logs = logs if isinstance(logs, LDict) else LDict()
@@ -779,6 +783,7 @@ class _Service:
                 throttling=throttling,
                 stage_loc=self.key_loc(logs, log_key) if log_key in logs else provider_loc,
                 has_usage_plan=has_plan,
+                endpoint_type=self._rest_endpoint_type() if kind == "rest" else None,
                 data_trace=data_trace,
                 data_trace_loc=self.key_loc(log_settings, "fullExecutionData")
                 if data_trace and isinstance(log_settings, LDict)

@@ -93,7 +93,9 @@ def route_without_authorizer(app: Application) -> Iterator[Hit]:
     Every route is checked, also when no function of the same source is behind it (an
     API stack apart from its functions, an HTTP proxy, a direct AWS service
     integration): medium when it reaches a function or an AWS service, low when the
-    backend is an HTTP endpoint or not in the source.
+    backend is an HTTP endpoint or not in the source. A route of a private REST API is
+    low: only callers inside a VPC, through an endpoint its resource policy allows,
+    reach it.
     """
     for api, route in _routes(app):
         if route.authorization != "NONE" or route.api_key_required:
@@ -111,6 +113,20 @@ def route_without_authorizer(app: Application) -> Iterator[Hit]:
                 severity=Severity.INFO,
                 key=f"{route.method} {route.path}",
                 related=(Related(check.loc.path, check.loc.line, f"{check.what}: {check.call}"),),
+            )
+            continue
+        if api.private:
+            yield Hit(
+                loc=route.loc,
+                message=f"Route {route.method} {route.path} of private API {api.id} {_target(route)} without any "
+                "authorization: any caller that reaches the API through a VPC endpoint its resource policy allows "
+                "can call it",
+                remediation=_authorizer_fix(app.format, api, route, api_key=False)
+                + ", or scope the API's resource policy to the VPC endpoints and principals that need it",
+                resource=api.id,
+                function=route.function,
+                severity=Severity.LOW,
+                key=f"{route.method} {route.path}",
             )
             continue
         yield Hit(
@@ -191,7 +207,7 @@ def body_without_validation(app: Application) -> Iterator[Hit]:
     for api, route in _routes(app):
         if api.kind != "rest" or route.method not in _BODY_METHODS or route.request_validator is not False:
             continue
-        open_route = route.authorization == "NONE" and not route.api_key_required
+        open_route = route.authorization == "NONE" and not route.api_key_required and not api.private
         receiver = f"function {route.function}" if route.function else "its integration"
         yield Hit(
             loc=route.loc,

@@ -295,18 +295,9 @@ def _function(snap: Snapshot, raw: dict[str, Any], app: Application, names: dict
 
 def _triggers(snap: Snapshot, name: str, arn: str, app: Application, url: dict[str, Any] | None) -> Iterator[Trigger]:
     routed = False
-    for api in app.apis:
-        for route in api.routes:
-            if route.function == name:
-                routed = True
-                yield Trigger(
-                    kind={"rest": "api", "http": "http-api"}.get(api.kind, api.kind),
-                    source=api.id,
-                    loc=route.loc,
-                    public=True,
-                    authenticated=(route.authorization not in (None, "NONE")) or route.api_key_required,
-                    route=f"{route.method} {route.path}",
-                )
+    for trigger in app.route_triggers(name):
+        routed = True
+        yield trigger
     for perm in app.permissions:
         if perm.function != name or perm.action.lower() == "lambda:invokefunctionurl" or perm.function_url_auth_type:
             continue

@@ -277,7 +277,7 @@ class AwsBuilder:
         return None
 
     def triggers(self, function: str) -> Iterator[Trigger]:
-        yield from api_triggers(self.app, function)
+        yield from self.app.route_triggers(function)
         routed = any(r.function == function for api in self.app.apis for r in api.routes)
         for perm in self.app.permissions:
             if perm.function != function:
@@ -726,21 +726,6 @@ class AwsBuilder:
                     continue
                 stmts = self.policies.statements(b.get("policy"), b, "policy", b.address)
                 yield ResourcePolicy(b.address, b.address, store, stmts, b.attr_loc("policy"))
-
-
-def api_triggers(app: Application, function: str) -> Iterator[Trigger]:
-    for api in app.apis:
-        for route in api.routes:
-            if route.function == function:
-                authenticated = (route.authorization not in (None, "NONE")) or route.api_key_required
-                yield Trigger(
-                    kind={"rest": "api", "http": "http-api"}.get(api.kind, api.kind),
-                    source=api.id,
-                    loc=route.loc,
-                    public=True,
-                    authenticated=authenticated,
-                    route=f"{route.method} {route.path}",
-                )
 
 
 def _integration_kind(kind: Any, function: str | None, uri: str) -> str | None:

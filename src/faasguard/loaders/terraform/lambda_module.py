@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
-from faasguard.loaders.terraform.aws import api_triggers
 from faasguard.loaders.terraform.iam import PolicyReader
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import Unresolved, as_bool, as_int
@@ -120,7 +119,7 @@ def _build_one(module: Module, app: Application, block: Block) -> None:
 
     permissions = list(_allowed_triggers(module, block, name))
     app.permissions.extend(permissions)
-    triggers: list[Trigger] = list(api_triggers(app, name))
+    triggers: list[Trigger] = list(app.route_triggers(name))
     for perm in permissions:
         principal = perm.principal.lower()
         if principal in ASYNC_PRINCIPALS:
