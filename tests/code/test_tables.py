@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faasguard.code import taint_model
 from faasguard.code.analyzer import CodeAnalyzer, _Cache
 from faasguard.code.engine import sdk_tables, tables
 from faasguard.code.facts import CodeFacts
@@ -12,6 +13,12 @@ from faasguard.interfaces import AnalysisResult
 from faasguard.model import Function, Loc
 
 PY = tables("python")
+
+
+def _raw(language: str) -> dict:
+    return taint_model._bundled(f"{language}.toml")["tables"]
+
+
 JS = tables("javascript")
 SDK = sdk_tables()
 
@@ -98,6 +105,49 @@ def test_python_subscript_client_rows(tmp_path):
     code = "\n".join(["import json", *(f"import {m}" for m in PY.subscript_clients), "", "def handler(event, context):",
                       *rows, ""])
     found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows if f.kind == "nosql"}
+    assert found == set(lines_of(code, "# row:"))
+
+
+def test_python_parsed_member_rows_may_be_query_objects(tmp_path):
+    members = sorted(_raw("python")["parsed_members"])
+    rows = [f"    coll.find(event['r'].{m}{'()' if m.startswith('get_') else ''})  # row: {m}" for m in members]
+    code = "\n".join(["import pymongo", "", "coll = pymongo.MongoClient()['db']['c']", "", "def handler(event, context):",
+                      *rows, "    coll.find(event['r'].text)  # control: a string is no query object", ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows if f.kind == "nosql"}
+    assert found == set(lines_of(code, "# row:"))
+
+
+def test_python_mutator_rows_carry_data_into_the_receiver(tmp_path):
+    rows = []
+    for m in sorted(_raw("python")["mutators"]):
+        rows += [f"    box_{m} = []", f"    box_{m}.{m}(event['x'])", f"    os.system(''.join(box_{m}))  # row: {m}"]
+    code = "\n".join(["import hashlib", "import os", "", "def handler(event, context):", *rows,
+                      "    digest = hashlib.sha256()", "    digest.update(event['x'])",
+                      "    os.system(digest.hexdigest())  # control: a library object's update is not a list", ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows}
+    assert found == set(lines_of(code, "# row:"))
+
+
+def test_python_source_rows_are_request_data(tmp_path):
+    sources = sorted(taint_model.models("python").sources)
+    rows = []
+    for i, name in enumerate(sources):
+        module, _, rest = name.partition("().")
+        path, _, cls = module.rpartition(".")
+        obj = f"{rest}" if "()" in name else ""
+        if "()" in name:
+            rows += [f"from {path} import {cls} as C{i}", f"o{i} = C{i}()"]
+        else:
+            rows += [f"import {path}" if path else ""]
+        del obj
+    body = []
+    for i, name in enumerate(sources):
+        if "()" in name:
+            body.append(f"    os.system(o{i}.{name.partition('().')[2]}.x)  # row: {name}")
+        else:
+            body.append(f"    os.system({name}.x)  # row: {name}")
+    code = "\n".join(["import os", *rows, "", "def handler(event, context):", *body, ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows}
     assert found == set(lines_of(code, "# row:"))
 
 

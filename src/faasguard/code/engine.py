@@ -349,7 +349,9 @@ class Walker:
         if service == "dynamodb":
             for key in self.interp.sdk_tables.dynamo_expressions:
                 val = params.get(key)
-                if val is not None and val.taint is not None and val.built:  # "#a = " + event["v"]: NoSQL injection
+                # "#a = " + event["v"], or the whole expression taken from the event: NoSQL injection (a dict of
+                # legacy QueryFilter conditions holding event values is data, not an expression)
+                if val is not None and val.taint is not None and (val.built or val.items is None):
                     self.out.flow("nosql", val.taint, f"DynamoDB {method}({fmt.format(key)})", loc, self.handler)
         for kind, tainted, param in sdk_sinks(service, op, params):
             self.out.flow(kind, tainted.taint, f"{service} {op}({fmt.format(param)})", loc, self.handler)  # type: ignore[arg-type]

@@ -25,9 +25,9 @@ from faasguard.code.modeldata import shared
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.taint_model import CallSite, field_path, trusted_field
+from faasguard.code.taint_model import CallSite, _bundled, field_path, trusted_field
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, secret_like_name, whole_join
-from faasguard.code.webapps import route_args
+from faasguard.code.webapps import model_fields, route_args
 from faasguard.model import Loc
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -318,7 +318,10 @@ class PyInterp(Engine):
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
         args: list[Val] = []
         if params:
-            args.append(Val(taint=Taint(params[0], mod.loc(node), whole=True)))
+            event = Val(taint=Taint(params[0], mod.loc(node), whole=True))
+            typed = (node.args.posonlyargs + node.args.args)[0].annotation
+            # @event_parser(model=Order) def handler(event: Order, ...): the model's fields typed int hold no text
+            args.append(_instance(mod, typed.id, [event]) if isinstance(typed, ast.Name) and typed.id in mod.classes else event)
         self.handler_text = mod.text_of(node)
         self.call_function(FuncRef(mod, node), args, {}, handler=name, depth=0, in_handler=True)
         return True
@@ -759,6 +762,14 @@ class Frame(Walker):
                 return val
             sub = self.interp.local_import(mod, attr, 1) if mod.path.name == "__init__.py" else None
             return Val(func=sub) if sub is not None else UNKNOWN
+        if isinstance(base.func, tuple) and base.func[0] == "instance":  # repo.by_customer(x), order.sku
+            _, mod, cls = base.func
+            method = mod.classes.get(cls, {}).get(attr)
+            if method is not None:
+                return Val(func=FuncRef(mod, method, cls))
+            typed = next((v for k, v in base.items or () if k == attr), None)
+            if typed is not None:
+                return typed
         if base.sdk is not None:
             sdk = base.sdk
             if attr == "meta":
@@ -769,7 +780,8 @@ class Frame(Walker):
                 return Val(sdk=replace(sdk, kind="bucket-objects"))
             return Val(sdk=sdk, qual=f"sdk.{attr}")
         if base.taint is not None:
-            return self._field(base.taint, f".{attr}", node)
+            out = self._field(base.taint, f".{attr}", node)
+            return _parsed(out) if attr in PARSED_MEMBERS else out
         if base.secret:
             return Val(secret=base.secret)
         if base.qual is not None:
@@ -849,6 +861,9 @@ class Frame(Walker):
         loc = self.mod.loc(node)
         qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
         self._callbacks(node, qual, receiver, args, kwargs)
+        if method in MUTATORS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and receiver is not None and (receiver.items is not None or receiver.taint is not None) and any(a.taint for a in args):
+            self.env[func.value.id] = replace(whole_join([receiver, *args]), items=None)  # parts.append(event["x"])
 
         # Local functions and classes: analyse them with these arguments.
         if isinstance(callee.func, FuncRef):
@@ -858,7 +873,7 @@ class Frame(Walker):
             init = mod.classes.get(cls, {}).get("__init__")
             if init is not None and self.depth < PyInterp.MAX_DEPTH and any(a.taint or a.sdk for a in args):
                 self.interp.call_function(FuncRef(mod, init, cls), args, kwargs, self.handler, self.depth + 1, self.in_handler)
-            return UNKNOWN
+            return _instance(mod, cls, [*args, *kwargs.values(), *splat])
 
         # AWS SDK
         if receiver is not None and receiver.sdk is not None and method is not None:
@@ -907,6 +922,8 @@ class Frame(Walker):
                         return self._field(receiver.taint, f'["{args[0].const}"]', node)
                 if method in TABLES.predicates:
                     return UNKNOWN
+                if method in PARSED_MEMBERS and receiver.taint is not None:  # request.get_json(): may be {"$ne": null}
+                    return _parsed(Val(taint=receiver.taint))
                 built = method in ("format", "join", "replace", "format_map")
                 return Val(taint=receiver.taint, secret=receiver.secret, built=built,
                            prefix=receiver.prefix if built else None)
@@ -1073,6 +1090,24 @@ def _shell_true(node: ast.Call) -> bool:
 
 
 _whole_join = whole_join
+# members of a request object whose value is the parsed JSON body (python.toml [tables] parsed_members)
+PARSED_MEMBERS = frozenset(_bundled("python.toml")["tables"].get("parsed_members", ()))
+# methods that put their argument into the receiver (a list built in a loop, then joined into a query)
+MUTATORS = frozenset(_bundled("python.toml")["tables"].get("mutators", ()))
+
+
+def _parsed(val: Val) -> Val:
+    return val.with_taint(replace(val.taint, parsed=True)) if val.taint is not None else val
+
+
+def _instance(mod: PyModule, cls: str, args: list[Val]) -> Val:
+    """An object of a class of the function's own code: its methods are followed (repo.by_customer(x)). A data
+    class built from event data (pydantic model, @dataclass) carries it, except in fields typed as numbers, dates, UUIDs."""
+    fields = model_fields(mod.tree, cls)
+    tainted = [a for a in args if a.taint is not None] if fields is not None else []
+    out = replace(whole_join(tainted), built=False) if tainted else UNKNOWN
+    typed = tuple((name, UNKNOWN) for name, text in fields.items() if not text) if tainted and fields else ()
+    return replace(out, func=("instance", mod, cls), items=typed or None)
 
 
 def _constant_items(val: Val) -> bool:

@@ -108,6 +108,23 @@ def route_param_is_data(node: ast.FunctionDef | ast.AsyncFunctionDef, param: ast
     return True
 
 
+def model_fields(tree: ast.Module | None, cls: str) -> dict[str, bool] | None:
+    """Field → holds text, of a data class defined in ``tree`` (annotated fields, no ``__init__`` of its own: a
+    pydantic model, a @dataclass, a NamedTuple); None for any other class. ``count: int`` holds no text."""
+    node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), None) if tree else None
+    if node is None or any(isinstance(n, ast.FunctionDef) and n.name == "__init__" for n in node.body):
+        return None
+    fields = {}
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            text = ast.unparse(item.annotation)
+            base = text.split("[", 1)[0]
+            if base in ("Optional", "typing.Optional") and "[" in text:
+                base = text[text.index("[") + 1 : text.rindex("]")].strip()
+            fields[item.target.id] = base.split("(", 1)[0] not in SAFE_ANNOTATIONS
+    return fields or None
+
+
 def route_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
     """Parameter name → its default expression (positional and keyword-only)."""
     positional = node.args.posonlyargs + node.args.args
