@@ -861,8 +861,8 @@ class Frame(Walker):
         loc = self.mod.loc(node)
         qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
         self._callbacks(node, qual, receiver, args, kwargs)
-        if method in MUTATORS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                and receiver is not None and (receiver.items is not None or receiver.taint is not None) and any(a.taint for a in args):
+        if method in MUTATORS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and receiver \
+                and (receiver.items is not None or receiver.taint is not None) and any(a.taint for a in args):
             self.env[func.value.id] = replace(whole_join([receiver, *args]), items=None)  # parts.append(event["x"])
 
         # Local functions and classes: analyse them with these arguments.
