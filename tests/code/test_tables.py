@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faasguard.code import taint_model
+from faasguard.code import modeldata, taint_model
 from faasguard.code.analyzer import CodeAnalyzer, _Cache
 from faasguard.code.engine import sdk_tables, tables
 from faasguard.code.facts import CodeFacts
@@ -16,7 +16,7 @@ PY = tables("python")
 
 
 def _raw(language: str) -> dict:
-    return taint_model._bundled(f"{language}.toml")["tables"]
+    return modeldata.bundled(f"{language}.toml")["tables"]
 
 
 JS = tables("javascript")

@@ -21,11 +21,11 @@ from pathlib import Path
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
 from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
-from faasguard.code.modeldata import shared
+from faasguard.code.modeldata import bundled, shared
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
 from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.taint_model import CallSite, _bundled, field_path, trusted_field
+from faasguard.code.taint_model import CallSite, field_path, trusted_field
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, secret_like_name, whole_join
 from faasguard.code.webapps import model_fields, route_args
 from faasguard.model import Loc
@@ -1091,9 +1091,9 @@ def _shell_true(node: ast.Call) -> bool:
 
 _whole_join = whole_join
 # members of a request object whose value is the parsed JSON body (python.toml [tables] parsed_members)
-PARSED_MEMBERS = frozenset(_bundled("python.toml")["tables"].get("parsed_members", ()))
+PARSED_MEMBERS = frozenset(bundled("python.toml")["tables"].get("parsed_members", ()))
 # methods that put their argument into the receiver (a list built in a loop, then joined into a query)
-MUTATORS = frozenset(_bundled("python.toml")["tables"].get("mutators", ()))
+MUTATORS = frozenset(bundled("python.toml")["tables"].get("mutators", ()))
 
 
 def _parsed(val: Val) -> Val:
