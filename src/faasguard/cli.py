@@ -203,7 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "scan":
-            return _scan(args)
+            from faasguard.parallel import collector_paused
+
+            # Paused through the report too: re-enabled after the scan, the collector's first full
+            # passes re-scan the whole model (over a second of a corpus scan, all of it serial).
+            with collector_paused():
+                return _scan(args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "policy":
