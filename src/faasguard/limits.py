@@ -52,6 +52,21 @@ def display(path: Path | str, root: Path) -> str:
         return Path(path).name
 
 
+def home_relative(path: Path | str) -> str:
+    """A path outside the scanned directory (a cache, an advisory database) for a message that may end
+    up in a CI log or a shared report: ``~/.cache/faasguard/advisories`` rather than the user's home
+    directory spelled out. Paths elsewhere are shown as they were given."""
+    shown = Path(path).expanduser()
+    try:
+        home = Path.home()
+        rel = Path(os.path.abspath(shown)).relative_to(home)
+    except (RuntimeError, KeyError, ValueError):  # no home directory, or the path is not under it
+        return str(path)
+    if home == Path(home.anchor):  # HOME=/ would make every path "~/..."
+        return str(path)
+    return "~" if rel == Path() else f"~/{rel.as_posix()}"
+
+
 def inside(path: Path | str, root: Path) -> bool:
     """Whether ``path``, with every symbolic link followed, stays within ``root``."""
     try:

@@ -129,6 +129,18 @@ def test_the_html_snippet_redaction_still_masks() -> None:
         assert "Zq8kLm2pX4vB9nR7" not in shown and "(16 chars)" in shown, line
 
 
+def test_the_html_snippet_masks_the_literal_fallback_of_a_serverless_variable() -> None:
+    from faasguard.report.html import redact
+
+    shown = redact("      DB: ${ssm:/db/${opt:region}/pw, 'Zq8kLm2pX4vB9nR7'}")
+    assert shown == "      DB: ${ssm:/db/${opt:region}/pw, 'Zq8k…(16 chars)'}"
+    assert redact("X: ${self:custom.stage}") == "X: ${self:custom.stage}"  # no fallback: nothing to mask
+    started = time.process_time()
+    redact("${ssm:" * 60_000)
+    redact("${a:" + "x" * 150_000 + ',"')
+    assert time.process_time() - started < 1.0
+
+
 def test_an_html_report_on_a_file_with_a_200k_character_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from faasguard.cli import main
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from faasguard import limits
 from faasguard.cli import main
 from faasguard.scan import ScanOptions, scan
 from tests.hostile.conftest import ACCESS_KEY, HANDLER, SAM, SECRET_KEY, report_text, write
@@ -152,3 +156,36 @@ def test_sam_definition_uri_that_leaves_the_root_is_not_read(repo, outside, caps
     else:
         assert "DefinitionUri ../home/api.yaml leaves the scanned directory" in text
         assert "/leaked-route-name" not in text
+
+
+def test_no_output_names_the_users_home_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The advisory warnings name the database under the user cache as ``~/.cache/...``: a CI log or a
+    shared report never shows the home directory (nor any other absolute path outside the root)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("FAASGUARD_ADVISORY_DB", raising=False)
+    repo = write(tmp_path / "repo", {"template.yaml": SAM, "src/app.py": HANDLER, "src/requirements.txt": "requests==2.19.0\n"})
+    out = tmp_path / "out"
+    args = ["scan", str(repo), "--no-cache", "--verbose"]
+    for fmt in ("text", "json", "sarif", "junit", "html", "markdown"):
+        args += ["--format", f"{fmt}:{out / fmt}"]
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        main(args)
+    texts = {fmt: (out / fmt).read_text(encoding="utf-8") for fmt in ("text", "json", "sarif", "junit", "html", "markdown")}
+    texts["stderr"] = stderr.getvalue()
+    for fmt, text in texts.items():
+        assert str(home) not in text, fmt
+        assert str(tmp_path) not in text.replace(str(repo), "").replace(str(out), ""), fmt  # only paths the user gave
+    (warning,) = [w["message"] for w in json.loads(texts["json"])["warnings"] if "advisory database" in w["message"]]
+    assert warning.startswith("advisory database ~/.cache/faasguard/advisories does not exist")
+    assert "--advisory-db ~/.cache/faasguard/advisories" in warning
+
+
+def test_home_relative() -> None:
+    home = Path.home()
+    assert limits.home_relative(home / ".cache" / "x") == "~/.cache/x"
+    assert limits.home_relative(home) == "~"
+    assert limits.home_relative("/opt/osv") == "/opt/osv"  # not under the home directory: as given

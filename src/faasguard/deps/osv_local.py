@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from faasguard import limits
 from faasguard.deps.interface import Ecosystem, PackageAudit, ServiceStatus, normalize
 from faasguard.deps.osv import affected_by, merge_aliases, parse_version, to_advisory
 
@@ -178,15 +179,16 @@ class LocalOsvService:
         status = ServiceStatus(self.name)
         counts = self.index().get("records", {})
         status.covered = {eco for eco, count in counts.items() if count}
-        hint = f"run `faasguard advisories update --advisory-db {self.db}` (needs internet) or pass --online"
+        db = limits.home_relative(self.db)  # never the user's home directory in a report
+        hint = f"run `faasguard advisories update --advisory-db {db}` (needs internet) or pass --online"
         if not self.db.is_dir():
             status.warnings.append(
-                f"advisory database {self.db} does not exist: NO dependency was checked for known vulnerabilities; {hint}"
+                f"advisory database {db} does not exist: NO dependency was checked for known vulnerabilities; {hint}"
             )
             return status
         if not status.covered:
             status.warnings.append(
-                f"advisory database {self.db} holds no OSV records: NO dependency was checked for known vulnerabilities; {hint}"
+                f"advisory database {db} holds no OSV records: NO dependency was checked for known vulnerabilities; {hint}"
             )
             return status
         updated = self.updated_at()
@@ -194,11 +196,11 @@ class LocalOsvService:
             age = int((self.now - updated) // 86400)
             when = datetime.fromtimestamp(updated, UTC).strftime("%Y-%m-%d")
             status.warnings.append(
-                f"advisory database {self.db} is {age} days old (updated {when}): advisories published since are missed; {hint}"
+                f"advisory database {db} is {age} days old (updated {when}): advisories published since are missed; {hint}"
             )
         for eco in ECOSYSTEMS:
             if eco not in status.covered:
-                status.warnings.append(f"advisory database {self.db} has no {eco} records: {eco} packages are not audited")
+                status.warnings.append(f"advisory database {db} has no {eco} records: {eco} packages are not audited")
         return status
 
     def audit(self, packages: Iterable[tuple[Ecosystem, str, str]]) -> dict[tuple[str, str, str], PackageAudit]:

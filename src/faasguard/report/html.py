@@ -31,7 +31,7 @@ from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
 from faasguard.report.escape import terminal
 from faasguard.report.grouping import PART_OF_PATH, affected, group
-from faasguard.secret_patterns import find_known_secrets, find_secret
+from faasguard.secret_patterns import find_known_secrets, find_secret, mask
 
 NO_FUNCTION = "(not tied to one function)"
 
@@ -86,9 +86,17 @@ class Card:
 
 
 
+# The literal fallback of a Serverless Framework variable (``${ssm:/db/pw, 'hunter2'}``): a value that
+# stands in for a parameter or secret, masked as the loader's warnings mask it. Bounded repeats keep
+# the pattern linear on a hostile line.
+_SLS_DEFAULT = re.compile(r"\$\{[a-zA-Z]+:[^'\"\n]{0,200}?,\s*(['\"])(?P<value>[^'\"\n]{1,200})\1")
+
+
 def redact(line: str) -> str:
-    """The line with every credential the secret patterns know replaced by its masked preview."""
+    """The line with every credential the secret patterns know replaced by its masked preview, and the
+    literal fallback of a Serverless variable masked."""
     spans = [(m.start, m.end, m.preview) for m in find_known_secrets(line)]
+    spans += [(m.start("value"), m.end("value"), mask(m.group("value"))) for m in _SLS_DEFAULT.finditer(line)]
     for m in _ASSIGNMENT.finditer(line):
         secret = find_secret(m.group("value"), m.group("name"))
         if secret is not None:
