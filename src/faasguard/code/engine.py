@@ -24,18 +24,21 @@ the per-language ``[tables]`` of ``data/taint/<language>.toml``, and the SDK tab
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation, SdkCall
+from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation
 from faasguard.code.modeldata import bundled
 from faasguard.code.reach import ModuleUnits, identifiers, reachable
-from faasguard.code.taint_model import CallSite, Models, html_response, models, sdk_sinks, sdk_source, shared, verifiers
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, cleaned
+from faasguard.code.sdk_calls import TEMPORARY_CREDENTIALS, SdkSteps, SdkTables, explicit_credentials, sdk_attribute, sdk_tables
+from faasguard.code.taint_model import CallSite, Models, field_path, html_response, models, trusted_field, verifiers
+from faasguard.code.values import UNKNOWN, Collector, Taint, Val, cleaned, secret_like_name, whole_join
 from faasguard.model import Loc
-from faasguard.secret_patterns import shannon_entropy
+
+__all__ = ["SSRF_ONLY", "TEMPORARY_CREDENTIALS", "Engine", "SdkTables", "Tables", "Walker", "explicit_credentials",
+           "parsed", "sdk_attribute", "sdk_tables", "tables"]
 
 SSRF_ONLY = frozenset({"ssrf"})
 
@@ -59,6 +62,28 @@ class Tables:
     route_methods: frozenset[str]
     web_apps: tuple[str, ...]
     web_wrappers: tuple[str, ...]
+    getters: frozenset[str]  # event.get("body"): one member by name
+    get_access: str  # how such a read is written in a source ('["{}"]', '.get("{}")')
+    builders: frozenset[str]  # methods that assemble a string from a tainted receiver
+    templates: frozenset[str]  # "{}".format(x): a constant receiver filled with the arguments
+    joiners: frozenset[str]  # ",".join(parts): the arguments joined
+    env_getters: frozenset[str]  # os.getenv("NAME")
+    environ: frozenset[str]  # os.environ / process.env
+    attribute_getters: frozenset[str]  # getattr(client, "op")
+    stringify: frozenset[str]  # json.dumps / JSON.stringify
+    whole_keepers: frozenset[str]  # str(event): still the whole event
+    pass_prefixes: tuple[str, ...]  # os.path., path.: functions that return (part of) their argument
+    identity_wrappers: frozenset[str]  # util.promisify(f) is f
+    guard_calls: frozenset[str]
+    guard_prefixes: tuple[str, ...]
+    receiver_guards: frozenset[str]  # guard calls that test their receiver only (url.startsWith(…))
+    host_prefix_calls: frozenset[str]
+    host_attributes: frozenset[str]
+    case_folds: frozenset[str]
+    cache_decorators: frozenset[str]
+    sdk_modules: tuple[str, ...]  # a file that names none of these makes no AWS SDK call
+    parsed_members: frozenset[str]  # request.json / get_json(): the parsed body, may be an object ({"$ne": null})
+    mutators: frozenset[str]  # parts.append(x): the argument goes into the receiver
 
 
 @cache
@@ -74,53 +99,13 @@ def tables(language: str) -> Tables:
     return Tables(names("string_methods"), names("predicates"), names("callbacks"), names("db_connect"),
                   prefixes("log_libraries"), names("log_methods"), names("logger_names"), names("print_calls"),
                   names("stream_writes"), names("structured_dumps"), prefixes("subscript_clients"),
-                  names("route_decorators"), names("route_methods"), prefixes("web_apps"), prefixes("web_wrappers"))
-
-
-@dataclass(frozen=True)
-class SdkTables:
-    """AWS SDK facts both languages use (``shared.toml``)."""
-
-    secret_operations: frozenset[tuple[str, str]]
-    credential_operations: frozenset[tuple[str, str]]
-    credential_parameters: frozenset[str]
-    resource_keys: tuple[str, ...]
-    dynamo_expressions: tuple[str, ...]
-    resource_factories: dict[str, tuple[str, str]]  # boto3 resource.Table(…) → ("table", "dynamodb")
-    resource_methods: dict[str, dict[str, str]]  # boto3 bucket.upload_file → PutObject, by object kind
-    document_client: dict[str, str]  # aws-sdk v2 DocumentClient get → GetItem
-    signed_methods: frozenset[str]  # client.generate_presigned_url(…): the role used outside a recorded request
-    signed_session_methods: frozenset[str]  # boto3.Session().get_credentials()
-    signed_callables: dict[str, frozenset[str]]  # by language: AWSV4SignerAuth, aws4.sign, getSignedUrl(client, cmd)
-
-    def signs_outside_sdk(self, language: str, qual: str) -> bool:
-        """``AWSV4SignerAuth(creds, region)``, ``aws4.sign(req)``, ``boto3.Session().get_credentials()``:
-        the function's role leaves the SDK, so least privilege cannot know what it needs."""
-        if qual in self.signed_callables[language]:
-            return True
-        head, _, last = qual.rpartition(".")
-        return language == "python" and last in self.signed_session_methods and head.startswith(("boto3", "botocore"))
-
-
-@cache
-def sdk_tables() -> SdkTables:
-    doc = shared()
-    return SdkTables(
-        frozenset((s, o) for s, o in doc["secret_operations"]),
-        frozenset((s, o) for s, o in doc["credential_operations"]),
-        frozenset(doc["credential_parameters"]),
-        tuple(doc["resource_keys"]),
-        tuple(doc["dynamo_expressions"]),
-        {name: (kind, service) for name, (kind, service) in doc["boto3_resource_factories"].items()},
-        {kind: dict(methods) for kind, methods in doc["boto3_resource_methods"].items()},
-        dict(doc["document_client"]),
-        frozenset(doc["signed_outside_sdk"]["client_methods"]),
-        frozenset(doc["signed_outside_sdk"]["session_methods"]),
-        {lang: frozenset(doc["signed_outside_sdk"][lang]) for lang in ("python", "javascript")},
-    )
-
-
-TEMPORARY_CREDENTIALS = "<temporary credentials>"  # the qual of an sts.assume_role() result and of its members
+                  names("route_decorators"), names("route_methods"), prefixes("web_apps"), prefixes("web_wrappers"),
+                  names("getters"), str(raw.get("get_access", '["{}"]')), names("builders"), names("templates"),
+                  names("joiners"), names("env_getters"), names("environ"), names("attribute_getters"), names("stringify"),
+                  names("whole_keepers"), prefixes("pass_prefixes"), names("identity_wrappers"), names("guard_calls"),
+                  prefixes("guard_prefixes"), names("receiver_guards"), names("host_prefix_calls"),
+                  names("host_attributes"), names("case_folds"), names("cache_decorators"),
+                  prefixes("sdk_modules"), names("parsed_members"), names("mutators"))
 
 
 def shape(val: Val) -> object:
@@ -169,6 +154,11 @@ class Engine:
     def units(self) -> list[ModuleUnits]:
         return [mod.units() for mod in self.files.values()]
 
+    def call_function(self, func: Any, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
+                      in_handler: bool) -> Val:
+        """Walk a function of the code with these arguments (the adapter binds its parameters)."""
+        raise NotImplementedError
+
     def reachable(self) -> set[int] | None:
         """Ids of the functions the handler can reach (None: no handler, every function counts)."""
         if self.handler_text is None:
@@ -176,7 +166,7 @@ class Engine:
         return reachable(identifiers(self.handler_text), self.units())
 
 
-class Walker:
+class Walker(SdkSteps):
     """One function body (or module body) being walked; the adapters subclass it with their syntax."""
 
     def __init__(self, interp: Engine, mod: Any, env: dict[str, Val], handler: str | None, depth: int,
@@ -281,103 +271,149 @@ class Walker:
             elif val.secret:
                 self.out.leak(LogLeak("secret", val.secret, name, loc))
 
-    # ---- AWS SDK -------------------------------------------------------------------------------------------
+    # ---- the call step: what a call means once the adapter has evaluated its parts -------------------------------
 
-    def client_created(self, what: str, loc: Loc) -> None:
-        if self.per_invocation:
-            self.out.invocation(PerInvocation("sdk-client", what, loc, self.handler or ""))
+    def call_local(self, func: object, site: CallSite, loc: Loc, arg_note: str, kw_note: str) -> Val:
+        """A call of a function of the code itself: walk it with these arguments (or reuse its summary)."""
+        args, kwargs = site.args, site.kwargs
+        if self.depth >= self.interp.MAX_DEPTH:
+            return whole_join(args + list(kwargs.values())) if any(a.taint for a in args) else UNKNOWN
+        stepped = [a.with_taint(a.taint.step(loc, arg_note)) if a.taint else a for a in args]
+        stepped_kw = {k: v.with_taint(v.taint.step(loc, kw_note)) if v.taint else v for k, v in kwargs.items()}
+        return self.interp.call_function(func, stepped, stepped_kw, self.handler, self.depth + 1, self.in_handler)
 
-    def record(
-        self,
-        sdk: SdkObj,
-        op: str,
-        resource: str | None,
-        env: str | None,
-        loc: Loc,
-        via: str,
-        index: str | None = None,
-        key_prefix: str | None = None,
-    ) -> None:
-        call = SdkCall(sdk.service, op, resource, env, loc, sdk.sdk, via, sdk.explicit_credentials, index, key_prefix)
-        self.out.sdk(call)
-        if self.in_handler and not self.lazy and (sdk.service, op) in self.interp.sdk_tables.secret_operations:
-            self.out.invocation(PerInvocation("secret-fetch", f"{sdk.service}.{op}", loc, self.handler or ""))
+    def callback_feed(self, site: CallSite, methods_only: bool) -> Val:
+        """What a function passed to this call receives: map(f, hosts) and hosts.map(f) feed f the items of hosts.
 
-    @staticmethod
-    def index_arg(service: str, op: str, params: Mapping[str, Val], whole: bool) -> str | None:
-        """A DynamoDB Query/Scan's IndexName: the name, "*" when computed, "" when none; None when unknown."""
-        if service != "dynamodb" or op not in ("Query", "Scan") or not whole:
-            return None
-        if "IndexName" not in params:
-            return ""
-        name = params["IndexName"].const
-        return str(name) if name else "*"
+        ``methods_only``: only the table's methods feed their receiver (JavaScript), not any call on tainted data."""
+        t = self.interp.tables
+        feed = None
+        if not methods_only and (site.qual in t.callbacks or site.qual is None):
+            feed = next((v for v in site.args if v.taint is not None), None)
+        receiver = site.receiver
+        if feed is None and receiver is not None and receiver.taint is not None and (
+                not methods_only or site.method in t.callbacks):
+            feed = receiver
+        return Val(taint=feed.taint) if feed is not None else UNKNOWN
 
-    @staticmethod
-    def key_prefix_arg(service: str, params: Mapping[str, Val]) -> str | None:
-        """The folders an S3 request's Key starts with ("clickstream/" of f"clickstream/{day}.json").
+    def is_route(self, site: CallSite) -> bool:
+        """app.get("/x", (req, res) => …): the function is a route of a web app, called with the request."""
+        t = self.interp.tables
+        rq = site.receiver.qual if site.receiver is not None else None
+        return site.method in t.route_methods and rq is not None and rq.startswith(t.web_apps)
 
-        Only whole folder names, and none that look like a credential: a key can be a token, and a
-        suggested policy is printed. Event data after the constant start cannot leave it (S3 keys are
-        not paths), so the start alone is a safe bound.
-        """
-        key = params.get("Key") if service == "s3" else None
-        if key is None or key.secret:
-            return None
-        start = key.const if key.const is not None else key.prefix
-        folders = str(start).rpartition("/")[0] + "/" if start and "/" in str(start) else ""
-        if not folders.strip("/") or any(c in folders for c in "*?$"):
-            return None
-        if any(len(part) >= 16 and shannon_entropy(part) >= 3.5 for part in folders.split("/")):
-            return None
-        return folders
+    def verify(self, label: str | None, qual: str | None, site: CallSite, loc: Loc) -> AuthCheck | None:
+        """What a verifier call says about the caller (the adapter reads its options from the syntax)."""
+        return None
 
-    def resource_arg(self, params: Mapping[str, Val]) -> Val:
-        """The request parameter that names the resource (Bucket, TableName …), for least privilege."""
-        for key in self.interp.sdk_tables.resource_keys:
-            if key in params:
-                return UNKNOWN if params[key].items else params[key]
+    def run_callbacks(self, site: CallSite) -> None:
+        """Walk the functions passed to a call that is not the SDK's (the adapter knows its function values)."""
+
+    def call_site(self, site: CallSite, loc: Loc) -> Val:
+        """Every call that is not a function of the code: the SDK, sinks, logging, verifiers, and what it returns."""
+        made = self.sdk_call(site, loc)
+        if made is not None:
+            return made
+        interp, t = self.interp, self.interp.tables
+        qual, receiver, method, args = site.qual, site.receiver, site.method, site.args
+        if qual in t.attribute_getters and args and args[0].sdk is not None:  # getattr(client, "get_object")
+            if len(args) > 1 and args[1].const is not None:
+                return Val(sdk=args[0].sdk, qual=f"sdk.{args[1].const}")
+            self.out.dynamic_sdk.add(loc)
+            return UNKNOWN
+        every = [*args, *site.kwargs.values(), *site.splat]
+        normal = interp.models.normal(qual) if qual else None
+        if normal is not None and interp.sdk_tables.signs_outside_sdk(interp.language, normal):
+            self.out.signed.add(loc)  # AWSV4SignerAuth(…), getSignedUrl(client, new PutObjectCommand(…)), aws4.sign(…)
+        self.log_call(qual, receiver, method, every, loc)
+        label = interp.verifiers.get(normal or "") or interp.verifiers.get(site.callee.qual or "")
+        check = self.verify(label, normal, site, loc) if self.handler is not None else None
+        self.call_facts(replace(site, qual=normal), loc, check, qual)
+        self.run_callbacks(site)
+        if qual in t.env_getters and args and args[0].const is not None:
+            return self.env_val(args[0].const)
+        return self.returned_by(site, every, loc)
+
+    def returned_by(self, site: CallSite, every: list[Val], loc: Loc) -> Val:
+        """What a call that is not a function of the code returns: sanitizers, pass-through, string methods."""
+        interp, t = self.interp, self.interp.tables
+        qual, receiver, method, args = site.qual, site.receiver, site.method, site.args
+        clean = interp.models.sanitized(qual, every)
+        if clean is not None:
+            return clean
+        if qual is not None and qual.rsplit(".", 1)[-1] in t.identity_wrappers and args and (args[0].qual or args[0].func):
+            return args[0]  # util.promisify(exec) is exec
+        if qual in t.stringify and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
+            return Val(qual=f"{qual}()", secret=args[0].secret)
+        passes = interp.models.pass_through
+        if qual is not None and passes.get(interp.models.normal(qual)):  # json.loads: may be an object ({"$ne": null})
+            taint = args[0].taint if args else None
+            return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
+        if receiver is not None and method is not None and (receiver.taint is not None or (
+                receiver.secret and (method in t.string_methods or not t.string_methods))):
+            if method in t.getters and args and receiver.taint is not None and args[0].const is not None:
+                if receiver.items is not None:
+                    found = next((v for k, v in receiver.items if k == args[0].const), None)
+                    if found is not None:
+                        return found
+                return self.field(receiver.taint, t.get_access.format(args[0].const), loc)
+            if method in t.predicates:
+                return UNKNOWN
+            if method in t.parsed_members and receiver.taint is not None:  # request.get_json(): may be {"$ne": null}
+                return parsed(Val(taint=receiver.taint))
+            built = method in t.builders
+            return Val(taint=receiver.taint, secret=receiver.secret, built=built, prefix=receiver.prefix if built else None)
+        if receiver is not None and method in t.getters and receiver.items is not None and receiver.taint is None \
+                and constant_items(receiver):
+            return UNKNOWN  # SORT_COLUMNS.get(event["sort"], "created_at"): one of the table's own values
+        if receiver is not None and receiver.const is not None and (method in t.templates or method in t.joiners):
+            return whole_join([receiver, *every] if method in t.templates else every)
+        if qual is None or qual in passes or qual.startswith(t.pass_prefixes):
+            tainted = next((v for v in every if v.taint is not None), None)
+            if tainted is not None and tainted.taint is not None:
+                whole = tainted.taint.whole and (qual is None or qual in t.whole_keepers)
+                return Val(taint=replace(tainted.taint, whole=whole), built=qual is None or qual not in passes,
+                           prefix=tainted.prefix)
+            secret = next((v.secret for v in every if v.secret), None)
+            if secret:
+                return Val(secret=secret)
+        if receiver is not None and receiver.qual == TEMPORARY_CREDENTIALS and method in t.getters:
+            return receiver
+        if site.callee.qual is not None:
+            return Val(qual=site.callee.qual + ("" if site.new else "()"))
         return UNKNOWN
 
-    def sdk_request(self, service: str, op: str, params: Mapping[str, Val], loc: Loc, method: str, note: str) -> Val:
-        """An SDK operation sent with ``params``: its query sinks and expressions, and what it returns.
+    # ---- members: attributes, subscripts, the environment --------------------------------------------------------
 
-        The result is a secret (GetSecretValue), another principal's credentials (AssumeRole), or, when the
-        request names what the event chose (s3 GetObject of the event's key), data of a second-order source.
-        """
-        fmt = self.interp.param_format
-        if service == "dynamodb":
-            for key in self.interp.sdk_tables.dynamo_expressions:
-                val = params.get(key)
-                # "#a = " + event["v"], or the whole expression taken from the event: NoSQL injection (a dict of
-                # legacy QueryFilter conditions holding event values is data, not an expression)
-                if val is not None and val.taint is not None and (val.built or val.items is None):
-                    self.out.flow("nosql", val.taint, f"DynamoDB {method}({fmt.format(key)})", loc, self.handler)
-        for kind, tainted, param in sdk_sinks(service, op, params):
-            self.out.flow(kind, tainted.taint, f"{service} {op}({fmt.format(param)})", loc, self.handler)  # type: ignore[arg-type]
-        return self.sdk_result(service, op, params, loc, note)
+    def source(self, qual: str, loc: Loc) -> Val | None:
+        """flask.request and the like (source rows): attacker data wherever a route reads it."""
+        if qual in self.interp.models.sources:
+            return Val(taint=Taint(qual.rsplit(".", 1)[-1], loc, whole=True))
+        return None
 
-    def sdk_result(self, service: str, op: str, params: Mapping[str, Val], loc: Loc, note: str) -> Val:
-        sdk = self.interp.sdk_tables
-        if (service, op) in sdk.secret_operations:
-            return Val(secret=f"{service} {op} result")
-        if (service, op) in sdk.credential_operations:
-            return Val(qual=TEMPORARY_CREDENTIALS)
-        taint = self.second_order(service, op, params, loc, note)
-        return Val(taint=taint) if taint is not None else UNKNOWN
+    def env_val(self, name: str) -> Val:
+        return Val(env=name, secret=f"environment variable {name}" if secret_like_name(name) else None)
 
-    def second_order(self, service: str, op: str, params: Mapping[str, Val], loc: Loc, note: str) -> Taint | None:
-        second = sdk_source(service, op, params)
-        if second is None:
-            return None
-        val, label = second
-        taint = val.taint.step(loc, note)  # type: ignore[union-attr]
-        return Taint(label.format(source=taint.source), loc, taint.steps)
+    def access(self, taint: Taint, text: str, loc: Loc) -> Taint:
+        """event["body"] → a taint whose source names the most specific part of the event read here."""
+        if taint.whole:
+            return Taint(taint.source + text, loc, taint.steps, parsed=taint.parsed)
+        if not taint.steps and taint.loc.line == loc.line and taint.loc.path == loc.path:
+            return replace(taint, source=taint.source + text)
+        return taint
+
+    def field(self, taint: Taint, text: str, loc: Loc) -> Val:
+        """event["body"]: tainted, except for fields the platform writes (event["methodArn"])."""
+        out = self.access(taint, text, loc)
+        if trusted_field(field_path(out.source)):  # also in a helper the event was passed to
+            return UNKNOWN
+        return Val(taint=out)
 
 
-def explicit_credentials(keys: Iterable[str], splat: Iterable[Val] = ()) -> bool:
-    """A client built with credentials of its own: keys such as aws_access_key_id/credentials, or ``**`` of them."""
-    names = sdk_tables().credential_parameters
-    if any(key in names for key in keys):
-        return True
-    return any(v.qual == TEMPORARY_CREDENTIALS or any(k in names for k, _ in v.items or ()) for v in splat)
+def parsed(val: Val) -> Val:
+    """The value as parsed JSON: it may be an object such as {"$ne": null}."""
+    return val.with_taint(replace(val.taint, parsed=True)) if val.taint is not None else val
+
+
+def constant_items(val: Val) -> bool:
+    return bool(val.items) and all(v.const is not None for _, v in val.items or ())

@@ -20,12 +20,11 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from faasguard.code import resolve
 from faasguard.code.auth import js_auth_check
-from faasguard.code.engine import SSRF_ONLY, Engine, Walker, explicit_credentials, tables
-from faasguard.code.facts import SdkCall
+from faasguard.code.engine import SSRF_ONLY, Engine, Walker, sdk_attribute, tables
+from faasguard.code.facts import AuthCheck
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
-from faasguard.code.sdk_names import LIB_DYNAMODB, v2_operation, v2_service, v3_service
-from faasguard.code.taint_model import CallSite, field_path, trusted_field
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, join, secret_like_name
+from faasguard.code.taint_model import CallSite
+from faasguard.code.values import UNKNOWN, Collector, Taint, Val, join, secret_like_name, whole_join
 from faasguard.model import Loc
 
 JS = Language(tree_sitter_javascript.language())
@@ -86,7 +85,7 @@ class JsModule:
             error = f"{language} syntax error near line {line}; the rest of the file was still analysed"
         mod = cls(path, rel, source, root, language, error, lines=source.split(b"\n"), grammar=lang)
         mod.log_library = any(lib.encode() in source for lib in TABLES.log_libraries)
-        mod.uses_sdk = b"aws-sdk" in source
+        mod.uses_sdk = any(name.encode() in source for name in TABLES.sdk_modules)
         return mod
 
     def loc(self, node: Node) -> Loc:
@@ -284,7 +283,7 @@ class JsInterp(Engine):
             name_text = _text(params[first]) if params[first].type == "identifier" else "event"
             args.append(Val(taint=Taint(name_text, mod.loc(params[first]), whole=True)))
         self.handler_text = _text(target.func.node)
-        self.call_function(target.func, args, name, 0, True)
+        self.call_function(target.func, args, {}, name, 0, True)
         glob = self.globals[path]
         if any((glob[n].qual or "").startswith(TABLES.web_wrappers) for n in identifiers(self.handler_text) if n in glob):
             self.walk_routes(None, name)  # (event, context) => wrapped(event, context), wrapped = serverless(app)
@@ -299,7 +298,7 @@ class JsInterp(Engine):
                 params = _params(fn.node)
                 req = _text(params[0]) if params and params[0].type == "identifier" else "req"
                 args = [Val(taint=Taint(req, fn.module.loc(fn.node), whole=True)), Val(qual="express.response")]
-                self.call_function(fn, args, handler, 1, False)
+                self.call_function(fn, args, {}, handler, 1, False)
 
     def analyse_rest(self) -> None:
         """Every function no context reached yet, with unknown arguments: only SDK calls can be found there.
@@ -321,9 +320,10 @@ class JsInterp(Engine):
                 for node in list(nodes):
                     if node.id not in self.done and (reach is None or node.id in reach or node.id in self.inner):
                         pending = True
-                        self.call_function(JsFunc(mod, node), [], None, self.MAX_DEPTH, False)
+                        self.call_function(JsFunc(mod, node), [], {}, None, self.MAX_DEPTH, False)
 
-    def call_function(self, ref: JsFunc, args: list[Val], handler: str | None, depth: int, in_handler: bool) -> Val:
+    def call_function(self, ref: JsFunc, args: list[Val], kwargs: dict[str, Val], handler: str | None, depth: int,
+                      in_handler: bool) -> Val:
         node = ref.node
         key = self.memo_key(node.id, args, {}, in_handler, ref.closure)
         known = self.summary(key)
@@ -560,18 +560,16 @@ class JsFrame(Walker):
             func = inner.child_by_field_name("function")
             name = _text(func.child_by_field_name("property")) if func is not None and func.type == "member_expression" \
                 else _text(func)
-            if name in ("includes", "has", "startsWith", "test", "match") or name.startswith(
-                ("isAllowed", "isValid", "validate")
-            ):
+            if name in TABLES.guard_calls or name.startswith(TABLES.guard_prefixes):
                 args = inner.child_by_field_name("arguments")
                 parts = list(args.named_children) if args is not None else []
-                if name in ("startsWith", "match") and func is not None and func.type == "member_expression":
+                if name in TABLES.receiver_guards and func is not None and func.type == "member_expression":
                     parts = [func.child_by_field_name("object")]  # type: ignore[list-item]
                 for part in parts:
                     if part is not None and part.type == "identifier" and self._tainted(_text(part)):
-                        (hosts if name == "startsWith" else checked).add(_text(part))
+                        (hosts if name in TABLES.host_prefix_calls else checked).add(_text(part))
                     elif part is not None and part.type == "member_expression" and \
-                            _text(part.child_by_field_name("property")) in ("hostname", "host", "origin"):
+                            _text(part.child_by_field_name("property")) in TABLES.host_attributes:
                         hosts |= {n for n in _identifiers(part) if self._tainted(n)}
         elif inner.type == "binary_expression":
             op = _text(inner.child_by_field_name("operator"))
@@ -679,11 +677,11 @@ class JsFrame(Walker):
                 return self._member(base, index.const, node, subscript=True)
             index_node = node.child_by_field_name("index")
             if base.taint is not None and index_node is not None and index_node.type == "number":
-                return Val(taint=self._access(base.taint, f"[{_text(index_node)}]", node))
+                return Val(taint=self.access(base.taint, f"[{_text(index_node)}]", self.mod.loc(node)))
             if base.sdk is not None:
                 self.out.dynamic_sdk.add(self.mod.loc(node))
             if base.taint is not None:
-                return Val(taint=self._access(base.taint, "[…]", node))
+                return Val(taint=self.access(base.taint, "[…]", self.mod.loc(node)))
             return Val(secret=base.secret) if base.secret else UNKNOWN
         if t == "call_expression":
             return self.call(node, new=False)
@@ -694,7 +692,7 @@ class JsFrame(Walker):
                      else Val(const=_text(sub)) if sub.type == "string_fragment" else UNKNOWN
                      for sub in node.named_children if sub.type in ("template_substitution", "string_fragment")]
             if any(sub.type == "template_substitution" for sub in node.named_children):
-                return _whole_join(parts)
+                return whole_join(parts)
             return Val(const=_text(node)[1:-1])
         if t == "binary_expression":
             left = self.eval(node.child_by_field_name("left"))
@@ -705,14 +703,14 @@ class JsFrame(Walker):
             if op == "+":
                 if left.const is not None and right.const is not None:
                     return Val(const=left.const + right.const)
-                return _whole_join([left, right])
+                return whole_join([left, right])
             return UNKNOWN
         if t in ("assignment_expression", "augmented_assignment_expression"):
             target = node.child_by_field_name("left")
             assigned = self.eval(node.child_by_field_name("right"))
             if t == "augmented_assignment_expression" and target is not None:
                 op = _text(node.child_by_field_name("operator"))
-                assigned = _whole_join([self.eval(target), assigned]) if op == "+=" else assigned
+                assigned = whole_join([self.eval(target), assigned]) if op == "+=" else assigned
             if target is not None:
                 self.bind(target, assigned, node)
             return assigned
@@ -779,28 +777,16 @@ class JsFrame(Walker):
                 if key == prop:
                     return val
         if base.sdk is not None:
-            return Val(sdk=base.sdk, qual=f"sdk.{prop}")
-        if base.taint is not None:
-            text = f'["{prop}"]' if subscript else f".{prop}"
-            taint = self._access(base.taint, text, node)
-            if trusted_field(field_path(taint.source)):  # also in a helper the event was passed to
-                return UNKNOWN  # event.methodArn: API Gateway writes it, not the caller
-            return Val(taint=taint)
+            return sdk_attribute(base.sdk, prop)
+        if base.taint is not None:  # event.methodArn: API Gateway writes it, not the caller
+            return self.field(base.taint, f'["{prop}"]' if subscript else f".{prop}", self.mod.loc(node))
         if base.qual is not None:
-            if base.qual == "process.env":
-                return Val(env=prop, secret=f"environment variable {prop}" if secret_like_name(prop) else None)
+            if base.qual in self.interp.tables.environ:
+                return self.env_val(prop)
             return Val(qual=f"{base.qual}.{prop}")
         if base.secret:
             return Val(secret=base.secret)
         return UNKNOWN
-
-    def _access(self, taint: Taint, text: str, node: Node) -> Taint:
-        line = node.start_point[0] + 1
-        if taint.whole:
-            return Taint(taint.source + text, self.mod.loc(node), taint.steps, parsed=taint.parsed)
-        if not taint.steps and taint.loc.line == line and taint.loc.path == self.mod.rel:
-            return replace(taint, source=taint.source + text)
-        return taint
 
     # ---- calls ---------------------------------------------------------------------------------------------
 
@@ -832,79 +818,29 @@ class JsFrame(Walker):
             if args and args[0].const is not None:
                 return self.interp.require(self.mod, args[0].const)
             return UNKNOWN
+        site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
         if isinstance(callee.func, JsFunc):
-            if self.depth >= JsInterp.MAX_DEPTH:
-                return _whole_join(args) if any(a.taint for a in args) else UNKNOWN
-            name = _text(func)
-            stepped = [a.with_taint(a.taint.step(loc, f"passed to {name}(): {self.mod.snippet(node)}")) if a.taint else a
-                       for a in args]
-            return self.interp.call_function(callee.func, stepped, self.handler, self.depth + 1, self.in_handler)
+            note = f"passed to {_text(func)}(): {self.mod.snippet(node)}"
+            return self.call_local(callee.func, site, loc, note, note)
+        return self.call_site(site, loc)
 
-        # AWS SDK
-        if new and qual is not None:
-            made = self._sdk_new(qual, args, loc)
-            if made is not None:
-                return made
-        if receiver is not None and receiver.sdk is not None and method is not None:
-            return self._sdk_method(receiver.sdk, method, args, loc)
-        if method == "send" and args and args[0].sdk is not None and args[0].sdk.kind == "command":
-            return self._send(args[0].sdk, loc)
-        if qual is not None and not new:
-            made = self._sdk_function(qual, args, loc)
-            if made is not None:
-                return made
+    def verify(self, label: str | None, qual: str | None, site: CallSite, loc: Loc) -> AuthCheck | None:
+        return js_auth_check(label, qual, loc) if qual else None
 
-        normal = self.interp.models.normal(qual) if qual else None
-        if normal is not None and self.interp.sdk_tables.signs_outside_sdk("javascript", normal):
-            self.out.signed.add(loc)  # getSignedUrl(client, new PutObjectCommand(…)), aws4.sign(request)
-        self.log_call(qual, receiver, method, args, loc)
-        check = js_auth_check(self.interp.verifiers.get(normal), normal, loc) if self.handler and normal else None
-        self.call_facts(CallSite(normal, method, receiver, args, {}), loc, check, qual)
-        self._callbacks(qual, receiver, method, args, node)
+    def line_text(self, loc: Loc) -> str:
+        return self.mod.snippet_at(loc)
 
-        clean = self.interp.models.sanitized(qual, args)
-        if clean is not None:
-            return clean
-        if qual is not None and qual.rsplit(".", 1)[-1] == "promisify" and args and (args[0].qual or args[0].func):
-            return args[0]  # util.promisify(exec) is exec
-        if qual == "JSON.stringify" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
-            return Val(qual="JSON.stringify()", secret=args[0].secret)
-        passes = self.interp.models.pass_through
-        if qual is not None and passes.get(self.interp.models.normal(qual)):
-            taint = args[0].taint if args else None
-            return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
-        if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret):
-            if method in TABLES.predicates:
-                return UNKNOWN
-            if method == "get" and args and args[0].const is not None and receiver.taint is not None:
-                return Val(taint=self._access(receiver.taint, f'.get("{args[0].const}")', node))
-            built = method in ("concat", "replace", "join", "replaceAll")
-            return Val(taint=receiver.taint, secret=receiver.secret, built=built, prefix=receiver.prefix if built else None)
-        if qual is None or qual in passes or qual.startswith(("path.", "url.", "querystring.")):
-            tainted = next((a for a in args if a.taint is not None), None)
-            if tainted is not None and tainted.taint is not None:
-                whole = tainted.taint.whole and qual in ("JSON.stringify", "String", None)
-                return Val(taint=replace(tainted.taint, whole=whole), built=qual is None or qual not in passes,
-                           prefix=tainted.prefix)
-            secret = next((a.secret for a in args if a.secret), None)
-            if secret:
-                return Val(secret=secret)
-        if callee.qual is not None:
-            return Val(qual=callee.qual + ("" if new else "()"))
-        return UNKNOWN
-
-    def _callbacks(self, qual: str | None, receiver: Val | None, method: str | None, args: list[Val], node: Node) -> None:
+    def run_callbacks(self, site: CallSite) -> None:
         """Functions passed to a call run with the variables around them (closures): walk them here.
 
         ``hosts.map((h) => execSync("ping " + h))`` and ``promise.then((x) => …)`` feed the receiver's data to the
         callback's first parameter; ``app.get("/x", (req, res) => …)`` registers a route, walked with a tainted
         request when the function's handler serves that app (see :meth:`JsInterp.analyse_handler`).
         """
-        funcs = [a.func for a in args if isinstance(a.func, JsFunc)]
+        funcs = [a.func for a in site.args if isinstance(a.func, JsFunc)]
         if not funcs:
             return
-        rq = receiver.qual if receiver is not None else None
-        if method in TABLES.route_methods and rq is not None and rq.startswith(TABLES.web_apps):
+        if self.is_route(site):
             for fn in funcs:
                 self.interp.routes.setdefault(self.mod.path, []).append(fn)
             if not self.is_module:
@@ -912,133 +848,10 @@ class JsFrame(Walker):
             return
         if self.is_module or self.depth >= JsInterp.MAX_DEPTH:
             return
-        feed = UNKNOWN
-        if method in TABLES.callbacks and receiver is not None and receiver.taint is not None:
-            feed = Val(taint=receiver.taint)
+        feed = self.callback_feed(site, methods_only=True)
         for fn in funcs:
-            params = [feed] if feed is not UNKNOWN else []
-            self.interp.call_function(fn, params, self.handler, self.depth + 1, self.in_handler)
-
-    # ---- SDK -----------------------------------------------------------------------------------------------
-
-    def _sdk_new(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
-        pkg, _, name = qual.rpartition(".")
-        sdk: SdkObj | None = None
-        # new S3Client({credentials: …}) / new AWS.S3({accessKeyId: …}): not the execution role's credentials
-        explicit = bool(args) and explicit_credentials(k for k, _ in args[0].items or ())
-        if qual.startswith("aws-sdk"):
-            if qual in ("aws-sdk", "aws-sdk.default"):
-                return None
-            parts = qual.split(".")
-            if parts[0].startswith("aws-sdk/clients/"):
-                service = v2_service(parts[0].rsplit("/", 1)[1].replace("-", ""))
-                cls = parts[0].rsplit("/", 1)[1]
-                rest = parts[1:]
-            else:
-                rest = parts[1:]
-                if rest and rest[0] == "default":
-                    rest = rest[1:]
-                if not rest:
-                    return None
-                cls = rest[0]
-                rest = rest[1:]
-                service = v2_service(cls)
-            if service is None:
-                return None
-            if rest and rest[-1] == "DocumentClient":
-                sdk = SdkObj("dynamodb", "document-client", "aws-sdk-v2", explicit_credentials=explicit)
-            elif not rest:
-                sdk = SdkObj(service, "client", "aws-sdk-v2", explicit_credentials=explicit)
-            else:
-                return None
-            self.client_created(f"new AWS.{cls}()", loc)
-            return Val(sdk=sdk)
-        if pkg.startswith("@aws-sdk/"):
-            service = v3_service(pkg)
-            if service is None:
-                return None
-            if name.endswith("Command"):
-                base = name[: -len("Command")]
-                if pkg == "@aws-sdk/lib-dynamodb":
-                    op = LIB_DYNAMODB.get(base, base)
-                else:
-                    op = base
-                params = args[0] if args else UNKNOWN
-                request = dict(params.items or ())
-                res = self.resource_arg(request)
-                self._whole_request(service, op, params, loc)
-                self.sdk_request(service, op, request, loc, name, "")
-                # the command remembers what its result holds when the event chose it (GetObjectCommand of the event's key)
-                second = self.second_order(service, op, request, loc, self.mod.snippet_at(loc))
-                return Val(sdk=SdkObj(service, "command", "aws-sdk-v3", res.const, res.env, op, source=second))
-            if name.endswith("Client") or pkg != "@aws-sdk/lib-dynamodb":
-                kind = "client" if name.endswith("Client") else "aggregated"
-                if pkg == "@aws-sdk/lib-dynamodb":
-                    kind = "document-client"
-                self.client_created(f"new {name}()", loc)
-                return Val(sdk=SdkObj(service, kind, "aws-sdk-v3", explicit_credentials=explicit))
-        return None
-
-    def _sdk_function(self, qual: str, args: list[Val], loc: Loc) -> Val | None:
-        pkg, _, name = qual.rpartition(".")
-        if (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocumentClient" and name == "from") or \
-                (pkg == "@aws-sdk/lib-dynamodb.DynamoDBDocument" and name == "from"):
-            kind = "document-client" if pkg.endswith("DocumentClient") else "aggregated-document"
-            explicit = bool(args) and args[0].sdk is not None and args[0].sdk.explicit_credentials
-            return Val(sdk=SdkObj("dynamodb", kind, "aws-sdk-v3", explicit_credentials=explicit))
-        if pkg.startswith("@aws-sdk/client-") and name.startswith("paginate"):
-            service = v3_service(pkg)
-            if service:
-                res = self.resource_arg(dict(args[1].items or ())) if len(args) > 1 else UNKNOWN
-                self.out.sdk(SdkCall(service, name[len("paginate") :], res.const, res.env, loc, "aws-sdk-v3", "paginator"))
-            return UNKNOWN
-        return None
-
-    def _send(self, cmd: SdkObj, loc: Loc, client: SdkObj | None = None) -> Val:
-        if not cmd.operation:
-            return UNKNOWN
-        explicit = client is not None and client.explicit_credentials
-        self.record(replace(cmd, explicit_credentials=explicit), cmd.operation, cmd.resource, cmd.resource_env, loc, "client")
-        if cmd.source is not None:
-            return Val(taint=cmd.source)  # s3.send(new GetObjectCommand({Key: event key})): the object is the uploader's
-        return self.sdk_result(cmd.service, cmd.operation, {}, loc, "")
-
-    def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], loc: Loc) -> Val:
-        if method in self.interp.sdk_tables.signed_methods:  # s3.getSignedUrl('putObject', …): used by whoever has the URL
-            if not sdk.explicit_credentials:
-                self.out.signed.add(loc)
-            return UNKNOWN
-        if method == "send":
-            if args and args[0].sdk is not None and args[0].sdk.kind == "command":
-                return self._send(args[0].sdk, loc, sdk)
-            self.out.dynamic_sdk.add(loc)
-            return UNKNOWN
-        if method in ("promise", "then", "destroy", "config", "middlewareStack", "on", "createPresignedPost",
-                      "getSignedUrl", "getSignedUrlPromise"):
-            return Val(sdk=sdk) if method == "config" else UNKNOWN
-        params = args[0] if args else UNKNOWN
-        if sdk.kind in ("document-client", "aggregated-document"):
-            op = self.interp.sdk_tables.document_client.get(method)
-            if op is None and sdk.kind == "aggregated-document":
-                op = v2_operation(method)
-        elif sdk.kind in ("client", "aggregated") and (sdk.sdk == "aws-sdk-v2" or sdk.kind == "aggregated"):
-            op = v2_operation(method)
-        else:
-            return UNKNOWN
-        if op is None:
-            return UNKNOWN
-        if method == "upload" and sdk.service == "s3":
-            op = "PutObject"
-        request = dict(params.items or ())
-        res = self.resource_arg(request)
-        self.record(sdk, op, res.const, res.env, loc, sdk.kind)
-        self._whole_request(sdk.service, op, params, loc)
-        return self.sdk_request(sdk.service, op, request, loc, method, self.mod.snippet_at(loc))
-
-    def _whole_request(self, service: str, op: str, params: Val, loc: Loc) -> None:
-        """A whole DynamoDB request parsed from the event (docClient.query(JSON.parse(event.body)))."""
-        if service == "dynamodb" and params.taint is not None and params.taint.parsed and params.items is None:
-            self.out.flow("nosql", params.taint, f"DynamoDB {op}(request from event data)", loc, self.handler)
+            self.interp.call_function(fn, [feed] if feed is not UNKNOWN else [], {}, self.handler, self.depth + 1,
+                                      self.in_handler)
 
 
 def _prop_name(node: Node) -> str:
@@ -1063,8 +876,3 @@ def _bails(node: Node) -> bool:
         return _bails(node.named_children[-1])
     return False
 
-
-def _whole_join(vals: list[Val]) -> Val:
-    out = join(*vals)
-    whole = next((v.taint for v in vals if v.taint is not None and v.taint.whole), None)
-    return replace(out, taint=whole) if whole is not None else out

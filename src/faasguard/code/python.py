@@ -20,13 +20,13 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
-from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, explicit_credentials, tables
-from faasguard.code.modeldata import bundled, shared
+from faasguard.code.engine import SSRF_ONLY, TEMPORARY_CREDENTIALS, Engine, Walker, parsed, sdk_attribute, tables
+from faasguard.code.facts import AuthCheck
+from faasguard.code.modeldata import shared
 from faasguard.code.pysyntax import downlevel_fstrings
 from faasguard.code.reach import ModuleUnits, Unit, identifiers
-from faasguard.code.sdk_names import boto3_operation
-from faasguard.code.taint_model import CallSite, field_path, trusted_field
-from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val, secret_like_name, whole_join
+from faasguard.code.taint_model import CallSite
+from faasguard.code.values import UNKNOWN, Collector, Taint, Val, secret_like_name, whole_join
 from faasguard.code.webapps import model_fields, route_args
 from faasguard.model import Loc
 
@@ -78,9 +78,9 @@ class PyModule:
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
                 if any(n.split(".")[0] in TABLES.log_libraries for n in names):
                     module.log_library = True
-                if any(n.split(".")[0] in ("boto3", "botocore", "aioboto3", "aiobotocore") for n in names):
+                if any(n.split(".")[0] in TABLES.sdk_modules for n in names):
                     module.uses_sdk = True
-        if not module.uses_sdk and ("boto3" in text or "botocore" in text):
+        if not module.uses_sdk and any(name in text for name in TABLES.sdk_modules):
             module.uses_sdk = True  # imported inside a function
         return module
 
@@ -380,7 +380,7 @@ class PyInterp(Engine):
             env[name] = args[i] if i < len(args) else kwargs.get(name, UNKNOWN)
         for a in node.args.kwonlyargs:
             env[a.arg] = kwargs.get(a.arg, UNKNOWN)
-        cached = any(_decorator_name(d) in ("lru_cache", "cache", "cached", "cached_property") for d in node.decorator_list)
+        cached = any(_decorator_name(d) in TABLES.cache_decorators for d in node.decorator_list)
         frame = Frame(self, ref.module, env, handler=handler, depth=depth, in_handler=in_handler and not cached)
         with contextlib.suppress(RecursionError):
             frame.block(node.body)
@@ -529,7 +529,7 @@ class Frame(Walker):
             else:
                 base = "." * node.level + (node.module or "")
                 qual = f"{base}.{alias.name}" if base else alias.name
-                self.env[local] = self._source(qual, node) or Val(qual=qual)
+                self.env[local] = self.source(qual, self.mod.loc(node)) or Val(qual=qual)
 
     def if_stmt(self, node: ast.If) -> None:
         self.eval(node.test)
@@ -589,14 +589,12 @@ class Frame(Walker):
         elif isinstance(test, ast.Call):
             func = test.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if name in ("startswith", "fullmatch", "match", "isdigit", "isalnum", "isidentifier", "isdecimal") or name.startswith(
-                ("is_allowed", "is_valid", "validate", "allowed", "is_safe", "check_")
-            ):
+            if name in TABLES.guard_calls or name.startswith(TABLES.guard_prefixes):
                 parts = ([func.value] if isinstance(func, ast.Attribute) else []) + list(test.args)
                 for part in parts:
                     checked |= self._checked(part)
                     hosts |= self._hosts(part)
-                if name == "startswith":
+                if name in TABLES.host_prefix_calls:
                     hosts, checked = hosts | checked, set()  # url.startswith("https://api.example/") fixes the host only
         if negate:
             positive = not positive
@@ -605,7 +603,7 @@ class Frame(Walker):
 
     def _checked(self, expr: ast.expr) -> set[str]:
         while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args \
-                and expr.func.attr in ("lower", "upper", "strip", "casefold"):
+                and expr.func.attr in TABLES.case_folds:
             expr = expr.func.value
         return {expr.id} if isinstance(expr, ast.Name) and self._tainted(expr.id) and expr.id not in self.derived else set()
 
@@ -613,7 +611,7 @@ class Frame(Walker):
         if isinstance(expr, ast.Name):
             source = self.derived.get(expr.id)
             return {source} if source else set()
-        if isinstance(expr, ast.Attribute) and expr.attr in ("hostname", "netloc", "host"):
+        if isinstance(expr, ast.Attribute) and expr.attr in TABLES.host_attributes:
             return {n.id for n in ast.walk(expr.value) if isinstance(n, ast.Name) and self._tainted(n.id)}
         return set()
 
@@ -625,7 +623,7 @@ class Frame(Walker):
         if isinstance(target, ast.Name):
             name = target.id
             value = getattr(stmt, "value", None)
-            if isinstance(value, ast.Attribute) and value.attr in ("hostname", "netloc", "host") and val.taint is not None:
+            if isinstance(value, ast.Attribute) and value.attr in TABLES.host_attributes and val.taint is not None:
                 sources = self._hosts(value)
                 if sources:
                     self.derived[name] = next(iter(sources))
@@ -680,12 +678,12 @@ class Frame(Walker):
             parts = [self.eval(v.value) if isinstance(v, ast.FormattedValue) else
                      Val(const=v.value) if isinstance(v, ast.Constant) and isinstance(v.value, str) else UNKNOWN
                      for v in node.values]
-            return _whole_join(parts) if any(p.taint or p.secret for p in parts) else UNKNOWN
+            return whole_join(parts) if any(p.taint or p.secret for p in parts) else UNKNOWN
         if isinstance(node, ast.BinOp):
             left, right = self.eval(node.left), self.eval(node.right)
             if left.const is not None and right.const is not None and isinstance(node.op, ast.Add):
                 return Val(const=left.const + right.const)
-            return _whole_join([left, right])
+            return whole_join([left, right])
         if isinstance(node, ast.BoolOp):
             vals = [self.eval(v) for v in node.values]
             return next((v for v in vals if v.taint is not None), next((v for v in vals if v.sdk or v.env), vals[-1]))
@@ -708,18 +706,18 @@ class Frame(Walker):
                 kv = self.eval(k)
                 if kv.const is not None:
                     items.append((kv.const, val))
-            out = _whole_join(vals) if any(v.taint for v in vals) else UNKNOWN
+            out = whole_join(vals) if any(v.taint for v in vals) else UNKNOWN
             return replace(out, items=tuple(items), built=False)
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             vals = [self.eval(e) for e in node.elts]
-            out = _whole_join(vals) if any(v.taint or v.secret for v in vals) else UNKNOWN
+            out = whole_join(vals) if any(v.taint or v.secret for v in vals) else UNKNOWN
             return replace(out, items=tuple((str(i), v) for i, v in enumerate(vals)), built=False)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
             for gen in node.generators:
                 it = self.eval(gen.iter)
                 self.assign(gen.target, Val(taint=it.taint, sdk=it.sdk), ast.Pass(lineno=node.lineno))
             elt = node.value if isinstance(node, ast.DictComp) else node.elt
-            return _whole_join([self.eval(elt)])
+            return whole_join([self.eval(elt)])
         if isinstance(node, ast.Starred):
             return self.eval(node.value)
         if isinstance(node, ast.NamedExpr):
@@ -771,40 +769,27 @@ class Frame(Walker):
             if typed is not None:
                 return typed
         if base.sdk is not None:
-            sdk = base.sdk
-            if attr == "meta":
-                return Val(sdk=replace(sdk, kind="meta"))
-            if sdk.kind == "meta" and attr == "client":
-                return Val(sdk=replace(sdk, kind="client"))
-            if sdk.kind == "bucket" and attr == "objects":
-                return Val(sdk=replace(sdk, kind="bucket-objects"))
-            return Val(sdk=sdk, qual=f"sdk.{attr}")
+            return sdk_attribute(base.sdk, attr)
         if base.taint is not None:
-            out = self._field(base.taint, f".{attr}", node)
-            return _parsed(out) if attr in PARSED_MEMBERS else out
+            out = self.field(base.taint, f".{attr}", self.mod.loc(node))
+            return parsed(out) if attr in TABLES.parsed_members else out
         if base.secret:
             return Val(secret=base.secret)
         if base.qual is not None:
             qual = f"{base.qual}.{attr}"
-            return self._source(qual, node) or Val(qual=qual)
+            return self.source(qual, self.mod.loc(node)) or Val(qual=qual)
         return UNKNOWN
 
-    def _source(self, qual: str, node: ast.AST) -> Val | None:
-        """flask.request and the like (python.toml source rows): attacker data wherever a route reads it."""
-        if qual in self.interp.models.sources:
-            return Val(taint=Taint(qual.rsplit(".", 1)[-1], self.mod.loc(node), whole=True))
-        return None
-
     def subscript(self, base: Val, key: Val, node: ast.Subscript) -> Val:
-        if base.qual == "os.environ" and key.const is not None:
-            return self._env_val(key.const)
+        if base.qual in self.interp.tables.environ and key.const is not None:
+            return self.env_val(key.const)
         if base.items is not None and key.const is not None and base.taint is not None:
             found = next((v for k, v in base.items if k == key.const), None)
             if found is not None:  # a member of a known dict is that member, not the whole dict's taint
                 return found
         if base.taint is not None:
             text = f'["{key.const}"]' if key.const is not None else "[…]"
-            return self._field(base.taint, text, node)
+            return self.field(base.taint, text, self.mod.loc(node))
         if base.items is not None and key.const is not None:
             for k, v in base.items:
                 if k == key.const:
@@ -818,25 +803,6 @@ class Frame(Walker):
         if base.qual is not None and base.qual.startswith(TABLES.subscript_clients):
             return Val(qual=base.qual + "[]")  # client["db"]["collection"]
         return UNKNOWN
-
-    def _env_val(self, name: str) -> Val:
-        return Val(env=name, secret=f"environment variable {name}" if secret_like_name(name) else None)
-
-    def _field(self, taint: Taint, text: str, node: ast.AST) -> Val:
-        """event["body"]: tainted, except for fields the platform writes (event["methodArn"])."""
-        out = self._access(taint, text, node)
-        if trusted_field(field_path(out.source)):  # also in a helper the event was passed to
-            return UNKNOWN
-        return Val(taint=out)
-
-    def _access(self, taint: Taint, text: str, node: ast.AST) -> Taint:
-        """event["body"] → a taint whose source names the most specific part of the event read here."""
-        line = getattr(node, "lineno", None)
-        if taint.whole:
-            return Taint(taint.source + text, self.mod.loc(node), taint.steps, parsed=taint.parsed)
-        if not taint.steps and taint.loc.line == line and taint.loc.path == self.mod.rel:
-            return replace(taint, source=taint.source + text)
-        return taint
 
     # ---- calls ---------------------------------------------------------------------------------------------
 
@@ -860,221 +826,36 @@ class Frame(Walker):
                 kwargs[kw.arg] = self.eval(kw.value)
         loc = self.mod.loc(node)
         qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
-        self._callbacks(node, qual, receiver, args, kwargs)
-        if method in MUTATORS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and receiver \
+        site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node), tuple(splat), _whole(node), False, callee,
+                        node)
+        lambdas = [a for a in node.args if isinstance(a, ast.Lambda)] + \
+                  [kw.value for kw in node.keywords if isinstance(kw.value, ast.Lambda)]
+        if lambdas:  # map(lambda h: run(h), hosts): the lambda runs here, with the data around it
+            feed = self.callback_feed(site, methods_only=False)
+            for lam in lambdas:
+                self.lambda_body(lam, feed)
+        if method in TABLES.mutators and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and receiver \
                 and (receiver.items is not None or receiver.taint is not None) and any(a.taint for a in args):
             self.env[func.value.id] = replace(whole_join([receiver, *args]), items=None)  # parts.append(event["x"])
-
-        # Local functions and classes: analyse them with these arguments.
         if isinstance(callee.func, FuncRef):
-            return self._call_local(callee.func, args, kwargs, loc, node)
+            ref = callee.func
+            self.interp.files.setdefault(ref.module.path, ref.module)
+            name, snippet = ref.node.name, self.mod.snippet(node)
+            return self.call_local(ref, site, loc, f"passed to {name}() in {self.mod.rel}: {snippet}",
+                                   f"passed to {name}(): {snippet}")
         if isinstance(callee.func, tuple) and callee.func[0] == "class":
             _, mod, cls = callee.func
             init = mod.classes.get(cls, {}).get("__init__")
             if init is not None and self.depth < PyInterp.MAX_DEPTH and any(a.taint or a.sdk for a in args):
                 self.interp.call_function(FuncRef(mod, init, cls), args, kwargs, self.handler, self.depth + 1, self.in_handler)
             return _instance(mod, cls, [*args, *kwargs.values(), *splat])
+        return self.call_site(site, loc)
 
-        # AWS SDK
-        if receiver is not None and receiver.sdk is not None and method is not None:
-            request = next((v for v in splat if v.taint is not None), None)
-            if request is not None and receiver.sdk.service == "dynamodb":  # table.query(**json.loads(event["body"]))
-                self.out.flow("nosql", request.taint, f"DynamoDB {method}(**request from event data)", loc, self.handler)  # type: ignore[arg-type]
-            return self._sdk_method(receiver.sdk, method, args, kwargs, loc, node)
-        if qual is not None:
-            made = self._sdk_factory(qual, args, kwargs, loc, explicit_credentials(kwargs, splat))
-            if made is not None:
-                return made
-        if qual == "getattr" and args and args[0].sdk is not None:
-            if len(args) > 1 and args[1].const is not None:
-                return Val(sdk=args[0].sdk, qual=f"sdk.{args[1].const}")
-            self.out.dynamic_sdk.add(loc)
-            return UNKNOWN
+    def verify(self, label: str | None, qual: str | None, site: CallSite, loc: Loc) -> AuthCheck | None:
+        return python_auth_check(label, qual, site.syntax, loc)  # type: ignore[arg-type]
 
-        every = args + list(kwargs.values()) + splat
-        if qual is not None and self.interp.sdk_tables.signs_outside_sdk("python", qual):
-            self.out.signed.add(loc)
-        self.log_call(qual, receiver, method, every, loc)
-        what = self.interp.verifiers.get(qual or "") or self.interp.verifiers.get(callee.qual or "")
-        check = python_auth_check(what, qual, node, loc) if self.handler is not None else None
-        self.call_facts(CallSite(qual, method, receiver, args, kwargs, _shell_true(node)), loc, check)
-        if qual in ("os.getenv", "os.environ.get") and args and args[0].const is not None:
-            return self._env_val(args[0].const)
-
-        # Propagation.
-        clean = self.interp.models.sanitized(qual, every)
-        if clean is not None:
-            return clean
-        if qual == "json.dumps" and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
-            return Val(qual="json.dumps()", secret=args[0].secret)
-        passes = self.interp.models.pass_through
-        if qual is not None and passes.get(qual):  # json.loads: the result may be an object such as {"$ne": null}
-            taint = args[0].taint if args else None
-            return Val(taint=replace(taint, parsed=True) if taint else None, secret=args[0].secret if args else None)
-        if receiver is not None and method is not None and (receiver.taint is not None or receiver.secret) \
-                and (method in TABLES.string_methods or receiver.taint is not None):
-                if method == "get" and args and receiver.taint is not None:
-                    if receiver.items is not None and args[0].const is not None:
-                        found = next((v for k, v in receiver.items if k == args[0].const), None)
-                        if found is not None:
-                            return found
-                    if args[0].const is not None:
-                        return self._field(receiver.taint, f'["{args[0].const}"]', node)
-                if method in TABLES.predicates:
-                    return UNKNOWN
-                if method in PARSED_MEMBERS and receiver.taint is not None:  # request.get_json(): may be {"$ne": null}
-                    return _parsed(Val(taint=receiver.taint))
-                built = method in ("format", "join", "replace", "format_map")
-                return Val(taint=receiver.taint, secret=receiver.secret, built=built,
-                           prefix=receiver.prefix if built else None)
-        if receiver is not None and method == "get" and receiver.items is not None and receiver.taint is None \
-                and _constant_items(receiver):
-            # SORT_COLUMNS.get(event["sort"], "created_at"): a lookup in a constant table yields one of its values
-            return UNKNOWN
-        if receiver is not None and method in ("format", "join", "format_map") and receiver.const is not None:
-            return whole_join([receiver, *every] if method == "format" else every)
-        if qual is None or qual in passes or qual.startswith(("urllib.parse.", "os.path.", "base64.")):
-            tainted = next((v for v in every if v.taint is not None), None)
-            if tainted is not None:
-                whole = tainted.taint is not None and tainted.taint.whole and qual in ("json.dumps", "str", "repr", "dict", None)
-                return Val(taint=replace(tainted.taint, whole=whole) if tainted.taint else None,
-                           built=qual is None or qual not in passes, prefix=tainted.prefix)
-            secret = next((v.secret for v in every if v.secret), None)
-            if secret:
-                return Val(secret=secret)
-        if receiver is not None and receiver.qual == TEMPORARY_CREDENTIALS and method == "get":
-            return receiver
-        if callee.qual is not None:
-            return Val(qual=callee.qual + "()")
-        return UNKNOWN
-
-    def _callbacks(self, node: ast.Call, qual: str | None, receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
-        """Lambdas passed to a call run with the data around them: map(lambda h: run(h), hosts) sees hosts' taint."""
-        lambdas = [a for a in node.args if isinstance(a, ast.Lambda)] + \
-                  [kw.value for kw in node.keywords if isinstance(kw.value, ast.Lambda)]
-        if not lambdas:
-            return
-        feed = next((v for v in args if v.taint is not None), None) if (qual in TABLES.callbacks or qual is None) else None
-        if feed is None and receiver is not None and receiver.taint is not None:
-            feed = receiver
-        arg = Val(taint=feed.taint) if feed is not None else UNKNOWN
-        for lam in lambdas:
-            self.lambda_body(lam, arg)
-
-    def _call_local(self, ref: FuncRef, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
-        if self.depth >= PyInterp.MAX_DEPTH:
-            return _whole_join(args + list(kwargs.values())) if any(a.taint for a in args) else UNKNOWN
-        name = ref.node.name
-        stepped = [
-            a.with_taint(a.taint.step(loc, f"passed to {name}() in {self.mod.rel}: {self.mod.snippet(node)}")) if a.taint else a
-            for a in args
-        ]
-        stepped_kw = {
-            k: v.with_taint(v.taint.step(loc, f"passed to {name}(): {self.mod.snippet(node)}")) if v.taint else v
-            for k, v in kwargs.items()
-        }
-        self.interp.files.setdefault(ref.module.path, ref.module)
-        return self.interp.call_function(ref, stepped, stepped_kw, self.handler, self.depth + 1, self.in_handler)
-
-    # ---- SDK -----------------------------------------------------------------------------------------------
-
-    def _sdk_factory(self, qual: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, explicit: bool) -> Val | None:
-        last = qual.rsplit(".", 1)[-1]
-        if not qual.startswith(("boto3", "aioboto3", "botocore")):
-            return None
-        if last == "Session" and explicit:  # boto3.Session(aws_access_key_id=…): its clients use those credentials
-            return Val(sdk=SdkObj("", "session", "boto3", explicit_credentials=True))
-        if last not in ("client", "resource", "create_client"):
-            return None
-        name = args[0] if args else kwargs.get("service_name", UNKNOWN)
-        kind = "resource" if last == "resource" else "client"
-        self.client_created(f"{qual}({name.const!r})" if name.const else qual, loc)
-        if name.const is None:
-            self.out.dynamic_sdk.add(loc)
-            return UNKNOWN
-        return Val(sdk=SdkObj(name.const, kind, "boto3", explicit_credentials=explicit))
-
-    def _sdk_method(self, sdk: SdkObj, method: str, args: list[Val], kwargs: dict[str, Val], loc: Loc, node: ast.Call) -> Val:
-        if method in self.interp.sdk_tables.signed_methods or (
-            sdk.kind == "session" and method in self.interp.sdk_tables.signed_session_methods
-        ):
-            if not sdk.explicit_credentials:
-                self.out.signed.add(loc)
-            return UNKNOWN
-        if sdk.kind == "session":
-            if method in ("client", "resource"):
-                return self._sdk_factory(f"boto3.Session.{method}", args, kwargs, loc, True) or UNKNOWN
-            return UNKNOWN
-        if sdk.kind == "resource" or sdk.kind == "meta":
-            if method in self.interp.sdk_tables.resource_factories:
-                kind, _service = self.interp.sdk_tables.resource_factories[method]
-                res = args[0] if args else next(iter(kwargs.values()), UNKNOWN)
-                return Val(sdk=replace(sdk, kind=kind, resource=res.const, resource_env=res.env))
-            if method in ("get_queue_by_name", "create_queue"):
-                res = kwargs.get("QueueName", UNKNOWN)
-                self._record(sdk, "GetQueueUrl" if method == "get_queue_by_name" else "CreateQueue", res, loc)
-                return Val(sdk=replace(sdk, kind="queue", resource=res.const, resource_env=res.env))
-            if method == "create_table":
-                self._record(sdk, "CreateTable", kwargs.get("TableName", UNKNOWN), loc)
-                return Val(sdk=replace(sdk, kind="table"))
-            if sdk.kind == "resource":
-                op = boto3_operation(sdk.service, method)
-                if op:
-                    self._record(sdk, op, self.resource_arg(kwargs), loc)
-                return UNKNOWN
-        if sdk.kind == "client":
-            if method == "get_paginator" or method == "get_waiter":
-                name = args[0] if args else UNKNOWN
-                if name.const is None:
-                    self.out.dynamic_sdk.add(loc)
-                    return UNKNOWN
-                if method == "get_waiter":
-                    return UNKNOWN
-                return Val(sdk=replace(sdk, kind="paginator", operation=boto3_operation(sdk.service, name.const)))
-            op = boto3_operation(sdk.service, method)
-            if op is None:
-                return Val(sdk=sdk) if method == "meta" else UNKNOWN
-            index = self.index_arg(sdk.service, op, kwargs, _whole(node))
-            prefix = self.key_prefix_arg(sdk.service, kwargs)
-            self._record(sdk, op, self.resource_arg(kwargs), loc, index=index, key_prefix=prefix)
-            return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
-        if sdk.kind == "paginator":
-            if method == "paginate" and sdk.operation:
-                self._record(sdk, sdk.operation, self.resource_arg(kwargs), loc, via="paginator")
-            return UNKNOWN
-        if sdk.kind == "bucket-objects":
-            if method in ("all", "filter", "limit", "page_size", "delete"):
-                self._record(sdk, "DeleteObjects" if method == "delete" else "ListObjects", UNKNOWN, loc, via="resource")
-            return Val(sdk=sdk) if method != "delete" else UNKNOWN
-        table = self.interp.sdk_tables.resource_methods.get(sdk.kind)
-        if table is not None:
-            if sdk.kind == "bucket" and method == "Object":
-                return Val(sdk=replace(sdk, kind="object"))
-            op = table.get(method) or (boto3_operation(sdk.service, method) if sdk.kind == "table" else None)
-            if op:
-                index = self.index_arg(sdk.service, op, kwargs, _whole(node))
-                self._record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource", index=index)
-                if method == "batch_writer":
-                    return Val(sdk=replace(sdk, kind="batch-writer"))
-                return self.sdk_request(sdk.service, op, kwargs, loc, method, self._line(loc))
-        return UNKNOWN
-
-    def _line(self, loc: Loc) -> str:
+    def line_text(self, loc: Loc) -> str:
         return self.mod.lines[loc.line - 1].strip() if loc.line else ""
-
-    def _record(
-        self,
-        sdk: SdkObj,
-        op: str,
-        res: Val,
-        loc: Loc,
-        via: str | None = None,
-        index: str | None = None,
-        key_prefix: str | None = None,
-    ) -> None:
-        resource = res.const if res.const is not None else (sdk.resource if res is UNKNOWN else None)
-        env = res.env if res.env is not None else (sdk.resource_env if res is UNKNOWN else None)
-        self.record(sdk, op, resource, env, loc, via or sdk.kind, index, key_prefix)
 
 
 def _whole(node: ast.Call) -> bool:
@@ -1089,15 +870,16 @@ def _shell_true(node: ast.Call) -> bool:
     return False
 
 
-_whole_join = whole_join
-# members of a request object whose value is the parsed JSON body (python.toml [tables] parsed_members)
-PARSED_MEMBERS = frozenset(bundled("python.toml")["tables"].get("parsed_members", ()))
-# methods that put their argument into the receiver (a list built in a loop, then joined into a query)
-MUTATORS = frozenset(bundled("python.toml")["tables"].get("mutators", ()))
 
 
-def _parsed(val: Val) -> Val:
-    return val.with_taint(replace(val.taint, parsed=True)) if val.taint is not None else val
+
+def _is_lazy_guard(test: ast.expr) -> int:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return 1
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        other = test.comparators[0]
+        return int(isinstance(other, ast.Constant) and other.value is None)
+    return 0
 
 
 def _instance(mod: PyModule, cls: str, args: list[Val]) -> Val:
@@ -1108,16 +890,3 @@ def _instance(mod: PyModule, cls: str, args: list[Val]) -> Val:
     out = replace(whole_join(tainted), built=False) if tainted else UNKNOWN
     typed = tuple((name, UNKNOWN) for name, text in fields.items() if not text) if tainted and fields else ()
     return replace(out, func=("instance", mod, cls), items=typed or None)
-
-
-def _constant_items(val: Val) -> bool:
-    return bool(val.items) and all(v.const is not None for _, v in val.items or ())
-
-
-def _is_lazy_guard(test: ast.expr) -> int:
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return 1
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
-        other = test.comparators[0]
-        return int(isinstance(other, ast.Constant) and other.value is None)
-    return 0

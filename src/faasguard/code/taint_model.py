@@ -53,14 +53,20 @@ class SinkRow:
 
 @dataclass(frozen=True)
 class CallSite:
-    """One call as the interpreter sees it: the callee, the abstract values of its receiver and arguments."""
+    """One call as an adapter hands it to the engine: the callee, the abstract values of its receiver and arguments,
+    and the few facts of its syntax that models and the SDK step need. Nothing in it depends on the parser."""
 
-    qual: str | None  # qualified callee with aliases resolved, "()" marks removed
-    method: str | None
+    qual: str | None  # qualified callee with aliases resolved, "()" marks removed; None when not an import
+    method: str | None  # the name after the last dot, when called on a receiver
     receiver: Val | None
     args: list[Val]
     kwargs: Mapping[str, Val]
-    shell: bool = False  # Python: shell= is present and not a literal false
+    shell: bool = False  # shell= is present and not a literal false
+    splat: tuple[Val, ...] = ()  # **kwargs spread into the call
+    whole: bool = True  # every argument is written out (no **params, no *args)
+    new: bool = False  # new X(…)
+    callee: Val = UNKNOWN  # the callee's own value (qual with "()" marks, SDK objects)
+    syntax: object = None  # the adapter's node, for the adapter's own hooks (verifier options)
 
 
 @dataclass
