@@ -176,3 +176,13 @@ def test_sdk_module_rows_mark_files_that_use_the_sdk():
     for name in JS.sdk_modules:
         assert JsModule.parse(Path("a.js"), "a.js", f'const x = require("{name}");\n', "javascript").uses_sdk, name
     assert not JsModule.parse(Path("a.js"), "a.js", 'const x = require("axios");\n', "javascript").uses_sdk
+
+
+def test_js_context_param_rows_put_the_request_second(tmp_path):
+    for i, name in enumerate(sorted(JS.context_params)):
+        code = "\n".join(['const cp = require("child_process");', f"exports.handler = async ({name}, req) => {{",
+                          "  cp.execSync(req.query.cmd);  // row", "};", ""])
+        assert _flows(tmp_path, f"c{i}.js", code) == {3}, name
+    code = "\n".join(['const cp = require("child_process");', "exports.handler = async (evt, req) => {",
+                      "  cp.execSync(req.query.cmd);  // control: req is not the event", "};", ""])
+    assert _flows(tmp_path, "control.js", code) == set()

@@ -84,6 +84,7 @@ class Tables:
     sdk_modules: tuple[str, ...]  # a file that names none of these makes no AWS SDK call
     parsed_members: frozenset[str]  # request.json / get_json(): the parsed body, may be an object ({"$ne": null})
     mutators: frozenset[str]  # parts.append(x): the argument goes into the receiver
+    context_params: frozenset[str]  # a handler's first parameter that is the platform's context, not the event
 
 
 @cache
@@ -105,7 +106,22 @@ def tables(language: str) -> Tables:
                   names("whole_keepers"), prefixes("pass_prefixes"), names("identity_wrappers"), names("guard_calls"),
                   prefixes("guard_prefixes"), names("receiver_guards"), names("host_prefix_calls"),
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
-                  prefixes("sdk_modules"), names("parsed_members"), names("mutators"))
+                  prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
+                  names("context_params"))
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What an ``if`` test says about names, as the adapter read it from the syntax (see the adapters' ``guards``)."""
+
+    inside: frozenset[str] = frozenset()  # clean inside the body: if x in ALLOWED
+    hosts_inside: frozenset[str] = frozenset()  # URLs whose host the test fixes, inside the body
+    after: frozenset[str] = frozenset()  # clean after a body that bails out: if x not in ALLOWED: return
+    hosts_after: frozenset[str] = frozenset()
+    lazy: bool = False  # if client is None: set-up in the body is done once, not per invocation
+
+
+NO_GUARD = Guard()
 
 
 def shape(val: Val) -> object:
@@ -180,6 +196,7 @@ class Walker(SdkSteps):
         self.in_handler = in_handler
         self.returned: Val = UNKNOWN
         self.lazy = 0  # inside `if client is None:` – set-up done once, not per invocation
+        self.globals_declared: set[str] = set()  # `global x`: assignments go to the module's names
 
     @property
     def out(self) -> Collector:
@@ -230,14 +247,60 @@ class Walker(SdkSteps):
             if name in self.env:
                 self.env[name] = self.env[name].with_taint(None) if kinds is None else cleaned(self.env[name], kinds)
 
+    def enter_if(self, guard: Guard) -> dict[str, Val]:
+        """Before an if's body: what its test vouches for holds inside (returns what :meth:`leave_if` restores)."""
+        saved = self.vouch(guard.inside)
+        saved.update({name: self.env[name] for name in guard.hosts_inside if name in self.env})
+        self.clean(guard.hosts_inside, SSRF_ONLY)
+        self.lazy += guard.lazy
+        return saved
+
+    def leave_if(self, guard: Guard, saved: Mapping[str, Val]) -> None:
+        self.lazy -= guard.lazy
+        self.unvouch(saved)
+
+    def after_if(self, guard: Guard, bails: bool) -> None:
+        """After the whole if: a body that bails out (return, raise, continue, break) leaves the test's opposite true."""
+        if bails:
+            self.clean(guard.after)
+            self.clean(guard.hosts_after, SSRF_ONLY)
+
+    # ---- names and members ---------------------------------------------------------------------------------
+
+    def set_name(self, name: str, val: Val) -> None:
+        self.env[name] = val
+        if self.is_module or name in self.globals_declared:
+            self.interp.globals[self.mod.path][name] = val
+
+    def bind_name(self, name: str, val: Val, loc: Loc | None, snippet: str) -> None:
+        """``name = val`` (also a parameter or a destructured part): the flow's step, and a name that says secret."""
+        if val.taint is not None and loc is not None:
+            val = val.with_taint(val.taint.step(loc, snippet))
+        if val.secret is None and val.taint is None and val.const is None and val.func is None and val.sdk is None \
+                and secret_like_name(name):
+            val = replace(val, secret=f"variable {name}")
+        self.set_name(name, val)
+
+    def set_member(self, base: str, key: str | None, val: Val, loc: Loc | None, snippet: str) -> None:
+        """``base[key] = val`` / ``base.key = val``: a known object's members stay known, and event data put into
+        an object makes the object carry it."""
+        old = self.env.get(base)
+        if old is None:
+            return
+        if key is not None and old.items is not None:  # response["body"] = html
+            old = self.env[base] = replace(old, items=(*((k, v) for k, v in old.items if k != key), (key, val)))
+        if val.taint is not None and old.taint is None and loc is not None:
+            self.env[base] = old.with_taint(val.taint.step(loc, snippet))
+
     # ---- calls ---------------------------------------------------------------------------------------------
 
-    def call_facts(self, site: CallSite, loc: Loc, auth: AuthCheck | None = None, shown: str | None = None) -> None:
+    def call_facts(self, site: CallSite, loc: Loc, auth: AuthCheck | None = None, shown: str | None = None,
+                   tainted: bool = True) -> None:
         """What a call to an import does besides returning a value: model sinks, set-up per invocation, and what it
         says about the caller (``auth``: a verification, or a token read without one; the adapter decides from the
         call's syntax). ``shown`` is how the call is written, when the models know it under another name."""
         interp = self.interp
-        if interp.models.may_sink(site.qual, site.method):
+        if tainted and interp.models.may_sink(site.qual, site.method):  # no event data in the call: no flow
             for row, val, label in interp.models.sinks_for(site):
                 self.out.flow(row.kind, val.taint, label, loc, self.handler)  # type: ignore[arg-type]
         qual = site.qual
@@ -328,7 +391,8 @@ class Walker(SdkSteps):
         self.log_call(qual, receiver, method, every, loc)
         label = interp.verifiers.get(normal or "") or interp.verifiers.get(site.callee.qual or "")
         check = self.verify(label, normal, site, loc) if self.handler is not None else None
-        self.call_facts(replace(site, qual=normal), loc, check, qual)
+        tainted = (receiver is not None and receiver.taint is not None) or any(v.taint is not None for v in every)
+        self.call_facts(site if normal == qual else replace(site, qual=normal), loc, check, qual, tainted)
         self.run_callbacks(site)
         if qual in t.env_getters and args and args[0].const is not None:
             return self.env_val(args[0].const)

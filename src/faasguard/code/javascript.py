@@ -1,8 +1,6 @@
-"""JavaScript and TypeScript handlers (CommonJS and ES modules), read with tree-sitter.
+"""JavaScript and TypeScript handlers (CommonJS and ES modules): the engine's adapter over tree-sitter trees.
 
-The grammars are the official ``tree-sitter-javascript`` and
-``tree-sitter-typescript`` wheels; tree-sitter recovers from syntax errors, so a
-file with a broken function still yields facts for the rest. :class:`JsInterp`
+The files are parsed by :mod:`faasguard.code.jsmodule`. :class:`JsInterp`
 mirrors :class:`faasguard.code.python.PyInterp`: the handler's event parameter is
 tainted, local ``require``/``import`` targets are followed, and sinks, AWS SDK
 v2/v3 calls, logging and per-invocation set-up are recorded.
@@ -11,209 +9,23 @@ v2/v3 calls, logging and per-invocation set-up are recorded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-import tree_sitter_javascript
-import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Node
 
 from faasguard.code import resolve
 from faasguard.code.auth import js_auth_check
-from faasguard.code.engine import SSRF_ONLY, Engine, Walker, sdk_attribute, tables
+from faasguard.code.engine import NO_GUARD, Engine, Guard, Walker, sdk_attribute
 from faasguard.code.facts import AuthCheck
-from faasguard.code.reach import ModuleUnits, Unit, identifiers
+from faasguard.code.jsmodule import FUNCTION_TYPES, TABLES, JsModule, _prop_name, _string_value, _text
+from faasguard.code.reach import identifiers
 from faasguard.code.taint_model import CallSite
-from faasguard.code.values import UNKNOWN, Collector, Taint, Val, join, secret_like_name, whole_join
+from faasguard.code.values import UNKNOWN, Collector, Taint, Val, join, whole_join
 from faasguard.model import Loc
 
-JS = Language(tree_sitter_javascript.language())
-TS = Language(tree_sitter_typescript.language_typescript())
-TSX = Language(tree_sitter_typescript.language_tsx())
-
-# One query per file for the facts that do not depend on the function: string literals under a name (for the
-# secret scanner; provider formats such as keys and tokens are found in the whole text, as for Python) and
-# console.* calls. Running it once costs little more than either half alone.
-_FILE_FACTS = """
-(variable_declarator name: (identifier) @name value: (string) @value)
-(pair key: (_) @name value: (string) @value)
-(assignment_expression left: (_) @name right: (string) @value)
-(call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @method)
-  (#eq? @obj "console"))
-"""
-_QUERIES: dict[int, Query] = {}
-
-TABLES = tables("javascript")
-CONSOLE = {call.split(".", 1)[1] for call in TABLES.print_calls}
 EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
                        "type_assertion", "await_expression"}
-
-
-def _text(node: Node | None) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
-
-
-def _string_value(node: Node) -> str:
-    return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
-
-
-@dataclass(eq=False)
-class JsModule:
-    """One parsed JavaScript/TypeScript file."""
-
-    path: Path
-    rel: str
-    source: bytes
-    root: Node
-    language: str
-    error: str | None = None
-    log_library: bool = False
-    lines: list[bytes] = field(default_factory=list)
-    grammar: Language = JS
-    uses_sdk: bool = False  # mentions aws-sdk / @aws-sdk: functions must be walked for SDK calls
-
-    @classmethod
-    def parse(cls, path: Path, rel: str, text: str, language: str) -> JsModule:
-        lang = TSX if path.suffix.lower() == ".tsx" else TS if language == "typescript" else JS
-        source = text.encode("utf-8")
-        tree = Parser(lang).parse(source)
-        root = tree.root_node
-        error = None
-        if root.has_error:
-            bad = _first_error(root)
-            line = bad.start_point[0] + 1 if bad is not None else "?"
-            error = f"{language} syntax error near line {line}; the rest of the file was still analysed"
-        mod = cls(path, rel, source, root, language, error, lines=source.split(b"\n"), grammar=lang)
-        mod.log_library = any(lib.encode() in source for lib in TABLES.log_libraries)
-        mod.uses_sdk = any(name.encode() in source for name in TABLES.sdk_modules)
-        return mod
-
-    def loc(self, node: Node) -> Loc:
-        return Loc(self.rel, node.start_point[0] + 1, node.end_point[0] + 1)
-
-    def snippet(self, node: Node) -> str:
-        return self.snippet_at(self.loc(node))
-
-    def snippet_at(self, loc: Loc) -> str:
-        row = (loc.line or 1) - 1
-        return self.lines[row].decode("utf-8", "replace").strip() if row < len(self.lines) else ""
-
-    def console_calls(self) -> Iterator[Loc]:
-        """console.* calls, found by query without walking the functions (for code with no SDK use)."""
-        yield from self._file_facts()[1]
-
-    def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
-        yield from self._file_facts()[0]
-
-    def _file_facts(self) -> tuple[list[tuple[str | None, str, int]], list[Loc]]:
-        cached = self.__dict__.get("_facts")
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        key = id(self.grammar)
-        query = _QUERIES.get(key)
-        if query is None:
-            query = _QUERIES[key] = Query(self.grammar, _FILE_FACTS)
-        literals: list[tuple[str | None, str, int]] = []
-        consoles: list[Loc] = []
-        for _, caps in QueryCursor(query).matches(self.root):
-            if "name" in caps and "value" in caps:
-                name_node, value_node = caps["name"][0], caps["value"][0]
-                name = _text(name_node)
-                if name_node.type == "member_expression":
-                    name = _text(name_node.child_by_field_name("property"))
-                elif name_node.type == "string":
-                    name = _string_value(name_node)
-                literals.append((name, _string_value(value_node), value_node.start_point[0] + 1))
-            elif "method" in caps:
-                node = caps["method"][0]
-                if _text(node) in CONSOLE and node.parent is not None and node.parent.parent is not None:
-                    consoles.append(self.loc(node.parent.parent))
-        self.__dict__["_facts"] = facts = (literals, consoles)
-        return facts
-
-
-    def units(self) -> ModuleUnits:
-        """Functions, classes and module-level names, for :func:`faasguard.code.reach.reachable`."""
-        cached = self.__dict__.get("_units")
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        out = ModuleUnits()
-        for node in self.root.named_children:
-            _top_units(node, out)
-        self.__dict__["_units"] = out
-        return out
-
-
-def _outer_functions(node: Node) -> tuple[int, ...]:
-    """Ids of the function nodes in ``node`` that are not inside another function."""
-    found: list[int] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in FUNCTION_TYPES:
-            found.append(current.id)
-            continue
-        stack.extend(current.named_children)
-    return tuple(found)
-
-
-def _top_units(node: Node, out: ModuleUnits) -> None:
-    t = node.type
-    if t in ("function_declaration", "generator_function_declaration", "class_declaration"):
-        name = _text(node.child_by_field_name("name"))
-        out.units.append(Unit(name, _text(node), _outer_functions(node)))
-    elif t in ("lexical_declaration", "variable_declaration"):
-        for decl in node.named_children:
-            if decl.type == "variable_declarator":
-                name_node = decl.child_by_field_name("name")
-                names = [n for n in _walk_named(name_node) if n.type in ("identifier", "shorthand_property_identifier_pattern")]
-                for name_part in names:
-                    out.units.append(Unit(_text(name_part), _text(decl), _outer_functions(decl)))
-    elif t == "export_statement":
-        declaration = node.child_by_field_name("declaration")
-        if declaration is not None:
-            _top_units(declaration, out)
-        else:
-            out.units.append(Unit("default", _text(node), _outer_functions(node)))
-            out.roots |= identifiers(_text(node))  # export { a as handler }: the local names are what is exported
-    elif t == "expression_statement" and node.named_children and node.named_children[0].type == "assignment_expression":
-        assign = node.named_children[0]
-        left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
-        target = _text(left)
-        if target in ("module.exports", "exports") and right is not None and right.type == "object":
-            for prop in right.named_children:
-                key = prop.child_by_field_name("key") or prop.child_by_field_name("name")
-                name = _prop_name(key) if key is not None else _text(prop)
-                out.units.append(Unit(name, _text(prop), _outer_functions(prop)))
-        elif target.startswith(("module.exports.", "exports.")) and left is not None:
-            out.units.append(Unit(_text(left.child_by_field_name("property")), _text(assign), _outer_functions(assign)))
-        else:  # module.exports = handler, app.handler = …: run at load
-            out.units.append(Unit("<top>", _text(node), _outer_functions(node)))
-            out.roots.add("<top>")
-    elif t not in ("import_statement", "comment", "empty_statement"):
-        out.units.append(Unit("<top>", _text(node), _outer_functions(node)))  # app.get("/x", (req, res) => …) runs at load
-        out.roots.add("<top>")
-
-
-def _walk_named(node: Node | None) -> Iterator[Node]:
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.named_children)
-
-
-def _first_error(node: Node) -> Node | None:
-    cursor = node.walk()
-    stack = [node]
-    del cursor
-    while stack:
-        current = stack.pop()
-        if current.type == "ERROR" or current.is_missing:
-            return current
-        if current.has_error:
-            stack.extend(reversed(current.children))
-    return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,10 +38,6 @@ class JsFunc:
 @dataclass(frozen=True, eq=False)
 class JsExports:
     module: JsModule
-
-
-FUNCTION_TYPES = {"function_declaration", "function_expression", "arrow_function", "function", "method_definition",
-                  "generator_function_declaration", "generator_function"}
 
 
 class JsInterp(Engine):
@@ -278,7 +86,7 @@ class JsInterp(Engine):
         params = _params(target.func.node)
         args: list[Val] = []
         if params:
-            first = 1 if len(params) > 1 and _text(params[0]) in ("context", "ctx") else 0  # Azure: (context, req)
+            first = 1 if len(params) > 1 and _text(params[0]) in TABLES.context_params else 0  # Azure: (context, req)
             args.extend(UNKNOWN for _ in range(first))
             name_text = _text(params[first]) if params[first].type == "identifier" else "event"
             args.append(Val(taint=Taint(name_text, mod.loc(params[first]), whole=True)))
@@ -379,6 +187,10 @@ class JsFrame(Walker):
     interp: JsInterp
     mod: JsModule
 
+    def text(self, node: Node | None) -> str:
+        """The source text of ``node`` (a slice of the file's bytes: faster than ``node.text``)."""
+        return self.mod.source[node.start_byte:node.end_byte].decode("utf-8", "replace") if node is not None else ""
+
     # ---- statements ----------------------------------------------------------------------------------------
 
     def block(self, nodes: list[Node]) -> None:
@@ -401,7 +213,7 @@ class JsFrame(Walker):
             name = node.child_by_field_name("name")
             self._register(node)
             if name is not None:
-                self._set(_text(name), Val(func=JsFunc(self.mod, node, None if self.is_module else self.env)))
+                self.set_name(self.text(name), Val(func=JsFunc(self.mod, node, None if self.is_module else self.env)))
         elif t == "class_declaration":
             body = node.child_by_field_name("body")
             for member in body.named_children if body is not None else []:
@@ -451,11 +263,6 @@ class JsFrame(Walker):
         if not self.is_module:
             self.interp.inner.add(node.id)
 
-    def _set(self, name: str, val: Val) -> None:
-        self.env[name] = val
-        if self.is_module:
-            self.interp.globals[self.mod.path][name] = val
-
     def export(self, node: Node) -> None:
         exports = self.interp.exports.setdefault(self.mod.path, {})
         decl = node.child_by_field_name("declaration")
@@ -464,12 +271,12 @@ class JsFrame(Walker):
             if decl.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
                 name = decl.child_by_field_name("name")
                 if name is not None:
-                    exports[_text(name)] = self.env.get(_text(name), UNKNOWN)
+                    exports[self.text(name)] = self.env.get(self.text(name), UNKNOWN)
             else:
                 for d in decl.named_children:
                     name = d.child_by_field_name("name") if d.type == "variable_declarator" else None
                     if name is not None and name.type == "identifier":
-                        exports[_text(name)] = self.env.get(_text(name), UNKNOWN)
+                        exports[self.text(name)] = self.env.get(self.text(name), UNKNOWN)
             return
         value = node.child_by_field_name("value")
         if value is not None:
@@ -480,7 +287,7 @@ class JsFrame(Walker):
                     name = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias") or name
                     if name is not None:
-                        exports[_text(alias)] = self.env.get(_text(name), UNKNOWN)
+                        exports[self.text(alias)] = self.env.get(self.text(name), UNKNOWN)
 
     def import_stmt(self, node: Node) -> None:
         source = node.child_by_field_name("source")
@@ -494,42 +301,32 @@ class JsFrame(Walker):
             for part in clause.named_children:
                 if part.type == "identifier":
                     default = self._member(target, "default", part) if isinstance(target.func, JsExports) else target
-                    self._set(_text(part), default)
+                    self.set_name(self.text(part), default)
                 elif part.type == "namespace_import":
                     for ident in part.named_children:
-                        self._set(_text(ident), target)
+                        self.set_name(self.text(ident), target)
                 elif part.type == "named_imports":
                     for spec_node in part.named_children:
                         name = spec_node.child_by_field_name("name")
                         alias = spec_node.child_by_field_name("alias") or name
                         if name is not None:
-                            self._set(_text(alias), self._member(target, _text(name), spec_node))
+                            self.set_name(self.text(alias), self._member(target, self.text(name), spec_node))
 
     def if_stmt(self, node: Node) -> None:
         cond = node.child_by_field_name("condition")
-        positive: set[str] = set()
-        negative: set[str] = set()
-        hosts: set[str] = set()
-        lazy = 0
-        host_positive = True
+        guard = NO_GUARD
         if cond is not None:
             self.eval(cond)
-            positive, negative, hosts, host_positive = self.guards(cond)
-            text = _text(cond)
-            lazy = int(text.startswith("(!") or "== null" in text or "=== undefined" in text or "=== null" in text)
-        saved = self.vouch(positive)
+            guard = self.guards(cond)
+        saved = self.enter_if(guard)
         consequence = node.child_by_field_name("consequence")
-        self.lazy += lazy
         if consequence is not None:
             self.stmt(consequence)
-        self.lazy -= lazy
-        self.unvouch(saved)
+        self.leave_if(guard, saved)
         alternative = node.child_by_field_name("alternative")
         if alternative is not None:
             self.branch(alternative)
-        if consequence is not None and _bails(consequence):
-            self.clean(negative)
-            self.clean(hosts if not host_positive else (), SSRF_ONLY)
+        self.after_if(guard, consequence is not None and _bails(consequence))
 
     def branch(self, node: Node) -> None:
         """Walk an alternative (else, catch); a name tainted on the other path stays tainted after both."""
@@ -540,15 +337,18 @@ class JsFrame(Walker):
         self.stmt(node)
         self.merge(before)
 
-    def guards(self, cond: Node) -> tuple[set[str], set[str], set[str], bool]:
-        """Names an allow-list test vouches for: (inside the body, after a body that bails out, URLs whose host it checks).
+    def guards(self, cond: Node) -> Guard:
+        """Names an allow-list test vouches for (inside the body, or after a body that bails out), URLs whose host it
+        checks (after a body that bails out), and whether it tests for a value not made yet (lazy set-up).
 
         Only a test of the variable itself counts (``allowed.includes(period)``, ``mode === "fast"``);
         ``detail.action === "rebuild"`` vouches for nothing else of the event.
         """
+        text = self.text(cond)
+        lazy = text.startswith("(!") or "== null" in text or "=== undefined" in text or "=== null" in text
         inner = cond.named_children[0] if cond.type == "parenthesized_expression" and cond.named_children else cond
         negate = False
-        if inner.type == "unary_expression" and _text(inner).startswith("!"):
+        if inner.type == "unary_expression" and self.text(inner).startswith("!"):
             negate = True
             inner = inner.named_children[0] if inner.named_children else inner
             while inner.type == "parenthesized_expression" and inner.named_children:
@@ -558,32 +358,34 @@ class JsFrame(Walker):
         positive = True
         if inner.type == "call_expression":
             func = inner.child_by_field_name("function")
-            name = _text(func.child_by_field_name("property")) if func is not None and func.type == "member_expression" \
-                else _text(func)
+            name = self.text(func.child_by_field_name("property")) if func is not None and func.type == "member_expression" \
+                else self.text(func)
             if name in TABLES.guard_calls or name.startswith(TABLES.guard_prefixes):
                 args = inner.child_by_field_name("arguments")
                 parts = list(args.named_children) if args is not None else []
                 if name in TABLES.receiver_guards and func is not None and func.type == "member_expression":
                     parts = [func.child_by_field_name("object")]  # type: ignore[list-item]
                 for part in parts:
-                    if part is not None and part.type == "identifier" and self._tainted(_text(part)):
-                        (hosts if name in TABLES.host_prefix_calls else checked).add(_text(part))
+                    if part is not None and part.type == "identifier" and self._tainted(self.text(part)):
+                        (hosts if name in TABLES.host_prefix_calls else checked).add(self.text(part))
                     elif part is not None and part.type == "member_expression" and \
-                            _text(part.child_by_field_name("property")) in TABLES.host_attributes:
+                            self.text(part.child_by_field_name("property")) in TABLES.host_attributes:
                         hosts |= {n for n in _identifiers(part) if self._tainted(n)}
         elif inner.type == "binary_expression":
-            op = _text(inner.child_by_field_name("operator"))
+            op = self.text(inner.child_by_field_name("operator"))
             if op in ("===", "==", "!==", "!="):
                 positive = op in ("===", "==")
                 right = inner.child_by_field_name("right")
                 left = inner.child_by_field_name("left")
                 if any(x is not None and x.type in ("string", "number") for x in (left, right)):
-                    checked = {_text(x) for x in (left, right)
-                               if x is not None and x.type == "identifier" and self._tainted(_text(x))}
+                    checked = {self.text(x) for x in (left, right)
+                               if x is not None and x.type == "identifier" and self._tainted(self.text(x))}
         if negate:
             positive = not positive
         hosts -= checked
-        return (checked, set(), hosts, positive) if positive else (set(), checked, hosts, positive)
+        if positive:
+            return Guard(frozenset(checked), lazy=lazy)
+        return Guard(after=frozenset(checked), hosts_after=frozenset(hosts), lazy=lazy)
 
     def _tainted(self, name: str) -> bool:
         val = self.env.get(name)
@@ -592,17 +394,13 @@ class JsFrame(Walker):
     def bind(self, target: Node, val: Val, stmt: Node | None) -> None:
         t = target.type
         if t in ("identifier", "shorthand_property_identifier_pattern"):
-            name = _text(target)
-            if val.taint is not None and stmt is not None:
-                val = val.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
-            if val.secret is None and val.taint is None and val.const is None and val.func is None and val.sdk is None \
-                    and secret_like_name(name):
-                val = replace(val, secret=f"variable {name}")
-            self._set(name, val)
+            name = self.text(target)
+            self.bind_name(name, val, self.mod.loc(stmt) if stmt is not None else None,
+                           self.mod.snippet(stmt) if stmt is not None else "")
         elif t == "object_pattern":
             for prop in target.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
-                    self.bind(prop, self._member(val, _text(prop), prop), stmt)
+                    self.bind(prop, self._member(val, self.text(prop), prop), stmt)
                 elif prop.type == "pair_pattern":
                     key = prop.child_by_field_name("key")
                     value = prop.child_by_field_name("value")
@@ -611,7 +409,7 @@ class JsFrame(Walker):
                 elif prop.type == "object_assignment_pattern":
                     left = prop.child_by_field_name("left")
                     if left is not None:
-                        self.bind(left, self._member(val, _text(left), prop), stmt)
+                        self.bind(left, self._member(val, self.text(left), prop), stmt)
                 elif prop.type == "rest_pattern":
                     for ident in prop.named_children:
                         self.bind(ident, val, stmt)
@@ -630,8 +428,8 @@ class JsFrame(Walker):
 
     def assign_member(self, target: Node, val: Val, stmt: Node | None) -> None:
         obj = target.child_by_field_name("object")
-        prop = _text(target.child_by_field_name("property"))
-        text = _text(obj)
+        prop = self.text(target.child_by_field_name("property"))
+        text = self.text(obj)
         exports = self.interp.exports.setdefault(self.mod.path, {})
         if text in ("exports", "module.exports"):
             exports[prop] = val
@@ -642,13 +440,9 @@ class JsFrame(Walker):
             elif isinstance(val.func, JsFunc):
                 exports["default"] = val
             return
-        if obj is not None and obj.type == "identifier" and text in self.env and self.env[text].items is not None:
-            old_val = self.env[text]  # response.body = html: the object's members stay known
-            self.env[text] = replace(old_val, items=(*((k, v) for k, v in old_val.items or () if k != prop), (prop, val)))
-        if obj is not None and obj.type == "identifier" and val.taint is not None and text in self.env and stmt is not None:
-            old = self.env[text]
-            if old.taint is None:
-                self.env[text] = old.with_taint(val.taint.step(self.mod.loc(stmt), self.mod.snippet(stmt)))
+        if obj is not None and obj.type == "identifier":  # response.body = html
+            self.set_member(text, prop, val, self.mod.loc(stmt) if stmt is not None else None,
+                            self.mod.snippet(stmt) if stmt is not None else "")
 
     # ---- expressions ---------------------------------------------------------------------------------------
 
@@ -657,19 +451,19 @@ class JsFrame(Walker):
             return UNKNOWN
         t = node.type
         if t == "identifier":
-            name = _text(node)
+            name = self.text(node)
             return self.env.get(name) or Val(qual=name)
         if t == "string":
             return Val(const=_string_value(node))
         if t in ("true", "false", "number", "null", "undefined", "regex"):
-            return Val(const=_text(node)) if t == "true" else UNKNOWN
+            return Val(const=self.text(node)) if t == "true" else UNKNOWN
         if t in EXPRESSION_WRAPPERS:
             children = node.named_children
             return self.eval(children[0]) if children else UNKNOWN
         if t == "member_expression":
             obj = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
-            return self._member(self.eval(obj), _text(prop), node)
+            return self._member(self.eval(obj), self.text(prop), node)
         if t == "subscript_expression":
             base = self.eval(node.child_by_field_name("object"))
             index = self.eval(node.child_by_field_name("index"))
@@ -677,7 +471,7 @@ class JsFrame(Walker):
                 return self._member(base, index.const, node, subscript=True)
             index_node = node.child_by_field_name("index")
             if base.taint is not None and index_node is not None and index_node.type == "number":
-                return Val(taint=self.access(base.taint, f"[{_text(index_node)}]", self.mod.loc(node)))
+                return Val(taint=self.access(base.taint, f"[{self.text(index_node)}]", self.mod.loc(node)))
             if base.sdk is not None:
                 self.out.dynamic_sdk.add(self.mod.loc(node))
             if base.taint is not None:
@@ -689,15 +483,15 @@ class JsFrame(Walker):
             return self.call(node, new=True)
         if t == "template_string":
             parts = [self.eval(sub.named_children[0]) if sub.type == "template_substitution" and sub.named_children
-                     else Val(const=_text(sub)) if sub.type == "string_fragment" else UNKNOWN
+                     else Val(const=self.text(sub)) if sub.type == "string_fragment" else UNKNOWN
                      for sub in node.named_children if sub.type in ("template_substitution", "string_fragment")]
             if any(sub.type == "template_substitution" for sub in node.named_children):
                 return whole_join(parts)
-            return Val(const=_text(node)[1:-1])
+            return Val(const=self.text(node)[1:-1])
         if t == "binary_expression":
             left = self.eval(node.child_by_field_name("left"))
             right = self.eval(node.child_by_field_name("right"))
-            op = _text(node.child_by_field_name("operator"))
+            op = self.text(node.child_by_field_name("operator"))
             if op in ("||", "??", "&&"):
                 return left if left.taint is not None or left.sdk or left.env else right
             if op == "+":
@@ -709,7 +503,7 @@ class JsFrame(Walker):
             target = node.child_by_field_name("left")
             assigned = self.eval(node.child_by_field_name("right"))
             if t == "augmented_assignment_expression" and target is not None:
-                op = _text(node.child_by_field_name("operator"))
+                op = self.text(node.child_by_field_name("operator"))
                 assigned = whole_join([self.eval(target), assigned]) if op == "+=" else assigned
             if target is not None:
                 self.bind(target, assigned, node)
@@ -730,9 +524,9 @@ class JsFrame(Walker):
                     if key is not None:
                         items.append((_prop_name(key), val))
                 elif prop.type == "shorthand_property_identifier":
-                    val = self.env.get(_text(prop), UNKNOWN)
+                    val = self.env.get(self.text(prop), UNKNOWN)
                     vals.append(val)
-                    items.append((_text(prop), val))
+                    items.append((self.text(prop), val))
                 elif prop.type == "spread_element":
                     val = self.eval(prop.named_children[0]) if prop.named_children else UNKNOWN
                     vals.append(val)
@@ -742,15 +536,15 @@ class JsFrame(Walker):
                     self._register(prop)
                     method_name = prop.child_by_field_name("name")
                     if method_name is not None:
-                        items.append((_text(method_name), Val(func=JsFunc(self.mod, prop))))
-            tainted = [v for v in vals if v.taint is not None]
-            out = Val(taint=tainted[0].taint) if tainted else UNKNOWN
-            return replace(out, items=tuple(items))
+                        items.append((self.text(method_name), Val(func=JsFunc(self.mod, prop))))
+            taint = next((v.taint for v in vals if v.taint is not None), None)
+            return Val(taint=taint, items=tuple(items))
         if t == "array":
             vals = [self.eval(c) for c in node.named_children]
             tainted = [v for v in vals if v.taint is not None or v.secret]
             out = join(*tainted) if tainted else UNKNOWN
-            return replace(out, items=tuple((str(i), v) for i, v in enumerate(vals)), built=False)
+            return Val(taint=out.taint, secret=out.secret, items=tuple((str(i), v) for i, v in enumerate(vals)),
+                       prefix=out.prefix)
         if t in FUNCTION_TYPES:
             self._register(node)
             return Val(func=JsFunc(self.mod, node, None if self.is_module else self.env))
@@ -797,7 +591,7 @@ class JsFrame(Walker):
         if func is not None and func.type == "member_expression":
             obj = func.child_by_field_name("object")
             receiver = self.eval(obj)
-            method = _text(func.child_by_field_name("property"))
+            method = self.text(func.child_by_field_name("property"))
             callee = self._member(receiver, method, func)
         elif func is not None and func.type == "subscript_expression":
             receiver = self.eval(func.child_by_field_name("object"))
@@ -814,13 +608,14 @@ class JsFrame(Walker):
         loc = self.mod.loc(node)
         qual = callee.qual if callee.qual and callee.sdk is None else None
 
-        if not new and func is not None and func.type == "identifier" and _text(func) == "require" and "require" not in self.env:
+        if not new and func is not None and func.type == "identifier" and "require" not in self.env \
+                and self.text(func) == "require":
             if args and args[0].const is not None:
                 return self.interp.require(self.mod, args[0].const)
             return UNKNOWN
         site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
         if isinstance(callee.func, JsFunc):
-            note = f"passed to {_text(func)}(): {self.mod.snippet(node)}"
+            note = f"passed to {self.text(func)}(): {self.mod.snippet(node)}"
             return self.call_local(callee.func, site, loc, note, note)
         return self.call_site(site, loc)
 
@@ -852,12 +647,6 @@ class JsFrame(Walker):
         for fn in funcs:
             self.interp.call_function(fn, [feed] if feed is not UNKNOWN else [], {}, self.handler, self.depth + 1,
                                       self.in_handler)
-
-
-def _prop_name(node: Node) -> str:
-    if node.type == "string":
-        return _string_value(node)
-    return _text(node)
 
 
 def _identifiers(node: Node) -> Iterator[str]:

@@ -1,0 +1,279 @@
+"""Python files for the engine: parsed once with :mod:`ast` (never imported, never run).
+
+:class:`PyModule` is one parsed file, shared by every function that uses it, with the facts
+that do not depend on the function: its functions and classes, its reachability units
+(functions, classes, module-level names, routes), print calls and named string literals
+(one walk of the whole tree). :mod:`faasguard.code.python` walks the functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faasguard.code.engine import tables
+from faasguard.code.modeldata import shared
+from faasguard.code.pysyntax import downlevel_fstrings
+from faasguard.code.reach import ModuleUnits, Unit, identifiers
+from faasguard.model import Loc
+
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+TABLES = tables("python")
+
+# Names find_secret treats as password-like all contain one of these words (shared.toml sensitive_words); files
+# without any are not walked for literals.
+SENSITIVE_WORDS = tuple(shared()["sensitive_words"])
+SENSITIVE_HINT = re.compile("(?i)" + "|".join(re.escape(word) for word in SENSITIVE_WORDS))
+
+
+@dataclass(eq=False)
+class PyModule:
+    """One parsed Python file and the facts about it that do not depend on the function."""
+
+    path: Path
+    rel: str
+    lines: list[str]
+    tree: ast.Module | None
+    error: str | None = None
+    functions: dict[str, FuncNode] = field(default_factory=dict)
+    classes: dict[str, dict[str, FuncNode]] = field(default_factory=dict)
+    log_library: bool = False
+    uses_sdk: bool = False  # imports boto3/botocore: functions must be walked for SDK calls
+    text: str = ""
+
+    @classmethod
+    def parse(cls, path: Path, rel: str, text: str) -> PyModule:
+        lines = text.splitlines()
+        try:
+            tree = ast.parse(text, filename=rel, type_comments=False)
+        except SyntaxError as exc:
+            newer = _newer_syntax(text, rel)
+            if newer is None:
+                return cls(path, rel, lines, None,
+                           f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
+            tree = newer
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return cls(path, rel, lines, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed")
+        module = cls(path, rel, lines, tree, text=text)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                module.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                module.classes[node.name] = {
+                    item.name: item for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                }
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                if any(n.split(".")[0] in TABLES.log_libraries for n in names):
+                    module.log_library = True
+                if any(n.split(".")[0] in TABLES.sdk_modules for n in names):
+                    module.uses_sdk = True
+        if not module.uses_sdk and any(name in text for name in TABLES.sdk_modules):
+            module.uses_sdk = True  # imported inside a function
+        return module
+
+    def loc(self, node: ast.AST) -> Loc:
+        line = getattr(node, "lineno", None)
+        return Loc(self.rel, line, getattr(node, "end_lineno", None) or line)
+
+    def snippet(self, node: ast.AST) -> str:
+        line = getattr(node, "lineno", 0)
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    def print_calls(self) -> Iterator[Loc]:
+        yield from self._tree_facts()[0]
+
+    def text_of(self, node: ast.AST) -> str:
+        first, last = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+        return "\n".join(self.lines[first - 1 : last])
+
+    def units(self) -> ModuleUnits:
+        """Functions, classes and module-level names, for :func:`faasguard.code.reach.reachable`."""
+        cached = self.__dict__.get("_units")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        out = ModuleUnits()
+        for node in self.tree.body if self.tree is not None else []:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                out.units.append(Unit(node.name, self.text_of(node), (id(node),)))
+                if any(_route_decorator(d) for d in node.decorator_list):
+                    out.roots.add(node.name)
+                    out.routes[id(node)] = next((_decorator_base(d) for d in node.decorator_list if _route_decorator(d)), "")
+            elif isinstance(node, ast.ClassDef):
+                methods = tuple(id(m) for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef))
+                out.units.append(Unit(node.name, self.text_of(node), methods))
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                text = self.text_of(node)
+                lambdas = [n for n in ast.walk(node) if isinstance(n, ast.Lambda)] if "lambda" in text else []
+                out.lambdas.extend(lambdas)
+                for target in targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            out.units.append(Unit(name.id, text, tuple(id(n) for n in lambdas)))
+            elif not isinstance(node, ast.Import | ast.ImportFrom):
+                out.roots |= identifiers(self.text_of(node))  # top-level code runs at import: what it names is reached
+        self.__dict__["_units"] = out
+        return out
+
+    def string_literals(self) -> Iterator[tuple[str | None, str, int]]:
+        """(name it is assigned to, value, line) for string literals under a name, for the secret scanner.
+
+        Provider formats (keys, tokens) are found in the whole text by the caller, so the tree is
+        only walked when some name in the file could hold a password."""
+        yield from self._tree_facts()[1]
+
+    def _tree_facts(self) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
+        """One walk of the whole tree for both print calls and named literals (walks dominate the cost)."""
+        cached = self.__dict__.get("_facts")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        want_prints = "print" in self.text
+        want_literals = _sensitive_hint(self.text)
+        facts: tuple[list[Loc], list[tuple[str | None, str, int]]] = ([], [])
+        if self.tree is not None and (want_prints or want_literals):
+            facts = _walk_facts(self.tree, want_prints, want_literals, self.loc)
+        self.__dict__["_facts"] = facts
+        return facts
+
+
+def _newer_syntax(text: str, rel: str) -> ast.Module | None:
+    """A file only a newer Python parses (PEP 701 f-strings under 3.11): parse it with its f-strings rewritten."""
+    if sys.version_info >= (3, 12) or "f" not in text:
+        return None
+    rewritten = downlevel_fstrings(text)
+    if rewritten is None:
+        return None
+    try:
+        return ast.parse(rewritten, filename=rel, type_comments=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _sensitive_hint(text: str) -> bool:
+    """``SENSITIVE_HINT.search(text)``, without a case-insensitive regex over the whole file where it is ASCII."""
+    if not text.isascii():
+        return bool(SENSITIVE_HINT.search(text))  # (?i) also folds ſ to s and K (Kelvin) to k
+    lowered = text.lower()
+    return any(word in lowered for word in SENSITIVE_WORDS)
+
+
+# Fields that never hold a node, or only nodes that cannot contain a call, an assignment, a dict or a comparison.
+_SKIP_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "asname", "module", "level", "type_comment", "kind",
+                          "conversion", "is_async", "simple", "kwd_attrs", "rest", "tag", "lineno", "type_ignores"})
+_SKIP_BY_CLASS: dict[type, set[str]] = {ast.FunctionDef: {"name"}, ast.AsyncFunctionDef: {"name"}, ast.ClassDef: {"name"},
+                                        ast.ExceptHandler: {"name"}, ast.MatchAs: {"name"}, ast.MatchStar: {"name"},
+                                        ast.MatchSingleton: {"value"}}
+# Nodes with no such descendant: the walk does not enter them.
+_LEAVES = (ast.Constant, ast.Name, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom,
+           ast.alias, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` worth entering (computed once per node class; unknown classes keep all their fields)."""
+    fields: tuple[str, ...] = ()
+    if issubclass(cls, ast.AST) and not issubclass(cls, _LEAVES):
+        skip = _SKIP_FIELDS | _SKIP_BY_CLASS.get(cls, set())
+        fields = tuple(f for f in cls._fields if f not in skip)
+    _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Callable[[ast.AST], Loc]
+                ) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
+    """Print calls and named string literals, in :func:`ast.walk` order (3x faster than ``ast.walk``).
+
+    Dispatch is on the exact node class, only fields that can hold nodes are read, and
+    names, constants, contexts and operators are not entered. Breadth-first like
+    ``ast.walk``: the order decides which name a literal found twice on a line keeps.
+    """
+    prints: list[Loc] = []
+    literals: list[tuple[str | None, str, int]] = []
+    child_fields = _CHILD_FIELDS
+    queue: list[ast.AST] = [tree]
+    for node in queue:  # the list grows while it is read: a queue without popping
+        cls = node.__class__
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        if not fields:
+            continue
+        if cls is ast.Call:
+            if want_prints:
+                func = node.func  # type: ignore[attr-defined]
+                if func.__class__ is ast.Name and func.id == "print":
+                    prints.append(loc(node))
+            if want_literals:
+                for kw in node.keywords:  # type: ignore[attr-defined]
+                    value = kw.value
+                    if kw.arg and value.__class__ is ast.Constant and isinstance(value.value, str):
+                        literals.append((kw.arg, value.value, value.lineno))
+        elif not want_literals:
+            pass
+        elif cls is ast.Assign or cls is ast.AnnAssign:
+            value = node.value  # type: ignore[attr-defined]
+            if value.__class__ is ast.Constant and isinstance(value.value, str):
+                for target in node.targets if cls is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                    name = _target_name(target)
+                    if name:
+                        literals.append((name, value.value, value.lineno))
+        elif cls is ast.Dict:
+            for key, value in zip(node.keys, node.values):  # type: ignore[attr-defined]
+                if (key.__class__ is ast.Constant and isinstance(key.value, str)
+                        and value.__class__ is ast.Constant and isinstance(value.value, str)):
+                    literals.append((key.value, value.value, value.lineno))
+        elif cls is ast.Compare:
+            left = node.left  # type: ignore[attr-defined]
+            if (left.__class__ is ast.Name or left.__class__ is ast.Attribute) and len(node.comparators) == 1:  # type: ignore[attr-defined]
+                # `if password == "hunter2"` compares against a literal credential.
+                other = node.comparators[0]  # type: ignore[attr-defined]
+                name = _target_name(left)
+                if name and other.__class__ is ast.Constant and isinstance(other.value, str):
+                    literals.append((name, other.value, other.lineno))
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if child is None:
+                continue
+            if child.__class__ is list:
+                queue.extend(child)
+            else:
+                queue.append(child)
+    return prints, literals
+
+
+def _target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+
+def _route_decorator(node: ast.expr) -> bool:
+    """``@app.get("/items")``, ``@functions_framework.http``: the framework calls the function, not a handler."""
+    return decorator_name(node) in TABLES.route_decorators and isinstance(node, ast.Call | ast.Attribute)
+
+
+def _decorator_base(node: ast.expr) -> str:
+    """``@app.get("/x")`` → ``app``: the object the route belongs to."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
