@@ -185,6 +185,8 @@ class Engine:
 class Walker(SdkSteps):
     """One function body (or module body) being walked; the adapters subclass it with their syntax."""
 
+    interp: Engine
+
     def __init__(self, interp: Engine, mod: Any, env: dict[str, Val], handler: str | None, depth: int,
                  is_module: bool = False, in_handler: bool = False) -> None:
         self.interp = interp

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from faasguard.code.facts import PerInvocation, SdkCall
 from faasguard.code.modeldata import shared
@@ -25,9 +25,6 @@ from faasguard.code.taint_model import CallSite, sdk_sinks, sdk_source
 from faasguard.code.values import UNKNOWN, Collector, SdkObj, Taint, Val
 from faasguard.model import Loc
 from faasguard.secret_patterns import shannon_entropy
-
-if TYPE_CHECKING:
-    from faasguard.code.engine import Engine
 
 TEMPORARY_CREDENTIALS = "<temporary credentials>"  # the qual of an sts.assume_role() result and of its members
 BOTO3_PACKAGES = ("boto3", "aioboto3", "botocore")
@@ -98,10 +95,18 @@ def sdk_attribute(sdk: SdkObj, attr: str) -> Val:
     return Val(sdk=sdk, qual=f"sdk.{attr}")
 
 
+class _Interp(Protocol):
+    """What the SDK step needs of :class:`~faasguard.code.engine.Engine`."""
+
+    out: Collector
+    sdk_tables: SdkTables
+    param_format: str
+
+
 class SdkSteps:
     """The SDK half of :class:`~faasguard.code.engine.Walker`."""
 
-    interp: Engine
+    interp: _Interp
     handler: str | None
     in_handler: bool
     lazy: int
