@@ -20,8 +20,9 @@ from typing import Any
 
 from faasguard import limits
 from faasguard.code import resolve, taint_model, webapps
-from faasguard.code.facts import AuthCheck, CodeFacts, LoggingFacts, SecretLiteral, TaintFlow
+from faasguard.code.facts import AuthCheck, CodeFacts, LibraryUse, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
+from faasguard.code.libraries import used_libraries
 from faasguard.code.python import PyInterp, PyModule
 from faasguard.code.values import Collector, Val
 from faasguard.interfaces import AnalysisResult
@@ -424,8 +425,12 @@ class CodeAnalyzer:
             files.remove(entry)
             files.insert(0, entry)
         secrets: list[SecretLiteral] = []
+        aws_libraries: list[LibraryUse] = []
         for path in files:
             secrets.extend(cache.file_secrets(path))
+            mod = cache.module(path)
+            if mod is not None:
+                aws_libraries.extend(u for u in used_libraries(mod) if all(u.name != seen.name for seen in aws_libraries))
         calls = sorted(out.sdk_calls.values(), key=lambda c: (c.loc.path, c.loc.line or 0, c.service, c.operation))
         return CodeFacts(
             function=fn.name,
@@ -443,4 +448,5 @@ class CodeAnalyzer:
             language=language,
             auth_checks=tuple(sorted(out.auth.values(), key=lambda a: (a.loc.path, a.loc.line or 0))),
             authorizer=_answers_authorizer(cache.module(entry)),
+            aws_libraries=tuple(aws_libraries),
         )

@@ -121,6 +121,15 @@ class PerInvocation:
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """The code imports a library that calls AWS itself (data/aws_libraries.toml): its calls are not followed."""
+
+    name: str  # pynamodb, dynamoose, @middy/ssm …
+    calls: str  # what it calls: "DynamoDB, through its models"
+    loc: Loc  # the import
+
+
+@dataclass(frozen=True)
 class AuthCheck:
     """The handler verifies its caller in code: a JWT, a webhook signature (shared.toml verifier rows)."""
 
@@ -154,6 +163,7 @@ class CodeFacts:
     resolved: bool = True  # False when the entry file could not be found
     auth_checks: tuple[AuthCheck, ...] = ()  # verifier calls the handler's walk reached
     authorizer: bool = False  # the entry file answers an API Gateway authorizer (a policyDocument / isAuthorized)
+    aws_libraries: tuple[LibraryUse, ...] = ()  # imports of libraries that call AWS themselves: policy incomplete
 
 
 def code_facts(app: Application) -> Iterator[tuple[str | None, CodeFacts]]:
@@ -211,6 +221,7 @@ def facts_document(apps: list[Application]) -> list[dict[str, object]]:
                 ],
                 "dynamic_sdk": [loc(d) for d in facts.dynamic_sdk],
                 "signed_outside_sdk": [loc(d) for d in facts.signed_outside_sdk],
+                "aws_libraries": [{"name": u.name, "calls": u.calls, **loc(u.loc)} for u in facts.aws_libraries],
                 "flows": [
                     {"kind": f.kind, "source": f.source, "source_line": f.source_loc.line, "sink": f.sink, **loc(f.sink_loc),
                      "steps": [{**loc(s.loc), "note": s.note} for s in f.steps]}

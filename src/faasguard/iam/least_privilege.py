@@ -299,6 +299,8 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
             gaps[f"{loc}: the client or operation name is computed at run time"] = "dynamic"
         for loc in getattr(facts, "signed_outside_sdk", ()):
             gaps[f"{loc}: the role signs a request outside a recorded SDK call (a pre-signed URL or SigV4 signing)"] = "dynamic"
+        for use in getattr(facts, "aws_libraries", ()):
+            gaps[f"{use.loc}: imports {use.name}, which calls AWS itself ({use.calls}); those calls are not followed"] = "library"
         mapper = sdk_map()
         for call in getattr(facts, "sdk_calls", ()):
             if getattr(call, "explicit_credentials", False):
@@ -455,7 +457,7 @@ def replacement_for(use: StatementUse, perms: Permissions) -> list[PolicyStateme
 
 
 # What an incomplete analysis lacks, in the order a user should fix it: the code first.
-_GAP_ORDER = ("code", "dynamic", "mapping", "policy", "resource")
+_GAP_ORDER = ("code", "dynamic", "library", "mapping", "policy", "resource")
 
 
 def _open_grant(perms: Permissions, action: str) -> bool:
@@ -466,7 +468,8 @@ def incomplete_reasons(iam: AppIam, fn: Function) -> list[tuple[str, str]]:
     """(kind, sentence) for every reason FG-IAM-030/031/032 cannot judge ``fn`` fully, most basic first.
 
     Kinds: ``code`` (the code was not found), ``dynamic`` (a client or operation name built at
-    run time), ``mapping`` (an operation the SDK map does not know), ``policy`` (a policy of the
+    run time), ``library`` (an imported library that calls AWS itself, data/aws_libraries.toml),
+    ``mapping`` (an operation the SDK map does not know), ``policy`` (a policy of the
     role defined outside the source) and ``resource`` (a call whose resource is not known).
     """
     policy = iam.policies.get(fn.name)

@@ -242,6 +242,8 @@ _INCOMPLETE_FIX = {
     "its SDK calls; until then review the role's statements by hand",
     "dynamic": "Name the client and the operation literally (boto3.client(\"s3\").get_object(...), new "
     "GetObjectCommand(...)) so faasguard can map the call to IAM actions; until then review the role by hand",
+    "library": "Review by hand what the imported library calls (its documentation lists the IAM actions it needs) and "
+    "keep those grants; faasguard follows only the AWS SDK calls the code makes itself",
     "mapping": "Review this call's IAM actions by hand (faasguard's SDK map does not know it)",
     "policy": "Define the policy in this source (or scan the source that defines it) so faasguard can compare it "
     "with the code; until then review it by hand",
@@ -271,7 +273,9 @@ def incomplete_least_privilege(app: Application) -> Iterator[Hit]:
     function, so a quiet report is not read as "the role is right".
 
     The reasons, most basic first: the function's code was not found; a client or
-    operation name is computed at run time; the code calls an operation faasguard's
+    operation name is computed at run time; the code imports a library that calls AWS
+    itself (PynamoDB, Powertools parameters, dynamoose, middy's SSM middleware — the
+    table is `data/aws_libraries.toml`); the code calls an operation faasguard's
     SDK map does not know; the role attaches a policy defined outside the source; a
     call's resource (bucket, table, queue) is not known — a name built at run time,
     an unresolved variable, a `{{resolve:ssm:…}}` reference.
