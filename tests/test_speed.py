@@ -230,7 +230,7 @@ def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):
     scan(project, ScanOptions(jobs=1, cache_dir=tmp_path / "cache"))  # warm the cache here
     code = (
         "import sys; from pathlib import Path; from faasguard.scan import ScanOptions, scan\n"
-        "heavy = ('samtranslator', 'boto3', 'hcl2', 'policy_sentry')\n"
+        "heavy = ('samtranslator', 'boto3', 'tree_sitter_hcl', 'policy_sentry')\n"
         "for target in sys.argv[1:]:\n"
         "    scan(Path(target), ScanOptions(jobs=1, cache_dir=Path(sys.argv[1]).parent / 'cache'))\n"
         "    print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"

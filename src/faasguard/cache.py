@@ -1,7 +1,7 @@
 """A cache of parse results on disk, keyed by content: the second scan of a file skips the parse.
 
 What is cached are pure functions of a file's text (or of a value built from it): the
-located YAML/JSON tree, python-hcl2's dict of a ``.tf`` file, and the SAM translation of a
+located YAML/JSON tree, the dict of a ``.tf`` file, and the SAM translation of a
 prepared template. Nothing that depends on the scan root or on the user's options
 (``--var``) is cached, so a cached value is right wherever and however it is used.
 
@@ -45,7 +45,7 @@ FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entry up
-_LIBRARIES = ("PyYAML", "python-hcl2", "aws-sam-translator")
+_LIBRARIES = ("PyYAML", "tree-sitter-hcl", "aws-sam-translator")
 
 # Connections a forked worker inherited from its parent: never used nor closed there (SQLite
 # connections must not cross a fork), only kept from being finalized.

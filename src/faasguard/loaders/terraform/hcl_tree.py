@@ -27,8 +27,11 @@ from tree_sitter import Node
 
 START_LINE = "__start_line__"
 END_LINE = "__end_line__"
-MAX_NESTING = 120  # expression/block nesting converted; deeper is an error entry (python frames are the limit)
+# Nested blocks and expressions converted; deeper is an error entry. Python's frames are the real
+# bound (about five per level); Terraform seldom nests past 15, python-hcl2 gave up near 250.
+MAX_NESTING = 100
 
+TOO_DEEP = "nesting too deep to parse; skipped"
 _HEREDOC = re.compile(r"<<([a-zA-Z][a-zA-Z0-9._-]*)\n([\s\S]*)\1", re.S)
 _HEREDOC_TRIM = re.compile(r"<<-([a-zA-Z][a-zA-Z0-9._-]*)\n([\s\S]*)\1", re.S)
 _INTERPOLATED_KEY = re.compile(r".*?(\${).*}.*")
@@ -42,9 +45,10 @@ _parser: Any = None
 class HclError(Exception):
     """The file is not HCL this parser can read; the message never quotes the file."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, too_deep: bool = False):
         super().__init__(message)
         self.line = line
+        self.too_deep = too_deep
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def parse(text: str) -> dict[str, Any]:
     try:
         return _Converter(source).config(root)
     except RecursionError:
-        raise HclError("nesting too deep to parse; skipped") from None
+        raise HclError(TOO_DEEP, too_deep=True) from None
 
 
 def _get_parser() -> Any:
@@ -81,8 +85,8 @@ def _syntax_error(root: Node) -> HclError:
         assert node is not None
         if node.is_missing or node.type == "ERROR":
             line, column = node.start_point.row + 1, node.start_point.column + 1
-            if node.is_missing:
-                what = f"missing {node.type!r}" if node.type in _PUNCTUATION else f"missing {node.type.replace('_', ' ')}"
+            if node.is_missing and node.type in _CLOSING:
+                what = f"missing {_CLOSING[node.type]}"
             elif node.start_byte >= root.end_byte:
                 what = "unexpected end of file"
             else:
@@ -95,7 +99,9 @@ def _syntax_error(root: Node) -> HclError:
                 return HclError("not valid HCL")
 
 
-_PUNCTUATION = frozenset("{}[]()=,:?.\"") | {"${", "%{", "=>", "..."}
+_CLOSING = {"}": "'}'", "]": "']'", ")": "')'", "block_end": "'}'", "object_end": "'}'", "tuple_end": "']'",
+            "quoted_template_end": "closing quote", "template_interpolation_end": "'}' of a ${…}",
+            "heredoc_identifier": "closing heredoc marker"}
 
 
 def _kids(node: Node) -> list[Node]:
@@ -187,7 +193,7 @@ class _Converter:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise HclError("nesting too deep to parse; skipped")
+            raise HclError(TOO_DEEP, too_deep=True)
 
     # -- bodies and blocks
 
@@ -258,9 +264,7 @@ class _Converter:
                 items += self.flatten(_kids(parts[4]))
                 i += 1
             elif node.type == "operation" and node.children[0].type == "binary_operation":
-                self.enter()
                 items += self.flatten(_kids(node.children[0]))
-                self.depth -= 1
                 i += 1
             else:
                 term, i = self.term(kids, i)
@@ -272,7 +276,6 @@ class _Converter:
 
     def chain(self, items: list[Any], i: int) -> tuple[Any, int]:
         """python-hcl2's right-nested reading of ``a op b op c`` and ``a ? b : c``."""
-        self.enter()
         left = items[i]
         i += 1
         if i < len(items) and items[i].text == "?":
@@ -283,7 +286,6 @@ class _Converter:
             op = items[i].text
             right, i = self.chain(items, i + 1)
             left = _binary(left, op, right)
-        self.depth -= 1
         return left, i
 
     def term(self, kids: list[Node], i: int) -> tuple[Any, int]:
@@ -354,10 +356,16 @@ class _Converter:
             and operand.type == "literal_value"
             and operand.children[0].type == "numeric_lit"
             and op.end_byte == operand.start_byte
+            and not self.line_start(op.start_byte)
         ):
-            return _number("-" + self.text(operand))  # `-1` is one number token for python-hcl2
-        value, _ = self.term(kids, 1)
+            return _number("-" + self.text(operand))  # `-1` is one number token for python-hcl2 ...
+        value, _ = self.term(kids, 1)  # ... except first on a line or after a comment, where its lexer saw "-"
         return "".join(_inline(v) for v in _nulls([op.type, value]))
+
+    def line_start(self, offset: int) -> bool:
+        """Whether only blanks stand between ``offset`` and the previous newline or comment."""
+        before = self.src[:offset].rstrip(b" \t")
+        return before.endswith((b"\n", b"*/"))
 
     def template(self, node: Node) -> str:
         """A quoted template as python-hcl2 writes it: raw text, each ``${…}`` rewritten, directives kept as written."""
@@ -395,7 +403,6 @@ class _Converter:
         return f"{name}({', '.join(_inline(v) for v in _nulls(values))})"
 
     def collection(self, node: Node) -> Any:
-        self.enter()
         if node.type == "tuple":
             value: Any = [_to_string_dollar(self.value(c)) for c in node.children if c.type == "expression"]
         else:
@@ -404,7 +411,6 @@ class _Converter:
                 if elem.type == "object_elem":
                     kids = _kids(elem)
                     value[self.key(kids[0])] = _to_string_dollar(self.value(kids[2]))
-        self.depth -= 1
         return value
 
     def key(self, node: Node) -> str:

@@ -7,10 +7,10 @@ loads the whole directory while the others return an empty result. Which worker 
 which file does not matter; the outcome is the same. Scanning a single ``.tf`` file
 reads its whole module (:meth:`TerraformLoader.unit_entry`).
 
-Files are parsed with python-hcl2 7.x, which keeps block line numbers (8.x drops them).
-Trailing whitespace is stripped from each line first: python-hcl2 rejects a heredoc
-whose closing marker is followed by spaces, which Terraform accepts; line numbers do not
-change. A file that does not parse is an error entry for that file; the rest of the
+Files are parsed with tree-sitter-hcl (:mod:`.hcl_tree`) into the dict shape python-hcl2
+7.x gave, block line numbers included. Trailing whitespace is stripped from each line
+first, as it was for python-hcl2 (which rejected a heredoc whose closing marker is
+followed by spaces); line numbers do not change. A file that does not parse is an error entry for that file; the rest of the
 module still loads. Provider resources are mapped by :mod:`.aws`,
 :mod:`.lambda_module`, :mod:`.azure` and :mod:`.gcp`.
 """
@@ -25,6 +25,7 @@ from faasguard import cache
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.terraform.aws import AwsBuilder
 from faasguard.loaders.terraform.azure import build_azure
+from faasguard.loaders.terraform import hcl_tree
 from faasguard.loaders.terraform.gcp import build_gcp
 from faasguard.loaders.terraform.lambda_module import build_lambda_modules
 from faasguard.loaders.terraform.module import Module, SourceFile, add_file
@@ -100,40 +101,18 @@ def module_files(directory: Path) -> list[Path]:
 
 
 def parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
-    """python-hcl2 with line numbers; ``(None, sentence)`` when the file is not valid HCL (through the parse cache)."""
+    """The file as python-hcl2 7.x's dict with block lines; ``(None, sentence)`` when it is not valid HCL (through the parse cache)."""
     return cache.memo("hcl", text, lambda: _parse_hcl(text))
 
 
 def _parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
-    import hcl2  # imported lazily: building the grammar costs ~0.7 s, only paid when there is Terraform
-
     try:
-        parsed = hcl2.loads(text, with_meta=True)
-    except RecursionError:
-        return None, "nesting too deep to parse; skipped"
-    except Exception as exc:
-        line = getattr(exc, "line", None)
-        where = f" at line {line}" if isinstance(line, int) and line > 0 else ""
-        return None, f"not valid HCL{where} ({_problem(exc)}); fix the syntax (`terraform validate` shows it) and scan again"
-    if not isinstance(parsed, dict):
-        return None, "not a Terraform configuration; skipped"
-    return parsed, ""
-
-
-def _problem(exc: Exception) -> str:
-    """What the parser disliked, without quoting the file: the text at fault may be a private key."""
-    column = getattr(exc, "column", None)
-    at = f", column {column}" if isinstance(column, int) and column > 0 else ""
-    kind = getattr(getattr(exc, "token", None), "type", None)
-    if isinstance(kind, str):
-        return f"unexpected {kind.lower().replace('_', ' ')}{at}"
-    char = getattr(exc, "char", None)
-    if isinstance(char, str) and len(char) == 1:
-        shown = repr(char) if char.isprintable() and char not in "'\"" else f"U+{ord(char):04X}"
-        return f"unexpected character {shown}{at}"
-    if type(exc).__name__ == "UnexpectedEOF":
-        return "unexpected end of file"
-    return type(exc).__name__
+        return hcl_tree.parse(text), ""
+    except hcl_tree.HclError as exc:
+        if exc.too_deep:
+            return None, str(exc)
+        where = f" at line {exc.line}" if exc.line else ""
+        return None, f"not valid HCL{where} ({exc}); fix the syntax (`terraform validate` shows it) and scan again"
 
 
 def _has_content(module: Module) -> bool:
