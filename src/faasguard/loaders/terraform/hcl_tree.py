@@ -84,7 +84,10 @@ def _syntax_error(root: Node) -> HclError:
         node = cursor.node
         assert node is not None
         if node.is_missing or node.type == "ERROR":
-            line, column = node.start_point.row + 1, node.start_point.column + 1
+            # An ERROR node often wraps the whole statement; the token tree-sitter had to invent inside it
+            # (a missing or empty one) is nearer to where the text went wrong.
+            point = (_first_invented(node) or node).start_point
+            line, column = point.row + 1, point.column + 1
             if node.is_missing and node.type in _CLOSING:
                 what = f"missing {_CLOSING[node.type]}"
             elif node.start_byte >= root.end_byte:
@@ -102,6 +105,16 @@ def _syntax_error(root: Node) -> HclError:
 _CLOSING = {"}": "'}'", "]": "']'", ")": "')'", "block_end": "'}'", "object_end": "'}'", "tuple_end": "']'",
             "quoted_template_end": "closing quote", "template_interpolation_end": "'}' of a ${…}",
             "heredoc_identifier": "closing heredoc marker"}
+
+
+def _first_invented(node: Node) -> Node | None:
+    for child in node.children:
+        if child.is_missing or child.start_byte == child.end_byte:
+            return child
+        found = _first_invented(child) if child.child_count else None
+        if found is not None:
+            return found
+    return None
 
 
 def _kids(node: Node) -> list[Node]:
@@ -259,8 +272,8 @@ class _Converter:
             node = kids[i]
             if node.type == "conditional":
                 parts = _kids(node)
-                items += self.flatten(_kids(parts[0])) + [_Op("?")]
-                items += self.flatten(_kids(parts[2])) + [_Op(":")]
+                items += [*self.flatten(_kids(parts[0])), _Op("?")]
+                items += [*self.flatten(_kids(parts[2])), _Op(":")]
                 items += self.flatten(_kids(parts[4]))
                 i += 1
             elif node.type == "operation" and node.children[0].type == "binary_operation":

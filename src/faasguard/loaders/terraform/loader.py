@@ -23,9 +23,9 @@ from typing import Any
 
 from faasguard import cache
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
+from faasguard.loaders.terraform import hcl_tree
 from faasguard.loaders.terraform.aws import AwsBuilder
 from faasguard.loaders.terraform.azure import build_azure
-from faasguard.loaders.terraform import hcl_tree
 from faasguard.loaders.terraform.gcp import build_gcp
 from faasguard.loaders.terraform.lambda_module import build_lambda_modules
 from faasguard.loaders.terraform.module import Module, SourceFile, add_file
@@ -101,7 +101,7 @@ def module_files(directory: Path) -> list[Path]:
 
 
 def parse_hcl(text: str) -> tuple[dict[str, Any] | None, str]:
-    """The file as python-hcl2 7.x's dict with block lines; ``(None, sentence)`` when it is not valid HCL (through the parse cache)."""
+    """The file as python-hcl2 7.x gave it, block lines included; ``(None, sentence)`` when not valid HCL (parse cache)."""
     return cache.memo("hcl", text, lambda: _parse_hcl(text))
 
 

@@ -1,0 +1,177 @@
+"""The tree-sitter Terraform parser gives what python-hcl2 7.3 gave, file for file.
+
+The loader's readers (:mod:`faasguard.loaders.terraform.refs` re-reads ``${jsonencode(…)}``
+text, :mod:`.module` reads block lines) were written against python-hcl2's dict, so
+:mod:`faasguard.loaders.terraform.hcl_tree` must give the same dict. These tests compare
+the two on every ``.tf`` file of the shared corpus (when it is beside the checkout), on
+every ``.tf`` fixture of the test suite, and on snippets written here for each kind of
+expression. The differences that remain are listed at the end, each with a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from faasguard.loaders.terraform import hcl_tree
+from faasguard.loaders.terraform.loader import parse_hcl
+
+hcl2 = pytest.importorskip("hcl2")
+
+TESTS = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+def normalised(text: str) -> str:
+    """What the loader hands the parser: trailing blanks stripped, ``\\n`` line ends, a final newline."""
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def old(text: str) -> Any:
+    try:
+        return hcl2.loads(text, with_meta=True)
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def new(text: str) -> Any:
+    try:
+        return hcl_tree.parse(text)
+    except hcl_tree.HclError:
+        return "error"
+
+
+def same(text: str) -> bool:
+    before, after = old(text), new(text)
+    if isinstance(before, str) and isinstance(after, str):
+        return True  # both reject it
+    return before == after
+
+
+SNIPPETS = {
+    "literals": 'a = 1\nb = -2\nc = 1.50\nd = -2.25\ne = true\nf = false\ng = null\nh = "s"\ni = 1.5e3\n',
+    "escapes": 'a = "q\\"uote"\nb = "back\\\\slash"\nc = "n\\nl\\t"\nd = "\\u00e9"\ne = "$${literal}"\n',
+    "templates": 'a = "p${var.x}q"\nb = "${"in"}"\nc = "${true}"\nd = "${null}"\ne = "%{ if var.a }x%{ endif }y${z}"\n',
+    "references": (
+        "a = var.x\nb = local.y.z\nc = aws_iam_role.r.arn\nd = x[0]\ne = x[\"k\"]\nf = x.0.y\n"
+        "g = x[*].id\nh = x.*.id\ni = x[*].a[0]\nj = data.aws_iam_policy_document.p.json\nk = module.m.out\n"
+        "type = string\nl = list(string)\nm = (var.a)\n"
+    ),
+    "operators": (
+        "a = var.x == true ? 1 : 2\nb = null == x || y == null\nc = (1 + 2) * 3\nd = !var.on\ne = - 1\n"
+        "f = a ? b : c ? d : e\ng = a + b * c - d / e % f\nh = a >= b && c != d\ni = -var.x\nj = [\n  -2,\n  -2.5\n]\n"
+    ),
+    "functions": (
+        'a = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = ["s3:*"], '
+        'Resource = "${aws_s3_bucket.b.arn}/*"}]})\n'
+        'b = f([a, "b"], {c = "d${e}"}, null, true)\nc = merge(var.a, {x = 1}...)\nd = file("${path.module}/p.json")\n'
+        "e = provider::aws::arn_parse(var.arn)\nf = lookup(var.m, \"k\", null)\ng = f()\n"
+    ),
+    "collections": (
+        'a = [1, "two", var.x, [3], {k = "v"}]\nb = {"${var.a}" = 1, (var.b) = 2, a.b = 3, 4 = 5, "q" = 6, k: 7}\n'
+        "c = {\n  x = 1,\n  y = 2 # comment\n  z = 3\n}\nd = []\ne = {}\nf = [\n  1,\n  2,\n]\n"
+    ),
+    "for": (
+        "a = [for x in var.l : x.a if x.b]\nb = {for k, v in var.m : k => v... if v}\n"
+        "c = {for s in var.l : s.name => s}\nd = [for k, v in var.m : \"${k}=${v}\"]\n"
+    ),
+    "heredocs": (
+        "a = <<EOT\nline ${var.x}\n  \\n two\nEOT\nb = <<-EOT\n    indented\n      more\n\n    EOT\n"
+        'c = <<EOF\n{"Version": "2012-10-17", "a": "${b}"}\nEOF\nd = jsonencode(<<EOT\nx\nEOT\n)\n'
+    ),
+    "blocks": (
+        "# comment\nterraform {\n  required_version = \">= 1.0\"\n}\n\n"
+        'resource "aws_lambda_function" "fn" {\n  function_name = "f"\n  environment {\n    variables = {\n'
+        '      A = "b"\n    }\n  }\n  dynamic "x" {\n    for_each = var.l\n    content { y = x.value }\n  }\n}\n'
+        'resource "aws_lambda_function" "two" { runtime = "python3.12" }\nlocals {}\n'
+        'module "m" {\n  source = "./m"\n}\n/* block\ncomment */\nvariable "v" {\n  type = map(string)\n  default = {}\n}\n'
+        'data "aws_iam_policy_document" "p" {\n  statement {\n    actions = ["s3:GetObject"]\n  }\n  statement {\n'
+        '    actions = ["s3:PutObject"]\n  }\n}\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_each_kind_of_expression_reads_as_python_hcl2_read_it(name: str) -> None:
+    text = normalised(SNIPPETS[name])
+    assert old(text) == new(text)
+
+
+def test_what_the_loader_reads_from_a_policy_and_its_lines() -> None:
+    parsed, problem = parse_hcl(normalised(SNIPPETS["functions"] + SNIPPETS["blocks"]))
+    assert problem == "" and parsed is not None
+    assert parsed["a"].startswith('${jsonencode({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"')
+    assert '"Resource": "${aws_s3_bucket.b.arn}/*"' in parsed["a"]  # quotes inside ${…} are not escaped
+    fn = parsed["resource"][0]["aws_lambda_function"]["fn"]
+    assert (fn["__start_line__"], fn["__end_line__"]) == (13, 24)
+    assert fn["environment"][0]["__start_line__"] == 15
+    assert parsed["resource"][1]["aws_lambda_function"]["two"]["__start_line__"] == 25
+
+
+def test_every_tf_fixture_of_the_test_suite_reads_the_same() -> None:
+    files = sorted(TESTS.rglob("*.tf"))
+    assert len(files) >= 3
+    assert [f.relative_to(TESTS).as_posix() for f in files if not same(normalised(f.read_text(encoding="utf-8-sig")))] == []
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the checkout")
+def test_every_corpus_tf_file_reads_the_same() -> None:
+    files = sorted(CORPUS.rglob("*.tf"))
+    assert len(files) > 400
+    differ = []
+    for path in files:
+        try:
+            text = normalised(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not same(text):
+            differ.append(path.relative_to(CORPUS).as_posix())
+    assert differ == []
+
+
+# -- the differences, each on purpose or accepted ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("x = <<A\nhi\nA\n", "hi"),  # a one-letter heredoc marker (python-hcl2 wanted two)
+        ('x = "${~ var.a ~}"\n', "${var.a}"),  # template strip markers
+    ],
+)
+def test_valid_terraform_python_hcl2_rejected_is_read(text: str, value: str) -> None:
+    assert old(text).startswith("error")
+    assert new(text) == {"x": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("x = 1e5\n", 1),  # an exponent without a fraction: tree-sitter-hcl 1.2 does not read it
+        ('x = "a\x00"\n', 1),  # a NUL character inside a string
+        ("x = {\n  a = b\n  (var.k) = 1\n}\n", 3),  # a parenthesised key after a bare reference: read as a call
+    ],
+)
+def test_what_tree_sitter_hcl_rejects_is_an_error_with_its_line(text: str, line: int) -> None:
+    assert isinstance(old(text), dict)
+    parsed, problem = parse_hcl(text)
+    assert parsed is None and problem.startswith(f"not valid HCL at line {line} (")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('resource "x" "y" {\n  a = 1\n  broken = = =\n}\n', "not valid HCL at line 3 (unexpected text, column 12)"),
+        ('resource "x" "y" {\n  a = 1\n', "not valid HCL at line 3 (missing '}', column 1)"),
+        ('x = "abc\n', "not valid HCL at line 2 (missing closing quote, column 1)"),
+        ("x = <<EOT\nabc\n", "not valid HCL at line 3 (missing closing heredoc marker, column 1)"),
+        ("a = 1\na = 2\n", "not valid HCL at line 2 (attribute a defined twice)"),
+        ("x = " + "[" * 150 + "]" * 150 + "\n", "nesting too deep to parse; skipped"),
+        ("x = 1" + " + 1" * 5_000 + "\n", "nesting too deep to parse; skipped"),
+    ],
+)
+def test_syntax_errors_say_where_without_quoting(text: str, expected: str) -> None:
+    parsed, problem = parse_hcl(text)
+    assert parsed is None and problem.startswith(expected)
