@@ -7,14 +7,16 @@ is its text wrapped in ``${…}``, written the way python-hcl2's transformer wri
 (``jsonencode({"a": 1})`` with JSON inside, ``[for k , v in m : v]``, ``x ? True : 1``).
 :mod:`.refs` re-reads that text (``jsonencode`` arguments, ``var``/``local`` references),
 so this module reproduces python-hcl2's rendering rule for rule, quirks included, rather
-than inventing a second dialect: ``tests/loaders/test_hcl_tree.py`` compares the two on
-every corpus ``.tf`` file and on the test fixtures.
+than inventing a second dialect. One key is added: each block's ``__attribute_lines__``
+maps its attributes and nested blocks to the line they start on, which python-hcl2 did
+not know (the loader searched the block's text for them). ``tests/loaders/test_hcl_tree.py``
+compares the two on every corpus ``.tf`` file and on the test fixtures.
 
 tree-sitter parses in C and keeps every node's position; walking its tree costs a
 fraction of building lark's parse tree. Where python-hcl2 rejected valid Terraform
-(one-letter heredoc markers, ``${~ x ~}`` strip markers, provider functions written with
-spaces), this parser reads it. Syntax errors give the line and column of the first
-error node, never the text there (it may be a private key).
+(one-letter heredoc markers, ``${~ x ~}`` strip markers), this parser reads it. Syntax
+errors give the line and column of the first error, never the text there (it may be a
+private key).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tree_sitter import Node
 
 START_LINE = "__start_line__"
 END_LINE = "__end_line__"
+ATTRIBUTE_LINES = "__attribute_lines__"  # not in python-hcl2's shape: {attribute or nested block name: its line}
 # Nested blocks and expressions converted; deeper is an error entry. Python's frames are the real
 # bound (about five per level); Terraform seldom nests past 15, python-hcl2 gave up near 250.
 MAX_NESTING = 100
@@ -216,7 +219,8 @@ class _Converter:
                 return self.body(child)
         return {}
 
-    def body(self, node: Node) -> dict[str, Any]:
+    def body(self, node: Node, lines: dict[str, int] | None = None) -> dict[str, Any]:
+        """A body's attributes and blocks; ``lines`` gets the line of each attribute and of each block's first."""
         self.enter()
         result: dict[str, Any] = {}
         attributes: set[str] = set()
@@ -233,6 +237,10 @@ class _Converter:
                 if key in attributes:
                     raise HclError(f"{key} defined both as an attribute and a block", child.start_point.row + 1)
                 result.setdefault(key, []).append(value)
+            else:
+                continue
+            if lines is not None:
+                lines.setdefault(key, child.start_point.row + 1)
         self.depth -= 1
         return result
 
@@ -240,15 +248,17 @@ class _Converter:
         kids = _kids(node)
         body: dict[str, Any] = {}
         labels: list[str] = []
+        lines: dict[str, int] = {}
         for child in kids[1:]:
             if child.type == "body":
-                body = self.body(child)
+                body = self.body(child, lines)
             elif child.type == "identifier":
                 labels.append(self.text(child))
             elif child.type == "string_lit":
                 labels.append(_strip_quotes(self.text(child)))
         body[START_LINE] = node.start_point.row + 1
         body[END_LINE] = node.end_point.row + 1
+        body[ATTRIBUTE_LINES] = lines
         result: dict[str, Any] = body
         for label in reversed(labels):
             result = {label: result}

@@ -1,10 +1,9 @@
 """One Terraform module directory, parsed: its blocks with their files and lines.
 
 Terraform reads every ``.tf`` file of a directory as one module, and references cross
-files, so the unit faasguard loads is the directory. python-hcl2 7.x gives each block
-its first and last line but not the line of an attribute; :meth:`Block.attr_loc` finds
-that line with a cheap search inside the block's line range, so findings point at
-``runtime = "python3.7"`` rather than at the resource.
+files, so the unit faasguard loads is the directory. The parser gives each block its
+first and last line and the line of each of its attributes, so findings point at
+``runtime = "python3.7"`` rather than at the resource (:meth:`Block.attr_loc`).
 """
 
 from __future__ import annotations
@@ -79,7 +78,14 @@ class Block:
         return found[0] if found else None
 
     def attr_line(self, name: str) -> int | None:
-        """The line where attribute (or nested block) ``name`` is written directly in this block."""
+        """The line where attribute (or nested block) ``name`` is written directly in this block.
+
+        The parser records it (``__attribute_lines__``); for a name it did not record (a body
+        built by the Pulumi loader, or a name only nested deeper) the block's lines are searched.
+        """
+        exact = self.body.get("__attribute_lines__")
+        if isinstance(exact, Mapping) and name in exact:
+            return int(exact[name])
         pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*(=|\{{)')
         depth, fallback = 0, None
         for number in range(self.start, min(self.end, len(self.file.lines)) + 1):

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-META_KEYS = frozenset({"__start_line__", "__end_line__"})
+META_KEYS = frozenset({"__start_line__", "__end_line__", "__attribute_lines__"})
 _MAX_DEPTH = 24
 # Characters in one resolved string: ``l0 = "${local.l1}${local.l1}"`` over 23 locals doubles to 8 MB.
 MAX_TEXT = 100_000
