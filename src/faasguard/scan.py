@@ -98,10 +98,14 @@ def _candidate(path: Path) -> bool:
     return any(loader.wants(name) for loader in LOADERS)
 
 
-def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
-    """Load one file with the first loader that claims it. Never raises."""
+def load_file(
+    path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES, real_dirs: dict[str, str] | None = None
+) -> LoadResult:
+    """Load one file with the first loader that claims it. Never raises.
+
+    ``real_dirs`` remembers the real path of each folder (and of ``root``) for the files of one scan."""
     rel = _rel(path, root)
-    if not limits.inside(path, root):
+    if not _inside(path, root, real_dirs):
         return LoadResult(errors=[(rel, limits.outside_message(rel, "file"))])
     try:
         info = path.stat()
@@ -138,6 +142,25 @@ def load_file(path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLE
     return LoadResult()
 
 
+def _inside(path: Path, root: Path, real_dirs: dict[str, str] | None) -> bool:
+    """:func:`limits.inside` for a file, with the real paths of its folder and of ``root`` remembered
+    in ``real_dirs``: a file that is not itself a symbolic link is where its folder really is."""
+    if real_dirs is None or path.name in ("", ".", "..") or path.is_symlink():
+        return limits.inside(path, root)
+
+    def real(directory: str) -> str:
+        known = real_dirs.get(directory)
+        if known is None:
+            known = real_dirs[directory] = os.path.realpath(directory)
+        return known
+
+    try:
+        folder, base = real(str(path.parent)), real(str(root))
+    except (OSError, ValueError):
+        return False
+    return folder == base or folder.startswith(base if base.endswith(os.sep) else base + os.sep)
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -151,7 +174,8 @@ def load_all(
 ) -> list[LoadResult]:
     """Every file loaded, in the order of ``paths``, on every core when there are enough of them."""
     values = variables or NO_VARIABLES
-    return fork_map(lambda path: load_file(path, root, values), paths, jobs, progress, PARALLEL_THRESHOLD)
+    real_dirs: dict[str, str] = {}  # each worker fills its own copy
+    return fork_map(lambda path: load_file(path, root, values, real_dirs), paths, jobs, progress, PARALLEL_THRESHOLD)
 
 
 def _parse_cache(directory: Path | None) -> tuple[cache.ParseCache | None, str]:

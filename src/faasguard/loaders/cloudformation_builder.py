@@ -93,6 +93,7 @@ class TemplateReader:
         self.fn = Intrinsics(self.resources, params if isinstance(params, Mapping) else {})
         self._origin = origin
         self._sam_globals = sam_globals or {}
+        self._by_type: dict[str, list[tuple[int, str, Mapping[str, Any] | None]]] | None = None
 
     # -- locations -------------------------------------------------------------------
     def loc(self, value: Any, fallback_id: str | None = None) -> Loc:
@@ -176,10 +177,20 @@ class TemplateReader:
         return None
 
     def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        for logical_id, res in self.resources.items():
-            if isinstance(res, Mapping) and res.get("Type") in types:
-                props = res.get("Properties")
-                yield str(logical_id), props if isinstance(props, Mapping) else {}
+        """The resources of these types, in template order, with their properties."""
+        if self._by_type is None:  # one pass over the resources, not one for each of the ~50 questions
+            self._by_type = {}
+            for position, (logical_id, res) in enumerate(self.resources.items()):
+                kind = res.get("Type") if isinstance(res, Mapping) else None
+                if isinstance(kind, str):
+                    props = res.get("Properties")
+                    entry = (position, str(logical_id), props if isinstance(props, Mapping) else None)
+                    self._by_type.setdefault(kind, []).append(entry)
+        found = [e for kind in dict.fromkeys(types) for e in self._by_type.get(kind, ())]
+        if len(types) > 1:
+            found.sort(key=lambda e: e[0])
+        for _, logical_id, props in found:
+            yield logical_id, props if props is not None else {}
 
     def type_of(self, logical_id: str | None) -> str | None:
         res = self.resources.get(logical_id) if logical_id else None
