@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +157,31 @@ class Risk:
     others: tuple[Grant, ...] = ()  # other statements a method needs
 
 
+@lru_cache(maxsize=128)  # bounded: a map of `*` is a megabyte
 def _lower_map(actions: frozenset[str]) -> dict[str, str]:
+    """Each action by its lower-case name (shared between callers: read it, never change it). Cached: roles
+    of one repository grant the same action sets again and again, ``*`` alone is thousands of actions."""
     return {a.lower(): a for a in actions}
+
+
+@lru_cache(maxsize=256)
+def _statement_classes(actions: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The risk classes other than privilege escalation one statement's effective actions fall in, with
+    the actions of each, sorted (cached like :func:`_lower_map`)."""
+    lows = _lower_map(actions)
+    out = []
+    for kind, listed in (
+        ("data-exfiltration", DATA_EXFILTRATION),
+        ("resource-exposure", resource_exposure()),
+        ("credentials-exposure", credentials_exposure()),
+    ):
+        hits = sorted(lows[a] for a in lows.keys() & listed)
+        if hits:
+            out.append((kind, tuple(hits)))
+    infra = [name for low, name in lows.items() if _modifies_infrastructure(low, name)]
+    if infra:
+        out.append(("infrastructure-modification", tuple(sorted(infra))))
+    return tuple(out)
 
 
 def risks(perms: Permissions) -> list[Risk]:
@@ -199,20 +222,9 @@ def _risks(perms: Permissions) -> list[Risk]:
             ordered_acts = sorted(acts, key=lambda a: (a not in own, not a.startswith(("iam:", "lambda:", "sts:")), a))
             ordered_methods = sorted(methods, key=lambda m: ("Lambda" not in m, m))
             out.append(Risk("privilege-escalation", primary, tuple(ordered_acts), tuple(ordered_methods), tuple(others.values())))
-    classes = (
-        ("data-exfiltration", DATA_EXFILTRATION),
-        ("resource-exposure", resource_exposure()),
-        ("credentials-exposure", credentials_exposure()),
-    )
     for g in open_grants:
-        lows = effective[id(g)]
-        for kind, listed in classes:
-            hits = sorted(lows[a] for a in lows.keys() & listed)
-            if hits:
-                out.append(Risk(kind, g, tuple(hits)))
-        infra = [name for low, name in lows.items() if _modifies_infrastructure(low, name)]
-        if infra:
-            out.append(Risk("infrastructure-modification", g, tuple(sorted(infra))))
+        for kind, hits in _statement_classes(perms.effective(g)):
+            out.append(Risk(kind, g, hits))
     return out
 
 
