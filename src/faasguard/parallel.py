@@ -143,7 +143,10 @@ def _drive(links: list[_Link], batches: list[range], done: list[Any], progress: 
     def hand_out(link: _Link) -> None:
         link.batch = next(queue, -1)
         if link.batch >= 0:
-            link.conn.send((batches[link.batch].start, batches[link.batch].stop))
+            try:
+                link.conn.send((batches[link.batch].start, batches[link.batch].stop))
+            except OSError:  # the worker is gone
+                raise WorkerDied(f"a worker process ended before its batch (exit code {link.process.exitcode})") from None
 
     for link in links:
         hand_out(link)

@@ -45,6 +45,48 @@ def _azure(doc: Any) -> dict[str, str]:
     }
 
 
+# The Google and Azure providers of the Serverless Framework, and Pulumi's gcp provider (bridged to the
+# Terraform builder): the other clouds' loaders beside AWS's.
+SERVERLESS_GOOGLE: dict[str, Any] = {
+    "service": "g",
+    "provider": {"name": "google", "runtime": "python312", "project": "p", "region": "us-central1",
+                 "environment": {"API_KEY": "Zq8kLm2pX4vB9nR7"}},
+    "plugins": ["serverless-google-cloudfunctions"],
+    "functions": {
+        "first": {"handler": "http", "events": [{"http": "path"}], "labels": {"team": "x"}, "memorySize": 512},
+        "second": {"handler": "event", "events": [{"event": {
+            "eventType": "providers/cloud.pubsub/eventTypes/topic.publish", "resource": "projects/p/topics/t"}}]},
+    },
+}
+SERVERLESS_AZURE: dict[str, Any] = {
+    "service": "a",
+    "provider": {"name": "azure", "runtime": "python3.11", "region": "West US 2",
+                 "environment": {"PASSWORD": "Zq8kLm2pX4vB9nR7"}},
+    "plugins": ["serverless-azure-functions"],
+    "functions": {
+        "hello": {"handler": "src/handlers/hello.main", "events": [
+            {"http": True, "methods": ["GET"], "authLevel": "anonymous"},
+            {"http": True, "direction": "out", "name": "res"},
+        ]},
+        "timer": {"handler": "src/handlers/t.main", "events": [{"timer": True, "schedule": "0 */5 * * * *"}]},
+    },
+}
+PULUMI_GCP: dict[str, Any] = {
+    "name": "g",
+    "runtime": "yaml",
+    "resources": {
+        "fn": {"type": "gcp:cloudfunctions:Function", "properties": {
+            "runtime": "python312", "entryPoint": "main", "triggerHttp": True, "ingressSettings": "ALLOW_ALL",
+            "environmentVariables": {"TOKEN": "Zq8kLm2pX4vB9nR7"}, "serviceAccountEmail": "x@y"}},
+        "invoker": {"type": "gcp:cloudfunctions:FunctionIamMember", "properties": {
+            "cloudFunction": "${fn.name}", "role": "roles/cloudfunctions.invoker", "member": "allUsers"}},
+        "owner": {"type": "gcp:projects:IAMMember",
+                  "properties": {"project": "p", "role": "roles/owner", "member": "serviceAccount:x@y"}},
+    },
+}
+GCP_MAIN = "import functions_framework\n@functions_framework.http\ndef main(request):\n    return request.args.get('x')\n"
+
+
 def _export(doc: Any) -> str:
     """A stack export the loader still recognises (it looks for a Pulumi URN), whatever was replaced."""
     text = to_json(doc)
@@ -60,6 +102,9 @@ LOADERS: dict[str, tuple[Any, Callable[[Any], dict[str, str]]]] = {
     "pulumi-yaml": (PULUMI, lambda d: {"Pulumi.yaml": to_yaml(d), "src/app.py": HANDLER}),
     "pulumi-export": (PULUMI_EXPORT, lambda d: {"stack.json": _export(d)}),
     "azure-functions": ({"host": HOST, "function": FUNCTION, "settings": SETTINGS}, _azure),
+    "serverless-google": (SERVERLESS_GOOGLE, lambda d: {"serverless.yml": to_yaml(d), "main.py": GCP_MAIN}),
+    "serverless-azure": (SERVERLESS_AZURE, lambda d: {"serverless.yml": to_yaml(d), "src/handlers/hello.py": HANDLER}),
+    "pulumi-gcp": (PULUMI_GCP, lambda d: {"Pulumi.yaml": to_yaml(d), "main.py": GCP_MAIN}),
 }
 
 

@@ -563,6 +563,8 @@ AZURE_KEYS = (
 @given(mutated({"host": HOST, "function": FUNCTION, "settings": SETTINGS}, AZURE_KEYS))
 @example({"host": HOST, "function": {"bindings": "httpTrigger"}, "settings": {"Values": None}})
 @example({"host": [], "function": {"bindings": [5, None, {"type": ["httpTrigger"]}]}, "settings": []})
+@example({"host": HOST, "function": {"bindings": [{**FUNCTION["bindings"][0], "methods": 7}]}, "settings": SETTINGS})
+@example({"host": HOST, "function": {"bindings": [{**FUNCTION["bindings"][0], "methods": True}]}, "settings": SETTINGS})
 def test_azure_functions(docs: Any) -> None:
     parts = docs if isinstance(docs, dict) else {}
     files = {

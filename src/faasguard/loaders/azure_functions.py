@@ -249,7 +249,9 @@ class _Project:
         loc = Loc(rel, line or None, line or None)
         if kind == "httptrigger":
             level = str(binding.get("authLevel") or "function").strip().lower()
-            methods = ",".join(str(m).upper() for m in binding.get("methods") or []) or "ANY"
+            listed = binding.get("methods")
+            listed = [listed] if isinstance(listed, str) else listed if isinstance(listed, list) else []
+            methods = ",".join(str(m).upper() for m in listed) or "ANY"
             route = f"{methods} /{self.route_prefix()}{binding.get('route') or function_name}".replace("//", "/")
             return Trigger("http", None, loc, public=True, authenticated=level != "anonymous", route=route)
         source = binding.get("queueName") or binding.get("topicName") or binding.get("path") or binding.get("eventHubName")
