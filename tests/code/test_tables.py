@@ -250,6 +250,36 @@ def test_js_web_wrapper_rows(tmp_path):
         assert [f.sink_loc.line for f in got.flows] == [4], wrapper
 
 
+def test_js_body_parser_rows_make_the_body_an_object(tmp_path):
+    for i, parser in enumerate(_raw("javascript")["body_parsers"]):
+        module, _, member = parser.partition(".")
+        load = f'const {{ {member}: parse }} = require("{module}");' if member else f'const parse = require("{module}");'
+        code = "\n".join(['const middy = require("@middy/core");', 'const { MongoClient } = require("mongodb");', load,
+                          'const users = new MongoClient("mongodb://db").db("app").collection("users");',
+                          "const base = async (event) => {",
+                          "  await users.findOne({ name: event.body.name });  // row",
+                          "  await users.findOne({ name: event.queryStringParameters.name });  // control: a string",
+                          "};", "exports.handler = middy(base).use(parse());", ""])
+        got = facts(tmp_path, f"m{i}.js", code)
+        assert [f.sink_loc.line for f in got.flows] == [6], parser
+    unparsed = code.replace("middy(base).use(parse())", "middy(base)")
+    assert list(facts(tmp_path, "plain.js", unparsed).flows) == []
+
+
+def test_js_lodash_style_pass_rows(tmp_path):
+    rows = {"lodash/get": 'const get = require("lodash/get");\nconst out = get(event, "q");',
+            "lodash-es.get": 'const { get } = require("lodash-es");\nconst out = get(event, "q");',
+            "dot-prop.getProperty": 'const { getProperty } = require("dot-prop");\nconst out = getProperty(event, "q");'}
+    names = [p for p in taint_model.models("javascript").pass_through if p.startswith(("lodash", "dot-prop"))]
+    for i, name in enumerate(sorted(names)):
+        fn = name.split(".", 1)[1] if name.startswith("lodash.") else ""
+        body = rows.get(name) or f'const _ = require("lodash");\nconst out = _.{fn}({{}}, event);'
+        code = "\n".join(['const cp = require("child_process");', "exports.handler = async (event) => {", body,
+                          "  cp.execSync(String(out));  // row", "};", ""])
+        got = facts(tmp_path, f"p{i}.js", code)
+        assert [f.sink_loc.line for f in got.flows] == list(lines_of(code, "// row")), name
+
+
 def test_document_client_rows(tmp_path):
     rows = [f'  await doc.{m}({{ TableName: "t" }}).promise();  // row: {op}' for m, op in sorted(SDK.document_client.items())]
     code = "\n".join(['const AWS = require("aws-sdk");', "const doc = new AWS.DynamoDB.DocumentClient();", "",

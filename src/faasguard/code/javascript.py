@@ -9,7 +9,7 @@ v2/v3 calls, logging and per-invocation set-up are recorded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tree_sitter import Node
@@ -36,6 +36,25 @@ class JsFunc:
 
 
 @dataclass(frozen=True, eq=False)
+class JsClass:
+    """A class of the function's own code (``instance``: an object made with ``new``): its methods are followed."""
+
+    module: JsModule
+    methods: dict[str, Node]
+    instance: bool = False
+
+    def method(self, name: str, this: Val) -> Val | None:
+        node = self.methods.get(name)
+        return Val(func=JsFunc(self.module, node, {"this": this})) if node is not None else None
+
+
+def _js_class(mod: JsModule, node: Node) -> JsClass:
+    body = node.child_by_field_name("body")
+    return JsClass(mod, {_text(m.child_by_field_name("name")): m for m in (body.named_children if body is not None else ())
+                         if m.type == "method_definition"})
+
+
+@dataclass(frozen=True, eq=False)
 class JsExports:
     module: JsModule
 
@@ -54,6 +73,7 @@ class JsInterp(Engine):
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
         self.branch_names: dict[int, set[str]] = {}  # identifiers of an else/catch branch, by node id
         self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
+        self.parsed_body = False  # event.body is an object: a middleware parsed it (webapps.js_wrapped_entry)
 
     def module(self, path: Path) -> JsModule | None:
         if path in self.files:
@@ -219,6 +239,9 @@ class JsFrame(Walker):
             for member in body.named_children if body is not None else []:
                 if member.type == "method_definition":
                     self._register(member)
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self.set_name(self.text(name), Val(func=_js_class(self.mod, node)))
         elif t == "export_statement":
             self.export(node)
         elif t == "import_statement":
@@ -554,10 +577,16 @@ class JsFrame(Walker):
                 return UNKNOWN
             return vals[-1] if vals else UNKNOWN
         if t == "class":
-            return UNKNOWN
+            return Val(func=_js_class(self.mod, node))
+        if t == "this":
+            return self.env.get("this", UNKNOWN)
         return UNKNOWN
 
     def _member(self, base: Val, prop: str, node: Node, subscript: bool = False) -> Val:
+        if isinstance(base.func, JsClass):  # service.handle, this.connection, Repo.find (static)
+            bound = base.func.method(prop, base)
+            if bound is not None:
+                return bound
         if isinstance(base.func, JsExports):
             target = base.func.module
             exports = self.interp.exports.get(target.path, {})
@@ -573,7 +602,10 @@ class JsFrame(Walker):
         if base.sdk is not None:
             return sdk_attribute(base.sdk, prop)
         if base.taint is not None:  # event.methodArn: API Gateway writes it, not the caller
-            return self.field(base.taint, f'["{prop}"]' if subscript else f".{prop}", self.mod.loc(node))
+            out = self.field(base.taint, f'["{prop}"]' if subscript else f".{prop}", self.mod.loc(node))
+            if prop == "body" and base.taint.whole and self.interp.parsed_body and out.taint is not None:
+                out = out.with_taint(replace(out.taint, parsed=True))  # middy's JSON body parser ran
+            return out
         if base.qual is not None:
             if base.qual in self.interp.tables.environ:
                 return self.env_val(prop)
@@ -613,6 +645,16 @@ class JsFrame(Walker):
             if args and args[0].const is not None:
                 return self.interp.require(self.mod, args[0].const)
             return UNKNOWN
+        if method == "bind" and receiver is not None and isinstance(receiver.func, JsFunc):
+            return receiver  # service.handle.bind(service)
+        if new and isinstance(callee.func, JsClass):
+            cls = replace(callee.func, instance=True)
+            instance = Val(func=cls)
+            ctor = cls.methods.get("constructor")
+            if ctor is not None and any(a.taint for a in args) and self.depth < JsInterp.MAX_DEPTH:
+                self.interp.call_function(JsFunc(cls.module, ctor, {"this": instance}), args, {}, self.handler,
+                                          self.depth + 1, self.in_handler)
+            return instance
         site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
         if isinstance(callee.func, JsFunc):
             note = f"passed to {self.text(func)}(): {self.mod.snippet(node)}"

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from faasguard.code.javascript import JsFunc
+from faasguard.code.modeldata import bundled
+from faasguard.code.reach import identifiers
 from faasguard.code.values import UNKNOWN, Taint, Val
 from faasguard.secret_patterns import is_placeholder, mask
 
@@ -304,6 +306,10 @@ def js_wrapped_entry(js: JsInterp, path: Path, name: str) -> bool:
     if fn is None:
         return False
     js.exports[path][name] = Val(func=fn if isinstance(fn, JsFunc) else JsFunc(mod, fn))  # type: ignore[arg-type]
+    globs = js.globals.get(path, {})
+    parsers = tuple(bundled("javascript.toml")["tables"]["body_parsers"])
+    # middy(h).use(httpJsonBodyParser()) or middy().use(…).handler(h): event.body reaches h parsed
+    js.parsed_body = any((globs[n].qual or "").startswith(parsers) for n in identifiers(_node_text(value)) if n in globs)
     return js.analyse_handler(path, name)
 
 
