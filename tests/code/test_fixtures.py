@@ -50,7 +50,6 @@ def test_every_model_row_fires_on_a_fixture(fired):
 HELDOUT_KNOWN_MISSES = {
     "python FG-INJ-011 plain_styles.py:98",  # functools.partial(subprocess.run, shell=True): partials are not followed
     "python FG-INJ-015 powertools_sources.py:36",  # s3.download_file(b, key, f"/tmp/{key}"): SDK file names are no sink
-    "python FG-INJ-018 powertools_rest.py:64",  # Powertools Response(content_type=TEXT_HTML, body=…) from a route
 }
 
 

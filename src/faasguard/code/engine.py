@@ -338,6 +338,15 @@ class Walker(SdkSteps):
 
     # ---- the call step: what a call means once the adapter has evaluated its parts -------------------------------
 
+    def logger_wrapper(self, receiver_name: str, site: CallSite, loc: Loc) -> bool:
+        """``logger = AppLogger(); logger.info("x", event)``: a method of the code's own logger class is a log call
+        (reported where it is made, not inside the wrapper)."""
+        t = self.interp.tables
+        if site.method not in t.log_methods or receiver_name.lower() not in t.logger_names:
+            return False
+        self.log_call(None, Val(qual=receiver_name), site.method, [*site.args, *site.kwargs.values(), *site.splat], loc)
+        return True
+
     def call_local(self, func: object, site: CallSite, loc: Loc, arg_note: str, kw_note: str) -> Val:
         """A call of a function of the code itself: walk it with these arguments (or reuse its summary)."""
         args, kwargs = site.args, site.kwargs
@@ -428,6 +437,9 @@ class Walker(SdkSteps):
             if method in t.parsed_members and receiver.taint is not None:  # request.get_json(): may be {"$ne": null}
                 return parsed(Val(taint=receiver.taint))
             built = method in t.builders
+            if receiver.taint is not None and receiver.taint.whole and method not in t.string_methods:
+                part = self.field(receiver.taint, f".{method}(…)", loc)  # current_event.get_header_value(…): a part
+                return Val(taint=part.taint, built=built)
             return Val(taint=receiver.taint, secret=receiver.secret, built=built, prefix=receiver.prefix if built else None)
         if receiver is not None and method in t.getters and receiver.items is not None and receiver.taint is None \
                 and constant_items(receiver):

@@ -656,6 +656,9 @@ class JsFrame(Walker):
                                           self.depth + 1, self.in_handler)
             return instance
         site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
+        if isinstance(callee.func, JsFunc) and receiver is not None and isinstance(receiver.func, JsClass) \
+                and func is not None and self.logger_wrapper(self.text(func.child_by_field_name("object")), site, loc):
+            return UNKNOWN  # const logger = new AppLogger(); logger.info("x", { event })
         if isinstance(callee.func, JsFunc):
             note = f"passed to {self.text(func)}(): {self.mod.snippet(node)}"
             return self.call_local(callee.func, site, loc, note, note)

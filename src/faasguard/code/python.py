@@ -563,6 +563,9 @@ class Frame(Walker):
         if method in TABLES.mutators and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and receiver \
                 and (receiver.items is not None or receiver.taint is not None) and any(a.taint for a in args):
             self.env[func.value.id] = replace(whole_join([receiver, *args]), items=None)  # parts.append(event["x"])
+        if isinstance(callee.func, FuncRef) and callee.func.owner and isinstance(func, ast.Attribute) \
+                and isinstance(func.value, ast.Name) and self.logger_wrapper(func.value.id, site, loc):
+            return UNKNOWN
         if isinstance(callee.func, FuncRef):
             ref = callee.func
             self.interp.files.setdefault(ref.module.path, ref.module)

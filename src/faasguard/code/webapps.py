@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,8 +143,17 @@ def route_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, as
 def route_args(mod: PyModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Val]:
     """The arguments a route of the handler's app runs with: request data where the framework passes it."""
     defaults = route_defaults(node)
-    return [Val(taint=Taint(a.arg, mod.loc(node), whole=True)) if route_param_is_data(node, a, defaults.get(a.arg)) else UNKNOWN
-            for a in node.args.posonlyargs + node.args.args]
+    return [_request_model(mod, a, Val(taint=Taint(a.arg, mod.loc(node), whole=True)))
+            if route_param_is_data(node, a, defaults.get(a.arg)) else UNKNOWN for a in node.args.posonlyargs + node.args.args]
+
+
+def _request_model(mod: PyModule, param: ast.arg, val: Val) -> Val:
+    """``async def run(q: Query)``: a FastAPI body model of the app's own code, whose fields typed int hold no text
+    (the instance value the Python adapter gives objects of local classes)."""
+    cls = param.annotation.id if isinstance(param.annotation, ast.Name) else None
+    fields = model_fields(mod.tree, cls) if cls in mod.classes else None
+    typed = tuple((name, UNKNOWN) for name, text in (fields or {}).items() if not text)
+    return replace(val, func=("instance", mod, cls), items=typed or None) if fields else val
 
 
 # -- the app's session signing key ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import subprocess
 
 import awsgi
 import jwt
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, render_template_string, request
 from pymongo import MongoClient
 from sqlalchemy import create_engine, text
 
@@ -45,6 +45,17 @@ def report(year, region):
 def ping():
     host = request.headers.get("X-Target", "localhost")
     return subprocess.getoutput("ping -c 1 " + host)  # expect: FG-INJ-011
+
+
+@app.route("/hello")
+def hello_page():
+    who = request.args.get("who", "")
+    return Response(f"<p>Hi {who}</p>", mimetype="text/html")  # expect: FG-INJ-018
+
+
+@app.route("/hello.txt")
+def hello_text():
+    return Response(f"Hi {request.args.get('who', '')}", mimetype="text/plain")  # ok: FG-INJ-018
 
 
 def lambda_handler(event, context):
