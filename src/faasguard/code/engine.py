@@ -287,12 +287,20 @@ class Walker(SdkSteps):
         """``base[key] = val`` / ``base.key = val``: a known object's members stay known, and event data put into
         an object makes the object carry it."""
         old = self.env.get(base)
+        if loc is not None and (old is None or key is None or old.items is None):
+            self.lost_sdk(val, loc)  # self.table = boto3.resource(…).Table(…): not followed into the object
         if old is None:
             return
         if key is not None and old.items is not None:  # response["body"] = html
             old = self.env[base] = replace(old, items=(*((k, v) for k, v in old.items if k != key), (key, val)))
         if val.taint is not None and old.taint is None and loc is not None:
             self.env[base] = old.with_taint(val.taint.step(loc, snippet))
+
+    def lost_sdk(self, val: Val, loc: Loc) -> None:
+        """An SDK object stored or passed where the walk stops following it (``this.db = client``, ``wrap(client)``):
+        the requests made through it are not seen, so least privilege must say "incomplete", never "never uses"."""
+        if val.sdk is not None and val.sdk.kind != "command":
+            self.out.dynamic_sdk.add(loc)
 
     # ---- calls ---------------------------------------------------------------------------------------------
 
@@ -407,7 +415,11 @@ class Walker(SdkSteps):
         self.run_callbacks(site)
         if qual in t.env_getters and args and args[0].const is not None:
             return self.env_val(args[0].const)
-        return self.returned_by(site, every, loc)
+        out = self.returned_by(site, every, loc)
+        if out.sdk is None and loc not in self.out.signed:  # AWSXRay.captureAWSClient(client), Repo(client): lost
+            for val in every:
+                self.lost_sdk(val, loc)
+        return out
 
     def returned_by(self, site: CallSite, every: list[Val], loc: Loc) -> Val:
         """What a call that is not a function of the code returns: sanitizers, pass-through, string methods."""

@@ -24,6 +24,7 @@ from faasguard.code.taint_model import CallSite
 from faasguard.code.values import UNKNOWN, Collector, Taint, Val, join, whole_join
 from faasguard.model import Loc
 
+WHOLE_MODULE = "<module.exports>"  # the exports entry of a module that exports one value (module.exports = client)
 EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
                        "type_assertion", "await_expression"}
 
@@ -182,7 +183,8 @@ class JsInterp(Engine):
         target = self.module(path)
         if target is None:
             return UNKNOWN
-        return Val(func=JsExports(target))
+        whole = self.exports.get(path, {}).get(WHOLE_MODULE)
+        return whole if whole is not None else Val(func=JsExports(target))
 
 
 def _params(node: Node) -> list[Node]:
@@ -462,10 +464,14 @@ class JsFrame(Walker):
                 exports.update(dict(val.items))
             elif isinstance(val.func, JsFunc):
                 exports["default"] = val
+            else:
+                exports[WHOLE_MODULE] = val  # module.exports = new AWS.DynamoDB.DocumentClient(): require() gives it
             return
         if obj is not None and obj.type == "identifier":  # response.body = html
             self.set_member(text, prop, val, self.mod.loc(stmt) if stmt is not None else None,
                             self.mod.snippet(stmt) if stmt is not None else "")
+        else:
+            self.lost_sdk(val, self.mod.loc(target))  # this.db = new DocumentClient(): not followed into the object
 
     # ---- expressions ---------------------------------------------------------------------------------------
 

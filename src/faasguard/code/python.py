@@ -380,6 +380,8 @@ class Frame(Walker):
             if isinstance(base, ast.Name):
                 const = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
                 self.set_member(base.id, const, val, self.mod.loc(stmt), self.mod.snippet(stmt))
+            else:
+                self.lost_sdk(val, self.mod.loc(stmt))  # self.clients["s3"] = boto3.client("s3")
             self.eval(target.value)
 
     # ---- expressions ---------------------------------------------------------------------------------------

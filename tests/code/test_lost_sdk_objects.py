@@ -1,0 +1,99 @@
+"""SDK clients the walk cannot follow (kept in an object, passed to a call it does not know) make least privilege
+incomplete (FG-IAM-034 info), never a false "never uses" (FG-IAM-030); a module that exports one client is followed."""
+
+from __future__ import annotations
+
+from faasguard.findings import Severity
+from tests.code.test_tables import facts
+from tests.conftest import by_rule
+
+SAM = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Create:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: {runtime}
+      Handler: {handler}
+      CodeUri: src/
+      Policies:
+        - DynamoDBCrudPolicy: {{TableName: todos}}
+"""
+RULES = {"FG-IAM-030", "FG-IAM-034"}
+
+
+def test_js_client_kept_in_a_class_makes_least_privilege_incomplete(scan_files):
+    result = scan_files({
+        "template.yaml": SAM.format(runtime="nodejs20.x", handler="create.create"),
+        "src/dynamodb.js": """
+            const AWS = require("aws-sdk");
+            class Repo {
+              constructor() { this.db = new AWS.DynamoDB.DocumentClient(); }
+              save(item) { return this.db.put({ TableName: "todos", Item: item }).promise(); }
+            }
+            module.exports = { Repo };
+            """,
+        "src/create.js": """
+            const { Repo } = require("./dynamodb");
+            const repo = new Repo();
+            module.exports.create = async (event) => {
+              await repo.save({ id: 1 });
+              return {};
+            };
+            """,
+    }, rules=RULES)
+    assert by_rule(result, "FG-IAM-030") == []
+    (note,) = by_rule(result, "FG-IAM-034")
+    assert note.severity == Severity.INFO and note.function == "Create"
+
+
+def test_python_client_kept_on_self_makes_least_privilege_incomplete(scan_files):
+    result = scan_files({
+        "template.yaml": SAM.format(runtime="python3.12", handler="app.handler"),
+        "src/db.py": """
+            import boto3
+
+            class Repo:
+                def __init__(self):
+                    self.table = boto3.resource("dynamodb").Table("todos")
+
+                def save(self, item):
+                    self.table.put_item(Item=item)
+            """,
+        "src/app.py": """
+            from db import Repo
+
+            repo = Repo()
+
+            def handler(event, context):
+                repo.save({"id": "1"})
+            """,
+    }, rules=RULES)
+    assert by_rule(result, "FG-IAM-030") == []
+    assert [f.severity for f in by_rule(result, "FG-IAM-034")] == [Severity.INFO]
+
+
+def test_js_module_exporting_one_client_is_followed(tmp_path):
+    (tmp_path / "dynamodb.js").write_text('const AWS = require("aws-sdk");\n'
+                                          "module.exports = new AWS.DynamoDB.DocumentClient();\n", encoding="utf-8")
+    code = "\n".join(['const dynamodb = require("./dynamodb");', "exports.handler = async (event) => {",
+                      '  await dynamodb.put({ TableName: "todos", Item: {} }).promise();', "};", ""])
+    got = facts(tmp_path, "index.js", code)
+    assert [(c.loc.line, c.operation, c.resource) for c in got.sdk_calls] == [(3, "PutItem", "todos")]
+    assert got.dynamic_sdk == ()
+
+
+def test_client_passed_to_an_unknown_call_is_lost_but_not_to_the_sdk(tmp_path):
+    code = "\n".join(['const AWS = require("aws-sdk");', 'const AWSXRay = require("aws-xray-sdk-core");',
+                      'const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");',
+                      'const { DynamoDBDocumentClient } = require("@aws-sdk/lib-dynamodb");',
+                      "const s3 = AWSXRay.captureAWSClient(new AWS.S3());  // lost",
+                      "const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));  // followed",
+                      "exports.handler = async (event) => {};", ""])
+    assert [loc.line for loc in facts(tmp_path, "index.js", code).dynamic_sdk] == [5]
+    code = "\n".join(["import boto3", "import wrapt", "", "s3 = wrapt.wrap(boto3.client('s3'))  # lost",
+                      "ddb = boto3.resource('dynamodb')", "table = ddb.Table('t')  # followed", "",
+                      "def handler(event, context):", "    table.get_item(Key={})", ""])
+    got = facts(tmp_path, "app.py", code)
+    assert [loc.line for loc in got.dynamic_sdk] == [4]
+    assert [c.operation for c in got.sdk_calls] == ["GetItem"]
