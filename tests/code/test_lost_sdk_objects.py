@@ -3,8 +3,9 @@ incomplete (FG-IAM-034 info), never a false "never uses" (FG-IAM-030); a module 
 
 from __future__ import annotations
 
+from faasguard.code.engine import tables
 from faasguard.findings import Severity
-from tests.code.test_tables import facts
+from tests.code.test_tables import facts, lines_of
 from tests.conftest import by_rule
 
 SAM = """
@@ -87,7 +88,7 @@ def test_client_passed_to_an_unknown_call_is_lost_but_not_to_the_sdk(tmp_path):
     code = "\n".join(['const AWS = require("aws-sdk");', 'const AWSXRay = require("aws-xray-sdk-core");',
                       'const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");',
                       'const { DynamoDBDocumentClient } = require("@aws-sdk/lib-dynamodb");',
-                      "const s3 = AWSXRay.captureAWSClient(new AWS.S3());  // lost",
+                      "const s3 = wrapIt(new AWS.S3());  // lost",
                       "const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));  // followed",
                       "exports.handler = async (event) => {};", ""])
     assert [loc.line for loc in facts(tmp_path, "index.js", code).dynamic_sdk] == [5]
@@ -97,3 +98,21 @@ def test_client_passed_to_an_unknown_call_is_lost_but_not_to_the_sdk(tmp_path):
     got = facts(tmp_path, "app.py", code)
     assert [loc.line for loc in got.dynamic_sdk] == [4]
     assert [c.operation for c in got.sdk_calls] == ["GetItem"]
+
+
+def test_member_of_a_client_passed_on_is_not_the_client(tmp_path):
+    code = "\n".join(["import boto3", "import logging", "", "logger = logging.getLogger()", "",
+                      "def handler(event, context):", "    table = boto3.resource('dynamodb').Table('t')",
+                      "    logger.info('table %s', table.name)", "    table.put_item(Item={})", ""])
+    got = facts(tmp_path, "app.py", code)
+    assert got.dynamic_sdk == () and [c.operation for c in got.sdk_calls] == ["PutItem"]
+
+
+def test_sdk_wrapper_rows_return_the_client(tmp_path):
+    rows = [f"  await AWSXRay.{name}(new AWS.S3()).listBuckets({{}}).promise();  // row: {name}"
+            for name in sorted(tables("javascript").sdk_wrappers)]
+    code = "\n".join(['const AWS = require("aws-sdk");', 'const AWSXRay = require("aws-xray-sdk-core");',
+                      "exports.handler = async (event) => {", *rows, "};", ""])
+    got = facts(tmp_path, "index.js", code)
+    assert {(c.loc.line, c.operation) for c in got.sdk_calls} == {(n, "ListBuckets") for n in lines_of(code, "// row:")}
+    assert got.dynamic_sdk == ()

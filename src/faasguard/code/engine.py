@@ -85,6 +85,7 @@ class Tables:
     parsed_members: frozenset[str]  # request.json / get_json(): the parsed body, may be an object ({"$ne": null})
     mutators: frozenset[str]  # parts.append(x): the argument goes into the receiver
     context_params: frozenset[str]  # a handler's first parameter that is the platform's context, not the event
+    sdk_wrappers: frozenset[str]  # AWSXRay.captureAWSClient(client): the same client, traced
 
 
 @cache
@@ -107,7 +108,7 @@ def tables(language: str) -> Tables:
                   prefixes("guard_prefixes"), names("receiver_guards"), names("host_prefix_calls"),
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
                   prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
-                  names("context_params"))
+                  names("context_params"), names("sdk_wrappers"))
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ class Walker(SdkSteps):
     def lost_sdk(self, val: Val, loc: Loc) -> None:
         """An SDK object stored or passed where the walk stops following it (``this.db = client``, ``wrap(client)``):
         the requests made through it are not seen, so least privilege must say "incomplete", never "never uses"."""
-        if val.sdk is not None and val.sdk.kind != "command":
+        if val.sdk is not None and val.sdk.kind != "command" and val.qual is None:  # not table.name, client.method
             self.out.dynamic_sdk.add(loc)
 
     # ---- calls ---------------------------------------------------------------------------------------------
@@ -430,6 +431,8 @@ class Walker(SdkSteps):
             return clean
         if qual is not None and qual.rsplit(".", 1)[-1] in t.identity_wrappers and args and (args[0].qual or args[0].func):
             return args[0]  # util.promisify(exec) is exec
+        if qual is not None and qual.rsplit(".", 1)[-1] in t.sdk_wrappers and args and args[0].sdk is not None:
+            return args[0]  # AWSXRay.captureAWSv3Client(new DynamoDB({})) is that client, traced
         if qual in t.stringify and args and args[0].items is not None and not (args[0].taint and args[0].taint.whole):
             return Val(qual=f"{qual}()", secret=args[0].secret)
         passes = interp.models.pass_through
