@@ -48,18 +48,18 @@ def test_js_client_kept_in_a_class_makes_least_privilege_incomplete(scan_files):
     assert note.severity == Severity.INFO and note.function == "Create"
 
 
-def test_python_client_kept_on_self_makes_least_privilege_incomplete(scan_files):
-    result = scan_files({
+def _python_repo(store: str, use: str) -> dict[str, str]:
+    return {
         "template.yaml": SAM.format(runtime="python3.12", handler="app.handler"),
-        "src/db.py": """
+        "src/db.py": f"""
             import boto3
 
             class Repo:
                 def __init__(self):
-                    self.table = boto3.resource("dynamodb").Table("todos")
+                    {store} = boto3.resource("dynamodb").Table("todos")
 
                 def save(self, item):
-                    self.table.put_item(Item=item)
+                    {use}.put_item(Item=item)
             """,
         "src/app.py": """
             from db import Repo
@@ -69,7 +69,18 @@ def test_python_client_kept_on_self_makes_least_privilege_incomplete(scan_files)
             def handler(event, context):
                 repo.save({"id": "1"})
             """,
-    }, rules=RULES)
+    }
+
+
+def test_python_client_kept_on_self_is_followed_into_the_methods(scan_files):
+    result = scan_files(_python_repo("self.table", "self.table"), rules=RULES)
+    (unused,) = by_rule(result, "FG-IAM-030")
+    assert "9 action(s)" in unused.message and "PutItem" not in unused.message
+    assert by_rule(result, "FG-IAM-034") == []
+
+
+def test_python_client_kept_where_the_engine_does_not_look_makes_least_privilege_incomplete(scan_files):
+    result = scan_files(_python_repo('self.tables["todos"]', 'self.tables["todos"]'), rules=RULES)
     assert by_rule(result, "FG-IAM-030") == []
     assert [f.severity for f in by_rule(result, "FG-IAM-034")] == [Severity.INFO]
 

@@ -56,6 +56,7 @@ class PyInterp(Engine):
         super().__init__(load, code_dir, out)
         self.files: dict[Path, PyModule] = {}
         self.stores: dict[int, set[str]] = {}  # names a branch body assigns, by the id of its first statement
+        self.fields: dict[tuple[Path, str], dict[str, Val]] = {}  # SDK objects kept on self, by class
 
     # ---- modules -------------------------------------------------------------------------------------------
 
@@ -106,16 +107,17 @@ class PyInterp(Engine):
             pending = False
             reach = self.reachable()
             for mod in list(self.files.values()):
-                funcs = list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.values()]
+                funcs = [(f, None) for f in mod.functions.values()] + \
+                        [(m, cls) for cls, methods in mod.classes.items() for m in methods.values()]
                 routes = mod.units().routes
-                for node in funcs:
+                for node, owner in funcs:
                     if id(node) not in self.done and (reach is None or id(node) in reach):
                         pending = True
                         if id(node) in routes and (reach is None or routes[id(node)] in identifiers(self.handler_text or "")):
                             # @app.route("/users/<user_id>") of the app this handler serves: the framework passes request data
                             self.call_route(mod, node, route_args(mod, node))
                         else:
-                            self.call_function(FuncRef(mod, node), [], {}, handler=None, depth=self.MAX_DEPTH,
+                            self.call_function(FuncRef(mod, node, owner), [], {}, handler=None, depth=self.MAX_DEPTH,
                                                in_handler=False)
                 for lam in mod.units().lambdas:
                     if id(lam) not in self.done and (reach is None or id(lam) in reach):
@@ -124,6 +126,13 @@ class PyInterp(Engine):
                         frame = Frame(self, mod, dict(self.globals.get(mod.path, {})), handler=None, depth=self.MAX_DEPTH)
                         with contextlib.suppress(RecursionError):
                             frame.lambda_body(lam, UNKNOWN)
+
+    def field(self, mod: PyModule, cls: str, attr: str) -> Val | None:
+        """An SDK object a method of ``cls`` keeps on ``self`` (``self.table = …`` in ``__init__``, walked first)."""
+        init = mod.classes.get(cls, {}).get("__init__")
+        if init is not None and id(init) not in self.done:
+            self.call_function(FuncRef(mod, init, cls), [], {}, handler=None, depth=self.MAX_DEPTH, in_handler=False)
+        return self.fields.get((mod.path, cls), {}).get(attr)
 
     def call_route(self, mod: PyModule, node: FuncNode, args: list[Val]) -> Val:
         """A route of a web app: the framework calls it with request data (``args``), outside the handler."""
@@ -141,6 +150,8 @@ class PyInterp(Engine):
             env.update(ref.closure)
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
         if ref.owner and params and params[0] in ("self", "cls"):
+            if params[0] == "self":  # self.table: the fields of the class (SDK objects its methods keep there)
+                env["self"] = Val(func=("instance", ref.module, ref.owner))
             params = params[1:]
         for i, name in enumerate(params):
             env[name] = args[i] if i < len(args) else kwargs.get(name, UNKNOWN)
@@ -377,7 +388,11 @@ class Frame(Walker):
         elif isinstance(target, ast.Subscript | ast.Attribute):
             base = target.value
             key = target.slice if isinstance(target, ast.Subscript) else None
-            if isinstance(base, ast.Name):
+            inst = self.env.get(base.id) if isinstance(base, ast.Name) else None
+            if isinstance(target, ast.Attribute) and val.sdk is not None and inst is not None \
+                    and isinstance(inst.func, tuple) and inst.func[0] == "instance":
+                self.interp.fields.setdefault((inst.func[1].path, inst.func[2]), {})[target.attr] = val  # self.table = …
+            elif isinstance(base, ast.Name):
                 const = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
                 self.set_member(base.id, const, val, self.mod.loc(stmt), self.mod.snippet(stmt))
             else:
@@ -493,6 +508,9 @@ class Frame(Walker):
             method = mod.classes.get(cls, {}).get(attr)
             if method is not None:
                 return Val(func=FuncRef(mod, method, cls))
+            field = self.interp.field(mod, cls, attr)
+            if field is not None:
+                return field
             typed = next((v for k, v in base.items or () if k == attr), None)
             if typed is not None:
                 return typed
