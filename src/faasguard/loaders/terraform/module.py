@@ -63,8 +63,8 @@ class Block:
     def entries(self, name: str) -> list[Block]:
         """Nested blocks called ``name``, or the objects of an attribute list ``name = [{…}, …]``.
 
-        Terraform accepts both for ``ingress``/``egress`` (attributes as blocks); python-hcl2
-        gives list items no lines, so they are placed on the attribute's line.
+        Terraform accepts both for ``ingress``/``egress`` (attributes as blocks); list items
+        have no lines of their own in the parsed dict, so they are placed on the attribute's line.
         """
         found = self.blocks(name)
         raw = self.body.get(name)
@@ -157,7 +157,7 @@ class Module:
 
 
 def add_file(module: Module, file: SourceFile, parsed: Mapping[str, Any]) -> None:
-    """Add the blocks python-hcl2 parsed from one file to the module."""
+    """Add the blocks parsed from one file (:func:`.hcl_tree.parse`) to the module."""
     for entry in _entries(parsed.get("resource")):
         for kind, named in entry.items():
             for name, body in _named(named):

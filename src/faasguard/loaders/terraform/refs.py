@@ -1,9 +1,9 @@
 """Terraform expressions, as python-hcl2 7.x prints them, resolved as far as a static reader honestly can.
 
-python-hcl2 keeps every expression that is not a plain literal as text wrapped in
-``${…}``: ``role = aws_iam_role.lambda.arn`` arrives as ``"${aws_iam_role.lambda.arn}"``,
-``jsonencode({...})`` as ``"${jsonencode({\"Version\": …})}"``. This module answers the
-questions the Terraform model builder asks of such values:
+The parser (:mod:`.hcl_tree`, which writes what python-hcl2 7.x wrote) keeps every
+expression that is not a plain literal as text wrapped in ``${…}``: ``role =
+aws_iam_role.lambda.arn`` arrives as ``"${aws_iam_role.lambda.arn}"``, ``jsonencode({...})``
+as ``"${jsonencode({\"Version\": …})}"``. This module answers the questions the Terraform model builder asks of such values:
 
 * *what is it?* (:meth:`Scope.value`) — ``var.*`` defaults, ``local.*`` values,
   ``path.module``, ``jsonencode(…)`` and ``file(…)`` of a file inside the scan root are
