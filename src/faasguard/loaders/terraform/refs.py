@@ -3,7 +3,8 @@
 The parser (:mod:`.hcl_tree`, which writes what python-hcl2 7.x wrote) keeps every
 expression that is not a plain literal as text wrapped in ``${…}``: ``role =
 aws_iam_role.lambda.arn`` arrives as ``"${aws_iam_role.lambda.arn}"``, ``jsonencode({...})``
-as ``"${jsonencode({\"Version\": …})}"``. This module answers the questions the Terraform model builder asks of such values:
+as ``"${jsonencode({\"Version\": …})}"``. This module answers the questions the
+Terraform model builder asks of such values:
 
 * *what is it?* (:meth:`Scope.value`) — ``var.*`` defaults, ``local.*`` values,
   ``path.module``, ``jsonencode(…)`` and ``file(…)`` of a file inside the scan root are
