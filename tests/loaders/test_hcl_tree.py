@@ -10,6 +10,7 @@ expression. The differences that remain are listed at the end, each with a test.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,54 @@ SNIPPETS = {
 def test_each_kind_of_expression_reads_as_python_hcl2_read_it(name: str) -> None:
     text = normalised(SNIPPETS[name])
     assert old(text) == new(text)
+
+
+NAMES = ["a", "var.x", "local.y", "aws_iam_role.r.arn", "each.value", "count.index", "module.m.out", "string"]
+LEAVES = ["7", "-3", "1.5", "-2.25", "true", "false", "null", '"s"', '"a\\"b"', '"x\\\\y"', '"n\\nl"', '"p${var.x}q"',
+          '"$${lit}"', '"%{ if a }x%{ endif }"', '"${"in"}"', '"${true}"', '"${null}"']
+OPERATORS = ["+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"]
+
+
+def expression(rng: random.Random, depth: int = 0) -> str:
+    """A random HCL expression of every kind python-hcl2 read (a generator of our own, seeded)."""
+    if depth > 3 or rng.random() < 0.25:
+        return rng.choice(LEAVES + NAMES)
+    sub = lambda: expression(rng, depth + 1)  # noqa: E731
+    return rng.choice([
+        lambda: "[" + ", ".join(sub() for _ in range(rng.randint(0, 3))) + rng.choice(["", ","]) + "]",
+        lambda: "{" + rng.choice([" ", "\n"]).join(
+            rng.choice(["k", '"q"', "(var.k)", "1", "a.b", '"${x}"']) + rng.choice([" = ", ": "]) + sub() + rng.choice(["", ","])
+            for _ in range(rng.randint(0, 3))) + "}",
+        lambda: rng.choice(["jsonencode", "merge", "lookup", "format", "provider::aws::arn_parse"])
+        + "(" + ", ".join(sub() for _ in range(rng.randint(0, 3))) + rng.choice(["", "..."]) + ")",
+        lambda: f"{sub()} ? {sub()} : {sub()}",
+        lambda: f"{sub()} {rng.choice(OPERATORS)} {sub()} {rng.choice(OPERATORS)} {sub()}",
+        lambda: f"({sub()})",
+        lambda: rng.choice(["!", "-"]) + rng.choice([*NAMES, f"({sub()})", "1"]),
+        lambda: f"[for {rng.choice(['x', 'k, v'])} in {sub()} : {sub()}{rng.choice(['', ' if ' + sub()])}]",
+        lambda: f"{{for k, v in {sub()} : k => {sub()}{rng.choice(['', '...'])}}}",
+        lambda: rng.choice(NAMES) + rng.choice([".*.id", "[*].id", "[0]", '["k"]', ".0", "[var.i]"]),
+        lambda: rng.choice(["<<EOT\n  a ${b}\n  \\n x\nEOT\n", "<<-EOT\n    a\n      b ${c}\n\n    EOT\n"]),
+        lambda: "[\n  " + ",\n  ".join(sub() for _ in range(rng.randint(1, 3))) + " # c\n]",
+        lambda: f"f({sub()}).a" + rng.choice(["", "[0]", ".b"]),
+        lambda: f'"a${{{sub()}}}b"',
+    ])()
+
+
+def test_random_expressions_read_as_python_hcl2_read_them() -> None:
+    rng = random.Random(14)
+    differ, compared = [], 0
+    for n in range(300):
+        body = "".join(f"  a{i} = {expression(rng)}\n" for i in range(rng.randint(1, 3)))
+        text = f'resource "aws_x" "n{n}" {{\n{body}  nested {{\n    z = {expression(rng, 1)}\n  }}\n}}\n'
+        before, after = old(text), new(text)
+        if isinstance(before, dict) and isinstance(after, dict):
+            compared += 1
+            if before != after:
+                differ.append(text)
+        elif isinstance(before, dict):  # python-hcl2 read what tree-sitter-hcl rejects
+            differ.append(text)
+    assert compared > 200 and differ == []
 
 
 def test_what_the_loader_reads_from_a_policy_and_its_lines() -> None:

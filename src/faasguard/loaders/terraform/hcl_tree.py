@@ -68,6 +68,8 @@ def parse(text: str) -> dict[str, Any]:
         return _Converter(source).config(root)
     except RecursionError:
         raise HclError(TOO_DEEP, too_deep=True) from None
+    except (IndexError, StopIteration, TypeError, ValueError) as exc:  # a tree shape the converter does not know
+        raise HclError(f"syntax faasguard cannot read yet ({type(exc).__name__})") from None
 
 
 def _get_parser() -> Any:
