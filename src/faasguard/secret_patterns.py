@@ -363,7 +363,9 @@ def is_placeholder(value: str) -> bool:
     if len(text) >= 24 and _random_enough(text) and shannon_entropy(text) >= 4.0:
         return False  # generated keys contain camel-case "Test" or "Na" by chance
     words = _words(text)
-    if words & _FILLER_WORDS:
+    # A two-letter filler ("na") counts only as the whole value: "Na" is a camel-case piece of many
+    # generated keys (NaTmbB7qXQR3XMPskyXkPMA).
+    if {w for w in words if len(w) > 2 or w == lowered} & _FILLER_WORDS:
         return True
     # "my-secret", "some_password", "default-token": words only, and all of them filler
     return bool(words) and words <= _PLACEHOLDER_WORDS and not re.search(r"\d", text)

@@ -129,6 +129,13 @@ def test_the_html_snippet_redaction_still_masks() -> None:
         assert "Zq8kLm2pX4vB9nR7" not in shown and "(16 chars)" in shown, line
 
 
+def test_a_generated_key_is_not_a_placeholder_for_a_two_letter_piece() -> None:
+    """"Na" is a camel-case piece of many random keys: only the whole value "na" is filler."""
+    assert find_secret("NaTmbB7qXQR3XMPskyXkPMA", "API_KEY") is not None
+    assert is_placeholder("na") and is_placeholder("NA")
+    assert is_placeholder("TestPassword") and is_placeholder("mockToken")  # longer fillers still count
+
+
 def test_the_html_snippet_masks_the_literal_fallback_of_a_serverless_variable() -> None:
     from faasguard.report.html import redact
 
