@@ -23,16 +23,16 @@ Resources:
 RULES = {"FG-IAM-030", "FG-IAM-034"}
 
 
-def test_js_client_kept_in_a_class_makes_least_privilege_incomplete(scan_files):
-    result = scan_files({
+def _js_repo(store: str, use: str) -> dict[str, str]:
+    return {
         "template.yaml": SAM.format(runtime="nodejs20.x", handler="create.create"),
-        "src/dynamodb.js": """
+        "src/dynamodb.js": f"""
             const AWS = require("aws-sdk");
-            class Repo {
-              constructor() { this.db = new AWS.DynamoDB.DocumentClient(); }
-              save(item) { return this.db.put({ TableName: "todos", Item: item }).promise(); }
-            }
-            module.exports = { Repo };
+            class Repo {{
+              constructor() {{ {store} = new AWS.DynamoDB.DocumentClient(); }}
+              save(item) {{ return {use}.put({{ TableName: "todos", Item: item }}).promise(); }}
+            }}
+            module.exports = {{ Repo }};
             """,
         "src/create.js": """
             const { Repo } = require("./dynamodb");
@@ -42,7 +42,18 @@ def test_js_client_kept_in_a_class_makes_least_privilege_incomplete(scan_files):
               return {};
             };
             """,
-    }, rules=RULES)
+    }
+
+
+def test_js_client_kept_on_this_is_followed_into_the_methods(scan_files):
+    result = scan_files(_js_repo("this.db", "this.db"), rules=RULES)
+    (unused,) = by_rule(result, "FG-IAM-030")
+    assert "9 action(s)" in unused.message and "PutItem" not in unused.message
+    assert by_rule(result, "FG-IAM-034") == []
+
+
+def test_js_client_kept_where_the_engine_does_not_look_makes_least_privilege_incomplete(scan_files):
+    result = scan_files(_js_repo('this.clients["db"]', 'this.clients["db"]'), rules=RULES)
     assert by_rule(result, "FG-IAM-030") == []
     (note,) = by_rule(result, "FG-IAM-034")
     assert note.severity == Severity.INFO and note.function == "Create"

@@ -74,6 +74,7 @@ class JsInterp(Engine):
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
         self.branch_names: dict[int, set[str]] = {}  # identifiers of an else/catch branch, by node id
         self.routes: dict[Path, list[JsFunc]] = {}  # app.get("/x", (req, res) => …) callbacks, per file
+        self.fields: dict[int, dict[str, Val]] = {}  # SDK objects a class keeps on this (this.db = …), by class
         self.parsed_body = False  # event.body is an object: a middleware parsed it (webapps.js_wrapped_entry)
 
     def module(self, path: Path) -> JsModule | None:
@@ -175,6 +176,14 @@ class JsInterp(Engine):
                 pass
         self.returns[key] = frame.returned
         return frame.returned
+
+    def field(self, cls: JsClass, this: Val, name: str) -> Val | None:
+        """An SDK object the class keeps on ``this`` (``this.db = new DocumentClient()`` in its constructor, walked
+        first with ``this`` bound)."""
+        ctor = cls.methods.get("constructor")
+        if ctor is not None and ctor.id not in self.done:
+            self.call_function(JsFunc(cls.module, ctor, {"this": this}), [], {}, None, self.MAX_DEPTH, False)
+        return self.fields.get(id(cls.methods), {}).get(name)
 
     def require(self, mod: JsModule, spec: str) -> Val:
         path = resolve.js_module(spec, mod.path, self.code_dir)
@@ -450,6 +459,13 @@ class JsFrame(Walker):
                 self.bind(ident, val, stmt)
         elif t == "member_expression":
             self.assign_member(target, val, stmt)
+        elif t == "subscript_expression":  # clients["s3"] = new S3Client(): a known object keeps it, others lose it
+            obj, index = target.child_by_field_name("object"), self.eval(target.child_by_field_name("index"))
+            loc = self.mod.loc(stmt) if stmt is not None else None
+            if obj is not None and obj.type == "identifier" and index.const is not None:
+                self.set_member(self.text(obj), index.const, val, loc, self.mod.snippet(stmt) if stmt is not None else "")
+            else:
+                self.lost_sdk(val, self.mod.loc(target))
 
     def assign_member(self, target: Node, val: Val, stmt: Node | None) -> None:
         obj = target.child_by_field_name("object")
@@ -470,8 +486,11 @@ class JsFrame(Walker):
         if obj is not None and obj.type == "identifier":  # response.body = html
             self.set_member(text, prop, val, self.mod.loc(stmt) if stmt is not None else None,
                             self.mod.snippet(stmt) if stmt is not None else "")
+        elif obj is not None and obj.type == "this" and val.sdk is not None and isinstance(this := self.env.get("this"), Val) \
+                and isinstance(this.func, JsClass):
+            self.interp.fields.setdefault(id(this.func.methods), {})[prop] = val  # this.db = new DocumentClient()
         else:
-            self.lost_sdk(val, self.mod.loc(target))  # this.db = new DocumentClient(): not followed into the object
+            self.lost_sdk(val, self.mod.loc(target))  # an object the engine does not model: not followed into it
 
     # ---- expressions ---------------------------------------------------------------------------------------
 
@@ -593,6 +612,9 @@ class JsFrame(Walker):
             bound = base.func.method(prop, base)
             if bound is not None:
                 return bound
+            field = self.interp.field(base.func, base, prop) if base.func.instance else None
+            if field is not None:
+                return field
         if isinstance(base.func, JsExports):
             target = base.func.module
             exports = self.interp.exports.get(target.path, {})
