@@ -19,9 +19,9 @@ module.exports.searchItems = async (event) => {
   const params = event.queryStringParameters || {};
   const field = params.field;
   const value = params.value;
-  const res = await ddb.send(new ScanCommand({
+  const res = await ddb.send(new ScanCommand({  // expect: FG-INJ-016
     TableName: process.env.TABLE,
-    FilterExpression: `${field} = :v`,  // expect: FG-INJ-016
+    FilterExpression: `${field} = :v`,
     ExpressionAttributeValues: { ':v': { S: value } },
   }));
   return { statusCode: 200, body: JSON.stringify(res.Items) };
@@ -31,10 +31,10 @@ module.exports.auditStream = (event, context, callback) => {
   const updates = event.Records
     .filter((r) => r.eventName === 'MODIFY')
     .map((r) => AWS.DynamoDB.Converter.unmarshall(r.dynamodb.NewImage))
-    .map((item) => docClient.update({
+    .map((item) => docClient.update({  // expect: FG-INJ-016
       TableName: 'audit',
       Key: { pk: item.id },
-      UpdateExpression: 'SET ' + item.changedField + ' = :now',  // expect: FG-INJ-016
+      UpdateExpression: 'SET ' + item.changedField + ' = :now',
       ExpressionAttributeValues: { ':now': Date.now() },
     }).promise());
   Promise.all(updates).then(() => callback(null, 'ok')).catch(callback);

@@ -31,10 +31,10 @@ export const searchOrders = async (event: APIGatewayProxyEvent): Promise<APIGate
 export const updateProfile = async (event: SQSEvent): Promise<void> => {
   for (const record of event.Records) {
     const msg: { userId: string; nickname: string } = JSON.parse(record.body);
-    await rds.send(new ExecuteStatementCommand({
+    await rds.send(new ExecuteStatementCommand({  // expect: FG-INJ-010
       resourceArn: process.env.CLUSTER_ARN!,
       secretArn: process.env.SECRET_ARN!,
-      sql: `UPDATE profiles SET nickname = '${msg.nickname}' WHERE user_id = '${msg.userId}'`,  // expect: FG-INJ-010
+      sql: `UPDATE profiles SET nickname = '${msg.nickname}' WHERE user_id = '${msg.userId}'`,
     }));
   }
 };

@@ -4,10 +4,10 @@ const _ = require('lodash');
 
 exports.hello = async (event) => {
   const name = _.get(event, 'queryStringParameters.name', 'there');
-  return {
+  return {  // expect: FG-INJ-018
     statusCode: 200,
     headers: { 'Content-Type': 'text/html' },
-    body: `<html><body><h1>Hi ${name}</h1></body></html>`,  // expect: FG-INJ-018
+    body: `<html><body><h1>Hi ${name}</h1></body></html>`,
   };
 };
 
@@ -15,8 +15,8 @@ exports.searchPage = async (event) => {
   const q = event.queryStringParameters?.q || '';
   const html = ['<ul>', ...q.split(' ').map((w) => `<li>${w}</li>`), '</ul>'].join('');
   const response = { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' } };
-  response.body = html;  // expect: FG-INJ-018
-  return response;
+  response.body = html;
+  return response;  // expect: FG-INJ-018
 };
 
 exports.unsubscribe = (event, context, callback) => {

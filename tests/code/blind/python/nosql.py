@@ -35,10 +35,10 @@ def stream_sync(event, context):
             continue
         image = record["dynamodb"]["NewImage"]
         owner = image["owner"]["S"]
-        ddb.update_item(
+        ddb.update_item(  # expect: FG-INJ-016
             TableName="audit",
             Key={"pk": {"S": owner}},
-            UpdateExpression="SET " + image["field"]["S"] + " = :t",  # expect: FG-INJ-016
+            UpdateExpression="SET " + image["field"]["S"] + " = :t",
             ExpressionAttributeValues={":t": {"S": "touched"}},
         )
 

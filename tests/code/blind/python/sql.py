@@ -47,10 +47,10 @@ def customer_report(event, context):
 def update_status(event, context):
     for record in event["Records"]:
         msg = json.loads(json.loads(record["body"])["Message"])
-        rds.execute_statement(
+        rds.execute_statement(  # expect: FG-INJ-010
             resourceArn=os.environ["CLUSTER_ARN"],
             secretArn=os.environ["SECRET_ARN"],
-            sql="UPDATE shipments SET status = '" + msg["status"] + "' WHERE id = " + str(msg["id"]),  # expect: FG-INJ-010
+            sql="UPDATE shipments SET status = '" + msg["status"] + "' WHERE id = " + str(msg["id"]),
             database="logistics",
         )
 

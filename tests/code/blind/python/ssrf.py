@@ -21,8 +21,8 @@ def fetch_webhook(event, context):
     if urlparse(callback).hostname not in ALLOWED_HOSTS:
         return {"statusCode": 400, "body": "host not allowed"}
     requests.post(callback, json={"ok": True}, timeout=5)  # ok
-    req = urllib.request.Request(body["status_url"], headers={"User-Agent": "bot"})
-    with urllib.request.urlopen(req, timeout=5) as r:  # expect: FG-INJ-014
+    req = urllib.request.Request(body["status_url"], headers={"User-Agent": "bot"})  # expect: FG-INJ-014
+    with urllib.request.urlopen(req, timeout=5) as r:
         return {"statusCode": r.status}
 
 

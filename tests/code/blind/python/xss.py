@@ -20,8 +20,8 @@ def search_page(event, context):
 def error_page(event, context):
     path = event["rawPath"]
     response = {"statusCode": 404, "headers": {"content-type": "text/html"}}
-    response["body"] = "<p>No page at %s</p>" % path  # expect: FG-INJ-018
-    return response
+    response["body"] = "<p>No page at %s</p>" % path
+    return response  # expect: FG-INJ-018
 
 
 def safe_greet(event, context):
