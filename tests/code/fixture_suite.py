@@ -7,8 +7,9 @@ quiet with ``# ok`` (``# ok: FG-INJ-010`` names its rule; otherwise the file's n
 line with no annotation counts as a false positive. Files without a ``handlers:`` line are helper modules the
 handlers import (in subdirectories too): their annotations count, and a handler's flows into them are compared.
 
-Two groups: ``fixtures/`` (written with the engine) and ``heldout_style/`` (written afterwards, in the styles
-real teams use: Powertools, middy, classes, helper modules, TypeScript; measured before the engine knew them).
+Three groups: ``fixtures/`` (written with the engine), ``heldout_style/`` (written afterwards, in the styles
+real teams use: Powertools, middy, classes, helper modules, TypeScript; measured before the engine knew them) and
+``blind/`` (written by someone who had read neither the engine nor the other groups; held at its measured figures).
 
     python -m tests.code.fixture_suite      # prints recall and false positives per group, language and rule
 """
@@ -27,7 +28,8 @@ from faasguard.model import Function, Loc
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HELDOUT_STYLE = Path(__file__).parent / "heldout_style"
-GROUPS = {"fixtures": FIXTURES, "heldout-style": HELDOUT_STYLE}
+BLIND = Path(__file__).parent / "blind"
+GROUPS = {"fixtures": FIXTURES, "heldout-style": HELDOUT_STYLE, "blind": BLIND}
 SOURCE_SUFFIXES = {".py", ".js", ".mjs", ".cjs", ".ts", ".mts"}
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(FG-[A-Z]+-\d+(?:\s*,\s*FG-[A-Z]+-\d+)*)")
 OK = re.compile(r"(?:#|//)\s*ok\b(?::\s*(FG-[A-Z]+-\d+))?")
