@@ -174,6 +174,10 @@ class _Cache:
             elif mod is not None:
                 source = mod.source.decode("utf-8", "replace")
                 found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(source))))
+                keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
+                        in webapps.js_signing_key_facts(mod.source, mod.root)]
+                lines = {k.loc.line for k in keys}  # session({secret: "…"}): a signing key, not "password-like"
+                found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
         else:
             text = self.text(path)
             if text is not None:

@@ -32,7 +32,8 @@ FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}$]+[/?#]")
 HTML = re.compile(r"<[A-Za-z!/]")
 CONDITIONS = {"shell-true", "shell-option", "loader-not-safe", "host-not-fixed", "receiver-is-path", "receiver-is-built-path",
               "receiver-not-sdk", "parsed", "parsed-query", "built", "not-a-function", "unsafe-yaml-schema",
-              "express-response-html", "html-content-type"}
+              "express-response-html", "html-content-type",
+              "receiver-is-request"}
 
 
 class ModelError(ValueError):
@@ -246,6 +247,8 @@ def _holds(when: str | None, site: CallSite, val: Val) -> bool:
             return True
         options = site.args[1].items or () if len(site.args) > 1 else ()
         return any(k == "schema" and "DEFAULT_FULL" in (v.qual or "") for k, v in options)  # js-yaml 3 full schema
+    if when == "receiver-is-request":  # the route's own request/context object (Hono's c), not a value read from it
+        return site.receiver is not None and site.receiver.taint is not None and site.receiver.taint.whole
     if when == "html-content-type":  # Response(body, content_type=content_types.TEXT_HTML / mimetype="text/html")
         kinds = [site.kwargs.get(k) for k in ("content_type", "mimetype", "media_type")]
         return any(v is not None and ("html" in (v.const or "").lower() or (v.qual or "").endswith("TEXT_HTML"))

@@ -277,6 +277,52 @@ def signing_key_facts(tree: ast.Module | None) -> list[tuple[str, str, str, int]
     return out
 
 
+# Express/Koa/Fastify session middlewares sign their cookie with a secret: session({secret: "…"}),
+# cookieSession({keys: ["…"]}), cookieParser("…"). A literal there is the key (whoever reads it forges sessions).
+JS_SESSION_MODULES = ("express-session", "cookie-session", "cookie-parser", "@fastify/session", "@fastify/secure-session",
+                      "@fastify/cookie", "koa-session", "client-sessions")
+JS_SESSION_KEYS = {"secret", "secrets", "keys", "key"}
+JS_SESSION_IMPORT = re.compile(
+    rb"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*|import\s+(\w+)\s+from\s+)["']([@\w/.-]+)["']""")
+
+
+def js_signing_key_facts(source: bytes, root: Node) -> list[tuple[str, str, str, int]]:
+    """(kind, name, masked value, line) of each literal secret given to a session middleware of the file."""
+    names = {(m.group(1) or m.group(2)).decode(): m.group(3).decode() for m in JS_SESSION_IMPORT.finditer(source)
+             if m.group(3).decode() in JS_SESSION_MODULES}
+    if not names:
+        return []
+    out = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type != "call_expression" or _node_text(node.child_by_field_name("function")) not in names:
+            continue
+        module = names[_node_text(node.child_by_field_name("function"))]
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        values: list[tuple[str, Node]] = []
+        if first is not None and first.type in ("string", "array"):  # cookieParser("…") / cookieParser(["…"])
+            values.append((module, first))
+        elif first is not None and first.type == "object":
+            for pair in first.named_children:
+                key = _node_text(pair.child_by_field_name("key")).strip("'\"")
+                value = pair.child_by_field_name("value")
+                if pair.type == "pair" and key in JS_SESSION_KEYS and value is not None:
+                    values.append((f"{module} {key}", value))
+        for name, value in values:
+            for literal in [value] if value.type == "string" else value.named_children if value.type == "array" else []:
+                if literal.type != "string":
+                    continue
+                text = _node_text(literal)[1:-1]
+                if not text:
+                    continue
+                kind = DEFAULT_SIGNING_KEY if is_default_key(text) else SIGNING_KEY
+                out.append((kind, name, mask(text, min_length_to_show=24), literal.start_point[0] + 1))
+    return out
+
+
 # -- routers an app mounts -----------------------------------------------------------------------------------
 MOUNTS = {"register_blueprint", "include_router", "include_app", "mount", "add_url_rule_group"}
 

@@ -321,7 +321,8 @@ def secret_in_code(app: Application) -> Iterator[Hit]:
 
     A web app's session signing key is one too (`app.secret_key`, `SECRET_KEY`,
     `JWT_SECRET_KEY`, `WTF_CSRF_SECRET_KEY` in code, `config.update(...)` or Django
-    settings): whoever knows it forges logged-in sessions (medium). A well-known
+    settings; `session({secret})`, `cookieSession({keys})`, `cookieParser(secret)` in
+    Express/Koa): whoever knows it forges logged-in sessions (medium). A well-known
     default such as `"dev"` or `"changeme"` is reported at low, as Bandit's B105 does,
     unless the module replaces it from the environment or a config file.
 
