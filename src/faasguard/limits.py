@@ -235,7 +235,7 @@ def time_budget(seconds: float | None = None, wall_seconds: float | None = None)
     _running.update(seconds=seconds, modules=len(sys.modules), grants=MAX_IMPORT_GRANTS)
     try:
         signal.setitimer(signal.ITIMER_PROF, seconds)
-        signal.setitimer(signal.ITIMER_REAL, max(wall_seconds, seconds))
+        signal.setitimer(signal.ITIMER_REAL, wall_seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)

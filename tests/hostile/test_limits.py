@@ -163,7 +163,7 @@ def test_a_file_that_waits_without_end_hits_the_wall_clock_limit(tmp_path: Path,
     _stuck_loader(monkeypatch, lambda: time.sleep(60))
     started = time.monotonic()
     result = scan(_repo(tmp_path), ScanOptions(jobs=1))
-    assert time.monotonic() - started < 50  # not the 60 s sleep
+    assert time.monotonic() - started < 20  # not the 60 s sleep, nor the 30 s processor-time budget
     assert dict(result.errors)["stuck/serverless.yml"] == (
         "still running after 0.5 s, the limit per file (waiting included); skipped (the rest of the scan went on)"
     )
