@@ -337,3 +337,41 @@ def test_django_on_serverless_wsgi_follows_settings_and_urlconf_to_the_views(cap
     _, found = scan_json(capsys, tmp_path, {"serverless.yml": DJANGO_SLS, **DJANGO_FILES})
     injections = sorted((rule, path, line, severity) for rule, path, line, severity in found if rule.startswith("FG-INJ-01"))
     assert injections == [("FG-INJ-010", "blog/views.py", 15, "critical"), ("FG-INJ-011", "blog/views.py", 20, "critical")]
+
+
+def test_django_class_based_views_are_followed(capsys, tmp_path):
+    files = dict(DJANGO_FILES)
+    files["blog/urls.py"] = """
+        from django.urls import path
+
+        from blog.views import Archive, PostDetail
+
+        urlpatterns = [path("archive/", Archive.as_view()), path("<int:pk>/", PostDetail.as_view())]
+        """
+    files["blog/views.py"] = """
+        import subprocess
+
+        from django.db import connection
+        from django.http import JsonResponse
+        from django.views import View
+
+
+        class Archive(View):
+            def get(self, request):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT * FROM blog_post WHERE year = '" + request.GET["year"] + "'")
+                    return JsonResponse({"posts": cursor.fetchall()})
+
+            def post(self, request):
+                return JsonResponse({"out": subprocess.getoutput("archive " + request.POST["name"])})
+
+
+        class PostDetail(View):
+            def get(self, request, pk):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT * FROM blog_post WHERE id = %s" % pk)
+                    return JsonResponse({"post": cursor.fetchone()})
+        """
+    _, found = scan_json(capsys, tmp_path, {"serverless.yml": DJANGO_SLS, **files})
+    injections = sorted((rule, path, line) for rule, path, line, _ in found if rule.startswith("FG-INJ-01"))
+    assert injections == [("FG-INJ-010", "blog/views.py", 11), ("FG-INJ-011", "blog/views.py", 15)]

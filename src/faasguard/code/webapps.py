@@ -21,7 +21,7 @@ import ast
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faasguard.code.javascript import JsFunc
 from faasguard.code.modeldata import bundled
@@ -424,6 +424,8 @@ def _node_text(node: Node | None) -> str:
 DJANGO_ROUTES = {"path", "re_path", "url"}
 DJANGO_CONVERTER = re.compile(r"<\s*(?:(\w+)\s*:)?\s*(\w+)\s*>")
 DJANGO_SAFE_CONVERTERS = {"int", "uuid"}
+# the handler methods of a class-based view (View.dispatch calls the one named by the request method)
+DJANGO_VIEW_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 MAX_URLCONFS = 32
 
 
@@ -460,9 +462,25 @@ def django_views(py: PyInterp, entry: Path) -> int:
                 if included is not None:
                     todo.append((included, route))
                 continue
+            if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+                walked += _walk_class_view(py, urlconf, view.func.value, route)  # OrderView.as_view()
+                continue
             found = _view_function(py, urlconf, view)
             if found is not None:
                 walked += _walk_view(py, found[0], found[1], route)
+    return walked
+
+
+def _walk_class_view(py: PyInterp, urlconf: PyModule, cls: ast.expr, route: str) -> int:
+    """A class-based view: Django calls its get/post/… handler methods with the request (self is the view)."""
+    found = _view_function(py, urlconf, cls, classes=True)
+    if found is None:
+        return 0
+    mod, name = found
+    walked = 0
+    for method, node in mod.classes.get(name, {}).items():
+        if method in DJANGO_VIEW_METHODS:
+            walked += _walk_view(py, mod, node, route, bound=True)
     return walked
 
 
@@ -470,13 +488,20 @@ def _const(node: ast.expr | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _view_function(py: PyInterp, urlconf: PyModule, view: ast.expr) -> tuple[PyModule, FuncNode] | None:
-    """``views.post_detail`` / ``post_detail`` (imported or local) → the module and function node."""
+def _view_function(py: PyInterp, urlconf: PyModule, view: ast.expr, classes: bool = False) -> tuple[PyModule, Any] | None:
+    """``views.post_detail`` / ``post_detail`` (imported or local) → the module and function node; with ``classes``,
+    ``views.PostView`` → the module and the class name."""
     parts = ast.unparse(view).split(".")
     if not all(p.isidentifier() for p in parts):
-        return None  # PostView.as_view(): class-based views are not followed
-    if len(parts) == 1 and parts[0] in urlconf.functions:
-        return urlconf, urlconf.functions[parts[0]]
+        return None
+
+    def pick(mod: PyModule, name: str) -> tuple[PyModule, Any] | None:
+        if classes:
+            return (mod, name) if name in mod.classes else None
+        return (mod, mod.functions[name]) if name in mod.functions else None
+
+    if len(parts) == 1 and pick(urlconf, parts[0]) is not None:
+        return pick(urlconf, parts[0])
     head, func = parts[0], parts[-1]
     for stmt in urlconf.tree.body if urlconf.tree is not None else []:
         if isinstance(stmt, ast.ImportFrom):
@@ -488,21 +513,22 @@ def _view_function(py: PyInterp, urlconf: PyModule, view: ast.expr) -> tuple[PyM
                     target = py.local_import(urlconf, stmt.module or "", stmt.level)
                 else:  # from . import views / from blog import views
                     target = py.local_import(urlconf, ".".join(p for p in (stmt.module, alias.name) if p), stmt.level)
-                if target is not None and func in target.functions:
-                    return target, target.functions[func]
+                if target is not None and pick(target, func) is not None:
+                    return pick(target, func)
         elif isinstance(stmt, ast.Import) and len(parts) > 1:
             for alias in stmt.names:
                 if (alias.asname or alias.name.split(".")[0]) == head:
                     dotted = alias.name if alias.asname else ".".join(parts[:-1])
                     target = py.local_import(urlconf, dotted, 0)
-                    if target is not None and func in target.functions:
-                        return target, target.functions[func]
+                    if target is not None and pick(target, func) is not None:
+                        return pick(target, func)
     return None
 
 
-def _walk_view(py: PyInterp, mod: PyModule, node: FuncNode, route: str) -> int:
+def _walk_view(py: PyInterp, mod: PyModule, node: FuncNode, route: str, bound: bool = False) -> int:
     safe = {m.group(2) for m in DJANGO_CONVERTER.finditer(route) if m.group(1) in DJANGO_SAFE_CONVERTERS}
     params = node.args.posonlyargs + node.args.args
-    args = [UNKNOWN if p.arg in safe else Val(taint=Taint(p.arg, mod.loc(node), whole=True)) for p in params]
+    args = [UNKNOWN if p.arg in safe or (bound and i == 0) else Val(taint=Taint(p.arg, mod.loc(node), whole=True))
+            for i, p in enumerate(params)]
     py.call_route(mod, node, args)
     return 1
