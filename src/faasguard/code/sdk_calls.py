@@ -43,6 +43,7 @@ class SdkTables:
     dynamo_expressions: tuple[str, ...]
     resource_factories: dict[str, tuple[str, str]]  # boto3 resource.Table(…) → ("table", "dynamodb")
     resource_methods: dict[str, dict[str, str]]  # boto3 bucket.upload_file → PutObject, by object kind
+    resource_identifiers: dict[str, tuple[str, ...]]  # boto3 s3.Object(b, k) → ("Bucket", "Key")
     document_client: dict[str, str]  # aws-sdk v2 DocumentClient get → GetItem
     signed_methods: frozenset[str]  # client.generate_presigned_url(…): the role used outside a recorded request
     signed_session_methods: frozenset[str]  # boto3.Session().get_credentials()
@@ -68,11 +69,20 @@ def sdk_tables() -> SdkTables:
         tuple(doc["dynamo_expressions"]),
         {name: (kind, service) for name, (kind, service) in doc["boto3_resource_factories"].items()},
         {kind: dict(methods) for kind, methods in doc["boto3_resource_methods"].items()},
+        {name: tuple(params) for name, params in doc["boto3_resource_identifiers"].items()},
         dict(doc["document_client"]),
         frozenset(doc["signed_outside_sdk"]["client_methods"]),
         frozenset(doc["signed_outside_sdk"]["session_methods"]),
         {lang: frozenset(doc["signed_outside_sdk"][lang]) for lang in ("python", "javascript")},
     )
+
+
+def resource_request(names: tuple[str, ...], args: list[Val], kwargs: Mapping[str, Val]) -> tuple[tuple[str, Val], ...]:
+    """The request parameters a boto3 resource's identifiers give (``s3.Object(b, key=k)`` → Bucket, Key)."""
+    lower = {name.lower(): val for name, val in kwargs.items()}  # bucket_name=…, key=…
+    given = [args[i] if i < len(args) else lower.get(name.lower()) or lower.get(f"{name.lower()}_name")
+             for i, name in enumerate(names)]
+    return tuple((name, val) for name, val in zip(names, given) if val is not None)
 
 
 def explicit_credentials(keys: Iterable[str], splat: Iterable[Val] = ()) -> bool:
@@ -262,7 +272,8 @@ class SdkSteps:
             if method in tables.resource_factories:
                 kind, _service = tables.resource_factories[method]
                 res = args[0] if args else next(iter(kwargs.values()), UNKNOWN)
-                return Val(sdk=replace(sdk, kind=kind, resource=res.const, resource_env=res.env))
+                request = resource_request(tables.resource_identifiers.get(method, ()), args, kwargs)
+                return Val(sdk=replace(sdk, kind=kind, resource=res.const, resource_env=res.env, request=request))
             if method in ("get_queue_by_name", "create_queue"):
                 res = kwargs.get("QueueName", UNKNOWN)
                 self._boto3_record(sdk, "GetQueueUrl" if method == "get_queue_by_name" else "CreateQueue", res, loc)
@@ -301,15 +312,18 @@ class SdkSteps:
             return Val(sdk=sdk) if method != "delete" else UNKNOWN
         table = tables.resource_methods.get(sdk.kind)
         if table is not None:
-            if sdk.kind == "bucket" and method == "Object":
-                return Val(sdk=replace(sdk, kind="object"))
+            if sdk.kind == "bucket" and method == "Object":  # the bucket's parameters, then the object's key
+                ids = tables.resource_identifiers
+                names = ids.get("Object", ())[len(ids.get("Bucket", ())):]
+                return Val(sdk=replace(sdk, kind="object", request=sdk.request + resource_request(names, args, kwargs)))
             op = table.get(method) or (boto3_operation(sdk.service, method) if sdk.kind == "table" else None)
             if op:
                 index = self.index_arg(sdk.service, op, kwargs, site.whole)
                 self._boto3_record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource", index=index)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
-                return self.sdk_request(sdk.service, op, kwargs, loc, method, self.line_text(loc))
+                request = {**dict(sdk.request), **kwargs}
+                return self.sdk_request(sdk.service, op, request, loc, method, self.line_text(loc))
         return UNKNOWN
 
     def _boto3_record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None, index: str | None = None,

@@ -57,6 +57,7 @@ class SdkObj:
     operation: str | None = None  # for paginators
     explicit_credentials: bool = False  # built with credentials of its own, not the execution role's
     source: Taint | None = None  # a command whose result is second-order data (GetObjectCommand of the event's key)
+    request: tuple[tuple[str, Val], ...] = ()  # request parameters a boto3 resource stands for (s3.Object(b, k))
 
 
 @dataclass(frozen=True, slots=True)
