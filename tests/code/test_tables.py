@@ -223,6 +223,8 @@ def test_js_logging_rows_log_the_event(tmp_path):
 def test_js_callbacks_and_predicates(tmp_path):
     rows = [f"  event.hosts.{m}((h) => cp.execSync(h));  // row: {m}" for m in sorted(JS.callbacks)]
     stops = [f"  cp.execSync(event.x.{m}('a'));  // stop: {m}" for m in sorted(JS.predicates)]
+    stops += [f"  cp.execSync('count ' + JSON.stringify(event.x?.{m} ?? 0));  // stop: {m}" for m in sorted(JS.number_members)]
+    rows += ["  cp.execSync('count ' + event.x['length']);  // row: a member named by a string is the attacker's"]
     code = "\n".join(['const cp = require("child_process");', "", "exports.handler = async (event) => {", *rows, *stops,
                       "};", ""])
     found = {f.sink_loc.line for f in facts(tmp_path, "index.js", code).flows}

@@ -86,6 +86,7 @@ class Tables:
     mutators: frozenset[str]  # parts.append(x): the argument goes into the receiver
     context_params: frozenset[str]  # a handler's first parameter that is the platform's context, not the event
     sdk_wrappers: frozenset[str]  # AWSXRay.captureAWSClient(client): the same client, traced
+    number_members: frozenset[str]  # members read as a number (items.length): the data stops
 
 
 @cache
@@ -108,7 +109,7 @@ def tables(language: str) -> Tables:
                   prefixes("guard_prefixes"), names("receiver_guards"), names("host_prefix_calls"),
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
                   prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
-                  names("context_params"), names("sdk_wrappers"))
+                  names("context_params"), names("sdk_wrappers"), names("number_members"))
 
 
 @dataclass(frozen=True)

@@ -629,6 +629,8 @@ class JsFrame(Walker):
                     return val
         if base.sdk is not None:
             return sdk_attribute(base.sdk, prop)
+        if base.taint is not None and not subscript and prop in TABLES.number_members:  # body.length: a number
+            return UNKNOWN
         if base.taint is not None:  # event.methodArn: API Gateway writes it, not the caller
             out = self.field(base.taint, f'["{prop}"]' if subscript else f".{prop}", self.mod.loc(node))
             if prop == "body" and base.taint.whole and self.interp.parsed_body and out.taint is not None:
