@@ -322,8 +322,8 @@ class SdkSteps:
                 self._boto3_record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource", index=index)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
-                request = {**dict(sdk.request), **kwargs}
-                return self.sdk_request(sdk.service, op, request, loc, method, self.line_text(loc))
+                params = {**dict(sdk.request), **kwargs}
+                return self.sdk_request(sdk.service, op, params, loc, method, self.line_text(loc))
         return UNKNOWN
 
     def _boto3_record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None, index: str | None = None,
