@@ -13,9 +13,9 @@ from faasguard.scan import ScanOptions, scan
 from tests.code import fixture_suite
 
 # Measured 2026-12-01 on the engine of main d9cff33 (after the sink-line convention commit: a multi-line call's
-# flow is annotated on the call's first line); raised by blindfix (boto3 s3.Object().get(), .length, compile()).
+# flow is annotated on the call's first line); raised by blindfix (boto3 s3.Object().get(), .length, compile(), host allow-list).
 # language -> (flows found, flows expected, false positives).
-BLIND_FLOOR = {"python": (48, 51, 2), "javascript": (36, 39, 2)}
+BLIND_FLOOR = {"python": (48, 51, 2), "javascript": (36, 39, 1)}
 # The flows found then, per language and rule: a rule may not lose what it found.
 BLIND_FOUND_PER_RULE = {
     ("python", "FG-INJ-010"): 6, ("python", "FG-INJ-011"): 12, ("python", "FG-INJ-012"): 4,

@@ -201,6 +201,7 @@ class Walker(SdkSteps):
         self.returned: Val = UNKNOWN
         self.lazy = 0  # inside `if client is None:` – set-up done once, not per invocation
         self.globals_declared: set[str] = set()  # `global x`: assignments go to the module's names
+        self.derived: dict[str, str] = {}  # host = urlparse(url).hostname: host → url (an allow-list of host vouches)
 
     @property
     def out(self) -> Collector:

@@ -239,7 +239,9 @@ class JsFrame(Walker):
                     value = decl.child_by_field_name("value")
                     name = decl.child_by_field_name("name")
                     if name is not None:
-                        self.bind(name, self.eval(value) if value is not None else UNKNOWN, decl)
+                        val = self.eval(value) if value is not None else UNKNOWN
+                        self.derive(name, value, val)
+                        self.bind(name, val, decl)
         elif t in ("function_declaration", "generator_function_declaration"):
             name = node.child_by_field_name("name")
             self._register(node)
@@ -400,7 +402,9 @@ class JsFrame(Walker):
                 if name in TABLES.receiver_guards and func is not None and func.type == "member_expression":
                     parts = [func.child_by_field_name("object")]  # type: ignore[list-item]
                 for part in parts:
-                    if part is not None and part.type == "identifier" and self._tainted(self.text(part)):
+                    if part is not None and part.type == "identifier" and self.text(part) in self.derived:
+                        hosts.add(self.derived[self.text(part)])  # ALLOWED.has(host), host = new URL(url).hostname
+                    elif part is not None and part.type == "identifier" and self._tainted(self.text(part)):
                         (hosts if name in TABLES.host_prefix_calls else checked).add(self.text(part))
                     elif part is not None and part.type == "member_expression" and \
                             self.text(part.child_by_field_name("property")) in TABLES.host_attributes:
@@ -424,6 +428,22 @@ class JsFrame(Walker):
     def _tainted(self, name: str) -> bool:
         val = self.env.get(name)
         return val is not None and val.taint is not None
+
+    def derive(self, target: Node, value: Node | None, val: Val) -> None:
+        """``const host = new URL(url).hostname``: remember that ``host`` is ``url``'s host (an allow-list test of
+        ``host`` then fixes where ``url`` goes); any other assignment forgets it."""
+        if target.type != "identifier":
+            return
+        name = self.text(target)
+        self.derived.pop(name, None)
+        if value is not None and value.type == "member_expression" and val.taint is not None and \
+                self.text(value.child_by_field_name("property")) in TABLES.host_attributes:
+            url = value.child_by_field_name("object")  # the URL itself, or new URL(url) / url.parse(url)
+            if url is not None and url.type in ("new_expression", "call_expression"):
+                args = url.child_by_field_name("arguments")
+                url = args.named_children[0] if args is not None and args.named_children else None
+            if url is not None and url.type == "identifier" and self._tainted(self.text(url)):
+                self.derived[name] = self.text(url)  # new URL(body.url).hostname vouches for no other member of body
 
     def bind(self, target: Node, val: Val, stmt: Node | None) -> None:
         t = target.type
@@ -554,6 +574,7 @@ class JsFrame(Walker):
                 op = self.text(node.child_by_field_name("operator"))
                 assigned = whole_join([self.eval(target), assigned]) if op == "+=" else assigned
             if target is not None:
+                self.derive(target, node.child_by_field_name("right"), assigned)
                 self.bind(target, assigned, node)
             return assigned
         if t == "ternary_expression":

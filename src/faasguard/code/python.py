@@ -177,11 +177,6 @@ class Frame(Walker):
     interp: PyInterp
     mod: PyModule
 
-    def __init__(self, interp: PyInterp, mod: PyModule, env: dict[str, Val], handler: str | None, depth: int,
-                 is_module: bool = False, in_handler: bool = False) -> None:
-        super().__init__(interp, mod, env, handler, depth, is_module, in_handler)
-        self.derived: dict[str, str] = {}  # host = urlparse(url).hostname: host → url
-
     # ---- statements ----------------------------------------------------------------------------------------
 
     def block(self, body: list[ast.stmt]) -> None:
