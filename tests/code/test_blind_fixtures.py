@@ -13,13 +13,14 @@ from faasguard.scan import ScanOptions, scan
 from tests.code import fixture_suite
 
 # Measured 2026-12-01 on the engine of main d9cff33 (after the sink-line convention commit: a multi-line call's
-# flow is annotated on the call's first line); raised by blindfix (boto3 s3.Object().get(), .length, compile(), host allow-list).
+# flow is annotated on the call's first line); raised by blindfix (boto3 s3.Object().get(), .length, compile(), host allow-list)
+# and by sinks (s3 upload_file/download_file local paths).
 # language -> (flows found, flows expected, false positives).
-BLIND_FLOOR = {"python": (48, 51, 2), "javascript": (36, 39, 1)}
+BLIND_FLOOR = {"python": (49, 51, 2), "javascript": (36, 39, 1)}
 # The flows found then, per language and rule: a rule may not lose what it found.
 BLIND_FOUND_PER_RULE = {
     ("python", "FG-INJ-010"): 6, ("python", "FG-INJ-011"): 12, ("python", "FG-INJ-012"): 4,
-    ("python", "FG-INJ-013"): 4, ("python", "FG-INJ-014"): 6, ("python", "FG-INJ-015"): 5,
+    ("python", "FG-INJ-013"): 4, ("python", "FG-INJ-014"): 6, ("python", "FG-INJ-015"): 6,
     ("python", "FG-INJ-016"): 5, ("python", "FG-INJ-017"): 2, ("python", "FG-INJ-018"): 4,
     ("javascript", "FG-INJ-010"): 6, ("javascript", "FG-INJ-011"): 6, ("javascript", "FG-INJ-012"): 3,
     ("javascript", "FG-INJ-013"): 2, ("javascript", "FG-INJ-014"): 4, ("javascript", "FG-INJ-015"): 7,

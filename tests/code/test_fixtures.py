@@ -49,7 +49,6 @@ def test_every_model_row_fires_on_a_fixture(fired):
 # with the capability it lacks. A fix removes its line here; a regression or a new false positive fails the test.
 HELDOUT_KNOWN_MISSES = {
     "python FG-INJ-011 plain_styles.py:98",  # functools.partial(subprocess.run, shell=True): partials are not followed
-    "python FG-INJ-015 powertools_sources.py:36",  # s3.download_file(b, key, f"/tmp/{key}"): SDK file names are no sink
 }
 
 

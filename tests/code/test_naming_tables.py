@@ -57,3 +57,19 @@ def test_boto3_injected_and_non_call_rows(tmp_path):
     code = "\n".join(["import boto3", "", "def handler(event, context):", *rows, ""])
     calls = {(c.loc.line, c.operation) for c in facts(tmp_path, "app.py", code).sdk_calls}
     assert calls == set(lines_of(code, "# row:").items())
+
+
+def test_boto3_file_parameter_rows_name_the_local_path(tmp_path):
+    """Each row's Filename position gets event data: a path traversal there, and only there."""
+    make = {"client": "boto3.client('s3')", "bucket": "boto3.resource('s3').Bucket('b')",
+            "object": "boto3.resource('s3').Object('b', 'k')"}
+    rows = []
+    for kind, methods in sorted(DATA["boto3_file_parameters"].items()):
+        for method, names in sorted(methods.items()):
+            path = ", ".join("event['path']" if name == "Filename" else f"'{name.lower()}'" for name in names)
+            rows.append(f"    {make[kind]}.{method}({path})  # row: {kind}.{method}")
+            other = ", ".join("'/tmp/x'" if name == "Filename" else "event['path']" for name in names)
+            rows.append(f"    {make[kind]}.{method}({other})  # control: event data in the bucket or key")
+    code = "\n".join(["import boto3", "", "def handler(event, context):", *rows, ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows if f.kind == "path"}
+    assert found == set(lines_of(code, "# row:"))

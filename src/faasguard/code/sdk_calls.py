@@ -48,6 +48,7 @@ class SdkTables:
     signed_methods: frozenset[str]  # client.generate_presigned_url(…): the role used outside a recorded request
     signed_session_methods: frozenset[str]  # boto3.Session().get_credentials()
     signed_callables: dict[str, frozenset[str]]  # by language: AWSV4SignerAuth, aws4.sign, getSignedUrl(client, cmd)
+    file_parameters: dict[str, dict[str, tuple[str, ...]]]  # boto3 client.download_file(Bucket, Key, Filename), by kind
 
     def signs_outside_sdk(self, language: str, qual: str) -> bool:
         """``AWSV4SignerAuth(creds, region)``, ``aws4.sign(req)``, ``boto3.Session().get_credentials()``:
@@ -74,6 +75,7 @@ def sdk_tables() -> SdkTables:
         frozenset(doc["signed_outside_sdk"]["client_methods"]),
         frozenset(doc["signed_outside_sdk"]["session_methods"]),
         {lang: frozenset(doc["signed_outside_sdk"][lang]) for lang in ("python", "javascript")},
+        {kind: {m: tuple(names) for m, names in methods.items()} for kind, methods in doc["boto3_file_parameters"].items()},
     )
 
 
@@ -298,10 +300,11 @@ class SdkSteps:
             op = boto3_operation(sdk.service, method)
             if op is None:
                 return Val(sdk=sdk) if method == "meta" else UNKNOWN
-            index = self.index_arg(sdk.service, op, kwargs, site.whole)
-            prefix = self.key_prefix_arg(sdk.service, kwargs)
-            self._boto3_record(sdk, op, self.resource_arg(kwargs), loc, index=index, key_prefix=prefix)
-            return self.sdk_request(sdk.service, op, kwargs, loc, method, self.line_text(loc))
+            params = {**self.positional_params(sdk.kind, method, args), **kwargs}
+            index = self.index_arg(sdk.service, op, params, site.whole)
+            prefix = self.key_prefix_arg(sdk.service, params)
+            self._boto3_record(sdk, op, self.resource_arg(params), loc, index=index, key_prefix=prefix)
+            return self.sdk_request(sdk.service, op, params, loc, method, self.line_text(loc))
         if sdk.kind == "paginator":
             if method == "paginate" and sdk.operation:
                 self._boto3_record(sdk, sdk.operation, self.resource_arg(kwargs), loc, via="paginator")
@@ -322,9 +325,14 @@ class SdkSteps:
                 self._boto3_record(sdk, op, Val(const=sdk.resource, env=sdk.resource_env), loc, via="resource", index=index)
                 if method == "batch_writer":
                     return Val(sdk=replace(sdk, kind="batch-writer"))
-                params = {**dict(sdk.request), **kwargs}
+                params = {**dict(sdk.request), **self.positional_params(sdk.kind, method, args), **kwargs}
                 return self.sdk_request(sdk.service, op, params, loc, method, self.line_text(loc))
         return UNKNOWN
+
+    def positional_params(self, kind: str, method: str, args: list[Val]) -> dict[str, Val]:
+        """The request parameters a boto3 S3 transfer helper takes by position (download_file(b, k, "/tmp/" + k))."""
+        names = self.interp.sdk_tables.file_parameters.get(kind, {}).get(method, ())
+        return dict(zip(names, args))
 
     def _boto3_record(self, sdk: SdkObj, op: str, res: Val, loc: Loc, via: str | None = None, index: str | None = None,
                       key_prefix: str | None = None) -> None:
