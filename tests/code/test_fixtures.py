@@ -47,9 +47,7 @@ def test_every_model_row_fires_on_a_fixture(fired):
 
 # Held-out-style fixtures (written after the engine, in the styles real teams use) the engine still misses, each
 # with the capability it lacks. A fix removes its line here; a regression or a new false positive fails the test.
-HELDOUT_KNOWN_MISSES = {
-    "python FG-INJ-011 plain_styles.py:98",  # functools.partial(subprocess.run, shell=True): partials are not followed
-}
+HELDOUT_KNOWN_MISSES: set[str] = set()
 
 
 def test_heldout_style_fixtures(capsys):

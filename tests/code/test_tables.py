@@ -304,3 +304,11 @@ def test_hand_written_copies_keep_every_field():
     stepped = taint.step(Loc("a.py", 3), "note")
     assert replace(stepped, steps=()) == taint and len(stepped.steps) == 1
     assert all(getattr(taint, f.name) not in (None, False, ()) for f in fields(Taint) if f.name != "steps")
+
+
+def test_python_partial_rows_bind_the_function_and_its_keywords(tmp_path):
+    rows = [f"    {name}(subprocess.run, shell=True)(event['cmd'])  # row: {name}" for name in sorted(PY.partials)]
+    rows += [f"    {name}(subprocess.run, check=True)(['ls', event['cmd']])  # control: no shell" for name in sorted(PY.partials)]
+    code = "\n".join(["import functools", "import subprocess", "", "def handler(event, context):", *rows, ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows}
+    assert found == set(lines_of(code, "# row:"))

@@ -87,6 +87,7 @@ class Tables:
     context_params: frozenset[str]  # a handler's first parameter that is the platform's context, not the event
     sdk_wrappers: frozenset[str]  # AWSXRay.captureAWSClient(client): the same client, traced
     number_members: frozenset[str]  # members read as a number (items.length): the data stops
+    partials: frozenset[str]  # functools.partial(f, *args, **kwargs): f, with those arguments bound
 
 
 @cache
@@ -109,7 +110,8 @@ def tables(language: str) -> Tables:
                   prefixes("guard_prefixes"), names("receiver_guards"), names("host_prefix_calls"),
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
                   prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
-                  names("context_params"), names("sdk_wrappers"), names("number_members"))
+                  names("context_params"), names("sdk_wrappers"), names("number_members"),
+                  names("partials"))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,18 @@ class FuncRef:
     closure: dict[str, Val] | None = None  # the enclosing function's variables, for a nested def
 
 
+@dataclass(frozen=True, eq=False)
+class Partial:
+    """``functools.partial(subprocess.run, shell=True)``: the function, its receiver and the arguments bound to it."""
+
+    callee: Val
+    receiver: Val | None
+    method: str | None
+    args: tuple[Val, ...]
+    kwargs: tuple[tuple[str, Val], ...]
+    shell: bool
+
+
 def _qual_base(qual: str) -> str:
     return qual.replace("()", "")
 
@@ -565,10 +577,20 @@ class Frame(Walker):
                 splat.append(self.eval(kw.value))
             elif not isinstance(kw.value, ast.Lambda):
                 kwargs[kw.arg] = self.eval(kw.value)
+        shell = _shell_true(node)
+        if isinstance(callee.func, Partial):  # run(cmd) where run = functools.partial(subprocess.run, shell=True)
+            bound = callee.func
+            callee, receiver, method = bound.callee, bound.receiver, bound.method
+            args, kwargs = [*bound.args, *args], {**dict(bound.kwargs), **kwargs}
+            shell = shell if any(kw.arg == "shell" for kw in node.keywords) else bound.shell
         loc = self.mod.loc(node)
         qual = _qual_base(callee.qual) if callee.qual and not callee.sdk else None
-        site = CallSite(qual, method, receiver, args, kwargs, _shell_true(node), tuple(splat), _whole(node), False, callee,
-                        node)
+        if qual in TABLES.partials and args and node.args and not isinstance(node.args[0], ast.Lambda | ast.Starred):
+            first = node.args[0]
+            bound_receiver = self.eval(first.value) if isinstance(first, ast.Attribute) else None
+            bound_method = first.attr if isinstance(first, ast.Attribute) else None
+            return Val(func=Partial(args[0], bound_receiver, bound_method, tuple(args[1:]), tuple(kwargs.items()), shell))
+        site = CallSite(qual, method, receiver, args, kwargs, shell, tuple(splat), _whole(node), False, callee, node)
         lambdas = [a for a in node.args if isinstance(a, ast.Lambda)] + \
                   [kw.value for kw in node.keywords if isinstance(kw.value, ast.Lambda)]
         if lambdas:  # map(lambda h: run(h), hosts): the lambda runs here, with the data around it
