@@ -218,7 +218,8 @@ class Walker(SdkSteps):
 
     def give_back(self, val: Val, loc: Loc) -> None:
         """A return statement: the handler's HTML response (reflected XSS), and the function's summary value."""
-        html = html_response(val) if self.in_handler and self.depth == 0 and val.items else None
+        html = html_response(val, self.interp.language == "python") if self.in_handler and self.depth == 0 and val.items \
+            else None
         if html is not None and html.taint is not None:
             self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html)", loc, self.handler)
         if val.taint is not None or self.returned is UNKNOWN or val.sdk is not None:

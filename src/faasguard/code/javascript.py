@@ -20,10 +20,11 @@ from faasguard.code.engine import NO_GUARD, Engine, Guard, Walker, sdk_attribute
 from faasguard.code.facts import AuthCheck
 from faasguard.code.jsmodule import FUNCTION_TYPES, TABLES, JsModule, _prop_name, _string_value, _text
 from faasguard.code.reach import identifiers
-from faasguard.code.taint_model import CallSite
+from faasguard.code.taint_model import CallSite, html_response
 from faasguard.code.values import UNKNOWN, Collector, Taint, Val, join, whole_join
 from faasguard.model import Loc
 
+LAMBDA_CALLBACK = "<lambda callback>"  # a Node handler's third parameter: callback(error, response) answers the request
 WHOLE_MODULE = "<module.exports>"  # the exports entry of a module that exports one value (module.exports = client)
 EXPRESSION_WRAPPERS = {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
                        "type_assertion", "await_expression"}
@@ -112,6 +113,8 @@ class JsInterp(Engine):
             args.extend(UNKNOWN for _ in range(first))
             name_text = _text(params[first]) if params[first].type == "identifier" else "event"
             args.append(Val(taint=Taint(name_text, mod.loc(params[first]), whole=True)))
+            if first == 0 and len(params) >= 3 and params[2].type == "identifier":  # (event, context, callback)
+                args.extend((UNKNOWN, Val(qual=LAMBDA_CALLBACK)))
         self.handler_text = _text(target.func.node)
         self.call_function(target.func, args, {}, name, 0, True)
         glob = self.globals[path]
@@ -706,6 +709,12 @@ class JsFrame(Walker):
                 self.interp.call_function(JsFunc(cls.module, ctor, {"this": instance}), args, {}, self.handler,
                                           self.depth + 1, self.in_handler)
             return instance
+        if qual == LAMBDA_CALLBACK:  # callback(null, {statusCode, headers: {"Content-Type": "text/html"}, body})
+            html = html_response(args[1]) if len(args) > 1 and self.handler else None
+            if html is not None and html.taint is not None:
+                self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html) passed to callback", loc,
+                              self.handler)
+            return UNKNOWN
         site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
         if isinstance(callee.func, JsFunc) and receiver is not None and isinstance(receiver.func, JsClass) \
                 and func is not None and self.logger_wrapper(self.text(func.child_by_field_name("object")), site, loc):

@@ -413,10 +413,13 @@ def sdk_source(service: str, operation: str, params: Mapping[str, Val]) -> tuple
     return None
 
 
-def html_response(val: Val) -> Val | None:
-    """The tainted body of a Lambda proxy response served as HTML ({"headers": {"Content-Type": "text/html"}, "body": …})."""
+def html_response(val: Val, tuples: bool = False) -> Val | None:
+    """The tainted body of a Lambda proxy response served as HTML ({"headers": {"Content-Type": "text/html"}, "body": …}),
+    or with ``tuples``, of a Flask / functions_framework response tuple: (body, status, headers) or (body, headers)."""
     items = dict(val.items or ())
     body, headers = items.get("body"), items.get("headers")
+    if tuples and body is None and headers is None and len(items) in (2, 3) and set(items) == {str(i) for i in range(len(items))}:
+        body, headers = items["0"], items[str(len(items) - 1)]
     if body is None or body.taint is None or TaintKind.XSS.value in body.taint.cleaned or headers is None:
         return None
     for key, value in headers.items or ():
