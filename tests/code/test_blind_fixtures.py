@@ -14,15 +14,16 @@ from tests.code import fixture_suite
 
 # Measured 2026-12-01 on the engine of main d9cff33 (after the sink-line convention commit: a multi-line call's
 # flow is annotated on the call's first line); raised by blindfix (boto3 s3.Object().get(), .length, compile(), host allow-list)
-# and by sinks (s3 upload_file/download_file local paths, HTML response tuples and callback(null, response)).
+# and by sinks (s3 upload_file/download_file local paths, HTML response tuples, callback(null, response),
+# functions.http('name', fn) handlers).
 # language -> (flows found, flows expected, false positives).
-BLIND_FLOOR = {"python": (50, 51, 2), "javascript": (37, 39, 1)}
+BLIND_FLOOR = {"python": (50, 51, 2), "javascript": (38, 39, 1)}
 # The flows found then, per language and rule: a rule may not lose what it found.
 BLIND_FOUND_PER_RULE = {
     ("python", "FG-INJ-010"): 6, ("python", "FG-INJ-011"): 12, ("python", "FG-INJ-012"): 4,
     ("python", "FG-INJ-013"): 4, ("python", "FG-INJ-014"): 6, ("python", "FG-INJ-015"): 6,
     ("python", "FG-INJ-016"): 5, ("python", "FG-INJ-017"): 2, ("python", "FG-INJ-018"): 5,
-    ("javascript", "FG-INJ-010"): 6, ("javascript", "FG-INJ-011"): 6, ("javascript", "FG-INJ-012"): 3,
+    ("javascript", "FG-INJ-010"): 6, ("javascript", "FG-INJ-011"): 7, ("javascript", "FG-INJ-012"): 3,
     ("javascript", "FG-INJ-013"): 2, ("javascript", "FG-INJ-014"): 4, ("javascript", "FG-INJ-015"): 7,
     ("javascript", "FG-INJ-016"): 3, ("javascript", "FG-INJ-017"): 2, ("javascript", "FG-INJ-018"): 4,
 }

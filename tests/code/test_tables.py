@@ -312,3 +312,17 @@ def test_python_partial_rows_bind_the_function_and_its_keywords(tmp_path):
     code = "\n".join(["import functools", "import subprocess", "", "def handler(event, context):", *rows, ""])
     found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows}
     assert found == set(lines_of(code, "# row:"))
+
+
+def test_js_handler_registration_rows_name_the_handler(tmp_path):
+    rows = sorted(JS.handler_registrations)
+    lines = ["const ff = require('@google-cloud/functions-framework');", "const { execSync } = require('child_process');", ""]
+    for n, qual in enumerate(rows):
+        method = qual.rsplit(".", 1)[1]
+        lines += [f"ff.{method}('h{n}', (req, res) => {{", f"  execSync('ls ' + req.x);  // row: {qual}", "});"]
+    lines += ["ff.other('h9', (req) => { execSync('ls ' + req.x); });  // control: not a registration", ""]
+    code = "\n".join(lines)
+    found: set[int] = set()
+    for n in [*range(len(rows)), 9]:
+        found |= {f.sink_loc.line for f in facts(tmp_path, "index.js", code, handler=f"h{n}").flows}
+    assert found == set(lines_of(code, "// row:"))

@@ -41,7 +41,7 @@ ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(
 
 Module = PyModule | JsModule
 HANDLER_PARAMS = {("event", "context"), ("event", "_context"), ("event", "ctx"), ("evt", "context"), ("event", "lambda_context")}
-JS_HANDLER_HINT = re.compile(rb"exports\.\w+\s*=|export\s+(?:const|async|function|default)")
+JS_HANDLER_HINT = re.compile(rb"exports\.\w+\s*=|export\s+(?:const|async|function|default)|functions-framework")
 
 
 def _python_handler_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -386,7 +386,7 @@ class CodeAnalyzer:
             js = JsInterp(cache.js, path.parent, out)
             js.module(path)
             for name, val in js.exports.get(path, {}).items():
-                if _js_handler_shape(name, val) and js.analyse_handler(path, name):
+                if (_js_handler_shape(name, val) or name in js.registered.get(path, ())) and js.analyse_handler(path, name):
                     found.append(name)
         flows = tuple(sorted(out.flows.values(), key=lambda f: (f.sink_loc.path, f.sink_loc.line or 0, f.kind)))
         return found, flows, tuple(sorted(out.auth.values(), key=lambda a: (a.loc.path, a.loc.line or 0)))

@@ -88,6 +88,7 @@ class Tables:
     sdk_wrappers: frozenset[str]  # AWSXRay.captureAWSClient(client): the same client, traced
     number_members: frozenset[str]  # members read as a number (items.length): the data stops
     partials: frozenset[str]  # functools.partial(f, *args, **kwargs): f, with those arguments bound
+    handler_registrations: frozenset[str]  # functions.http("name", fn): fn is the handler "name" (GCP Node)
 
 
 @cache
@@ -111,7 +112,7 @@ def tables(language: str) -> Tables:
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
                   prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
                   names("context_params"), names("sdk_wrappers"), names("number_members"),
-                  names("partials"))
+                  names("partials"), names("handler_registrations"))
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class JsInterp(Engine):
         super().__init__(load, code_dir, out)
         self.files: dict[Path, JsModule] = {}
         self.exports: dict[Path, dict[str, Val]] = {}
+        self.registered: dict[Path, set[str]] = {}  # handlers registered by name (functions.http("name", fn))
         self.functions: dict[Path, list[Node]] = {}
         self.inner: set[int] = set()  # functions met while walking a function: reachable when it is
         self.branch_names: dict[int, set[str]] = {}  # identifiers of an else/catch branch, by node id
@@ -714,6 +715,11 @@ class JsFrame(Walker):
             if html is not None and html.taint is not None:
                 self.out.flow("xss", html.taint, "HTML response body (Content-Type: text/html) passed to callback", loc,
                               self.handler)
+            return UNKNOWN
+        if qual in TABLES.handler_registrations and self.is_module and len(args) > 1 and args[0].const \
+                and isinstance(args[1].func, JsFunc):  # functions.http("thumbnail", (req, res) => …)
+            self.interp.exports[self.mod.path].setdefault(args[0].const, args[1])
+            self.interp.registered.setdefault(self.mod.path, set()).add(args[0].const)
             return UNKNOWN
         site = CallSite(qual, method, receiver, args, {}, new=new, callee=callee, syntax=node)
         if isinstance(callee.func, JsFunc) and receiver is not None and isinstance(receiver.func, JsClass) \
