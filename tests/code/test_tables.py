@@ -326,3 +326,18 @@ def test_js_handler_registration_rows_name_the_handler(tmp_path):
     for n in [*range(len(rows)), 9]:
         found |= {f.sink_loc.line for f in facts(tmp_path, "index.js", code, handler=f"h{n}").flows}
     assert found == set(lines_of(code, "// row:"))
+
+
+def test_slash_remover_and_splitter_rows_keep_a_path_in_its_directory(tmp_path):
+    rows = [f"    open('/tmp/' + event['k'].{m}('/', '-'))  # row: {m}" for m in sorted(PY.slash_removers)]
+    rows += [f"    open('/tmp/' + event['k'].{m}('/')[-1])  # row: {m}" for m in sorted(PY.slash_splitters)]
+    rows += [f"    open('/tmp/' + event['k'].{m}('/', 1)[0])  # control: maxsplit" for m in sorted(PY.slash_splitters)]
+    rows += [f"    open('/tmp/' + event['k'].{m}('/', '-/'))  # control: puts a / back" for m in sorted(PY.slash_removers)]
+    code = "\n".join(["def handler(event, context):", *rows, ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "app.py", code).flows if f.kind == "path"}
+    assert found == set(lines_of(code, "# control:"))
+    js_rows = [f"  fs.readFileSync('/tmp/' + event.k.{m}('/', '-'));  // row: {m}" for m in sorted(JS.slash_removers)]
+    js_rows += ["  fs.readFileSync('/tmp/' + event.k.replace('/', '-'));  // control: the first / only"]
+    js = "\n".join(["const fs = require('fs');", "exports.handler = async (event) => {", *js_rows, "};", ""])
+    found = {f.sink_loc.line for f in facts(tmp_path, "index.js", js).flows if f.kind == "path"}
+    assert found == set(lines_of(js, "// control:"))

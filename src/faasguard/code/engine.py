@@ -37,10 +37,11 @@ from faasguard.code.taint_model import CallSite, Models, field_path, html_respon
 from faasguard.code.values import UNKNOWN, Collector, Taint, Val, cleaned, secret_like_name, whole_join
 from faasguard.model import Loc
 
-__all__ = ["SSRF_ONLY", "TEMPORARY_CREDENTIALS", "Engine", "SdkTables", "Tables", "Walker", "explicit_credentials",
+__all__ = ["PATH_ONLY", "SSRF_ONLY", "TEMPORARY_CREDENTIALS", "Engine", "SdkTables", "Tables", "Walker", "explicit_credentials",
            "parsed", "sdk_attribute", "sdk_tables", "tables"]
 
 SSRF_ONLY = frozenset({"ssrf"})
+PATH_ONLY = frozenset({"path"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class Tables:
     number_members: frozenset[str]  # members read as a number (items.length): the data stops
     partials: frozenset[str]  # functools.partial(f, *args, **kwargs): f, with those arguments bound
     handler_registrations: frozenset[str]  # functions.http("name", fn): fn is the handler "name" (GCP Node)
+    slash_removers: frozenset[str]  # key.replace("/", ""): no "/" is left, the value cannot leave a directory
+    slash_splitters: frozenset[str]  # key.split("/")[-1]: a piece holds no "/" (Python subscripts)
 
 
 @cache
@@ -112,7 +115,7 @@ def tables(language: str) -> Tables:
                   names("host_attributes"), names("case_folds"), names("cache_decorators"),
                   prefixes("sdk_modules"), names("parsed_members"), names("mutators"),
                   names("context_params"), names("sdk_wrappers"), names("number_members"),
-                  names("partials"), names("handler_registrations"))
+                  names("partials"), names("handler_registrations"), names("slash_removers"), names("slash_splitters"))
 
 
 @dataclass(frozen=True)
@@ -459,6 +462,9 @@ class Walker(SdkSteps):
                 return self.field(receiver.taint, t.get_access.format(args[0].const), loc)
             if method in t.predicates:
                 return UNKNOWN
+            if method in t.slash_removers and len(args) == 2 and args[0].const == "/" and args[1].const is not None \
+                    and "/" not in args[1].const and receiver.taint is not None:  # key.replace("/", "-")
+                return cleaned(Val(taint=receiver.taint, built=True), PATH_ONLY)
             if method in t.parsed_members and receiver.taint is not None:  # request.get_json(): may be {"$ne": null}
                 return parsed(Val(taint=receiver.taint))
             built = method in t.builders

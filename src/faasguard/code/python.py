@@ -18,12 +18,12 @@ from pathlib import Path
 
 from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
-from faasguard.code.engine import TEMPORARY_CREDENTIALS, Engine, Guard, Walker, parsed, sdk_attribute, tables
+from faasguard.code.engine import PATH_ONLY, TEMPORARY_CREDENTIALS, Engine, Guard, Walker, parsed, sdk_attribute, tables
 from faasguard.code.facts import AuthCheck
 from faasguard.code.pymodule import FuncNode, PyModule, decorator_name
 from faasguard.code.reach import identifiers
 from faasguard.code.taint_model import CallSite
-from faasguard.code.values import UNKNOWN, Collector, Taint, Val, whole_join
+from faasguard.code.values import UNKNOWN, Collector, Taint, Val, cleaned, whole_join
 from faasguard.code.webapps import model_fields, route_args
 from faasguard.model import Loc
 
@@ -542,7 +542,8 @@ class Frame(Walker):
                 return found
         if base.taint is not None:
             text = f'["{key.const}"]' if key.const is not None else "[…]"
-            return self.field(base.taint, text, self.mod.loc(node))
+            part = self.field(base.taint, text, self.mod.loc(node))
+            return cleaned(part, PATH_ONLY) if _slash_piece(node) else part  # key.split("/")[-1]
         if base.items is not None and key.const is not None:
             for k, v in base.items:
                 if k == key.const:
@@ -622,6 +623,16 @@ class Frame(Walker):
 
     def line_text(self, loc: Loc) -> str:
         return self.mod.lines[loc.line - 1].strip() if loc.line else ""
+
+
+def _slash_piece(node: ast.Subscript) -> bool:
+    """``key.split("/")[-1]``: one piece of a string split on every "/" (an integer index), so it holds no "/"."""
+    call, index = node.value, node.slice
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Constant) and type(index.value) is int and isinstance(call, ast.Call) \
+        and isinstance(call.func, ast.Attribute) and call.func.attr in TABLES.slash_splitters and len(call.args) == 1 \
+        and not call.keywords and isinstance(call.args[0], ast.Constant) and call.args[0].value == "/"  # no maxsplit
 
 
 def _whole(node: ast.Call) -> bool:
