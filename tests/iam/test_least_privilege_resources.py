@@ -1,5 +1,7 @@
 """Template references resolve to canonical ARNs whatever format named the resource."""
 
+import pytest
+
 from pathlib import Path
 
 from faasguard.iam.least_privilege import Resources, _logical_in
@@ -126,3 +128,36 @@ def test_serverless_env_ref_resolves_the_table_the_code_uses(scan_files):
     assert (finding.path, finding.line, finding.function) == ("serverless.yml", 8, "orders")
     assert "table/orders" in finding.message
     assert "Resource: !GetAtt OrdersTable.Arn" in finding.remediation
+
+
+TERRAFORM_LOOKED_UP = TERRAFORM_ORDERS + """
+data "aws_iam_policy" "looked_up" {
+  LOOKUP
+}
+
+resource "aws_iam_role_policy_attachment" "looked_up" {
+  role       = aws_iam_role.orders.name
+  policy_arn = data.aws_iam_policy.looked_up.arn
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "lookup", ['name = "AmazonS3ReadOnlyAccess"', 'arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"']
+)
+def test_a_data_lookup_of_an_aws_managed_policy_is_known(scan_files, lookup):
+    """``data "aws_iam_policy"`` by the name or ARN of an AWS managed policy grants what that policy grants."""
+    files = {"main.tf": TERRAFORM_LOOKED_UP.replace("LOOKUP", lookup), "src/app.py": TERRAFORM_APP}
+    result = scan_files(files, rules={"FG-IAM-030", "FG-IAM-034"})
+    assert [f for f in result.findings if f.rule_id == "FG-IAM-034"] == []
+    [unused] = [f for f in result.findings if f.rule_id == "FG-IAM-030"]
+    assert unused.message.startswith("AWS managed policy AmazonS3ReadOnlyAccess in role aws_iam_role.orders grants")
+    assert (unused.path, unused.line) == ("main.tf", 48)  # the attachment that gives it to the role
+
+
+def test_a_data_lookup_of_a_customer_policy_stays_unknown(scan_files):
+    files = {"main.tf": TERRAFORM_LOOKED_UP.replace("LOOKUP", 'name = "team-boundary"'), "src/app.py": TERRAFORM_APP}
+    result = scan_files(files, rules={"FG-IAM-030", "FG-IAM-034"})
+    assert [f for f in result.findings if f.rule_id == "FG-IAM-030"] == []
+    [note] = [f for f in result.findings if f.rule_id == "FG-IAM-034"]
+    assert "data.aws_iam_policy.looked_up" in note.message and "defined outside this source" in note.message

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from faasguard.iam.managed import policy_name as managed_policy_name
 from faasguard.loaders.intrinsics import as_list
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import display_text
@@ -276,6 +277,14 @@ class PrincipalBuilder:
         arn = block.get("policy_arn")
         address = self.m.target(arn)
         policy = self.m.resources.get(address or "")
+        looked = self.m.data.get(address or "")
+        if looked is not None and looked.kind == "aws_iam_policy":
+            # data "aws_iam_policy" looks a policy up by name or ARN: an AWS managed one is known offline.
+            looked_up = self.s.scalar(looked.get("arn")) or self.s.scalar(looked.get("name"))
+            if isinstance(looked_up, str) and managed_policy_name(looked_up) is not None:
+                for holder in holders:
+                    managed.setdefault(holder, []).append(ManagedPolicy(looked_up, block.attr_loc("policy_arn")))
+                return
         for holder in holders:
             if policy is not None and policy.kind == "aws_iam_policy":
                 stmts = self.read(policy.get("policy"), policy, "policy", policy.address, managed.setdefault(holder, []))
