@@ -9,6 +9,11 @@ and ``faasguard policy`` names it without granting it on every resource.
 from __future__ import annotations
 
 import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
 
 from faasguard.iam.actions import action_index
 from tests.conftest import by_rule
@@ -84,3 +89,24 @@ def test_policy_names_it_without_granting_it_everywhere(tmp_path, capsys):
     assert "textract:DetectDocumentText" in granted and "s3:GetObject" not in granted
     assert main(["policy", str(tmp_path), "--format", "cfn"]) == 0
     assert "# may also need, depending on the request: s3:GetObject (textract.DetectDocumentText)" in capsys.readouterr().out
+
+
+EXTRA_ROWS = tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "src" / "faasguard" / "data" / "dependent_actions.toml").read_text()
+)["dependent"]
+
+
+@pytest.mark.parametrize("row", EXTRA_ROWS, ids=[f"{r['action']}>{r['needs']}" for r in EXTRA_ROWS])
+def test_every_extra_row_keeps_its_dependent_grant(scan_files, row):
+    """A function calling the row's action keeps the row's dependent action, granted beside it."""
+    service, operation = row["action"].split(":")
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    template = TEMPLATE.replace("textract:DetectDocumentText", row["action"]).replace(
+        "[s3:GetObject, s3:PutObject]", f"[{row['needs']}, s3:DeleteObject]"
+    )
+    app = APP.replace('boto3.client("textract")', f'boto3.client("{service}")').replace(
+        "TEXTRACT.detect_document_text(Document=document)", f"TEXTRACT.{method}(Document=document)"
+    )
+    result = scan_files({"template.yaml": template, "src/app.py": app}, rules={"FG-IAM-030"})
+    [unused] = by_rule(result, "FG-IAM-030")
+    assert unused.message.endswith("never uses: s3:DeleteObject"), unused.message

@@ -1,8 +1,8 @@
 """Template references resolve to canonical ARNs whatever format named the resource."""
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from faasguard.iam.least_privilege import Resources, _logical_in
 from faasguard.model import Application, DataStore, Loc
