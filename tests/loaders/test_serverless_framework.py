@@ -124,6 +124,33 @@ def test_per_function_roles_plugin_gives_each_function_its_own_role(scan_files):
     assert not any("s3:GetObject" in s.actions for s in resize_role.statements)  # no inheritance by default
 
 
+def test_function_statements_without_the_plugin_are_ignored_and_say_so(scan_files):
+    """The Framework ignores ``functions.<name>.iamRoleStatements`` unless serverless-iam-roles-per-function is a
+    plugin: the function has the shared role, and the scan warns that the statements do nothing."""
+    result = scan_files(
+        {
+            "serverless.yml": """
+            service: media
+            provider:
+              name: aws
+            functions:
+              resize:
+                handler: app.resize
+                iamRoleStatements:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Resource: arn:aws:s3:::media/*
+            """
+        },
+    )
+    app = only_app(result)
+    assert [f.role_id for f in app.functions] == ["IamRoleLambdaExecution"]
+    assert not any("s3:GetObject" in s.actions for s in app.roles["IamRoleLambdaExecution"].statements)
+    assert ("serverless.yml", "functions.resize.iamRoleStatements is ignored: it needs the serverless-iam-roles-per-function "
+            "plugin, which `plugins` does not list, so function resize runs with the shared role IamRoleLambdaExecution"
+            ) in result.warnings
+
+
 def test_events_become_triggers(scan_files):
     result = scan_files(
         {

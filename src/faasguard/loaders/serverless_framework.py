@@ -123,6 +123,7 @@ class ServerlessFrameworkLoader:
             return result
         service = _Service(config, rel, path.parent, resolver.stage(), resolver.region(), _PROVIDERS[provider_name])
         result.applications.append(service.build())
+        result.warnings.extend((rel, note) for note in service.notes)
         result.included.extend(sorted(resolver.files_read))
         return result
 
@@ -244,6 +245,7 @@ class _Service:
         plugins = self.config.get("plugins")
         names = plugins.get("modules") if isinstance(plugins, Mapping) else plugins
         self.plugins = {str(p) for p in as_list(names) if isinstance(p, str)}
+        self.notes: list[str] = []  # warnings about what the Framework will do with this file
         self.roles: dict[str, _RoleDraft] = {}
         self.apis: dict[str, tuple[str, list[Route]]] = {}
 
@@ -526,6 +528,11 @@ class _Service:
             if self._inherits(body):
                 self._provider_policies(draft)
         else:
+            if body.get("iamRoleStatements"):
+                self.notes.append(
+                    f"functions.{name}.iamRoleStatements is ignored: it needs the {PER_FUNCTION_ROLES_PLUGIN} plugin, "
+                    f"which `plugins` does not list, so function {name} runs with the shared role {SHARED_ROLE}"
+                )
             draft = self._role(SHARED_ROLE, self._shared_role_loc(loc))
             if not draft.filled:
                 self._provider_policies(draft)
