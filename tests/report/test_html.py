@@ -150,3 +150,19 @@ def test_a_huge_report_keeps_snippets_for_the_most_severe_findings_only(example,
     assert page.count('class="snippet"') == 3
     assert page.count("no snippet: the report holds more than 3 findings") >= len(example.findings) - 3 - 5
     assert "content-visibility: auto" in page, "off-screen cards are not laid out"
+
+
+def test_a_scan_under_the_home_directory_is_shown_from_home(tmp_path, monkeypatch):
+    """A report is shared (a CI artifact): the scanned path under the user's home is ``~/…``, never spelled out."""
+    from faasguard.cli import main
+
+    home = tmp_path / "home" / "alice"
+    repo = home / "src" / "orders"
+    repo.mkdir(parents=True)
+    (repo / "template.yaml").write_text((EXAMPLE / "template.yaml").read_text())
+    monkeypatch.setenv("HOME", str(home))
+    out = tmp_path / "report.html"
+    main(["scan", str(repo), "--format", f"html:{out}", "--quiet", "--jobs", "1", "--no-cache"])
+    page = out.read_text()
+    assert '<dt>Scanned</dt><dd class="loc">~/src/orders</dd>' in page
+    assert str(home) not in page

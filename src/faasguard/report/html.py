@@ -28,6 +28,7 @@ from markupsafe import Markup
 from faasguard import __version__
 from faasguard.findings import CATEGORIES, Finding, Related, Severity
 from faasguard.interfaces import ScanResult
+from faasguard.limits import home_relative
 from faasguard.registry import all_rules
 from faasguard.report.escape import terminal
 from faasguard.report.grouping import PART_OF_PATH, affected, group
@@ -163,6 +164,7 @@ class HtmlReporter:
             # Names come from the scanned files: autoescape neutralises HTML, this control characters.
             finalize=_no_controls,
         )
+        self.env.filters["home_relative"] = home_relative
 
     def format(self, result: ScanResult) -> str:
         rules = {r.id: r for r in all_rules()}
@@ -226,7 +228,7 @@ class HtmlReporter:
         return self.env.get_template("report.html.j2").render(
             version=__version__,
             result=result,
-            scan_path=str(result.root),
+            scan_path=home_relative(result.root),  # a report is shared: not the user's home spelled out
             generated=self.generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             attack_paths=paths,
             findings=others,
