@@ -93,7 +93,24 @@ def join(*vals: Val) -> Val:
     secret = next((v.secret for v in vals if v.secret), None)
     first = vals[0] if vals else UNKNOWN
     prefix = first.const if first.const is not None else first.prefix
+    if first.const is not None and _IN_AUTHORITY.match(first.const):
+        prefix = _url_head(first.const, vals[1:])
     return Val(taint=taint, secret=secret, built=True, prefix=prefix)
+
+
+# A URL still in its scheme://host part: no "/", "?" or "#" after the "://" yet.
+_IN_AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*$")
+
+
+def _url_head(text: str, rest: tuple[Val, ...]) -> str:
+    """The start of a URL built from parts, with the parts of its host the caller does not control (an untainted
+    variable: f"https://cognito-idp.{region}.amazonaws.com/{pool}") written as a placeholder label, so that a fixed
+    host is seen as fixed; it stops at the first tainted part or once the host has ended."""
+    for val in rest:
+        if not _IN_AUTHORITY.match(text) or val.taint is not None:
+            break
+        text += val.const if val.const is not None else "h"
+    return text
 
 
 def whole_join(vals: list[Val]) -> Val:
