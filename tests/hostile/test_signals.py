@@ -26,7 +26,10 @@ from tests.hostile.conftest import HANDLER, SAM, write
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker pool forks only on Linux")
 
 SLOW_SCAN = """\
-import os, sys, time
+import os, signal, sys, time
+# Started from a terminal, the scan has Python's Ctrl-C handler. A background job of a non-interactive shell (a CI
+# step run with `&`, a landing script) starts with SIGINT ignored, and Python keeps it ignored: restore the terminal's.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import faasguard.scan as scan
 original = scan.load_file
 def slow(*args, **kwargs):
