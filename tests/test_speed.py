@@ -268,3 +268,44 @@ def test_remembered_folders_refuse_what_leaves_the_root_as_before(tmp_path):
             assert refused.applications == []
             assert [(p, m.split(" leaves")[0]) for p, m in refused.errors] == [(name, f"file {name}")]
     assert str(repo / "infra") in real_dirs
+
+
+SLACK = "xoxb-" + "2817364508-9182736450123-aZ8kQw3LmN5pR7sT9vX1yB2c"  # built here: this file holds no token
+LOOSE_HANDLER = 'import os\n\n\ndef handler(event, context):\n    os.system("convert " + event["name"])\n'
+
+
+def test_a_warm_scan_skips_parsing_source_files_it_knows_and_sees_a_changed_one(tmp_path, monkeypatch):
+    project = tmp_path / "p"
+    files = {
+        "lib/settings.py": f'SLACK_TOKEN = "{SLACK}"\n',
+        "web/client.js": f'const token = "{SLACK}";\nmodule.exports = {{ token }};\n',
+        "lib/broken.py": "def f(:\n",
+        "scripts/.env": f"SLACK_TOKEN={SLACK}\n",
+        "svc/app.py": LOOSE_HANDLER,  # handler-shaped: analysed as a function of unknown trigger, so parsed
+    }
+    for rel, text in files.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    secrets = sorted((f["path"], f["line"]) for f in cold["findings"] if f["rule_id"] == "FG-SEC-010")
+    assert secrets == [("lib/settings.py", 1), ("scripts/.env", 1), ("web/client.js", 1)]
+    assert any(f["rule_id"] == "FG-INJ-011" and f["path"] == "svc/app.py" for f in cold["findings"])
+    assert any(e["path"] == "lib/broken.py" and "syntax error" in e["message"] for e in cold["errors"])
+
+    from faasguard.code.javascript import JsModule
+    from faasguard.code.python import PyModule
+
+    parsed: list[str] = []
+    for cls in (PyModule, JsModule):
+        original = cls.parse
+        monkeypatch.setattr(cls, "parse", lambda *a, _original=original: (parsed.append(a[1]), _original(*a))[1])
+    warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert warm == cold
+    assert parsed == ["svc/app.py"]
+
+    (project / "lib/settings.py").write_text(f'"""Settings."""\nSLACK_TOKEN = "{SLACK}"\n')
+    parsed.clear()
+    changed = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert sorted(parsed) == ["lib/settings.py", "svc/app.py"]
+    assert [(f["path"], f["line"]) for f in changed["findings"] if f["path"] == "lib/settings.py"] == [("lib/settings.py", 2)]

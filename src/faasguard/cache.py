@@ -1,15 +1,18 @@
 """A cache of parse results on disk, keyed by content: the second scan of a file skips the parse.
 
 What is cached are pure functions of a file's text (or of a value built from it): the
-located YAML/JSON tree, the dict of a ``.tf`` file, and the SAM translation of a
-prepared template. Nothing that depends on the scan root or on the user's options
-(``--var``) is cached, so a cached value is right wherever and however it is used.
+located YAML/JSON tree, the dict of a ``.tf`` file, the SAM translation of a prepared
+template, and what the code analyzer finds in one source file by itself (its literal
+secrets, its parse error, whether it has a handler-shaped function; keyed by the file's
+path under the root too, which the secrets name). Nothing that depends on the user's
+options (``--var``) is cached, so a cached value is right however it is used.
 
 The key of an entry is a SHA-256 of
 
-* what is cached (``yaml``, ``hcl``, ``sam``) and the input's bytes,
+* what is cached (``yaml``, ``hcl``, ``sam``, ``code``, ``config``) and the input's bytes,
 * faasguard's version, the Python version, the versions of the parsing libraries, and a
-  digest of the source of faasguard's loaders (a changed loader never reads an old entry).
+  digest of the source of faasguard's loaders and code analyzer (a changed loader never
+  reads an old entry).
 
 Entries are pickles in one SQLite database written by this user under the user's cache
 directory (``~/.cache/faasguard/parse/entries.sqlite3`` on Linux, per platformdirs;
@@ -74,9 +77,11 @@ class ParseCache:
         self._pid = 0
         _prepare(directory)
 
-    def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T]) -> T:
+    def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
+             keep: Callable[[T], bool] | None = None) -> T:
         """``compute()``, or what it returned the last time for the same ``kind`` and ``data``
-        (the input's text or bytes, or a function that gives them when there is a cache)."""
+        (the input's text or bytes, or a function that gives them when there is a cache).
+        A value ``keep`` refuses (one a time limit cut short) is returned but not stored."""
         if callable(data):
             data = data()
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
@@ -91,7 +96,8 @@ class ParseCache:
                 pass
         self.misses += 1
         value = compute()
-        self._write(key, value)
+        if keep is None or keep(value):
+            self._write(key, value)
         return value
 
     def entries(self) -> int:
@@ -169,6 +175,15 @@ def _prepare(directory: Path) -> None:
         raise CacheError(f"cache directory {directory} is not owned by this user or others may write to it; not used")
 
 
+def _sources(package: Path) -> Iterator[Path]:
+    """The code whose results are cached: the loaders, the code analyzer's parsers and secret search, their data."""
+    yield from (package / "loaders").rglob("*.py")
+    yield from (package / "code").rglob("*.py")
+    yield from (package / "data" / "taint").glob("*.toml")
+    yield package / "secret_patterns.py"
+    yield package / "model.py"
+
+
 def _salt() -> bytes:
     parts = [f"format={FORMAT}", f"faasguard={__version__}", f"python={sys.version_info[:2]}"]
     for name in _LIBRARIES:
@@ -176,11 +191,11 @@ def _salt() -> bytes:
             parts.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             parts.append(f"{name}=-")
-    loaders = Path(__file__).parent / "loaders"
+    package = Path(__file__).parent
     digest = hashlib.sha256()
-    for source in sorted(loaders.rglob("*.py")):
-        digest.update(source.relative_to(loaders).as_posix().encode() + b"\0" + source.read_bytes())
-    parts.append(f"loaders={digest.hexdigest()}")
+    for source in sorted(_sources(package)):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    parts.append(f"sources={digest.hexdigest()}")
     return "\n".join(parts).encode() + b"\n"
 
 
@@ -198,8 +213,9 @@ def active(cache: ParseCache | None) -> Iterator[ParseCache | None]:
         _CURRENT = previous
 
 
-def memo(kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T]) -> T:
+def memo(kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
+         keep: Callable[[T], bool] | None = None) -> T:
     """Through the active cache if there is one; otherwise just ``compute()``."""
     if _CURRENT is None:
         return compute()
-    return _CURRENT.memo(kind, data, compute)
+    return _CURRENT.memo(kind, data, compute, keep)

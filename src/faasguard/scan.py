@@ -329,7 +329,8 @@ def _scan(
         if _per_application(analyzer):
             per_application.append(analyzer)  # run with the rules, in their workers
             continue
-        analysis = analyzer.analyze(apps, root, every_file)
+        with cache.active(parse_cache):  # the code analyzer keeps what one file says by itself
+            analysis = analyzer.analyze(apps, root, every_file)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from faasguard import cache as parse_cache
 from faasguard import limits
 from faasguard.code import resolve, taint_model, webapps
 from faasguard.code.facts import AuthCheck, CodeFacts, LibraryUse, LoggingFacts, SecretLiteral, TaintFlow
@@ -67,12 +68,48 @@ def _js_handler_shape(name: str, val: Val) -> bool:
     return name.lower().endswith("handler") or first_name in ("event", "evt")
 
 
+@dataclass(frozen=True)
+class _FileFacts:
+    """What one source file says by itself, kept in the parse cache."""
+
+    secrets: tuple[SecretLiteral, ...]
+    error: str | None  # the parse error reported for the file
+    handler_shaped: bool  # a loose file worth analysing as a handler (see _loose_handlers)
+    sure: bool  # no limit cut the parse short: the facts are the text's
+
+
+def _code_secrets(rel: str, mod: Module | None) -> tuple[SecretLiteral, ...]:
+    """Literal secrets of a parsed source file; a signing key's own finding replaces "password-like" on its line."""
+    if isinstance(mod, PyModule):
+        found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
+        keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
+                in webapps.signing_key_facts(mod.tree if "secret_key" in mod.text.lower() else None)]
+    elif mod is not None:
+        source = mod.source.decode("utf-8", "replace")
+        found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(source))))
+        keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
+                in webapps.js_signing_key_facts(mod.source, mod.root)]  # session({secret: "…"})
+    else:
+        return ()
+    lines = {k.loc.line for k in keys}
+    return tuple([f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys)
+
+
+def _handler_shaped(mod: Module | None) -> bool:
+    """Whether :meth:`CodeAnalyzer._loose_handlers` has something to analyse in the file."""
+    if isinstance(mod, PyModule):
+        return mod.tree is not None and any(_python_handler_shape(node) for node in mod.functions.values())
+    return mod is not None and JS_HANDLER_HINT.search(mod.source) is not None
+
+
 @dataclass
 class _Cache:
     root: Path
     result: AnalysisResult
     modules: dict[Path, Module | None] = field(default_factory=dict)
     secrets: dict[Path, tuple[SecretLiteral, ...]] = field(default_factory=dict)
+    facts: dict[Path, _FileFacts] = field(default_factory=dict)  # of the files file_secrets parsed or found cached
+    unsure: set[Path] = field(default_factory=set)  # files a limit cut short: their facts are not cached
 
     def rel(self, path: Path) -> str:
         try:
@@ -127,24 +164,30 @@ class _Cache:
             return self.modules[path]
         language = resolve.language_of(path)
         text = self.text(path) if language else None
-        mod: Module | None = None
-        if text is not None:
-            rel = self.rel(path)
-            try:
-                with limits.time_budget():
-                    if language == "python":
-                        mod = PyModule.parse(path, rel, text)
-                    else:
-                        mod = JsModule.parse(path, rel, text, language or "")
-            except limits.FileTimeout:
-                self.result.errors.append((rel, limits.timeout_message()))
-                mod = None
-            except RecursionError:
-                self.result.errors.append((rel, "nested too deeply to parse; skipped"))
-                mod = None
-            if mod is not None and mod.error:
-                self.result.errors.append((rel, mod.error))
+        mod = self._parse(path, text, language or "") if text is not None else None
         self.modules[path] = mod
+        return mod
+
+    def _parse(self, path: Path, text: str, language: str) -> Module | None:
+        """The file's module; a file cut short by a limit (time, nesting) is noted in ``unsure``."""
+        rel = self.rel(path)
+        mod: Module | None = None
+        try:
+            with limits.time_budget():
+                if language == "python":
+                    mod = PyModule.parse(path, rel, text)
+                else:
+                    mod = JsModule.parse(path, rel, text, language)
+        except limits.FileTimeout:
+            self.result.errors.append((rel, limits.timeout_message()))
+            self.unsure.add(path)
+        except RecursionError:
+            self.result.errors.append((rel, "nested too deeply to parse; skipped"))
+            self.unsure.add(path)
+        if mod is not None and mod.error:
+            self.result.errors.append((rel, mod.error))
+            if mod.error.startswith("could not be parsed"):  # RecursionError, MemoryError: not a property of the text
+                self.unsure.add(path)
         return mod
 
     def py(self, path: Path) -> PyModule | None:
@@ -155,39 +198,52 @@ class _Cache:
         mod = self.module(path)
         return mod if isinstance(mod, JsModule) else None
 
+    def _file_facts(self, path: Path, rel: str, text: str, language: str) -> _FileFacts:
+        def compute() -> _FileFacts:
+            mod = self.modules[path] = self._parse(path, text, language)
+            return _FileFacts(_code_secrets(rel, mod), mod.error if mod is not None else None,
+                              _handler_shaped(mod), path not in self.unsure)
+
+        facts = parse_cache.memo("code", f"{language}\0{rel}\0{text}", compute, keep=lambda f: f.sure)
+        if path not in self.modules and facts.error:  # from the cache: the parse it stands for was skipped
+            self.result.errors.append((rel, facts.error))
+        self.facts[path] = facts
+        return facts
+
     def file_secrets(self, path: Path) -> tuple[SecretLiteral, ...]:
+        """The literal secrets of one file. They, the file's parse error and whether it has a handler-shaped
+        function are a function of its path and text: through the parse cache a warm scan skips the parse."""
         if path in self.secrets:
             return self.secrets[path]
         rel = self.rel(path)
-        found: list[SecretLiteral] = []
         if _is_test_file(rel):
             self.secrets[path] = ()
             return ()
-        if resolve.language_of(path):
-            mod = self.module(path)
-            if isinstance(mod, PyModule):
-                found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
-                keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
-                        in webapps.signing_key_facts(mod.tree if "secret_key" in mod.text.lower() else None)]
-                lines = {k.loc.line for k in keys}  # the key's own finding says more than "password-like variable"
-                found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
-            elif mod is not None:
-                source = mod.source.decode("utf-8", "replace")
-                found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(source))))
-                keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
-                        in webapps.js_signing_key_facts(mod.source, mod.root)]
-                lines = {k.loc.line for k in keys}  # session({secret: "…"}): a signing key, not "password-like"
-                found = [f for f in found if f.loc.line not in lines or f.kind not in GENERIC_KINDS] + keys
+        language = resolve.language_of(path)
+        if language and path in self.modules:  # parsed already (a function's file): only the search is left
+            found = _code_secrets(rel, self.modules[path])
+        elif language:
+            text = self.text(path)
+            if text is None:
+                self.modules[path] = None
+                found = ()
+            else:
+                found = self._file_facts(path, rel, text, language).secrets
         else:
             text = self.text(path)
+            found = ()
             if text is not None:
-                try:
-                    with limits.time_budget():
-                        found = list(_config_secrets(rel, path.name, text))
-                except RecursionError:
-                    self.result.errors.append((rel, "nested too deeply to read; not searched for secrets"))
-                except limits.FileTimeout:
-                    self.result.errors.append((rel, limits.timeout_message()))
+                def search() -> tuple[tuple[SecretLiteral, ...], bool]:
+                    try:
+                        with limits.time_budget():
+                            return tuple(_config_secrets(rel, path.name, text)), True
+                    except RecursionError:
+                        self.result.errors.append((rel, "nested too deeply to read; not searched for secrets"))
+                    except limits.FileTimeout:
+                        self.result.errors.append((rel, limits.timeout_message()))
+                    return (), False
+
+                found = parse_cache.memo("config", f"{rel}\0{text}", search, keep=lambda r: r[1])[0]
         self.secrets[path] = tuple(found)
         return self.secrets[path]
 
@@ -367,7 +423,8 @@ class CodeAnalyzer:
         handlers by shape and analyse them as functions of unknown trigger. Returns (handlers, taint flows, the
         token checks they make)."""
         language = resolve.language_of(path)
-        if language is None or _is_test_file(rel):
+        facts = cache.facts.get(path)
+        if language is None or _is_test_file(rel) or (facts is not None and not facts.handler_shaped):
             return [], (), ()
         mod = cache.module(path)
         out = Collector()
