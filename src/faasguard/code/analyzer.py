@@ -110,6 +110,7 @@ class _Cache:
     secrets: dict[Path, tuple[SecretLiteral, ...]] = field(default_factory=dict)
     facts: dict[Path, _FileFacts] = field(default_factory=dict)  # of the files file_secrets parsed or found cached
     unsure: set[Path] = field(default_factory=set)  # files a limit cut short: their facts are not cached
+    links: set[Path] = field(default_factory=set)  # files that are symbolic links (seen by :meth:`real`)
 
     def rel(self, path: Path) -> str:
         try:
@@ -117,18 +118,30 @@ class _Cache:
         except ValueError:
             return limits.display(path, self.root)
 
-    def inside(self, path: Path) -> bool:
-        """:func:`limits.inside`, with the real path of each directory resolved once (every file reads them)."""
+    def real(self, path: Path) -> str:
+        """``os.path.realpath(path)``, with the real path of each directory resolved once (every file reads them).
+        A file that is itself a symbolic link is noted in ``links``."""
         real_dirs: dict[Path, str] = self.__dict__.setdefault("_real_dirs", {})
-        if self.root not in real_dirs:
-            real_dirs[self.root] = os.path.realpath(self.root)
         parent = real_dirs.get(path.parent)
         if parent is None:
             parent = real_dirs[path.parent] = os.path.realpath(path.parent)
         real = os.path.join(parent, path.name)
-        if os.path.islink(real) or path.name in ("", ".", ".."):
+        if path.name in ("", ".", ".."):
             real = os.path.realpath(real)
-        base = real_dirs[self.root]
+        elif os.path.islink(real):
+            self.links.add(path)
+            real = os.path.realpath(real)
+        return real
+
+    def inside(self, path: Path) -> bool:
+        """:func:`limits.inside`, through :meth:`real`."""
+        return self.contains(self.real(path))
+
+    def contains(self, real: str) -> bool:
+        """Whether a real path (see :meth:`real`) is the root or under it."""
+        base: str | None = self.__dict__.get("_real_root")
+        if base is None:
+            base = self.__dict__["_real_root"] = os.path.realpath(self.root)
         return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
     def text(self, path: Path) -> str | None:
@@ -378,13 +391,17 @@ class CodeAnalyzer:
                 claimed.update((cache.root / f).resolve() for f in fn_facts.files)
         loose: list[tuple[Path, Path]] = []
         for path in files:
-            if not limits.inside(path, cache.root):
+            try:
+                real = cache.real(path)
+            except (OSError, ValueError):
+                real = ""
+            if not real or not cache.contains(real):
                 if resolve.language_of(path) or CONFIG_NAMES.match(path.name):
                     shown = limits.display(path, root)
                     result.errors.append((shown, limits.outside_message(shown, "file")))
                 continue
             try:
-                resolved = path.resolve()
+                resolved = path.resolve() if path in cache.links else Path(real)
             except (OSError, RuntimeError):  # a symlink loop: discovery's loaders report it
                 continue
             if resolved in claimed:
