@@ -309,3 +309,17 @@ def test_a_warm_scan_skips_parsing_source_files_it_knows_and_sees_a_changed_one(
     changed = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert sorted(parsed) == ["lib/settings.py", "svc/app.py"]
     assert [(f["path"], f["line"]) for f in changed["findings"] if f["path"] == "lib/settings.py"] == [("lib/settings.py", 2)]
+
+
+def test_a_finding_copied_with_but_is_the_one_replace_gives():
+    from dataclasses import replace
+
+    from faasguard.findings import Finding, Severity
+
+    f = Finding("FG-SEC-010", "secrets", Severity.HIGH, "t", "SLACK_TOKEN holds a token", "app.py", 3, 3, None, "Mailer",
+                "move it", key="SLACK_TOKEN")
+    copy = f.but(source="template.yaml", fingerprint="abc")
+    assert copy == replace(f, source="template.yaml", fingerprint="abc")
+    assert (copy.source, copy.key, f.source, f.fingerprint) == ("template.yaml", "SLACK_TOKEN", "", "")
+    with pytest.raises(TypeError):
+        f.but(sourse="typo")

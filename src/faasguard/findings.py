@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 CATEGORIES = (
     "iam",
@@ -81,7 +82,18 @@ class Finding:
             (self.rule_id, self.path, self.resource or "", self.function or "", self.key or self.message)
         )
         identity = relative_to(identity, base)
-        return replace(self, fingerprint=hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+        return self.but(fingerprint=hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+
+    def but(self, **changes: Any) -> Finding:
+        """``dataclasses.replace(self, **changes)`` at a tenth of the cost (every finding is copied twice or more
+        on its way to the report): a Finding has no ``__post_init__``, so copying its fields is the same."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"Finding has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
     @property
     def all_fingerprints(self) -> tuple[str, ...]:

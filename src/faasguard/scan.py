@@ -258,7 +258,7 @@ def _check(
     skipped: list[Finding] = []
     for r in rules:
         for finding in r.run(app):
-            finding = replace(finding, source=app.source)
+            finding = finding.but(source=app.source)
             if base:
                 finding = finding.with_fingerprint(base)
             (skipped if _skipped_by_source(app, finding) else found).append(finding)

@@ -218,7 +218,7 @@ def _risks(perms: Permissions) -> list[Risk]:
         if id(g) in by_grant:
             primary, methods, acts, others = by_grant[id(g)]
             # This statement's own actions first, then what other statements add; Lambda paths first.
-            own = effective[id(g)].values()
+            own = set(effective[id(g)].values())  # a set: `*` alone is thousands of actions, a view is searched in line
             ordered_acts = sorted(acts, key=lambda a: (a not in own, not a.startswith(("iam:", "lambda:", "sts:")), a))
             ordered_methods = sorted(methods, key=lambda m: ("Lambda" not in m, m))
             out.append(Risk("privilege-escalation", primary, tuple(ordered_acts), tuple(ordered_methods), tuple(others.values())))
