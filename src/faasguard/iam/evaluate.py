@@ -163,7 +163,7 @@ class Permissions:
     boundary: frozenset[str] | None = None  # actions the permissions boundary allows, when known
     unknown_policies: list[str] = field(default_factory=list)  # customer managed policies, unknown boundary
     resolve: Callable[[str], str] | None = None
-    facts: dict[str, Any] = field(default_factory=dict, repr=False)  # derived once: risk classes, …
+    facts: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived once: risk classes, allowed actions, …
     _effective: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -224,12 +224,18 @@ class Permissions:
         return out
 
     def allowed_actions(self, unconstrained_only: bool = False) -> frozenset[str]:
+        """Every action some Allow grants (net of boundary and unconditional denies); built once per kind
+        (rules ask for it again and again, and `*` alone is thousands of actions)."""
+        known: frozenset[str] | None = self.facts.get(("allowed", unconstrained_only))
+        if known is not None:
+            return known
         out: set[str] = set()
         for g in self.allows():
             if unconstrained_only and not g.unconstrained:
                 continue
             out |= self.effective(g)
-        return frozenset(out)
+        known = self.facts[("allowed", unconstrained_only)] = frozenset(out)
+        return known
 
 
 def role_permissions(role: Role, resolve: Callable[[str], str] | None = None) -> Permissions:
