@@ -35,7 +35,22 @@ _FILE_FACTS = """
 (call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @method)
   (#eq? @obj "console"))
 """
-_QUERIES: dict[int, Query] = {}
+# The package names a file imports: ESM import/export-from, require("x"), import("x").
+_IMPORTS = """
+(import_statement source: (string (string_fragment) @spec))
+(export_statement source: (string (string_fragment) @spec))
+(call_expression function: (identifier) @fn arguments: (arguments . (string (string_fragment) @spec)) (#eq? @fn "require"))
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @spec)))
+"""
+_QUERIES: dict[tuple[int, str], Query] = {}
+
+
+def _query(grammar: Language, text: str) -> Query:
+    key = (id(grammar), text)
+    query = _QUERIES.get(key)
+    if query is None:
+        query = _QUERIES[key] = Query(grammar, text)
+    return query
 
 TABLES = tables("javascript")
 CONSOLE = {call.split(".", 1)[1] for call in TABLES.print_calls}
@@ -101,10 +116,7 @@ class JsModule:
         cached = self.__dict__.get("_facts")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        key = id(self.grammar)
-        query = _QUERIES.get(key)
-        if query is None:
-            query = _QUERIES[key] = Query(self.grammar, _FILE_FACTS)
+        query = _query(self.grammar, _FILE_FACTS)
         literals: list[tuple[str | None, str, int]] = []
         consoles: list[Loc] = []
         for _, caps in QueryCursor(query).matches(self.root):
@@ -123,6 +135,12 @@ class JsModule:
         self.__dict__["_facts"] = facts = (literals, consoles)
         return facts
 
+
+    def imports(self) -> Iterator[tuple[str, int]]:
+        """(package specifier, line) of every import and require with a literal name."""
+        for _, caps in QueryCursor(_query(self.grammar, _IMPORTS)).matches(self.root):
+            for node in caps.get("spec", ()):
+                yield _text(node), node.start_point[0] + 1
 
     def units(self) -> ModuleUnits:
         """Functions, classes and module-level names, for :func:`faasguard.code.reach.reachable`."""

