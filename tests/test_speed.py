@@ -90,7 +90,7 @@ def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypa
     cache_dir = tmp_path / "cache"
     cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert {f["rule_id"] for f in cold["findings"]} >= {"FG-IAM-001"}
-    assert _entries(cache_dir) == 3  # the template's YAML, its SAM translation, the .tf file
+    assert _entries(cache_dir) == 3  # the template's model, its SAM translation, the .tf file
     from faasguard.loaders import located_yaml, template_loader
     from faasguard.loaders.terraform import loader
 
@@ -208,7 +208,7 @@ def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
     filled = _entries(cache_dir)
-    assert filled == 6  # 2 SAM templates (YAML, translation), a serverless.yml, a .tf file
+    assert filled == 6  # 2 SAM templates (model, translation), a serverless.yml, a .tf file
     from faasguard.loaders import located_yaml
 
     def must_not_parse(*args, **kwargs):

@@ -254,3 +254,67 @@ Resources:
     assert result.warnings == []
     [fn] = app.functions
     assert fn.code_dir == (tmp_path / "src").resolve()
+
+
+CACHED = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: api.yaml
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+"""
+
+
+def _openapi(route: str) -> str:
+    return f"openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\npaths:\n  {route}:\n    get: {{}}\n"
+
+
+def test_a_cached_template_is_loaded_again_when_what_it_reads_beside_it_changes(tmp_path, monkeypatch):
+    """The parse cache keeps a template's model with what loading saw beside it: an edited
+    ``DefinitionUri`` file or a ``CodeUri`` link pointing elsewhere gives today's model, not the cached one."""
+    from faasguard import cache
+    from faasguard.loaders import template_loader
+
+    repo = tmp_path / "repo"
+    for version in ("v1", "v2"):
+        (repo / version).mkdir(parents=True)
+    (repo / "code").symlink_to("v1")
+    (repo / "template.yaml").write_text(CACHED)
+    parse_cache = cache.ParseCache(tmp_path / "cache")
+    translations = 0
+    translate = template_loader._translate
+
+    def counted(prepared):  # type: ignore[no-untyped-def]
+        nonlocal translations
+        translations += 1
+        return translate(prepared)
+
+    def seen() -> tuple[set[str], Path | None]:
+        with cache.active(parse_cache):
+            result = TemplateLoader().load(repo / "template.yaml", CACHED, repo)
+        [app] = result.applications
+        [fn] = app.functions
+        return {r.path for api in app.apis for r in api.routes}, fn.code_dir
+
+    monkeypatch.setattr(template_loader, "_translate", counted)
+    (repo / "api.yaml").write_text(_openapi("/first"))
+    assert seen() == ({"/first"}, repo / "v1")
+    assert seen() == ({"/first"}, repo / "v1") and translations == 1  # from the cache
+    (repo / "api.yaml").write_text(_openapi("/second"))
+    assert seen() == ({"/second"}, repo / "v1") and translations == 2
+    (repo / "code").unlink()
+    (repo / "code").symlink_to("v2")
+    assert seen() == ({"/second"}, repo / "v2")
+    (repo / "code").unlink()
+    (repo / "code").symlink_to("v1")
+    (repo / "api.yaml").write_text(_openapi("/first"))
+    translations = 0
+    assert seen() == ({"/first"}, repo / "v1") and translations == 0  # the first entry again

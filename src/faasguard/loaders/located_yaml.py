@@ -262,6 +262,11 @@ def loads(text: str) -> Any:
     return cache.memo("yaml", text, lambda: _loads(text))
 
 
+def parse(text: str) -> Any:
+    """:func:`loads` without the parse cache, for a caller that caches what it derives from the text."""
+    return _loads(text)
+
+
 def _loads(text: str) -> Any:
     try:
         node = yaml.compose(text, Loader=_Loader)
