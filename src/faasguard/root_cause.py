@@ -52,13 +52,24 @@ def _group_key(f: Finding) -> tuple[object, ...]:
 
 def merge(findings: Iterable[Finding], locations: FunctionLocations | None = None, base: str = "") -> list[Finding]:
     """The findings with every root cause reported once; sorted like the input's sort key."""
-    groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
-    for f in findings:
-        groups[_group_key(f)].append(f)
-    out = []
-    for members in groups.values():
-        out.append(members[0] if len(members) == 1 else _merged(members, locations or {}, base))
-    return sorted(out, key=Finding.sort_key)
+    # Findings can only share a root cause at the same place: the names are taken out of the
+    # messages (the costly part of the key) only where several findings share one.
+    places: dict[tuple[object, ...], list[tuple[int, Finding]]] = defaultdict(list)
+    for i, f in enumerate(findings):
+        places[(f.rule_id, f.severity, f.source, f.path, f.line, f.end_line)].append((i, f))
+    out: list[tuple[int, Finding]] = []
+    for at_place in places.values():
+        if len(at_place) == 1:
+            out.append(at_place[0])
+            continue
+        groups: dict[tuple[object, ...], list[tuple[int, Finding]]] = defaultdict(list)
+        for i, f in at_place:
+            groups[_group_key(f)].append((i, f))
+        for members in groups.values():
+            first = members[0][0]
+            out.append((first, members[0][1] if len(members) == 1 else _merged([f for _, f in members], locations or {}, base)))
+    out.sort(key=lambda item: item[0])  # the order of first appearance, as ties of the sort below keep it
+    return sorted((f for _, f in out), key=Finding.sort_key)
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:

@@ -120,9 +120,11 @@ class _Comments:
         if comments is None:
             comments = {}
             try:
-                text = limits.read_text(self.root / path, errors="replace")
+                data = limits.read_bytes(self.root / path)
             except (OSError, ValueError, limits.LimitExceeded):
-                text = ""
+                data = b""
+            # Most files hold no marker: look for it in the bytes before decoding them.
+            text = data.decode("utf-8-sig", "replace") if b"faasguard:" in data else ""
             if _MARKER.search(text):
                 for number, line in enumerate(text.splitlines(), start=1):
                     comment = parse_comment(path, number, line)

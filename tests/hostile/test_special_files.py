@@ -70,3 +70,16 @@ def test_reading_refuses_a_pipe_without_opening_it_for_blocking(tmp_path: Path) 
         limits.read_bytes(pipe)
     with pytest.raises(OSError):  # callers that report unreadable files report it too
         limits.read_text(pipe)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097])
+def test_reading_stops_one_byte_past_the_limit(tmp_path: Path, size: int) -> None:
+    from faasguard import limits
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"x" * size)
+    if size <= 4096:
+        assert limits.read_bytes(path, limit=4096) == b"x" * size
+    else:
+        with pytest.raises(limits.LimitExceeded, match="larger than the 4 KB limit"):
+            limits.read_bytes(path, limit=4096)

@@ -15,6 +15,8 @@ Sets no function ships are still checked, in an ``Application(format="manifest")
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -135,6 +137,8 @@ class DependencyAnalyzer:
         self, apps: list[Application], root: Path, sets: dict[tuple[str, str], DependencySet]
     ) -> dict[tuple[str, str], list[tuple[Application, Function]]]:
         owners: dict[tuple[str, str], list[tuple[Application, Function]]] = defaultdict(list)
+        attached: set[tuple[tuple[str, str], int, int]] = set()
+        index = _SetIndex(sets)
         for app in apps:
             for fn in app.functions:
                 # What the function ships: its own code, and the content of every layer it uses.
@@ -150,8 +154,9 @@ class DependencyAnalyzer:
                     for ecosystem in ("PyPI", "npm"):
                         if wanted is not None and wanted != ecosystem:
                             continue
-                        for key in _sets_for(code, ecosystem, sets):
-                            if not any(a is app and f is fn for a, f in owners[key]):
+                        for key in index.sets_for(code, ecosystem):
+                            if (key, id(app), id(fn)) not in attached:
+                                attached.add((key, id(app), id(fn)))
                                 owners[key].append((app, fn))
         return owners
 
@@ -231,23 +236,40 @@ def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]
     return manifest, result
 
 
-def _sets_for(code: str, ecosystem: str, sets: dict[tuple[str, str], DependencySet]) -> list[tuple[str, str]]:
-    """The sets a function with code directory ``code`` ships: inside it, or else the nearest above it."""
-    inside = [
-        key for key in sets
-        if key[1] == ecosystem and (key[0] == code or code == "" or key[0].startswith(code + "/"))
-    ]
-    if inside:
-        # Only the shallowest level: deeper sets usually belong to nested tools (e.g. tests/, cdk/).
-        depth = min(key[0].count("/") + (key[0] != "") for key in inside)
-        return [key for key in inside if key[0].count("/") + (key[0] != "") == depth]
-    parts = code.split("/") if code else []
-    while parts:
-        parts.pop()
-        parent = "/".join(parts)
-        if (parent, ecosystem) in sets:
-            return [(parent, ecosystem)]
-    return []
+class _SetIndex:
+    """Which dependency sets a function with code directory ``code`` ships: those inside it (only the
+    shallowest level: deeper sets usually belong to nested tools, e.g. tests/, cdk/), or else the
+    nearest one above it. The directories of each ecosystem are kept sorted, so the sets inside a
+    directory are one slice of them."""
+
+    def __init__(self, sets: dict[tuple[str, str], DependencySet]) -> None:
+        self.keys = set(sets)
+        self.sorted: dict[str, list[str]] = defaultdict(list)
+        for directory, ecosystem in sorted(sets):
+            self.sorted[ecosystem].append(directory)
+
+    def sets_for(self, code: str, ecosystem: str) -> list[tuple[str, str]]:
+        directories = self.sorted.get(ecosystem, [])
+        if code == "":
+            inside = directories
+        else:
+            inside = [code] if (code, ecosystem) in self.keys else []
+            prefix = code + "/"
+            start = bisect.bisect_left(directories, prefix)
+            for directory in itertools.islice(directories, start, None):
+                if not directory.startswith(prefix):
+                    break
+                inside.append(directory)
+        if inside:
+            depth = min(d.count("/") + (d != "") for d in inside)
+            return [(d, ecosystem) for d in inside if d.count("/") + (d != "") == depth]
+        parts = code.split("/") if code else []
+        while parts:
+            parts.pop()
+            parent = "/".join(parts)
+            if (parent, ecosystem) in self.keys:
+                return [(parent, ecosystem)]
+        return []
 
 
 def _shipped(dep_set: DependencySet) -> list[Installed]:

@@ -9,6 +9,7 @@ the function for its syntax; the text stays readable (``\\x1b``), never silently
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -73,3 +74,32 @@ def for_terminal(result: ScanResult) -> ScanResult:
         errors=[(one_line(p), terminal(m)) for p, m in result.errors],
         warnings=[(one_line(p), terminal(m)) for p, m in result.warnings],
     )
+
+
+# Everything ``json.dumps`` escapes by default (``ensure_ascii``) that orjson writes as UTF-8:
+# DEL and every character above it. orjson escapes quotes, backslashes and C0 controls itself,
+# the same way; and none of these characters can occur outside a string in its output.
+_NOT_ASCII = re.compile("[\x7f-\U0010ffff]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code > 0xFFFF:  # as a UTF-16 surrogate pair, like json.dumps
+        code -= 0x10000
+        return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_document(document: object) -> str:
+    """``json.dumps(document, indent=2) + "\\n"``, byte for byte, at C speed: Python's own encoder
+    falls back to pure Python whenever it indents (a second of a big scan's report). Text orjson
+    refuses (a lone surrogate from an undecodable file name) goes through ``json.dumps``."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a dependency; the standard library gives the same bytes
+        return json.dumps(document, indent=2) + "\n"
+    try:
+        text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(document, indent=2) + "\n"
+    return _NOT_ASCII.sub(_json_escape, text) if not text.isascii() else text

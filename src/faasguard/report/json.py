@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faasguard import __version__
 from faasguard.findings import Finding
 from faasguard.interfaces import ScanResult
+from faasguard.report.escape import json_document
 
 SCHEMA_VERSION = 1
 
@@ -62,4 +62,4 @@ class JsonReporter:
             from faasguard.code.facts import facts_document
 
             document["functions"] = facts_document(result.applications)
-        return json.dumps(document, indent=2, sort_keys=False) + "\n"
+        return json_document(document)

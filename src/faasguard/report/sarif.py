@@ -8,14 +8,13 @@ ranks the alerts; each result carries a physical location and a stable
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faasguard import __version__
 from faasguard.findings import Finding, Severity
 from faasguard.interfaces import ScanResult, Suppressed
 from faasguard.registry import PROJECT_URL, Rule, all_rules
-from faasguard.report.escape import uri
+from faasguard.report.escape import json_document, uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # Every artifactLocation's uri is relative to this base id (the name SARIF's own examples and CodeQL use).
@@ -180,4 +179,4 @@ class SarifReporter:
         }
 
     def format(self, result: ScanResult) -> str:
-        return json.dumps(self.document(result), indent=2) + "\n"
+        return json_document(self.document(result))
