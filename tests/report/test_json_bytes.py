@@ -1,0 +1,23 @@
+"""The JSON and SARIF reports are written by orjson, byte for byte what ``json.dumps(indent=2)`` writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from faasguard.report.escape import json_document
+
+DOCUMENTS = [
+    {"message": "plain", "line": 3, "end_line": None, "ok": True, "related": [], "extra": {}},
+    {"path": "café/naïve.py", "note": "DEL \x7f, C1 \x85, line separator \u2028, emoji 😀, CJK 漢字"},
+    {"control": "\x00\x01\x08\t\n\x0b\x0c\r\x1b[2J\x1f", "quotes": "\"'\\", "slash": "a/b"},
+    {"numbers": [0, -1, 2**53, 3.142, 0.1, 1e20, 1e-7, -0.0]},
+    {"nested": [[[{"a": [[]]}]], {"b": {"c": {}}}]},
+    {"undecodable file name": "bad\udce9name.py"},  # a lone surrogate: orjson refuses it
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=range(len(DOCUMENTS)))
+def test_the_bytes_are_those_of_the_standard_library(document: object) -> None:
+    assert json_document(document) == json.dumps(document, indent=2) + "\n"
