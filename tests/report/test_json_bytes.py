@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faasguard.report.escape import json_document
 
@@ -20,4 +22,24 @@ DOCUMENTS = [
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=range(len(DOCUMENTS)))
 def test_the_bytes_are_those_of_the_standard_library(document: object) -> None:
+    assert json_document(document) == json.dumps(document, indent=2) + "\n"
+
+
+def test_a_string_that_looks_like_an_exponent_is_left_alone() -> None:
+    document = {"a": "1e-7", "b": ["2e+5", 1e-7, {"c": 5e-324, "d\\": 1.5e+300}], "e-1": "x: 1e-7,"}
+    assert json_document(document) == json.dumps(document, indent=2) + "\n"
+
+
+scalars = (
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+)
+documents = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_any_document(document: object) -> None:
     assert json_document(document) == json.dumps(document, indent=2) + "\n"

@@ -90,6 +90,11 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}"
 
 
+# A number alone on its line (orjson indents every value onto a line of its own, and strings
+# cannot span lines) whose exponent has one digit: Python writes ``1e-07``, orjson ``1e-7``.
+_SHORT_EXPONENT = re.compile(r'(?m)^( *(?:"(?:[^"\\\n]|\\.)*": )?-?\d+(?:\.\d+)?e[+-])(\d)(,?)$')
+
+
 def json_document(document: object) -> str:
     """``json.dumps(document, indent=2) + "\\n"``, byte for byte, at C speed: Python's own encoder
     falls back to pure Python whenever it indents (a second of a big scan's report). Text orjson
@@ -102,4 +107,6 @@ def json_document(document: object) -> str:
         text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
         return json.dumps(document, indent=2) + "\n"
+    if "e-" in text or "e+" in text:
+        text = _SHORT_EXPONENT.sub(r"\g<1>0\2\3", text)
     return _NOT_ASCII.sub(_json_escape, text) if not text.isascii() else text
