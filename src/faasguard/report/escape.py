@@ -9,9 +9,10 @@ the function for its syntax; the text stays readable (``\\x1b``), never silently
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -76,37 +77,74 @@ def for_terminal(result: ScanResult) -> ScanResult:
     )
 
 
-# Everything ``json.dumps`` escapes by default (``ensure_ascii``) that orjson writes as UTF-8:
-# DEL and every character above it. orjson escapes quotes, backslashes and C0 controls itself,
-# the same way; and none of these characters can occur outside a string in its output.
-_NOT_ASCII = re.compile("[\x7f-\U0010ffff]")
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """An error handler for ``str.encode("ascii", ...)``: each character ASCII cannot hold, as the
+    ``\\uXXXX`` escape ``json.dumps`` writes (a UTF-16 surrogate pair above U+FFFF)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    if code > 0xFFFF:  # as a UTF-16 surrogate pair, like json.dumps
-        code -= 0x10000
-        return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
-
-
-# A number alone on its line (orjson indents every value onto a line of its own, and strings
-# cannot span lines) whose exponent has one digit: Python writes ``1e-07``, orjson ``1e-7``.
-_SHORT_EXPONENT = re.compile(r'(?m)^( *(?:"(?:[^"\\\n]|\\.)*": )?-?\d+(?:\.\d+)?e[+-])(\d)(,?)$')
+codecs.register_error("faasguard-json", _json_escapes)
 
 
 def json_document(document: object) -> str:
     """``json.dumps(document, indent=2) + "\\n"``, byte for byte, at C speed: Python's own encoder
-    falls back to pure Python whenever it indents (a second of a big scan's report). Text orjson
-    refuses (a lone surrogate from an undecodable file name) goes through ``json.dumps``."""
+    falls back to pure Python whenever it indents (a second of a big scan's report). Floats are
+    written as Python writes them (orjson's shortest form differs: ``1e-7`` for ``1e-07``), non-ASCII
+    text is escaped, and text orjson refuses (a lone surrogate from an undecodable file name) goes
+    through ``json.dumps``."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - a dependency; the standard library gives the same bytes
         return json.dumps(document, indent=2) + "\n"
+    if type(document) is not dict and type(document) is not list:  # a report is never a bare value
+        return json.dumps(document, indent=2) + "\n"
+    floats = _floats(document)
+    if floats is None:
+        return json.dumps(document, indent=2) + "\n"
+    for container, key, value in floats:
+        container[key] = orjson.Fragment(json.dumps(value))
     try:
         text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
+        text = ""
+    finally:
+        for container, key, value in floats:
+            container[key] = value
+    if not text:
         return json.dumps(document, indent=2) + "\n"
-    if "e-" in text or "e+" in text:
-        text = _SHORT_EXPONENT.sub(r"\g<1>0\2\3", text)
-    return _NOT_ASCII.sub(_json_escape, text) if not text.isascii() else text
+    if not text.isascii():  # json.dumps escapes all of it (ensure_ascii); orjson writes UTF-8
+        text = text.encode("ascii", "faasguard-json").decode("ascii")
+    # and DEL, which orjson leaves as it is. Outside strings orjson writes neither.
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
+
+
+_LEAVES = (str, int, bool, type(None))
+
+
+def _floats(document: object) -> list[tuple[Any, Any, float]] | None:
+    """Where ``document`` holds a float: (the dict or list, the key or index, the float); None
+    when one sits where it cannot be swapped (a tuple) or a value is of another type."""
+    found: list[tuple[Any, Any, float]] = []
+    stack = [document]
+    while stack:
+        container = stack.pop()
+        items = container.items() if type(container) is dict else enumerate(container)  # type: ignore[arg-type]
+        for key, value in items:
+            kind = type(value)
+            if kind is dict or kind is list or kind is tuple:
+                stack.append(value)
+            elif kind is float and type(container) is not tuple:
+                found.append((container, key, value))
+            elif kind not in _LEAVES:
+                return None
+    return found
