@@ -41,6 +41,11 @@ def relative_to(text: str, base: str) -> str:
     return re.sub(rf"(?<![\w./-]){re.escape(base)}", "", text) if base else text
 
 
+def fingerprint(identity: str) -> str:
+    """A finding's fingerprint from its identity (rule, path, resource, function and key joined by ``\\x1f``)."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Related:
     path: str
@@ -81,8 +86,7 @@ class Finding:
         identity = "\x1f".join(
             (self.rule_id, self.path, self.resource or "", self.function or "", self.key or self.message)
         )
-        identity = relative_to(identity, base)
-        return self.but(fingerprint=hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+        return self.but(fingerprint=fingerprint(relative_to(identity, base)))
 
     def but(self, **changes: Any) -> Finding:
         """``dataclasses.replace(self, **changes)`` at a tenth of the cost (every finding is copied twice or more

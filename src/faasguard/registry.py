@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from faasguard.findings import CATEGORIES, Finding, Related, Severity
+from faasguard.findings import CATEGORIES, Finding, Related, Severity, fingerprint
 
 if TYPE_CHECKING:
     from faasguard.model import Application, Loc
@@ -83,10 +83,14 @@ class Rule:
         return f"{RULES_DOC_URL}#{self.id.lower()}"
 
     def run(self, app: Application) -> Iterator[Finding]:
-        if self.providers is not None and any(fn.provider not in self.providers for fn in app.functions):
-            # An AWS-only concept (X-Ray, KmsKeyArn, reserved concurrency…) says nothing about
-            # an Azure or Google function: the rule sees only the functions of its clouds.
-            app = replace(app, functions=[fn for fn in app.functions if fn.provider in self.providers])
+        providers = self.providers
+        if providers is not None:
+            for fn in app.functions:
+                if fn.provider not in providers:
+                    # An AWS-only concept (X-Ray, KmsKeyArn, reserved concurrency…) says nothing about
+                    # an Azure or Google function: the rule sees only the functions of its clouds.
+                    app = replace(app, functions=[fn for fn in app.functions if fn.provider in providers])
+                    break
         pulumi = app.format == "pulumi"
         for hit in self.check(app):
             if pulumi:  # Pulumi's own property names; the fingerprint stays the one of the Terraform wording
@@ -96,21 +100,25 @@ class Rule:
                     hit, key=hit.key or hit.message, message=pulumi_words(hit.message),
                     remediation=pulumi_words(hit.remediation),
                 )
+            loc = hit.loc
+            # What Finding.with_fingerprint computes (with no base), without building the finding twice.
+            identity = "\x1f".join((self.id, loc.path, hit.resource or "", hit.function or "", hit.key or hit.message))
             yield Finding(
                 rule_id=self.id,
                 category=self.category,
                 severity=hit.severity if hit.severity is not None else self.severity,
                 title=self.title,
                 message=hit.message,
-                path=hit.loc.path,
-                line=hit.loc.line,
-                end_line=hit.loc.end_line or hit.loc.line,
+                path=loc.path,
+                line=loc.line,
+                end_line=loc.end_line or loc.line,
                 resource=hit.resource,
                 function=hit.function,
                 remediation=hit.remediation,
                 related=hit.related,
+                fingerprint=fingerprint(identity),
                 key=hit.key,
-            ).with_fingerprint()
+            )
 
 
 _RULES: dict[str, Rule] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.iam import managed
@@ -149,9 +149,22 @@ def arn_may_match(pattern: str, arn: str, context: dict[str, str] | None = None)
 
 def expand_statement(stmt: Statement, index: ActionIndex | None = None) -> frozenset[str]:
     index = index or action_index()
-    if stmt.not_actions:
-        return index.expand("*") - index.expand_all(stmt.not_actions)
-    return index.expand_all(stmt.actions)
+    if index is action_index():
+        return _expand_actions(stmt.actions, stmt.not_actions)
+    return _expand_with(index, stmt.actions, stmt.not_actions)
+
+
+@lru_cache(maxsize=4096)  # statements repeat across roles and sources (managed policies, `*`, `s3:GetObject`)
+def _expand_actions(actions: tuple[str, ...], not_actions: tuple[str, ...]) -> frozenset[str]:
+    """The actions of the shared index a statement's Action (or NotAction) grants; one object per distinct
+    statement, so that the caches keyed on action sets find it by identity."""
+    return _expand_with(action_index(), actions, not_actions)
+
+
+def _expand_with(index: ActionIndex, actions: tuple[str, ...], not_actions: tuple[str, ...]) -> frozenset[str]:
+    if not_actions:
+        return index.expand("*") - index.expand_all(not_actions)
+    return index.expand_all(actions)
 
 
 @dataclass
@@ -171,10 +184,21 @@ class Permissions:
         return not self.unknown_policies and not self.role.external
 
     def allows(self) -> list[Grant]:
-        return [g for g in self.grants if g.effect == "Allow"]
+        """The Allow statements (kept: rules ask for them again and again; read them, never change them)."""
+        return self._split()[0]
 
     def denies(self) -> list[Grant]:
-        return [g for g in self.grants if g.effect == "Deny"]
+        return self._split()[1]
+
+    def _split(self) -> tuple[list[Grant], list[Grant]]:
+        known: tuple[int, list[Grant], list[Grant]] | None = self.facts.get("split")
+        if known is None or known[0] != len(self.grants):  # grants are only added while the permissions are built
+            known = self.facts["split"] = (
+                len(self.grants),
+                [g for g in self.grants if g.effect == "Allow"],
+                [g for g in self.grants if g.effect == "Deny"],
+            )
+        return known[1], known[2]
 
     def _denied(self, action: str, resource: str) -> bool:
         for g in self.denies():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from faasguard.iam import platform
@@ -404,6 +405,12 @@ class StatementUse:
     needs: tuple[Need, ...]  # the needs this statement serves
 
 
+@cache
+def _canonical_actions(row: platform.PlatformRow) -> tuple[tuple[str, str], ...]:
+    """(as the table writes it, canonical) for each action of a platform row."""
+    return tuple((action, action_index().canonical(action)) for action in row.actions)
+
+
 _EXECUTION_POLICIES = ("AWSLambda", "AWSXRay", "CloudWatchLambdaInsights")
 
 
@@ -415,10 +422,20 @@ def _serves(grant: Grant, need: Need, perms: Permissions) -> bool:
 
 
 def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
-    """Per Allow statement of ``role_id``: used and unused actions. None when any holder's policy is incomplete."""
+    """Per Allow statement of ``role_id``: used and unused actions. None when any holder's policy is incomplete.
+    Kept on the role's permissions (three rules ask): read it, never change it."""
     perms = iam.permissions.get(role_id)
+    if perms is None:
+        return None
+    known = perms.facts.get(("use", id(iam)))
+    if known is None:
+        known = perms.facts[("use", id(iam))] = (_statement_use(iam, role_id, perms),)
+    return known[0]
+
+
+def _statement_use(iam: AppIam, role_id: str, perms: Permissions) -> list[StatementUse] | None:
     holders = iam.app.functions_with_role(role_id)
-    if perms is None or not holders or not perms.complete:
+    if not holders or not perms.complete:
         return None
     policies = [iam.policies[f.name] for f in holders]
     if not all(p.complete for p in policies):
@@ -432,8 +449,7 @@ def statement_use(iam: AppIam, role_id: str) -> list[StatementUse] | None:
         named = {a.lower() for a in grant.statement.actions}
         quiet: set[str] = set()
         for row in platform.statement_rows(policy, grant.statement.resources):
-            for action in row.actions:
-                canonical = action_index().canonical(action)
+            for action, canonical in _canonical_actions(row):
                 if canonical not in grant.actions:
                     continue
                 quiet.add(canonical)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from faasguard.model import Function
@@ -29,11 +29,11 @@ class PlatformRow:
     why: str
     exempt: bool = False  # never called unused by FG-IAM-030
 
-    @property
+    @cached_property  # asked for every row of every function
     def kind(self) -> str:
         return self.when.split(":", 1)[0]
 
-    @property
+    @cached_property
     def argument(self) -> str:
         return self.when.split(":", 1)[1] if ":" in self.when else ""
 
@@ -103,7 +103,8 @@ def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str
     return out
 
 
-def statement_rows(policy: str, resources: tuple[str, ...] = ()) -> list[PlatformRow]:
+@lru_cache(maxsize=1024)  # the same policies and resources come back for every function of a source
+def statement_rows(policy: str, resources: tuple[str, ...] = ()) -> tuple[PlatformRow, ...]:
     """Rows that apply to a statement whatever the function: ``exempt``, ``granted``, by policy name or Resource text."""
     out = []
     for row in rows():
@@ -114,4 +115,4 @@ def statement_rows(policy: str, resources: tuple[str, ...] = ()) -> list[Platfor
             or (row.kind == "resource" and any(re.search(row.argument, r) for r in resources))
         ):
             out.append(row)
-    return out
+    return tuple(out)

@@ -125,6 +125,12 @@ def escalation_methods() -> dict[str, frozenset[str]]:
     return methods
 
 
+@cache
+def _escalation_actions() -> frozenset[str]:
+    """Every (lower-case) action some escalation method needs."""
+    return frozenset(a for needed in escalation_methods().values() for a in needed)
+
+
 def escalation_link(method: str) -> str | None:
     link = _data().get("privilege_escalation_links", {}).get(method)
     return str(link) if link else None
@@ -197,10 +203,15 @@ def _risks(perms: Permissions) -> list[Risk]:
     out: list[Risk] = []
     open_grants = [g for g in perms.allows() if g.unconstrained]
     effective = {id(g): _lower_map(perms.effective(g)) for g in open_grants}
+    # The first open statement granting each action some escalation method needs (no other action is asked for:
+    # `*` alone is thousands of actions).
+    wanted = _escalation_actions()
     everything: dict[str, Grant] = {}
     for g in open_grants:
-        for low in effective[id(g)]:
-            everything.setdefault(low, g)
+        lows = effective[id(g)]
+        for low in wanted:
+            if low in lows:
+                everything.setdefault(low, g)
     # privilege escalation: group matched methods by the statement that grants their first action
     by_grant: dict[int, tuple[Grant, list[str], set[str], dict[int, Grant]]] = {}
     for method, needed in sorted(escalation_methods().items()):
@@ -218,7 +229,7 @@ def _risks(perms: Permissions) -> list[Risk]:
         if id(g) in by_grant:
             primary, methods, acts, others = by_grant[id(g)]
             # This statement's own actions first, then what other statements add; Lambda paths first.
-            own = set(effective[id(g)].values())  # a set: `*` alone is thousands of actions, a view is searched in line
+            own = perms.effective(g)  # canonical names, as `acts`
             ordered_acts = sorted(acts, key=lambda a: (a not in own, not a.startswith(("iam:", "lambda:", "sts:")), a))
             ordered_methods = sorted(methods, key=lambda m: ("Lambda" not in m, m))
             out.append(Risk("privilege-escalation", primary, tuple(ordered_acts), tuple(ordered_methods), tuple(others.values())))

@@ -46,9 +46,16 @@ class Power:
 
 
 def power(perms: Permissions | None) -> Power:
-    """How much a principal holding these permissions can do."""
+    """How much a principal holding these permissions can do (kept on ``perms``: rules ask for every pair of roles)."""
     if perms is None:
         return Power(0, "unknown permissions")
+    known: Power | None = perms.facts.get("power")
+    if known is None:
+        known = perms.facts["power"] = _power(perms)
+    return known
+
+
+def _power(perms: Permissions) -> Power:
     everywhere = perms.allowed_actions(unconstrained_only=True)
     if any(g.source in ADMIN_POLICIES for g in perms.allows()) or _changing(everywhere) >= ADMIN_ACTIONS:
         return Power(3, "administrator access")
