@@ -126,9 +126,15 @@ def escalation_methods() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _escalation_actions() -> frozenset[str]:
-    """Every (lower-case) action some escalation method needs."""
-    return frozenset(a for needed in escalation_methods().values() for a in needed)
+def _sorted_methods() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(sorted(escalation_methods().items()))
+
+
+@cache
+def _escalation_names() -> tuple[tuple[str, str], ...]:
+    """(lower-case, canonical) for every action some escalation method needs."""
+    index = action_index()
+    return tuple((a, index.canonical(a)) for a in sorted({a for needed in escalation_methods().values() for a in needed}))
 
 
 def escalation_link(method: str) -> str | None:
@@ -199,22 +205,23 @@ def risks(perms: Permissions) -> list[Risk]:
 
 
 def _risks(perms: Permissions) -> list[Risk]:
+    open_grants = [g for g in perms.allows() if g.unconstrained]
+    if not open_grants:
+        return []
     index = action_index()
     out: list[Risk] = []
-    open_grants = [g for g in perms.allows() if g.unconstrained]
-    effective = {id(g): _lower_map(perms.effective(g)) for g in open_grants}
     # The first open statement granting each action some escalation method needs (no other action is asked for:
-    # `*` alone is thousands of actions).
-    wanted = _escalation_actions()
+    # `*` alone is thousands of actions). Effective actions are the index's own names, so an action is there when
+    # its canonical name is.
     everything: dict[str, Grant] = {}
     for g in open_grants:
-        lows = effective[id(g)]
-        for low in wanted:
-            if low in lows:
+        own = perms.effective(g)
+        for low, name in _escalation_names():
+            if name in own:
                 everything.setdefault(low, g)
     # privilege escalation: group matched methods by the statement that grants their first action
     by_grant: dict[int, tuple[Grant, list[str], set[str], dict[int, Grant]]] = {}
-    for method, needed in sorted(escalation_methods().items()):
+    for method, needed in _sorted_methods() if everything else ():
         if not needed <= everything.keys():
             continue
         ordered = sorted(needed)

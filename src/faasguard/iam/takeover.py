@@ -17,7 +17,7 @@ never makes a takeover claim.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
@@ -68,10 +68,17 @@ def _power(perms: Permissions) -> Power:
     return Power(0, "limited permissions")
 
 
-@lru_cache(maxsize=256)  # a role's allowed actions are one frozenset: shared roles ask again and again
 def _changing(actions: frozenset[str]) -> int:
+    """How many of ``actions`` (the index's own names) write or manage permissions."""
+    return len(actions & _changing_actions())
+
+
+@cache
+def _changing_actions() -> frozenset[str]:
     index = action_index()
-    return sum(1 for a in actions if index.access_level(a) in (WRITE, PERMISSIONS))
+    return frozenset(
+        info.name for info in (index.get(a) for a in index.expand("*")) if info and info.access_level in (WRITE, PERMISSIONS)
+    )
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
