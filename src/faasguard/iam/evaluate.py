@@ -216,9 +216,10 @@ class Permissions:
 
     def granting(self, action: str, resource: str = "*") -> list[Grant]:
         """The Allow statements that grant ``action`` on ``resource``; empty when denied or out of bounds."""
-        if not self._bounded(action) or self._denied(action, resource):
+        holding = [g for g in self._split()[0] if action in g.actions]  # most roles grant few actions: asked first
+        if not holding or not self._bounded(action) or self._denied(action, resource):
             return []
-        return [g for g in self.allows() if g.covers(action, resource, self.resolve)]
+        return [g for g in holding if resource_applies(g.statement, resource, self.resolve)]
 
     def is_allowed(self, action: str, resource: str = "*") -> bool:
         return bool(self.granting(action, resource))
@@ -253,12 +254,10 @@ class Permissions:
         known: frozenset[str] | None = self.facts.get(("allowed", unconstrained_only))
         if known is not None:
             return known
-        out: set[str] = set()
-        for g in self.allows():
-            if unconstrained_only and not g.unconstrained:
-                continue
-            out |= self.effective(g)
-        known = self.facts[("allowed", unconstrained_only)] = frozenset(out)
+        parts = [self.effective(g) for g in self.allows() if not unconstrained_only or g.unconstrained]
+        # One statement's set itself when it is the only one (the shared expansion: caches keyed on it hit by identity).
+        known = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+        self.facts[("allowed", unconstrained_only)] = known
         return known
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from faasguard import runtimes
 from faasguard.deps.facts import DependencySet, Installed, dependency_sets, public_functions, shipped_by, single_function
-from faasguard.deps.interface import Advisory, Dependency
+from faasguard.deps.interface import Advisory, Dependency, normalize
 from faasguard.deps.versions import satisfies
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Loc
@@ -52,6 +52,8 @@ def deprecated_runtime(app: Application) -> Iterator[Hit]:
     `scripts/build_runtimes.py`); pin the scan date with `--today YYYY-MM-DD`
     (or `FAASGUARD_TODAY`) for reproducible reports.
     """
+    if not app.functions:
+        return
     today = runtimes.today()
     sharing: dict[tuple[str, int | None], int] = {}
     for fn in app.functions:
@@ -344,13 +346,19 @@ def lock_out_of_sync(app: Application) -> Iterator[Hit]:
         lock = dep_set.lock
         if lock is None:
             continue
+        locks: dict[str, list[str]] | None = None  # DependencySet.locked_versions of every name, built once
         for manifest in dep_set.manifests:
             if lock.kind not in _SYNC_PAIRS.get(manifest.kind, set()):
                 continue
             for dep in manifest.dependencies:
                 if dep.origin != "registry":
                     continue
-                locked = dep_set.locked_versions(dep.name)
+                if locks is None:
+                    locks = {}
+                    for pinned in lock.dependencies:
+                        if pinned.version:
+                            locks.setdefault(normalize(dep_set.ecosystem, pinned.name), []).append(pinned.version)
+                locked = locks.get(normalize(dep_set.ecosystem, dep.name), [])
                 if not locked:
                     if dep.optional:
                         continue  # optional and peer dependencies may legitimately be absent

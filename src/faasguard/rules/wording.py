@@ -68,6 +68,7 @@ def sls_logical_id(function: str) -> str:
     return text[:1].upper() + text[1:] + "LambdaFunction"
 
 
+@functools.cache
 def cdk_runtime(runtime: str) -> str:
     """The aws-cdk-lib ``lambda.Runtime`` constant of a runtime id (``nodejs22.x`` → ``NODEJS_22_X``)."""
     return re.sub(r"^([a-z]+)(\d)", r"\1_\2", runtime).replace(".", "_").upper()
