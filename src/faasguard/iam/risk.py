@@ -169,28 +169,40 @@ class Risk:
     others: tuple[Grant, ...] = ()  # other statements a method needs
 
 
-@lru_cache(maxsize=128)  # bounded: a map of `*` is a megabyte
-def _lower_map(actions: frozenset[str]) -> dict[str, str]:
-    """Each action by its lower-case name (shared between callers: read it, never change it). Cached: roles
-    of one repository grant the same action sets again and again, ``*`` alone is thousands of actions."""
-    return {a.lower(): a for a in actions}
+@cache
+def _listed_names() -> tuple[tuple[str, frozenset[str]], ...]:
+    """The listed risk classes other than privilege escalation, as the index names its actions: the actions of a
+    statement are the index's own names, so a class's actions in it are one set intersection."""
+    index = action_index()
+    return tuple(
+        (kind, frozenset(index.canonical(a) for a in listed))
+        for kind, listed in (
+            ("data-exfiltration", DATA_EXFILTRATION),
+            ("resource-exposure", resource_exposure()),
+            ("credentials-exposure", credentials_exposure()),
+        )
+    )
 
 
-@lru_cache(maxsize=256)
+@cache
+def _infrastructure_names() -> frozenset[str]:
+    """Every action of the index that modifies infrastructure (for statements of thousands of actions)."""
+    return frozenset(name for name in action_index().expand("*") if _modifies_infrastructure(name.lower(), name))
+
+
+@lru_cache(maxsize=256)  # roles of one repository grant the same action sets again and again
 def _statement_classes(actions: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The risk classes other than privilege escalation one statement's effective actions fall in, with
-    the actions of each, sorted (cached like :func:`_lower_map`)."""
-    lows = _lower_map(actions)
+    """The risk classes other than privilege escalation one statement's effective actions (the index's own
+    names) fall in, with the actions of each, sorted."""
     out = []
-    for kind, listed in (
-        ("data-exfiltration", DATA_EXFILTRATION),
-        ("resource-exposure", resource_exposure()),
-        ("credentials-exposure", credentials_exposure()),
-    ):
-        hits = sorted(lows[a] for a in lows.keys() & listed)
+    for kind, listed in _listed_names():
+        hits = sorted(actions & listed)
         if hits:
             out.append((kind, tuple(hits)))
-    infra = [name for low, name in lows.items() if _modifies_infrastructure(low, name)]
+    if len(actions) > 200:
+        infra = actions & _infrastructure_names()
+    else:
+        infra = frozenset(name for name in actions if _modifies_infrastructure(name.lower(), name))
     if infra:
         out.append(("infrastructure-modification", tuple(sorted(infra))))
     return tuple(out)
