@@ -103,7 +103,7 @@ class Rule:
             loc = hit.loc
             # What Finding.with_fingerprint computes (with no base), without building the finding twice.
             identity = "\x1f".join((self.id, loc.path, hit.resource or "", hit.function or "", hit.key or hit.message))
-            yield Finding(
+            yield Finding.of(
                 rule_id=self.id,
                 category=self.category,
                 severity=hit.severity if hit.severity is not None else self.severity,
