@@ -14,6 +14,7 @@ import fnmatch
 import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,6 +104,10 @@ class ActionIndex:
     # -- lookups ------------------------------------------------------------------------
     def get(self, action: str) -> ActionInfo | None:
         return self._actions.get(action.lower())
+
+    def infos(self) -> Iterable[ActionInfo]:
+        """Every action of the database."""
+        return self._actions.values()
 
     def __contains__(self, action: object) -> bool:
         return isinstance(action, str) and action.lower() in self._actions

@@ -103,6 +103,10 @@ _DATA_NOUNS = ("Object", "Item", "Message", "Record", "Event", "LogEvents", "Log
 
 @cache
 def is_infrastructure_write(action: str) -> bool:
+    return _infrastructure_verb(action)
+
+
+def _infrastructure_verb(action: str) -> bool:
     name = action.split(":", 1)[-1]
     verb = next((v for v in _INFRA_VERBS if name.startswith(v)), None)
     if verb is None:
@@ -187,7 +191,11 @@ def _listed_names() -> tuple[tuple[str, frozenset[str]], ...]:
 @cache
 def _infrastructure_names() -> frozenset[str]:
     """Every action of the index that modifies infrastructure (for statements of thousands of actions)."""
-    return frozenset(name for name in action_index().expand("*") if _modifies_infrastructure(name.lower(), name))
+    return frozenset(
+        info.name for info in action_index().infos()
+        if info.access_level == WRITE and info.resource_types and info.name.lower() not in RUNTIME_BASELINE
+        and _infrastructure_verb(info.name)
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=256)  # roles of one repository grant the same action sets again and again

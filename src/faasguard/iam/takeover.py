@@ -76,9 +76,7 @@ def _changing(actions: frozenset[str]) -> int:
 @cache
 def _changing_actions() -> frozenset[str]:
     index = action_index()
-    return frozenset(
-        info.name for info in (index.get(a) for a in index.expand("*")) if info and info.access_level in (WRITE, PERMISSIONS)
-    )
+    return frozenset(info.name for info in index.infos() if info.access_level in (WRITE, PERMISSIONS))
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
