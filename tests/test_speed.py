@@ -90,7 +90,7 @@ def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypa
     cache_dir = tmp_path / "cache"
     cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert {f["rule_id"] for f in cold["findings"]} >= {"FG-IAM-001"}
-    assert _entries(cache_dir) == 3  # the template's model, its SAM translation, the .tf file
+    assert _entries(cache_dir) == 4  # the template's model, its SAM translation, the .tf file, the function's code analysis
     from faasguard.loaders import located_yaml, template_loader
     from faasguard.loaders.terraform import loader
 
@@ -138,7 +138,7 @@ def test_a_damaged_database_is_replaced_and_the_scan_goes_on(tmp_path):
     for suffix in ("-wal", "-shm"):
         (cache_dir / (DATABASE + suffix)).unlink(missing_ok=True)
     assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
-    assert _entries(cache_dir) == 3
+    assert _entries(cache_dir) == 4
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
@@ -168,7 +168,7 @@ def test_two_scans_at_once_share_one_cache(tmp_path):
     for t in threads:
         t.join()
     assert reports == [expected, expected]
-    assert _entries(cache_dir) == 3
+    assert _entries(cache_dir) == 4
 
 
 def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypatch, capsys):
@@ -177,9 +177,9 @@ def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypat
     assert main(["scan", str(project), "-q", "--no-cache", "--fail-on", "none", "--format", "json"]) == 0
     assert not (tmp_path / "xdg").exists()
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json"]) == 0
-    assert _entries(tmp_path / "xdg" / "faasguard" / "parse") == 3
+    assert _entries(tmp_path / "xdg" / "faasguard" / "parse") == 4
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json", "--cache-dir", str(tmp_path / "mine")]) == 0
-    assert _entries(tmp_path / "mine") == 3
+    assert _entries(tmp_path / "mine") == 4
     capsys.readouterr()
 
 
@@ -208,7 +208,7 @@ def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
     filled = _entries(cache_dir)
-    assert filled == 6  # 2 SAM templates (model, translation), a serverless.yml, a .tf file
+    assert filled == 26  # 2 SAM templates (model, translation), a serverless.yml, a .tf file, 20 functions' code analyses
     from faasguard.loaders import located_yaml
 
     def must_not_parse(*args, **kwargs):
@@ -281,7 +281,7 @@ def test_a_warm_scan_skips_parsing_source_files_it_knows_and_sees_a_changed_one(
         "web/client.js": f'const token = "{SLACK}";\nmodule.exports = {{ token }};\n',
         "lib/broken.py": "def f(:\n",
         "scripts/.env": f"SLACK_TOKEN={SLACK}\n",
-        "svc/app.py": LOOSE_HANDLER,  # handler-shaped: analysed as a function of unknown trigger, so parsed
+        "svc/app.py": LOOSE_HANDLER,  # handler-shaped: analysed as a function of unknown trigger (kept in the cache too)
     }
     for rel, text in files.items():
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -302,12 +302,12 @@ def test_a_warm_scan_skips_parsing_source_files_it_knows_and_sees_a_changed_one(
         monkeypatch.setattr(cls, "parse", lambda *a, _original=original: (parsed.append(a[1]), _original(*a))[1])
     warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert warm == cold
-    assert parsed == ["svc/app.py"]
+    assert parsed == []
 
     (project / "lib/settings.py").write_text(f'"""Settings."""\nSLACK_TOKEN = "{SLACK}"\n')
     parsed.clear()
     changed = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
-    assert sorted(parsed) == ["lib/settings.py", "svc/app.py"]
+    assert sorted(parsed) == ["lib/settings.py"]
     assert [(f["path"], f["line"]) for f in changed["findings"] if f["path"] == "lib/settings.py"] == [("lib/settings.py", 2)]
 
 

@@ -100,6 +100,23 @@ class ParseCache:
             self._write(key, value)
         return value
 
+    def recall(self, kind: str, data: str) -> Any | None:
+        """The value :meth:`remember` last stored for ``kind`` and ``data``, or None. Unlike :meth:`memo`, the caller
+        must check that the value still holds (see :class:`faasguard.code.analyzer.Analysis`): ``data`` names the
+        input, it does not contain all of it."""
+        key = hashlib.sha256(self._salt + kind.encode() + b"\0" + data.encode("utf-8", "surrogatepass")).digest()
+        blob = self._read(key)
+        if blob is None:
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # a foreign or damaged entry: a miss, replaced by the next remember
+            return None
+
+    def remember(self, kind: str, data: str, value: Any) -> None:
+        """Store ``value`` for :meth:`recall` under ``kind`` and ``data`` (replacing what was there)."""
+        self._write(hashlib.sha256(self._salt + kind.encode() + b"\0" + data.encode("utf-8", "surrogatepass")).digest(), value)
+
     def entries(self) -> int:
         """How many entries the database holds."""
         with self._lock:
@@ -180,6 +197,10 @@ def _sources(package: Path) -> Iterator[Path]:
     yield from (package / "loaders").rglob("*.py")
     yield from (package / "code").rglob("*.py")
     yield from (package / "data" / "taint").glob("*.toml")
+    # What the code analyzer's walk reads besides (its analyses are cached, see faasguard.code.analyzer.Analysis).
+    yield package / "data" / "aws_libraries.toml"
+    yield package / "data" / "sdk_names.json"
+    yield from (package / name for name in ("limits.py", "findings.py", "interfaces.py"))
     yield package / "secret_patterns.py"
     yield package / "model.py"
 
@@ -219,3 +240,19 @@ def memo(kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[
     if _CURRENT is None:
         return compute()
     return _CURRENT.memo(kind, data, compute, keep)
+
+
+def recall(kind: str, data: str) -> Any | None:
+    """:meth:`ParseCache.recall` of the active cache; None without one."""
+    return _CURRENT.recall(kind, data) if _CURRENT is not None else None
+
+
+def remember(kind: str, data: str, value: Any) -> None:
+    """:meth:`ParseCache.remember` in the active cache, if there is one."""
+    if _CURRENT is not None:
+        _CURRENT.remember(kind, data, value)
+
+
+def enabled() -> bool:
+    """Whether a cache is active (so that recording what a computation read is worth its cost)."""
+    return _CURRENT is not None

@@ -10,13 +10,14 @@ applications. Nothing scanned is imported or executed.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from faasguard import cache as parse_cache
 from faasguard import limits
@@ -41,6 +42,8 @@ TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$|
 ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*)$")
 
 Module = PyModule | JsModule
+T = TypeVar("T")
+OUTSIDE = b"outside"  # the stamp of a path that leads outside the root (see _Cache._source)
 HANDLER_PARAMS = {("event", "context"), ("event", "_context"), ("event", "ctx"), ("evt", "context"), ("event", "lambda_context")}
 JS_HANDLER_HINT = re.compile(rb"exports\.\w+\s*=|export\s+(?:const|async|function|default)|functions-framework")
 
@@ -102,6 +105,25 @@ def _handler_shaped(mod: Module | None) -> bool:
     return mod is not None and JS_HANDLER_HINT.search(mod.source) is not None
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """One function's code analysis (or a loose handler file's), kept in the parse cache with all it depended on.
+
+    The key of the entry names the inputs known before the walk (the function's name, its entry file and handler,
+    its code directory, the root, the configuration's taint models); faasguard's own code and tables are in the
+    cache's salt. What the walk found out on its way is recorded here and checked before the entry is used: every
+    source file it asked for, with its stamp (see ``_Cache._source``: the bytes' digest, or why they were not
+    read), and every import it resolved, with the answer (a file that appears or disappears changes one). The
+    errors and warnings the walk reported, and those about the files it read, are replayed with the result."""
+
+    files: tuple[tuple[str, bytes], ...]
+    probes: tuple[tuple[tuple[Any, ...], str | None], ...]
+    errors: tuple[tuple[str, str], ...]
+    warnings: tuple[tuple[str, str], ...]
+    files_read: tuple[str, ...]
+    value: Any
+
+
 @dataclass
 class _Cache:
     root: Path
@@ -111,6 +133,11 @@ class _Cache:
     facts: dict[Path, _FileFacts] = field(default_factory=dict)  # of the files file_secrets parsed or found cached
     unsure: set[Path] = field(default_factory=set)  # files a limit cut short: their facts are not cached
     links: set[Path] = field(default_factory=set)  # files that are symbolic links (seen by :meth:`real`)
+    models: str = ""  # a digest of the configuration's taint models, part of every cached analysis's key
+    stamps: dict[Path, bytes] = field(default_factory=dict)  # of the files :meth:`text` read (see :meth:`_source`)
+    notes: dict[Path, list[tuple[str, str]]] = field(default_factory=dict)  # the errors reported about each file
+    checked: dict[Path, bytes] = field(default_factory=dict)  # stamps of files looked at only to check an Analysis
+    recording: set[Path] | None = None  # the files asked for while an analysis runs (see :meth:`analysed`)
 
     def rel(self, path: Path) -> str:
         try:
@@ -146,33 +173,103 @@ class _Cache:
 
     def text(self, path: Path) -> str | None:
         rel = self.rel(path)
+        stamp, text, error = self._source(path, rel)
+        if stamp != OUTSIDE:
+            self.result.files_read.add(rel)
+        if self.stamps.setdefault(path, stamp) != stamp:  # changed between two reads: nothing of it is kept
+            self.unsure.add(path)
+        if error is not None:
+            self.error(path, rel, error)
+        return text
+
+    def _source(self, path: Path, rel: str) -> tuple[bytes, str | None, str | None]:
+        """What :meth:`text` makes of a file: (its stamp, its text or None, the error to report or None). The stamp
+        stands for all the outcome depends on (whether the path leads outside the root, the size, the bytes): two
+        reads with the same stamp give the same text and error."""
         if not self.inside(path):
-            self.result.errors.append((rel, limits.outside_message(rel, "file")))
-            return None
-        self.result.files_read.add(rel)
+            return OUTSIDE, None, limits.outside_message(rel, "file")
         try:
             size = path.stat().st_size
             if size > MAX_SOURCE_BYTES:
                 message = f"source file is {size / 1e6:.1f} MB, over the 2 MB limit for code analysis; skipped"
-                self.result.errors.append((rel, message))
-                return None
+                return b"size %d" % size, None, message
             data = limits.read_bytes(path, MAX_SOURCE_BYTES)
         except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
-            self.result.errors.append((rel, str(exc)))
-            return None
+            return b"limit " + str(exc).encode(), None, str(exc)
         except OSError as exc:
-            self.result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
-            return None
+            message = f"could not be read: {exc.strerror or exc}"
+            return b"error " + message.encode("utf-8", "replace"), None, message
+        stamp = b"sha256 " + hashlib.sha256(data).digest()
         if b"\x00" in data[:8192]:
-            self.result.errors.append((rel, "binary file, not source code; skipped"))
-            return None
+            return stamp, None, "binary file, not source code; skipped"
         try:
-            return data.decode("utf-8-sig")
+            return stamp, data.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
-            self.result.errors.append((rel, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped"))
-            return None
+            return stamp, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped"
+
+    def error(self, path: Path, rel: str, message: str) -> None:
+        """An error about one file, kept with the file too (:meth:`analysed` replays those of the files it read)."""
+        self.result.errors.append((rel, message))
+        self.notes.setdefault(path, []).append((rel, message))
+
+    def analysed(self, kind: str, key: str, result: AnalysisResult, compute: Callable[[], T]) -> T:
+        """``compute()``, an analysis that reports into ``result`` and reads files only through :meth:`module` and
+        :meth:`file_secrets` and resolves imports only through :mod:`resolve`; or its :class:`Analysis` from the parse
+        cache when every file and import it depended on is as it was. A computation that met a file a limit cut
+        short, or one that changed while it was read, is not kept."""
+        if not parse_cache.enabled():
+            return compute()
+        entry = parse_cache.recall(kind, key)
+        if isinstance(entry, Analysis) and self._holds(entry):
+            result.errors.extend(entry.errors)
+            result.warnings.extend(entry.warnings)
+            result.files_read.update(entry.files_read)
+            return entry.value  # type: ignore[no-any-return]
+        errors, warnings = len(result.errors), len(result.warnings)
+        paths: set[Path] = set()
+        self.recording = paths
+        try:
+            with resolve.recording() as probes:
+                value = compute()
+        finally:
+            self.recording = None
+        kept = self._analysis(paths, probes, result.errors[errors:], result.warnings[warnings:], value)
+        if kept is not None:
+            parse_cache.remember(kind, key, kept)
+        return value
+
+    def _analysis(self, paths: set[Path], probes: dict[tuple[Any, ...], str | None], errors: list[tuple[str, str]],
+                  warnings: list[tuple[str, str]], value: Any) -> Analysis | None:
+        files: list[tuple[str, bytes]] = []
+        found = set(errors)
+        read: set[str] = set()
+        for path in sorted(paths):
+            stamp = self.stamps.get(path)
+            if path in self.unsure or (stamp is None) != (resolve.language_of(path) is None):
+                return None  # cut short by a limit, changed while read, or read in a way the check would not repeat
+            files.append((str(path), stamp or b"-"))
+            found.update(self.notes.get(path, ()))
+            if stamp is not None and stamp != OUTSIDE:
+                read.add(self.rel(path))
+        return Analysis(tuple(files), tuple(sorted(probes.items(), key=repr)), tuple(sorted(found)),
+                        tuple(sorted(set(warnings))), tuple(sorted(read)), value)
+
+    def _holds(self, entry: Analysis) -> bool:
+        """Whether every import ``entry`` resolved resolves the same way and every file it read has the same stamp."""
+        if not all(resolve.answer(key) == answer for key, answer in entry.probes):
+            return False
+        for name, stamp in entry.files:
+            path = Path(name)
+            now = self.stamps.get(path) or self.checked.get(path)
+            if now is None:
+                now = self.checked[path] = self._source(path, self.rel(path))[0] if resolve.language_of(path) else b"-"
+            if now != stamp:
+                return False
+        return True
 
     def module(self, path: Path) -> Module | None:
+        if self.recording is not None:
+            self.recording.add(path)
         if path in self.modules:
             return self.modules[path]
         language = resolve.language_of(path)
@@ -192,13 +289,13 @@ class _Cache:
                 else:
                     mod = JsModule.parse(path, rel, text, language)
         except limits.FileTimeout:
-            self.result.errors.append((rel, limits.timeout_message()))
+            self.error(path, rel, limits.timeout_message())
             self.unsure.add(path)
         except RecursionError:
-            self.result.errors.append((rel, "nested too deeply to parse; skipped"))
+            self.error(path, rel, "nested too deeply to parse; skipped")
             self.unsure.add(path)
         if mod is not None and mod.error:
-            self.result.errors.append((rel, mod.error))
+            self.error(path, rel, mod.error)
             if mod.error.startswith("could not be parsed"):  # RecursionError, MemoryError: not a property of the text
                 self.unsure.add(path)
         return mod
@@ -219,13 +316,15 @@ class _Cache:
 
         facts = parse_cache.memo("code", f"{language}\0{rel}\0{text}", compute, keep=lambda f: f.sure)
         if path not in self.modules and facts.error:  # from the cache: the parse it stands for was skipped
-            self.result.errors.append((rel, facts.error))
+            self.error(path, rel, facts.error)
         self.facts[path] = facts
         return facts
 
     def file_secrets(self, path: Path) -> tuple[SecretLiteral, ...]:
         """The literal secrets of one file. They, the file's parse error and whether it has a handler-shaped
         function are a function of its path and text: through the parse cache a warm scan skips the parse."""
+        if self.recording is not None:
+            self.recording.add(path)
         if path in self.secrets:
             return self.secrets[path]
         rel = self.rel(path)
@@ -372,7 +471,8 @@ class CodeAnalyzer:
     def _analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         result = AnalysisResult()
         resolve.forget()  # files may have changed since the last scan in this process
-        cache = _Cache(root.resolve(), result)
+        models = json.dumps(self.taint_models, sort_keys=True, default=repr)
+        cache = _Cache(root.resolve(), result, models=hashlib.sha256(models.encode("utf-8", "surrogatepass")).hexdigest())
 
         def app_facts(app: Application) -> tuple[dict[str, CodeFacts], AnalysisResult]:
             cache.result = found = AnalysisResult()
@@ -443,6 +543,11 @@ class CodeAnalyzer:
         facts = cache.facts.get(path)
         if language is None or _is_test_file(rel) or (facts is not None and not facts.handler_shaped):
             return [], (), ()
+        key = "\0".join((rel, str(path), str(cache.root), cache.models))
+        return cache.analysed("loose", key, cache.result, lambda: self._loose_walk(path, cache))
+
+    @staticmethod
+    def _loose_walk(path: Path, cache: _Cache) -> tuple[list[str], tuple[TaintFlow, ...], tuple[AuthCheck, ...]]:
         mod = cache.module(path)
         out = Collector()
         found: list[str] = []
@@ -478,23 +583,29 @@ class CodeAnalyzer:
             return None
         entry, handler = found
         entry = entry.resolve()
+        code_dir = fn.code_dir.resolve()
+        key = "\0".join((fn.name, str(cache.root), str(entry), handler, str(code_dir), cache.models))
+        return cache.analysed("function", key, result, lambda: self._walk(fn.name, entry, handler, code_dir, cache, result))
+
+    def _walk(self, name: str, entry: Path, handler: str, code_dir: Path, cache: _Cache, result: AnalysisResult) -> CodeFacts:
+        """The code facts of function ``name``: the walk from ``handler`` in ``entry`` through the files it imports."""
         out = Collector()
         language = resolve.language_of(entry)
         files: list[Path]
         if language == "python":
-            py = PyInterp(cache.py, fn.code_dir.resolve(), out)
+            py = PyInterp(cache.py, code_dir, out)
             if not (py.analyse_handler(entry, handler) or webapps.python_app_entry(py, entry, handler)) \
                     and cache.py(entry) is not None and cache.py(entry).tree is not None:  # type: ignore[union-attr]
-                result.warnings.append((cache.rel(entry), f"handler function {handler} of {fn.name} is not defined in this file"))
+                result.warnings.append((cache.rel(entry), f"handler function {handler} of {name} is not defined in this file"))
             webapps.mount_routers(py)
             webapps.django_views(py, entry)
             py.analyse_rest()
             files = list(py.files)
         else:
-            js = JsInterp(cache.js, fn.code_dir.resolve(), out)
+            js = JsInterp(cache.js, code_dir, out)
             if not (js.analyse_handler(entry, handler) or webapps.js_wrapped_entry(js, entry, handler)) \
                     and cache.js(entry) is not None:
-                result.warnings.append((cache.rel(entry), f"handler {handler} of {fn.name} is not exported by this file"))
+                result.warnings.append((cache.rel(entry), f"handler {handler} of {name} is not exported by this file"))
             js.analyse_rest()
             files = list(js.files)
         if entry not in files:
@@ -511,7 +622,7 @@ class CodeAnalyzer:
                 aws_libraries.extend(u for u in used_libraries(mod) if all(u.name != seen.name for seen in aws_libraries))
         calls = sorted(out.sdk_calls.values(), key=lambda c: (c.loc.path, c.loc.line or 0, c.service, c.operation))
         return CodeFacts(
-            function=fn.name,
+            function=name,
             entry=cache.rel(entry),
             handler=handler,
             files=tuple(cache.rel(p) for p in files),

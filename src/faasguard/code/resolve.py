@@ -6,12 +6,18 @@ is ``<code_dir>/app.py`` and ``src/handlers/app.handler`` is
 ``.js .mjs .cjs .ts`` that exists. Imports are resolved only to files inside the
 code directory (or next to the importing file): packages from site-packages or
 node_modules are not the function's own code.
+
+While :func:`recording` is on, every resolution is noted with its answer, so that a cached
+analysis can check that each import still resolves the same way (:func:`answer`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,7 +99,7 @@ def _gcp_entry(code_dir: Path, handler: str, runtime: str) -> tuple[str, str] | 
 def python_module(name: str, level: int, importer: Path, code_dir: Path | None) -> Path | None:
     """The local file for ``import name`` / ``from .name import``, or None for a third-party module."""
     # Keyed by the importer's directory: every file of a package imports the same names.
-    return _python_module(name, level, os.path.dirname(importer), str(code_dir) if code_dir is not None else None)
+    return _noted(("python", name, level, os.path.dirname(importer), str(code_dir) if code_dir is not None else None))
 
 
 @lru_cache(maxsize=65536)
@@ -120,7 +126,42 @@ def js_module(spec: str, importer: Path, code_dir: Path | None) -> Path | None:
     """The local file for ``require('./lib/db')`` / ``import … from '../x.js'``; None for packages."""
     if not spec.startswith((".", "/")):
         return None
-    return _js_module(spec, str(importer.parent), str(code_dir) if code_dir is not None else None)
+    return _noted(("js", spec, str(importer.parent), str(code_dir) if code_dir is not None else None))
+
+
+# The resolutions made while recording (see :func:`recording`), per thread (two scans may run in one process):
+# ``_RECORD.noted`` maps the arguments of each to its answer.
+_RECORD = threading.local()
+
+
+def _noted(question: tuple) -> Path | None:  # type: ignore[type-arg]
+    found = _python_module(*question[1:]) if question[0] == "python" else _js_module(*question[1:])
+    noted = getattr(_RECORD, "noted", None)
+    if noted is not None:
+        noted[question] = str(found) if found is not None else None
+    return found
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[tuple, str | None]]:  # type: ignore[type-arg]
+    """Note every import this thread resolves in the block, with its answer, in the dict it gives."""
+    previous = getattr(_RECORD, "noted", None)
+    noted: dict[tuple, str | None] = {}  # type: ignore[type-arg]
+    _RECORD.noted = noted
+    try:
+        yield noted
+    finally:
+        _RECORD.noted = previous
+        if previous is not None:  # an enclosing recording depends on them too
+            previous.update(noted)
+
+
+def answer(question: tuple) -> str | None:  # type: ignore[type-arg]
+    """What a resolution :func:`recording` noted answers now (the file system may have changed)."""
+    if question and question[0] in ("python", "js"):
+        found = _python_module(*question[1:]) if question[0] == "python" else _js_module(*question[1:])
+        return str(found) if found is not None else None
+    return "?"  # not a question this version asks: never the noted answer
 
 
 @lru_cache(maxsize=65536)
