@@ -148,17 +148,28 @@ class _Cache:
     def real(self, path: Path) -> str:
         """``os.path.realpath(path)``, with the real path of each directory resolved once (every file reads them).
         A file that is itself a symbolic link is noted in ``links``."""
-        real_dirs: dict[Path, str] = self.__dict__.setdefault("_real_dirs", {})
-        parent = real_dirs.get(path.parent)
-        if parent is None:
-            parent = real_dirs[path.parent] = os.path.realpath(path.parent)
-        real = os.path.join(parent, path.name)
+        real = os.path.join(self._real_dir(path.parent), path.name)
         if path.name in ("", ".", ".."):
             real = os.path.realpath(real)
         elif os.path.islink(real):
             self.links.add(path)
             real = os.path.realpath(real)
         return real
+
+    def _real_dir(self, folder: Path) -> str:
+        """``os.path.realpath(folder)``, from its parent's (once per folder: one look at whether it is a link,
+        where ``realpath`` looks at every folder above it again)."""
+        real_dirs: dict[Path, str] = self.__dict__.setdefault("_real_dirs", {})
+        found = real_dirs.get(folder)
+        if found is None:
+            parent = folder.parent
+            if parent == folder or folder.name in ("", ".", ".."):
+                found = os.path.realpath(folder)
+            else:
+                here = os.path.join(self._real_dir(parent), folder.name)
+                found = os.path.realpath(here) if os.path.islink(here) else here
+            real_dirs[folder] = found
+        return found
 
     def inside(self, path: Path) -> bool:
         """:func:`limits.inside`, through :meth:`real`."""
