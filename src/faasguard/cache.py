@@ -7,12 +7,23 @@ secrets, its parse error, whether it has a handler-shaped function; keyed by the
 path under the root too, which the secrets name). Nothing that depends on the user's
 options (``--var``) is cached, so a cached value is right however it is used.
 
+One kind of entry is not a function of its key alone: the code analysis of a function (``function``)
+or of a loose handler file (``loose``), stored with :meth:`ParseCache.remember` and read with
+:meth:`ParseCache.recall`. Its key names what is known before the walk (the function's name, entry
+file, handler, code directory, the root, a digest of the configuration's ``taint-models``); the
+entry (:class:`faasguard.code.analyzer.Analysis`) carries what the walk found out on its way: the
+stamp (SHA-256 of the bytes, or why they were not read) of every source file it asked for, the
+answer of every import resolution it made (so a module added where an import found nothing counts),
+and the errors and warnings to replay. The analyzer uses an entry only after checking all of them
+again; an analysis that met a file a limit cut short is not stored.
+
 The key of an entry is a SHA-256 of
 
-* what is cached (``yaml``, ``hcl``, ``sam``, ``code``, ``config``) and the input's bytes,
+* what is cached (``yaml``, ``hcl``, ``sam``, ``code``, ``config``, ``function``, ``loose``) and the
+  input's bytes (for ``function`` and ``loose``, the names of the inputs, see above),
 * faasguard's version, the Python version, the versions of the parsing libraries, and a
-  digest of the source of faasguard's loaders and code analyzer (a changed loader never
-  reads an old entry).
+  digest of the source of faasguard's loaders and code analyzer and of the data tables they
+  read (a changed loader never reads an old entry).
 
 Entries are pickles in one SQLite database written by this user under the user's cache
 directory (``~/.cache/faasguard/parse/entries.sqlite3`` on Linux, per platformdirs;
@@ -48,7 +59,9 @@ FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entry up
-_LIBRARIES = ("PyYAML", "tree-sitter-hcl", "aws-sam-translator")
+# The parsers whose output is cached (tree-sitter's grammars parse the code the analyzer walks).
+_LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", "tree-sitter-javascript",
+              "tree-sitter-typescript", "tree-sitter-python")
 
 # Connections a forked worker inherited from its parent: never used nor closed there (SQLite
 # connections must not cross a fork), only kept from being finalized.
