@@ -68,6 +68,9 @@ class LStr(str):
     line: int = 0
     end_line: int = 0
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> LStr:
+        return self  # immutable, as in clone(): copy.deepcopy would rebuild it through __reduce_ex__
+
 
 def clone(value: Any) -> Any:
     """A deep copy of located values that keeps their lines (strings are immutable: shared)."""
