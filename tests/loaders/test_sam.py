@@ -318,3 +318,28 @@ def test_a_cached_template_is_loaded_again_when_what_it_reads_beside_it_changes(
     (repo / "api.yaml").write_text(_openapi("/first"))
     translations = 0
     assert seen() == ({"/first"}, repo / "v1") and translations == 0  # the first entry again
+
+
+def test_sam_copies_keep_python27_key_order():
+    """samtranslator emulates Python 2.7's dict order; the faster copies must land every key where its own would."""
+    import copy
+
+    from faasguard.loaders import template_loader
+
+    template_loader._translator()  # installs them
+    from samtranslator.utils.py27hash_fix import Py27Dict, Py27Keys, Py27UniStr
+
+    original = Py27Dict()
+    for i in range(40):
+        original[f"/path{i}" if i % 3 else Py27UniStr(f"Key{i}")] = Py27Dict({"get": {"n": i}})
+    for i in range(0, 40, 7):
+        del original[f"/path{i}" if i % 3 else Py27UniStr(f"Key{i}")]
+    expected = Py27Keys()  # what samtranslator's own copy does: each key added again, in Python 2.7 order
+    for key in original.keylist:
+        expected.add(key)
+    for _ in range(2):  # the second copy takes the remembered layout
+        copied = copy.deepcopy(original)
+        assert list(copied.keys()) == expected.keys()  # after deletions, not always the order of the original
+        assert (copied.keylist.keyorder, copied.keylist.size, copied.keylist.fill, copied.keylist.mask) == (
+            expected.keyorder, expected.size, expected.fill, expected.mask)
+        assert copied == original and copied["/path1"] is not original["/path1"]
