@@ -208,7 +208,8 @@ def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
     filled = _entries(cache_dir)
-    assert filled == 26  # 2 SAM templates (model, translation), a serverless.yml, a .tf file, 20 functions' code analyses
+    # 2 SAM templates (model, translation), a serverless.yml, a .tf file, a package.json, 20 functions' code analyses
+    assert filled == 27
     from faasguard.loaders import located_yaml
 
     def must_not_parse(*args, **kwargs):
@@ -323,3 +324,53 @@ def test_a_finding_copied_with_but_is_the_one_replace_gives():
     assert (copy.source, copy.key, f.source, f.fingerprint) == ("template.yaml", "SLACK_TOKEN", "", "")
     with pytest.raises(TypeError):
         f.but(sourse="typo")
+
+
+LOCK = """{
+  "name": "orders", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+  "packages": {
+    "": {"name": "orders", "version": "1.0.0", "dependencies": {"%s": "^4.17.0"}},
+    "node_modules/%s": {"version": "4.17.21", "resolved": "https://registry.npmjs.org/x/-/x-4.17.21.tgz"}
+  }
+}
+"""
+
+
+def _lock_project(root: Path, package: str) -> Path:
+    (root / "src").mkdir(parents=True, exist_ok=True)
+    (root / "template.yaml").write_text(SAM.replace("python3.12", "nodejs20.x"))
+    (root / "src" / "app.js").write_text("exports.handler = async () => ({});\n")
+    (root / "src" / "package-lock.json").write_text(LOCK % (package, package))
+    return root
+
+
+def _squats(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(f.message for f in result.findings if "one edit" in f.message or "typosquat" in f.message.lower())
+
+
+def test_a_lock_file_is_parsed_once_and_again_when_it_changes(tmp_path, monkeypatch):
+    project = _lock_project(tmp_path / "p", "lodahs")
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert any("lodahs" in f["message"] for f in cold["findings"])
+    from faasguard.deps.package_lock import PackageLockSource
+
+    real_parse = PackageLockSource.parse
+    monkeypatch.setattr(PackageLockSource, "parse", lambda *a, **k: pytest.fail("parsed again although the cache holds it"))
+    assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
+    monkeypatch.setattr(PackageLockSource, "parse", real_parse)
+    _lock_project(project, "lodash")  # the same size, another text: parsed again, the finding is gone
+    warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert not any("lodahs" in f["message"] for f in warm["findings"])
+
+
+def test_a_requirements_file_that_includes_another_is_read_again(tmp_path):
+    project = _project(tmp_path / "p")
+    (project / "src" / "requirements.txt").write_text("-r base.txt\n")
+    (project / "src" / "base.txt").write_text("reqeusts==2.31.0\n")
+    cache_dir = tmp_path / "cache"
+    cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert any("reqeusts" in f["message"] for f in cold["findings"])
+    (project / "src" / "base.txt").write_text("requests==2.31.0\n")  # requirements.txt itself is unchanged
+    warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
+    assert not any("reqeusts" in f["message"] for f in warm["findings"])

@@ -2,10 +2,11 @@
 
 What is cached are pure functions of a file's text (or of a value built from it): the
 located YAML/JSON tree, the dict of a ``.tf`` file, the SAM translation of a prepared
-template, and what the code analyzer finds in one source file by itself (its literal
-secrets, its parse error, whether it has a handler-shaped function; keyed by the file's
-path under the root too, which the secrets name). Nothing that depends on the user's
-options (``--var``) is cached, so a cached value is right however it is used.
+template, the dependencies of a lock file or manifest that pulls in no other file, and
+what the code analyzer finds in one source file by itself (its literal secrets, its parse
+error, whether it has a handler-shaped function; keyed by the file's path under the root
+too, which the secrets name; so are lock files, whose findings name them). Nothing that
+depends on the user's options (``--var``) is cached, so a cached value is right however it is used.
 
 One kind of entry is not a function of its key alone: the code analysis of a function (``function``)
 or of a loose handler file (``loose``), stored with :meth:`ParseCache.remember` and read with
@@ -19,7 +20,7 @@ again; an analysis that met a file a limit cut short is not stored.
 
 The key of an entry is a SHA-256 of
 
-* what is cached (``yaml``, ``hcl``, ``sam``, ``code``, ``config``, ``function``, ``loose``) and the
+* what is cached (``yaml``, ``hcl``, ``sam``, ``deps``, ``code``, ``config``, ``function``, ``loose``) and the
   input's bytes (for ``function`` and ``loose``, the names of the inputs, see above),
 * faasguard's version, the Python version, the versions of the parsing libraries, and a
   digest of the source of faasguard's loaders and code analyzer and of the data tables they
@@ -209,6 +210,7 @@ def _sources(package: Path) -> Iterator[Path]:
     """The code whose results are cached: the loaders, the code analyzer's parsers and secret search, their data."""
     yield from (package / "loaders").rglob("*.py")
     yield from (package / "code").rglob("*.py")
+    yield from (package / "deps").rglob("*.py")
     yield from (package / "data" / "taint").glob("*.toml")
     # What the code analyzer's walk reads besides (its analyses are cached, see faasguard.code.analyzer.Analysis).
     yield package / "data" / "aws_libraries.toml"

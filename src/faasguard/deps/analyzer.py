@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from faasguard import limits
+from faasguard import cache, limits
 from faasguard.deps import source_for
 from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
@@ -217,7 +217,10 @@ def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]
     result.files_read.add(rel)
     try:
         with limits.time_budget():
-            manifest = source.parse(path, text, rel)
+            if source.reads_other_files:
+                manifest = source.parse(path, text, rel)
+            else:
+                manifest = cache.memo("deps", f"{source.kind}\0{rel}\0{text}", lambda: source.parse(path, text, rel))
     except limits.FileTimeout:
         result.errors.append((rel, limits.timeout_message() + "; its dependencies were not checked"))
         return None, result

@@ -99,6 +99,9 @@ class DependencySource(Protocol):
     """One manifest or lock format."""
 
     kind: str
+    # Whether parse() reads files besides the one it is given; when not, its result is a
+    # function of the text and the relative path alone, and the parse cache keeps it.
+    reads_other_files: bool
 
     def wants(self, filename: str) -> bool:
         """By file name alone (lower case): is this file of our format?"""

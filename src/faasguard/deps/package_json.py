@@ -35,6 +35,7 @@ def exact_npm_version(spec: str) -> str | None:
 
 class PackageJsonSource:
     kind = "package-json"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "package.json"

@@ -40,6 +40,7 @@ def npm_origin(resolved: str | None, version: str | None = None) -> tuple[Origin
 
 class PackageLockSource:
     kind = "package-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename in ("package-lock.json", "npm-shrinkwrap.json")

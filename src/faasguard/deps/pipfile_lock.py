@@ -11,6 +11,7 @@ from faasguard.deps.locate import json_key_lines
 
 class PipfileLockSource:
     kind = "pipfile-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "pipfile.lock"

@@ -39,6 +39,7 @@ def _lock_version(doc: dict[str, Any]) -> float:
 
 class PnpmLockSource:
     kind = "pnpm-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "pnpm-lock.yaml"

@@ -21,6 +21,7 @@ def load_toml(text: str, what: str) -> dict[str, Any]:
 
 class PoetryLockSource:
     kind = "poetry-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "poetry.lock"

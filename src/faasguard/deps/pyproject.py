@@ -87,6 +87,7 @@ class _Lines:
 
 class PyprojectSource:
     kind = "pyproject"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "pyproject.toml"

@@ -24,6 +24,7 @@ def _origin(source: dict[str, object]) -> tuple[Origin, str | None, bool]:
 
 class UvLockSource:
     kind = "uv-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "uv.lock"

@@ -33,6 +33,7 @@ def _unquote(value: str) -> str:
 
 class YarnLockSource:
     kind = "yarn-lock"
+    reads_other_files = False
 
     def wants(self, filename: str) -> bool:
         return filename == "yarn.lock"
