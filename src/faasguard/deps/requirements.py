@@ -52,6 +52,7 @@ def _origin(url: str) -> Origin:
 
 class RequirementsSource:
     kind = "requirements"
+    reads_other_files = True  # -r/-c includes
 
     def wants(self, filename: str) -> bool:
         return (filename.startswith("requirements") and filename.endswith(".txt")) or filename == "requirements.in"
