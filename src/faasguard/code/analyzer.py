@@ -140,6 +140,12 @@ class _Cache:
     recording: set[Path] | None = None  # the files asked for while an analysis runs (see :meth:`analysed`)
 
     def rel(self, path: Path) -> str:
+        prefix: str | None = self.__dict__.get("_prefix")
+        if prefix is None:
+            prefix = self.__dict__["_prefix"] = os.path.join(str(self.root), "")
+        name = str(path)
+        if name.startswith(prefix) and os.sep == "/":  # what relative_to gives, without building paths
+            return name[len(prefix) :]
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -554,7 +560,7 @@ class CodeAnalyzer:
         facts = cache.facts.get(path)
         if language is None or _is_test_file(rel) or (facts is not None and not facts.handler_shaped):
             return [], (), ()
-        key = "\0".join((rel, str(path), str(cache.root), cache.models))
+        key = json.dumps([rel, str(path), str(cache.root), cache.models])  # a list: no field can run into the next
         return cache.analysed("loose", key, cache.result, lambda: self._loose_walk(path, cache))
 
     @staticmethod
@@ -595,7 +601,7 @@ class CodeAnalyzer:
         entry, handler = found
         entry = entry.resolve()
         code_dir = fn.code_dir.resolve()
-        key = "\0".join((fn.name, str(cache.root), str(entry), handler, str(code_dir), cache.models))
+        key = json.dumps([fn.name, str(cache.root), str(entry), handler, str(code_dir), cache.models])
         return cache.analysed("function", key, result, lambda: self._walk(fn.name, entry, handler, code_dir, cache, result))
 
     def _walk(self, name: str, entry: Path, handler: str, code_dir: Path, cache: _Cache, result: AnalysisResult) -> CodeFacts:
