@@ -20,9 +20,38 @@ import yaml
 from faasguard import cache
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - wheels ship libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+
+_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's implicit tag (int, bool, null, ... or str), by its text
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """libyaml's composer calls back into Python for every node: these callbacks do the least.
+
+    There are no path resolvers (``yaml.add_path_resolver``) in a safe loader, so descending and
+    ascending have nothing to record; a plain scalar's implicit tag depends on its text alone, so it
+    is remembered (bounded), and every other node gets the default tag of its kind, as in PyYAML."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = str(_Base.resolve(self, kind, value, implicit))
+                if len(_PLAIN_TAGS) > 200_000:
+                    _PLAIN_TAGS.clear()
+                _PLAIN_TAGS[value] = tag
+            return tag
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
 MAX_NODES = 1_000_000
 MAX_DEPTH = 400
@@ -160,16 +189,29 @@ class _Builder:
         out.key_lines = key_lines
         build = self.build
         child = depth + 1
+        shallow = child <= MAX_DEPTH
         for key_node, value_node in node.value:
             key_tag = key_node.tag
-            if key_tag == _STR and type(key_node) is _SCALAR and child <= MAX_DEPTH:
-                # A plain string key (nearly all of them): what build() would do, without the calls.
+            if key_tag == _STR and type(key_node) is _SCALAR and shallow:
+                # A string key (nearly all of them) and a string value (most of them): what build() would
+                # do, without the calls.
                 self.count += 1
                 if self.count > MAX_NODES:
                     raise LoadFailure(
                         f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
                     )
                 key: Any = _located_str(key_node)
+                if value_node.tag == _STR and type(value_node) is _SCALAR:
+                    self.count += 1
+                    if self.count > MAX_NODES:
+                        raise LoadFailure(
+                            f"the document expands to more than {MAX_NODES:,} nodes (a YAML alias bomb?); skipped"
+                        )
+                    out[key] = _located_str(value_node)
+                else:
+                    out[key] = build(value_node, child)
+                key_lines[key_node.value] = key_node.start_mark.line + 1
+                continue
             elif key_tag == "tag:yaml.org,2002:merge":
                 merged = build(value_node, child)
                 for part in merged if isinstance(merged, list) else [merged]:
@@ -253,7 +295,9 @@ def _located_str(node: yaml.Node) -> LStr:
     start, end = node.start_mark.line, node.end_mark
     # Most scalars sit on one line; a block scalar ends at column 0 of the line after its text.
     last = end.line
-    out.__dict__.update(line=start + 1, end_line=start + 1 if last == start else (last if end.column == 0 else last + 1))
+    attributes = out.__dict__
+    attributes["line"] = start + 1
+    attributes["end_line"] = start + 1 if last == start else (last if end.column == 0 else last + 1)
     return out
 
 
