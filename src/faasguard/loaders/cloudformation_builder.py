@@ -186,8 +186,10 @@ class TemplateReader:
                     props = res.get("Properties")
                     entry = (position, str(logical_id), props if isinstance(props, Mapping) else None)
                     self._by_type.setdefault(kind, []).append(entry)
-        found = [e for kind in dict.fromkeys(types) for e in self._by_type.get(kind, ())]
-        if len(types) > 1:
+        if len(types) == 1:
+            found: Any = self._by_type.get(types[0], ())
+        else:
+            found = [e for kind in dict.fromkeys(types) for e in self._by_type.get(kind, ())]
             found.sort(key=lambda e: e[0])
         for _, logical_id, props in found:
             yield logical_id, props if props is not None else {}
