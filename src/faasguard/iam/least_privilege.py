@@ -138,6 +138,7 @@ class Resources:
             self.kinds[secret.id] = "secretsmanager"
         for fn in app.functions:
             self.kinds[fn.name] = "lambda"
+        self._resolved: dict[str, str] = {}  # resolve() by text: grants are matched again and again
 
     def name(self, logical: str) -> str:
         return self.names.get(logical, "${" + logical + "}")
@@ -158,6 +159,12 @@ class Resources:
 
     def resolve(self, text: str) -> str:
         """A granted resource pattern in canonical form (``${Orders.Arn}`` → the table's ARN)."""
+        known = self._resolved.get(text)
+        if known is None:
+            known = self._resolved[text] = self._resolve(text)
+        return known
+
+    def _resolve(self, text: str) -> str:
 
         def attr(match: re.Match[str]) -> str:
             logical, which = match.group(1), _ATTRIBUTES.get(match.group(2))

@@ -99,6 +99,7 @@ _INFRA_VERBS = (
     "Revoke", "Authorize", "Set", "Put", "Add", "Remove", "Tag", "Untag",
 )  # fmt: skip
 _DATA_NOUNS = ("Object", "Item", "Message", "Record", "Event", "LogEvents", "LogStream", "MetricData", "Parameter", "Secret")
+_DATA_NOUNS_PLURAL = tuple(n + "s" for n in _DATA_NOUNS)
 
 
 @cache
@@ -108,11 +109,11 @@ def is_infrastructure_write(action: str) -> bool:
 
 def _infrastructure_verb(action: str) -> bool:
     name = action.split(":", 1)[-1]
-    verb = next((v for v in _INFRA_VERBS if name.startswith(v)), None)
-    if verb is None:
+    if not name.startswith(_INFRA_VERBS):
         return False
+    verb = next(v for v in _INFRA_VERBS if name.startswith(v))
     noun = name[len(verb) :]
-    return not any(noun.startswith(n) or noun.endswith(n + "s") or noun.endswith(n) for n in _DATA_NOUNS)
+    return not (noun.startswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS_PLURAL))
 
 
 @cache

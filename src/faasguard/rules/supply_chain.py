@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from faasguard import runtimes
 from faasguard.deps.facts import DependencySet, Installed, dependency_sets, public_functions, shipped_by, single_function
@@ -327,6 +328,9 @@ def unpinned_dependencies(app: Application) -> Iterator[Hit]:
             )
 
 
+# A version against a range: the same manifests come back in every application that ships them (a template and its
+# CDK copy), and parsing an npm range is slow.
+_satisfies = lru_cache(maxsize=8192)(satisfies)
 _SYNC_PAIRS = {"package-json": {"package-lock", "yarn-lock", "pnpm-lock"}, "pyproject": {"poetry-lock", "uv-lock"}}
 
 
@@ -363,7 +367,7 @@ def lock_out_of_sync(app: Application) -> Iterator[Hit]:
                     if dep.optional:
                         continue  # optional and peer dependencies may legitimately be absent
                     problem = f"declares {dep.name} {dep.spec or ''}".rstrip() + f" but {lock.path} does not lock it"
-                elif dep.spec and not any(satisfies(dep_set.ecosystem, v, dep.spec) for v in locked):
+                elif dep.spec and not any(_satisfies(dep_set.ecosystem, v, dep.spec) for v in locked):
                     problem = f"declares {dep.name} {dep.spec} but {lock.path} locks {', '.join(sorted(set(locked)))}"
                 else:
                     continue
