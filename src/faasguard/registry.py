@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -63,6 +63,9 @@ class Rule:
     check: RuleFunc
     providers: frozenset[str] | None = None  # clouds the rule's concept exists on; None: every one
     opt_in: bool = False  # runs only when the configuration enables it (config.SWITCHES) or --rule names it
+    # The one model collection (an Application field) the rule's findings come from: the rule is one loop over it
+    # (tests/test_registry.py checks the shape), so an application where it is empty is not even asked.
+    over: str | None = None
 
     @property
     def doc(self) -> str:
@@ -82,7 +85,9 @@ class Rule:
         """The rule's section in ``docs/rules.md`` (anchors are the lower-cased rule ids)."""
         return f"{RULES_DOC_URL}#{self.id.lower()}"
 
-    def run(self, app: Application) -> Iterator[Finding]:
+    def run(self, app: Application) -> list[Finding]:
+        if self.over is not None and not getattr(app, self.over):
+            return []
         providers = self.providers
         if providers is not None:
             for fn in app.functions:
@@ -92,6 +97,7 @@ class Rule:
                     app = replace(app, functions=[fn for fn in app.functions if fn.provider in providers])
                     break
         pulumi = app.format == "pulumi"
+        found: list[Finding] = []
         for hit in self.check(app):
             if pulumi:  # Pulumi's own property names; the fingerprint stays the one of the Terraform wording
                 from faasguard.rules.wording import pulumi_words
@@ -103,22 +109,25 @@ class Rule:
             loc = hit.loc
             # What Finding.with_fingerprint computes (with no base), without building the finding twice.
             identity = "\x1f".join((self.id, loc.path, hit.resource or "", hit.function or "", hit.key or hit.message))
-            yield Finding.of(
-                rule_id=self.id,
-                category=self.category,
-                severity=hit.severity if hit.severity is not None else self.severity,
-                title=self.title,
-                message=hit.message,
-                path=loc.path,
-                line=loc.line,
-                end_line=loc.end_line or loc.line,
-                resource=hit.resource,
-                function=hit.function,
-                remediation=hit.remediation,
-                related=hit.related,
-                fingerprint=fingerprint(identity),
-                key=hit.key,
+            found.append(
+                Finding.of(
+                    rule_id=self.id,
+                    category=self.category,
+                    severity=hit.severity if hit.severity is not None else self.severity,
+                    title=self.title,
+                    message=hit.message,
+                    path=loc.path,
+                    line=loc.line,
+                    end_line=loc.end_line or loc.line,
+                    resource=hit.resource,
+                    function=hit.function,
+                    remediation=hit.remediation,
+                    related=hit.related,
+                    fingerprint=fingerprint(identity),
+                    key=hit.key,
+                )
             )
+        return found
 
 
 _RULES: dict[str, Rule] = {}
@@ -132,6 +141,7 @@ def rule(
     title: str,
     providers: Iterable[str] | None = None,
     opt_in: bool = False,
+    over: str | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
     if category not in CATEGORIES:
         raise ValueError(f"{rule_id}: unknown category {category!r}")
@@ -142,7 +152,7 @@ def rule(
         if not (func.__doc__ or "").strip():
             raise ValueError(f"{rule_id}: a rule needs a docstring; it is the rule's documentation")
         _RULES[rule_id] = Rule(
-            rule_id, category, severity, title, func, frozenset(providers) if providers else None, opt_in
+            rule_id, category, severity, title, func, frozenset(providers) if providers else None, opt_in, over
         )
         return func
 

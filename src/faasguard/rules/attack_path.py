@@ -79,6 +79,7 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     category="attack-path",
     severity=Severity.CRITICAL,
     title="Unauthenticated entry point to an injectable handler",
+    over="functions",
 )
 def open_entry_to_injection(app: Application) -> Iterator[Hit]:
     """

@@ -22,6 +22,7 @@ from faasguard.rules.wording import fix, sls_logical_id, tf_function
     title="Function deployed without code signing",
     providers=("aws",),
     opt_in=True,
+    over="functions",
 )
 def function_without_code_signing(app: Application) -> Iterator[Hit]:
     """

@@ -11,7 +11,7 @@ from faasguard.registry import Hit, rule
 from faasguard.rules.wording import fix
 
 
-@rule("FG-IAM-001", category="iam", severity=Severity.HIGH, title="Function role allows every action on a service")
+@rule("FG-IAM-001", category="iam", severity=Severity.HIGH, title="Function role allows every action on a service", over="roles")
 def wildcard_actions(app: Application) -> Iterator[Hit]:
     """
     An `Allow` statement in a function's role grants `*` or `service:*`.
@@ -161,7 +161,13 @@ def exposure(fn: Function) -> str:
 # -- rules ---------------------------------------------------------------------------------
 
 
-@rule("FG-IAM-002", category="iam", severity=Severity.HIGH, title="Function role allows sensitive actions on every resource")
+@rule(
+    "FG-IAM-002",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Function role allows sensitive actions on every resource",
+    over="roles",
+)
 def sensitive_actions_on_all_resources(app: Application) -> Iterator[Hit]:
     """
     An `Allow` statement in a function's role grants write or data-returning actions
@@ -233,6 +239,7 @@ COVERS_EVERYTHING = frozenset({"AdministratorAccess", "IAMFullAccess"})
     category="iam",
     severity=Severity.HIGH,
     title="Function role has an administrator or full-access managed policy",
+    over="roles",
 )
 def admin_managed_policies(app: Application) -> Iterator[Hit]:
     """
@@ -291,6 +298,7 @@ def admin_managed_policies(app: Application) -> Iterator[Hit]:
     category="iam",
     severity=Severity.MEDIUM,
     title="Lambda permission for a service without SourceArn or SourceAccount",
+    over="permissions",
 )
 def confused_deputy_permission(app: Application) -> Iterator[Hit]:
     """
@@ -359,7 +367,13 @@ def _url_companion(app: Application, perm: Permission) -> bool:
     )
 
 
-@rule("FG-IAM-005", category="iam", severity=Severity.HIGH, title="Lambda permission lets anyone invoke the function")
+@rule(
+    "FG-IAM-005",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Lambda permission lets anyone invoke the function",
+    over="permissions",
+)
 def public_invoke_permission(app: Application) -> Iterator[Hit]:
     """
     An `AWS::Lambda::Permission` has `Principal: "*"` and neither `SourceArn` nor
@@ -536,7 +550,13 @@ _TRUST_LIMITS = {
 _WEB_IDENTITY_AUDIENCE = re.compile(r".*:(aud|sub|amr)$")
 
 
-@rule("FG-IAM-008", category="iam", severity=Severity.CRITICAL, title="Role trust policy lets any principal assume it")
+@rule(
+    "FG-IAM-008",
+    category="iam",
+    severity=Severity.CRITICAL,
+    title="Role trust policy lets any principal assume it",
+    over="roles",
+)
 def open_trust_policy(app: Application) -> Iterator[Hit]:
     """
     A role's `AssumeRolePolicyDocument` allows `Principal: "*"` (or `AWS: "*"`)
@@ -604,7 +624,13 @@ def open_trust_policy(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-IAM-009", category="iam", severity=Severity.HIGH, title="Function role allows with NotAction or NotResource")
+@rule(
+    "FG-IAM-009",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Function role allows with NotAction or NotResource",
+    over="roles",
+)
 def allow_with_not_action(app: Application) -> Iterator[Hit]:
     """
     An `Allow` statement in a function's role uses `NotAction` or `NotResource`.

@@ -17,7 +17,13 @@ _GCP_PRIMITIVE_ROLES = {"roles/owner", "roles/editor"}
 _GCP_DEFAULT_ACCOUNTS = ("@appspot.gserviceaccount.com", "-compute@developer.gserviceaccount.com")
 
 
-@rule("FG-IAM-050", category="iam", severity=Severity.HIGH, title="Function identity is Owner or Contributor of a subscription")
+@rule(
+    "FG-IAM-050",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Function identity is Owner or Contributor of a subscription",
+    over="functions",
+)
 def azure_subscription_admin(app: Application) -> Iterator[Hit]:
     """
     An `azurerm_role_assignment` gives the function app's managed identity `Owner`,
@@ -60,7 +66,7 @@ def azure_subscription_admin(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-IAM-051", category="iam", severity=Severity.HIGH, title="Cloud Function can be invoked by allUsers")
+@rule("FG-IAM-051", category="iam", severity=Severity.HIGH, title="Cloud Function can be invoked by allUsers", over="functions")
 def gcp_public_invoker(app: Application) -> Iterator[Hit]:
     """
     An IAM binding gives `allUsers` (anyone) or `allAuthenticatedUsers` (anyone with
@@ -96,7 +102,13 @@ def gcp_public_invoker(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-IAM-052", category="iam", severity=Severity.HIGH, title="Function service account holds a primitive role")
+@rule(
+    "FG-IAM-052",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Function service account holds a primitive role",
+    over="functions",
+)
 def gcp_primitive_role(app: Application) -> Iterator[Hit]:
     """
     The service account a Google Cloud Function runs as holds `roles/editor` or
@@ -138,7 +150,13 @@ def gcp_primitive_role(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-IAM-053", category="iam", severity=Severity.MEDIUM, title="Cloud Function runs as the default service account")
+@rule(
+    "FG-IAM-053",
+    category="iam",
+    severity=Severity.MEDIUM,
+    title="Cloud Function runs as the default service account",
+    over="functions",
+)
 def gcp_default_service_account(app: Application) -> Iterator[Hit]:
     """
     The Google Cloud Function sets no `service_account_email` (or names the App Engine

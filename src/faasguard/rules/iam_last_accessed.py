@@ -22,6 +22,7 @@ _LISTED = 12
     severity=Severity.MEDIUM,
     title="Role grants services it has not used in N days",
     providers=("aws",),
+    over="roles",
 )
 def services_not_used(app: Application) -> Iterator[Hit]:
     """

@@ -56,7 +56,7 @@ def _unknown_backend_severity(route: Route) -> Severity | None:
     return None if route.function is not None else _BACKENDS.get(route.integration, _BACKENDS[None])[1]
 
 
-@rule("FG-INJ-001", category="injection", severity=Severity.MEDIUM, title="API route has no authorizer")
+@rule("FG-INJ-001", category="injection", severity=Severity.MEDIUM, title="API route has no authorizer", over="apis")
 def route_without_authorizer(app: Application) -> Iterator[Hit]:
     """
     An API Gateway route that invokes a function has no authorization — no IAM,
@@ -171,7 +171,7 @@ def _authorizer_fix(fmt: str, api: Api, route: Route, *, api_key: bool) -> str:
     )
 
 
-@rule("FG-INJ-002", category="injection", severity=Severity.LOW, title="REST API does not validate request bodies")
+@rule("FG-INJ-002", category="injection", severity=Severity.LOW, title="REST API does not validate request bodies", over="apis")
 def body_without_validation(app: Application) -> Iterator[Hit]:
     """
     A REST API method that takes a body (`POST`, `PUT`, `PATCH`, `ANY`) has no
@@ -231,7 +231,7 @@ def body_without_validation(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-INJ-003", category="injection", severity=Severity.LOW, title="API route is protected by an API key only")
+@rule("FG-INJ-003", category="injection", severity=Severity.LOW, title="API route is protected by an API key only", over="apis")
 def api_key_only(app: Application) -> Iterator[Hit]:
     """
     The route requires an API key but no authorizer.
@@ -358,7 +358,7 @@ def _code_flows(app: Application, kind: TaintKind, remediation: str) -> Iterator
             )
 
 
-@rule("FG-INJ-010", category="injection", severity=Severity.CRITICAL, title="SQL built from event data")
+@rule("FG-INJ-010", category="injection", severity=Severity.CRITICAL, title="SQL built from event data", over="code")
 def sql_injection(app: Application) -> Iterator[Hit]:
     """
     A SQL statement passed to `cursor.execute`, `query` or `sqlalchemy.text` is built
@@ -373,7 +373,7 @@ def sql_injection(app: Application) -> Iterator[Hit]:
                            "parameters (cursor.execute(sql, (value,)) / pool.query(sql, [value]))")
 
 
-@rule("FG-INJ-011", category="injection", severity=Severity.CRITICAL, title="Shell command built from event data")
+@rule("FG-INJ-011", category="injection", severity=Severity.CRITICAL, title="Shell command built from event data", over="code")
 def command_injection(app: Application) -> Iterator[Hit]:
     """
     Event data reaches a shell: `os.system`, `os.popen`, `subprocess.*(shell=True)`,
@@ -390,7 +390,7 @@ def command_injection(app: Application) -> Iterator[Hit]:
                            "(subprocess.run([...]) / execFile(cmd, [args])), and validate the value against an allow-list")
 
 
-@rule("FG-INJ-012", category="injection", severity=Severity.CRITICAL, title="Event data evaluated as code")
+@rule("FG-INJ-012", category="injection", severity=Severity.CRITICAL, title="Event data evaluated as code", over="code")
 def code_injection(app: Application) -> Iterator[Hit]:
     """
     Event data reaches `eval`, `exec`, `compile`, `Function(...)` or `vm.runIn*`: the
@@ -403,7 +403,7 @@ def code_injection(app: Application) -> Iterator[Hit]:
                            "or dispatch to a fixed table of allowed operations")
 
 
-@rule("FG-INJ-013", category="injection", severity=Severity.HIGH, title="Unsafe deserialisation of event data")
+@rule("FG-INJ-013", category="injection", severity=Severity.HIGH, title="Unsafe deserialisation of event data", over="code")
 def unsafe_deserialization(app: Application) -> Iterator[Hit]:
     """
     Event data is deserialised with a format that can construct arbitrary objects:
@@ -416,7 +416,13 @@ def unsafe_deserialization(app: Application) -> Iterator[Hit]:
                            "(or yaml.load(..., Loader=yaml.SafeLoader)); never pickle/unserialize input")
 
 
-@rule("FG-INJ-014", category="injection", severity=Severity.HIGH, title="Server-side request forgery: URL from event data")
+@rule(
+    "FG-INJ-014",
+    category="injection",
+    severity=Severity.HIGH,
+    title="Server-side request forgery: URL from event data",
+    over="code",
+)
 def ssrf(app: Application) -> Iterator[Hit]:
     """
     The function fetches a URL taken from the event (`requests.get`, `urlopen`, `fetch`,
@@ -430,7 +436,7 @@ def ssrf(app: Application) -> Iterator[Hit]:
                            "function may call before making the request")
 
 
-@rule("FG-INJ-015", category="injection", severity=Severity.HIGH, title="Path traversal: file path from event data")
+@rule("FG-INJ-015", category="injection", severity=Severity.HIGH, title="Path traversal: file path from event data", over="code")
 def path_traversal(app: Application) -> Iterator[Hit]:
     """
     A file path built from event data is opened (`open`, `fs.readFile`, `send_file`):
@@ -443,7 +449,7 @@ def path_traversal(app: Application) -> Iterator[Hit]:
                            "up in an allow-list, then join it to a fixed directory")
 
 
-@rule("FG-INJ-016", category="injection", severity=Severity.HIGH, title="NoSQL query built from event data")
+@rule("FG-INJ-016", category="injection", severity=Severity.HIGH, title="NoSQL query built from event data", over="code")
 def nosql_injection(app: Application) -> Iterator[Hit]:
     """
     A MongoDB query takes an object parsed from the request (`{"$ne": null}` matches every
@@ -457,7 +463,7 @@ def nosql_injection(app: Application) -> Iterator[Hit]:
                            "ExpressionAttributeValues placeholders (:value) instead of concatenating them")
 
 
-@rule("FG-INJ-017", category="injection", severity=Severity.HIGH, title="Template built from event data")
+@rule("FG-INJ-017", category="injection", severity=Severity.HIGH, title="Template built from event data", over="code")
 def template_injection(app: Application) -> Iterator[Hit]:
     """
     Event data is used as template *source* (`jinja2.Template(body)`,
@@ -471,7 +477,13 @@ def template_injection(app: Application) -> Iterator[Hit]:
                            "variables")
 
 
-@rule("FG-INJ-018", category="injection", severity=Severity.HIGH, title="Reflected XSS: HTML response built from event data")
+@rule(
+    "FG-INJ-018",
+    category="injection",
+    severity=Severity.HIGH,
+    title="Reflected XSS: HTML response built from event data",
+    over="code",
+)
 def reflected_xss(app: Application) -> Iterator[Hit]:
     """
     The handler answers API Gateway (or a function URL) with `Content-Type: text/html`

@@ -25,7 +25,14 @@ def _describe_functions(names: list[str]) -> str:
     return "function " + names[0] if len(names) == 1 else "functions " + ", ".join(names)
 
 
-@rule("FG-MON-001", category="monitoring", severity=Severity.LOW, title="Function tracing is off", providers=("aws",))
+@rule(
+    "FG-MON-001",
+    category="monitoring",
+    severity=Severity.LOW,
+    title="Function tracing is off",
+    providers=("aws",),
+    over="functions",
+)
 def tracing_off(app: Application) -> Iterator[Hit]:
     """
     The function does not send traces to AWS X-Ray (`TracingConfig.Mode` / SAM
@@ -74,7 +81,14 @@ def tracing_off(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-MON-002", category="monitoring", severity=Severity.LOW, title="Function logs are kept forever", providers=("aws",))
+@rule(
+    "FG-MON-002",
+    category="monitoring",
+    severity=Severity.LOW,
+    title="Function logs are kept forever",
+    providers=("aws",),
+    over="functions",
+)
 def no_log_retention(app: Application) -> Iterator[Hit]:
     """
     No log group with a retention period holds the function's logs.
@@ -176,6 +190,7 @@ _FAILURE_METRICS = {"Errors", "Throttles"}
     severity=Severity.LOW,
     title="No alarm on the function's errors or throttles",
     providers=("aws",),
+    over="functions",
 )
 def no_error_alarm(app: Application) -> Iterator[Hit]:
     """
@@ -247,6 +262,7 @@ def _async_sources(fn: Function) -> str:
     severity=Severity.MEDIUM,
     title="Asynchronous function without a dead-letter queue",
     providers=("aws",),
+    over="functions",
 )
 def async_without_dlq(app: Application) -> Iterator[Hit]:
     """
@@ -311,7 +327,7 @@ def async_without_dlq(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-MON-005", category="monitoring", severity=Severity.MEDIUM, title="API stage without access logging")
+@rule("FG-MON-005", category="monitoring", severity=Severity.MEDIUM, title="API stage without access logging", over="apis")
 def api_access_logging_off(app: Application) -> Iterator[Hit]:
     """
     The API Gateway stage writes no access logs.
@@ -373,7 +389,7 @@ def _access_log_fix(fmt: str, api: Api) -> str:
     )
 
 
-@rule("FG-MON-006", category="monitoring", severity=Severity.LOW, title="REST API stage tracing is off")
+@rule("FG-MON-006", category="monitoring", severity=Severity.LOW, title="REST API stage tracing is off", over="apis")
 def api_tracing_off(app: Application) -> Iterator[Hit]:
     """
     The REST API stage does not send traces to AWS X-Ray (`TracingEnabled`).
@@ -428,7 +444,7 @@ def _grants_log_writes(role: Role) -> bool:
     return False
 
 
-@rule("FG-MON-007", category="monitoring", severity=Severity.MEDIUM, title="Function role cannot write logs")
+@rule("FG-MON-007", category="monitoring", severity=Severity.MEDIUM, title="Function role cannot write logs", over="functions")
 def role_cannot_log(app: Application) -> Iterator[Hit]:
     """
     The function's role defined in the template grants no `logs:PutLogEvents`
@@ -481,7 +497,13 @@ def role_cannot_log(app: Application) -> Iterator[Hit]:
 # -- Azure Functions (FG-MON-050..069) ----------------------------------------------------------
 
 
-@rule("FG-MON-050", category="monitoring", severity=Severity.LOW, title="Azure function app without Application Insights")
+@rule(
+    "FG-MON-050",
+    category="monitoring",
+    severity=Severity.LOW,
+    title="Azure function app without Application Insights",
+    over="functions",
+)
 def azure_no_app_insights(app: Application) -> Iterator[Hit]:
     """
     The Azure function app has no Application Insights connection: no
@@ -520,7 +542,7 @@ def azure_no_app_insights(app: Application) -> Iterator[Hit]:
 # -- code: logging facts (faasguard.code) ---------------------------------------------------------------
 
 
-@rule("FG-MON-010", category="monitoring", severity=Severity.LOW, title="Function logs with print only")
+@rule("FG-MON-010", category="monitoring", severity=Severity.LOW, title="Function logs with print only", over="code")
 def print_only_logging(app: Application) -> Iterator[Hit]:
     """
     The function's code writes logs only with `print` / `console.log` and uses no
@@ -550,7 +572,7 @@ def print_only_logging(app: Application) -> Iterator[Hit]:
 # -- API stages checked on their own, whether or not a function of the source is behind them ------
 
 
-@rule("FG-SEC-020", category="secrets", severity=Severity.MEDIUM, title="API stage logs full requests and responses")
+@rule("FG-SEC-020", category="secrets", severity=Severity.MEDIUM, title="API stage logs full requests and responses", over="apis")
 def api_data_trace(app: Application) -> Iterator[Hit]:
     """
     An API Gateway stage has data trace on (`DataTraceEnabled: true` in its method

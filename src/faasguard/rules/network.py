@@ -133,7 +133,13 @@ def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-NET-002", category="network", severity=Severity.LOW, title="Function security group allows all outbound traffic")
+@rule(
+    "FG-NET-002",
+    category="network",
+    severity=Severity.LOW,
+    title="Function security group allows all outbound traffic",
+    over="functions",
+)
 def unrestricted_egress(app: Application) -> Iterator[Hit]:
     """
     A security group of a VPC function allows all outbound traffic to any
@@ -209,7 +215,7 @@ def unrestricted_egress(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-NET-003", category="network", severity=Severity.MEDIUM, title="Function in a public subnet")
+@rule("FG-NET-003", category="network", severity=Severity.MEDIUM, title="Function in a public subnet", over="functions")
 def function_in_public_subnet(app: Application) -> Iterator[Hit]:
     """
     The function is attached to a subnet whose route table sends `0.0.0.0/0` to
@@ -267,7 +273,13 @@ def _uses_service(app: Application, fn: Function, service: str) -> bool:
     return any(stmt.allows and any(a.lower().startswith(prefix) for a in stmt.actions) for stmt in role.statements)
 
 
-@rule("FG-NET-004", category="network", severity=Severity.LOW, title="VPC function without an S3 or DynamoDB endpoint")
+@rule(
+    "FG-NET-004",
+    category="network",
+    severity=Severity.LOW,
+    title="VPC function without an S3 or DynamoDB endpoint",
+    over="functions",
+)
 def missing_gateway_endpoint(app: Application) -> Iterator[Hit]:
     """
     The function runs in a VPC, its role uses S3 or DynamoDB, and the VPC has no
@@ -459,7 +471,13 @@ def bucket_without_policy(app: Application) -> Iterator[Hit]:
 _MODERN_TLS = re.compile(r"TLS_?1_?[23]|TLS13", re.IGNORECASE)
 
 
-@rule("FG-NET-007", category="network", severity=Severity.MEDIUM, title="API custom domain accepts TLS below 1.2")
+@rule(
+    "FG-NET-007",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="API custom domain accepts TLS below 1.2",
+    over="api_domains",
+)
 def api_domain_old_tls(app: Application) -> Iterator[Hit]:
     """
     An API Gateway custom domain name negotiates TLS 1.0: its `SecurityPolicy` is
@@ -512,7 +530,13 @@ def api_domain_old_tls(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-008", category="network", severity=Severity.MEDIUM, title="Function URL CORS allows every origin with credentials")
+@rule(
+    "FG-NET-008",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Function URL CORS allows every origin with credentials",
+    over="functions",
+)
 def url_cors_any_origin_with_credentials(app: Application) -> Iterator[Hit]:
     """
     A Lambda function URL's CORS configuration allows every origin (`"*"`) and
@@ -817,7 +841,7 @@ def _in_subnets_of(functions: list[Function]) -> str:
 # google Cloud Functions (see faasguard.loaders.terraform.azure / .gcp for the names).
 
 
-@rule("FG-NET-050", category="network", severity=Severity.MEDIUM, title="Function endpoint accepts plain HTTP")
+@rule("FG-NET-050", category="network", severity=Severity.MEDIUM, title="Function endpoint accepts plain HTTP", over="functions")
 def plain_http_allowed(app: Application) -> Iterator[Hit]:
     """
     An Azure function app without `https_only = true` (the azurerm default is false),
@@ -865,7 +889,7 @@ def _tls_below_1_2(version: object) -> bool:
         return False
 
 
-@rule("FG-NET-051", category="network", severity=Severity.MEDIUM, title="Function app accepts TLS below 1.2")
+@rule("FG-NET-051", category="network", severity=Severity.MEDIUM, title="Function app accepts TLS below 1.2", over="functions")
 def old_tls(app: Application) -> Iterator[Hit]:
     """
     The function app's minimum TLS version (`site_config.minimum_tls_version`, or
@@ -897,7 +921,13 @@ def old_tls(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-052", category="network", severity=Severity.MEDIUM, title="Function app allows plain FTP deployment")
+@rule(
+    "FG-NET-052",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Function app allows plain FTP deployment",
+    over="functions",
+)
 def ftp_allowed(app: Application) -> Iterator[Hit]:
     """
     The function app's `site_config.ftps_state` is `AllAllowed` (the default of the
@@ -931,7 +961,7 @@ def ftp_allowed(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-053", category="network", severity=Severity.MEDIUM, title="Function app CORS allows every origin")
+@rule("FG-NET-053", category="network", severity=Severity.MEDIUM, title="Function app CORS allows every origin", over="functions")
 def cors_any_origin(app: Application) -> Iterator[Hit]:
     """
     `site_config.cors.allowed_origins` contains `"*"`: any web page, on any site, can
@@ -964,7 +994,13 @@ def cors_any_origin(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-054", category="network", severity=Severity.HIGH, title="Public Cloud Function accepts traffic from anywhere")
+@rule(
+    "FG-NET-054",
+    category="network",
+    severity=Severity.HIGH,
+    title="Public Cloud Function accepts traffic from anywhere",
+    over="functions",
+)
 def gcp_ingress_open(app: Application) -> Iterator[Hit]:
     """
     A Google Cloud Function that `allUsers` or `allAuthenticatedUsers` may invoke
@@ -1006,7 +1042,13 @@ def gcp_ingress_open(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-055", category="network", severity=Severity.LOW, title="Cloud Function accepts traffic from any network")
+@rule(
+    "FG-NET-055",
+    category="network",
+    severity=Severity.LOW,
+    title="Cloud Function accepts traffic from any network",
+    over="functions",
+)
 def gcp_ingress_allow_all(app: Application) -> Iterator[Hit]:
     """
     A Google Cloud Function has `ingress_settings = "ALLOW_ALL"` — or does not set

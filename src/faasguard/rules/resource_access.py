@@ -23,7 +23,13 @@ _INVOKE = {"lambda:invokefunction", "lambda:invokefunctionurl", "lambda:invokeas
 _READ_ONLY = re.compile(r"^lambda:(get|list)", re.IGNORECASE)
 
 
-@rule("FG-IAM-010", category="iam", severity=Severity.HIGH, title="Lambda permission grants more than invoking")
+@rule(
+    "FG-IAM-010",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Lambda permission grants more than invoking",
+    over="permissions",
+)
 def permission_beyond_invoke(app: Application) -> Iterator[Hit]:
     """
     A Lambda permission (`AWS::Lambda::Permission`, `aws_lambda_permission`) grants
@@ -106,6 +112,7 @@ def _public(stmt: Statement) -> bool:
     category="iam",
     severity=Severity.HIGH,
     title="Resource policy lets anyone use a queue, topic, bucket or secret",
+    over="resource_policies",
 )
 def public_resource_policy(app: Application) -> Iterator[Hit]:
     """
@@ -168,7 +175,13 @@ def public_resource_policy(app: Application) -> Iterator[Hit]:
 # -- Azure function apps ---------------------------------------------------------------------------
 
 
-@rule("FG-IAM-060", category="iam", severity=Severity.LOW, title="Function app without App Service authentication")
+@rule(
+    "FG-IAM-060",
+    category="iam",
+    severity=Severity.LOW,
+    title="Function app without App Service authentication",
+    over="functions",
+)
 def azure_app_without_auth(app: Application) -> Iterator[Hit]:
     """
     An Azure function app has no App Service authentication ("Easy Auth":
@@ -215,7 +228,7 @@ def azure_app_without_auth(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-IAM-061", category="iam", severity=Severity.LOW, title="Function app without a managed identity")
+@rule("FG-IAM-061", category="iam", severity=Severity.LOW, title="Function app without a managed identity", over="functions")
 def azure_app_without_identity(app: Application) -> Iterator[Hit]:
     """
     An Azure function app has no managed identity (no `identity` block).

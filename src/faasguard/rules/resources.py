@@ -39,7 +39,13 @@ def _caller_waits(trigger: Trigger) -> bool:
     return trigger.kind != "websocket" or (trigger.route or "").endswith("$connect")
 
 
-@rule("FG-RES-001", category="resources", severity=Severity.MEDIUM, title="Function timeout exceeds what the API can wait")
+@rule(
+    "FG-RES-001",
+    category="resources",
+    severity=Severity.MEDIUM,
+    title="Function timeout exceeds what the API can wait",
+    over="functions",
+)
 def timeout_beyond_api(app: Application) -> Iterator[Hit]:
     """
     The function sits behind API Gateway but its timeout is longer than API
@@ -98,6 +104,7 @@ def timeout_beyond_api(app: Application) -> Iterator[Hit]:
     severity=Severity.LOW,
     title="Function timeout is at the 15-minute maximum",
     providers=("aws",),
+    over="functions",
 )
 def maximum_timeout(app: Application) -> Iterator[Hit]:
     """
@@ -136,6 +143,7 @@ def maximum_timeout(app: Application) -> Iterator[Hit]:
     severity=Severity.MEDIUM,
     title="Public function without reserved concurrency",
     providers=("aws",),
+    over="functions",
 )
 def public_without_concurrency_limit(app: Application) -> Iterator[Hit]:
     """
@@ -173,7 +181,7 @@ def public_without_concurrency_limit(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-RES-004", category="resources", severity=Severity.MEDIUM, title="API without throttling")
+@rule("FG-RES-004", category="resources", severity=Severity.MEDIUM, title="API without throttling", over="apis")
 def api_without_throttling(app: Application) -> Iterator[Hit]:
     """
     The API Gateway API that invokes the function sets no throttling: no stage
@@ -279,6 +287,7 @@ def _throttling_fix(fmt: str, api: Api) -> str:
     severity=Severity.LOW,
     title="Public function runs with the default 128 MB",
     providers=("aws",),
+    over="functions",
 )
 def default_memory_public(app: Application) -> Iterator[Hit]:
     """
@@ -326,6 +335,7 @@ def default_memory_public(app: Application) -> Iterator[Hit]:
     severity=Severity.LOW,
     title="Public function with very large memory",
     providers=("aws",),
+    over="functions",
 )
 def large_memory_public(app: Application) -> Iterator[Hit]:
     """
@@ -381,7 +391,7 @@ def _per_invocation(app: Application, kind: str, what: str, remediation: str) ->
             )
 
 
-@rule("FG-RES-010", category="resources", severity=Severity.MEDIUM, title="Secret fetched on every invocation")
+@rule("FG-RES-010", category="resources", severity=Severity.MEDIUM, title="Secret fetched on every invocation", over="code")
 def secret_per_invocation(app: Application) -> Iterator[Hit]:
     """
     The handler calls `get_secret_value` / `GetParameter` (or `GetSecretValueCommand`)
@@ -397,7 +407,7 @@ def secret_per_invocation(app: Application) -> Iterator[Hit]:
                                "instead of inside the handler")
 
 
-@rule("FG-RES-011", category="resources", severity=Severity.LOW, title="SDK client created on every invocation")
+@rule("FG-RES-011", category="resources", severity=Severity.LOW, title="SDK client created on every invocation", over="code")
 def client_per_invocation(app: Application) -> Iterator[Hit]:
     """
     An AWS SDK client (`boto3.client`, `new AWS.S3()`, `new S3Client()`) is created
@@ -410,7 +420,13 @@ def client_per_invocation(app: Application) -> Iterator[Hit]:
                                "handler, and reuse it across invocations")
 
 
-@rule("FG-RES-012", category="resources", severity=Severity.LOW, title="Database connection opened on every invocation")
+@rule(
+    "FG-RES-012",
+    category="resources",
+    severity=Severity.LOW,
+    title="Database connection opened on every invocation",
+    over="code",
+)
 def connection_per_invocation(app: Application) -> Iterator[Hit]:
     """
     The handler opens a database connection (`pymysql.connect`, `new Pool()`,

@@ -116,6 +116,7 @@ def _other_cloud_secret_fix(fn: Function, name: str) -> str | None:
     severity=Severity.MEDIUM,
     title="Sensitive environment without a customer KMS key",
     providers=("aws",),
+    over="functions",
 )
 def environment_without_kms_key(app: Application) -> Iterator[Hit]:
     """
@@ -173,7 +174,7 @@ def environment_without_kms_key(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-SEC-003", category="secrets", severity=Severity.MEDIUM, title="Secrets Manager secret without rotation")
+@rule("FG-SEC-003", category="secrets", severity=Severity.MEDIUM, title="Secrets Manager secret without rotation", over="secrets")
 def secret_without_rotation(app: Application) -> Iterator[Hit]:
     """
     An `AWS::SecretsManager::Secret` has no `AWS::SecretsManager::RotationSchedule`.
@@ -223,7 +224,7 @@ def secret_without_rotation(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-SEC-004", category="secrets", severity=Severity.HIGH, title="Secret value written into the template")
+@rule("FG-SEC-004", category="secrets", severity=Severity.HIGH, title="Secret value written into the template", over="secrets")
 def literal_secret_string(app: Application) -> Iterator[Hit]:
     """
     An `AWS::SecretsManager::Secret` gives its `SecretString` as a literal. The
@@ -260,7 +261,13 @@ def _aws_managed_secrets_key(key: str) -> bool:
     return key.strip().lower().endswith("alias/aws/secretsmanager")
 
 
-@rule("FG-SEC-005", category="secrets", severity=Severity.LOW, title="Secrets Manager secret without a customer KMS key")
+@rule(
+    "FG-SEC-005",
+    category="secrets",
+    severity=Severity.LOW,
+    title="Secrets Manager secret without a customer KMS key",
+    over="secrets",
+)
 def secret_without_cmk(app: Application) -> Iterator[Hit]:
     """
     An `AWS::SecretsManager::Secret` sets no `KmsKeyId`, so it is encrypted with the
@@ -352,7 +359,7 @@ def secret_in_code(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-SEC-011", category="secrets", severity=Severity.MEDIUM, title="Handler logs the whole event")
+@rule("FG-SEC-011", category="secrets", severity=Severity.MEDIUM, title="Handler logs the whole event", over="code")
 def whole_event_logged(app: Application) -> Iterator[Hit]:
     """
     `print(event)` / `console.log(event)` (or `JSON.stringify(event)`) writes the full
@@ -378,7 +385,7 @@ def whole_event_logged(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-SEC-012", category="secrets", severity=Severity.HIGH, title="Secret written to the logs")
+@rule("FG-SEC-012", category="secrets", severity=Severity.HIGH, title="Secret written to the logs", over="code")
 def secret_logged(app: Application) -> Iterator[Hit]:
     """
     A variable that holds a secret (a `get_secret_value` result, a `*_PASSWORD`
@@ -441,6 +448,7 @@ def _secret_attribute(var: EnvVar) -> str | None:
     category="secrets",
     severity=Severity.HIGH,
     title="Secret attribute of another resource copied into a function's environment",
+    over="functions",
 )
 def secret_attribute_in_environment(app: Application) -> Iterator[Hit]:
     """
@@ -510,6 +518,7 @@ def _generated_credential(value: str) -> bool:
     category="secrets",
     severity=Severity.MEDIUM,
     title="High-entropy literal in a function's environment",
+    over="functions",
 )
 def high_entropy_environment_value(app: Application) -> Iterator[Hit]:
     """

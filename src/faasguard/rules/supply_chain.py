@@ -163,6 +163,7 @@ def _upgrade(item: Installed, adv: Advisory, dep_set: DependencySet) -> str:
     category="supply-chain",
     severity=Severity.HIGH,
     title="Function ships a dependency with a known vulnerability",
+    over="dependencies",
 )
 def vulnerable_dependency(app: Application) -> Iterator[Hit]:
     """
@@ -211,7 +212,13 @@ def vulnerable_dependency(app: Application) -> Iterator[Hit]:
                 )
 
 
-@rule("FG-SUP-011", category="supply-chain", severity=Severity.CRITICAL, title="Function ships a known malicious package")
+@rule(
+    "FG-SUP-011",
+    category="supply-chain",
+    severity=Severity.CRITICAL,
+    title="Function ships a known malicious package",
+    over="dependencies",
+)
 def malicious_dependency(app: Application) -> Iterator[Hit]:
     """
     A package the function ships is listed as malicious (OSV `MAL-` records: typosquats,
@@ -247,6 +254,7 @@ def malicious_dependency(app: Application) -> Iterator[Hit]:
     category="supply-chain",
     severity=Severity.LOW,
     title="Shipped dependencies could not be checked for vulnerabilities",
+    over="dependencies",
 )
 def unaudited_dependencies(app: Application) -> Iterator[Hit]:
     """
@@ -289,6 +297,7 @@ def unaudited_dependencies(app: Application) -> Iterator[Hit]:
     category="supply-chain",
     severity=Severity.MEDIUM,
     title="Dependencies are not pinned and there is no lock file",
+    over="dependencies",
 )
 def unpinned_dependencies(app: Application) -> Iterator[Hit]:
     """
@@ -334,7 +343,13 @@ _satisfies = lru_cache(maxsize=8192)(satisfies)
 _SYNC_PAIRS = {"package-json": {"package-lock", "yarn-lock", "pnpm-lock"}, "pyproject": {"poetry-lock", "uv-lock"}}
 
 
-@rule("FG-SUP-021", category="supply-chain", severity=Severity.MEDIUM, title="Lock file is out of sync with its manifest")
+@rule(
+    "FG-SUP-021",
+    category="supply-chain",
+    severity=Severity.MEDIUM,
+    title="Lock file is out of sync with its manifest",
+    over="dependencies",
+)
 def lock_out_of_sync(app: Application) -> Iterator[Hit]:
     """
     A dependency the manifest declares is missing from the lock file, or the lock pins a
@@ -381,7 +396,13 @@ def lock_out_of_sync(app: Application) -> Iterator[Hit]:
                 )
 
 
-@rule("FG-SUP-022", category="supply-chain", severity=Severity.LOW, title="Dependency runs an install script")
+@rule(
+    "FG-SUP-022",
+    category="supply-chain",
+    severity=Severity.LOW,
+    title="Dependency runs an install script",
+    over="dependencies",
+)
 def install_script(app: Application) -> Iterator[Hit]:
     """
     The lock file marks a package with `hasInstallScript` (npm) or `requiresBuild` (pnpm):
@@ -429,6 +450,7 @@ def _direct_sources(dep_set: DependencySet) -> Iterator[tuple[Dependency, str]]:
     category="supply-chain",
     severity=Severity.MEDIUM,
     title="Dependency is installed from git or a URL, not a registry",
+    over="dependencies",
 )
 def url_dependency(app: Application) -> Iterator[Hit]:
     """
@@ -461,7 +483,13 @@ def url_dependency(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-SUP-024", category="supply-chain", severity=Severity.HIGH, title="Dependency is downloaded over plain HTTP")
+@rule(
+    "FG-SUP-024",
+    category="supply-chain",
+    severity=Severity.HIGH,
+    title="Dependency is downloaded over plain HTTP",
+    over="dependencies",
+)
 def http_dependency(app: Application) -> Iterator[Hit]:
     """
     A dependency (or the registry it resolves from) is fetched over `http://`.
@@ -509,6 +537,7 @@ def http_dependency(app: Application) -> Iterator[Hit]:
     category="supply-chain",
     severity=Severity.MEDIUM,
     title="Dependency name is one typo away from a popular package",
+    over="dependencies",
 )
 def typosquat(app: Application) -> Iterator[Hit]:
     """
@@ -537,7 +566,13 @@ def typosquat(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-SUP-026", category="supply-chain", severity=Severity.LOW, title="Function bundles the whole AWS SDK for JavaScript v2")
+@rule(
+    "FG-SUP-026",
+    category="supply-chain",
+    severity=Severity.LOW,
+    title="Function bundles the whole AWS SDK for JavaScript v2",
+    over="dependencies",
+)
 def aws_sdk_v2(app: Application) -> Iterator[Hit]:
     """
     The function's `package.json` depends on `aws-sdk`, the monolithic v2 SDK, instead

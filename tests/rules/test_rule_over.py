@@ -1,0 +1,110 @@
+"""``@rule(..., over="functions")``: a rule that is one loop over one model collection is not asked about an
+application where that collection is empty. Skipping it must never lose a finding: the rule's body has that shape
+(checked on its source), the helpers it loops over yield nothing without the collection, and on real applications
+the rule finds nothing once the collection is emptied."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from faasguard.code.facts import TaintKind, code_facts
+from faasguard.deps.facts import dependency_sets
+from faasguard.model import Application
+from faasguard.registry import Rule, all_rules
+from faasguard.rules.iam import principals
+from faasguard.rules.injection import _code_flows, _routes
+from faasguard.rules.network import _sg_functions
+from faasguard.rules.resources import _per_invocation
+from faasguard.scan import ScanOptions, scan
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = [ROOT / "tests" / "apps" / name for name in ("sam-rest", "sls-todos", "tf-lambda", "cdk-demo")] + [
+    ROOT / "examples" / "vulnerable-orders-app"
+]
+# Helpers a rule may loop over, with the collection without which they yield nothing (checked below).
+HELPERS = {
+    "code_facts": "code", "dependency_sets": "dependencies", "_routes": "apis", "principals": "roles",
+    "_sg_functions": "functions", "_code_flows": "code", "_per_invocation": "code",
+}  # fmt: skip
+CALLS = {
+    "code_facts": lambda app: list(code_facts(app)),
+    "dependency_sets": dependency_sets,
+    "_routes": lambda app: list(_routes(app)),
+    "principals": lambda app: list(principals(app)),
+    "_sg_functions": _sg_functions,
+    "_code_flows": lambda app: [h for kind in TaintKind for h in _code_flows(app, kind, "fix")],
+    "_per_invocation": lambda app: [
+        h for kind in ("secret-fetch", "sdk-client", "db-connection") for h in _per_invocation(app, kind, "does", "fix")
+    ],
+}
+OVER = [r for r in all_rules() if r.over is not None]
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory) -> list[Application]:
+    no_db = tmp_path_factory.mktemp("advisories") / "none"
+    return [app for path in APPS for app in scan(path, ScanOptions(jobs=1, advisory_db=no_db)).applications]
+
+
+def _looped(node: ast.expr) -> str | None:
+    """The collection ``app.F``, ``app.F.values()``, ``sorted(app.F.items())`` or ``helper(app, …)`` loops over."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sorted":
+        return _looped(node.args[0])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("values", "items"):
+        return _looped(node.func.value)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "app":
+        return node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HELPERS:
+        first = node.args[0] if node.args else None
+        return HELPERS[node.func.id] if isinstance(first, ast.Name) and first.id == "app" else None
+    return None
+
+
+def _shape(rule: Rule) -> str | None:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(rule.check)))
+    func = tree.body[0]
+    assert isinstance(func, ast.FunctionDef)
+    body = [
+        node for node in func.body
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) and not isinstance(node, ast.ImportFrom)
+    ]  # fmt: skip
+    if len(body) != 1:
+        return None
+    only = body[0]
+    if isinstance(only, ast.For):
+        return _looped(only.iter)
+    if isinstance(only, ast.Expr) and isinstance(only.value, ast.YieldFrom):
+        return _looped(only.value.value)
+    return None
+
+
+def test_rules_declare_over():
+    assert len(OVER) >= 70  # most rules are one loop over functions, APIs, roles, code facts or dependencies
+
+
+@pytest.mark.parametrize("rule", OVER, ids=lambda r: r.id)
+def test_a_rule_with_over_is_one_loop_over_that_collection(rule):
+    assert _shape(rule) == rule.over
+
+
+@pytest.mark.parametrize("helper", sorted(HELPERS))
+def test_helpers_yield_nothing_without_their_collection(apps, helper):
+    field = HELPERS[helper]
+    assert any(CALLS[helper](app) for app in apps), f"{helper} is not exercised by the test apps"
+    for app in apps:
+        empty = dataclasses.replace(app, **{field: type(getattr(app, field))()})
+        assert not CALLS[helper](empty)
+
+
+@pytest.mark.parametrize("rule", OVER, ids=lambda r: r.id)
+def test_a_skipped_rule_finds_nothing_without_its_collection(apps, rule):
+    for app in apps:
+        empty = dataclasses.replace(app, **{rule.over: type(getattr(app, rule.over))()})
+        assert list(rule.check(empty)) == []
+        assert rule.run(empty) == []
