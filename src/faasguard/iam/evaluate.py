@@ -215,7 +215,15 @@ class Permissions:
         return self.boundary is None or action in self.boundary
 
     def granting(self, action: str, resource: str = "*") -> list[Grant]:
-        """The Allow statements that grant ``action`` on ``resource``; empty when denied or out of bounds."""
+        """The Allow statements that grant ``action`` on ``resource``; empty when denied or out of bounds (kept:
+        rules ask the same question for every other principal; read it, never change it)."""
+        key = ("granting", action, resource)
+        known: list[Grant] | None = self.facts.get(key)
+        if known is None:
+            known = self.facts[key] = self._granting(action, resource)
+        return known
+
+    def _granting(self, action: str, resource: str) -> list[Grant]:
         holding = [g for g in self._split()[0] if action in g.actions]  # most roles grant few actions: asked first
         if not holding or not self._bounded(action) or self._denied(action, resource):
             return []

@@ -202,12 +202,16 @@ def named_permission_writes(app: Application) -> Iterator[Hit]:
         perms = iam.permissions.get(principal.id)
         if perms is None:
             continue
+        # The writes the principal may do at all (acting() needs it first), asked once rather than per target.
+        writable = {kind: [a for a in writes if perms.is_allowed(a, "*")] for kind, writes in PERMISSION_WRITES.items()}
+        if not any(writable.values()):
+            continue
         users: list[Function | None] = list(app.functions_with_role(principal.id)) or [None]
         for target in app.roles.values():
             if target.external or target.grants:
                 continue
             granted = {}
-            for action in PERMISSION_WRITES.get(target.kind, ()):
+            for action in writable.get(target.kind, ()):
                 grant = acting(perms, action, app, target)
                 if grant is not None and not grant.unconstrained:
                     granted[action] = grant
