@@ -136,10 +136,11 @@ def _sorted_methods() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _escalation_names() -> tuple[tuple[str, str], ...]:
-    """(lower-case, canonical) for every action some escalation method needs."""
+def _escalation_names() -> dict[str, str]:
+    """Canonical name → lower-case name, for every action some escalation method needs (one to one: a known
+    action's canonical name lower-cases to it, an unknown one is left as it is)."""
     index = action_index()
-    return tuple((a, index.canonical(a)) for a in sorted({a for needed in escalation_methods().values() for a in needed}))
+    return {index.canonical(a): a for a in sorted({a for needed in escalation_methods().values() for a in needed})}
 
 
 def escalation_link(method: str) -> str | None:
@@ -234,12 +235,11 @@ def _risks(perms: Permissions) -> list[Risk]:
     # The first open statement granting each action some escalation method needs (no other action is asked for:
     # `*` alone is thousands of actions). Effective actions are the index's own names, so an action is there when
     # its canonical name is.
+    lows = _escalation_names()
     everything: dict[str, Grant] = {}
     for g in open_grants:
-        own = perms.effective(g)
-        for low, name in _escalation_names():
-            if name in own:
-                everything.setdefault(low, g)
+        for name in perms.effective(g) & lows.keys():
+            everything.setdefault(lows[name], g)
     # privilege escalation: group matched methods by the statement that grants their first action
     by_grant: dict[int, tuple[Grant, list[str], set[str], dict[int, Grant]]] = {}
     for method, needed in _sorted_methods() if everything else ():
