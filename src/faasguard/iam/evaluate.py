@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from faasguard.iam import managed
@@ -37,11 +37,11 @@ class Grant:
     def effect(self) -> str:
         return self.statement.effect
 
-    @property
+    @cached_property  # asked again and again by every rule; a frozen dataclass keeps it in its __dict__
     def conditional(self) -> bool:
         return bool(self.statement.conditions)
 
-    @property
+    @cached_property
     def unconstrained(self) -> bool:
         """Applies to every resource: ``Resource: "*"`` (or a NotResource), with no Condition."""
         if self.conditional:
