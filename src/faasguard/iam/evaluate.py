@@ -263,8 +263,10 @@ class Permissions:
         if known is not None:
             return known
         parts = [self.effective(g) for g in self.allows() if not unconstrained_only or g.unconstrained]
-        # One statement's set itself when it is the only one (the shared expansion: caches keyed on it hit by identity).
-        known = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+        # The largest statement's set itself when it holds the others (the shared expansion of `*`: no copy of thousands
+        # of actions, and caches keyed on it hit by identity).
+        largest = max(parts, key=len, default=frozenset())
+        known = largest if all(p is largest or p <= largest for p in parts) else frozenset().union(*parts)
         self.facts[("allowed", unconstrained_only)] = known
         return known
 

@@ -143,6 +143,11 @@ def _escalation_names() -> dict[str, str]:
     return {index.canonical(a): a for a in sorted({a for needed in escalation_methods().values() for a in needed})}
 
 
+@cache
+def _escalation_set() -> frozenset[str]:
+    return frozenset(_escalation_names())
+
+
 def escalation_link(method: str) -> str | None:
     link = _data().get("privilege_escalation_links", {}).get(method)
     return str(link) if link else None
@@ -236,9 +241,10 @@ def _risks(perms: Permissions) -> list[Risk]:
     # `*` alone is thousands of actions). Effective actions are the index's own names, so an action is there when
     # its canonical name is.
     lows = _escalation_names()
+    wanted = _escalation_set()
     everything: dict[str, Grant] = {}
     for g in open_grants:
-        for name in perms.effective(g) & lows.keys():
+        for name in perms.effective(g) & wanted:
             everything.setdefault(lows[name], g)
     # privilege escalation: group matched methods by the statement that grants their first action
     by_grant: dict[int, tuple[Grant, list[str], set[str], dict[int, Grant]]] = {}

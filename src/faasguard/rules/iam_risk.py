@@ -14,7 +14,8 @@ from faasguard.rules.iam import COVERS_EVERYTHING, holder
 from faasguard.rules.wording import fix
 
 if TYPE_CHECKING:
-    from faasguard.iam.evaluate import Grant
+    from faasguard.iam.evaluate import Grant, Permissions
+    from faasguard.iam.risk import Risk
 
 # -- IAM in depth: risk classes, resource policies, isolation, least privilege (FG-IAM-020…) --
 # These rules share one analysis per application (faasguard.iam.least_privilege.analyse):
@@ -24,12 +25,11 @@ if TYPE_CHECKING:
 
 def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator[Hit]:
     from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import escalation_link, risks, summarize
+    from faasguard.iam.risk import escalation_link, summarize
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):
-        # Administrator policies allow every risk class at once; FG-IAM-003 already reports them.
-        found = [r for r in risks(perms) if r.kind == kind and r.grant.source not in COVERS_EVERYTHING]
+        found = _reported_risks(perms).get(kind)
         if not found:
             continue
         role = perms.role
@@ -54,6 +54,20 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
                         for o in risk.others
                     ),
                 )
+
+
+def _reported_risks(perms: Permissions) -> dict[str, list[Risk]]:
+    """The role's risks by class, in order (kept on ``perms``: five rules ask). Administrator policies allow every
+    risk class at once; FG-IAM-003 already reports them."""
+    from faasguard.iam.risk import risks
+
+    known: dict[str, list[Risk]] | None = perms.facts.get("reported risks")
+    if known is None:
+        known = perms.facts["reported risks"] = {}
+        for r in risks(perms):
+            if r.grant.source not in COVERS_EVERYTHING:
+                known.setdefault(r.kind, []).append(r)
+    return known
 
 
 def _named_escalation_hits(app: Application) -> Iterator[Hit]:
@@ -409,6 +423,8 @@ def exposed_resource_policy(app: Application) -> Iterator[Hit]:
     control with `aws:SourceArn`, one account with `aws:PrincipalOrgID`), or serve
     the data through presigned URLs.
     """
+    if not app.resource_policies:
+        return  # nothing to report: what each function touches is not needed
     users: dict[str, list[str]] = {}
     for fn in app.functions:
         for logical in _touched(app, fn):

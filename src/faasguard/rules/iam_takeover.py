@@ -203,12 +203,8 @@ def named_permission_writes(app: Application) -> Iterator[Hit]:
         perms = iam.permissions.get(principal.id)
         if perms is None:
             continue
-        # The writes the principal may do at all (acting() needs it first), asked once rather than per target;
-        # an action it may do is one of its allowed actions.
-        allowed = perms.allowed_actions()
-        writable = {
-            kind: [a for a in PERMISSION_WRITES.get(kind, ()) if a in allowed and perms.is_allowed(a, "*")] for kind in kinds
-        }
+        # The writes the principal may do at all (acting() needs it first), asked once rather than per target.
+        writable = {kind: [a for a in PERMISSION_WRITES.get(kind, ()) if perms.is_allowed(a, "*")] for kind in kinds}
         if not any(writable.values()):
             continue
         users: list[Function | None] = list(app.functions_with_role(principal.id)) or [None]
