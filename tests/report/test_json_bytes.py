@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from collections import OrderedDict
 
@@ -11,6 +12,18 @@ from hypothesis import strategies as st
 
 from faasguard.report.escape import json_document
 
+class Located(str):  # like the loaders' located YAML strings, which reach findings' function names
+    line = 3
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Score(float):
+    pass
+
+
 DOCUMENTS = [
     {"message": "plain", "line": 3, "end_line": None, "ok": True, "related": [], "extra": {}},
     {"path": "café/naïve.py", "note": "DEL \x7f, C1 \x85, line separator \u2028, emoji 😀, CJK 漢字"},
@@ -18,6 +31,7 @@ DOCUMENTS = [
     {"numbers": [0, -1, 2**53, 3.142, 0.1, 1e20, 1e-7, -0.0]},
     {"nested": [[[{"a": [[]]}]], {"b": {"c": {}}}]},
     {"undecodable file name": "bad\udce9name.py"},  # a lone surrogate: orjson refuses it
+    {"function": Located("Orders"), "severity": Level.HIGH, "score": Score(7.5), "nested": OrderedDict(a=[Score(1e-9)])},
 ]
 
 
@@ -52,3 +66,9 @@ documents = st.recursive(scalars, containers, max_leaves=20)
 @given(documents)
 def test_any_document(document: object) -> None:
     assert json_document(document) == json.dumps(document, indent=2) + "\n"
+
+
+def test_the_fast_path_takes_located_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report whose function names are located YAML strings is still written by orjson."""
+    monkeypatch.setattr(json, "dumps", lambda *a, **k: pytest.fail("fell back to json.dumps"))
+    assert json_document({"function": Located("Orders"), "line": 3}) == '{\n  "function": "Orders",\n  "line": 3\n}\n'

@@ -133,18 +133,26 @@ _LEAVES = (str, int, bool, type(None))
 
 def _floats(document: object) -> list[tuple[Any, Any, float]] | None:
     """Where ``document`` holds a float: (the dict or list, the key or index, the float); None
-    when one sits where it cannot be swapped (a tuple) or a value is of another type."""
+    when one sits where it cannot be swapped (a tuple) or a value is of a type neither encoder
+    writes the same way. Subclasses of str and int (a located YAML string naming a function, an
+    enum) are written as their value by both."""
     found: list[tuple[Any, Any, float]] = []
     stack = [document]
     while stack:
         container = stack.pop()
-        items = container.items() if type(container) is dict else enumerate(container)  # type: ignore[arg-type]
+        items = container.items() if isinstance(container, dict) else enumerate(container)  # type: ignore[arg-type]
         for key, value in items:
             kind = type(value)
+            if kind in _LEAVES:
+                continue
             if kind is dict or kind is list or kind is tuple:
                 stack.append(value)
-            elif kind is float and type(container) is not tuple:
+            elif isinstance(value, float):
+                if isinstance(container, tuple):
+                    return None
                 found.append((container, key, value))
-            elif kind not in _LEAVES:
+            elif isinstance(value, dict | list):
+                stack.append(value)
+            elif not isinstance(value, str | int):
                 return None
     return found
