@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from faasguard.report.escape import json_document
 
+
 class Located(str):  # like the loaders' located YAML strings, which reach findings' function names
     line = 3
 
