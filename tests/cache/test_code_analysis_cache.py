@@ -212,3 +212,61 @@ def test_a_symlinked_code_directory_that_is_pointed_elsewhere(runs: Runs) -> Non
     (runs.project / "current").unlink()
     (runs.project / "current").symlink_to("v2")
     assert [f for f in runs.injections() if f[2] == "Worker"] == [("v2/helpers.py", 5, "Worker")]
+
+
+def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached analysis is checked against the files the walk read and the imports it resolved. A walk that looked
+    at the disk any other way (a new probe, a file opened directly) would depend on something no check repeats: this
+    test fails then, naming the caller, instead of a warm scan silently keeping a stale analysis."""
+    import builtins
+    import sys
+
+    from faasguard.code import analyzer, resolve
+
+    allowed = {(resolve.__file__, "_isfile"), (analyzer.__file__, "_source"), (analyzer.__file__, "_real_dir"),
+               (analyzer.__file__, "real")}
+    package = os.path.dirname(analyzer.__file__)
+    # Python's imports, and faasguard's bundled tables loaded on first use (they are in the cache's salt).
+    also = ("<frozen importlib.", "<frozen zipimport", *(os.path.join(package, f) for f in ("modeldata.py", "libraries.py",
+                                                                                         "sdk_names.py")))
+    walking: list[bool] = []
+    strays: list[str] = []
+    looks: list[str] = []
+
+    def watched(original):  # type: ignore[no-untyped-def]
+        def look(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if walking:
+                frame = sys._getframe(1)
+                while frame is not None:
+                    code = frame.f_code
+                    if (code.co_filename, code.co_name) in allowed or code.co_filename.startswith(also):
+                        looks.append(str(args[0]))
+                        break
+                    frame = frame.f_back  # type: ignore[assignment]
+                else:
+                    strays.append(f"{original.__name__}({args[0]!r})")
+            return original(*args, **kwargs)
+        return look
+
+    for owner, name in ((os, "stat"), (os, "lstat"), (os, "open"), (os, "listdir"), (os, "scandir"), (builtins, "open")):
+        monkeypatch.setattr(owner, name, watched(getattr(owner, name)))
+    for name in ("_walk", "_loose_walk"):
+        original = getattr(analyzer.CodeAnalyzer, name)
+
+        def during(*args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            walking.append(True)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                walking.pop()
+
+        monkeypatch.setattr(analyzer.CodeAnalyzer, name, staticmethod(during) if name == "_loose_walk" else during)
+    handler_js = "const util = require('./util');\nexports.handler = async (event) => util.run(event.cmd);\n"
+    runs.write({"template.yaml": template(("Worker", "python3.12", "src/", "app.handler"),
+                                          ("Web", "nodejs20.x", "web/", "index.handler")),
+                "src/app.py": "import helpers\nimport requests\nfrom .pkg import x\n\n\n" + HANDLER.split("\n", 1)[1],
+                "src/helpers.py": UNSAFE, "web/index.js": handler_js, "web/util.js": "exports.run = (c) => c;\n",
+                "scripts/job.py": HANDLER, "scripts/helpers.py": SAFE})
+    _scan(runs.project, runs.cache_dir, runs.out)
+    assert strays == []
+    assert any(look.endswith("helpers.py") for look in looks)  # the watch was on while the walk read its files
