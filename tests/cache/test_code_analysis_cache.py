@@ -219,6 +219,7 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
     at the disk any other way (a new probe, a file opened directly) would depend on something no check repeats: this
     test fails then, naming the caller, instead of a warm scan silently keeping a stale analysis."""
     import builtins
+    import io
     import sys
 
     from faasguard.code import analyzer, resolve
@@ -229,11 +230,13 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
     # Python's imports, and faasguard's bundled tables loaded on first use (they are in the cache's salt).
     also = ("<frozen importlib.", "<frozen zipimport", *(os.path.join(package, f) for f in ("modeldata.py", "libraries.py",
                                                                                          "sdk_names.py")))
+    loaders = also[2:]
     walking: list[bool] = []
     strays: list[str] = []
     looks: list[str] = []
+    tables: set[Path] = set()
 
-    def watched(original):  # type: ignore[no-untyped-def]
+    def watched(original, name):  # type: ignore[no-untyped-def]
         def look(*args, **kwargs):  # type: ignore[no-untyped-def]
             if walking:
                 frame = sys._getframe(1)
@@ -241,6 +244,8 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
                     code = frame.f_code
                     if (code.co_filename, code.co_name) in allowed or code.co_filename.startswith(also):
                         looks.append(str(args[0]))
+                        if code.co_filename in loaders and name == "open":
+                            tables.add(Path(args[0]).resolve())
                         break
                     frame = frame.f_back  # type: ignore[assignment]
                 else:
@@ -248,8 +253,14 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
             return original(*args, **kwargs)
         return look
 
-    for owner, name in ((os, "stat"), (os, "lstat"), (os, "open"), (os, "listdir"), (os, "scandir"), (builtins, "open")):
-        monkeypatch.setattr(owner, name, watched(getattr(owner, name)))
+    for owner, name in ((os, "stat"), (os, "lstat"), (os, "open"), (os, "listdir"), (os, "scandir"), (builtins, "open"),
+                        (io, "open")):
+        monkeypatch.setattr(owner, name, watched(getattr(owner, name), name))
+    from faasguard import cache
+    from faasguard.code import libraries, modeldata, sdk_names
+
+    for loaded in (modeldata.bundled, libraries.libraries, sdk_names._data):  # read again, inside the walk
+        loaded.cache_clear()
     for name in ("_walk", "_loose_walk"):
         original = getattr(analyzer.CodeAnalyzer, name)
 
@@ -270,3 +281,5 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
     _scan(runs.project, runs.cache_dir, runs.out)
     assert strays == []
     assert any(look.endswith("helpers.py") for look in looks)  # the watch was on while the walk read its files
+    salted = {p.resolve() for p in cache._sources(Path(cache.__file__).parent)}
+    assert tables and tables <= salted  # a table the walk reads changes the cache's salt
