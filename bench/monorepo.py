@@ -251,9 +251,9 @@ def curve(out: Path, sizes: list[int], repeat: int, src: Path | None = None) -> 
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from measure import median_run, run
+    from measure import installed_env, median_run, run
 
-    env = {**os.environ, "PYTHONPATH": str(src or Path(__file__).resolve().parents[1] / "src")}
+    env = installed_env(src or Path(__file__).resolve().parents[1] / "src")  # from bytecode, as installed
     print("functions  files   | cold cache: wall    cpu   peak MB  | warm cache: wall    cpu   peak MB")
     for size in sizes:
         repo = out / f"monorepo-{size}"

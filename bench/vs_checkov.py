@@ -16,16 +16,12 @@ Rounds alternate the tools, so a busy machine slows both alike. Each round runs
 faasguard runs its whole scan (IaC, function code, dependencies); Checkov only its IaC
 frameworks. Reports go to /dev/null; medians are printed, with Checkov ÷ faasguard ratios.
 
-Both tools run from compiled bytecode, as an installed package does (pip compiles it at
-install time): the faasguard sources measured are compiled first, and faasguard runs without
-``PYTHONDONTWRITEBYTECODE``. Otherwise a source checkout would compile every module on every
-run (about 0.25 s here), which no user's installation does.
+Both tools run from compiled bytecode, as installed packages do (see ``measure.installed_env``).
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import sys
@@ -34,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import Run, median_run, run  # a script beside this one, not a package
+from measure import Run, installed_env, median_run, run  # a script beside this one, not a package
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -56,11 +52,8 @@ def main() -> int:
     args = parser.parse_args()
 
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    bytecode = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    for src in filter(None, (args.after, args.before)):
-        compileall.compile_dir(str(src), quiet=1)
-    env_after = {**bytecode, "PYTHONPATH": str(args.after)}
-    env_before = {**bytecode, "PYTHONPATH": str(args.before)} if args.before else None
+    env_after = installed_env(args.after)
+    env_before = installed_env(args.before) if args.before else None
     checkov = [args.checkov, "-d", str(args.target), "--framework", "cloudformation,serverless,terraform",
                "--quiet", "--compact", "--skip-download", "-o", "json"]
     runs: dict[str, list[Run]] = {}
