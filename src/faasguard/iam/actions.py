@@ -177,12 +177,14 @@ def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:
         return frozenset({info.name}) if info else frozenset()
     regex = re.compile(fnmatch.translate(name))
     prefixes = [p for p in index._by_service if fnmatch.fnmatchcase(p, prefix)] if any(c in prefix for c in "*?") else [prefix]
-    out = set()
-    for p in prefixes:
-        for action in index._by_service.get(p, []):
-            if regex.match(action.split(":", 1)[1].lower()):
-                out.add(action)
-    return frozenset(out)
+    match = regex.match
+    return frozenset(action for p in prefixes for action, short in _short_names(index, p) if match(short))
+
+
+@cache
+def _short_names(index: ActionIndex, prefix: str) -> tuple[tuple[str, str], ...]:
+    """(name, lower-case name without the service prefix) for each action of a service."""
+    return tuple((action, action.split(":", 1)[1].lower()) for action in index._by_service.get(prefix, []))
 
 
 COMPACT = Path(__file__).resolve().parent.parent / "data" / "iam_index.json"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.iam import platform
@@ -272,8 +272,11 @@ def _fill(template: str, name: str, prefix: str) -> str:
 
 def _platform_needs(app: Application, fn: Function, res: Resources) -> list[Need]:
     """What Lambda does with the function's role (``data/platform_permissions.toml``)."""
-    out = []
+    out: list[Need] = []
     for row, target in platform.rows_for(fn, res.kinds):
+        if row.kind == "always":
+            out += _always_needs(row)
+            continue
         if row.resource == "logs":
             arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/*"
         elif row.resource == "target" and target:
@@ -290,6 +293,13 @@ def _platform_needs(app: Application, fn: Function, res: Resources) -> list[Need
         for action in row.actions:
             out.append(Need(action, arn, f"{row.why} ({row.id})", where if row.kind != "always" else None, True))
     return out
+
+
+@cache
+def _always_needs(row: platform.PlatformRow) -> tuple[Need, ...]:
+    """The needs of a row every function has: the same for all of them (no target, no place)."""
+    arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/*" if row.resource == "logs" else "*"
+    return tuple(Need(action, arn, f"{row.why} ({row.id})", None, True) for action in row.actions)
 
 
 def _logical_in(text: str, res: Resources) -> str | None:
@@ -357,9 +367,15 @@ def derive(app: Application, fn: Function, res: Resources | None = None) -> Func
 
 def statements_for(needs: Iterable[Need]) -> list[PolicyStatement]:
     """Group needs into statements: actions that share the same resources go together."""
+    return list(_statements_for(frozenset((need.action, need.resource) for need in needs)))
+
+
+@lru_cache(maxsize=4096)  # functions of one source (and sources of one repository) need the same things
+def _statements_for(pairs: frozenset[tuple[str, str]]) -> tuple[PolicyStatement, ...]:
+    """The statements of needs (action, resource): only which pairs there are matters (the result is sorted)."""
     by_action: dict[str, set[str]] = {}
-    for need in needs:
-        by_action.setdefault(need.action, set()).add(need.resource)
+    for action, resource in sorted(pairs):
+        by_action.setdefault(action, set()).add(resource)
     groups: dict[tuple[str, ...], list[str]] = {}
     for action, resources in by_action.items():
         key = ("*",) if "*" in resources else tuple(sorted(resources))
@@ -373,7 +389,7 @@ def statements_for(needs: Iterable[Need]) -> list[PolicyStatement]:
         used_sids[base] = used_sids.get(base, 0) + 1
         sid = base if used_sids[base] == 1 else f"{base}{used_sids[base]}"
         out.append(PolicyStatement(sid, acts, resource_key))
-    return out
+    return tuple(out)
 
 
 # -- the application view the rules share --------------------------------------------------

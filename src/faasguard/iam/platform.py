@@ -79,8 +79,7 @@ def service_of(target: str, kinds: dict[str, str]) -> str | None:
 def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str | None]]:
     """(row, target) for every platform need of ``fn``; target is the setting's own value, when the row has one."""
     out: list[tuple[PlatformRow, str | None]] = []
-    for row in rows():
-        kind, arg = row.kind, row.argument
+    for row, kind, arg in _rows_with_kinds():
         if (
             kind == "always"
             or (kind == "tracing" and fn.tracing in ("Active", "PassThrough"))
@@ -101,6 +100,11 @@ def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str
         elif kind == "env-kms" and fn.env_kms_key:
             out.append((row, fn.env_kms_key))
     return out
+
+
+@cache
+def _rows_with_kinds() -> tuple[tuple[PlatformRow, str, str], ...]:
+    return tuple((row, row.kind, row.argument) for row in rows())
 
 
 @lru_cache(maxsize=1024)  # the same policies and resources come back for every function of a source
