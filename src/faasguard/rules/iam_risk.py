@@ -154,7 +154,7 @@ def _named_escalation_hits(app: Application) -> Iterator[Hit]:
                 )
 
 
-@rule("FG-IAM-020", category="iam", severity=Severity.HIGH, title="Function role allows privilege escalation")
+@rule("FG-IAM-020", category="iam", severity=Severity.HIGH, title="Function role allows privilege escalation", over="roles")
 def privilege_escalation(app: Application) -> Iterator[Hit]:
     """
     A function's role holds a combination of actions, on every resource, that lets
@@ -208,7 +208,13 @@ def privilege_escalation(app: Application) -> Iterator[Hit]:
     )
 
 
-@rule("FG-IAM-021", category="iam", severity=Severity.MEDIUM, title="Function role can read data from every resource")
+@rule(
+    "FG-IAM-021",
+    category="iam",
+    severity=Severity.MEDIUM,
+    title="Function role can read data from every resource",
+    over="roles",
+)
 def data_exfiltration(app: Application) -> Iterator[Hit]:
     """
     A function's role allows actions that return data, secrets or decrypted bytes
@@ -248,7 +254,7 @@ def data_exfiltration(app: Application) -> Iterator[Hit]:
     )
 
 
-@rule("FG-IAM-022", category="iam", severity=Severity.HIGH, title="Function role can change resource policies")
+@rule("FG-IAM-022", category="iam", severity=Severity.HIGH, title="Function role can change resource policies", over="roles")
 def resource_exposure(app: Application) -> Iterator[Hit]:
     """
     A function's role allows actions that change who can reach a resource, on every
@@ -288,7 +294,7 @@ def resource_exposure(app: Application) -> Iterator[Hit]:
     )
 
 
-@rule("FG-IAM-023", category="iam", severity=Severity.HIGH, title="Function role can obtain credentials")
+@rule("FG-IAM-023", category="iam", severity=Severity.HIGH, title="Function role can obtain credentials", over="roles")
 def credentials_exposure(app: Application) -> Iterator[Hit]:
     """
     A function's role allows actions whose response contains credentials, on every
@@ -326,7 +332,7 @@ def credentials_exposure(app: Application) -> Iterator[Hit]:
     )
 
 
-@rule("FG-IAM-024", category="iam", severity=Severity.MEDIUM, title="Function role can modify infrastructure")
+@rule("FG-IAM-024", category="iam", severity=Severity.MEDIUM, title="Function role can modify infrastructure", over="roles")
 def infrastructure_modification(app: Application) -> Iterator[Hit]:
     """
     A function's role allows control-plane writes — creating, changing or deleting
@@ -393,6 +399,7 @@ def _touched(app: Application, fn: Function) -> set[str]:
     category="iam",
     severity=Severity.HIGH,
     title="Data a function uses has a public or cross-account resource policy",
+    over="resource_policies",
 )
 def exposed_resource_policy(app: Application) -> Iterator[Hit]:
     """
@@ -475,7 +482,13 @@ _LAMBDA_MODIFY = {
 }  # fmt: skip
 
 
-@rule("FG-IAM-026", category="iam", severity=Severity.MEDIUM, title="Function can invoke or modify other functions")
+@rule(
+    "FG-IAM-026",
+    category="iam",
+    severity=Severity.MEDIUM,
+    title="Function can invoke or modify other functions",
+    over="functions",
+)
 def function_isolation(app: Application) -> Iterator[Hit]:
     """
     A function's role lets it invoke or change other functions — `lambda:InvokeFunction`

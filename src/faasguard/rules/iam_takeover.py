@@ -61,7 +61,13 @@ def _related(app: Application, *items: tuple[object, str]) -> tuple[Related, ...
     return tuple(out)
 
 
-@rule("FG-IAM-040", category="iam", severity=Severity.HIGH, title="Principal can change a function's code or configuration")
+@rule(
+    "FG-IAM-040",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Principal can change a function's code or configuration",
+    over="roles",
+)
 def function_takeover(app: Application) -> Iterator[Hit]:
     """
     A user, group or role of the source — one that people, CI or another service use,
@@ -135,7 +141,7 @@ def function_takeover(app: Application) -> Iterator[Hit]:
             )
 
 
-@rule("FG-IAM-041", category="iam", severity=Severity.MEDIUM, title="Powerful Lambda role that no function uses")
+@rule("FG-IAM-041", category="iam", severity=Severity.MEDIUM, title="Powerful Lambda role that no function uses", over="roles")
 def unused_lambda_role(app: Application) -> Iterator[Hit]:
     """
     A role trusts `lambda.amazonaws.com` and allows administrator access, privilege
@@ -178,7 +184,13 @@ def unused_lambda_role(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-IAM-042", category="iam", severity=Severity.HIGH, title="Principal can rewrite another principal's permissions")
+@rule(
+    "FG-IAM-042",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Principal can rewrite another principal's permissions",
+    over="roles",
+)
 def named_permission_writes(app: Application) -> Iterator[Hit]:
     """
     A role, user or group may attach or write policies on a *named* principal of the
@@ -245,7 +257,13 @@ def named_permission_writes(app: Application) -> Iterator[Hit]:
                 )
 
 
-@rule("FG-ATK-010", category="attack-path", severity=Severity.HIGH, title="Principal can run code with a more powerful role")
+@rule(
+    "FG-ATK-010",
+    category="attack-path",
+    severity=Severity.HIGH,
+    title="Principal can run code with a more powerful role",
+    over="roles",
+)
 def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
     """
     A principal can make Lambda run code of its choice with a role more powerful than
@@ -376,7 +394,13 @@ _RISK_NAMES = {
 }
 
 
-@rule("FG-IAM-043", category="iam", severity=Severity.HIGH, title="Lambda role more powerful than its functions' code needs")
+@rule(
+    "FG-IAM-043",
+    category="iam",
+    severity=Severity.HIGH,
+    title="Lambda role more powerful than its functions' code needs",
+    over="roles",
+)
 def role_beyond_code(app: Application) -> Iterator[Hit]:
     """
     A role that Lambda assumes allows administrator access, privilege escalation or

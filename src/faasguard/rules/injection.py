@@ -270,7 +270,13 @@ def api_key_only(app: Application) -> Iterator[Hit]:
 # -- code: event data reaching dangerous sinks (faasguard.code facts) ------------------------------------
 
 
-@rule("FG-INJ-004", category="injection", severity=Severity.MEDIUM, title="Open route trusts a JWT it never verifies")
+@rule(
+    "FG-INJ-004",
+    category="injection",
+    severity=Severity.MEDIUM,
+    title="Open route trusts a JWT it never verifies",
+    over="code",
+)
 def unverified_jwt(app: Application) -> Iterator[Hit]:
     """
     A route with no authorizer (or a function URL with `AuthType: NONE`) invokes a

@@ -31,7 +31,7 @@ def _replacement(app: Application, source: str, policy: str, statements: str) ->
     return f"{'Replace it with' if inline else f'Detach {source} and add'}: {statements}"
 
 
-@rule("FG-IAM-030", category="iam", severity=Severity.MEDIUM, title="Role grants actions its functions never use")
+@rule("FG-IAM-030", category="iam", severity=Severity.MEDIUM, title="Role grants actions its functions never use", over="roles")
 def unused_permissions(app: Application) -> Iterator[Hit]:
     """
     A statement (or AWS managed policy) in a function's role grants actions that no
@@ -104,7 +104,13 @@ _OTHER_CREDENTIALS = frozenset(
 )  # fmt: skip
 
 
-@rule("FG-IAM-031", category="iam", severity=Severity.MEDIUM, title="Code calls an AWS API its role does not allow")
+@rule(
+    "FG-IAM-031",
+    category="iam",
+    severity=Severity.MEDIUM,
+    title="Code calls an AWS API its role does not allow",
+    over="functions",
+)
 def missing_permissions(app: Application) -> Iterator[Hit]:
     """
     The function's code makes an SDK call whose IAM action its role does not grant
@@ -174,7 +180,13 @@ def _scopable(action: str) -> bool:
     return bool(info and info.resource_types)
 
 
-@rule("FG-IAM-032", category="iam", severity=Severity.MEDIUM, title="Wildcard resource where the code uses one named resource")
+@rule(
+    "FG-IAM-032",
+    category="iam",
+    severity=Severity.MEDIUM,
+    title="Wildcard resource where the code uses one named resource",
+    over="roles",
+)
 def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
     """
     A statement grants actions on `Resource: "*"` although every call the code
@@ -265,7 +277,13 @@ def _beyond_runtime(perms: object) -> bool:
     )
 
 
-@rule("FG-IAM-034", category="iam", severity=Severity.INFO, title="Least-privilege analysis incomplete for a function")
+@rule(
+    "FG-IAM-034",
+    category="iam",
+    severity=Severity.INFO,
+    title="Least-privilege analysis incomplete for a function",
+    over="functions",
+)
 def incomplete_least_privilege(app: Application) -> Iterator[Hit]:
     """
     FG-IAM-030/031/032 compare a role with the SDK calls of the functions holding it,

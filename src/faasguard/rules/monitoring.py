@@ -673,8 +673,14 @@ def _forwarded(app: Application) -> tuple[set[str], bool]:
     return forwarded, unknown
 
 
-@rule("FG-MON-020", category="monitoring", severity=Severity.INFO, title="Logs of a function handling secrets are not forwarded",
-      providers=("aws",))
+@rule(
+    "FG-MON-020",
+    category="monitoring",
+    severity=Severity.INFO,
+    title="Logs of a function handling secrets are not forwarded",
+    providers=("aws",),
+    over="functions",
+)
 def sensitive_logs_not_forwarded(app: Application) -> Iterator[Hit]:
     """
     A function that handles secrets writes its logs to a CloudWatch log group that

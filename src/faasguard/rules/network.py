@@ -74,7 +74,13 @@ def _single(functions: list[Function]) -> str | None:
     return functions[0].name if len(functions) == 1 else None
 
 
-@rule("FG-NET-001", category="network", severity=Severity.MEDIUM, title="Security group open to the internet")
+@rule(
+    "FG-NET-001",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Security group open to the internet",
+    over="security_groups",
+)
 def ingress_from_anywhere(app: Application) -> Iterator[Hit]:
     """
     A security group allows inbound traffic from `0.0.0.0/0` or `::/0` — or any
@@ -380,7 +386,13 @@ def _bucket_users(app: Application, bucket_id: str | None) -> list[Function]:
     return users
 
 
-@rule("FG-NET-005", category="network", severity=Severity.MEDIUM, title="Bucket policy does not enforce TLS")
+@rule(
+    "FG-NET-005",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Bucket policy does not enforce TLS",
+    over="resource_policies",
+)
 def bucket_policy_without_tls(app: Application) -> Iterator[Hit]:
     """
     An S3 bucket policy has no statement that denies requests made without TLS
@@ -428,7 +440,13 @@ def bucket_policy_without_tls(app: Application) -> Iterator[Hit]:
         )
 
 
-@rule("FG-NET-006", category="network", severity=Severity.MEDIUM, title="Bucket used by a function has no policy enforcing TLS")
+@rule(
+    "FG-NET-006",
+    category="network",
+    severity=Severity.MEDIUM,
+    title="Bucket used by a function has no policy enforcing TLS",
+    over="data_stores",
+)
 def bucket_without_policy(app: Application) -> Iterator[Hit]:
     """
     A function reads, writes or is triggered by an S3 bucket of the template, and
@@ -612,7 +630,7 @@ def _open_route(app: Application, api_id: str) -> bool:
 _WAF_WHAT = {"rest": "REST API", "appsync": "AppSync GraphQL API", "cloudfront": "CloudFront distribution"}
 
 
-@rule("FG-NET-010", category="network", severity=Severity.LOW, title="Public API without a WAF web ACL")
+@rule("FG-NET-010", category="network", severity=Severity.LOW, title="Public API without a WAF web ACL", over="web_entries")
 def api_without_waf(app: Application) -> Iterator[Hit]:
     """
     A public REST API (edge-optimized or regional, not `PRIVATE`), an AppSync
@@ -753,6 +771,7 @@ def _denied_first(acl: NetworkAcl, entry: NaclEntry, port: int | None) -> bool:
     category="network",
     severity=Severity.MEDIUM,
     title="Network ACL allows all traffic or admin ports from the internet",
+    over="network_acls",
 )
 def nacl_open_to_internet(app: Application) -> Iterator[Hit]:
     """

@@ -317,7 +317,13 @@ CODE_SECRET_SEVERITY = {"password-like variable": Severity.MEDIUM, "session sign
                         "default session signing key": Severity.LOW}
 
 
-@rule("FG-SEC-010", category="secrets", severity=Severity.HIGH, title="Credential written into source or a config file")
+@rule(
+    "FG-SEC-010",
+    category="secrets",
+    severity=Severity.HIGH,
+    title="Credential written into source or a config file",
+    over="code",
+)
 def secret_in_code(app: Application) -> Iterator[Hit]:
     """
     A credential is a literal in function source or a config file (`.env`,

@@ -21,7 +21,7 @@ from faasguard.registry import Hit, rule
 from faasguard.rules.wording import cdk_runtime, fix, sls_function, tf_function
 
 
-@rule("FG-SUP-001", category="supply-chain", severity=Severity.HIGH, title="Function runtime is deprecated")
+@rule("FG-SUP-001", category="supply-chain", severity=Severity.HIGH, title="Function runtime is deprecated", over="functions")
 def deprecated_runtime(app: Application) -> Iterator[Hit]:
     """
     The function runs on a runtime its provider has deprecated, or will deprecate
