@@ -87,7 +87,7 @@ class Rule:
         return f"{RULES_DOC_URL}#{self.id.lower()}"
 
     def run(self, app: Application) -> list[Finding]:
-        if self.over is not None and not getattr(app, self.over):
+        if self.over is not None and not app.__dict__[self.over]:  # a field of the dataclass (no call: rules x apps)
             return []
         providers = self.providers
         if providers is not None:

@@ -403,9 +403,9 @@ def analyse(app: Application) -> AppIam:
     from there. Called on an application no analyzer saw (a test, ``faasguard policy``), it
     computes and stores it the same way.
     """
-    cached = getattr(app, "iam", None)
-    if isinstance(cached, AppIam) and cached.app is app:
-        return cached
+    cached = app.iam
+    if cached.__class__ is AppIam and cached.app is app:  # every IAM rule asks, for every application
+        return cached  # type: ignore[no-any-return]
     res = Resources(app)
     out = AppIam(app)
     for fn in app.functions:
