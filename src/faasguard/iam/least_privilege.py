@@ -119,6 +119,14 @@ class AppIam:
     app: Application
     policies: dict[str, FunctionPolicy] = field(default_factory=dict)
     permissions: dict[str, Permissions] = field(default_factory=dict)  # by role id (users and groups too)
+    resources: Resources | None = None  # the application's resource ARNs, as the analysis read them
+
+    @property
+    def arns(self) -> Resources:
+        """The application's resource ARNs (the analysis's own, with what it resolved)."""
+        if self.resources is None:
+            self.resources = Resources(self.app)
+        return self.resources
 
 
 # -- resources --------------------------------------------------------------------------
@@ -407,7 +415,7 @@ def analyse(app: Application) -> AppIam:
     if cached.__class__ is AppIam and cached.app is app:  # every IAM rule asks, for every application
         return cached  # type: ignore[no-any-return]
     res = Resources(app)
-    out = AppIam(app)
+    out = AppIam(app, resources=res)
     for fn in app.functions:
         out.policies[fn.name] = derive(app, fn, res)
     for role_id, role in app.roles.items():

@@ -509,11 +509,11 @@ def function_isolation(app: Application) -> Iterator[Hit]:
     Fix: grant `lambda:InvokeFunction` on the one function the code calls
     (`!GetAtt Worker.Arn`) and no `lambda:Update*` at all.
     """
-    from faasguard.iam.least_privilege import Resources, analyse
+    from faasguard.iam.least_privilege import analyse
     from faasguard.iam.risk import summarize
 
     iam = analyse(app)
-    res = Resources(app)
+    res = iam.arns
     for fn in app.functions:
         perms = iam.permissions.get(fn.role_id or "")
         if perms is None:

@@ -98,11 +98,11 @@ def function_takeover(app: Application) -> Iterator[Hit]:
     Fix: scope the deployer to the functions it ships (`!GetAtt Orders.Arn`), require
     MFA or a CI OIDC condition, and keep powerful roles off functions that many can update.
     """
-    from faasguard.iam.least_privilege import Resources, analyse
+    from faasguard.iam.least_privilege import analyse
     from faasguard.iam.takeover import can, power
 
     iam = analyse(app)
-    res = Resources(app)
+    res = iam.arns
     for principal in _principals(app, with_functions=False):
         perms = iam.permissions.get(principal.id)
         if perms is None or power(perms).level >= 3:
@@ -282,11 +282,11 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
     `iam:PassedToService` condition; keep `lambda:CreateFunction`/`UpdateFunctionCode`
     for the deployment pipeline.
     """
-    from faasguard.iam.least_privilege import Resources, analyse
+    from faasguard.iam.least_privilege import analyse
     from faasguard.iam.takeover import acting, can, lambda_trusted, power
 
     iam = analyse(app)
-    res = Resources(app)
+    res = iam.arns
     targets = [r for r in app.roles.values() if lambda_trusted(r) and not r.external]
     for principal in _principals(app, with_functions=True):
         perms = iam.permissions.get(principal.id)
