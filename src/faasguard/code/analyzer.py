@@ -124,6 +124,10 @@ class Analysis:
     value: Any
 
 
+class _NotCached(Exception):
+    """An analysis the parse cache does not hold (see ``_Cache.cached_only``)."""
+
+
 @dataclass
 class _Cache:
     root: Path
@@ -138,6 +142,7 @@ class _Cache:
     notes: dict[Path, list[tuple[str, str]]] = field(default_factory=dict)  # the errors reported about each file
     checked: dict[Path, bytes] = field(default_factory=dict)  # stamps of files looked at only to check an Analysis
     recording: set[Path] | None = None  # the files asked for while an analysis runs (see :meth:`analysed`)
+    cached_only: bool = False  # :meth:`analysed` raises _NotCached instead of computing
 
     def rel(self, path: Path) -> str:
         prefix: str | None = self.__dict__.get("_prefix")
@@ -242,6 +247,8 @@ class _Cache:
             result.warnings.extend(entry.warnings)
             result.files_read.update(entry.files_read)
             return entry.value  # type: ignore[no-any-return]
+        if self.cached_only:
+            raise _NotCached
         errors, warnings = len(result.errors), len(result.warnings)
         paths: set[Path] = set()
         self.recording = paths
@@ -500,8 +507,22 @@ class CodeAnalyzer:
                     facts[fn.name] = fn_facts
             return facts, found
 
+        def cached_app_facts(app: Application) -> tuple[dict[str, CodeFacts], AnalysisResult] | None:
+            """What :func:`app_facts` gives when the parse cache holds every function's analysis; else None."""
+            cache.cached_only = True
+            try:
+                return app_facts(app)
+            except _NotCached:
+                return None
+            finally:
+                cache.cached_only = False
+
+        # Here what the cache answers (checking an entry costs little); to the workers only what must be walked.
+        known = [cached_app_facts(app) for app in apps] if parse_cache.enabled() else [None] * len(apps)
+        walked = iter(fork_map(app_facts, [app for app, k in zip(apps, known, strict=True) if k is None], self.jobs))
         claimed: set[Path] = set()
-        for app, (facts, found) in zip(apps, fork_map(app_facts, apps, self.jobs), strict=True):
+        for app, answer in zip(apps, known, strict=True):
+            facts, found = answer if answer is not None else next(walked)
             _merge(result, found)
             for name, fn_facts in facts.items():
                 app.code[name] = fn_facts
