@@ -73,7 +73,7 @@ class LDict(dict[str, Any]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LDict:
         # copy.deepcopy's generic path costs ~10x more; SAM translation deep-copies whole templates.
-        out = LDict({k: clone(v) for k, v in self.items()})
+        out = LDict({k: v if type(v) in _SHARED else clone(v) for k, v in self.items()})
         out.__dict__.update(self.__dict__)
         return out
 
@@ -88,7 +88,7 @@ class LList(list[Any]):
         return lines[index] if index < len(lines) else self.line
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LList:
-        out = LList(clone(v) for v in self)
+        out = LList([v if type(v) in _SHARED else clone(v) for v in self])
         out.__dict__.update(self.__dict__)
         return out
 
@@ -101,8 +101,13 @@ class LStr(str):
         return self  # immutable, as in clone(): copy.deepcopy would rebuild it through __reduce_ex__
 
 
+_SHARED = frozenset((str, LStr, int, float, bool, type(None)))  # immutable: a copy is the value itself
+
+
 def clone(value: Any) -> Any:
     """A deep copy of located values that keeps their lines (strings are immutable: shared)."""
+    if type(value) in _SHARED:
+        return value
     if isinstance(value, LDict | LList):
         return value.__deepcopy__({})
     if isinstance(value, dict):

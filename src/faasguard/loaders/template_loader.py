@@ -293,23 +293,31 @@ def _translate(prepared: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
         return None, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
+_ATOMS = frozenset((str, LStr, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
     """The translation with samtranslator's own ``Py27Dict``/``Py27UniStr`` turned into plain values, in
     the order they iterate in: they emulate Python 2.7's ordering, which a pickled copy (the parse cache)
     would lose. Located values keep their lines."""
-    if isinstance(value, LDict):
-        out: Any = LDict({k if type(k) in (str, LStr) else str(k): _plain(v) for k, v in value.items()})
-        out.__dict__.update(value.__dict__)
-        return out
+    if type(value) in _ATOMS:
+        return value
     if isinstance(value, dict):
-        return {k if type(k) in (str, LStr) else str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, LList):
-        out = LList(_plain(v) for v in value)
-        out.__dict__.update(value.__dict__)
+        out: Any = {
+            k if type(k) in (str, LStr) else str(k): v if type(v) in _ATOMS else _plain(v) for k, v in value.items()
+        }
+        if isinstance(value, LDict):
+            out = LDict(out)
+            out.__dict__.update(value.__dict__)
         return out
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str) and type(value) not in (str, LStr):
+        items = [v if type(v) in _ATOMS else _plain(v) for v in value]
+        if isinstance(value, LList):
+            out = LList(items)
+            out.__dict__.update(value.__dict__)
+            return out
+        return items
+    if isinstance(value, str):
         return str(value)
     return value
 
