@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from faasguard.code.facts import ATTACK_NAMES, TaintKind, auth_in_code
 from faasguard.findings import Related, Severity
+from faasguard.iam.least_privilege import analyse
+from faasguard.iam.risk import DATA_EXFILTRATION
 from faasguard.model import Application, Function, Trigger
 from faasguard.registry import Hit, rule
 
@@ -42,9 +44,6 @@ def _reach(app: Application, fn: Function) -> tuple[str, tuple[Related, ...], bo
     role = app.role_of(fn)
     if role is None or role.external:
         return None
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import DATA_EXFILTRATION
-
     perms = analyse(app).permissions.get(role.id)  # shared with the IAM rules, computed once
     if perms is None:
         return None

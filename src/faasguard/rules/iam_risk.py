@@ -8,6 +8,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from faasguard.findings import Related, Severity
+from faasguard.iam.actions import action_index
+from faasguard.iam.least_privilege import analyse
+from faasguard.iam.risk import escalation_link, escalation_methods, risks, summarize
+from faasguard.iam.takeover import PRINCIPAL_ACTIONS, acting, can, outranks, power, service_trusted, trusts_principal
 from faasguard.model import Application, Function
 from faasguard.registry import Hit, rule
 from faasguard.rules.iam import COVERS_EVERYTHING, holder
@@ -24,8 +28,6 @@ if TYPE_CHECKING:
 
 
 def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator[Hit]:
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import escalation_link, summarize
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):
@@ -59,7 +61,6 @@ def _risk_hits(app: Application, kind: str, describe: str, fix: str) -> Iterator
 def _reported_risks(perms: Permissions) -> dict[str, list[Risk]]:
     """The role's risks by class, in order (kept on ``perms``: five rules ask). Administrator policies allow every
     risk class at once; FG-IAM-003 already reports them."""
-    from faasguard.iam.risk import risks
 
     known: dict[str, list[Risk]] | None = perms.facts.get("reported risks")
     if known is None:
@@ -73,10 +74,6 @@ def _reported_risks(perms: Permissions) -> dict[str, list[Risk]]:
 def _named_escalation_hits(app: Application) -> Iterator[Hit]:
     """A function role that can become a more powerful principal of the source: iam:PassRole on it to a service that
     runs code (CloudFormation, EC2, CodeBuild, Glue …), or sts:AssumeRole on a role that trusts it."""
-    from faasguard.iam.actions import action_index
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import escalation_link, escalation_methods
-    from faasguard.iam.takeover import PRINCIPAL_ACTIONS, acting, can, outranks, power, service_trusted, trusts_principal
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):
@@ -379,7 +376,6 @@ _SCOPING_KEYS = {
 
 def _touched(app: Application, fn: Function) -> set[str]:
     """Logical ids of the buckets, queues, topics and secrets a function reaches (code, role, triggers)."""
-    from faasguard.iam.least_privilege import analyse
 
     iam = analyse(app)
     texts = [n.resource for n in iam.policies[fn.name].needs if not n.platform]
@@ -509,8 +505,6 @@ def function_isolation(app: Application) -> Iterator[Hit]:
     Fix: grant `lambda:InvokeFunction` on the one function the code calls
     (`!GetAtt Worker.Arn`) and no `lambda:Update*` at all.
     """
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.risk import summarize
 
     iam = analyse(app)
     res = iam.arns

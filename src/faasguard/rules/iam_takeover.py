@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from faasguard.findings import Related, Severity
+from faasguard.iam.least_privilege import analyse, statement_use
+from faasguard.iam.risk import risks, summarize
+from faasguard.iam.takeover import acting, can, lambda_trusted, power
 from faasguard.model import Application, Function, Role
 from faasguard.registry import Hit, rule
 from faasguard.rules.iam import holder
@@ -98,8 +101,6 @@ def function_takeover(app: Application) -> Iterator[Hit]:
     Fix: scope the deployer to the functions it ships (`!GetAtt Orders.Arn`), require
     MFA or a CI OIDC condition, and keep powerful roles off functions that many can update.
     """
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.takeover import can, power
 
     iam = analyse(app)
     res = iam.arns
@@ -154,8 +155,6 @@ def unused_lambda_role(app: Application) -> Iterator[Hit]:
     Fix: delete the role, or move it next to the function that uses it and cut it
     down to what that function needs.
     """
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.takeover import lambda_trusted, power
 
     iam = analyse(app)
     used = _function_roles(app)
@@ -206,8 +205,6 @@ def named_permission_writes(app: Application) -> Iterator[Hit]:
     Fix: manage IAM with the deployment pipeline, not with runtime identities; if a
     function must manage a role, add a permissions boundary that it cannot remove.
     """
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.takeover import acting
 
     iam = analyse(app)
     kinds = {target.kind for target in app.roles.values() if not (target.external or target.grants)}
@@ -282,8 +279,6 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
     `iam:PassedToService` condition; keep `lambda:CreateFunction`/`UpdateFunctionCode`
     for the deployment pipeline.
     """
-    from faasguard.iam.least_privilege import analyse
-    from faasguard.iam.takeover import acting, can, lambda_trusted, power
 
     iam = analyse(app)
     res = iam.arns
@@ -424,9 +419,6 @@ def role_beyond_code(app: Application) -> Iterator[Hit]:
     Fix: give each function a role with only what its code needs (`faasguard policy`
     prints it); keep administrator and IAM permissions for the deployment pipeline.
     """
-    from faasguard.iam.least_privilege import analyse, statement_use
-    from faasguard.iam.risk import risks, summarize
-    from faasguard.iam.takeover import lambda_trusted, power
 
     iam = analyse(app)
     for role_id, perms in sorted(iam.permissions.items()):

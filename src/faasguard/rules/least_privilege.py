@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from faasguard.findings import Severity
+from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
+from faasguard.iam.least_privilege import analyse, incomplete_reasons, replacement_for, statement_use, statements_for
+from faasguard.iam.platform import exempt_actions
+from faasguard.iam.risk import RUNTIME_BASELINE, summarize
 from faasguard.model import Application
 from faasguard.registry import Hit, rule
 from faasguard.rules.wording import fix
@@ -50,10 +54,7 @@ def unused_permissions(app: Application) -> Iterator[Hit]:
     Bad: `DynamoDBCrudPolicy` (or `dynamodb:*`) for a handler that only calls
     `get_item`. Fix: `dynamodb:GetItem` on the one table.
     """
-    from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
-    from faasguard.iam.least_privilege import analyse, replacement_for, statement_use
     from faasguard.iam.render import inline
-    from faasguard.iam.risk import summarize
 
     iam = analyse(app)
     if not iam.permissions:
@@ -130,7 +131,6 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
     `DynamoDBReadPolicy`. Fix: grant `dynamodb:UpdateItem` on the table
     (`DynamoDBCrudPolicy`, or an inline statement).
     """
-    from faasguard.iam.least_privilege import analyse, statements_for
     from faasguard.iam.render import inline
 
     iam = analyse(app)
@@ -174,7 +174,6 @@ def missing_permissions(app: Application) -> Iterator[Hit]:
 
 def _scopable(action: str) -> bool:
     """The action supports resource-level permissions (it can be granted on a named ARN)."""
-    from faasguard.iam.actions import action_index
 
     info = action_index().get(action)
     return bool(info and info.resource_types)
@@ -211,7 +210,6 @@ def wildcard_resource_for_named_use(app: Application) -> Iterator[Hit]:
 
     Fix: `Resource: !GetAtt Orders.Arn` (the finding prints the exact statement).
     """
-    from faasguard.iam.least_privilege import analyse, replacement_for, statement_use
     from faasguard.iam.render import inline
 
     iam = analyse(app)
@@ -266,8 +264,6 @@ _INCOMPLETE_FIX = {
 
 def _beyond_runtime(perms: object) -> bool:
     """The role grants something besides what Lambda itself needs (logs, tracing, VPC): worth comparing with the code."""
-    from faasguard.iam.platform import exempt_actions
-    from faasguard.iam.risk import RUNTIME_BASELINE
 
     baseline = RUNTIME_BASELINE | exempt_actions()
     return any(
@@ -306,7 +302,6 @@ def incomplete_least_privilege(app: Application) -> Iterator[Hit]:
     literally, pass resource names through environment variables that reference the
     template's resources; until then review the role by hand.
     """
-    from faasguard.iam.least_privilege import analyse, incomplete_reasons
 
     iam = analyse(app)
     # With no code at all (a template scanned alone, a CDK snapshot) the scan's warnings already say so.
