@@ -148,6 +148,13 @@ def _escalation_set() -> frozenset[str]:
     return frozenset(_escalation_names())
 
 
+def escalation_actions_in(actions: frozenset[str]) -> set[str]:
+    """The (lower-case) actions some escalation method needs that ``actions`` (the index's own names) holds:
+    ``{a.lower() for a in actions}`` as far as escalation methods can tell, without lower-casing thousands."""
+    lows = _escalation_names()
+    return {lows[name] for name in actions & _escalation_set()}
+
+
 def escalation_link(method: str) -> str | None:
     link = _data().get("privilege_escalation_links", {}).get(method)
     return str(link) if link else None

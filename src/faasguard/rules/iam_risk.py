@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from faasguard.findings import Related, Severity
 from faasguard.iam.actions import action_index
 from faasguard.iam.least_privilege import analyse
-from faasguard.iam.risk import escalation_link, escalation_methods, risks, summarize
+from faasguard.iam.risk import escalation_actions_in, escalation_link, escalation_methods, risks, summarize
 from faasguard.iam.takeover import PRINCIPAL_ACTIONS, acting, can, outranks, power, service_trusted, trusts_principal
 from faasguard.model import Application, Function
 from faasguard.registry import Hit, rule
@@ -84,7 +84,7 @@ def _named_escalation_hits(app: Application) -> Iterator[Hit]:
         if own.level >= 3:
             continue
         index = action_index()  # only now: a source without function roles never loads the IAM database
-        everywhere = {a.lower() for a in perms.allowed_actions(unconstrained_only=True)}
+        everywhere = escalation_actions_in(perms.allowed_actions(unconstrained_only=True))
         for target in app.roles.values():
             if target.id == role_id or target.external or target.grants or target.kind != "role":
                 continue
