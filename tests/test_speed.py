@@ -374,3 +374,37 @@ def test_a_requirements_file_that_includes_another_is_read_again(tmp_path):
     (project / "src" / "base.txt").write_text("requests==2.31.0\n")  # requirements.txt itself is unchanged
     warm = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert not any("reqeusts" in f["message"] for f in warm["findings"])
+
+
+def test_entries_are_written_in_batches_and_read_back_before_they_are(tmp_path):
+    from faasguard.cache import FLUSH_ENTRIES, ParseCache
+
+    cache = ParseCache(tmp_path / "cache")
+    calls: list[int] = []
+    for i in range(FLUSH_ENTRIES - 1):  # one short of a batch: nothing is in the database yet
+        cache.memo("yaml", f"doc {i}", lambda i=i: calls.append(i) or {"n": i})
+    assert cache.memo("yaml", "doc 3", lambda: pytest.fail("computed again although pending")) == {"n": 3}
+    assert _entries_written(tmp_path / "cache") == 0
+    cache.flush()
+    assert _entries_written(tmp_path / "cache") == FLUSH_ENTRIES - 1
+    other = ParseCache(tmp_path / "cache")  # another scan reads them
+    assert other.memo("yaml", "doc 7", lambda: pytest.fail("the flushed entry was not read")) == {"n": 7}
+    assert len(calls) == FLUSH_ENTRIES - 1
+
+
+def test_a_key_missing_when_the_scan_began_is_computed_not_queried(tmp_path):
+    from faasguard.cache import ParseCache
+
+    first = ParseCache(tmp_path / "cache")
+    assert first.memo("yaml", "a", lambda: 1) == 1  # loads the (empty) key index
+    second = ParseCache(tmp_path / "cache")
+    assert second.memo("yaml", "b", lambda: 2) == 2
+    second.flush()  # written by another scan after `first` looked: a miss for `first`, computed again, same value
+    assert first.memo("yaml", "b", lambda: 2) == 2
+    first.flush()
+    assert ParseCache(tmp_path / "cache").memo("yaml", "a", lambda: pytest.fail("not stored")) == 1
+
+
+def _entries_written(directory: Path) -> int:
+    with sqlite3.connect(directory / DATABASE) as db:
+        return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])

@@ -32,9 +32,12 @@ directory (``~/.cache/faasguard/parse/entries.sqlite3`` on Linux, per platformdi
 user owns it and nobody else may write to it, since a pickle is code. One database rather
 than a file per entry: creating thousands of small files cost a cold scan more than the
 parses it saved. Two scans, and every worker of each, may share it: SQLite's write-ahead
-log lets readers go on while one writer commits, a writer waits for another, and each
-entry is one transaction, so a reader sees a whole entry or none. An unreadable entry, a
-busy or broken database, or a full disk is a miss: the scan is slower, never wrong.
+log lets readers go on while one writer commits, a writer waits for another, and entries
+are written in transactions (a batch of up to 64 at a time: after each batch of work in a
+worker, and when the scan leaves the cache), so a reader sees a whole entry or none. Each
+process reads the key index once, when it first looks: a key not in it is a miss without a
+query (most lookups of a first scan). An unreadable entry, a busy or broken database, or a
+full disk is a miss: the scan is slower, never wrong.
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ T = TypeVar("T")
 FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
-BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entry up
+BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entries up
+FLUSH_ENTRIES = 64  # pending entries written together (see ParseCache.flush)
+FLUSH_BYTES = 8 * 2**20
 # The parsers whose output is cached (tree-sitter's grammars parse the code the analyzer walks).
 _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", "tree-sitter-javascript",
               "tree-sitter-typescript", "tree-sitter-python")
@@ -89,6 +94,15 @@ class ParseCache:
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        # Entries written since the last flush (key → pickled value): one transaction per batch of
+        # entries, not one per entry (each commit takes the database's write lock and log again).
+        self._pending: dict[bytes, bytes] = {}
+        self._pending_bytes = 0
+        self._pending_pid = os.getpid()  # a forked worker starts with its own, empty
+        # The keys the database held when this process first looked (one read of the key index):
+        # a key not among them, nor written since, is a miss without a query. Entries other
+        # processes write meanwhile are missed, and computed again.
+        self._keys: set[bytes] | None = None
         _prepare(directory)
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
@@ -132,7 +146,8 @@ class ParseCache:
         self._write(hashlib.sha256(self._salt + kind.encode() + b"\0" + data.encode("utf-8", "surrogatepass")).digest(), value)
 
     def entries(self) -> int:
-        """How many entries the database holds."""
+        """How many entries the database holds (those pending written first)."""
+        self.flush()
         with self._lock:
             db = self._db()
             return int(db.execute("SELECT count(*) FROM entries").fetchone()[0]) if db is not None else 0
@@ -162,6 +177,7 @@ class ParseCache:
                 return db
             except sqlite3.DatabaseError:
                 if attempt == 0:  # not a database (damaged, or something else): start afresh
+                    self._keys = None
                     for suffix in ("", "-wal", "-shm"):
                         with contextlib.suppress(OSError):
                             os.unlink(f"{path}{suffix}")
@@ -171,9 +187,19 @@ class ParseCache:
 
     def _read(self, key: bytes) -> bytes | None:
         with self._lock:
+            self._own_pending()
+            pending = self._pending.get(key)
+            if pending is not None:
+                return pending
             try:
                 db = self._db()
-                row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone() if db else None
+                if db is None:
+                    return None
+                if self._keys is None:
+                    self._keys = {bytes(row[0]) for row in db.execute("SELECT key FROM entries")}
+                if key not in self._keys:
+                    return None
+                row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
             except sqlite3.Error:
                 return None
         return bytes(row[0]) if row is not None else None
@@ -186,12 +212,42 @@ class ParseCache:
         if len(blob) > MAX_ENTRY_BYTES:
             return
         with self._lock:
+            self._own_pending()
+            self._pending[key] = blob
+            self._pending_bytes += len(blob)
+            full = len(self._pending) >= FLUSH_ENTRIES or self._pending_bytes >= FLUSH_BYTES
+        if full:
+            self.flush()
+
+    def _own_pending(self) -> None:
+        """In a forked worker, forget what the parent had pending: the parent writes it."""
+        if self._pending_pid != os.getpid():
+            self._pending, self._pending_bytes, self._pending_pid = {}, 0, os.getpid()
+
+    def flush(self) -> None:
+        """Write the pending entries in one transaction. A failure (busy past the timeout, a full
+        disk, a read-only cache) loses them: the next scan is slower, never wrong."""
+        with self._lock:
+            self._own_pending()
+            rows, self._pending, self._pending_bytes = list(self._pending.items()), {}, 0
+            if not rows:
+                return
             try:
                 db = self._db()
-                if db is not None:
-                    db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, blob))
+                if db is None:
+                    return
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows)
+                    db.execute("COMMIT")
+                    if self._keys is not None:
+                        self._keys.update(key for key, _ in rows)
+                except sqlite3.Error:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                    raise
             except sqlite3.Error:
-                pass  # busy past the timeout, a full disk, a read-only cache: slower, never wrong
+                pass
 
 
 def _prepare(directory: Path) -> None:
@@ -247,6 +303,14 @@ def active(cache: ParseCache | None) -> Iterator[ParseCache | None]:
         yield cache
     finally:
         _CURRENT = previous
+        if cache is not None:
+            cache.flush()
+
+
+def flush_active() -> None:
+    """Write what the active cache has pending; forked workers call it after each batch of items."""
+    if _CURRENT is not None:
+        _CURRENT.flush()
 
 
 def memo(kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],

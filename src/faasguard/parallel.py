@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from faasguard import limits
+from faasguard import cache, limits
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -192,4 +192,6 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     assert _TASK is not None, "fork_map's workers are forked with their task"
     fn, items = _TASK
     with collector_paused():
-        return [fn(items[i]) for i in range(*bounds)]
+        results = [fn(items[i]) for i in range(*bounds)]
+    cache.flush_active()  # the parse-cache entries of the batch, in one transaction
+    return results
