@@ -45,3 +45,21 @@ def handler(event, context):
     loose = [app for app in result.applications if app.format == "source"]
     assert sorted(app.source for app in loose) == ["scripts/.env", "scripts/config.json"]
     assert result.files == 5  # template, handler and the three config files; test files are not searched
+
+
+def test_a_file_copied_under_several_names_is_reported_at_each_of_them(scan_files):
+    """Vendored copies share one parse (see _Cache._file_facts); every copy still gets its own findings and errors."""
+    helper = f'DB_PASSWORD = "Tr0ub4dor&3-orders"\n\n\nSLACK_TOKEN = "{SLACK}"\n'
+    broken = "def broken(:\n    pass\n"
+    files = {
+        "a/vendor/helper.py": helper, "b/vendor/helper.py": helper, "c/helper_copy.py": helper,
+        "a/vendor/broken.py": broken, "b/broken.py": broken,
+        "a/lib/util.js": f'const apiToken = "{SLACK}";\n', "b/lib/util.js": f'const apiToken = "{SLACK}";\n',
+    }
+    result = scan_files(files, rules={"FG-SEC-010"})
+    got = sorted((f.path, f.line) for f in by_rule(result, "FG-SEC-010"))
+    assert got == [("a/lib/util.js", 1), ("a/vendor/helper.py", 1), ("a/vendor/helper.py", 4),
+                   ("b/lib/util.js", 1), ("b/vendor/helper.py", 1), ("b/vendor/helper.py", 4),
+                   ("c/helper_copy.py", 1), ("c/helper_copy.py", 4)]
+    errors = sorted(path for path, message in result.errors if "syntax error" in message)
+    assert errors == ["a/vendor/broken.py", "b/broken.py"]

@@ -140,6 +140,7 @@ class _Cache:
     models: str = ""  # a digest of the configuration's taint models, part of every cached analysis's key
     stamps: dict[Path, bytes] = field(default_factory=dict)  # of the files :meth:`text` read (see :meth:`_source`)
     notes: dict[Path, list[tuple[str, str]]] = field(default_factory=dict)  # the errors reported about each file
+    twins: dict[tuple[str, bool, str], _FileFacts] = field(default_factory=dict)  # by (language, tsx, text)
     checked: dict[Path, bytes] = field(default_factory=dict)  # stamps of files looked at only to check an Analysis
     recording: set[Path] | None = None  # the files asked for while an analysis runs (see :meth:`analysed`)
     cached_only: bool = False  # :meth:`analysed` raises _NotCached instead of computing
@@ -333,10 +334,21 @@ class _Cache:
         return mod if isinstance(mod, JsModule) else None
 
     def _file_facts(self, path: Path, rel: str, text: str, language: str) -> _FileFacts:
+        # Vendored libraries and copied helpers repeat whole files: a text already read under another name has the
+        # same facts but for the path in their locations (its parse is skipped, as for facts from the parse cache).
+        # A handler-shaped file is parsed all the same: its handlers are walked.
+        twin_key = (language, path.suffix.lower() == ".tsx", text)
+
         def compute() -> _FileFacts:
+            twin = self.twins.get(twin_key)
+            if twin is not None and not twin.handler_shaped:
+                return _FileFacts(tuple(_moved(s, rel) for s in twin.secrets), twin.error, False, path not in self.unsure)
             mod = self.modules[path] = self._parse(path, text, language)
-            return _FileFacts(_code_secrets(rel, mod), mod.error if mod is not None else None,
-                              _handler_shaped(mod), path not in self.unsure)
+            facts = _FileFacts(_code_secrets(rel, mod), mod.error if mod is not None else None,
+                               _handler_shaped(mod), path not in self.unsure)
+            if facts.sure:
+                self.twins.setdefault(twin_key, facts)
+            return facts
 
         facts = parse_cache.memo("code", f"{language}\0{rel}\0{text}", compute, keep=lambda f: f.sure)
         if path not in self.modules and facts.error:  # from the cache: the parse it stands for was skipped
@@ -388,6 +400,12 @@ def _merge(into: AnalysisResult, part: AnalysisResult) -> None:
     into.errors.extend(part.errors)  # a file two workers both read may be reported twice: the scan keeps one
     into.warnings.extend(part.warnings)
     into.files_read |= part.files_read
+
+
+def _moved(secret: SecretLiteral, rel: str) -> SecretLiteral:
+    """The same literal in file ``rel`` (see ``_Cache._file_facts``)."""
+    loc = secret.loc
+    return SecretLiteral(secret.kind, secret.name, Loc(rel, loc.line, loc.end_line), secret.redacted)
 
 
 def _chain(*parts: Iterator[tuple[str | None, str, int]]) -> Iterator[tuple[str | None, str, int]]:
