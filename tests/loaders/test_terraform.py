@@ -483,3 +483,58 @@ def test_a_role_grant_on_a_bucket_makes_the_function_its_user(scan_files):
     [finding] = by_rule(result, "FG-NET-006")
     assert finding.function == "aws_lambda_function.thumbnail"
 
+
+
+CACHED_MODULE = """
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  filename      = data.archive_file.zip.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/r"
+  environment {
+    variables = {
+      MODE = file("${path.module}/mode.txt")
+    }
+  }
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/code"
+  output_path = "${path.module}/fn.zip"
+}
+"""
+
+
+def test_a_cached_module_is_loaded_again_when_what_it_reads_beside_it_changes(tmp_path):
+    """The parse cache keeps a module's model with what loading saw beside it: a changed ``file()``
+    or a ``source_dir`` link pointing elsewhere gives today's model, not the cached one."""
+    from faasguard import cache
+
+    repo = tmp_path / "repo"
+    for version in ("v1", "v2"):
+        (repo / version).mkdir(parents=True)
+    (repo / "code").symlink_to("v1")
+    _write(repo, {"main.tf": CACHED_MODULE, "mode.txt": "fast"})
+    parse_cache = cache.ParseCache(tmp_path / "cache")
+
+    def seen() -> tuple[str, Path | None]:
+        with cache.active(parse_cache):
+            apps, errors = _load(repo, {})
+        assert errors == []
+        [fn] = apps[0].functions
+        return {e.name: e.value for e in fn.environment}["MODE"], fn.code_dir
+
+    assert seen() == ("fast", repo / "v1")
+    hits = parse_cache.hits
+    assert seen() == ("fast", repo / "v1") and parse_cache.hits == hits + 1  # the module's model, from the cache
+    (repo / "mode.txt").write_text("slow")
+    assert seen() == ("slow", repo / "v1")
+    (repo / "code").unlink()
+    (repo / "code").symlink_to("v2")
+    assert seen() == ("slow", repo / "v2")
+    (repo / "mode.txt").write_text("fast")
+    (repo / "code").unlink()
+    (repo / "code").symlink_to("v1")
+    assert seen() == ("fast", repo / "v1")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from faasguard import cache, limits
-from faasguard.loaders import located_yaml
+from faasguard.loaders import located_yaml, looks
 from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation_builder import LAYER_KEY, TemplateReader, build_application
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
@@ -63,73 +63,15 @@ class TemplateLoader:
         return result
 
 
-class _Looks:
-    """What a template's loading saw of the file system beside it, in order: ``(question, path, answer)``.
-
-    Loading is a function of the template's text, its path, the root and these answers; the parse
-    cache keeps the answers with the result, and a cached result is used only while every
-    question still gets the same answer (a ``CodeUri`` symbolic link changed, an OpenAPI
-    definition edited: loaded again)."""
-
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-        self.seen: list[tuple[str, str, str]] = []
-
-    def real(self, path: Path) -> Path:
-        out = path.resolve()
-        self.seen.append(("real", str(path), str(out)))
-        return out
-
-    def inside(self, path: Path) -> bool:
-        out = self.root is None or limits.inside(path, self.root)
-        self.seen.append(("inside", str(path), "1" if out else ""))
-        return out
-
-    def definition(self, path: Path) -> str:
-        out = _definition_text(path)
-        self.seen.append(("definition", str(path), out))
-        return out
-
-    def answers(self, seen: list[tuple[str, str, str]]) -> list[str] | None:
-        """Today's answers to the questions of an earlier load (None when one cannot be answered)."""
-        ask = {"real": lambda p: str(Path(p).resolve()),
-               "inside": lambda p: "1" if self.root is None or limits.inside(p, self.root) else "",
-               "definition": lambda p: _definition_text(Path(p))}
-        try:
-            return [ask[question](where) for question, where, _ in seen]
-        except (OSError, RuntimeError, ValueError, KeyError):
-            return None
-
-
 def _cached_load(path: Path, text: str, root: Path, rel: str) -> tuple[LoadResult, list[str]]:
     """The template's applications, errors and warnings, and the ``DefinitionUri``s refused for
     leaving the root: through the parse cache, keyed by the text, the path and the root, and
-    used while the file system beside the template answers as it did (:class:`_Looks`). When an
-    answer changed, the result is looked up once more under today's answers."""
-    where = "".join(f"{len(part)}:{part}" for part in (str(path), str(root)))
-    looks = _Looks(root)
-
-    def compute() -> tuple[list[tuple[str, str, str]], LoadResult, list[str]]:
-        looks.seen = []
-        result, refused = _load(path, text, root, rel, looks)
-        return looks.seen, result, refused
-
-    key = where + text
-    for kind in ("template", "template-changed"):
-        seen, result, refused = cache.memo(kind, key, compute)
-        if seen is looks.seen:  # computed just now
-            return result, refused
-        today = looks.answers(seen)
-        if today is None:
-            break
-        if today == [answer for _, _, answer in seen]:
-            return result, refused
-        key = where + "".join(f"{len(answer)}:{answer}" for answer in today) + text
-    looks.seen = []
-    return _load(path, text, root, rel, looks)
+    used while the file system beside the template answers as it did (:mod:`.looks`)."""
+    key = "".join(f"{len(part)}:{part}" for part in (str(path), str(root))) + text
+    return looks.cached("template", key, lambda seen: _load(path, text, root, rel, seen))
 
 
-def _load(path: Path, text: str, root: Path, rel: str, looks: _Looks) -> tuple[LoadResult, list[str]]:
+def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> tuple[LoadResult, list[str]]:
     result = LoadResult()
     refused: list[str] = []
     try:
@@ -140,13 +82,13 @@ def _load(path: Path, text: str, root: Path, rel: str, looks: _Looks) -> tuple[L
     if not is_template(template):
         return result, refused
     fmt = "cdk" if _is_cdk(template, path) else "cloudformation"
-    code_dirs = _cfn_code_dirs(template, path.parent, looks)
+    code_dirs = _cfn_code_dirs(template, path.parent, seen)
     skipped = resource_skips(template)  # from the resources as written, before any translation
     origin, sam_globals = None, None
     if is_sam(template):
         sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
         fmt = "sam"
-        translated, sam_dirs, problem = translate_sam(template, path.parent, text, looks, refused)
+        translated, sam_dirs, problem = translate_sam(template, path.parent, text, root, refused, seen)
         code_dirs.update(sam_dirs)
         if translated is None:
             result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
@@ -214,7 +156,7 @@ def _is_cdk(template: Mapping[str, Any], path: Path) -> bool:
     )
 
 
-def _cfn_code_dirs(template: Mapping[str, Any], base: Path, looks: _Looks) -> dict[str, Path]:
+def _cfn_code_dirs(template: Mapping[str, Any], base: Path, seen: looks.Looks) -> dict[str, Path]:
     """Code on disk for plain CloudFormation: CDK asset metadata or a local ``Code`` path."""
     out = {}
     for logical_id, res in (template.get("Resources") or {}).items():
@@ -227,9 +169,9 @@ def _cfn_code_dirs(template: Mapping[str, Any], base: Path, looks: _Looks) -> di
         props = res.get("Properties") if isinstance(res.get("Properties"), Mapping) else {}
         code = props.get("Code") if kind == "AWS::Lambda::Function" else props.get("Content")
         if isinstance(asset, str):
-            out[key] = looks.real(base / asset)
+            out[key] = seen.real(base / asset)
         elif isinstance(code, str) and "://" not in code:
-            out[key] = looks.real(base / code)
+            out[key] = seen.real(base / code)
     return out
 
 
@@ -260,8 +202,9 @@ def translate_sam(
     template: Mapping[str, Any],
     base: Path,
     text: str | None = None,
-    looks: _Looks | None = None,
+    root: Path | None = None,
     refused: list[str] | None = None,
+    seen: looks.Looks | None = None,
 ) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
     """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem).
 
@@ -269,7 +212,7 @@ def translate_sam(
     """
     prepared = clone(template)
     definitions: list[str] = []
-    code_dirs = _prepare_sam(prepared, base, looks or _Looks(None), definitions, refused)
+    code_dirs = _prepare_sam(prepared, base, seen or looks.Looks(), root, definitions, refused)
     # The translation is a function of the prepared template alone, and the prepared template one of
     # the template's text and the definition files it took in: cached by those (or else by its pickle).
     key: str | Callable[[], bytes] = (
@@ -446,13 +389,14 @@ def _is_local(uri: Any) -> bool:
 def _prepare_sam(
     template: dict[str, Any],
     base: Path,
-    looks: _Looks,
+    seen: looks.Looks,
+    root: Path | None = None,
     definitions: list[str] | None = None,
     refused: list[str] | None = None,
 ) -> dict[str, Path]:
     """Rewrite what the translator cannot take offline; return each function's code dir.
     Each definition file taken in is added to ``definitions``: its URI, then its text. A definition
-    outside the root is never read: its URI is added to ``refused``. The file system is seen through ``looks``."""
+    outside ``root`` is never read: its URI is added to ``refused``. The file system is seen through ``seen``."""
     globals_fn = ((template.get("Globals") or {}).get("Function") or {}) if isinstance(template.get("Globals"), Mapping) else {}
     if not isinstance(globals_fn, Mapping):
         globals_fn = {}
@@ -476,24 +420,24 @@ def _prepare_sam(
                 props.pop("CodeUri", None)
                 meta = res.get("Metadata")
                 if isinstance(meta, Mapping) and isinstance(meta.get("DockerContext"), str):
-                    code_dirs[str(logical_id)] = looks.real(base / meta["DockerContext"])
+                    code_dirs[str(logical_id)] = seen.real(base / meta["DockerContext"])
                 continue
             if props.get("InlineCode") is not None:
                 continue
             original = props.get("CodeUri", globals_code_uri)
             if original is None or _is_local(original):
-                code_dirs[str(logical_id)] = looks.real(base / (original or "."))
+                code_dirs[str(logical_id)] = seen.real(base / (original or "."))
                 props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
             elif not isinstance(original, str | Mapping) or (isinstance(original, Mapping) and "Bucket" not in original):
                 props["CodeUri"] = _PLACEHOLDER_BUCKET + f"{logical_id}.zip"
         elif kind in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::StateMachine"):
             uri = props.get("DefinitionUri")
-            if _is_local(uri) and not looks.inside(base / str(uri)):
+            if _is_local(uri) and root is not None and not seen.inside(base / str(uri), root):
                 if refused is not None:
                     refused.append(str(uri))
                 props["DefinitionUri"] = _PLACEHOLDER_BUCKET + "definition.yaml"
             elif _is_local(uri):
-                definition = looks.definition(base / str(uri))
+                definition = _definition_text(base / str(uri), seen)
                 body = _parse_definition(definition)
                 if definitions is not None:
                     definitions += [str(uri), definition]
@@ -503,7 +447,7 @@ def _prepare_sam(
                 else:
                     props["DefinitionUri"] = _PLACEHOLDER_BUCKET + "definition.yaml"
         elif kind == "AWS::Serverless::LayerVersion" and _is_local(props.get("ContentUri")):
-            code_dirs[LAYER_KEY + str(logical_id)] = looks.real(base / str(props["ContentUri"]))
+            code_dirs[LAYER_KEY + str(logical_id)] = seen.real(base / str(props["ContentUri"]))
             props["ContentUri"] = _PLACEHOLDER_BUCKET + "layer.zip"
         elif kind == "AWS::Serverless::Application":
             # Translating a nested application asks the Serverless Application Repository over
@@ -513,12 +457,12 @@ def _prepare_sam(
     return code_dirs
 
 
-def _definition_text(path: Path) -> str:
+def _definition_text(path: Path, seen: looks.Looks) -> str:
     """A definition file's text; "" when it cannot be read."""
     try:
-        if not path.is_file() or path.stat().st_size > 5_000_000:
+        if not seen.is_file(path) or seen.size(path) > 5_000_000:
             return ""
-        return path.read_text(encoding="utf-8")
+        return seen.text(path)
     except (OSError, UnicodeDecodeError):
         return ""
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard.loaders import looks
 from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
 from faasguard.loaders.terraform import perimeter
 from faasguard.loaders.terraform.iam import PolicyReader, PrincipalBuilder
@@ -238,10 +239,10 @@ class AwsBuilder:
         if archive is not None and archive.kind == "archive_file":
             source_dir = self.s.scalar(archive.get("source_dir"))
             if isinstance(source_dir, str):
-                return (self.m.directory / source_dir).resolve()
+                return looks.current().real(self.m.directory / source_dir)
             source_file = self.s.scalar(archive.get("source_file"))
             if isinstance(source_file, str):
-                return (self.m.directory / source_file).resolve().parent
+                return looks.current().real(self.m.directory / source_file).parent
         return None
 
     def url_cors(self, function: str) -> tuple[Setting, ...]:
@@ -781,14 +782,14 @@ def _list(value: Any) -> list[Any]:
 
 
 _SG_MODULE = re.compile(r"terraform-aws-modules/security-group/aws(?://modules/([\w-]+))?|terraform-aws-security-group(?:\.git)?(?://modules/([\w-]+))?")
-_SG_RULES_TABLE = Path(__file__).resolve().parents[2] / "data" / "tf_security_group_rules.toml"
+RULES_TABLE = Path(__file__).resolve().parents[2] / "data" / "tf_security_group_rules.toml"
 
 
 @functools.cache
 def sg_rule_table() -> dict[str, tuple[int, int, str]]:
     import tomllib
 
-    rows = tomllib.loads(_SG_RULES_TABLE.read_text(encoding="utf-8"))["rules"]
+    rows = tomllib.loads(RULES_TABLE.read_text(encoding="utf-8"))["rules"]
     return {name: (int(row[0]), int(row[1]), str(row[2])) for name, row in rows.items()}
 
 

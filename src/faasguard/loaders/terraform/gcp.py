@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard.loaders import looks
 from faasguard.loaders.terraform.module import Block, Module
 from faasguard.loaders.terraform.refs import addresses_in, as_bool, as_int
 from faasguard.model import Application, EnvVar, Function, Loc, Role, RoleGrant, Setting, Trigger
@@ -185,7 +186,7 @@ def _code_dir(module: Module, block: Block, build: Block | None) -> Path | None:
     if archive is not None and archive.kind == "archive_file":
         source_dir = s.scalar(archive.get("source_dir"))
         if isinstance(source_dir, str):
-            return (module.directory / source_dir).resolve()
+            return looks.current().real(module.directory / source_dir)
     return None
 
 

@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from faasguard.loaders import looks
 from faasguard.loaders.cloudformation_builder import ASYNC_PRINCIPALS
 from faasguard.loaders.terraform.iam import PolicyReader
 from faasguard.loaders.terraform.module import Block, Module
@@ -53,10 +54,11 @@ def is_lambda_module(block: Block, module: Module) -> bool:
     if _REGISTRY.search(source):
         return True
     if source.startswith("."):
-        local = (module.directory / source).resolve()
+        seen = looks.current()
+        local = seen.real(module.directory / source)
         variables = local / "variables.tf"
         try:
-            return local.is_dir() and variables.is_file() and "attach_policy_statements" in variables.read_text(encoding="utf-8")
+            return seen.is_dir(local) and seen.is_file(variables) and "attach_policy_statements" in seen.text(variables)
         except (OSError, UnicodeDecodeError):
             return False
     return False
@@ -287,8 +289,9 @@ def _code_dir(module: Module, block: Block) -> Path | None:
     if isinstance(source, Mapping):
         source = source.get("path")
     if isinstance(source, str) and not isinstance(source, Unresolved) and "://" not in source:
-        candidate = (module.directory / source).resolve()
-        return candidate if candidate.is_dir() else candidate.parent
+        seen = looks.current()
+        candidate = seen.real(module.directory / source)
+        return candidate if seen.is_dir(candidate) else candidate.parent
     return None
 
 

@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from faasguard.loaders import looks
+
 META_KEYS = frozenset({"__start_line__", "__end_line__", "__attribute_lines__"})
 _MAX_DEPTH = 24
 # Characters in one resolved string: ``l0 = "${local.l1}${local.l1}"`` over 23 locals doubles to 8 MB.
@@ -257,7 +259,7 @@ class Scope:
         self.variables = variables
         self.locals = locals_
         self.module_dir = module_dir
-        self.root = root.resolve()
+        self.root = looks.current().real(root)
         # Each variable and local is resolved once: a local used twice by the next one and so on
         # (``"${local.next}${local.next}"``) would otherwise cost 2**levels evaluations.
         self._memo: dict[tuple[str, str], Any] = {}
@@ -377,10 +379,11 @@ class Scope:
 
     def _read(self, relative: str) -> tuple[bool, Any]:
         try:
-            candidate = (self.module_dir / relative).resolve()
-            if not candidate.is_relative_to(self.root) or not candidate.is_file() or candidate.stat().st_size > 1_000_000:
+            seen = looks.current()
+            candidate = seen.real(self.module_dir / relative)
+            if not candidate.is_relative_to(self.root) or not seen.is_file(candidate) or seen.size(candidate) > 1_000_000:
                 return False, None
-            return True, candidate.read_text(encoding="utf-8")
+            return True, seen.text(candidate)
         except (OSError, UnicodeDecodeError, ValueError):
             return False, None
 
