@@ -410,3 +410,17 @@ def test_a_key_missing_when_the_scan_began_is_computed_not_queried(tmp_path):
 def _entries_written(directory: Path) -> int:
     with sqlite3.connect(directory / DATABASE) as db:
         return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+
+def test_a_database_past_its_size_limit_starts_afresh(tmp_path, monkeypatch):
+    from faasguard import cache
+
+    kept = cache.ParseCache(tmp_path / "cache")
+    for i in range(10):
+        kept.memo("yaml", f"doc {i}", lambda i=i: "x" * 4096)
+    kept.flush()
+    assert _entries_written(tmp_path / "cache") == 10
+    monkeypatch.setattr(cache, "MAX_DATABASE_BYTES", (tmp_path / "cache" / DATABASE).stat().st_size - 1)
+    fresh = cache.ParseCache(tmp_path / "cache")
+    assert fresh.entries() == 0
+    assert fresh.memo("yaml", "doc 1", lambda: "computed") == "computed"

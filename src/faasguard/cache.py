@@ -64,6 +64,9 @@ DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entries up
 FLUSH_ENTRIES = 64  # pending entries written together (see ParseCache.flush)
+# Entries are never updated in place: a cache kept across many CI runs collects the parses of
+# every version of every file. Past this size, a scan starts the database afresh.
+MAX_DATABASE_BYTES = 512 * 2**20
 FLUSH_BYTES = 8 * 2**20
 # The parsers whose output is cached (tree-sitter's grammars parse the code the analyzer walks).
 _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", "tree-sitter-javascript",
@@ -104,6 +107,12 @@ class ParseCache:
         # processes write meanwhile are missed, and computed again.
         self._keys: set[bytes] | None = None
         _prepare(directory)
+        path = directory / DATABASE
+        with contextlib.suppress(OSError):
+            if path.stat().st_size > MAX_DATABASE_BYTES:
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{path}{suffix}")
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
              keep: Callable[[T], bool] | None = None) -> T:

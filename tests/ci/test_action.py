@@ -113,7 +113,7 @@ def test_inputs_reach_scripts_only_through_the_environment():
 
 def test_composite_action_installs_scans_uploads_and_fails_on_findings(tmp_path, faasguard_bin, empty_advisories):
     uses = [s["uses"].split("@")[0] for s in ACTION["runs"]["steps"] if "uses" in s]
-    assert uses == ["actions/setup-python", "github/codeql-action/upload-sarif"]
+    assert uses == ["actions/setup-python", "actions/cache", "github/codeql-action/upload-sarif"]
     # Two paths, as a monorepo would give them: one run, one SARIF file.
     paths = f"{EXAMPLES / 'vulnerable-orders-app'} {EXAMPLES / 'fixed-orders-app'}"
     runner = Runner({"path": paths, "advisory-db": str(empty_advisories)}, ROOT)
@@ -158,7 +158,23 @@ def test_a_clean_app_passes_and_a_bad_path_fails_without_an_upload(tmp_path, faa
     assert fail.returncode == 2 and "the scan did not run (exit 2)" in fail.stdout
 
 
-@pytest.mark.parametrize("name", ["path", "fail-on", "sarif-file", "upload-sarif", "category", "advisory-db", "args"])
+def test_the_parse_cache_is_kept_between_runs_unless_turned_off(tmp_path, faasguard_bin, empty_advisories):
+    restore = next(s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache"))
+    app = str(EXAMPLES / "vulnerable-orders-app")
+    for setting, kept in (("true", True), ("false", False)):
+        work = tmp_path / setting
+        work.mkdir()
+        runner = Runner({"path": app, "advisory-db": str(empty_advisories), "cache": setting}, ROOT)
+        runner.outputs["install"] = {"bin": str(faasguard_bin)}
+        assert runner.condition(restore) is kept
+        runner.run("scan", work)
+        assert runner.outputs["scan"]["exit-code"] == "1"
+        # the folder actions/cache restores and saves is the one the scan filled
+        assert (work / "faasguard-parse-cache" / "entries.sqlite3").is_file() is kept
+        assert restore["with"]["path"] == "${{ runner.temp }}/faasguard-parse-cache"
+
+
+@pytest.mark.parametrize("name", ["path", "fail-on", "sarif-file", "upload-sarif", "category", "advisory-db", "args", "cache"])
 def test_every_input_is_documented_and_used(name):
     spec = ACTION["inputs"][name]
     assert spec["description"].strip()

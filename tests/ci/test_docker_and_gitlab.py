@@ -136,9 +136,10 @@ def _run_gitlab_script(tmp_path: Path, faasguard_bin: Path, app: str) -> subproc
     shutil.copytree(EXAMPLES / app, project)
     advisories = tmp_path / "advisories"
     advisories.mkdir()
-    variables = {k: str(v) for k, v in job["variables"].items()} | {
-        "CI_PROJECT_DIR": str(project), "FAASGUARD_ADVISORY_DB": str(advisories), "HOME": str(tmp_path / "home"),
-    }
+    predefined = {"CI_PROJECT_DIR": str(project), "FAASGUARD_ADVISORY_DB": str(advisories), "HOME": str(tmp_path / "home")}
+    # GitLab expands a variable's references to others ($CI_PROJECT_DIR) before the job runs.
+    variables = {k: re.sub(r"\$(\w+)", lambda m: predefined.get(m.group(1), m.group(0)), str(v))
+                 for k, v in job["variables"].items()} | predefined
     # The job's image has faasguard in /opt/faasguard/bin; here this checkout's faasguard stands in.
     script = "\n".join(job["script"]).replace("/opt/faasguard/bin", str(faasguard_bin.parent))
     return subprocess.run(
@@ -154,6 +155,9 @@ def test_gitlab_job_fails_on_findings_and_keeps_junit_and_html(tmp_path, faasgua
     assert job["artifacts"]["reports"]["junit"] == "faasguard-junit.xml" and job["artifacts"]["when"] == "always"
     for artifact in job["artifacts"]["paths"]:
         assert (project / artifact).is_file(), artifact
+    # the parse cache the job keeps between pipelines is the one the scan filled
+    assert ".cache/faasguard-parse" in job["cache"]["paths"]
+    assert (project / ".cache" / "faasguard-parse" / "entries.sqlite3").is_file()
     suites = ET.parse(project / "faasguard-junit.xml").getroot()
     assert int(suites.get("failures")) > 0
     assert "FG-INJ-010" in (project / "faasguard.html").read_text()
