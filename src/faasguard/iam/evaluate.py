@@ -85,6 +85,8 @@ _PSEUDO = re.compile(r"\$\{(AWS::[A-Za-z]+|aws:[A-Za-z]+)\}")
 
 def substitute(text: str, context: dict[str, str] | None = None) -> str:
     """Replace ``${AWS::Region}``-style pseudo parameters and ``${aws:username}`` variables that are known."""
+    if "${" not in text:
+        return text
     values = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", **(context or {})}
     return _PSEUDO.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
@@ -106,6 +108,8 @@ def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -
     pattern, arn = substitute(pattern, context), substitute(arn, context)
     if pattern == "*" or pattern == arn:
         return True
+    if "*" not in pattern and "?" not in pattern:
+        return False  # no wildcard: only the same text matches (no regex to compile)
     return _glob(pattern).fullmatch(arn) is not None
 
 
