@@ -86,8 +86,13 @@ class Rule:
         """The rule's section in ``docs/rules.md`` (anchors are the lower-cased rule ids)."""
         return f"{RULES_DOC_URL}#{self.id.lower()}"
 
+    def applies(self, app: Application) -> bool:
+        """False when the rule has nothing to look at in ``app`` (its ``over`` collection is empty): ``run`` finds
+        nothing there, so a caller looping over rules x applications may leave the call out."""
+        return self.over is None or bool(app.__dict__[self.over])
+
     def run(self, app: Application) -> list[Finding]:
-        if self.over is not None and not app.__dict__[self.over]:  # a field of the dataclass (no call: rules x apps)
+        if self.over is not None and not app.__dict__[self.over]:  # applies(), inline (no call: rules x apps)
             return []
         providers = self.providers
         if providers is not None:

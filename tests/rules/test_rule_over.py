@@ -133,3 +133,4 @@ def test_a_skipped_rule_finds_nothing_without_its_collection(apps, rule):
         empty = dataclasses.replace(app, **{rule.over: type(getattr(app, rule.over))()})
         assert list(rule.check(empty)) == []
         assert rule.run(empty) == []
+        assert not rule.applies(empty)
