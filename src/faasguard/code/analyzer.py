@@ -168,6 +168,11 @@ class _Cache:
             real = os.path.realpath(real)
         return real
 
+    def resolved(self, path: Path) -> Path:
+        """``path.resolve()``, through :meth:`real` (a file that is a link resolves as pathlib does it)."""
+        real = self.real(path)
+        return path.resolve() if path in self.links else Path(real)
+
     def _real_dir(self, folder: Path) -> str:
         """``os.path.realpath(folder)``, from its parent's (once per folder: one look at whether it is a link,
         where ``realpath`` looks at every folder above it again)."""
@@ -544,7 +549,7 @@ class CodeAnalyzer:
             _merge(result, found)
             for name, fn_facts in facts.items():
                 app.code[name] = fn_facts
-                claimed.update((cache.root / f).resolve() for f in fn_facts.files)
+                claimed.update(cache.resolved(cache.root / f) for f in fn_facts.files)
         loose: list[tuple[Path, Path]] = []
         for path in files:
             try:
@@ -638,8 +643,8 @@ class CodeAnalyzer:
                                         f"under {cache.rel(fn.code_dir)}; its code was not analysed"))
             return None
         entry, handler = found
-        entry = entry.resolve()
-        code_dir = fn.code_dir.resolve()
+        entry = cache.resolved(entry)
+        code_dir = cache.resolved(fn.code_dir)
         key = json.dumps([fn.name, str(cache.root), str(entry), handler, str(code_dir), cache.models])
         return cache.analysed("function", key, result, lambda: self._walk(fn.name, entry, handler, code_dir, cache, result))
 

@@ -198,6 +198,28 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+def walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` in :func:`ast.walk` order, but for those no analysis looks at: expression contexts,
+    operators, the aliases of an import and type-ignore comments (3x faster than ``ast.walk``; see
+    :func:`_walk_facts`)."""
+    child_fields = _CHILD_FIELDS
+    queue: list[ast.AST] = [tree]
+    for node in queue:
+        yield node
+        cls = node.__class__
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if child is None:
+                continue
+            if child.__class__ is list:
+                queue.extend(child)
+            else:
+                queue.append(child)
+
+
 def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Callable[[ast.AST], Loc]
                 ) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
     """Print calls and named string literals, in :func:`ast.walk` order (3x faster than ``ast.walk``).

@@ -20,7 +20,7 @@ from faasguard.code import resolve
 from faasguard.code.auth import python_auth_check
 from faasguard.code.engine import PATH_ONLY, TEMPORARY_CREDENTIALS, Engine, Guard, Walker, parsed, sdk_attribute, tables
 from faasguard.code.facts import AuthCheck
-from faasguard.code.pymodule import FuncNode, PyModule, decorator_name
+from faasguard.code.pymodule import FuncNode, PyModule, decorator_name, walk
 from faasguard.code.reach import identifiers
 from faasguard.code.taint_model import CallSite
 from faasguard.code.values import UNKNOWN, Collector, Taint, Val, cleaned, whole_join
@@ -308,7 +308,7 @@ class Frame(Walker):
         stores = self.interp.stores.get(id(body[0]))
         if stores is None:
             stores = self.interp.stores[id(body[0])] = {
-                n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                n.id for stmt in body for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
             }
         return self.tainted(stores)
 
@@ -369,7 +369,7 @@ class Frame(Walker):
             source = self.derived.get(expr.id)
             return {source} if source else set()
         if isinstance(expr, ast.Attribute) and expr.attr in TABLES.host_attributes:
-            return {n.id for n in ast.walk(expr.value) if isinstance(n, ast.Name) and self._tainted(n.id)}
+            return {n.id for n in walk(expr.value) if isinstance(n, ast.Name) and self._tainted(n.id)}
         return set()
 
     def _tainted(self, name: str) -> bool:

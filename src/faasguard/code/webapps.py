@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.code.javascript import JsFunc
 from faasguard.code.modeldata import bundled
+from faasguard.code.pymodule import walk
 from faasguard.code.reach import identifiers
 from faasguard.code.values import UNKNOWN, Taint, Val
 from faasguard.secret_patterns import is_placeholder, mask
@@ -185,7 +186,7 @@ def signing_key_literals(tree: ast.Module | None) -> list[tuple[str, str | bytes
         return []
     found: list[tuple[str, str | bytes, int]] = []
     settings = {id(n) for n in _settings_statements(tree)}  # where a bare SECRET_KEY = "…" is a setting
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             literal = _literal(node.value)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -245,7 +246,7 @@ def _key_target(target: ast.expr) -> str | None:
 
 def _replaced_later(tree: ast.Module) -> bool:
     """The module loads its configuration from the environment or a file, or sets a key from a non-literal."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CONFIG_LOADERS:
             return True
         if isinstance(node, ast.Assign) and _literal(node.value) is None and any(_key_target(t) for t in node.targets):
