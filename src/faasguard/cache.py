@@ -1,14 +1,20 @@
 """A cache of parse results on disk, keyed by content: the second scan of a file skips the parse.
 
 What is cached are pure functions of a file's text (or of a value built from it): the
-located YAML/JSON tree, the dict of a ``.tf`` file, the SAM translation of a prepared
-template, the dependencies of a lock file or manifest that pulls in no other file, and
-what the code analyzer finds in one source file by itself (its literal secrets, its parse
-error, whether it has a handler-shaped function; keyed by the file's path under the root
-too, which the secrets name; so are lock files, whose findings name them). Nothing that
-depends on the user's options (``--var``) is cached, so a cached value is right however it is used.
+located YAML/JSON tree of a file other loaders read, the dict of a ``.tf`` file, the SAM
+translation of a prepared template, the dependencies of a lock file or manifest that pulls in
+no other file, and what the code analyzer finds in one source file by itself (its literal
+secrets, its parse error, whether it has a handler-shaped function; keyed by the file's path
+under the root too, which the secrets name; so are lock files, whose findings name them).
+Nothing that depends on the user's options (``--var``) is cached, so a cached value is right
+however it is used.
 
-One kind of entry is not a function of its key alone: the code analysis of a function (``function``)
+A template's or a Terraform module's finished model (``template``, ``terraform``, and
+``template-changed``/``terraform-changed`` for the second look-up) is cached with the questions
+its loader asked of the files beside it and their answers (:mod:`faasguard.loaders.looks`),
+and used only while every question gets the same answer again.
+
+Nor is the code analysis of a function (``function``)
 or of a loose handler file (``loose``), stored with :meth:`ParseCache.remember` and read with
 :meth:`ParseCache.recall`. Its key names what is known before the walk (the function's name, entry
 file, handler, code directory, the root, a digest of the configuration's ``taint-models``); the
@@ -20,8 +26,8 @@ again; an analysis that met a file a limit cut short is not stored.
 
 The key of an entry is a SHA-256 of
 
-* what is cached (``yaml``, ``hcl``, ``sam``, ``deps``, ``code``, ``config``, ``function``, ``loose``) and the
-  input's bytes (for ``function`` and ``loose``, the names of the inputs, see above),
+* what is cached (``yaml``, ``hcl``, ``sam``, ``template``, ``terraform``, ``deps``, ``code``, ``config``,
+  ``function``, ``loose``) and the input's bytes (for ``function`` and ``loose``, the names of the inputs, see above),
 * faasguard's version, the Python version, the versions of the parsing libraries, and a
   digest of the source of faasguard's loaders and code analyzer and of the data tables they
   read (a changed loader never reads an old entry).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -108,18 +107,18 @@ def load_file(
     if not _inside(path, root, real_dirs):
         return LoadResult(errors=[(rel, limits.outside_message(rel, "file"))])
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return LoadResult(errors=[(rel, limits.NOT_REGULAR)])
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // 2**20
-            return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")])
-        data = limits.read_bytes(path, MAX_FILE_BYTES)
+        data = limits.read_bytes(path, MAX_FILE_BYTES)  # looks before it reads: a regular file, not too big
+    except limits.NotRegularFile:
+        return LoadResult(errors=[(rel, limits.NOT_REGULAR)])
+    except limits.LimitExceeded as exc:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return LoadResult(errors=[(rel, str(exc))])
+        limit = MAX_FILE_BYTES // 2**20
+        return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")])
     except OSError as exc:
         return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")])
-    except limits.LimitExceeded as exc:
-        return LoadResult(errors=[(rel, str(exc))])
     if b"\x00" in data[:8192]:
         return LoadResult(errors=[(rel, "binary file, not text; skipped")])
     try:
