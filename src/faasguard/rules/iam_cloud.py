@@ -89,6 +89,8 @@ def gcp_public_invoker(app: Application) -> Iterator[Hit]:
     API Gateway / IAP) and limit ingress.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         invokers = fn.setting("public_invokers")
         if fn.provider != "gcp" or invokers is None or not invokers.value:
             continue
@@ -178,6 +180,8 @@ def gcp_default_service_account(app: Application) -> Iterator[Hit]:
     it needs, and set `service_account_email` to it.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         account = fn.setting("service_account")
         if fn.provider != "gcp" or account is None:
             continue

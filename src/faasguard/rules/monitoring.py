@@ -526,6 +526,8 @@ def azure_no_app_insights(app: Application) -> Iterator[Hit]:
     `site_config.application_insights_connection_string` to its `connection_string`.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         insights = fn.setting("app_insights")
         if fn.provider != "azure" or insights is None or insights.value:
             continue

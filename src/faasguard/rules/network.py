@@ -579,6 +579,8 @@ def url_cors_any_origin_with_credentials(app: Application) -> Iterator[Hit]:
     function takes no cookies or credentials from browsers.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         origins, credentials = fn.setting("url_cors_origins"), fn.setting("url_cors_credentials")
         if origins is None or credentials is None or credentials.value is not True or "*" not in tuple(origins.value):
             continue
@@ -882,6 +884,8 @@ def plain_http_allowed(app: Application) -> Iterator[Hit]:
     `https_trigger_security_level = "SECURE_ALWAYS"`.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("https_only")
         if setting is None or setting.value is not False:
             continue
@@ -928,6 +932,8 @@ def old_tls(app: Application) -> Iterator[Hit]:
     Fix: `minimum_tls_version = "1.2"` (the azurerm default) or `"1.3"`.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("min_tls_version")
         if setting is None or not _tls_below_1_2(setting.value):
             continue
@@ -967,6 +973,8 @@ def ftp_allowed(app: Application) -> Iterator[Hit]:
     `"FtpsOnly"` if FTP deployment is really needed.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("ftps_state")
         if setting is None or str(setting.value) != "AllAllowed":
             continue
@@ -1001,6 +1009,8 @@ def cors_any_origin(app: Application) -> Iterator[Hit]:
     (`["https://app.example.com"]`).
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("cors_origins")
         if setting is None or "*" not in tuple(setting.value or ()):
             continue
@@ -1044,6 +1054,8 @@ def gcp_ingress_open(app: Application) -> Iterator[Hit]:
     callers; and drop the `allUsers` invoker unless the function really is public.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         ingress, invokers = fn.setting("ingress"), fn.setting("public_invokers")
         if fn.provider != "gcp" or ingress is None or invokers is None or not invokers.value:
             continue
@@ -1095,6 +1107,8 @@ def gcp_ingress_allow_all(app: Application) -> Iterator[Hit]:
     balancer with Cloud Armor.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         ingress, invokers = fn.setting("ingress"), fn.setting("public_invokers")
         if fn.provider != "gcp" or ingress is None or str(ingress.value) != "ALLOW_ALL":
             continue

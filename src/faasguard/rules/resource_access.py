@@ -213,6 +213,8 @@ def azure_app_without_auth(app: Application) -> Iterator[Hit]:
     ```
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("auth_enabled")
         if fn.provider != "azure" or setting is None or setting.value is not False:
             continue
@@ -252,6 +254,8 @@ def azure_app_without_identity(app: Application) -> Iterator[Hit]:
     (`@Microsoft.KeyVault(SecretUri=…)`) for the secrets that remain.
     """
     for fn in app.functions:
+        if not fn.settings:
+            continue  # nothing to read (most functions have no provider settings)
         setting = fn.setting("identity")
         if fn.provider != "azure" or setting is None or setting.value or setting.explicit:
             continue
