@@ -552,22 +552,21 @@ class CodeAnalyzer:
                 claimed.update(cache.resolved(cache.root / f) for f in fn_facts.files)
         loose: list[tuple[Path, Path]] = []
         for path in files:
+            if not (resolve.language_of(path) or CONFIG_NAMES.match(path.name)):
+                continue  # neither source nor configuration: nothing below is about it
             try:
                 real = cache.real(path)
             except (OSError, ValueError):
                 real = ""
             if not real or not cache.contains(real):
-                if resolve.language_of(path) or CONFIG_NAMES.match(path.name):
-                    shown = limits.display(path, root)
-                    result.errors.append((shown, limits.outside_message(shown, "file")))
+                shown = limits.display(path, root)
+                result.errors.append((shown, limits.outside_message(shown, "file")))
                 continue
             try:
                 resolved = path.resolve() if path in cache.links else Path(real)
             except (OSError, RuntimeError):  # a symlink loop: discovery's loaders report it
                 continue
-            if resolved in claimed:
-                continue
-            if resolve.language_of(path) or CONFIG_NAMES.match(path.name):
+            if resolved not in claimed:
                 loose.append((path, resolved))
 
         def loose_facts(paths: tuple[Path, Path]) -> tuple[tuple[SecretLiteral, ...], list[str], tuple[TaintFlow, ...],

@@ -36,7 +36,6 @@ class PyModule:
 
     path: Path
     rel: str
-    lines: list[str]
     tree: ast.Module | None
     error: str | None = None
     functions: dict[str, FuncNode] = field(default_factory=dict)
@@ -44,21 +43,28 @@ class PyModule:
     log_library: bool = False
     uses_sdk: bool = False  # imports boto3/botocore: functions must be walked for SDK calls
     text: str = ""
+    split: list[str] | None = None  # the lines of the file, made when first asked for (see :attr:`lines`)
+
+    @property
+    def lines(self) -> list[str]:
+        if self.split is None:
+            self.split = self.text.splitlines()
+        return self.split
 
     @classmethod
     def parse(cls, path: Path, rel: str, text: str) -> PyModule:
-        lines = text.splitlines()
         try:
             tree = ast.parse(text, filename=rel, type_comments=False)
         except SyntaxError as exc:
             newer = _newer_syntax(text, rel)
             if newer is None:
-                return cls(path, rel, lines, None,
-                           f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed")
+                return cls(path, rel, None, f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed",
+                           split=text.splitlines())
             tree = newer
         except (ValueError, RecursionError, MemoryError) as exc:
-            return cls(path, rel, lines, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed")
-        module = cls(path, rel, lines, tree, text=text)
+            return cls(path, rel, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed",
+                       split=text.splitlines())
+        module = cls(path, rel, tree, text=text)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 module.functions[node.name] = node
