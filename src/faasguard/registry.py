@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from faasguard.findings import CATEGORIES, Finding, Related, Severity, fingerprint
+from faasguard.findings import CATEGORIES, Finding, Related, Severity, fingerprint, relative_to
 
 if TYPE_CHECKING:
     from faasguard.model import Application, Loc
@@ -91,7 +91,9 @@ class Rule:
         nothing there, so a caller looping over rules x applications may leave the call out."""
         return self.over is None or bool(app.__dict__[self.over])
 
-    def run(self, app: Application) -> list[Finding]:
+    def run(self, app: Application, source: str = "", base: str = "") -> list[Finding]:
+        """The rule's findings in ``app``, each with its fingerprint (paths relative to the scanned folder
+        ``base``, see :meth:`Finding.with_fingerprint`) and ``source``, the application it came from."""
         if self.over is not None and not app.__dict__[self.over]:  # applies(), inline (no call: rules x apps)
             return []
         providers = self.providers
@@ -115,6 +117,8 @@ class Rule:
             loc = hit.loc
             # What Finding.with_fingerprint computes (with no base), without building the finding twice.
             identity = "\x1f".join((self.id, loc.path, hit.resource or "", hit.function or "", hit.key or hit.message))
+            if base:
+                identity = relative_to(identity, base)
             found.append(
                 Finding.of(
                     rule_id=self.id,
@@ -131,6 +135,7 @@ class Rule:
                     related=hit.related,
                     fingerprint=fingerprint(identity),
                     key=hit.key,
+                    source=source,
                 )
             )
         return found

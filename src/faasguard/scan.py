@@ -256,10 +256,9 @@ def _check(
     found: list[Finding] = []
     skipped: list[Finding] = []
     for r in rules:
-        for finding in r.run(app):
-            finding = finding.but(source=app.source)
-            if base:
-                finding = finding.with_fingerprint(base)
+        if not r.applies(app):  # nothing to look at: run() would find nothing
+            continue
+        for finding in r.run(app, app.source, base):
             (skipped if _skipped_by_source(app, finding) else found).append(finding)
     return found, skipped, problems
 
