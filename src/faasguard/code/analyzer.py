@@ -159,13 +159,19 @@ class _Cache:
 
     def real(self, path: Path) -> str:
         """``os.path.realpath(path)``, with the real path of each directory resolved once (every file reads them).
-        A file that is itself a symbolic link is noted in ``links``."""
+        A file that is itself a symbolic link is noted in ``links``. Each path is looked at once per scan (the
+        loose-file pass, then the read, ask for most of them twice)."""
+        reals: dict[Path, str] = self.__dict__.setdefault("_reals", {})
+        real = reals.get(path)
+        if real is not None:
+            return real
         real = os.path.join(self._real_dir(path.parent), path.name)
         if path.name in ("", ".", ".."):
             real = os.path.realpath(real)
         elif os.path.islink(real):
             self.links.add(path)
             real = os.path.realpath(real)
+        reals[path] = real
         return real
 
     def resolved(self, path: Path) -> Path:
