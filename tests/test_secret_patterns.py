@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faasguard.secret_patterns import (
     HIGH_ENTROPY,
@@ -202,3 +204,28 @@ def test_entropy() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0
     assert shannon_entropy("abcd") == 2.0
+
+
+# Tokens find_secret reacts to, words it does not, and the ways names join them.
+_NAME_TOKENS = ["password", "passwd", "pass", "pwd", "pw", "creds", "cred", "credential", "auth", "bearer", "secret",
+                "token", "apikey", "privatekey", "key", "api", "access", "master", "license", "app", "client", "webhook",
+                "signing", "signature", "sig", "salt", "hmac", "jwt", "cookie", "aws", "db", "my", "user", "value",
+                "config", "data", "x", "2"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_TOKENS), min_size=1, max_size=4), st.sampled_from(["_", "-", ".", "", "camel"]),
+       st.booleans())
+def test_every_name_read_as_a_secret_makes_a_python_file_worth_walking(tokens: list[str], joint: str, upper: bool) -> None:
+    """The literal walk of a Python file is skipped when its text holds none of shared.toml's sensitive words: every
+    name find_secret reads as holding a secret must contain one, or its secrets are never looked for."""
+    from faasguard.code.pymodule import _sensitive_hint
+
+    if joint == "camel":
+        name = tokens[0] + "".join(t.capitalize() for t in tokens[1:])
+    else:
+        name = joint.join(tokens)
+    name = name.upper() if upper else name
+    for value in ("hunter2-Correct", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", "q8Zr2Lm4Xv9Tb7Kp1Wn6Yc3Hd5Gf0Js"):
+        if find_secret(value, name) is not None and find_secret(value, None) is None:
+            assert _sensitive_hint(f"{name} = {value!r}\n"), name
