@@ -234,3 +234,13 @@ def test_secret_without_customer_key_is_low(scan_files):
 def test_rotated_generated_cmk_secrets_are_quiet(scan_files):
     result = scan_files({"template.yaml": STRONG_SECRET}, rules={"FG-SEC-003", "FG-SEC-004", "FG-SEC-005"})
     assert result.findings == []
+
+
+def test_a_credential_is_found_in_a_python_file_with_no_other_sensitive_word(scan_files):
+    """`AUTH`, `PW`, `CREDS` and a generated `KEY` are names find_secret reads as credentials; a file holding no
+    other such word used to be skipped by the literal search before it looked."""
+    code = 'import os\n\nAUTH = "q8Zr2Lm4Xv9Tb7Kp1Wn6"\nPW = "Zebra-Lantern-42"\n\n\ndef handler(event, context):\n    return 1\n'
+    result = scan_files({"app.py": code}, rules={"FG-SEC-010"})
+    found = sorted((f.line, f.severity) for f in by_rule(result, "FG-SEC-010"))
+    assert found == [(3, Severity.MEDIUM), (4, Severity.MEDIUM)]
+    assert all("q8Zr2Lm4" not in f.message and "Zebra-Lantern" not in f.message for f in by_rule(result, "FG-SEC-010"))
