@@ -69,11 +69,12 @@ FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entries up
-FLUSH_ENTRIES = 64  # pending entries written together (see ParseCache.flush)
+FLUSH_ENTRIES = 64  # pending entries written together (see ParseCache.flush), or this many bytes of them
+FLUSH_BYTES = 8 * 2**20
 # Entries are never updated in place: a cache kept across many CI runs collects the parses of
 # every version of every file. Past this size, a scan starts the database afresh.
 MAX_DATABASE_BYTES = 512 * 2**20
-FLUSH_BYTES = 8 * 2**20
+_MISS = object()  # what ParseCache._load gives for a key without a usable entry
 # The parsers whose output is cached (tree-sitter's grammars parse the code the analyzer walks).
 _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", "tree-sitter-javascript",
               "tree-sitter-typescript", "tree-sitter-python")
@@ -113,12 +114,9 @@ class ParseCache:
         # processes write meanwhile are missed, and computed again.
         self._keys: set[bytes] | None = None
         _prepare(directory)
-        path = directory / DATABASE
         with contextlib.suppress(OSError):
-            if path.stat().st_size > MAX_DATABASE_BYTES:
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(f"{path}{suffix}")
+            if (directory / DATABASE).stat().st_size > MAX_DATABASE_BYTES:
+                _remove_database(directory / DATABASE)
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
              keep: Callable[[T], bool] | None = None) -> T:
@@ -127,38 +125,42 @@ class ParseCache:
         A value ``keep`` refuses (one a time limit cut short) is returned but not stored."""
         if callable(data):
             data = data()
-        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-        key = hashlib.sha256(self._salt + kind.encode() + b"\0" + raw).digest()
-        blob = self._read(key)
-        if blob is not None:
-            try:
-                value: T = pickle.loads(blob)
-                self.hits += 1
-                return value
-            except Exception:  # a foreign or damaged entry: compute again and replace it
-                pass
+        key = self._key(kind, data)
+        value = self._load(key)
+        if value is not _MISS:
+            self.hits += 1
+            return value  # type: ignore[no-any-return]
         self.misses += 1
         value = compute()
         if keep is None or keep(value):
             self._write(key, value)
-        return value
+        return value  # type: ignore[no-any-return]
 
     def recall(self, kind: str, data: str) -> Any | None:
         """The value :meth:`remember` last stored for ``kind`` and ``data``, or None. Unlike :meth:`memo`, the caller
         must check that the value still holds (see :class:`faasguard.code.analyzer.Analysis`): ``data`` names the
         input, it does not contain all of it."""
-        key = hashlib.sha256(self._salt + kind.encode() + b"\0" + data.encode("utf-8", "surrogatepass")).digest()
-        blob = self._read(key)
-        if blob is None:
-            return None
-        try:
-            return pickle.loads(blob)
-        except Exception:  # a foreign or damaged entry: a miss, replaced by the next remember
-            return None
+        value = self._load(self._key(kind, data))
+        return None if value is _MISS else value
 
     def remember(self, kind: str, data: str, value: Any) -> None:
         """Store ``value`` for :meth:`recall` under ``kind`` and ``data`` (replacing what was there)."""
-        self._write(hashlib.sha256(self._salt + kind.encode() + b"\0" + data.encode("utf-8", "surrogatepass")).digest(), value)
+        self._write(self._key(kind, data), value)
+
+    def _key(self, kind: str, data: bytes | str) -> bytes:
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        return hashlib.sha256(self._salt + kind.encode() + b"\0" + raw).digest()
+
+    def _load(self, key: bytes) -> Any:
+        """The value stored under ``key``, or ``_MISS`` (none, or a foreign or damaged entry, which the
+        next write replaces)."""
+        blob = self._read(key)
+        if blob is None:
+            return _MISS
+        try:
+            return pickle.loads(blob)
+        except Exception:
+            return _MISS
 
     def entries(self) -> int:
         """How many entries the database holds (those pending written first)."""
@@ -193,9 +195,7 @@ class ParseCache:
             except sqlite3.DatabaseError:
                 if attempt == 0:  # not a database (damaged, or something else): start afresh
                     self._keys = None
-                    for suffix in ("", "-wal", "-shm"):
-                        with contextlib.suppress(OSError):
-                            os.unlink(f"{path}{suffix}")
+                    _remove_database(path)
             except OSError:
                 break
         return None
@@ -263,6 +263,13 @@ class ParseCache:
                     raise
             except sqlite3.Error:
                 pass
+
+
+def _remove_database(path: Path) -> None:
+    """The database file and its write-ahead log, gone (what cannot be removed stays)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
 
 
 def _prepare(directory: Path) -> None:

@@ -46,6 +46,15 @@ def fingerprint(identity: str) -> str:
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def finding_fingerprint(rule_id: str, path: str, resource: str | None, function: str | None, key: str,
+                        base: str = "") -> str:
+    """The fingerprint of a finding of ``rule_id`` at ``path`` (``key``: what names the problem, else its message).
+    ``base`` ("services/a/") is the scanned folder relative to the root paths start from: it is left out, so
+    scanning a folder gives the fingerprints it always gave, whether paths are reported from the repository
+    root or not."""
+    return fingerprint(relative_to("\x1f".join((rule_id, path, resource or "", function or "", key)), base))
+
+
 @dataclass(frozen=True)
 class Related:
     path: str
@@ -89,15 +98,6 @@ class Finding:
         if len(made.__dict__) != len(_FIELDS) or not values.keys() <= _FIELDS:
             raise TypeError(f"Finding fields missing or unknown: {sorted(_FIELDS ^ made.__dict__.keys())}")
         return made
-
-    def with_fingerprint(self, base: str = "") -> Finding:
-        """The finding with its fingerprint. ``base`` ("services/a/") is the scanned folder relative
-        to the root paths start from: it is left out, so scanning a folder gives the fingerprints it
-        always gave, whether paths are reported from the repository root or not."""
-        identity = "\x1f".join(
-            (self.rule_id, self.path, self.resource or "", self.function or "", self.key or self.message)
-        )
-        return self.but(fingerprint=fingerprint(relative_to(identity, base)))
 
     def but(self, **changes: Any) -> Finding:
         """``dataclasses.replace(self, **changes)`` at a tenth of the cost (every finding is copied twice or more

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from faasguard.findings import CATEGORIES, Finding, Related, Severity, fingerprint, relative_to
+from faasguard.findings import CATEGORIES, Finding, Related, Severity, finding_fingerprint
 
 if TYPE_CHECKING:
     from faasguard.model import Application, Loc
@@ -93,7 +93,7 @@ class Rule:
 
     def run(self, app: Application, source: str = "", base: str = "") -> list[Finding]:
         """The rule's findings in ``app``, each with its fingerprint (paths relative to the scanned folder
-        ``base``, see :meth:`Finding.with_fingerprint`) and ``source``, the application it came from."""
+        ``base``, see :func:`faasguard.findings.finding_fingerprint`) and ``source``, the application it came from."""
         if self.over is not None and not app.__dict__[self.over]:  # applies(), inline (no call: rules x apps)
             return []
         providers = self.providers
@@ -115,10 +115,6 @@ class Rule:
                     remediation=pulumi_words(hit.remediation),
                 )
             loc = hit.loc
-            # What Finding.with_fingerprint computes (with no base), without building the finding twice.
-            identity = "\x1f".join((self.id, loc.path, hit.resource or "", hit.function or "", hit.key or hit.message))
-            if base:
-                identity = relative_to(identity, base)
             found.append(
                 Finding.of(
                     rule_id=self.id,
@@ -133,7 +129,7 @@ class Rule:
                     function=hit.function,
                     remediation=hit.remediation,
                     related=hit.related,
-                    fingerprint=fingerprint(identity),
+                    fingerprint=finding_fingerprint(self.id, loc.path, hit.resource, hit.function, hit.key or hit.message, base),
                     key=hit.key,
                     source=source,
                 )

@@ -226,7 +226,7 @@ def run_rules(
     errors: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """Every finding once, one per root cause, sorted; and those the sources' own skip markers left out.
-    ``base`` is the scanned folder relative to the root (see :meth:`Finding.with_fingerprint`).
+    ``base`` is the scanned folder relative to the root (see :func:`faasguard.findings.finding_fingerprint`).
 
     Applications are checked independently (on every core with ``jobs``), each first by the
     per-application ``analyzers`` (whose errors are added to ``errors``); a finding two
