@@ -406,3 +406,14 @@ def test_serverless_and_terraform_layers_ship_their_dependencies(scan_files, con
     [finding] = by_rule(scan_files(files, rules={"FG-SUP-010"}), "FG-SUP-010")
     assert finding.path == "layers/deps/requirements.txt" and finding.line == 1
     assert finding.function == function
+
+
+def test_a_lock_file_over_the_size_limit_is_an_error_and_the_scan_goes_on(tmp_path, monkeypatch):
+    from faasguard.scan import ScanOptions, scan
+
+    monkeypatch.setattr("faasguard.deps.analyzer.MAX_MANIFEST_BYTES", 2 * 2**20)
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}' + " " * (2 * 2**20 + 1))
+    (tmp_path / "requirements.txt").write_text("requests==2.31.0\n")
+    result = scan(tmp_path, ScanOptions(jobs=1))
+    assert ("package-lock.json", "over 2 MB; not read as a package-lock") in result.errors
+    assert not any(path == "requirements.txt" for path, _ in result.errors)

@@ -201,12 +201,12 @@ def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]
         result.errors.append((rel, limits.outside_message(rel, "file")))
         return None, result
     try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
-            return None, result
-        text = limits.read_text(path, MAX_MANIFEST_BYTES)
-    except limits.LimitExceeded as exc:  # before OSError: a named pipe is both
+        text = limits.read_text(path, MAX_MANIFEST_BYTES)  # looks before it reads: a regular file, not too big
+    except limits.NotRegularFile as exc:  # before OSError: a named pipe is both
         result.errors.append((rel, str(exc)))
+        return None, result
+    except limits.LimitExceeded:
+        result.errors.append((rel, f"over {MAX_MANIFEST_BYTES // 2**20} MB; not read as a {source.kind}"))
         return None, result
     except OSError as exc:
         result.errors.append((rel, f"could not be read: {exc.strerror or exc}"))
