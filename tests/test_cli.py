@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,23 @@ def test_docs_rules_md_is_current():
 def test_python_dash_m_runs():
     proc = subprocess.run([sys.executable, "-m", "faasguard", "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "faasguard" in proc.stdout
+
+
+def test_the_command_leaves_at_once_with_everything_written(tmp_path):
+    """``faasguard`` ends with os._exit after main(): the text report on a pipe, the JSON file, the
+    parse cache and the exit code must all be complete by then."""
+    out, cache = tmp_path / "report.json", tmp_path / "cache"
+    args = [sys.executable, "-m", "faasguard", "scan", str(VULNERABLE), "--format", "text",
+            "--format", f"json:{out}", "--cache-dir", str(cache)]
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(out.read_text())
+    assert report["findings"]
+    assert re.search(r"^exit 1: \d+ findings at or above", proc.stdout, re.M)  # the text report's last line
+    for finding in report["findings"][:5]:
+        assert finding["rule_id"] in proc.stdout
+    entries = sqlite3.connect(next(cache.rglob("*.sqlite*"))).execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert entries > 0
 
 
 # --- output, filters and exit codes as a CI job sees them ---------------------------------------
