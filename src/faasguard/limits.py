@@ -10,6 +10,7 @@ never absolute, so a report does not disclose where it ran.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -267,6 +268,20 @@ def timeout_message(seconds: float | None = None) -> str:
 _HELD = {signal.SIGINT, signal.SIGTERM}  # what a worker must not see before worker_init
 
 
+@functools.cache
+def _libc() -> Any:
+    """The C library through ctypes, on Linux; loaded once, by the scan before it forks (see
+    :func:`signals_held`), so that no worker of any phase imports ctypes again."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
 def worker_init() -> None:
     """Initializer of every worker process: it dies with the scan and never holds its output.
 
@@ -281,11 +296,9 @@ def worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # held while the scan forked this worker (signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-    if sys.platform.startswith("linux"):
+    libc = _libc()
+    if libc is not None:
         with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
             import multiprocessing
 
@@ -343,7 +356,9 @@ def workers_end_with_us(processes: list[Any]) -> Iterator[None]:
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM in the block (they are delivered when it ends): a worker forked
-    here starts with both blocked, until :func:`worker_init` has said what they do in a worker."""
+    here starts with both blocked, until :func:`worker_init` has said what they do in a worker.
+    The C library that :func:`worker_init` needs is loaded here, once, for every worker."""
+    _libc()
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return

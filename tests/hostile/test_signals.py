@@ -141,6 +141,19 @@ def test_sigterm_ends_the_workers_and_the_pipe_sees_eof(big_repo: Path, tmp_path
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def test_sigkill_of_the_scan_ends_its_workers(big_repo: Path, tmp_path: Path) -> None:
+    """SIGKILL gives the scan no chance to stop its workers: the kernel does (PR_SET_PDEATHSIG,
+    set by each worker through the C library the scan loaded before it forked)."""
+    proc, workers = _start(big_repo, tmp_path / "markers")
+    try:
+        os.kill(proc.pid, signal.SIGKILL)  # the scan only, as the out-of-memory killer does
+        assert proc.wait(10) == -signal.SIGKILL
+        assert _gone(workers, 10) == set(), "worker processes outlived the scan"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def test_ctrl_c_stops_the_scan_with_a_sentence(big_repo: Path, tmp_path: Path) -> None:
     proc, workers = _start(big_repo, tmp_path / "markers")
     try:
