@@ -19,8 +19,9 @@ from typing import TypeGuard
 
 import pathspec
 
-from faasguard import cache, limits, root_cause, suppress
+from faasguard import cache, installed, limits, root_cause, suppress
 from faasguard.analyzers import default_analyzers
+from faasguard.code import resolve
 from faasguard.findings import Finding
 from faasguard.interfaces import Analyzer, ApplicationAnalyzer, ScanOptions, ScanResult
 from faasguard.loaders import LOADERS
@@ -299,7 +300,12 @@ def _scan(
     too_many = len(every_file) > limits.MAX_FILES
     if too_many:  # discovery walks in path order: the first MAX_FILES are scanned, the rest named as skipped
         every_file = every_file[: limits.MAX_FILES]
-    paths = [p for p in every_file if _candidate(p) or target.is_file()]
+    # Files that pip installed into the tree (pip install -t) are dependencies: their metadata file is read
+    # by the dependency analyzer; the rest is neither loaded nor analysed, and imports of it are third-party.
+    third_party = installed.owned_files(every_file)
+    resolve.set_installed(third_party)
+    project_files = [p for p in every_file if p not in third_party] if third_party else every_file
+    paths = [p for p in project_files if _candidate(p) or target.is_file()]
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
         paths = [_unit_entry(p) for p in paths]
@@ -328,7 +334,7 @@ def _scan(
             per_application.append(analyzer)  # run with the rules, in their workers
             continue
         with cache.active(parse_cache):  # the code analyzer keeps what one file says by itself
-            analysis = analyzer.analyze(apps, root, every_file)
+            analysis = analyzer.analyze(apps, root, project_files)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)

@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,8 +118,22 @@ def _python_module(name: str, level: int, here: str, code_dir: str | None) -> Pa
     for base in bases:
         for candidate in (os.path.join(base, rel + ".py") if rel else None, os.path.join(base, rel, "__init__.py")):
             if candidate is not None and _inside(candidate, code_dir, here) and _isfile(candidate):
-                return Path(os.path.normpath(candidate))
+                found = os.path.normpath(candidate)
+                if found in _INSTALLED:
+                    return None  # a file pip installed into the tree: a third-party package, like site-packages
+                return Path(found)
     return None
+
+
+# The files of the distributions installed into the scanned tree (pip install -t; see faasguard.installed).
+_INSTALLED: frozenset[str] = frozenset()
+
+
+def set_installed(paths: Iterable[Path]) -> None:
+    """The files that distributions installed into the tree (``pip install -t``) own, for the scan about to run."""
+    global _INSTALLED
+    _INSTALLED = frozenset(os.path.normpath(p) for p in paths)
+    forget()
 
 
 def js_module(spec: str, importer: Path, code_dir: Path | None) -> Path | None:

@@ -6,6 +6,9 @@ and one per advisory service beside it. :mod:`faasguard.deps.analyzer` wires the
 into the scan.
 """
 
+from pathlib import Path
+
+from faasguard.deps.installed_dist import InstalledSource
 from faasguard.deps.interface import DependencySource
 from faasguard.deps.package_json import PackageJsonSource
 from faasguard.deps.package_lock import PackageLockSource
@@ -16,6 +19,7 @@ from faasguard.deps.pyproject import PyprojectSource
 from faasguard.deps.requirements import RequirementsSource
 from faasguard.deps.uv_lock import UvLockSource
 from faasguard.deps.yarn_lock import YarnLockSource
+from faasguard.installed import metadata_folder
 
 SOURCES: list[DependencySource] = [
     RequirementsSource(),
@@ -27,6 +31,7 @@ SOURCES: list[DependencySource] = [
     YarnLockSource(),
     PnpmLockSource(),
     PackageJsonSource(),
+    InstalledSource(),
 ]
 
 
@@ -35,4 +40,12 @@ def source_for(filename: str) -> DependencySource | None:
     return next((s for s in SOURCES if s.wants(lower)), None)
 
 
-__all__ = ["SOURCES", "source_for"]
+def source_for_path(path: Path) -> DependencySource | None:
+    """:func:`source_for` the file; a distribution's metadata file must also sit in a ``.dist-info``/``.egg-info`` folder."""
+    source = source_for(path.name)
+    if source is not None and source.kind == InstalledSource.kind and not metadata_folder(path):
+        return None
+    return source
+
+
+__all__ = ["SOURCES", "source_for", "source_for_path"]

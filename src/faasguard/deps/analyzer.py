@@ -22,9 +22,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from faasguard import cache, limits
-from faasguard.deps import source_for
+from faasguard.deps import installed_dist, source_for_path
 from faasguard.deps.facts import DependencySet, Installed
-from faasguard.deps.interface import Ecosystem, Manifest, PackageAudit, ParseError, VulnerabilityService, normalize
+from faasguard.deps.interface import (
+    INSTALLED,
+    Ecosystem,
+    Manifest,
+    PackageAudit,
+    ParseError,
+    VulnerabilityService,
+    normalize,
+)
 from faasguard.deps.osv_local import LocalOsvService
 from faasguard.deps.typosquat import imitates
 from faasguard.interfaces import AnalysisResult
@@ -32,8 +40,9 @@ from faasguard.model import Application, Function
 from faasguard.parallel import fork_map
 
 MAX_MANIFEST_BYTES = 50 * 2**20
-# When a directory has several locks, the one its tool would use; the others are reported as extra.
-LOCK_PRIORITY = ("package-lock", "pnpm-lock", "yarn-lock", "poetry-lock", "uv-lock", "pipfile-lock")
+# When a directory has several locks, the one its tool would use; the others are reported as extra. Packages
+# installed into the directory itself (pip install -t) are what ships from it, whatever a lock says.
+LOCK_PRIORITY = (INSTALLED, "package-lock", "pnpm-lock", "yarn-lock", "poetry-lock", "uv-lock", "pipfile-lock")
 MANIFEST_PRIORITY = ("package-json", "pyproject", "requirements")
 
 
@@ -101,7 +110,7 @@ class DependencyAnalyzer:
 
     # -- 1. parse --------------------------------------------------------------------------
     def _parse_all(self, root: Path, files: list[Path], result: AnalysisResult) -> list[Manifest]:
-        wanted = [path for path in files if source_for(path.name) is not None]
+        wanted = [path for path in files if source_for_path(path) is not None]
         out = []
         # Parsed on every core; each worker returns its file's manifest (or None) and what to report.
         for manifest, parsed in fork_map(lambda path: _parse_one(root, path), wanted, self.jobs, min_items=64):
@@ -121,6 +130,9 @@ class DependencyAnalyzer:
             by_dir[(manifest.directory, manifest.ecosystem)].append(manifest)
         sets = {}
         for (directory, ecosystem), group in by_dir.items():
+            installed = [m for m in group if m.kind == INSTALLED]
+            if installed:  # one metadata file per distribution: together, the lock of the folder they were installed into
+                group = [m for m in group if m.kind != INSTALLED] + [installed_dist.merge(installed)]
             locks = sorted((m for m in group if m.is_lock), key=lambda m: LOCK_PRIORITY.index(m.kind))
             declared = sorted(
                 (m for m in group if not m.is_lock), key=lambda m: (MANIFEST_PRIORITY.index(m.kind), m.path)
@@ -194,7 +206,7 @@ class DependencyAnalyzer:
 def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]:
     """One manifest or lock file parsed, with its errors, warnings and the files it read."""
     result = AnalysisResult()
-    source = source_for(path.name)
+    source = source_for_path(path)
     assert source is not None
     rel = _rel(path, root)
     if not limits.inside(path, root):
@@ -247,6 +259,7 @@ class _SetIndex:
 
     def __init__(self, sets: dict[tuple[str, str], DependencySet]) -> None:
         self.keys = set(sets)
+        self.installed = {key for key, dep_set in sets.items() if dep_set.lock is not None and dep_set.lock.kind == INSTALLED}
         self.sorted: dict[str, list[str]] = defaultdict(list)
         for directory, ecosystem in sorted(sets):
             self.sorted[ecosystem].append(directory)
@@ -265,7 +278,9 @@ class _SetIndex:
                 inside.append(directory)
         if inside:
             depth = min(d.count("/") + (d != "") for d in inside)
-            return [(d, ecosystem) for d in inside if d.count("/") + (d != "") == depth]
+            chosen = [(d, ecosystem) for d in inside if d.count("/") + (d != "") == depth]
+            # Packages pip installed anywhere in the code directory are in its zip, however deep (a layer's python/).
+            return chosen + [(d, ecosystem) for d in inside if (d, ecosystem) in self.installed and (d, ecosystem) not in chosen]
         parts = code.split("/") if code else []
         while parts:
             parts.pop()

@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 Ecosystem = Literal["PyPI", "npm"]
 Origin = Literal["registry", "git", "url", "path"]
+INSTALLED = "installed"  # the kind of a distribution's metadata file in the tree (faasguard.deps.installed_dist)
 
 
 class ParseError(Exception):
@@ -88,6 +89,8 @@ class Manifest:
 
     @property
     def directory(self) -> str:
+        if self.kind == INSTALLED:  # DIR/<name>-<version>.dist-info/METADATA: the folder pip installed it into
+            return self.path.rsplit("/", 2)[0] if self.path.count("/") >= 2 else ""
         return self.path.rpartition("/")[0]
 
     @property

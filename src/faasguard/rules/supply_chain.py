@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from faasguard import runtimes
 from faasguard.deps.facts import DependencySet, Installed, dependency_sets, public_functions, shipped_by, single_function
-from faasguard.deps.interface import Advisory, Dependency, normalize
+from faasguard.deps.interface import INSTALLED, Advisory, Dependency, normalize
 from faasguard.deps.versions import satisfies
 from faasguard.findings import Related, Severity
 from faasguard.model import Application, Loc
@@ -146,8 +146,25 @@ def _advisory_text(adv: Advisory) -> str:
     return f"{adv.id}{aliases}{': ' + adv.summary if adv.summary else ''} [{rating}]"
 
 
+def _pip_installed(dep_set: DependencySet) -> str | None:
+    """The folder the set's packages were installed into with ``pip install -t`` ("." for the root), when they were."""
+    return (dep_set.directory or ".") if dep_set.lock is not None and dep_set.lock.kind == INSTALLED else None
+
+
+def _reinstall(name: str, fixed: str, folder: str, dep_set: DependencySet) -> str:
+    requirements = next((m.path for m in dep_set.manifests if m.kind == "requirements"), None)
+    if requirements is not None:
+        how = f"require {name}>={fixed} in {requirements} and re-install: `pip install --upgrade -r {requirements} -t {folder}`"
+    else:
+        how = f"re-install it with `pip install --upgrade '{name}>={fixed}' -t {folder}`"
+    return f"Upgrade {name} to {fixed} or later where it is installed ({folder}): {how}, then deploy the re-installed folder"
+
+
 def _upgrade(item: Installed, adv: Advisory, dep_set: DependencySet) -> str:
     dep = item.dependency
+    folder = _pip_installed(dep_set)
+    if folder is not None and adv.fixed:
+        return _reinstall(dep.name, adv.fixed[0], folder, dep_set)
     manifest = dep_set.manifests[0].path if dep_set.manifests else item.manifest.path
     where = f"{manifest}" + (f" and regenerate {dep_set.lock.path}" if dep_set.lock else "")
     if adv.fixed:
@@ -241,12 +258,20 @@ def malicious_dependency(app: Application) -> Iterator[Hit]:
                     loc=item.loc,
                     message=f"{item.dependency.name} {item.dependency.version} is a known malicious package "
                     f"({_advisory_text(adv)}); {shipped_by(dep_set)}",
-                    remediation=f"Remove {item.dependency.name} from {item.manifest.path}, rotate the credentials of the "
+                    remediation=f"Remove {item.dependency.name} from {_holder(item, dep_set)}, rotate the credentials of the "
                     "function's role and of every machine that installed it, and find which dependency pulled it in",
                     resource=item.label,
                     function=single_function(dep_set),
                     key=f"{item.label}:{adv.id}",
                 )
+
+
+def _holder(item: Installed, dep_set: DependencySet) -> str:
+    """Where a package is to be removed from: the manifest that pins it, or the folder pip installed it into."""
+    folder = _pip_installed(dep_set)
+    if folder is None:
+        return item.manifest.path
+    return f"{folder} (delete {item.loc.path.rpartition('/')[0]} and the files its RECORD lists)"
 
 
 @rule(
@@ -282,7 +307,7 @@ def unaudited_dependencies(app: Application) -> Iterator[Hit]:
             parts.append(f"{reason}: {shown}")
         yield Hit(
             loc=Loc(dep_set.anchor.path, 1),
-            message=f"{len(missing)} of {len(dep_set.installed)} packages in {dep_set.anchor.path} were NOT checked for "
+            message=f"{len(missing)} of {len(dep_set.installed)} packages in {_set_name(dep_set)} were NOT checked for "
             f"known vulnerabilities ({'; '.join(parts)}); {shipped_by(dep_set)}",
             remediation="Run `faasguard advisories update` (or scan with --online), commit a lock file, "
             "and install packages from the registry so every shipped package can be audited",
@@ -290,6 +315,11 @@ def unaudited_dependencies(app: Application) -> Iterator[Hit]:
             function=single_function(dep_set),
             key=f"{dep_set.anchor.path}:unaudited",
         )
+
+
+def _set_name(dep_set: DependencySet) -> str:
+    folder = _pip_installed(dep_set)
+    return dep_set.anchor.path if folder is None else f"the folder {folder} (installed with pip install -t)"
 
 
 @rule(
