@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from faasguard.deps.interface import INSTALLED, Dependency, Manifest, ParseError
 
-_VERSION_LINE = re.compile(r"^Version[ \t]*:", re.IGNORECASE)
+_VERSION_LINE = re.compile(r"^Version:", re.IGNORECASE)
 # pip's folder names: name and version with "-" turned into "_" (PEP 491), or a legacy egg-info name.
 _FOLDER = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)(?:-py\d[\d.]*)?\.(?:dist|egg)-info$", re.IGNORECASE)
 

@@ -199,9 +199,14 @@ def vulnerable_dependency(app: Application) -> Iterator[Hit]:
     "node_modules/lodash": { "version": "4.17.15" }
     ```
 
+    Packages installed into the repository with `pip install -t DIR` count as DIR's lock:
+    the finding points at the `Version:` line of the package's `*.dist-info/METADATA`.
+
     Fix: upgrade to the first fixed version the finding names (`npm install lodash@^4.17.21`,
-    `poetry add 'jinja2>=2.11.3'`), regenerate the lock file and redeploy. Advisory data
-    comes from `faasguard advisories update` (offline) or `--online`.
+    `poetry add 'jinja2>=2.11.3'`), regenerate the lock file and redeploy; for packages
+    installed with `pip install -t DIR`, raise the requirement and re-install them with
+    `pip install --upgrade -r requirements.txt -t DIR`. Advisory data comes from
+    `faasguard advisories update` (offline) or `--online`.
     """
     for dep_set in dependency_sets(app):
         public = public_functions(app, dep_set)

@@ -1,0 +1,254 @@
+"""Packages installed into the project with ``pip install -r requirements.txt -t fn/``: dependencies, not project code.
+
+The fixture is what pip leaves in a function's code directory: the package's files and a
+``requests-2.19.0.dist-info/`` folder whose RECORD lists them with their hashes. The user expects
+the vulnerable version reported at METADATA's ``Version:`` line, nothing reported from inside the
+package, and their own code (and any file the package did not install) still scanned.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from faasguard.cli import main
+from faasguard.interfaces import ScanOptions, ScanResult
+from faasguard.scan import scan
+from tests.conftest import by_rule
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fetch:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: fn/
+      Layers: [!Ref Libs]
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /fetch, Method: get}
+  Libs:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+"""
+APP = """\
+import requests
+
+TOKEN = "ghp_Zq8rT2vLx9KmB4nW7pY3sD6fH1jC5gA0eU2i"
+
+
+def handler(event, context):
+    return requests.get(event["queryStringParameters"]["url"]).text
+"""
+# Vendored code that the scan must not read as the project's: a secret and a shell sink reached by the handler.
+REQUESTS_FILES = {
+    "requests/__init__.py": "from .api import get\n",
+    "requests/api.py": (
+        'import os\n\nSTRIPE = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n\n\ndef get(url):\n    os.system("curl " + url)\n'
+    ),
+}
+METADATA = "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\nSummary: Python HTTP for Humans.\n\nlong description\n"
+NOT_IN_RECORD = 'STRIPE_KEY = "sk_live_9fD28HqLyjWDarjtT1zdp7dc"\n'
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def digest(path: Path) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(path.read_bytes()).digest()).rstrip(b"=").decode()
+
+
+def pip_install(folder: Path, name: str, version: str, files: dict[str, str], metadata: str | None = None) -> Path:
+    """What ``pip install NAME==VERSION -t FOLDER`` leaves: the files, and a dist-info whose RECORD hashes them."""
+    info = folder / f"{name}-{version}.dist-info"
+    write(folder, files)
+    write(info, {"METADATA": metadata or f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", "INSTALLER": "pip\n",
+                 "top_level.txt": f"{name}\n"})
+    listed = [*files, f"{info.name}/METADATA", f"{info.name}/INSTALLER", f"{info.name}/top_level.txt"]
+    rows = [f"{rel},{digest(folder / rel)},{(folder / rel).stat().st_size}" for rel in listed]
+    (info / "RECORD").write_text("\n".join([*rows, f"{info.name}/RECORD,,"]) + "\n", encoding="utf-8")
+    return info
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    write(root, {"template.yaml": TEMPLATE, "fn/app.py": APP, "fn/requirements.txt": "requests==2.19.0\n",
+                 "layer/python/.keep": ""})
+    pip_install(root / "fn", "requests", "2.19.0", REQUESTS_FILES, METADATA)
+    write(root, {"fn/requests/mine.py": NOT_IN_RECORD})  # the user's own module dropped into the package
+    return root
+
+
+def run(root: Path) -> ScanResult:
+    return scan(root, ScanOptions(jobs=1))
+
+
+def paths(result: ScanResult) -> set[str]:
+    return {f.path for f in result.findings}
+
+
+def test_vulnerable_installed_package_is_reported_at_its_metadata_version_line(project):
+    result = run(project)
+    [finding] = by_rule(result, "FG-SUP-010")
+    assert (finding.path, finding.line) == ("fn/requests-2.19.0.dist-info/METADATA", 3)
+    assert "requests 2.19.0 is affected by GHSA-x84v-xcm2-53pg" in finding.message
+    assert "shipped by function Fetch" in finding.message
+    assert finding.function == "Fetch"
+    assert finding.remediation == (
+        "Upgrade requests to 2.20.0 or later where it is installed (fn): require requests>=2.20.0 in fn/requirements.txt "
+        "and re-install: `pip install --upgrade -r fn/requirements.txt -t fn`, then deploy the re-installed folder"
+    )
+    assert not result.errors
+
+
+def test_installed_package_files_are_not_scanned_as_project_code(project):
+    result = run(project)
+    assert not {p for p in paths(result) if p.startswith("fn/requests/") and p != "fn/requests/mine.py"}
+    # The call is the third-party requests.get (an outgoing URL from the event), not a walk into its vendored source.
+    [ssrf] = by_rule(result, "FG-INJ-014")
+    assert (ssrf.path, ssrf.line) == ("fn/app.py", 7)
+    assert not by_rule(result, "FG-INJ-011")
+
+
+def test_the_users_own_code_and_files_the_package_did_not_install_are_still_scanned(project):
+    secrets = {(f.path, f.line) for f in by_rule(run(project), "FG-SEC-010")}
+    assert secrets == {("fn/app.py", 3), ("fn/requests/mine.py", 1)}
+
+
+def test_without_its_dist_info_the_vendored_package_is_scanned_as_before(project):
+    for item in (project / "fn/requests-2.19.0.dist-info").iterdir():
+        item.unlink()
+    (project / "fn/requests-2.19.0.dist-info").rmdir()
+    result = run(project)
+    assert ("fn/requests/api.py", 3) in {(f.path, f.line) for f in by_rule(result, "FG-SEC-010")}
+    assert by_rule(result, "FG-INJ-011")  # the handler's URL reaches os.system in the vendored copy
+    [finding] = by_rule(result, "FG-SUP-010")
+    assert finding.path == "fn/requirements.txt"
+
+
+def test_a_vendored_file_edited_after_the_install_is_project_code_again(project):
+    api = project / "fn/requests/api.py"
+    api.write_text(api.read_text(encoding="utf-8") + "\n# patched by hand\n", encoding="utf-8")
+    assert ("fn/requests/api.py", 3) in {(f.path, f.line) for f in by_rule(run(project), "FG-SEC-010")}
+
+
+def test_exit_code_and_json_report(project, capsys):
+    code = main(["scan", str(project), "--format", "json", "--fail-on", "high", "--no-cache", "-q"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    ids = {(f["rule_id"], f["path"]) for f in report["findings"]}
+    assert ("FG-SUP-010", "fn/requests-2.19.0.dist-info/METADATA") in ids
+    assert not [p for _, p in ids if p.startswith("fn/requests/") and p != "fn/requests/mine.py"]
+
+
+def test_fixed_version_installed_is_quiet(project):
+    info = project / "fn/requests-2.19.0.dist-info"
+    (info / "METADATA").write_text(METADATA.replace("2.19.0", "2.32.3"), encoding="utf-8")
+    assert not by_rule(run(project), "FG-SUP-010")
+
+
+def test_layer_python_folder_is_shipped_by_the_functions_that_use_the_layer(project):
+    pip_install(project / "layer/python", "jinja2", "2.10", {"jinja2/__init__.py": "__version__ = '2.10'\n"})
+    write(project, {"layer/requirements.txt": "jinja2>=2\n"})  # a shallower manifest does not hide what python/ holds
+    findings = [f for f in by_rule(run(project), "FG-SUP-010") if "jinja2" in f.message.lower()]
+    assert findings and {f.path for f in findings} == {"layer/python/jinja2-2.10.dist-info/METADATA"}
+    assert all("shipped by function Fetch" in f.message and f.line == 3 for f in findings)
+    assert "`pip install --upgrade 'jinja2>=2.10.1' -t layer/python`" in findings[0].remediation
+
+
+def test_malformed_metadata_is_an_error_not_a_guess(project):
+    (project / "fn/requests-2.19.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: requests\n", encoding="utf-8")
+    result = run(project)
+    assert not by_rule(result, "FG-SUP-010") or all(f.path == "fn/requirements.txt" for f in by_rule(result, "FG-SUP-010"))
+    assert ("fn/requests-2.19.0.dist-info/METADATA",
+            "distribution metadata has no Version header; what is installed here is unknown; its dependencies were not checked"
+            ) in result.errors
+
+
+def test_invalid_version_is_an_error(project):
+    (project / "fn/requests-2.19.0.dist-info/METADATA").write_text(METADATA.replace("2.19.0", "two"), encoding="utf-8")
+    [(path, message)] = run(project).errors
+    assert path == "fn/requests-2.19.0.dist-info/METADATA"
+    assert message.startswith("distribution metadata names 'requests' version 'two', which is not a valid")
+
+
+def test_egg_info_with_installed_files(tmp_path):
+    root = tmp_path / "p"
+    write(root, {
+        "template.yaml": TEMPLATE, "fn/app.py": APP, "layer/python/.keep": "",
+        **{f"fn/{k}": v for k, v in REQUESTS_FILES.items()},
+        "fn/requests.egg-info/PKG-INFO": "Metadata-Version: 1.1\nName: requests\nVersion: 2.19.0\n",
+        "fn/requests.egg-info/installed-files.txt": "../requests/__init__.py\n../requests/api.py\nPKG-INFO\n",
+    })
+    result = run(root)
+    [finding] = by_rule(result, "FG-SUP-010")
+    assert (finding.path, finding.line) == ("fn/requests.egg-info/PKG-INFO", 3)
+    assert not {p for p in paths(result) if p.startswith("fn/requests/")}
+
+
+def test_top_level_names_the_package_when_there_is_no_record(project):
+    (project / "fn/requests-2.19.0.dist-info/RECORD").unlink()
+    result = run(project)
+    # requests/ is the package top_level.txt names: every file under it, mine.py included, is the package's.
+    assert not {p for p in paths(result) if p.startswith("fn/requests/")}
+    assert ("fn/app.py", 3) in {(f.path, f.line) for f in by_rule(result, "FG-SEC-010")}
+
+
+def test_record_entries_outside_the_install_folder_own_nothing(project):
+    record = project / "fn/requests-2.19.0.dist-info/RECORD"
+    app = project / "fn/app.py"
+    record.write_text(record.read_text(encoding="utf-8") + f"../fn/app.py,{digest(app)},1\n/etc/passwd,sha256=x,1\n",
+                      encoding="utf-8")
+    write(project, {"other/app.py": APP})
+    (project / "fn/requests-2.19.0.dist-info/RECORD").write_text(
+        record.read_text(encoding="utf-8") + f"../other/app.py,{digest(project / 'other/app.py')},1\n", encoding="utf-8")
+    secrets = {(f.path, f.line) for f in by_rule(run(project), "FG-SEC-010")}
+    assert {("fn/app.py", 3), ("other/app.py", 3)} <= secrets
+
+
+def test_a_file_named_metadata_outside_a_dist_info_folder_is_not_a_distribution(scan_files):
+    result = scan_files({".github/metadata": "owner: team\n", "docs/METADATA": "Name: x\nVersion: 1\n"})
+    assert not result.errors
+    assert not result.findings
+
+
+def test_folder_naming_another_version_warns(project):
+    info = project / "fn/requests-2.19.0.dist-info"
+    (info / "METADATA").write_text(METADATA.replace("2.19.0", "2.18.4"), encoding="utf-8")
+    result = run(project)
+    assert ("fn/requests-2.19.0.dist-info/METADATA",
+            "its folder requests-2.19.0.dist-info names another distribution than its metadata (requests 2.18.4); "
+            "the metadata is taken as what is installed") in result.warnings
+    [finding] = by_rule(result, "FG-SUP-010")
+    assert finding.message.startswith("requests 2.18.4 is affected")
+
+
+@pytest.mark.parametrize("header", ["Version: 2.19.0", "version: 2.19.0", "VERSION:2.19.0"])
+def test_version_line_is_found_whatever_the_header_case(tmp_path, header):
+    from faasguard.deps.installed_dist import InstalledSource
+
+    text = textwrap.dedent(f"""\
+        Metadata-Version: 2.1
+        Name: requests
+        Summary: a long
+          folded summary
+        {header}
+
+        Version: 9.9.9 in the description
+        """)
+    manifest = InstalledSource().parse(tmp_path / "requests-2.19.0.dist-info" / "METADATA", text, "x/METADATA")
+    [dep] = manifest.dependencies
+    assert (dep.name, dep.version, dep.line, dep.file) == ("requests", "2.19.0", 5, "x/METADATA")
