@@ -37,6 +37,10 @@ METADATA_FILES = {".dist-info": "METADATA", ".egg-info": "PKG-INFO"}
 MAX_LIST_BYTES = 20 * 2**20  # a RECORD of a large package (botocore) is about 1 MB
 MAX_HASHED_BYTES = 64 * 2**20
 _HASHES = ("sha256", "sha384", "sha512")
+# Files no loader or analyzer reads (compressed data, compiled code, images): hashing them would only cost time
+# (botocore ships 18 MB of .json.gz). Left unclaimed, they stay in the file list, where nothing reads them.
+_NOT_READ = (".gz", ".bz2", ".xz", ".zip", ".whl", ".so", ".pyd", ".dll", ".dylib", ".pyc", ".png", ".jpg", ".jpeg",
+             ".gif", ".ico", ".woff", ".woff2", ".ttf", ".mo")
 
 
 def metadata_folder(path: Path) -> bool:
@@ -53,22 +57,23 @@ def owned_files(files: Iterable[Path]) -> frozenset[Path]:
     ``files`` are the discovered files; a distribution's lists are read from among them, so a metadata folder
     that discovery skipped (``--exclude``, ``site-packages``) owns nothing."""
     listed = list(files)
-    present = set(listed)
     by_folder: dict[Path, dict[str, Path]] = {}
     for path in listed:
-        parent = path.parent
-        if parent.name.endswith((".dist-info", ".egg-info")):
-            by_folder.setdefault(parent, {})[path.name] = path
+        if os.path.dirname(str(path)).endswith((".dist-info", ".egg-info")):  # as text: most scans have none
+            by_folder.setdefault(path.parent, {})[path.name] = path
+    if not by_folder:
+        return frozenset()
+    present = {str(path): path for path in listed}  # paths as text: a Path per RECORD row costs more than the hash
     owned: set[Path] = set()
     for folder, members in by_folder.items():
         metadata = METADATA_FILES[".dist-info" if folder.name.endswith(".dist-info") else ".egg-info"]
         if metadata not in members:
             continue  # not a distribution's metadata folder (or one discovery did not see whole)
-        target = folder.parent
+        target = str(folder.parent)
         if "RECORD" in members:
             owned.update(_recorded(members["RECORD"], target, present))
         elif "installed-files.txt" in members:
-            owned.update(_listed(members["installed-files.txt"], folder, target, present))
+            owned.update(_listed(members["installed-files.txt"], str(folder), target, present))
         elif "top_level.txt" in members:
             owned.update(_under_top_level(members["top_level.txt"], target, listed))
         owned.update(members.values())  # RECORD, WHEEL, LICENSE …: not project files
@@ -83,21 +88,22 @@ def _text(path: Path) -> str:
         return ""
 
 
-def _inside(target: Path, entry: str, base: Path | None = None) -> Path | None:
+def _inside(target: str, entry: str, base: str | None = None) -> str | None:
     """``base / entry`` normalised, when it stays inside ``target``; else None."""
     if not entry or entry.startswith("/") or "\\" in entry or "\x00" in entry:
         return None
-    path = Path(os.path.normpath(os.path.join(base or target, entry)))
-    return path if path.is_relative_to(target) and path != target else None
+    path = os.path.normpath(os.path.join(base or target, entry))
+    return path if path.startswith(target + os.sep) else None
 
 
-def _recorded(record: Path, target: Path, present: set[Path]) -> Iterable[Path]:
+def _recorded(record: Path, target: str, present: dict[str, Path]) -> Iterable[Path]:
     """The files ``RECORD`` lists whose hash still matches (RECORD paths are relative to the install folder)."""
     for row in csv.reader(_text(record).splitlines()):
         if len(row) < 2 or "=" not in row[1]:
             continue  # RECORD itself, and anything listed without a hash
-        path = _inside(target, row[0])
-        if path is None or path not in present:
+        name = _inside(target, row[0])
+        path = present.get(name) if name is not None else None
+        if path is None or path.name.endswith(_NOT_READ):
             continue
         algorithm, _, digest = row[1].partition("=")
         if algorithm in _HASHES and _digest(path, algorithm) == digest:
@@ -115,15 +121,16 @@ def _digest(path: Path, algorithm: str) -> str | None:
     return base64.urlsafe_b64encode(hashlib.new(algorithm, data).digest()).rstrip(b"=").decode("ascii")
 
 
-def _listed(listing: Path, folder: Path, target: Path, present: set[Path]) -> Iterable[Path]:
+def _listed(listing: Path, folder: str, target: str, present: dict[str, Path]) -> Iterable[Path]:
     """egg-info's ``installed-files.txt``: one path a line, relative to the egg-info folder."""
     for line in _text(listing).splitlines():
-        path = _inside(target, line.strip(), folder)
-        if path is not None and path in present and not os.path.islink(path):
+        name = _inside(target, line.strip(), folder)
+        path = present.get(name) if name is not None else None
+        if path is not None and not os.path.islink(path):
             yield path
 
 
-def _under_top_level(top_level: Path, target: Path, files: list[Path]) -> Iterable[Path]:
+def _under_top_level(top_level: Path, target: str, files: list[Path]) -> Iterable[Path]:
     """The files of the packages and modules ``top_level.txt`` names (``requests`` → ``requests/…``, ``six`` → ``six.py``)."""
     names = set()
     for line in _text(top_level).splitlines():
@@ -132,7 +139,7 @@ def _under_top_level(top_level: Path, target: Path, files: list[Path]) -> Iterab
             names.add(tuple(name.split("/")))
     if not names:
         return
-    prefix = str(target) + os.sep
+    prefix = target + os.sep
     for path in files:
         text = str(path)
         if not text.startswith(prefix) or os.path.islink(path):
