@@ -98,7 +98,11 @@ def _inside(target: str, entry: str, base: str | None = None) -> str | None:
 
 def _recorded(record: Path, target: str, present: dict[str, Path]) -> Iterable[Path]:
     """The files ``RECORD`` lists whose hash still matches (RECORD paths are relative to the install folder)."""
-    for row in csv.reader(_text(record).splitlines()):
+    for line in _text(record).splitlines():
+        try:
+            row = next(csv.reader([line]), [])
+        except csv.Error:  # a field over csv's size limit: not a row an installer wrote
+            continue
         if len(row) < 2 or "=" not in row[1]:
             continue  # RECORD itself, and anything listed without a hash
         name = _inside(target, row[0])

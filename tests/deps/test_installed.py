@@ -252,3 +252,30 @@ def test_version_line_is_found_whatever_the_header_case(tmp_path, header):
     manifest = InstalledSource().parse(tmp_path / "requests-2.19.0.dist-info" / "METADATA", text, "x/METADATA")
     [dep] = manifest.dependencies
     assert (dep.name, dep.version, dep.line, dep.file) == ("requests", "2.19.0", 5, "x/METADATA")
+
+
+def test_a_damaged_record_owns_only_its_well_formed_rows(project):
+    record = project / "fn/requests-2.19.0.dist-info/RECORD"
+    record.write_text("x" * 200_000 + ",sha256=y,1\n\x00,\x00\n" + record.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run(project)
+    assert not result.errors
+    assert not {p for p in paths(result) if p.startswith("fn/requests/") and p != "fn/requests/mine.py"}
+
+
+def test_the_parse_cache_follows_a_dist_info_added_or_removed_between_scans(project, tmp_path):
+    info = project / "fn/requests-2.19.0.dist-info"
+    hidden = tmp_path / "hidden"
+    info.rename(hidden)  # first scan: requests/ is plain project code, walked from the handler
+
+    def scan_cached() -> set[tuple[str, str]]:
+        result = scan(project, ScanOptions(jobs=1, cache_dir=tmp_path / "cache"))
+        return {(f.rule_id, f.path) for f in result.findings if f.rule_id.startswith(("FG-INJ", "FG-SEC"))}
+
+    walked = {("FG-INJ-011", "fn/requests/api.py"), ("FG-SEC-010", "fn/requests/api.py")}
+    assert walked <= scan_cached()
+    hidden.rename(info)  # pip installed it: a cached analysis of the handler must not be reused
+    installed = scan_cached()
+    assert not walked & installed and ("FG-INJ-014", "fn/app.py") in installed
+    assert scan_cached() == installed  # warm
+    info.rename(hidden)
+    assert walked <= scan_cached()
