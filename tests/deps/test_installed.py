@@ -162,11 +162,26 @@ def test_fixed_version_installed_is_quiet(project):
 
 def test_layer_python_folder_is_shipped_by_the_functions_that_use_the_layer(project):
     pip_install(project / "layer/python", "jinja2", "2.10", {"jinja2/__init__.py": "__version__ = '2.10'\n"})
-    write(project, {"layer/requirements.txt": "jinja2>=2\n"})  # a shallower manifest does not hide what python/ holds
-    findings = [f for f in by_rule(run(project), "FG-SUP-010") if "jinja2" in f.message.lower()]
-    assert findings and {f.path for f in findings} == {"layer/python/jinja2-2.10.dist-info/METADATA"}
-    assert all("shipped by function Fetch" in f.message and f.line == 3 for f in findings)
-    assert "`pip install --upgrade 'jinja2>=2.10.1' -t layer/python`" in findings[0].remediation
+    [finding] = [f for f in by_rule(run(project), "FG-SUP-010") if "jinja2" in f.message.lower()]
+    assert (finding.path, finding.line) == ("layer/python/jinja2-2.10.dist-info/METADATA", 3)
+    assert "shipped by function Fetch" in finding.message
+    assert "`pip install --upgrade 'jinja2>=2.10.1' -t layer/python`" in finding.remediation
+
+
+def test_layer_requirements_beside_python_are_what_python_holds(project):
+    """sam build's layer layout: layer/requirements.txt, installed into layer/python/. One set: the installed
+    versions are its lock (no "unpinned" finding, no second report of the same package from the manifest)."""
+    pip_install(project / "layer/python", "jinja2", "2.10", {"jinja2/__init__.py": "__version__ = '2.10'\n"})
+    write(project, {"layer/requirements.txt": "jinja2>=2\n"})
+    result = run(project)
+    [finding] = [f for f in by_rule(result, "FG-SUP-010") if "jinja2" in f.message.lower()]
+    assert (finding.path, finding.line) == ("layer/python/jinja2-2.10.dist-info/METADATA", 3)
+    assert finding.remediation == (
+        "Upgrade jinja2 to 2.10.1 or later where it is installed (layer/python): require jinja2>=2.10.1 in "
+        "layer/requirements.txt and re-install: `pip install --upgrade -r layer/requirements.txt -t layer/python`, "
+        "then deploy the re-installed folder"
+    )
+    assert not [f for f in result.findings if f.path == "layer/requirements.txt"]
 
 
 def test_malformed_metadata_is_an_error_not_a_guess(project):

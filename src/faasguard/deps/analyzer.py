@@ -128,6 +128,13 @@ class DependencyAnalyzer:
         by_dir: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         for manifest in manifests:
             by_dir[(manifest.directory, manifest.ecosystem)].append(manifest)
+        # A layer's packages are installed into its python/ folder, beside the requirements they come from (the
+        # layout sam build makes): they are what those requirements ship, so they join that folder's set.
+        for directory, ecosystem in [key for key in by_dir if key[0].rpartition("/")[2] == "python"]:
+            parent = (directory.rpartition("/")[0], ecosystem)
+            group = by_dir[(directory, ecosystem)]
+            if parent in by_dir and all(m.kind == INSTALLED for m in group) and all(m.kind != INSTALLED for m in by_dir[parent]):
+                by_dir[parent].extend(by_dir.pop((directory, ecosystem)))
         sets = {}
         for (directory, ecosystem), group in by_dir.items():
             installed = [m for m in group if m.kind == INSTALLED]

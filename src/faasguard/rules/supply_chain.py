@@ -148,7 +148,7 @@ def _advisory_text(adv: Advisory) -> str:
 
 def _pip_installed(dep_set: DependencySet) -> str | None:
     """The folder the set's packages were installed into with ``pip install -t`` ("." for the root), when they were."""
-    return (dep_set.directory or ".") if dep_set.lock is not None and dep_set.lock.kind == INSTALLED else None
+    return (dep_set.lock.directory or ".") if dep_set.lock is not None and dep_set.lock.kind == INSTALLED else None
 
 
 def _reinstall(name: str, fixed: str, folder: str, dep_set: DependencySet) -> str:
