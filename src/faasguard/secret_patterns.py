@@ -121,6 +121,13 @@ assert len(_ANCHORS) == len(_KNOWN)
 _ANCHOR_TESTS: tuple[str | re.Pattern[str], ...] = tuple(
     anchors[0] if len(anchors) == 1 else re.compile("|".join(re.escape(a) for a in anchors)) for anchors in _ANCHORS
 )
+# What every text find_known_secrets finds something in contains: an anchor, the "://" of a URL, or
+# (lower-cased) the "secret" of an AWS secret key's name or the "password"/"pwd" of a connection string.
+# ``(?i)`` matches every character whose ``lower()`` is one of those letters (a test checks all of
+# Unicode), so no text is skipped that the lower-cased tests would look at. One search of a short value
+# costs less than the two dozen tests below; over a whole file those are cheaper (see _SHORT_TEXT).
+_KNOWN_TRIGGER = re.compile("|".join(re.escape(a) for anchors in _ANCHORS for a in anchors) + r"|://|(?i:secret|password|pwd)")
+_SHORT_TEXT = 512
 
 # scheme://user:password@host — the password group must not be a template or placeholder.
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
@@ -156,6 +163,8 @@ _mask = mask
 
 def find_known_secrets(text: str) -> Iterator[SecretMatch]:
     """Every provider-format secret in ``text`` (credentials in URLs included), in order of position."""
+    if len(text) <= _SHORT_TEXT and _KNOWN_TRIGGER.search(text) is None:
+        return
     found: list[SecretMatch] = []
     for (kind, conf, pattern, group), anchor in zip(_KNOWN, _ANCHOR_TESTS, strict=True):
         if anchor not in text if isinstance(anchor, str) else anchor.search(text) is None:
@@ -252,6 +261,13 @@ _REFERENCE_TOKENS = {
     "env", "var", "variable", "resource", "secrets", "arns", "algorithm", "alg", "generator", "lookup",
     "cookie", "query", "claim", "claims", "level", "strength", "complexity", "validator", "iterations", "rounds", "public", "pub",
 }
+# The weak names of generated tokens (a long random value under them is a low-confidence secret).
+_WEAK_TOKENS = {"key", "signature", "sig", "salt", "hmac", "jwt", "bearer", "cookie"}
+# Every name find_secret reads as holding a secret (a sensitive token or word, a qualified key, a weak
+# name) contains one of these, lower-cased (a test checks each word of the lists above; the code
+# analyzer's gate, shared.toml sensitive_words, is the same list): without one, only a provider format
+# in the value is a secret.
+NAME_HINTS = ("pass", "pw", "cred", "auth", "bearer", "secret", "token", "key", "sig", "salt", "hmac", "jwt", "cookie")
 _CHECKSUM_TOKENS = {
     "hash", "checksum", "sha", "sha1", "sha256", "sha512", "md5", "digest", "etag", "fingerprint", "commit",
     "revision", "sum", "crc",
@@ -447,7 +463,9 @@ def find_secret(value: str | None, name: str | None = None) -> SecretMatch | Non
     known = next(find_known_secrets(text), None)
     if known is not None:
         return known
-    tokens = name_tokens(name) if name else []
+    if not name or not _may_hold_secret(name):
+        return None  # what follows needs a sensitive or weak token in the name (see NAME_HINTS)
+    tokens = name_tokens(name)
     stripped = text.strip()
     if len(stripped) > MAX_VALUE_CHARS:
         return None  # a page of text is not a password; provider formats inside it were looked for above
@@ -462,10 +480,16 @@ def find_secret(value: str | None, name: str | None = None) -> SecretMatch | Non
     if looks_sensitive_name(name):
         confidence: Confidence = "high" if len(stripped) >= 16 and _random_enough(stripped) else "medium"
         return SecretMatch(PASSWORD_LIKE, confidence, *span, mask(stripped, min_length_to_show=24))
-    weak = {"key", "signature", "sig", "salt", "hmac", "jwt", "bearer", "cookie"}
     generated = _TOKENISH.match(stripped) and not _HEX.match(stripped) and shannon_entropy(stripped) >= 4.2
-    if set(tokens) & weak and generated and _random_enough(stripped):
-        index = max(i for i, t in enumerate(tokens) if t in weak)
+    if set(tokens) & _WEAK_TOKENS and generated and _random_enough(stripped):
+        index = max(i for i, t in enumerate(tokens) if t in _WEAK_TOKENS)
         if not any(t in _REFERENCE_TOKENS for t in tokens[index + 1 :]):
             return SecretMatch(HIGH_ENTROPY, "low", *span, _mask(stripped))
     return None
+
+
+def _may_hold_secret(name: str) -> bool:
+    """Whether ``name`` contains one of :data:`NAME_HINTS` (the tokens find_secret reads are ASCII words of the
+    name, lower-cased: each is a piece of ``name.lower()``)."""
+    lowered = name.lower()
+    return any(word in lowered for word in NAME_HINTS)

@@ -1,0 +1,102 @@
+"""The shortcuts of find_secret and find_known_secrets skip only values the full checks find nothing in.
+
+``find_known_secrets`` gives up at once on a short value without any format's anchor (``_KNOWN_TRIGGER``);
+``find_secret`` stops after the provider formats when the name holds none of ``NAME_HINTS``. Each test here
+compares the shortcut with the full path (the shortcuts switched off), so one that drops a secret fails.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from contextlib import ExitStack
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faasguard import secret_patterns as sp
+from faasguard.code.modeldata import shared
+
+# Secrets of several formats, built from pieces so that this file does not trip secret scanners.
+_SECRETS = [
+    "AKIA" + "Q7ZR2LM4XV6TB7KP", "ASIA" + "Z7QR2LM4XV6TB7KP", "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+    "glpat-" + "x9Zq2Lm4Xv9Tb7Kp1Wn6", "xoxb-" + "12345678a-Zq2Lm4Xv9", "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "SK" + "0123456789abcdef0123456789abcdef", "AIza" + "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+    "npm_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "0123456789abcdef0123456789abcdef" + "-us12",
+    "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "postgres://app:" + "S3cr3tPw@db.internal:5432/orders", "Server=db;User Id=app;" + "Password=Tr0ub4dor;",
+    "Server=db;Uid=app;" + "Pwd=Tr0ub4dor;",
+    "aws_secret_access_key=" + "q8UeLx2Jd9TzPm4Wn7Rb3Kc5Vh1Ys6Ag0Fi8E/o+",
+    "-----BEGIN RSA PRIVATE KEY-----\\n" + "MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\\n",
+    "hunter2-Correct", "q8Zr2Lm4Xv9Tb7Kp1Wn6Yc3Hd5Gf0Js", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8ZLKEY",
+]
+_PIECES = [a for anchors in sp._ANCHORS for a in anchors] + [
+    "://", "secret", "SECRET", "Password", "PWD", "pwd=", "\u017fecret", "\u212a", "\u0130", "=", ";", "@", ":", "/", "-",
+    "server=db;", "user:", "'", '"', " ", "\n", "${X}", "<your-key>", "changeme", "example",
+]
+_NAME_WORDS = ["password", "passwd", "pass", "pwd", "pw", "creds", "cred", "credential", "auth", "bearer", "secret",
+               "token", "apikey", "privatekey", "key", "api", "access", "master", "license", "app", "client", "webhook",
+               "signing", "signature", "sig", "salt", "hmac", "jwt", "cookie", "aws", "db", "my", "user", "value",
+               "config", "arn", "name", "hash", "x", "2"]
+
+values = st.lists(st.one_of(st.sampled_from(_SECRETS), st.sampled_from(_PIECES), st.text(max_size=12)), max_size=5).map("".join)
+names = st.one_of(
+    st.none(), st.text(max_size=12),
+    st.builds(lambda words, joint, upper: (joint.join(words)).upper() if upper else joint.join(words),
+              st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=3), st.sampled_from(["_", "-", ".", ""]),
+              st.booleans()),
+)
+
+
+def _full_path() -> ExitStack:
+    """The shortcuts switched off: every value gets every check."""
+    stack = ExitStack()
+    stack.enter_context(mock.patch.object(sp, "_may_hold_secret", lambda name: True))
+    stack.enter_context(mock.patch.object(sp, "_SHORT_TEXT", -1))
+    return stack
+
+
+@settings(max_examples=1500, deadline=None)
+@given(values, names)
+def test_find_secret_with_shortcuts_finds_what_the_full_checks_find(value: str, name: str | None) -> None:
+    fast = sp.find_secret(value, name)
+    known = list(sp.find_known_secrets(value))
+    with _full_path():
+        assert fast == sp.find_secret(value, name)
+        assert known == list(sp.find_known_secrets(value))
+
+
+def test_the_secrets_above_are_found() -> None:
+    """The generated values reach every branch: a provider format, a password under its name, a weak name."""
+    assert all(sp.find_secret(s) is not None for s in _SECRETS[:16])
+    assert sp.find_secret("hunter2-Correct", "DB_PASSWORD") is not None
+    assert sp.find_secret("q8Zr2Lm4Xv9Tb7Kp1Wn6Yc3Hd5Gf0Js", "signing_key") is not None
+    assert sp.find_secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8ZLKEY"[:40], "aws_secret_access_key") is not None
+
+
+def test_every_anchor_and_lowered_word_is_a_trigger() -> None:
+    for anchors in sp._ANCHORS:
+        for anchor in anchors:
+            assert sp._KNOWN_TRIGGER.search(anchor), anchor
+    for word in ("://", "secret", "password", "pwd", "SECRET", "PassWord", "PWD"):
+        assert sp._KNOWN_TRIGGER.search(word), word
+
+
+def test_ignore_case_covers_every_character_that_lowers_to_a_trigger_letter() -> None:
+    """find_known_secrets tests ``"secret" in text.lower()``: ``(?i)`` must match each character lowered to one of
+    those letters (Kelvin sign, long s), and no character lowers to several characters among them."""
+    letters = set("secretpasswordpwd")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        for letter in set(lowered) & letters:
+            assert len(lowered) == 1 and re.fullmatch(f"(?i:{letter})", char), hex(code)
+
+
+def test_every_word_a_secret_name_needs_holds_a_name_hint() -> None:
+    words = sp._SENSITIVE_TOKENS | set(sp._SENSITIVE_WORDS) | set(sp._SENSITIVE_COMPOUNDS) | sp._WEAK_TOKENS | {"key"}
+    for word in words:
+        assert any(hint in word for hint in sp.NAME_HINTS), word
+    # The code analyzer's gate on a whole file is the same list.
+    assert set(shared()["sensitive_words"]) == set(sp.NAME_HINTS)
