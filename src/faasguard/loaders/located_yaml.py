@@ -13,6 +13,8 @@ plain Python values ourselves, which lets us
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import yaml
@@ -25,6 +27,7 @@ except ImportError:  # pragma: no cover - wheels ship libyaml
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
 _PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's implicit tag (int, bool, null, ... or str), by its text
+_RESOLVER = yaml.resolver.Resolver()  # the safe loaders' resolver
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
@@ -45,13 +48,19 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             if not implicit[0]:
                 return _STR
             tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = str(_Base.resolve(self, kind, value, implicit))
-                if len(_PLAIN_TAGS) > 200_000:
-                    _PLAIN_TAGS.clear()
-                _PLAIN_TAGS[value] = tag
-            return tag
+            return tag if tag is not None else _plain_tag(value)
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+
+def _plain_tag(value: str) -> str:
+    """The implicit tag of a plain scalar's text, as PyYAML's safe resolver gives it (remembered)."""
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
+        if len(_PLAIN_TAGS) > 200_000:
+            _PLAIN_TAGS.clear()
+        _PLAIN_TAGS[value] = tag
+    return tag
 
 MAX_NODES = 1_000_000
 MAX_DEPTH = 400
@@ -244,27 +253,34 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
-        text = node.value
         if node.style in _QUOTED:
             return _located_str(node)
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag == "tag:yaml.org,2002:bool":
-            return text.lower() in ("true", "yes", "on", "y")
-        if tag == "tag:yaml.org,2002:int":
-            for base in (10, 0):
-                try:
-                    return int(text.replace("_", ""), base)
-                except ValueError:
-                    continue
-            return _located_str(node)
-        if tag == "tag:yaml.org,2002:float":
+        value = _plain_value(node.tag, node.value)
+        return _located_str(node) if value is _TEXT else value
+
+
+_TEXT = object()  # a plain scalar that stays text
+
+
+def _plain_value(tag: str, text: str) -> Any:
+    """The value of a plain scalar with its resolved tag, or :data:`_TEXT` when it stays a string."""
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        for base in (10, 0):
             try:
-                return float(text.replace("_", ""))
+                return int(text.replace("_", ""), base)
             except ValueError:
-                return _located_str(node)
-        return _located_str(node)
+                continue
+        return _TEXT
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return _TEXT
+    return _TEXT
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
@@ -320,6 +336,10 @@ def parse(text: str) -> Any:
 
 
 def _loads(text: str) -> Any:
+    if text.lstrip(" \t\r\n")[:1] == "{":
+        value = _loads_json(text)
+        if value is not _NOT_JSON:
+            return value
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -341,6 +361,109 @@ def _loads(text: str) -> Any:
         return _Builder().build(node)
     except RecursionError:
         raise LoadFailure(f"nesting is deeper than {MAX_DEPTH} levels; skipped") from None
+
+
+# -- JSON -------------------------------------------------------------------------------
+# A JSON document is YAML, and what libyaml and the builder above make of it is rebuilt here from
+# its tokens, in a tenth of the time: CDK output is JSON, often megabytes of it. Whatever this path
+# cannot promise to read exactly as YAML does goes to YAML instead (:data:`_NOT_JSON`).
+
+_NOT_JSON = object()
+_JSON_TOKEN = re.compile(r'([ \t\r\n,:]*)("[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^ \t\r\n,:\[\]{}"]+)')
+# What YAML reads differently from JSON, or refuses: line breaks other than \n and \r\n (inside a string
+# YAML folds them), characters YAML does not print, escaped surrogates (YAML refuses them).
+_YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONGEST_KEY = 1000  # YAML refuses a flow key longer than 1024 characters: leave those to it
+
+
+def _json_safe(text: str) -> bool:
+    """Whether YAML reads the text as JSON does (given that it is JSON)."""
+    if text.isascii():  # JSON allows no other control characters than these, and only between tokens
+        if "\x7f" in text:
+            return False
+    elif _YAML_UNPRINTABLE.search(text):
+        return False
+    if "\r" in text and _LONE_CR.search(text):
+        return False
+    return not ("\\u" in text and _SURROGATE_ESCAPE.search(text))
+
+
+def _loads_json(text: str) -> Any:
+    """The located values YAML would give for a JSON document whose top is a mapping, or :data:`_NOT_JSON`."""
+    try:
+        json.loads(text)  # strict JSON: what follows reads only valid documents
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+    if not _json_safe(text):
+        return _NOT_JSON
+    tokens = _JSON_TOKEN.findall(text)
+    if len(tokens) > MAX_NODES:
+        return _NOT_JSON
+    line = 1
+    # Each open container: [value, its lines (key_lines or item_lines), its line, and in a mapping the pending
+    # key, its line and its text]
+    stack: list[list[Any]] = []
+    top: list[Any] = [None, None, 0, None, 0, ""]  # the document
+    in_dict = False
+    for separator, token in tokens:
+        if "\n" in separator:
+            line += separator.count("\n")
+        first = token[0]
+        if first == '"':
+            chars = token[1:-1] if "\\" not in token else json.loads(token)
+            value: Any = LStr(chars)
+            attributes = value.__dict__
+            attributes["line"] = attributes["end_line"] = line
+            if in_dict:
+                if top[3] is None:
+                    if len(token) > _LONGEST_KEY:
+                        return _NOT_JSON
+                    top[3], top[4], top[5] = value, line, chars
+                    continue
+                top[0][top[3]] = value
+                top[1][top[5]] = top[4]
+                top[3] = None
+                continue
+            start = line
+        elif first == "{" or first == "[":
+            if len(stack) >= MAX_DEPTH // 2:
+                return _NOT_JSON
+            stack.append(top)
+            in_dict = first == "{"
+            container: Any = LDict() if in_dict else LList()
+            container.line = line
+            lines: Any = {} if in_dict else []
+            if in_dict:
+                container.key_lines = lines
+            else:
+                container.item_lines = lines
+            top = [container, lines, line, None, 0, ""]
+            continue
+        elif first == "}" or first == "]":
+            value = top[0]
+            value.end_line = line
+            start = top[2]
+            top = stack.pop()
+            in_dict = type(top[0]) is LDict
+        else:
+            value = _plain_value(_plain_tag(token), token)
+            if value is _TEXT:
+                value = LStr(token)
+                attributes = value.__dict__
+                attributes["line"] = attributes["end_line"] = line
+            start = line
+        if in_dict:
+            top[0][top[3]] = value
+            top[1][top[5]] = top[4]
+            top[3] = None
+        elif top[0] is None:
+            return value  # the document is complete (json.loads read nothing after it)
+        else:
+            top[0].append(value)
+            top[1].append(start)
+    return _NOT_JSON
 
 
 def line_of(value: Any, default: int = 0) -> int:
