@@ -290,6 +290,7 @@ def _translator() -> Any:
 
         metrics._send_cw_metric = lambda *args, **kwargs: None
         _faster_copies()
+        _faster_resources(translator_module)
 
         for name in ("samtranslator", "botocore", "boto3"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
@@ -368,6 +369,61 @@ def _faster_copies() -> None:
 
     py27hash_fix.Py27Dict.__deepcopy__ = dict_deepcopy  # type: ignore[method-assign]
     keys_cls.__deepcopy__ = keys_copy  # type: ignore[method-assign]
+
+
+def _faster_resources(translator_module: Any) -> None:
+    """The same results with less work, in two places a translation spends a fifth of its time.
+
+    * ``Resource.__init__`` sets each of a resource's properties (a function has 60) to None through
+      ``__setattr__``, which checks that the name is a property. Where that check always passes (the
+      class keeps samtranslator's ``__setattr__``, and no property name is a descriptor on the class),
+      the properties go into the instance's ``__dict__`` at once, in the same order.
+    * ``translate`` ends by walking the whole output to rename ``DependsOn`` targets whose logical ids
+      changed (layer versions); with none changed, the walk sets every value to itself: skipped.
+    """
+    import inspect
+
+    from samtranslator.model import Resource
+    from samtranslator.utils.actions import ResolveDependsOn
+
+    original_init = Resource.__init__
+    plain: dict[type, bool] = {}
+
+    def init(
+        self: Any, logical_id: Any, relative_id: Any = None, depends_on: Any = None, attributes: Any = None
+    ) -> None:
+        cls = type(self)
+        simple = plain.get(cls)
+        if simple is None:
+            names = getattr(cls, "property_types", None)
+            simple = plain[cls] = (
+                type(names) is dict
+                and cls.__setattr__ is Resource.__setattr__
+                and not any(hasattr(inspect.getattr_static(cls, name, None), "__set__") for name in names)
+            )
+        if not simple:
+            original_init(self, logical_id, relative_id, depends_on, attributes)
+            return
+        self.logical_id = self._validate_logical_id(logical_id)
+        self.relative_id = relative_id
+        self.depends_on = depends_on
+        self.__dict__.update(dict.fromkeys(cls.property_types))
+        self.resource_attributes = {}
+        if attributes is not None:
+            for attr, value in attributes.items():
+                self.set_resource_attribute(attr, value)
+
+    init.__wrapped__ = original_init  # type: ignore[attr-defined]
+    Resource.__init__ = init  # type: ignore[method-assign]
+
+    traverse = translator_module.traverse
+
+    def traverse_if_renamed(value: Any, actions: list[Any]) -> Any:
+        if all(type(action) is ResolveDependsOn and not action.resolution_data for action in actions):
+            return value
+        return traverse(value, actions)
+
+    translator_module.traverse = traverse_if_renamed
 
 
 def _shared_resolvers(resolver_cls: Any) -> Any:
