@@ -294,3 +294,42 @@ def test_the_parse_cache_follows_a_dist_info_added_or_removed_between_scans(proj
     assert scan_cached() == installed  # warm
     info.rename(hidden)
     assert walked <= scan_cached()
+
+
+STORE_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Store:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: store/
+"""
+STORE_APP = """\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    return s3.get_object(Bucket="orders", Key=event["key"])["Body"].read()
+"""
+# The shape of boto3's own code: the client is built from a name computed at run time.
+BOTO3_FILES = {
+    "boto3/__init__.py": "from boto3.session import Session\n\n\ndef client(*args, **kwargs):\n"
+                         "    return Session().client(*args, **kwargs)\n",
+    "boto3/session.py": "import importlib\n\n\nclass Session:\n    def client(self, service_name, **kwargs):\n"
+                        "        module = importlib.import_module('botocore.' + service_name)\n"
+                        "        return getattr(module, 'make_' + service_name)(**kwargs)\n",
+}
+
+
+def test_an_installed_boto3_is_the_sdk_so_least_privilege_sees_the_calls(tmp_path, capsys):
+    root = tmp_path / "p"
+    write(root, {"template.yaml": STORE_TEMPLATE, "store/app.py": STORE_APP})
+    pip_install(root / "store", "boto3", "1.35.0", BOTO3_FILES)
+    assert main(["policy", str(root), "--function", "Store"]) == 0
+    [policy] = json.loads(capsys.readouterr().out)["functions"]
+    assert policy["complete"] is True and policy["incomplete_because"] == []
+    assert {"Sid": "S3", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::orders/*"} in policy["policy"]["Statement"]
