@@ -35,7 +35,7 @@ from faasguard import limits
 
 METADATA_FILES = {".dist-info": "METADATA", ".egg-info": "PKG-INFO"}
 MAX_LIST_BYTES = 20 * 2**20  # a RECORD of a large package (botocore) is about 1 MB
-MAX_HASHED_BYTES = 64 * 2**20
+MAX_HASHED_BYTES = limits.MAX_FILE_BYTES  # a larger file is not read by any analyzer either
 _HASHES = ("sha256", "sha384", "sha512")
 # Files no loader or analyzer reads (compressed data, compiled code, images): hashing them would only cost time
 # (botocore ships 18 MB of .json.gz). Left unclaimed, they stay in the file list, where nothing reads them.
@@ -65,13 +65,14 @@ def owned_files(files: Iterable[Path]) -> frozenset[Path]:
         return frozenset()
     present = {str(path): path for path in listed}  # paths as text: a Path per RECORD row costs more than the hash
     owned: set[Path] = set()
+    digests: dict[tuple[str, str], str | None] = {}
     for folder, members in by_folder.items():
         metadata = METADATA_FILES[".dist-info" if folder.name.endswith(".dist-info") else ".egg-info"]
         if metadata not in members:
             continue  # not a distribution's metadata folder (or one discovery did not see whole)
         target = str(folder.parent)
         if "RECORD" in members:
-            owned.update(_recorded(members["RECORD"], target, present))
+            owned.update(_recorded(members["RECORD"], target, present, digests))
         elif "installed-files.txt" in members:
             owned.update(_listed(members["installed-files.txt"], str(folder), target, present))
         elif "top_level.txt" in members:
@@ -96,8 +97,12 @@ def _inside(target: str, entry: str, base: str | None = None) -> str | None:
     return path if path.startswith(target + os.sep) else None
 
 
-def _recorded(record: Path, target: str, present: dict[str, Path]) -> Iterable[Path]:
-    """The files ``RECORD`` lists whose hash still matches (RECORD paths are relative to the install folder)."""
+def _recorded(
+    record: Path, target: str, present: dict[str, Path], digests: dict[tuple[str, str], str | None]
+) -> Iterable[Path]:
+    """The files ``RECORD`` lists whose hash still matches (RECORD paths are relative to the install folder).
+    ``digests`` keeps each file's digest for the other RECORDs of the scan that list it."""
+    checked: set[str] = set()  # a RECORD naming one big file a million times reads it once
     for line in _text(record).splitlines():
         try:
             row = next(csv.reader([line]), [])
@@ -106,11 +111,18 @@ def _recorded(record: Path, target: str, present: dict[str, Path]) -> Iterable[P
         if len(row) < 2 or "=" not in row[1]:
             continue  # RECORD itself, and anything listed without a hash
         name = _inside(target, row[0])
-        path = present.get(name) if name is not None else None
+        if name is None or name in checked:
+            continue
+        checked.add(name)
+        path = present.get(name)
         if path is None or path.name.endswith(_NOT_READ):
             continue
         algorithm, _, digest = row[1].partition("=")
-        if algorithm in _HASHES and _digest(path, algorithm) == digest:
+        if algorithm not in _HASHES:
+            continue
+        if (name, algorithm) not in digests:
+            digests[(name, algorithm)] = _digest(path, algorithm)
+        if digests[(name, algorithm)] == digest:
             yield path
 
 

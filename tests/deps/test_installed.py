@@ -334,3 +334,19 @@ def test_an_installed_boto3_is_the_sdk_so_least_privilege_sees_the_calls(tmp_pat
     assert policy["complete"] is True and policy["incomplete_because"] == []
     s3 = {"Sid": "S3", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::orders/*"}
     assert s3 in policy["policy"]["Statement"]
+
+
+def test_records_naming_one_file_many_times_read_it_once(project, monkeypatch):
+    """A hostile tree: a thousand RECORD rows in each of twenty dist-info folders name the same file."""
+    from faasguard import installed
+
+    api = project / "fn/requests/api.py"
+    for n in range(20):
+        info = project / f"fn/requests-{n}.0.dist-info"
+        write(info, {"METADATA": f"Name: requests\nVersion: {n}.0\n", "RECORD": f"requests/api.py,{digest(api)},1\n" * 1000})
+    reads: list[Path] = []
+    read = installed.limits.read_bytes
+    monkeypatch.setattr(installed.limits, "read_bytes", lambda path, *a, **k: reads.append(path) or read(path, *a, **k))
+    owned = installed.owned_files(p for p in project.rglob("*") if p.is_file())
+    assert api in owned
+    assert reads.count(api) == 1
