@@ -28,7 +28,7 @@ import csv
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from faasguard import limits
@@ -97,29 +97,33 @@ def _inside(target: str, entry: str, base: str | None = None) -> str | None:
     return path if path.startswith(target + os.sep) else None
 
 
-def _recorded(
-    record: Path, target: str, present: dict[str, Path], digests: dict[tuple[str, str], str | None]
-) -> Iterable[Path]:
-    """The files ``RECORD`` lists whose hash still matches (RECORD paths are relative to the install folder).
-    ``digests`` keeps each file's digest for the other RECORDs of the scan that list it."""
-    checked: set[str] = set()  # a RECORD naming one big file a million times reads it once
+def _rows(record: Path, target: str) -> Iterator[tuple[str, str, str]]:
+    """``(path, algorithm, digest)`` of each ``RECORD`` row with a hash this module checks, for a path inside the
+    install folder (RECORD paths are relative to it). RECORD itself, listed without a hash, is not among them."""
     for line in _text(record).splitlines():
         try:
             row = next(csv.reader([line]), [])
         except csv.Error:  # a field over csv's size limit: not a row an installer wrote
             continue
         if len(row) < 2 or "=" not in row[1]:
-            continue  # RECORD itself, and anything listed without a hash
-        name = _inside(target, row[0])
-        if name is None or name in checked:
-            continue
-        checked.add(name)
-        path = present.get(name)
-        if path is None or path.name.endswith(_NOT_READ):
             continue
         algorithm, _, digest = row[1].partition("=")
-        if algorithm not in _HASHES:
+        name = _inside(target, row[0])
+        if name is not None and algorithm in _HASHES:
+            yield name, algorithm, digest
+
+
+def _recorded(
+    record: Path, target: str, present: dict[str, Path], digests: dict[tuple[str, str], str | None]
+) -> Iterable[Path]:
+    """The files ``RECORD`` lists whose hash still matches. ``digests`` keeps each file's digest for the other
+    RECORDs of the scan that list it."""
+    checked: set[str] = set()  # a RECORD naming one big file a million times reads it once
+    for name, algorithm, digest in _rows(record, target):
+        path = present.get(name)
+        if name in checked or path is None or path.name.endswith(_NOT_READ):
             continue
+        checked.add(name)
         if (name, algorithm) not in digests:
             digests[(name, algorithm)] = _digest(path, algorithm)
         if digests[(name, algorithm)] == digest:
@@ -165,3 +169,16 @@ def _under_top_level(top_level: Path, target: str, files: list[Path]) -> Iterabl
         module = len(parts) == 1 and (parts[0].split(".", 1)[0],) in names
         if folder or module:
             yield path
+
+
+def current_of(folders: list[Path]) -> Path | None:
+    """Of several metadata folders of one distribution in one install folder (``pip install -t DIR --upgrade``
+    leaves the old ``.dist-info`` beside the new one, pypa/pip#13763), the one whose files are there: every file
+    its ``RECORD`` hashes that exists still matches, and at least one does. None when not exactly one is."""
+    current = []
+    for folder in folders:
+        checks = [_digest(Path(name), algorithm) == digest
+                  for name, algorithm, digest in _rows(folder / "RECORD", str(folder.parent)) if os.path.lexists(name)]
+        if checks and all(checks):
+            current.append(folder)
+    return current[0] if len(current) == 1 else None

@@ -350,3 +350,35 @@ def test_records_naming_one_file_many_times_read_it_once(project, monkeypatch):
     owned = installed.owned_files(p for p in project.rglob("*") if p.is_file())
     assert api in owned
     assert reads.count(api) == 1
+
+
+NEW_REQUESTS_FILES = {
+    "requests/__init__.py": "from .api import get\n__version__ = '2.31.0'\n",
+    "requests/api.py": "def get(url):\n    return url\n",
+}
+
+
+def test_metadata_left_over_by_an_upgrade_is_not_reported_as_installed(project):
+    """pip install -t fn --upgrade requests==2.31.0 leaves requests-2.19.0.dist-info behind (pypa/pip#13763):
+    the files in fn/ are 2.31.0's, so 2.19.0's advisory would be a false claim."""
+    pip_install(project / "fn", "requests", "2.31.0", NEW_REQUESTS_FILES)
+    result = run(project)
+    assert not by_rule(result, "FG-SUP-010")
+    assert not by_rule(result, "FG-SUP-012")
+    assert ("fn/requests-2.19.0.dist-info/METADATA",
+            "left over from an earlier install: requests 2.31.0 is what is installed in fn (the files there are those its "
+            "RECORD lists), not 2.19.0; delete fn/requests-2.19.0.dist-info so that no tool reports the old version"
+            ) in result.warnings
+
+
+def test_two_versions_whose_files_cannot_be_told_apart_are_unaudited_not_guessed(project):
+    pip_install(project / "fn", "requests", "2.31.0", NEW_REQUESTS_FILES)
+    (project / "fn/requests/api.py").write_text("def get(url):\n    return url  # patched\n", encoding="utf-8")
+    result = run(project)
+    assert not by_rule(result, "FG-SUP-010")
+    [unaudited] = by_rule(result, "FG-SUP-012")
+    assert unaudited.message == (
+        "2 of 2 packages in the folder fn (installed with pip install -t) were NOT checked for known vulnerabilities "
+        "(metadata of 2 versions (2.19.0, 2.31.0) is installed in fn and whose files are there could not be told: "
+        "requests@2.19.0, requests@2.31.0); shipped by function Fetch"
+    )

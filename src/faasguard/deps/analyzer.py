@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from faasguard import cache, limits
+from faasguard import cache, installed, limits
 from faasguard.deps import installed_dist, source_for_path
 from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import (
@@ -80,7 +80,7 @@ class DependencyAnalyzer:
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         result = AnalysisResult()
-        manifests = self._parse_all(root, files, result)
+        manifests = _without_left_overs(root, self._parse_all(root, files, result), result)
         if not manifests:
             return result
         sets = self._group(manifests)
@@ -210,6 +210,34 @@ class DependencyAnalyzer:
         return out
 
 
+def _without_left_overs(root: Path, manifests: list[Manifest], result: AnalysisResult) -> list[Manifest]:
+    """``pip install -t DIR --upgrade`` leaves the old version's metadata beside the new one's (pypa/pip#13763).
+    When the RECORD of exactly one of them matches the files in DIR, that one is installed and the others are
+    left-overs, named in a warning; when none or several match, all stay (and :func:`_shipped` says which one is
+    installed is unknown)."""
+    by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
+    for manifest in manifests:
+        if manifest.kind == INSTALLED:
+            by_name[(manifest.directory, normalize("PyPI", manifest.dependencies[0].name))].append(manifest)
+    left_over: set[str] = set()
+    for (directory, name), group in sorted(by_name.items()):
+        if len({m.dependencies[0].version for m in group}) < 2:
+            continue
+        current = installed.current_of([(root / m.path).parent for m in group])
+        if current is None:
+            continue
+        kept = next(m for m in group if (root / m.path).parent == current)
+        for manifest in group:
+            if manifest is not kept:
+                left_over.add(manifest.path)
+                folder = manifest.path.rpartition("/")[0]
+                result.warnings.append((manifest.path, (
+                    f"left over from an earlier install: {name} {kept.dependencies[0].version} is what is installed in "
+                    f"{directory or '.'} (the files there are those its RECORD lists), not "
+                    f"{manifest.dependencies[0].version}; delete {folder} so that no tool reports the old version")))
+    return [m for m in manifests if m.path not in left_over]
+
+
 def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]:
     """One manifest or lock file parsed, with its errors, warnings and the files it read."""
     result = AnalysisResult()
@@ -311,13 +339,22 @@ def _shipped(dep_set: DependencySet) -> list[Installed]:
         pairs = [(d, source) for d in deps if not d.dev]
     else:
         pairs = [(d, m) for m in dep_set.manifests for d in m.dependencies if not d.dev]
+    versions: dict[str, set[str]] = defaultdict(set)  # of each package installed with pip install -t
+    folder = ""
+    if dep_set.lock is not None and dep_set.lock.kind == INSTALLED:
+        folder = dep_set.lock.directory or "."
+        for dep in dep_set.lock.dependencies:
+            versions[normalize(dep.ecosystem, dep.name)].add(dep.version or "")
     for dep, manifest in pairs:
         ident = (normalize(dep.ecosystem, dep.name), dep.version)
         if ident in seen:
             continue
         seen.add(ident)
         reason = ""
-        if dep.origin != "registry":
+        if len(versions.get(ident[0], ())) > 1:
+            reason = (f"metadata of {len(versions[ident[0]])} versions ({', '.join(sorted(versions[ident[0]]))}) is installed "
+                      f"in {folder} and whose files are there could not be told")
+        elif dep.origin != "registry":
             reason = f"installed from {dep.origin} ({dep.url}), not from the registry: no advisory data applies"
         elif not dep.version:
             reason = f"no exact version ({dep.spec or 'any version'}) and no lock file"
