@@ -82,7 +82,11 @@ class LDict(dict[str, Any]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LDict:
         # copy.deepcopy's generic path costs ~10x more; SAM translation deep-copies whole templates.
-        out = LDict({k: v if type(v) in _SHARED else clone(v) for k, v in self.items()})
+        # A shallow copy first (in C), then each value that is not immutable replaced, in its place.
+        out = LDict(self)
+        for k, v in self.items():
+            if type(v) not in _SHARED:
+                out[k] = clone(v)
         out.__dict__.update(self.__dict__)
         return out
 
@@ -115,9 +119,10 @@ _SHARED = frozenset((str, LStr, int, float, bool, type(None)))  # immutable: a c
 
 def clone(value: Any) -> Any:
     """A deep copy of located values that keeps their lines (strings are immutable: shared)."""
-    if type(value) in _SHARED:
+    kind = type(value)
+    if kind in _SHARED:
         return value
-    if isinstance(value, LDict | LList):
+    if kind is LDict or kind is LList or isinstance(value, LDict | LList):
         return value.__deepcopy__({})
     if isinstance(value, dict):
         return {k: clone(v) for k, v in value.items()}

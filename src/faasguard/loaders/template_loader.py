@@ -306,7 +306,8 @@ def _faster_copies() -> None:
     * ``SamResourceType.has_value`` iterates over the enum for every resource it looks at: a set.
     * ``Py27Dict.__deepcopy__`` (OpenAPI documents are copied for each event added to them) sends
       every key and value through ``copy.deepcopy``: strings and numbers, which that returns
-      unchanged without remembering them, are taken as they are.
+      unchanged without remembering them, are taken as they are, and lists and samtranslator's own
+      containers go to their copier without ``copy.deepcopy``'s generic dispatch (remembered alike).
     * ``Py27Keys.__deepcopy__`` re-inserts every key into an emulated Python 2.7 hash table. Where
       the keys land depends only on the keys (their Python 2.7 hashes and equality) and their order,
       so the layout is remembered per key tuple and the copy is given the same keys in the same slots.
@@ -330,26 +331,48 @@ def _faster_copies() -> None:
     deepcopy = copy.deepcopy
     same = frozenset((str, LStr, int, float, bool, type(None), py27hash_fix.Py27UniStr, py27hash_fix.Py27LongInt))
     plain_setitem, plain_items = dict.__setitem__, dict.items
+    missing = object()
+
+    def copy_of(value: Any, memo: dict[int, Any]) -> Any:
+        """``copy.deepcopy(value, memo)``: samtranslator's containers and located values are handed to their
+        copier directly, remembered in ``memo`` as ``copy.deepcopy`` remembers them."""
+        copier = copiers.get(type(value))
+        if copier is None:
+            return deepcopy(value, memo)
+        found = memo.get(id(value), missing)
+        if found is missing:
+            found = memo[id(value)] = copier(value, memo)
+        return found
 
     def dict_deepcopy(self: Any, memo: dict[int, Any]) -> Any:
         result = self.__class__.__new__(self.__class__)
         for name, value in self.__dict__.items():
-            setattr(result, name, deepcopy(value, memo))
+            setattr(result, name, copy_of(value, memo))
         for key, value in plain_items(self):
             plain_setitem(
                 result,
-                key if type(key) in same else deepcopy(key, memo),
-                value if type(value) in same else deepcopy(value, memo),
+                key if type(key) in same else copy_of(key, memo),
+                value if type(value) in same else copy_of(value, memo),
             )
         return result
 
+    def list_copy(self: list[Any], memo: dict[int, Any]) -> list[Any]:
+        out: list[Any] = []
+        memo[id(self)] = out  # before the items, as copy.deepcopy does
+        out.extend(value if type(value) in same else copy_of(value, memo) for value in self)
+        return out
+
     keys_cls = py27hash_fix.Py27Keys
     keys_deepcopy = keys_cls.__deepcopy__
-    layouts: dict[tuple[Any, ...], tuple[tuple[tuple[int, int], ...], int, int, int]] = {}
+    dummy = keys_cls.DUMMY
+    layouts: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...], int, int, int]] = {}
 
     def keys_copy(self: Any, memo: dict[int, Any]) -> Any:
-        keys = [k for k in self if k is not keys_cls.DUMMY]
-        if not all(type(k) in same for k in keys) or len(layouts) > 50_000:
+        order = self.keyorder
+        keys = list(map(order.__getitem__, sorted(order)))  # Py27Keys.keys(), deleted ones included
+        if keys.count(dummy):
+            keys = [k for k in keys if k is not dummy]
+        if not same.issuperset(map(type, keys)) or len(layouts) > 50_000:
             return keys_deepcopy(self, memo)
         signature = tuple(keys)
         layout = layouts.get(signature)
@@ -357,15 +380,24 @@ def _faster_copies() -> None:
             built = keys_deepcopy(self, memo)
             position = {id(k): i for i, k in enumerate(keys)}
             layouts[signature] = (
-                tuple((slot, position[id(k)]) for slot, k in built.keyorder.items()), built.size, built.fill, built.mask,
+                tuple(built.keyorder), tuple(position[id(k)] for k in built.keyorder.values()),
+                built.size, built.fill, built.mask,
             )
             return built
-        slots, size, fill, mask = layout
+        slots, indexes, size, fill, mask = layout
         out = keys_cls.__new__(keys_cls)
         out.debug = False
-        out.keyorder = {slot: keys[i] for slot, i in slots}
+        out.keyorder = dict(zip(slots, map(keys.__getitem__, indexes)))
         out.size, out.fill, out.mask = size, fill, mask
         return out
+
+    copiers: dict[type, Callable[[Any, dict[int, Any]], Any]] = {
+        py27hash_fix.Py27Dict: dict_deepcopy,
+        keys_cls: keys_copy,
+        list: list_copy,
+        LDict: LDict.__deepcopy__,
+        LList: LList.__deepcopy__,
+    }
 
     py27hash_fix.Py27Dict.__deepcopy__ = dict_deepcopy  # type: ignore[method-assign]
     keys_cls.__deepcopy__ = keys_copy  # type: ignore[method-assign]
