@@ -214,3 +214,13 @@ def test_a_resource_starts_as_samtranslators_own_would() -> None:
                 continue
             shortcut(fast, "Logical1", "rel", ["Dep"], attributes)
             assert list(vars(fast).items()) == list(vars(slow).items()), cls
+
+
+def test_translation_steps_are_not_timed() -> None:
+    """The CloudWatch timing wrapper is left off the steps samtranslator decorates with it."""
+    template_loader._translator()
+    from samtranslator.model.sam_resources import SamFunction
+    from samtranslator.swagger import swagger
+
+    assert not hasattr(SamFunction.to_cloudformation, "__wrapped__")
+    assert swagger._deepcopy is __import__("copy").deepcopy

@@ -271,6 +271,11 @@ _TRANSLATOR: Any = None
 def _translator() -> Any:
     global _TRANSLATOR
     if _TRANSLATOR is None:
+        import samtranslator.metrics.method_decorator as metrics
+
+        # Every step of a translation is timed for CloudWatch metrics that nothing here publishes:
+        # the steps imported from here on are left as they are written, without the timing wrapper.
+        metrics.cw_timer = _untimed
         import boto3
         import samtranslator.translator.translator as translator_module
         from samtranslator.parser.parser import Parser
@@ -284,10 +289,7 @@ def _translator() -> Any:
         translator_module.make_policy_template_for_function_plugin = lambda: PolicyTemplatesForResourcePlugin(processor)
         # Likewise it indexes the resource classes of its own modules (inspect.getmembers) on every call.
         translator_module.ResourceTypeResolver = _shared_resolvers(translator_module.ResourceTypeResolver)
-        # Every step of a translation records its latency for CloudWatch in a process-wide list that
-        # nothing here publishes (6 % of the translation time, and a list that only grows): drop it.
-        import samtranslator.metrics.method_decorator as metrics
-
+        # Steps imported before, if any, record their latency in a process-wide list that only grows: not kept.
         metrics._send_cw_metric = lambda *args, **kwargs: None
         _faster_copies()
         _faster_resources(translator_module)
@@ -298,6 +300,11 @@ def _translator() -> Any:
         _TRANSLATOR = (Translator, Parser, session)
     translator_cls, parser_cls, session = _TRANSLATOR
     return translator_cls(None, parser_cls(), boto_session=session)
+
+
+def _untimed(_func: Any = None, name: str | None = None, prefix: str | None = None) -> Any:
+    """samtranslator's ``cw_timer`` decorator without the timing: the function itself."""
+    return (lambda func: func) if _func is None else _func
 
 
 def _faster_copies() -> None:
