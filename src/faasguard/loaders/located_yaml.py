@@ -14,6 +14,7 @@ plain Python values ourselves, which lets us
 from __future__ import annotations
 
 import json
+import operator
 import re
 from typing import Any
 
@@ -35,16 +36,14 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 
     There are no path resolvers (``yaml.add_path_resolver``) in a safe loader, so descending and
     ascending have nothing to record; a plain scalar's implicit tag depends on its text alone, so it
-    is remembered (bounded), and every other node gets the default tag of its kind, as in PyYAML."""
+    is remembered (bounded), and every other node gets the default tag of its kind, as in PyYAML.
+    Descending and ascending are C functions that ignore their arguments: the cheapest calls there are."""
 
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]  # (node, index): nothing to record
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # (): nothing to record
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             if not implicit[0]:
                 return _STR
             tag = _PLAIN_TAGS.get(value)
@@ -251,10 +250,11 @@ class _Builder:
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> LList:
         build = self.build
         child = depth + 1
-        out = LList([build(item, child) for item in node.value])
+        items = node.value
+        out = LList([build(item, child) for item in items])
         out.line = node.start_mark.line + 1
         out.end_line = _end_line(node)
-        out.item_lines = [item.start_mark.line + 1 for item in node.value]
+        out.item_lines = [item.start_mark.line + 1 for item in items]
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
