@@ -79,6 +79,8 @@ class ScanResult:
     ignore_comments: list[IgnoreComment] = field(default_factory=list)
     rules_run: set[str] = field(default_factory=set)  # the rule ids this scan ran
     targets: list[str] = field(default_factory=list)  # the paths the user asked to scan, as given
+    # Files pip installed into the tree (listed in a package's RECORD): read as dependencies, not scanned as code.
+    installed_files: int = 0
 
     @property
     def suppressed_by(self) -> dict[str, int]:

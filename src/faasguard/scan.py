@@ -351,5 +351,5 @@ def _scan(
     suppressions = [*outcome.suppressed, *(suppress.Suppressed(f, "source", "skipped in the source's metadata") for f in skipped)]
     return ScanResult(
         root, len(read), apps, outcome.kept, sorted(errors), sorted(warnings), time.perf_counter() - started,
-        len(suppressions), suppressions, every_comment, {r.id for r in rules},
+        len(suppressions), suppressions, every_comment, {r.id for r in rules}, installed_files=len(third_party),
     )

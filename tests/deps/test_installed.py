@@ -154,6 +154,21 @@ def test_exit_code_and_json_report(project, capsys):
     assert not [p for _, p in ids if p.startswith("fn/requests/") and p != "fn/requests/mine.py"]
 
 
+def test_the_report_counts_the_files_left_out_as_installed(project, capsys):
+    """A repository's own dist-info folders take files out of the scan: the summary says how many."""
+    main(["scan", str(project), "--format", "json", "--fail-on", "none", "--no-cache", "-q"])
+    scanned = json.loads(capsys.readouterr().out)["scanned"]
+    # requests/__init__.py, requests/api.py and the dist-info's RECORD, INSTALLER and top_level.txt
+    # (METADATA is read as the dependency); not fn/requests/mine.py, which RECORD does not list.
+    assert scanned["installed_files"] == 5
+    main(["scan", str(project), "--fail-on", "none", "--no-cache"])
+    assert "5 files of installed packages (pip RECORD) read as dependencies, not scanned as code" in capsys.readouterr().out
+    for item in (project / "fn/requests-2.19.0.dist-info").iterdir():
+        item.unlink()
+    main(["scan", str(project), "--format", "json", "--fail-on", "none", "--no-cache", "-q"])
+    assert "installed_files" not in json.loads(capsys.readouterr().out)["scanned"]
+
+
 def test_fixed_version_installed_is_quiet(project):
     info = project / "fn/requests-2.19.0.dist-info"
     (info / "METADATA").write_text(METADATA.replace("2.19.0", "2.32.3"), encoding="utf-8")

@@ -50,6 +50,7 @@ class JsonReporter:
                 "duration_s": round(result.duration_s, 3),
                 "suppressed": result.suppressed,
                 "suppressed_by": result.suppressed_by,
+                **({"installed_files": result.installed_files} if result.installed_files else {}),
             },
             "findings": [finding_dict(f) for f in result.findings],
             "errors": [{"path": p, "message": m} for p, m in result.errors],

@@ -297,6 +297,9 @@ class TextReporter:
             self.console.print(table, soft_wrap=not self.wrap)
         if self.hidden:
             self._line(Text(f"{_plural(self.hidden, 'finding')} below {self.min_severity} not shown (--min-severity)"), 0)
+        if result.installed_files:
+            files = _plural(result.installed_files, "file")
+            self._line(Text(f"{files} of installed packages (pip RECORD) read as dependencies, not scanned as code"), 0)
         if result.suppressions:
             kinds = ", ".join(f"{kind} {n}" for kind, n in result.suppressed_by.items() if n)
             self._line(Text(f"{len(result.suppressions)} suppressed ({kinds})"), 0)
