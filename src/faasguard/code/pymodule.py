@@ -174,10 +174,17 @@ def _newer_syntax(text: str, rel: str) -> ast.Module | None:
         return None
 
 
+# The characters beyond ASCII that re's ``(?i)`` matches to an ASCII letter: dotted and dotless I to i, the Kelvin
+# sign to k, the long s to s. With them folded, no other character lowers to one (a test checks all of Unicode).
+_FOLD_TO_ASCII = {"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"}
+_FOLD_TABLE = str.maketrans(_FOLD_TO_ASCII)
+
+
 def _sensitive_hint(text: str) -> bool:
-    """``SENSITIVE_HINT.search(text)``, without a case-insensitive regex over the whole file where it is ASCII."""
-    if not text.isascii():
-        return bool(SENSITIVE_HINT.search(text))  # (?i) also folds ſ to s and K (Kelvin) to k
+    """``SENSITIVE_HINT.search(text)``, without a case-insensitive regex over the whole file (the words are lower-case
+    ASCII letters: a character matches one under ``(?i)`` exactly when it lowers to it, once folded)."""
+    if not text.isascii() and any(char in text for char in _FOLD_TO_ASCII):
+        text = text.translate(_FOLD_TABLE)
     lowered = text.lower()
     return any(word in lowered for word in SENSITIVE_WORDS)
 
