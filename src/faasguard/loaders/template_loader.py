@@ -25,6 +25,7 @@ from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.loaders.located_yaml import LDict, LList, LoadFailure, LStr, clone
 
 _TEMPLATE_HINT = re.compile(r"AWS::|AWSTemplateFormatVersion")
+_RESOURCE_TYPE = re.compile(r"(AWS|Custom|Alexa)::")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _PLACEHOLDER_BUCKET = "s3://faasguard-placeholder/"
 # Well-known JSON/YAML files that are never templates; skipping them saves reading big lock files.
@@ -129,7 +130,7 @@ def is_template(value: Any) -> bool:
     if not isinstance(resources, Mapping) or not resources:
         return False
     types = [r.get("Type") for r in resources.values() if isinstance(r, Mapping)]
-    return any(isinstance(t, str) and re.match(r"^(AWS|Custom|Alexa)::", t) for t in types) or (
+    return any(isinstance(t, str) and _RESOURCE_TYPE.match(t) for t in types) or (
         "AWSTemplateFormatVersion" in value and bool(types)
     )
 
