@@ -100,3 +100,33 @@ def test_every_word_a_secret_name_needs_holds_a_name_hint() -> None:
         assert any(hint in word for hint in sp.NAME_HINTS), word
     # The code analyzer's gate on a whole file is the same list.
     assert set(shared()["sensitive_words"]) == set(sp.NAME_HINTS)
+
+
+_AROUND_ANCHORS = ["SK", "sk", "-us", "-US", "0123456789abcdef", "deadbeef", "1", "12", "_", " ", "\n", "aws", "AWS", "Aws",
+                   "_secret", "SECRET", "_access", "_key", "KEY", "=", ":", "'", '"', "/", "+", "awssecretkey",
+                   "q8UeLx2Jd9TzPm4Wn7Rb3Kc5Vh1Ys6Ag0Fi8E/o+", "Q8UELX2JD9TZPM4WN7RB3KC5VH1YS6AG0FI8E/O+",
+                   "SK" + "0123456789abcdef" * 2, "0123456789abcdef" * 2 + "-us1", "0123456789abcdef" * 2 + "-us12",
+                   "aws_secret_access_key=" + "q8UeLx2Jd9TzPm4Wn7Rb3Kc5Vh1Ys6Ag0Fi8E/o+",
+                   # a key whose last characters start a second match: finditer does not look inside the first
+                   "aws_secret_key=" + "A" * 28 + "awssecretkey:" + "q8UeLx2Jd9TzPm4Wn7Rb3Kc5Vh1Ys6Ag0Fi8E/o+"]
+ascii_texts = st.lists(st.one_of(st.sampled_from(_AROUND_ANCHORS), st.text(alphabet=st.characters(max_codepoint=127),
+                                                                             max_size=5)), max_size=14).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ascii_texts)
+def test_matching_where_the_anchor_puts_a_match_finds_what_finditer_finds(text: str) -> None:
+    """Twilio and Mailchimp keys are tried where their anchor puts a match, the AWS secret key of free text where
+    "aws" occurs (ASCII text): the same matches as scanning every position."""
+    patterns = {kind: pattern for kind, _, pattern, _ in sp._KNOWN}
+    cases = [(patterns[kind], text, anchor, offset) for kind, (anchor, offset) in sp._ANCHOR_AT.items()]
+    cases.append((sp._AWS_SECRET_IN_TEXT, text.lower(), "aws", 0))
+    for pattern, haystack, anchor, offset in cases:
+        fast = [m.span() for m in sp._matches_at(pattern, text, sp._occurrences(haystack, anchor, offset))]
+        assert fast == [m.span() for m in pattern.finditer(text)], pattern.pattern
+
+
+def test_the_anchored_formats_are_found_in_a_file() -> None:
+    twilio, mailchimp = "SK" + "0123456789abcdef" * 2, "0123456789abcdef" * 2 + "-us12"
+    text = f'TASK = "x"\nsid = "{twilio}"\nkey = "{mailchimp}"\naws_secret_access_key = "{_SECRETS[14][22:]}"\n'
+    assert [m.kind for m in sp.find_known_secrets(text)] == ["Twilio API key", "Mailchimp API key", "AWS secret access key"]

@@ -169,13 +169,16 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
     for (kind, conf, pattern, group), anchor in zip(_KNOWN, _ANCHOR_TESTS, strict=True):
         if anchor not in text if isinstance(anchor, str) else anchor.search(text) is None:
             continue
-        for m in pattern.finditer(text):
+        at = _ANCHOR_AT.get(kind)
+        for m in pattern.finditer(text) if at is None else _matches_at(pattern, text, _occurrences(text, *at)):
             secret = m.group(group)
             if _is_example(secret) or (kind == "private key" and not _has_key_body(text, m.end())):
                 continue
             found.append(SecretMatch(kind, conf, m.start(group), m.end(group), _mask(secret)))
     lowered = text.lower()
-    for m in _AWS_SECRET_IN_TEXT.finditer(text) if "secret" in lowered else ():
+    aws = _AWS_SECRET_IN_TEXT.finditer(text) if not text.isascii() else \
+        _matches_at(_AWS_SECRET_IN_TEXT, text, _occurrences(lowered, "aws", 0))  # ASCII: lowered has text's offsets
+    for m in aws if "secret" in lowered else ():
         if _random_enough(m.group(1)) and not _is_example(m.group(1)):
             found.append(SecretMatch("AWS secret access key", "high", m.start(1), m.end(1), _mask(m.group(1))))
     for pattern in (_URL_PASSWORD, _KV_PASSWORD):
@@ -203,6 +206,33 @@ def find_known_secrets(text: str) -> Iterator[SecretMatch]:
         if not kept or match.start >= kept[-1].end:
             kept.append(match)
     yield from kept
+
+
+# Formats whose every match begins a fixed distance before an anchor: "SK" starts a Twilio key, "-us" follows the 32
+# hex digits of a Mailchimp one. Their regexes open with a look-behind, so re tries them at every position of a file
+# that holds the anchor anywhere ("TASK", "-use"); tried only where the anchor puts a match, they find the same ones.
+_ANCHOR_AT: dict[str, tuple[str, int]] = {"Twilio API key": ("SK", 0), "Mailchimp API key": ("-us", 32)}
+
+
+def _occurrences(text: str, anchor: str, offset: int) -> Iterator[int]:
+    """Where a match would start for each occurrence of ``anchor`` in ``text`` (``offset`` characters before it)."""
+    found = text.find(anchor)
+    while found >= 0:
+        if found >= offset:
+            yield found - offset
+        found = text.find(anchor, found + 1)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: Iterator[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every position where ``pattern`` matches is among ``starts`` (in increasing
+    order): the leftmost match at or after the end of the last one, as finditer finds them (no match is empty)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def _kv_context(text: str) -> bool:
