@@ -238,17 +238,33 @@ def _translate(prepared: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
 
 
 _ATOMS = frozenset((str, LStr, int, float, bool, type(None)))
+_KEYS = frozenset((str, LStr))
 
 
 def _plain(value: Any) -> Any:
     """The translation with samtranslator's own ``Py27Dict``/``Py27UniStr`` turned into plain values, in
     the order they iterate in: they emulate Python 2.7's ordering, which a pickled copy (the parse cache)
     would lose. Located values keep their lines."""
-    if type(value) in _ATOMS:
+    kind = type(value)
+    if kind in _ATOMS:
         return value
+    out: Any
+    if kind is LDict or kind is dict:  # iterates in insertion order: copied in C, then what is not plain replaced
+        out = LDict(value) if kind is LDict else dict(value)
+        rekey = False
+        for k, v in value.items():
+            if type(v) not in _ATOMS:
+                out[k] = _plain(v)
+            if type(k) not in _KEYS:
+                rekey = True
+        if rekey:
+            out = kind({k if type(k) in _KEYS else str(k): v for k, v in out.items()})
+        if kind is LDict:
+            out.__dict__.update(value.__dict__)
+        return out
     if isinstance(value, dict):
-        out: Any = {
-            k if type(k) in (str, LStr) else str(k): v if type(v) in _ATOMS else _plain(v) for k, v in value.items()
+        out = {
+            k if type(k) in _KEYS else str(k): v if type(v) in _ATOMS else _plain(v) for k, v in value.items()
         }
         if isinstance(value, LDict):
             out = LDict(out)
