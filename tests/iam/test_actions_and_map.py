@@ -162,3 +162,30 @@ def test_a_compact_index_from_another_database_is_not_used(monkeypatch, tmp_path
         assert len(actions.action_index()) == 20455  # read from the database itself
     finally:
         actions.action_index.cache_clear()
+
+
+def test_records_made_on_first_use_answer_as_the_whole_database():
+    """The compact index makes an action's record when it is first asked for: every answer is the one of the index
+    built from the whole database, before and after records are made, and so are the tables built from it."""
+    import json
+
+    from faasguard.iam.actions import COMPACT, PERMISSIONS, WRITE, ActionIndex, _load_json, bundled_database_path
+    from faasguard.iam.risk import RUNTIME_BASELINE, _infrastructure_names, _infrastructure_verb
+    from faasguard.iam.takeover import _changing_actions
+
+    fresh = ActionIndex(_load_json(bundled_database_path()))
+    lazy = ActionIndex.from_compact(json.loads(COMPACT.read_text())["services"])
+    levels = {(i.name, i.access_level, bool(i.resource_types)) for i in fresh.infos()}
+    assert set(lazy.levels()) == levels  # nothing made yet
+    assert lazy.get("S3:getobject") == fresh.get("s3:GetObject") and lazy.get("s3:NoSuchThing") is None
+    assert "s3:getOBJECT" in lazy and "s3:NoSuchThing" not in lazy and len(lazy) == len(fresh)
+    assert set(lazy.levels()) == levels  # one made, the others still rows
+    assert lazy.expand("*") == fresh.expand("*") and lazy.expand("s3:getobject") == frozenset({"s3:GetObject"})
+    assert lazy.canonical("lambda:invokefunction") == "lambda:InvokeFunction"
+    assert sorted(lazy.infos(), key=lambda i: i.name) == sorted(fresh.infos(), key=lambda i: i.name)
+    assert _changing_actions() == {i.name for i in fresh.infos() if i.access_level in (WRITE, PERMISSIONS)}
+    assert _infrastructure_names() == {
+        i.name for i in fresh.infos()
+        if i.access_level == WRITE and i.resource_types and i.name.lower() not in RUNTIME_BASELINE
+        and _infrastructure_verb(i.name)
+    }  # fmt: skip

@@ -48,10 +48,16 @@ def bundled_database_path() -> Path:
 
 
 class ActionIndex:
-    """Lower-case lookups over the whole database, built once."""
+    """Lower-case lookups over the whole database, built once.
+
+    Built from the compact form, an action's :class:`ActionInfo` is made when it is first asked for: a scan asks
+    about a few hundred of the 20k actions, and every worker process loads the index.
+    """
 
     def __init__(self, data: dict[str, Any]):
-        self._actions: dict[str, ActionInfo] = {}
+        self._names: dict[str, str] = {}  # lower-case name → name, every action
+        self._actions: dict[str, ActionInfo] = {}  # lower-case name → its record, made on first use
+        self._rows: dict[str, list[Any]] = {}  # lower-case name → its compact row, until the record is made
         self._by_service: dict[str, list[str]] = {}
         self._arn_formats: dict[str, dict[str, str]] = {}
         self._service_names: dict[str, str] = {}
@@ -68,6 +74,7 @@ class ActionIndex:
                 dependent = sorted({d for v in kinds for d in v.get("dependent_actions") or ()})
                 info = ActionInfo(f"{prefix}:{action}", str(row.get("access_level", "")), tuple(types), tuple(required),
                                   tuple(dependent))
+                self._names[info.name.lower()] = info.name
                 self._actions[info.name.lower()] = info
                 names.append(info.name)
             self._by_service[prefix] = sorted(names)
@@ -79,7 +86,7 @@ class ActionIndex:
                 "name": self._service_names[prefix],
                 "arns": self._arn_formats[prefix],
                 "actions": [
-                    _compact_row(self._actions[a.lower()])
+                    _compact_row(self.get(a))  # type: ignore[arg-type]  # every listed name has a record
                     for a in names
                 ],
             }
@@ -89,28 +96,54 @@ class ActionIndex:
     @classmethod
     def from_compact(cls, services: dict[str, Any]) -> ActionIndex:
         index = cls({})
+        all_names, rows = index._names, index._rows
         for prefix, service in services.items():
             index._service_names[prefix] = service["name"]
             index._arn_formats[prefix] = service["arns"]
             names = []
-            for action, level, types, required, *dependent in service["actions"]:
-                info = ActionInfo(f"{prefix}:{action}", level, tuple(types), tuple(required),
-                                  tuple(dependent[0]) if dependent else ())
-                index._actions[info.name.lower()] = info
-                names.append(info.name)
+            for row in service["actions"]:
+                name = f"{prefix}:{row[0]}"
+                low = name.lower()
+                all_names[low] = name
+                rows[low] = row
+                names.append(name)
             index._by_service[prefix] = names
         return index
 
+    def _made(self, low: str) -> ActionInfo | None:
+        """The record of the action named ``low`` (lower case), made from its compact row the first time."""
+        row = self._rows.pop(low, None)
+        if row is None:
+            return self._actions.get(low)
+        action, level, types, required, *dependent = row
+        info = self._actions[low] = ActionInfo(self._names[low], level, tuple(types), tuple(required),
+                                               tuple(dependent[0]) if dependent else ())
+        return info
+
     # -- lookups ------------------------------------------------------------------------
     def get(self, action: str) -> ActionInfo | None:
-        return self._actions.get(action.lower())
+        low = action.lower()
+        info = self._actions.get(low)
+        return info if info is not None else self._made(low)
 
     def infos(self) -> Iterable[ActionInfo]:
         """Every action of the database."""
+        for low in list(self._rows):
+            self._made(low)
         return self._actions.values()
 
+    def levels(self) -> Iterable[tuple[str, str, bool]]:
+        """(name, access level, whether it takes a resource type) of every action, without making every record."""
+        for low, name in self._names.items():
+            row = self._rows.get(low)
+            if row is not None:
+                yield name, row[1], bool(row[2])
+            else:
+                info = self._actions[low]
+                yield name, info.access_level, bool(info.resource_types)
+
     def __contains__(self, action: object) -> bool:
-        return isinstance(action, str) and action.lower() in self._actions
+        return isinstance(action, str) and action.lower() in self._names
 
     def services(self) -> list[str]:
         return sorted(self._by_service)
@@ -134,7 +167,7 @@ class ActionIndex:
         return self._arn_formats.get(prefix.lower(), {}).get(resource_type)
 
     def __len__(self) -> int:
-        return len(self._actions)
+        return len(self._names)
 
     def dependent_actions(self, action: str) -> tuple[str, ...]:
         """What AWS may also check when ``action`` runs, depending on the request (textract:DetectDocumentText on
@@ -168,13 +201,13 @@ def _compact_row(info: ActionInfo) -> list[Any]:
 @cache
 def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:
     if pattern == "*":
-        return frozenset(index._actions[k].name for k in index._actions)
+        return frozenset(index._names.values())
     prefix, sep, name = pattern.partition(":")
     if not sep:
         return frozenset()
     if not any(c in pattern for c in "*?"):
-        info = index._actions.get(pattern)
-        return frozenset({info.name}) if info else frozenset()
+        known = index._names.get(pattern)
+        return frozenset({known}) if known else frozenset()
     regex = re.compile(fnmatch.translate(name))
     prefixes = [p for p in index._by_service if fnmatch.fnmatchcase(p, prefix)] if any(c in prefix for c in "*?") else [prefix]
     match = regex.match

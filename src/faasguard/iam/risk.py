@@ -206,9 +206,8 @@ def _listed_names() -> tuple[tuple[str, frozenset[str]], ...]:
 def _infrastructure_names() -> frozenset[str]:
     """Every action of the index that modifies infrastructure (for statements of thousands of actions)."""
     return frozenset(
-        info.name for info in action_index().infos()
-        if info.access_level == WRITE and info.resource_types and info.name.lower() not in RUNTIME_BASELINE
-        and _infrastructure_verb(info.name)
+        name for name, level, typed in action_index().levels()
+        if level == WRITE and typed and name.lower() not in RUNTIME_BASELINE and _infrastructure_verb(name)
     )  # fmt: skip
 
 

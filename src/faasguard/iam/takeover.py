@@ -17,7 +17,7 @@ never makes a takeover claim.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
@@ -57,7 +57,9 @@ def power(perms: Permissions | None) -> Power:
 
 def _power(perms: Permissions) -> Power:
     everywhere = perms.allowed_actions(unconstrained_only=True)
-    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or _changing(everywhere) >= ADMIN_ACTIONS:
+    if any(g.source in ADMIN_POLICIES for g in perms.allows()) or (
+        len(everywhere) >= ADMIN_ACTIONS and _changing(everywhere) >= ADMIN_ACTIONS  # fewer cannot hold as many writes
+    ):
         return Power(3, "administrator access")
     kinds = {r.kind for r in risks(perms)}
     if "privilege-escalation" in kinds:
@@ -68,6 +70,7 @@ def _power(perms: Permissions) -> Power:
     return Power(0, "limited permissions")
 
 
+@lru_cache(maxsize=64)  # `*` is one set of 20k actions shared by every role that grants it: counted once
 def _changing(actions: frozenset[str]) -> int:
     """How many of ``actions`` (the index's own names) write or manage permissions."""
     return len(actions & _changing_actions())
@@ -76,7 +79,7 @@ def _changing(actions: frozenset[str]) -> int:
 @cache
 def _changing_actions() -> frozenset[str]:
     index = action_index()
-    return frozenset(info.name for info in index.infos() if info.access_level in (WRITE, PERMISSIONS))
+    return frozenset(name for name, level, _ in index.levels() if level in (WRITE, PERMISSIONS))
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
