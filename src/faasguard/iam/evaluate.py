@@ -108,8 +108,12 @@ def arn_matches(pattern: str, arn: str, context: dict[str, str] | None = None) -
     pattern, arn = substitute(pattern, context), substitute(arn, context)
     if pattern == "*" or pattern == arn:
         return True
-    if "*" not in pattern and "?" not in pattern:
-        return False  # no wildcard: only the same text matches (no regex to compile)
+    if "?" not in pattern:
+        star = pattern.find("*")
+        if star < 0:
+            return False  # no wildcard: only the same text matches (no regex to compile)
+        if star == len(pattern) - 1:
+            return arn.startswith(pattern[:-1])  # one `*`, at the end (`…:table/orders*`, `bucket/*`): a prefix
     return _glob(pattern).fullmatch(arn) is not None
 
 

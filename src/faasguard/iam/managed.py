@@ -9,10 +9,11 @@ which callers must treat as "unknown", not as "grants nothing".
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from faasguard.model import Loc, Statement
 
@@ -22,7 +23,7 @@ _AWS_ARN_MARKERS = (":iam::aws:policy/",)
 
 @cache
 def _data() -> dict[str, Any]:
-    loaded = json.loads(DATA.read_text(encoding="utf-8"))
+    loaded = orjson.loads(DATA.read_bytes())  # 1.8 MB, read by every worker process: json.loads takes twice as long
     policies: dict[str, Any] = loaded["policies"]
     return policies
 

@@ -22,6 +22,7 @@ The cloudsplaining and policy_sentry lists come from ``data/iam_risk.json``, gen
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -107,12 +108,16 @@ def is_infrastructure_write(action: str) -> bool:
     return _infrastructure_verb(action)
 
 
+# The first verb of _INFRA_VERBS that starts a name: alternatives are tried in order, as a loop over the tuple would.
+_INFRA_VERB = re.compile("|".join(_INFRA_VERBS))
+
+
 def _infrastructure_verb(action: str) -> bool:
     name = action.split(":", 1)[-1]
-    if not name.startswith(_INFRA_VERBS):
+    verb = _INFRA_VERB.match(name)
+    if verb is None:
         return False
-    verb = next(v for v in _INFRA_VERBS if name.startswith(v))
-    noun = name[len(verb) :]
+    noun = name[verb.end() :]
     return not (noun.startswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS_PLURAL))
 
 

@@ -1,0 +1,53 @@
+"""Shortcuts of the IAM evaluation answer exactly what the general code they skip would answer."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+
+from faasguard.iam.actions import action_index
+from faasguard.iam.evaluate import _glob, arn_matches
+from faasguard.iam.risk import _DATA_NOUNS, _DATA_NOUNS_PLURAL, _INFRA_VERBS, _infrastructure_verb
+
+
+def _verb_by_loop(action: str) -> bool:
+    name = action.split(":", 1)[-1]
+    if not name.startswith(_INFRA_VERBS):
+        return False
+    verb = next(v for v in _INFRA_VERBS if name.startswith(v))
+    noun = name[len(verb) :]
+    return not (noun.startswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS) or noun.endswith(_DATA_NOUNS_PLURAL))
+
+
+def test_the_infrastructure_verb_is_the_first_of_the_list_for_every_action_of_the_database():
+    names = [name for name, _, _ in action_index().levels()]
+    assert len(names) > 20000
+    odd = ["ec2:Create", "x:PutObjects", "x:SetSecret", "x:Resetter", "x:createThing", "RunTask", "s3:Put"]
+    assert [n for n in names + odd if _infrastructure_verb(n) != _verb_by_loop(n)] == []
+    assert _infrastructure_verb("ec2:CreateVpc") and not _infrastructure_verb("s3:PutObject")
+
+
+def test_a_pattern_ending_in_one_star_expands_as_the_glob_does():
+    index = action_index()
+    patterns = ["s3:get*", "s3:*", "s3:getobject*", "lambda:update*", "iam:*policy*", "ec2:describe?*", "s3:g[e]t*",
+                "dynamodb:*item", "*:get*", "s3:nothing*", "sts:assume*"]  # fmt: skip
+    for pattern in patterns:
+        prefix, _, name = pattern.partition(":")
+        services = [p for p in index.services() if fnmatch.fnmatchcase(p, prefix)]
+        regex = re.compile(fnmatch.translate(name))
+        expected = {a for p in services for a in index.expand(f"{p}:*") if regex.match(a.split(":", 1)[1].lower())}
+        assert index.expand(pattern) == expected, pattern
+    assert "s3:GetObject" in index.expand("S3:Get*") and "s3:PutObject" not in index.expand("s3:get*")
+
+
+def test_an_arn_pattern_ending_in_one_star_matches_as_the_glob_does():
+    patterns = ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket*", "*", "arn:aws:dynamodb:*:*:table/orders*",
+                "arn:aws:s3:::bucket/in/*", "bucket?/*", "a*b*", "arn:aws:s3:::b.u+c(k)et/*", ""]  # fmt: skip
+    arns = ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", "arn:aws:s3:::bucket/in/x", "arn:aws:s3:::bucket2/x\ny",
+            "arn:aws:dynamodb:us-east-1:1:table/orders-dev", "arn:aws:s3:::b.u+c(k)et/k", "bucketz/q", "ab", "", "*"]  # fmt: skip
+    for pattern, arn in itertools.product(patterns, arns):
+        glob = pattern == "*" or pattern == arn or (("*" in pattern or "?" in pattern) and bool(_glob(pattern).fullmatch(arn)))
+        assert arn_matches(pattern, arn) == glob, (pattern, arn)
+    assert arn_matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/in/x")
+    assert not arn_matches("arn:aws:s3:::bucket/in/*", "arn:aws:s3:::bucket/*")
