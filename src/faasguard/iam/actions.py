@@ -61,6 +61,7 @@ class ActionIndex:
         self._by_service: dict[str, list[str]] = {}
         self._arn_formats: dict[str, dict[str, str]] = {}
         self._service_names: dict[str, str] = {}
+        self._levels: list[tuple[str, str, bool]] | None = None
         for prefix, service in data.items():
             if not isinstance(service, dict) or "privileges" not in service:
                 continue
@@ -132,15 +133,17 @@ class ActionIndex:
             self._made(low)
         return self._actions.values()
 
-    def levels(self) -> Iterable[tuple[str, str, bool]]:
-        """(name, access level, whether it takes a resource type) of every action, without making every record."""
-        for low, name in self._names.items():
-            row = self._rows.get(low)
-            if row is not None:
-                yield name, row[1], bool(row[2])
-            else:
-                info = self._actions[low]
-                yield name, info.access_level, bool(info.resource_types)
+    def levels(self) -> list[tuple[str, str, bool]]:
+        """(name, access level, whether it takes a resource type) of every action, without making every record (kept:
+        the tables of risk classes read it; read it, never change it)."""
+        if self._levels is None:
+            rows, made = self._rows, self._actions
+            self._levels = [
+                (name, row[1], bool(row[2])) if (row := rows.get(low)) is not None
+                else (name, made[low].access_level, bool(made[low].resource_types))
+                for low, name in self._names.items()
+            ]  # fmt: skip
+        return self._levels
 
     def __contains__(self, action: object) -> bool:
         return isinstance(action, str) and action.lower() in self._names

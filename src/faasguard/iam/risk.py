@@ -210,10 +210,10 @@ def _listed_names() -> tuple[tuple[str, frozenset[str]], ...]:
 @cache
 def _infrastructure_names() -> frozenset[str]:
     """Every action of the index that modifies infrastructure (for statements of thousands of actions)."""
-    return frozenset(
+    return frozenset({
         name for name, level, typed in action_index().levels()
         if level == WRITE and typed and name.lower() not in RUNTIME_BASELINE and _infrastructure_verb(name)
-    )  # fmt: skip
+    })  # fmt: skip
 
 
 @lru_cache(maxsize=256)  # roles of one repository grant the same action sets again and again

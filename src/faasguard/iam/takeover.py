@@ -79,7 +79,7 @@ def _changing(actions: frozenset[str]) -> int:
 @cache
 def _changing_actions() -> frozenset[str]:
     index = action_index()
-    return frozenset(name for name, level, _ in index.levels() if level in (WRITE, PERMISSIONS))
+    return frozenset({name for name, level, _ in index.levels() if level in (WRITE, PERMISSIONS)})
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
