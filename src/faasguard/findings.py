@@ -92,11 +92,12 @@ class Finding:
     def of(cls, **values: Any) -> Finding:
         """``Finding(**values)`` at a third of the cost (a frozen dataclass's ``__init__`` sets each of its fields
         through ``object.__setattr__``; rules make tens of thousands of findings): no ``__post_init__`` to run."""
+        if len(values) != len(_FIELDS):  # a caller that gives every field (the registry) hands over its dict as is
+            values = {**_DEFAULTS, **values}
+        if values.keys() != _FIELDS:
+            raise TypeError(f"Finding fields missing or unknown: {sorted(_FIELDS ^ values.keys())}")
         made = object.__new__(cls)
-        made.__dict__.update(_DEFAULTS)
-        made.__dict__.update(values)
-        if len(made.__dict__) != len(_FIELDS) or not values.keys() <= _FIELDS:
-            raise TypeError(f"Finding fields missing or unknown: {sorted(_FIELDS ^ made.__dict__.keys())}")
+        object.__setattr__(made, "__dict__", values)  # ``values`` is this call's own dict (``**`` made it)
         return made
 
     def but(self, **changes: Any) -> Finding:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from faasguard.findings import CATEGORIES, Finding, Related, Severity, finding_fingerprint
@@ -68,6 +69,11 @@ class Rule:
     # (tests/test_registry.py checks the shape), so an application where it is empty is not even asked.
     over: str | None = None
 
+    def __post_init__(self) -> None:
+        # applies() as a C-level callable that answers the same (a caller asks it for every rule x application):
+        # the ``over`` collection itself, falsy when empty; an Application is always truthy (bool(app) is True).
+        object.__setattr__(self, "applies", bool if self.over is None else attrgetter(self.over))
+
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.check.__doc__ or "")
@@ -88,7 +94,8 @@ class Rule:
 
     def applies(self, app: Application) -> bool:
         """False when the rule has nothing to look at in ``app`` (its ``over`` collection is empty): ``run`` finds
-        nothing there, so a caller looping over rules x applications may leave the call out."""
+        nothing there, so a caller looping over rules x applications may leave the call out. (Each rule answers
+        through the equivalent callable set in ``__post_init__``, which may return the collection: test its truth.)"""
         return self.over is None or bool(app.__dict__[self.over])
 
     def run(self, app: Application, source: str = "", base: str = "") -> list[Finding]:
@@ -132,6 +139,8 @@ class Rule:
                     fingerprint=finding_fingerprint(self.id, loc.path, hit.resource, hit.function, hit.key or hit.message, base),
                     key=hit.key,
                     source=source,
+                    functions=(),
+                    fingerprints=(),
                 )
             )
         return found

@@ -134,3 +134,16 @@ def test_a_skipped_rule_finds_nothing_without_its_collection(apps, rule):
         assert list(rule.check(empty)) == []
         assert rule.run(empty) == []
         assert not rule.applies(empty)
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+def test_each_rule_answers_applies_as_the_method_does(apps, rule):
+    """Rules answer applies() through a C-level callable: its truth is the method's answer, with and without the
+    collection (a rule without ``over`` applies everywhere)."""
+    for app in apps:
+        cases = [app]
+        if rule.over is not None:
+            cases.append(dataclasses.replace(app, **{rule.over: type(getattr(app, rule.over))()}))
+        for case in cases:
+            assert bool(rule.applies(case)) is Rule.applies(rule, case)
+    assert dataclasses.replace(rule).applies(apps[0]) == rule.applies(apps[0])
