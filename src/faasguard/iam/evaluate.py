@@ -22,7 +22,7 @@ from typing import Any
 
 from faasguard.iam import managed
 from faasguard.iam.actions import ActionIndex, action_index
-from faasguard.model import Role, Statement
+from faasguard.model import Loc, Role, Statement
 
 
 @dataclass(frozen=True)
@@ -295,8 +295,8 @@ def _role_permissions(role: Role, resolve: Callable[[str], str] | None) -> Permi
             perms.unknown_policies.append(policy.arn)
             continue
         name = managed.policy_name(policy.arn) or policy.arn
-        for stmt in stmts:
-            perms.grants.append(Grant(stmt, expand_statement(stmt, index), name))
+        for stmt, actions in zip(stmts, _managed_actions(name), strict=True):
+            perms.grants.append(Grant(stmt, actions, name))
     if role.permissions_boundary:
         boundary = managed.statements(role.permissions_boundary, role.loc)
         if boundary is None:
@@ -304,6 +304,13 @@ def _role_permissions(role: Role, resolve: Callable[[str], str] | None) -> Permi
         else:
             perms.boundary = _allowed_by(boundary, index)
     return perms
+
+
+@lru_cache(maxsize=1024)
+def _managed_actions(name: str) -> tuple[frozenset[str], ...]:
+    """The actions of each statement of the AWS managed policy ``name`` (the same for every role that attaches it:
+    expanded once, without hashing its thousands of action names again for each role)."""
+    return tuple(expand_statement(stmt) for stmt in managed.statements(name, Loc("")) or ())
 
 
 def _allowed_by(stmts: Iterable[Statement], index: ActionIndex) -> frozenset[str]:

@@ -9,7 +9,7 @@ which callers must treat as "unknown", not as "grants nothing".
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ def _data() -> dict[str, Any]:
     return policies
 
 
+@lru_cache(maxsize=1024)  # asked twice for every attached policy of every role
 def policy_name(arn_or_name: str) -> str | None:
     """The AWS managed policy name an ARN or bare name refers to, or None for a customer policy."""
     text = arn_or_name.strip()
@@ -47,23 +48,27 @@ def statements(arn_or_name: str, loc: Loc) -> tuple[Statement, ...] | None:
     name = policy_name(arn_or_name)
     if name is None:
         return None
-    out = []
-    for index, row in enumerate(_data()[name]["s"]):
-        out.append(
-            Statement(
-                effect="Deny" if row.get("e") == "D" else "Allow",
-                actions=tuple(row.get("a", ())),
-                not_actions=tuple(row.get("na", ())),
-                resources=tuple(row.get("r", ())),
-                not_resources=tuple(row.get("nr", ())),
-                # The condition's content is not kept: mark the statement as conditional.
-                conditions=(("Managed", "condition", ("…",)),) if row.get("c") else (),
-                sid=f"{name}#{index}",
-                policy=name,
-                loc=loc,
-            )
-        )
-    return tuple(out)
+    return tuple(Statement(**fields, loc=loc) for fields in _fields(name))
+
+
+@cache
+def _fields(name: str) -> tuple[dict[str, Any], ...]:
+    """The fields of each statement of a managed policy but its place: read once (every role that attaches the
+    policy gets statements with the same tuples, which the caches of action expansions find at once)."""
+    return tuple(
+        {
+            "effect": "Deny" if row.get("e") == "D" else "Allow",
+            "actions": tuple(row.get("a", ())),
+            "not_actions": tuple(row.get("na", ())),
+            "resources": tuple(row.get("r", ())),
+            "not_resources": tuple(row.get("nr", ())),
+            # The condition's content is not kept: mark the statement as conditional.
+            "conditions": (("Managed", "condition", ("…",)),) if row.get("c") else (),
+            "sid": f"{name}#{index}",
+            "policy": name,
+        }
+        for index, row in enumerate(_data()[name]["s"])
+    )
 
 
 def names() -> list[str]:
