@@ -14,7 +14,7 @@ import fnmatch
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -213,17 +213,13 @@ def _expand(index: ActionIndex, pattern: str) -> frozenset[str]:
     if not any(c in pattern for c in "*?"):
         known = index._names.get(pattern)
         return frozenset({known}) if known else frozenset()
+    prefixes = [p for p in index._by_service if fnmatch.fnmatchcase(p, prefix)] if any(c in prefix for c in "*?") else [prefix]
     stem = name[:-1]
     if name.endswith("*") and not any(c in stem for c in "*?["):
-        match = _starts_with(stem)  # `s3:Get*`, the common case: what translate()'s `(?s:Get.*)\Z` matches, without a regex
-    else:
-        match = re.compile(fnmatch.translate(name)).match
-    prefixes = [p for p in index._by_service if fnmatch.fnmatchcase(p, prefix)] if any(c in prefix for c in "*?") else [prefix]
+        # `s3:Get*`, the common case: what translate()'s `(?s:Get.*)\Z` matches, without compiling a regex
+        return frozenset(action for p in prefixes for action, short in _short_names(index, p) if short.startswith(stem))
+    match = re.compile(fnmatch.translate(name)).match
     return frozenset(action for p in prefixes for action, short in _short_names(index, p) if match(short))
-
-
-def _starts_with(stem: str) -> Callable[[str], bool]:
-    return lambda short: short.startswith(stem)
 
 
 @cache
