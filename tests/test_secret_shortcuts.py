@@ -130,3 +130,15 @@ def test_the_anchored_formats_are_found_in_a_file() -> None:
     twilio, mailchimp = "SK" + "0123456789abcdef" * 2, "0123456789abcdef" * 2 + "-us12"
     text = f'TASK = "x"\nsid = "{twilio}"\nkey = "{mailchimp}"\naws_secret_access_key = "{_SECRETS[14][22:]}"\n'
     assert [m.kind for m in sp.find_known_secrets(text)] == ["Twilio API key", "Mailchimp API key", "AWS secret access key"]
+
+
+_URL_PIECES = ["https", "postgres", "a", "ab", "x+y.z-w", "://", ":", "@", "/", " ", "\n", "user", "pa55", "host", ":@",
+               "5432", "mongodb+srv://app:S3cr3t@db", "https://docs.example.com/a:b@c", "@" * 3, ":" * 3,
+               "ab://u:pw@h", "u:pw@h", "@h", "://:p@h", "ab://u:p:q@h"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_URL_PIECES), st.text(max_size=4)), max_size=12).map("".join))
+def test_url_passwords_are_the_regex_matches(text: str) -> None:
+    """Anchored attempts before each "://" whose tail can be user:password@host find finditer's matches."""
+    assert [m.span() for m in sp._url_password_matches(text)] == [m.span() for m in sp._URL_PASSWORD.finditer(text)]

@@ -131,6 +131,8 @@ _SHORT_TEXT = 512
 
 # scheme://user:password@host — the password group must not be a template or placeholder.
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@]*:([^\s@/]{1,200})@[^\s/@]+")
+# What follows the "://" of every _URL_PASSWORD match (its pattern after "://", the host cut to one character).
+_URL_TAIL = re.compile(r"[^\s:/@]*:[^\s@/]{1,200}@[^\s/@]")
 # ADO.NET / JDBC style: "Server=db;User Id=app;Password=s3cret;" (only with a server or user beside it)
 _KV_PASSWORD = re.compile(r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*([^;'\"\s]+)")
 # What a connection string has beside its password: ``server=…;``. Written as "a key, then a ';' somewhere
@@ -246,13 +248,18 @@ def _url_password_matches(text: str) -> Iterator[re.Match[str]]:
 
     A match starts with a 2-21 character scheme before ``://``, so the leftmost match at or
     after ``pos`` starts within 21 characters before the first ``://`` found at ``pos + 2`` or
-    later: anchored attempts there find the same matches as scanning every position.
+    later: anchored attempts there find the same matches as scanning every position. Such a
+    match's ``://`` is that one (a scheme holds no ":"), so none is tried where what follows it
+    cannot be the rest of a match (``_URL_TAIL``: most URLs have no credentials).
     """
     pos = 0
     while True:
         sep = text.find("://", pos + 2)
         if sep < 0:
             return
+        if _URL_TAIL.match(text, sep + 3) is None:  # a match through this "://" needs its user:password@host
+            pos = sep - 1
+            continue
         for start in range(max(pos, sep - 21), sep - 1):
             m = _URL_PASSWORD.match(text, start)
             if m is not None:
