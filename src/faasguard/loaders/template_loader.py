@@ -11,13 +11,12 @@ goes through the same model builder as plain CloudFormation.
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from faasguard import cache, limits
+from faasguard import limits
 from faasguard.loaders import located_yaml, looks
 from faasguard.loaders.cdk import name_by_construct
 from faasguard.loaders.cloudformation_builder import LAYER_KEY, TemplateReader, build_application
@@ -89,7 +88,7 @@ def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> tup
     if is_sam(template):
         sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
         fmt = "sam"
-        translated, sam_dirs, problem = translate_sam(template, path.parent, text, root, refused, seen)
+        translated, sam_dirs, problem = translate_sam(template, path.parent, root, refused, seen)
         code_dirs.update(sam_dirs)
         if translated is None:
             result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
@@ -202,25 +201,19 @@ def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
 def translate_sam(
     template: Mapping[str, Any],
     base: Path,
-    text: str | None = None,
     root: Path | None = None,
     refused: list[str] | None = None,
     seen: looks.Looks | None = None,
 ) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
     """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem).
 
-    ``text`` is the template's own text, when ``template`` was loaded from it: the key of the cached translation.
+    Not cached by itself: the whole model built from the template is (see :func:`_cached_load`), and a
+    translation cached beside it would be pickled on every first scan for the rare change that keeps the
+    template's text but not what it looked at on disk.
     """
     prepared = clone(template)
-    definitions: list[str] = []
-    code_dirs = _prepare_sam(prepared, base, seen or looks.Looks(), root, definitions, refused)
-    # The translation is a function of the prepared template alone, and the prepared template one of
-    # the template's text and the definition files it took in: cached by those (or else by its pickle).
-    key: str | Callable[[], bytes] = (
-        "".join(f"{len(part)}:{part}" for part in (text, *definitions)) if text is not None
-        else lambda: pickle.dumps(prepared, 5)
-    )
-    translated, problem = cache.memo("sam", key, lambda: _translate(prepared))
+    code_dirs = _prepare_sam(prepared, base, seen or looks.Looks(), root, refused)
+    translated, problem = _translate(prepared)
     return translated, code_dirs, problem
 
 
@@ -503,11 +496,10 @@ def _prepare_sam(
     base: Path,
     seen: looks.Looks,
     root: Path | None = None,
-    definitions: list[str] | None = None,
     refused: list[str] | None = None,
 ) -> dict[str, Path]:
     """Rewrite what the translator cannot take offline; return each function's code dir.
-    Each definition file taken in is added to ``definitions``: its URI, then its text. A definition
+    A definition file (``DefinitionUri``) is read through ``seen``, which remembers its text. A definition
     outside ``root`` is never read: its URI is added to ``refused``. The file system is seen through ``seen``."""
     globals_fn = ((template.get("Globals") or {}).get("Function") or {}) if isinstance(template.get("Globals"), Mapping) else {}
     if not isinstance(globals_fn, Mapping):
@@ -551,8 +543,6 @@ def _prepare_sam(
             elif _is_local(uri):
                 definition = _definition_text(base / str(uri), seen)
                 body = _parse_definition(definition)
-                if definitions is not None:
-                    definitions += [str(uri), definition]
                 if body is not None and kind != "AWS::Serverless::StateMachine":
                     props.pop("DefinitionUri")
                     props["DefinitionBody"] = body
