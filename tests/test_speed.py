@@ -90,8 +90,8 @@ def test_warm_cache_gives_the_same_report_and_skips_the_parse(tmp_path, monkeypa
     cache_dir = tmp_path / "cache"
     cold = _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir)))
     assert {f["rule_id"] for f in cold["findings"]} >= {"FG-IAM-001"}
-    # the template's model, its SAM translation, the .tf file and its module's model, the function's code analysis
-    assert _entries(cache_dir) == 5
+    # the template's model (its SAM translation inside), the .tf file and its module's model, the function's code analysis
+    assert _entries(cache_dir) == 4
     from faasguard.loaders import located_yaml, template_loader
     from faasguard.loaders.terraform import loader
 
@@ -139,7 +139,7 @@ def test_a_damaged_database_is_replaced_and_the_scan_goes_on(tmp_path):
     for suffix in ("-wal", "-shm"):
         (cache_dir / (DATABASE + suffix)).unlink(missing_ok=True)
     assert _report(scan(project, ScanOptions(jobs=1, cache_dir=cache_dir))) == cold
-    assert _entries(cache_dir) == 5
+    assert _entries(cache_dir) == 4
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
@@ -169,7 +169,7 @@ def test_two_scans_at_once_share_one_cache(tmp_path):
     for t in threads:
         t.join()
     assert reports == [expected, expected]
-    assert _entries(cache_dir) == 5
+    assert _entries(cache_dir) == 4
 
 
 def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypatch, capsys):
@@ -178,9 +178,9 @@ def test_cli_caches_under_the_user_cache_dir_unless_no_cache(tmp_path, monkeypat
     assert main(["scan", str(project), "-q", "--no-cache", "--fail-on", "none", "--format", "json"]) == 0
     assert not (tmp_path / "xdg").exists()
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json"]) == 0
-    assert _entries(tmp_path / "xdg" / "faasguard" / "parse") == 5
+    assert _entries(tmp_path / "xdg" / "faasguard" / "parse") == 4
     assert main(["scan", str(project), "-q", "--fail-on", "none", "--format", "json", "--cache-dir", str(tmp_path / "mine")]) == 0
-    assert _entries(tmp_path / "mine") == 5
+    assert _entries(tmp_path / "mine") == 4
     capsys.readouterr()
 
 
@@ -209,9 +209,9 @@ def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     assert _report(scan(tmp_path / "repo", ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
     filled = _entries(cache_dir)
-    # 2 SAM templates (model, translation), a serverless.yml, a .tf file and its module's model, a package.json,
+    # 2 SAM templates' models, a serverless.yml, a .tf file and its module's model, a package.json,
     # 20 functions' code analyses
-    assert filled == 28
+    assert filled == 26
     from faasguard.loaders import located_yaml
 
     def must_not_parse(*args, **kwargs):
