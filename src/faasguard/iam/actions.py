@@ -117,8 +117,11 @@ class ActionIndex:
         if row is None:
             return self._actions.get(low)
         _, level, types, required, *dependent = row
-        info = self._actions[low] = ActionInfo(self._names[low], level, tuple(types), tuple(required),
-                                               tuple(dependent[0]) if dependent else ())
+        info = object.__new__(ActionInfo)  # ActionInfo(...) without a frozen dataclass's setattr per field
+        info.__dict__.update(name=self._names[low], access_level=level, resource_types=tuple(types),
+                             required_resource_types=tuple(required),
+                             dependent_actions=tuple(dependent[0]) if dependent else ())
+        self._actions[low] = info
         return info
 
     # -- lookups ------------------------------------------------------------------------

@@ -193,6 +193,9 @@ class Permissions:
 
     def allows(self) -> list[Grant]:
         """The Allow statements (kept: rules ask for them again and again; read them, never change them)."""
+        known = self.facts.get("split")
+        if known is not None and known[0] == len(self.grants):  # _split()'s answer, without the call
+            return known[1]  # type: ignore[no-any-return]
         return self._split()[0]
 
     def denies(self) -> list[Grant]:

@@ -37,6 +37,11 @@ class PlatformRow:
     def argument(self) -> str:
         return self.when.split(":", 1)[1] if ":" in self.when else ""
 
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The argument as a regular expression (``policy:`` and ``resource:`` rows), compiled once."""
+        return re.compile(self.argument)
+
 
 @cache
 def rows() -> tuple[PlatformRow, ...]:
@@ -115,8 +120,8 @@ def statement_rows(policy: str, resources: tuple[str, ...] = ()) -> tuple[Platfo
         if (
             row.exempt
             or row.kind == "granted"
-            or (row.kind == "policy" and re.search(row.argument, policy))
-            or (row.kind == "resource" and any(re.search(row.argument, r) for r in resources))
+            or (row.kind == "policy" and row.pattern.search(policy))
+            or (row.kind == "resource" and any(row.pattern.search(r) for r in resources))
         ):
             out.append(row)
     return tuple(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING
 
 from faasguard.findings import Related, Severity
@@ -71,6 +72,20 @@ def _reported_risks(perms: Permissions) -> dict[str, list[Risk]]:
     return known
 
 
+@cache
+def _named_methods() -> tuple[tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]], ...]:
+    """The escalation methods that aim iam:PassRole or sts:AssumeRole at one role, in the order they are tried (fewest
+    actions first): (method, its actions, those aimed at the role, sorted, the others, sorted)."""
+    out = []
+    for method, needed in sorted(escalation_methods().items(), key=lambda m: (len(m[1]), m[0])):
+        aimed = sorted(a for a in needed if a in PRINCIPAL_ACTIONS)
+        # iam:PassRole to Lambda is FG-ATK-010's chain; permission writes on a named principal are FG-IAM-042.
+        if not {"iam:passrole", "sts:assumerole"} & set(aimed) or "lambda:createfunction" in needed:
+            continue
+        out.append((method, needed, tuple(aimed), tuple(sorted(needed - set(aimed)))))
+    return tuple(out)
+
+
 def _named_escalation_hits(app: Application) -> Iterator[Hit]:
     """A function role that can become a more powerful principal of the source: iam:PassRole on it to a service that
     runs code (CloudFormation, EC2, CodeBuild, Glue …), or sts:AssumeRole on a role that trusts it."""
@@ -92,11 +107,7 @@ def _named_escalation_hits(app: Application) -> Iterator[Hit]:
             if not outranks(strength, own):
                 continue
             chain: tuple[str, dict[str, Grant]] | None = None
-            for method, needed in sorted(escalation_methods().items(), key=lambda m: (len(m[1]), m[0])):
-                aimed = sorted(a for a in needed if a in PRINCIPAL_ACTIONS)
-                # iam:PassRole to Lambda is FG-ATK-010's chain; permission writes on a named principal are FG-IAM-042.
-                if not {"iam:passrole", "sts:assumerole"} & set(aimed) or "lambda:createfunction" in needed:
-                    continue
+            for method, needed, aimed, others in _named_methods():
                 if needed <= everywhere:
                     continue  # every action on every resource: the statement is reported as such
                 steps: dict[str, Grant] = {}
@@ -104,14 +115,14 @@ def _named_escalation_hits(app: Application) -> Iterator[Hit]:
                     grant = acting(perms, index.canonical(action), app, target)
                     if grant is not None:
                         steps[index.canonical(action)] = grant
-                for action in sorted(needed - set(aimed)):
+                for action in others:
                     grant = can(perms, index.canonical(action))
                     if grant is not None:
                         steps[index.canonical(action)] = grant
                 if len(steps) != len(needed):
                     continue
                 if "iam:passrole" in aimed:
-                    prefix = next(iter(sorted(needed - set(aimed)))).split(":", 1)[0]
+                    prefix = next(iter(others)).split(":", 1)[0]
                     if not service_trusted(target, prefix):
                         continue  # the service cannot use the role
                 if "sts:assumerole" in aimed and not trusts_principal(app, target, perms.role):
