@@ -477,13 +477,15 @@ def _statement_use(iam: AppIam, role_id: str, perms: Permissions) -> list[Statem
         effective = perms.effective(grant)
         served = [n for n in needs if _serves(grant, n, perms)]
         policy = grant.statement.policy if grant.source == "inline" else grant.source
-        named = {a.lower() for a in grant.statement.actions}
+        named: set[str] | None = None  # made when first needed (a managed policy names thousands of actions)
         quiet: set[str] = set()
         for row in platform.statement_rows(policy, grant.statement.resources):
             for action, canonical in _canonical_actions(row):
                 if canonical not in grant.actions:
                     continue
                 quiet.add(canonical)
+                if named is None:
+                    named = {a.lower() for a in grant.statement.actions}
                 # Kept in a replacement when the statement names it, or an AWS execution-role policy grants it;
                 # a wildcard (dynamodb:*, AdministratorAccess) that happens to include it does not make it a need.
                 if action.lower() in named or grant.source.startswith(_EXECUTION_POLICIES):

@@ -212,7 +212,7 @@ def _infrastructure_names() -> frozenset[str]:
     """Every action of the index that modifies infrastructure (for statements of thousands of actions)."""
     return frozenset({
         name for name, level, typed in action_index().levels()
-        if level == WRITE and typed and name.lower() not in RUNTIME_BASELINE and _infrastructure_verb(name)
+        if level == WRITE and typed and _infrastructure_verb(name) and name.lower() not in RUNTIME_BASELINE
     })  # fmt: skip
 
 
