@@ -79,6 +79,8 @@ def test_fix_falls_back_to_cloudformation():
     assert fix("cdk", cdk="K", **kinds) == "K"
     assert fix("cloudformation", sam="M", **kinds) == "C"
     assert fix("source", **kinds) == "C"
+    assert fix("pulumi", **kinds) == "T" and fix("pulumi", cfn="C") == "C"  # Pulumi's provider is Terraform's
+    assert fix("sam", sam="M", **kinds) == "M" and fix("serverless", cfn="C") == "C" and fix("azure", **kinds) == "C"
 
 
 def test_terraform_module_and_cdk_helpers():

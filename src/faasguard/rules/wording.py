@@ -36,7 +36,16 @@ def fix(
 ) -> str:
     """The remediation for source format ``fmt`` (``Application.format``)."""
     # Pulumi's AWS provider is generated from Terraform's: the same resources and arguments (in camelCase).
-    chosen = {"sam": sam, "cdk": cdk, "terraform": terraform, "serverless": serverless, "pulumi": terraform}.get(fmt)
+    if fmt == "sam":
+        chosen = sam
+    elif fmt == "terraform" or fmt == "pulumi":
+        chosen = terraform
+    elif fmt == "serverless":
+        chosen = serverless
+    elif fmt == "cdk":
+        chosen = cdk
+    else:
+        return cfn
     return chosen if chosen is not None else cfn
 
 
