@@ -51,3 +51,37 @@ def test_an_arn_pattern_ending_in_one_star_matches_as_the_glob_does():
         assert arn_matches(pattern, arn) == glob, (pattern, arn)
     assert arn_matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/in/x")
     assert not arn_matches("arn:aws:s3:::bucket/in/*", "arn:aws:s3:::bucket/*")
+
+
+def test_an_action_allowed_on_every_resource_is_among_the_allowed_actions():
+    """FG-IAM-042 asks is_allowed(action, "*") only for actions of allowed_actions(): never a dropped finding, whatever
+    the boundary, the Deny statements (NotResource, Condition) or the Allow statements (Condition, NotAction)."""
+    from faasguard.iam.evaluate import role_permissions
+    from faasguard.model import Loc, Role, Statement
+    from faasguard.rules.iam_takeover import PERMISSION_WRITES
+
+    at = Loc("t.yaml", 1)
+    allows = [
+        Statement("Allow", actions=("iam:*",), resources=("*",)),
+        Statement("Allow", actions=("iam:PutRolePolicy",), resources=("arn:aws:iam::1:role/x",)),
+        Statement("Allow", not_actions=("s3:*",), resources=("*",), conditions=(("StringEquals", "aws:x", ("y",)),)),
+        Statement("Allow", actions=("iam:Attach*",), not_resources=("arn:aws:iam::1:role/admin",)),
+    ]
+    denies = [
+        (),
+        (Statement("Deny", actions=("iam:PutRolePolicy",), resources=("*",)),),
+        (Statement("Deny", actions=("iam:Attach*",), not_resources=("arn:aws:iam::1:role/x",)),),
+        (Statement("Deny", actions=("iam:*",), resources=("*",), conditions=(("Bool", "aws:mfa", ("false",)),)),),
+    ]  # fmt: skip
+    actions = [a for kind in PERMISSION_WRITES.values() for a in kind]
+    checked = 0
+    boundaries = [None, "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    for allow, deny, boundary in itertools.product(allows, denies, boundaries):
+        perms = role_permissions(Role("R", at, statements=(allow, *deny), permissions_boundary=boundary))
+        assert perms.complete
+        allowed = perms.allowed_actions()
+        for action in actions:
+            if perms.is_allowed(action, "*"):
+                assert action in allowed, (allow, deny, action)
+                checked += 1
+    assert checked > 20

@@ -213,7 +213,12 @@ def named_permission_writes(app: Application) -> Iterator[Hit]:
         if perms is None:
             continue
         # The writes the principal may do at all (acting() needs it first), asked once rather than per target.
-        writable = {kind: [a for a in PERMISSION_WRITES.get(kind, ()) if perms.is_allowed(a, "*")] for kind in kinds}
+        # An action no Allow grants net of the boundary and of Denies on every resource is not allowed on "*":
+        # one set lookup before is_allowed() walks the statements.
+        allowed = perms.allowed_actions()
+        writable = {
+            kind: [a for a in PERMISSION_WRITES.get(kind, ()) if a in allowed and perms.is_allowed(a, "*")] for kind in kinds
+        }
         if not any(writable.values()):
             continue
         users: list[Function | None] = list(app.functions_with_role(principal.id)) or [None]
