@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -72,13 +73,24 @@ def discover(
     for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
         dirnames[:] = sorted(
             d for d in dirnames
-            if d not in SKIP_DIRS and not _is_virtualenv(Path(dirpath, d)) and not excluded(Path(dirpath, d), True)
+            if (d not in SKIP_DIRS or _layer_packages(dirpath, d))
+            and not _is_virtualenv(Path(dirpath, d)) and not excluded(Path(dirpath, d), True)
         )
         for name in sorted(filenames):
             path = Path(dirpath, name)
             if excluded(path, False):
                 continue
             yield path
+
+
+# A Lambda layer's packages may be installed into python/lib/python3.X/site-packages (the runtime puts that
+# folder on sys.path too): they ship with the layer, so they are audited. Any other site-packages is an
+# environment on the developer's machine (a virtualenv's is skipped with the virtualenv).
+_LAYER_LIB = re.compile(r"(?:^|[/\\])python[/\\]lib[/\\]python\d+(?:\.\d+)?$")
+
+
+def _layer_packages(dirpath: str, name: str) -> bool:
+    return name == "site-packages" and _LAYER_LIB.search(dirpath) is not None
 
 
 def _is_virtualenv(path: Path) -> bool:

@@ -199,6 +199,29 @@ def test_layer_requirements_beside_python_are_what_python_holds(project):
     assert not [f for f in result.findings if f.path == "layer/requirements.txt"]
 
 
+def test_a_layer_installed_into_site_packages_is_audited(project):
+    """`pip install -t layer/python/lib/python3.12/site-packages`: the runtime puts that folder on sys.path, so
+    its packages ship with the layer; they are audited like python/'s, and their files are not project code."""
+    site = project / "layer/python/lib/python3.12/site-packages"
+    pip_install(site, "jinja2", "2.10", {"jinja2/__init__.py": 'TOKEN = "ghp_Zq8rT2vLx9KmB4nW7pY3sD6fH1jC5gA0eU2i"\n'})
+    write(project, {"layer/requirements.txt": "jinja2>=2\n"})
+    result = run(project)
+    [finding] = [f for f in by_rule(result, "FG-SUP-010") if "jinja2" in f.message.lower()]
+    assert (finding.path, finding.line) == ("layer/python/lib/python3.12/site-packages/jinja2-2.10.dist-info/METADATA", 3)
+    assert finding.function == "Fetch"  # the function that uses the layer
+    assert not [f for f in result.findings if f.path == "layer/requirements.txt"]  # one set, its lock installed
+    assert not [f for f in result.findings if "/site-packages/jinja2/" in f.path]
+
+
+def test_other_site_packages_folders_are_still_skipped(project):
+    """A virtualenv's or a build folder's site-packages is the developer's environment, not what ships."""
+    for folder in ("fn/.venv/lib/python3.12/site-packages", "fn/env/lib/python3.12/site-packages", "build/site-packages"):
+        pip_install(project / folder, "jinja2", "2.10", {"jinja2/__init__.py": "x = 1\n"})
+    write(project, {"fn/env/pyvenv.cfg": "home = /usr/bin\n"})
+    result = run(project)
+    assert not [f for f in result.findings if "site-packages" in f.path]
+
+
 def test_malformed_metadata_is_an_error_not_a_guess(project):
     (project / "fn/requests-2.19.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: requests\n", encoding="utf-8")
     result = run(project)

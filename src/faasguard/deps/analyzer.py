@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +70,10 @@ def _runtime_ecosystem(fn: Function) -> Ecosystem | None:
     if runtime.startswith("node"):
         return "npm"
     return None
+
+
+# Where a Lambda layer's Python packages are installed, below the layer's folder.
+_LAYER_INSTALL = re.compile(r"(?:^|/)python(?:/lib/python\d+(?:\.\d+)?/site-packages)?$")
 
 
 class DependencyAnalyzer:
@@ -128,10 +133,11 @@ class DependencyAnalyzer:
         by_dir: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         for manifest in manifests:
             by_dir[(manifest.directory, manifest.ecosystem)].append(manifest)
-        # A layer's packages are installed into its python/ folder, beside the requirements they come from (the
-        # layout sam build makes): they are what those requirements ship, so they join that folder's set.
-        for directory, ecosystem in [key for key in by_dir if key[0].rpartition("/")[2] == "python"]:
-            parent = (directory.rpartition("/")[0], ecosystem)
+        # A layer's packages are installed into its python/ folder (the layout sam build makes) or its
+        # python/lib/python3.X/site-packages/, beside the requirements they come from: they are what those
+        # requirements ship, so they join that folder's set.
+        for directory, ecosystem in [key for key in by_dir if _LAYER_INSTALL.search(key[0])]:
+            parent = (_LAYER_INSTALL.sub("", directory), ecosystem)
             group = by_dir[(directory, ecosystem)]
             if parent in by_dir and all(m.kind == INSTALLED for m in group) and all(m.kind != INSTALLED for m in by_dir[parent]):
                 by_dir[parent].extend(by_dir.pop((directory, ecosystem)))
