@@ -55,7 +55,7 @@ def finding_fingerprint(rule_id: str, path: str, resource: str | None, function:
     identity = "\x1f".join((rule_id, path, resource or "", function or "", key))
     if base:
         identity = relative_to(identity, base)
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # fingerprint(), inline
+    return fingerprint(identity)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from faasguard.code.modeldata import shared
+
 Confidence = Literal["high", "medium", "low"]
 
 
@@ -301,10 +303,9 @@ _REFERENCE_TOKENS = {
 # The weak names of generated tokens (a long random value under them is a low-confidence secret).
 _WEAK_TOKENS = {"key", "signature", "sig", "salt", "hmac", "jwt", "bearer", "cookie"}
 # Every name find_secret reads as holding a secret (a sensitive token or word, a qualified key, a weak
-# name) contains one of these, lower-cased (a test checks each word of the lists above; the code
-# analyzer's gate, shared.toml sensitive_words, is the same list): without one, only a provider format
-# in the value is a secret.
-NAME_HINTS = ("pass", "pw", "cred", "auth", "bearer", "secret", "token", "key", "sig", "salt", "hmac", "jwt", "cookie")
+# name) contains one of these, lower-cased (a test checks each word of the lists above): without one,
+# only a provider format in the value is a secret. The code analyzer's gate reads the same row.
+NAME_HINTS = tuple(shared()["sensitive_words"])
 _CHECKSUM_TOKENS = {
     "hash", "checksum", "sha", "sha1", "sha256", "sha512", "md5", "digest", "etag", "fingerprint", "commit",
     "revision", "sum", "crc",
