@@ -27,6 +27,7 @@ import base64
 import csv
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,6 +35,9 @@ from pathlib import Path
 from faasguard import limits
 
 METADATA_FILES = {".dist-info": "METADATA", ".egg-info": "PKG-INFO"}
+# Where a Lambda layer's Python packages are installed below the layer's folder: python/ (the layout sam build
+# makes) or python/lib/python3.X/site-packages/; the runtime puts both on sys.path.
+_LAYER_PACKAGES = re.compile(r"(?:^|/)python(?:/lib/python\d+(?:\.\d+)?/site-packages)?$")
 MAX_LIST_BYTES = 20 * 2**20  # a RECORD of a large package (botocore) is about 1 MB
 MAX_HASHED_BYTES = limits.MAX_FILE_BYTES  # a larger file is not read by any analyzer either
 _HASHES = ("sha256", "sha384", "sha512")
@@ -41,6 +45,13 @@ _HASHES = ("sha256", "sha384", "sha512")
 # (botocore ships 18 MB of .json.gz). Left unclaimed, they stay in the file list, where nothing reads them.
 _NOT_READ = (".gz", ".bz2", ".xz", ".zip", ".whl", ".so", ".pyd", ".dll", ".dylib", ".pyc", ".png", ".jpg", ".jpeg",
              ".gif", ".ico", ".woff", ".woff2", ".ttf", ".mo")
+
+
+def layer_of(folder: str) -> str | None:
+    """The layer folder whose Python packages ``folder`` (a POSIX path, "" for the root) holds, or None when
+    ``folder`` is not where a layer's packages are installed."""
+    match = _LAYER_PACKAGES.search(folder)
+    return folder[: match.start()] if match is not None else None
 
 
 def metadata_folder(path: Path) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -83,14 +82,10 @@ def discover(
             yield path
 
 
-# A Lambda layer's packages may be installed into python/lib/python3.X/site-packages (the runtime puts that
-# folder on sys.path too): they ship with the layer, so they are audited. Any other site-packages is an
-# environment on the developer's machine (a virtualenv's is skipped with the virtualenv).
-_LAYER_LIB = re.compile(r"(?:^|[/\\])python[/\\]lib[/\\]python\d+(?:\.\d+)?$")
-
-
 def _layer_packages(dirpath: str, name: str) -> bool:
-    return name == "site-packages" and _LAYER_LIB.search(dirpath) is not None
+    """A Lambda layer's python/lib/python3.X/site-packages: its packages ship with the layer, so they are audited.
+    Any other site-packages is an environment on the developer's machine (a virtualenv's is skipped with it)."""
+    return name == "site-packages" and installed.layer_of(Path(dirpath, name).as_posix()) is not None
 
 
 def _is_virtualenv(path: Path) -> bool:

@@ -148,8 +148,13 @@ def js_module(spec: str, importer: Path, code_dir: Path | None) -> Path | None:
 _RECORD = threading.local()
 
 
+def _resolved(question: tuple) -> Path | None:  # type: ignore[type-arg]
+    """The answer to a ``("python", …)`` or ``("js", …)`` question: the arguments of the resolver it names."""
+    return _python_module(*question[1:]) if question[0] == "python" else _js_module(*question[1:])
+
+
 def _noted(question: tuple) -> Path | None:  # type: ignore[type-arg]
-    found = _python_module(*question[1:]) if question[0] == "python" else _js_module(*question[1:])
+    found = _resolved(question)
     noted = getattr(_RECORD, "noted", None)
     if noted is not None:
         noted[question] = str(found) if found is not None else None
@@ -173,7 +178,7 @@ def recording() -> Iterator[dict[tuple, str | None]]:  # type: ignore[type-arg]
 def answer(question: tuple) -> str | None:  # type: ignore[type-arg]
     """What a resolution :func:`recording` noted answers now (the file system may have changed)."""
     if question and question[0] in ("python", "js"):
-        found = _python_module(*question[1:]) if question[0] == "python" else _js_module(*question[1:])
+        found = _resolved(question)
         return str(found) if found is not None else None
     return "?"  # not a question this version asks: never the noted answer
 

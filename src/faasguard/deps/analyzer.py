@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -70,10 +69,6 @@ def _runtime_ecosystem(fn: Function) -> Ecosystem | None:
     if runtime.startswith("node"):
         return "npm"
     return None
-
-
-# Where a Lambda layer's Python packages are installed, below the layer's folder.
-_LAYER_INSTALL = re.compile(r"(?:^|/)python(?:/lib/python\d+(?:\.\d+)?/site-packages)?$")
 
 
 class DependencyAnalyzer:
@@ -136,16 +131,19 @@ class DependencyAnalyzer:
         # A layer's packages are installed into its python/ folder (the layout sam build makes) or its
         # python/lib/python3.X/site-packages/, beside the requirements they come from: they are what those
         # requirements ship, so they join that folder's set.
-        for directory, ecosystem in [key for key in by_dir if _LAYER_INSTALL.search(key[0])]:
-            parent = (_LAYER_INSTALL.sub("", directory), ecosystem)
+        for directory, ecosystem in list(by_dir):
+            layer = installed.layer_of(directory)
+            if layer is None:
+                continue
+            parent = (layer, ecosystem)
             group = by_dir[(directory, ecosystem)]
             if parent in by_dir and all(m.kind == INSTALLED for m in group) and all(m.kind != INSTALLED for m in by_dir[parent]):
                 by_dir[parent].extend(by_dir.pop((directory, ecosystem)))
         sets = {}
         for (directory, ecosystem), group in by_dir.items():
-            installed = [m for m in group if m.kind == INSTALLED]
-            if installed:  # one metadata file per distribution: together, the lock of the folder they were installed into
-                group = [m for m in group if m.kind != INSTALLED] + [installed_dist.merge(installed)]
+            pip_installed = [m for m in group if m.kind == INSTALLED]
+            if pip_installed:  # one metadata file per distribution: together, the lock of the folder they were installed into
+                group = [m for m in group if m.kind != INSTALLED] + [installed_dist.merge(pip_installed)]
             locks = sorted((m for m in group if m.is_lock), key=lambda m: LOCK_PRIORITY.index(m.kind))
             declared = sorted(
                 (m for m in group if not m.is_lock), key=lambda m: (MANIFEST_PRIORITY.index(m.kind), m.path)
