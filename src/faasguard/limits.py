@@ -82,12 +82,6 @@ def outside_message(shown: str, what: str = "path") -> str:
     return f"{what} {shown} leaves the scanned directory (through `..`, an absolute path or a symbolic link); not read"
 
 
-def check_inside(path: Path | str, root: Path, what: str = "path", shown: str | None = None) -> None:
-    """Raise :class:`LimitExceeded` naming ``path`` when it leaves ``root``."""
-    if not inside(path, root):
-        raise LimitExceeded(outside_message(shown or display(path, root), what))
-
-
 # -- reading -----------------------------------------------------------------------------
 
 
@@ -151,23 +145,6 @@ def json_loads(text: str | bytes, what: str = "document") -> Any:
         return json.loads(text)
     except RecursionError:
         raise LimitExceeded(f"{what} is nested too deeply to read") from None
-
-
-def depth_over(value: object, limit: int = MAX_DEPTH) -> bool:
-    """Whether lists/dicts in ``value`` nest deeper than ``limit`` (iterative, never recursive)."""
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list | tuple):
-            children = item
-        else:
-            continue
-        if level >= limit:
-            return True
-        stack.extend((child, level + 1) for child in children)
-    return False
 
 
 # -- time ---------------------------------------------------------------------------------
