@@ -108,6 +108,74 @@ TEMPLATES = {
               Events:
                 Go: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /go, Method: post}}
         """,
+    "conditional-paths-rest-and-http": """\
+        Transform: AWS::Serverless-2016-10-31
+        Conditions:
+          IsOn: !Equals [!Ref Flag, "on"]
+          IsOff: !Not [!Condition IsOn]
+        Parameters:
+          Flag: {Type: String, Default: "on"}
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties: {StageName: v1}
+          Http:
+            Type: AWS::Serverless::HttpApi
+          Plain:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: s3://bucket/p.zip
+              Handler: p.handler
+              Runtime: python3.12
+              Events:
+                Mixed: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /mixed, Method: get}}
+                Free: {Type: HttpApi, Properties: {ApiId: !Ref Http, Path: /free, Method: GET}}
+          Gated:
+            Type: AWS::Serverless::Function
+            Condition: IsOn
+            Properties:
+              CodeUri: s3://bucket/g.zip
+              Handler: g.handler
+              Runtime: python3.12
+              Events:
+                Mixed: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /mixed, Method: post}}
+                Only: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /only, Method: get}}
+                Implicit: {Type: Api, Properties: {Path: /implicit, Method: get}}
+                HttpOnly: {Type: HttpApi, Properties: {ApiId: !Ref Http, Path: /gated, Method: GET}}
+                HttpImplicit: {Type: HttpApi, Properties: {Path: /hi, Method: GET}}
+          Other:
+            Type: AWS::Serverless::Function
+            Condition: IsOff
+            Properties:
+              CodeUri: s3://bucket/o.zip
+              Handler: o.handler
+              Runtime: python3.12
+              Events:
+                Implicit: {Type: Api, Properties: {Path: /implicit, Method: post}}
+                HttpOnly: {Type: HttpApi, Properties: {ApiId: !Ref Http, Path: /gated, Method: POST}}
+        Outputs:
+          Stage: {Value: !Ref Api.Stage}
+          Url: {Value: !Sub "https://${Http}.execute-api.${AWS::Region}.amazonaws.com/${Api.Stage}"}
+          Arn: {Value: !GetAtt [Gated.Arn]}
+        """,
+    "unconditional-implicit-apis": """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          One:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: s3://bucket/one.zip
+              Handler: one.handler
+              Runtime: nodejs20.x
+              AutoPublishAlias: live
+              Events:
+                A: {Type: Api, Properties: {Path: /a, Method: get}}
+                B: {Type: Api, Properties: {Path: /a, Method: put}}
+                H: {Type: HttpApi}
+        Outputs:
+          Alias: {Value: !Ref One.Alias}
+          Version: {Value: !GetAtt One.Version.Version}
+        """,
     "invalid-resource": """\
         Transform: AWS::Serverless-2016-10-31
         Resources:
@@ -186,6 +254,76 @@ def test_the_shortcuts_are_installed() -> None:
 
     assert Resource.__init__.__qualname__.startswith("_faster_resources")
     assert translator_module.traverse.__qualname__.startswith("_faster_resources")
+    from samtranslator.intrinsics.resolver import IntrinsicsResolver
+    from samtranslator.plugins.api.implicit_api_plugin import ImplicitApiPlugin
+
+    assert IntrinsicsResolver._traverse.__qualname__.startswith("_faster_traversal")
+    assert ImplicitApiPlugin._maybe_add_conditions_to_implicit_api_paths.__qualname__.startswith(
+        "_faster_implicit_api_paths"
+    )
+
+
+def _fragment(seed: int) -> object:
+    """A template fragment: nested dicts (plain and samtranslator's Py27Dict) and lists, with intrinsics that
+    resolve (to parameters, derived resource references, renamed logical ids) and intrinsics that do not."""
+    import random
+
+    from samtranslator.utils.py27hash_fix import Py27Dict
+
+    rng = random.Random(seed)
+    leaves = [
+        lambda: {"Ref": "Env"}, lambda: {"Ref": "Fn.Alias"}, lambda: {"Ref": "Old"}, lambda: {"Ref": "Other"},
+        lambda: {"Fn::GetAtt": ["Fn.Alias", "Arn"]}, lambda: {"Fn::GetAtt": "Old.Arn"},
+        lambda: {"Fn::Sub": "${Env}-${Fn.Alias}-${Old.Arn}"}, lambda: {"Fn::Sub": ["${X}", {"X": {"Ref": "Env"}}]},
+        lambda: {"Fn::Join": ["", [{"Ref": "Env"}]]}, lambda: "text", lambda: 3, lambda: None, lambda: [],
+        lambda: {"Ref": "Env", "Extra": 1},
+    ]
+
+    def build(depth: int) -> object:
+        if depth > 3 or rng.random() < 0.3:
+            return rng.choice(leaves)()
+        if rng.random() < 0.5:
+            return [build(depth + 1) for _ in range(rng.randint(0, 3))]
+        out = Py27Dict() if rng.random() < 0.5 else {}
+        for index in range(rng.randint(0, 3)):
+            out[f"K{index}"] = build(depth + 1)
+        return out
+
+    return build(0)
+
+
+def test_the_shortcut_walk_resolves_as_samtranslators_own() -> None:
+    """Parameter, resource and logical-id resolution over generated fragments: the shortcut's result (and what it
+    did to its input) against samtranslator's own walk on an equal copy, in iteration order."""
+    import copy
+
+    template_loader._translator()
+    from samtranslator.intrinsics.resolver import IntrinsicsResolver
+    from samtranslator.intrinsics.resource_refs import SupportedResourceReferences
+
+    shortcut = IntrinsicsResolver._traverse
+    original = shortcut.__wrapped__
+    refs = SupportedResourceReferences()
+    refs.add("Fn", "Alias", "FnAliaslive")
+    runs = [
+        ({"Env": "prod"}, "resolve_parameter_refs", ()),
+        ({}, "resolve_parameter_refs", ()),
+        ({}, "resolve_sam_resource_refs", (refs,)),
+        ({}, "resolve_sam_resource_id_refs", ({"Old": "New"},)),
+    ]
+    for seed in range(300):
+        for parameters, method, args in runs:
+            fragment = _fragment(seed)
+            theirs = copy.deepcopy(fragment)
+            resolver = IntrinsicsResolver(parameters)
+            ours = getattr(resolver, method)(fragment, *args)
+            IntrinsicsResolver._traverse = original
+            try:
+                expected = getattr(resolver, method)(theirs, *args)
+            finally:
+                IntrinsicsResolver._traverse = shortcut
+            assert json.dumps(ours) == json.dumps(expected), (seed, method)
+            assert json.dumps(fragment) == json.dumps(theirs), (seed, method)
 
 
 def test_a_resource_starts_as_samtranslators_own_would() -> None:
