@@ -361,4 +361,34 @@ def test_translation_steps_are_not_timed() -> None:
     from samtranslator.swagger import swagger
 
     assert not hasattr(SamFunction.to_cloudformation, "__wrapped__")
-    assert swagger._deepcopy is __import__("copy").deepcopy
+    assert swagger._deepcopy.__qualname__.startswith("_faster_copies")  # copies without the timing
+
+
+def test_the_shortcut_iteration_yields_as_samtranslators_own() -> None:
+    """Resources of every shape, iterated by type: the same (logical id, type, properties), or the same error."""
+    template_loader._translator()
+    from samtranslator.sdk.template import SamTemplate
+
+    shortcut = SamTemplate.iterate
+    original = shortcut.__wrapped__
+    resources = {
+        "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "a.b"}},
+        "Gated": {"Type": "AWS::Serverless::Function", "Condition": "IsOn"},
+        "Api": {"Type": "AWS::Serverless::Api", "Condition": "IsOn", "Properties": {}},
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "NoType": {"Properties": {}},
+        "ListType": {"Type": ["AWS::Serverless::Function"]},
+        "Empty": {},
+    }
+    bad_condition = {"Type": "AWS::SQS::Queue", "Condition": {"Fn::Equals": [1, 1]}}
+    kinds = [None, set(), {"AWS::Serverless::Function"}, {"AWS::Serverless::Api", "AWS::Serverless::HttpApi"}, {"X"}]
+    for extra in ({}, {"Bad": bad_condition}, {"Text": "not a resource"}):
+        template = SamTemplate({"Resources": {**resources, **extra}})
+        for types in kinds:
+            outcomes = []
+            for iterate in (original, shortcut):
+                try:
+                    outcomes.append([(i, r.type, r.properties) for i, r in iterate(template, types)])
+                except Exception as exc:  # the shortcut must fail the same way
+                    outcomes.append(type(exc).__name__)
+            assert outcomes[0] == outcomes[1], (extra, types)
