@@ -101,7 +101,8 @@ class Rule:
     def run(self, app: Application, source: str = "", base: str = "") -> list[Finding]:
         """The rule's findings in ``app``, each with its fingerprint (paths relative to the scanned folder
         ``base``, see :func:`faasguard.findings.finding_fingerprint`) and ``source``, the application it came from."""
-        if self.over is not None and not app.__dict__[self.over]:  # applies(), inline (no call: rules x apps)
+        over = self.over
+        if over is not None and not app.__dict__[over]:  # applies(), inline (no call: rules x apps)
             return []
         providers = self.providers
         if providers is not None:
@@ -111,33 +112,36 @@ class Rule:
                     # an Azure or Google function: the rule sees only the functions of its clouds.
                     app = replace(app, functions=[fn for fn in app.functions if fn.provider in providers])
                     break
-        pulumi = app.format == "pulumi"
-        found: list[Finding] = []
-        for hit in self.check(app):
-            if pulumi:  # Pulumi's own property names; the fingerprint stays the one of the Terraform wording
-                from faasguard.rules.wording import pulumi_words
+        hits = self.check(app)
+        if app.format == "pulumi":  # Pulumi's own property names; the fingerprint stays the one of the Terraform wording
+            from faasguard.rules.wording import pulumi_words
 
-                hit = replace(
-                    hit, key=hit.key or hit.message, message=pulumi_words(hit.message),
-                    remediation=pulumi_words(hit.remediation),
-                )
+            hits = [
+                replace(hit, key=hit.key or hit.message, message=pulumi_words(hit.message),
+                        remediation=pulumi_words(hit.remediation))
+                for hit in hits
+            ]
+        found: list[Finding] = []
+        rule_id, category, title, default = self.id, self.category, self.title, self.severity
+        for hit in hits:
             loc = hit.loc
+            path, line, key, resource, function = loc.path, loc.line, hit.key, hit.resource, hit.function
             found.append(
                 Finding.of(
-                    rule_id=self.id,
-                    category=self.category,
-                    severity=hit.severity if hit.severity is not None else self.severity,
-                    title=self.title,
+                    rule_id=rule_id,
+                    category=category,
+                    severity=default if hit.severity is None else hit.severity,
+                    title=title,
                     message=hit.message,
-                    path=loc.path,
-                    line=loc.line,
-                    end_line=loc.end_line or loc.line,
-                    resource=hit.resource,
-                    function=hit.function,
+                    path=path,
+                    line=line,
+                    end_line=loc.end_line or line,
+                    resource=resource,
+                    function=function,
                     remediation=hit.remediation,
                     related=hit.related,
-                    fingerprint=finding_fingerprint(self.id, loc.path, hit.resource, hit.function, hit.key or hit.message, base),
-                    key=hit.key,
+                    fingerprint=finding_fingerprint(rule_id, path, resource, function, key or hit.message, base),
+                    key=key,
                     source=source,
                     functions=(),
                     fingerprints=(),

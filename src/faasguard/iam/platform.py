@@ -82,34 +82,40 @@ def service_of(target: str, kinds: dict[str, str]) -> str | None:
 
 
 def rows_for(fn: Function, kinds: dict[str, str]) -> list[tuple[PlatformRow, str | None]]:
-    """(row, target) for every platform need of ``fn``; target is the setting's own value, when the row has one."""
-    out: list[tuple[PlatformRow, str | None]] = []
-    for row, kind, arg in _rows_with_kinds():
-        if (
-            kind == "always"
-            or (kind == "tracing" and fn.tracing in ("Active", "PassThrough"))
-            or (kind == "vpc" and fn.vpc is not None)
-            or (kind == "layer" and any(arg in layer for layer in fn.layers))
-        ):
-            out.append((row, None))
-        elif kind == "trigger":
-            for trig in fn.triggers:
-                if trig.kind == arg:
-                    out.append((row, trig.source))
-        elif kind == "dead-letter" and fn.dead_letter_target and service_of(fn.dead_letter_target, kinds) == arg:
-            out.append((row, fn.dead_letter_target))
-        elif kind == "on-failure" and fn.on_failure_destination and service_of(fn.on_failure_destination, kinds) == arg:
-            out.append((row, fn.on_failure_destination))
-        elif kind == "on-success" and fn.on_success_destination and service_of(fn.on_success_destination, kinds) == arg:
-            out.append((row, fn.on_success_destination))
-        elif kind == "env-kms" and fn.env_kms_key:
-            out.append((row, fn.env_kms_key))
-    return out
+    """(row, target) for every platform need of ``fn``; target is the setting's own value, when the row has one.
+    In table order; only the rows of the settings ``fn`` has are looked at (asked for every function)."""
+    by_kind = _rows_by_kind()
+    found: list[tuple[int, PlatformRow, str | None]] = [(i, row, None) for i, row, _ in by_kind.get("always", ())]
+    if fn.tracing in ("Active", "PassThrough"):
+        found += [(i, row, None) for i, row, _ in by_kind.get("tracing", ())]
+    if fn.vpc is not None:
+        found += [(i, row, None) for i, row, _ in by_kind.get("vpc", ())]
+    if fn.layers:
+        found += [(i, row, None) for i, row, arg in by_kind.get("layer", ()) if any(arg in layer for layer in fn.layers)]
+    for trig in fn.triggers:
+        found += [(i, row, trig.source) for i, row, arg in by_kind.get("trigger", ()) if trig.kind == arg]
+    for kind, target in (("dead-letter", fn.dead_letter_target), ("on-failure", fn.on_failure_destination),
+                         ("on-success", fn.on_success_destination)):
+        if target:
+            service = service_of(target, kinds)
+            found += [(i, row, target) for i, row, arg in by_kind.get(kind, ()) if service == arg]
+    if fn.env_kms_key:
+        found += [(i, row, fn.env_kms_key) for i, row, _ in by_kind.get("env-kms", ())]
+    found.sort(key=_first)  # stable: a row's triggers stay in the function's order
+    return [(row, target) for _, row, target in found]
+
+
+def _first(item: tuple[int, PlatformRow, str | None]) -> int:
+    return item[0]
 
 
 @cache
-def _rows_with_kinds() -> tuple[tuple[PlatformRow, str, str], ...]:
-    return tuple((row, row.kind, row.argument) for row in rows())
+def _rows_by_kind() -> dict[str, tuple[tuple[int, PlatformRow, str], ...]]:
+    """kind → (position in the table, row, argument) of each row of that kind."""
+    out: dict[str, list[tuple[int, PlatformRow, str]]] = {}
+    for i, row in enumerate(rows()):
+        out.setdefault(row.kind, []).append((i, row, row.argument))
+    return {kind: tuple(entries) for kind, entries in out.items()}
 
 
 @lru_cache(maxsize=1024)  # the same policies and resources come back for every function of a source

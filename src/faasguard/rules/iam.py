@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from faasguard.findings import Severity
 from faasguard.model import Application, Function, Permission, Role
@@ -123,11 +124,13 @@ def holder(role: Role, fn: Function | None) -> str:
     return f"Role {role.id} (no function in this source uses it)"
 
 
+@lru_cache(maxsize=4096)  # asked for every resource of every statement of every principal
 def unscoped(resource: str) -> bool:
     """``*``, ``arn:aws:s3:::*``, ``arn:aws:dynamodb:*:*:table/*``: every resource of a kind."""
     return resource == "*" or bool(_ALL_RESOURCES_IN_ARN.fullmatch(resource))
 
 
+@lru_cache(maxsize=4096)  # asked for every action of every open statement of every principal
 def sensitive_action(action: str) -> bool:
     """A write, permissions or data-returning action of a service that supports resource scoping.
 

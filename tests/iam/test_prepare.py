@@ -1,0 +1,82 @@
+"""IamAnalyzer.prepare builds the IAM tables once, before a scan forks its rule workers, and changes no finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.iam import actions, evaluate, risk, takeover
+from faasguard.iam.analyzer import IamAnalyzer
+from faasguard.model import Application, Function, Loc
+from faasguard.registry import all_rules
+from faasguard.scan import load_file, run_rules
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction', 's3:*']
+              Resource: '*'
+  Admin:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+"""
+
+_TABLES = (actions.action_index, risk._infrastructure_names, risk._listed_names, takeover._changing_actions)
+
+
+def _forget_tables() -> None:
+    for table in _TABLES:
+        table.cache_clear()
+    evaluate._managed_actions.cache_clear()
+
+
+def _apps(tmp_path: Path) -> list[Application]:
+    (tmp_path / "template.yaml").write_text(SAM)
+    return load_file(tmp_path / "template.yaml", tmp_path).applications
+
+
+def _findings(apps: list[Application]) -> list[tuple[str, str, int | None, str, str]]:
+    found, _ = run_rules(apps, all_rules(), analyzers=[IamAnalyzer()])
+    return [(f.rule_id, f.path, f.line, str(f.severity), f.message) for f in found]
+
+
+def test_prepare_builds_the_tables_the_workers_would_each_build(tmp_path: Path) -> None:
+    apps = _apps(tmp_path)
+    _forget_tables()
+    IamAnalyzer().prepare(apps)
+    assert all(table.cache_info().currsize == 1 for table in _TABLES)
+    # The managed policies the roles attach are expanded once, here.
+    assert evaluate._managed_actions.cache_info().currsize == 2  # AWSLambdaBasicExecutionRole, AdministratorAccess
+
+
+def test_prepare_loads_nothing_for_applications_without_aws_iam() -> None:
+    azure = Application(Path("."), functions=[Function("f", Loc("host.json", 1), provider="azure")])
+    _forget_tables()
+    IamAnalyzer().prepare([azure])
+    assert all(table.cache_info().currsize == 0 for table in _TABLES)
+
+
+def test_findings_are_the_same_with_the_tables_built_before(tmp_path: Path) -> None:
+    _forget_tables()
+    cold = _findings(_apps(tmp_path))
+    apps = _apps(tmp_path)
+    _forget_tables()
+    IamAnalyzer().prepare(apps)
+    assert _findings(apps) == cold
+    assert {"FG-ATK-010", "FG-IAM-001", "FG-IAM-003"} <= {f[0] for f in cold}
