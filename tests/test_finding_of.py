@@ -44,3 +44,19 @@ def test_of_refuses_unknown_or_missing_fields(bad):
     del swapped["source"]
     with pytest.raises(TypeError):
         Finding.of(**swapped, unknown=1)  # as many fields as a finding has, one of them unknown
+
+
+def test_the_registry_adopts_a_dict_of_every_field_and_nothing_else(tmp_path):
+    from faasguard.registry import all_rules
+    from faasguard.scan import load_file
+
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Handler: app.handler, Runtime: python3.8, CodeUri: src/}\n"
+    )
+    app = load_file(tmp_path / "template.yaml", tmp_path).applications[0]
+    found = [f for r in all_rules() for f in r.run(app, "template.yaml")]
+    assert {f.rule_id for f in found} >= {"FG-SUP-001", "FG-MON-001"}
+    for made in found:
+        assert made.__dict__.keys() == {f.name for f in dataclasses.fields(Finding)}
+        assert made == Finding(**made.__dict__) and made.__dict__ == Finding(**made.__dict__).__dict__

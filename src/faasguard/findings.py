@@ -43,7 +43,12 @@ def relative_to(text: str, base: str) -> str:
 
 def fingerprint(identity: str) -> str:
     """A finding's fingerprint from its identity (rule, path, resource, function and key joined by ``\\x1f``)."""
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    digest = _SHA256.copy()  # a copy of an empty one: hashlib.sha256() looks the algorithm up again each time
+    digest.update(identity.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+_SHA256 = hashlib.sha256()
 
 
 def finding_fingerprint(rule_id: str, path: str, resource: str | None, function: str | None, key: str,
@@ -101,6 +106,14 @@ class Finding:
             raise TypeError(f"Finding fields missing or unknown: {sorted(_FIELDS ^ values.keys())}")
         made = object.__new__(cls)
         object.__setattr__(made, "__dict__", values)  # ``values`` is this call's own dict (``**`` made it)
+        return made
+
+    @classmethod
+    def adopt(cls, values: dict[str, Any]) -> Finding:
+        """The finding whose fields are ``values``, a new dict that holds every field and nothing else (the registry
+        builds one per finding): :meth:`of` without its check, for the one caller that makes every finding."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "__dict__", values)
         return made
 
     def but(self, **changes: Any) -> Finding:

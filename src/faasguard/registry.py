@@ -127,25 +127,25 @@ class Rule:
             loc = hit.loc
             path, line, key, resource, function = loc.path, loc.line, hit.key, hit.resource, hit.function
             found.append(
-                Finding.of(
-                    rule_id=rule_id,
-                    category=category,
-                    severity=default if hit.severity is None else hit.severity,
-                    title=title,
-                    message=hit.message,
-                    path=path,
-                    line=line,
-                    end_line=loc.end_line or line,
-                    resource=resource,
-                    function=function,
-                    remediation=hit.remediation,
-                    related=hit.related,
-                    fingerprint=finding_fingerprint(rule_id, path, resource, function, key or hit.message, base),
-                    key=key,
-                    source=source,
-                    functions=(),
-                    fingerprints=(),
-                )
+                Finding.adopt({
+                    "rule_id": rule_id,
+                    "category": category,
+                    "severity": default if hit.severity is None else hit.severity,
+                    "title": title,
+                    "message": hit.message,
+                    "path": path,
+                    "line": line,
+                    "end_line": loc.end_line or line,
+                    "resource": resource,
+                    "function": function,
+                    "remediation": hit.remediation,
+                    "related": hit.related,
+                    "fingerprint": finding_fingerprint(rule_id, path, resource, function, key or hit.message, base),
+                    "key": key,
+                    "source": source,
+                    "functions": (),
+                    "fingerprints": (),
+                })
             )
         return found
 

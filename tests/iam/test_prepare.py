@@ -80,3 +80,35 @@ def test_findings_are_the_same_with_the_tables_built_before(tmp_path: Path) -> N
     IamAnalyzer().prepare(apps)
     assert _findings(apps) == cold
     assert {"FG-ATK-010", "FG-IAM-001", "FG-IAM-003"} <= {f[0] for f in cold}
+
+
+def test_managed_statements_are_the_dataclass_statements():
+    from dataclasses import fields
+
+    from faasguard.iam import managed
+    from faasguard.model import Statement
+
+    loc = Loc("template.yaml", 7)
+    names = ("AdministratorAccess", "AWSLambdaBasicExecutionRole", "AmazonS3ReadOnlyAccess", "AWSLambdaVPCAccessExecutionRole")
+    for name in names:
+        made = managed.statements(name, loc)
+        assert made
+        for stmt, raw in zip(made, managed._fields(name), strict=True):
+            plain = Statement(**raw, loc=loc)
+            assert stmt == plain and stmt.__dict__ == plain.__dict__
+            assert set(stmt.__dict__) == {f.name for f in fields(Statement)}
+
+
+def test_a_made_grant_answers_as_a_constructed_one():
+    from faasguard.iam.evaluate import Grant
+    from faasguard.model import Statement
+
+    for stmt in (
+        Statement("Allow", actions=("s3:*",), resources=("*",)),
+        Statement("Allow", actions=("s3:*",), resources=(" * ",), conditions=(("StringEquals", "k", ("v",)),)),
+        Statement("Allow", actions=("s3:*",), not_resources=("arn:aws:s3:::b",)),
+        Statement("Deny", actions=("s3:*",), resources=("arn:aws:s3:::b/*",)),
+    ):
+        made, plain = Grant.made(stmt, frozenset({"s3:GetObject"}), "inline"), Grant(stmt, frozenset({"s3:GetObject"}), "inline")
+        assert made == plain
+        assert (made.conditional, made.unconstrained) == (plain.conditional, plain.unconstrained)

@@ -44,11 +44,16 @@ class Grant:
     @cached_property
     def unconstrained(self) -> bool:
         """Applies to every resource: ``Resource: "*"`` (or a NotResource), with no Condition."""
-        if self.conditional:
-            return False
-        if self.statement.not_resources:
-            return True
-        return any(r.strip() == "*" for r in self.statement.resources)
+        return _unconstrained(self.statement)
+
+    @classmethod
+    def made(cls, statement: Statement, actions: frozenset[str], source: str) -> Grant:
+        """``Grant(statement, actions, source)`` with ``conditional`` and ``unconstrained`` already known (every rule
+        asks them of every grant): no frozen dataclass ``__setattr__`` per field, no cached_property on first use."""
+        grant = object.__new__(cls)
+        grant.__dict__.update(statement=statement, actions=actions, source=source, conditional=bool(statement.conditions),
+                              unconstrained=_unconstrained(statement))
+        return grant
 
     def covers(self, action: str, resource: str = "*", resolve: Callable[[str], str] | None = None) -> bool:
         """Does this statement apply to ``action`` on ``resource`` (``*`` = some resource we cannot name)?"""
@@ -61,6 +66,14 @@ class Grant:
         if action not in self.actions:
             return False
         return resource_applies(self.statement, resource, resolve, maybe=True)
+
+
+def _unconstrained(stmt: Statement) -> bool:
+    if stmt.conditions:
+        return False
+    if stmt.not_resources:
+        return True
+    return any(r.strip() == "*" for r in stmt.resources)
 
 
 def resource_applies(
@@ -273,13 +286,20 @@ class Permissions:
         known: frozenset[str] | None = self.facts.get(("allowed", unconstrained_only))
         if known is not None:
             return known
-        parts = [self.effective(g) for g in self.allows() if not unconstrained_only or g.unconstrained]
-        # The largest statement's set itself when it holds the others (the shared expansion of `*`: no copy of thousands
-        # of actions, and caches keyed on it hit by identity).
-        largest = max(parts, key=len, default=frozenset())
-        known = largest if all(p is largest or p <= largest for p in parts) else frozenset().union(*parts)
-        self.facts[("allowed", unconstrained_only)] = known
+        parts = tuple(self.effective(g) for g in self.allows() if not unconstrained_only or g.unconstrained)
+        known = self.facts[("allowed", unconstrained_only)] = _union(parts) if len(parts) > 1 else parts[0] if parts else _NOTHING
         return known
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=512)  # roles attach the same policies (the same expanded sets, hashed once): one union for all of them
+def _union(parts: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The actions of all ``parts``: the largest part itself when it holds the others (the shared expansion of `*`: no
+    copy of thousands of actions, and caches keyed on it hit by identity)."""
+    largest = max(parts, key=len)
+    return largest if all(p is largest or p <= largest for p in parts) else frozenset().union(*parts)
 
 
 def role_permissions(role: Role, resolve: Callable[[str], str] | None = None) -> Permissions:
@@ -291,7 +311,7 @@ def _role_permissions(role: Role, resolve: Callable[[str], str] | None) -> Permi
     index = action_index()
     perms = Permissions(role, resolve=resolve)
     for stmt in role.statements:
-        perms.grants.append(Grant(stmt, expand_statement(stmt, index), "inline"))
+        perms.grants.append(Grant.made(stmt, expand_statement(stmt, index), "inline"))
     for policy in role.managed_policies:
         stmts = managed.statements(policy.arn, policy.loc)
         if stmts is None:
@@ -299,7 +319,7 @@ def _role_permissions(role: Role, resolve: Callable[[str], str] | None) -> Permi
             continue
         name = managed.policy_name(policy.arn) or policy.arn
         for stmt, actions in zip(stmts, _managed_actions(name), strict=True):
-            perms.grants.append(Grant(stmt, actions, name))
+            perms.grants.append(Grant.made(stmt, actions, name))
     if role.permissions_boundary:
         boundary = managed.statements(role.permissions_boundary, role.loc)
         if boundary is None:

@@ -48,7 +48,16 @@ def statements(arn_or_name: str, loc: Loc) -> tuple[Statement, ...] | None:
     name = policy_name(arn_or_name)
     if name is None:
         return None
-    return tuple(Statement(**fields, loc=loc) for fields in _fields(name))
+    return tuple(_statement(fields, loc) for fields in _fields(name))
+
+
+def _statement(fields: dict[str, Any], loc: Loc) -> Statement:
+    """``Statement(**fields, loc=loc)`` without a frozen dataclass's ``object.__setattr__`` per field (every role that
+    attaches a managed policy gets its statements; a Statement has no ``__post_init__``)."""
+    made = object.__new__(Statement)
+    made.__dict__.update(fields)
+    made.__dict__["loc"] = loc
+    return made
 
 
 @cache
@@ -62,6 +71,7 @@ def _fields(name: str) -> tuple[dict[str, Any], ...]:
             "not_actions": tuple(row.get("na", ())),
             "resources": tuple(row.get("r", ())),
             "not_resources": tuple(row.get("nr", ())),
+            "principals": (),
             # The condition's content is not kept: mark the statement as conditional.
             "conditions": (("Managed", "condition", ("…",)),) if row.get("c") else (),
             "sid": f"{name}#{index}",
