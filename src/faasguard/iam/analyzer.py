@@ -64,9 +64,9 @@ def _build_tables(apps: list[Application]) -> None:
     sdk_map()
     platform.exempt_actions()
     platform._rows_by_kind()
-    for name in sorted({managed.policy_name(p.arn) for app in apps for role in app.roles.values()
-                        for p in role.managed_policies} - {None}):
-        evaluate._managed_actions(name)  # type: ignore[arg-type]
+    attached = {managed.policy_name(p.arn) for app in apps for role in app.roles.values() for p in role.managed_policies}
+    for name in sorted(n for n in attached if n is not None):
+        evaluate._managed_actions(name)
     risk._sorted_methods()
     risk._escalation_set()
     risk._listed_names()
