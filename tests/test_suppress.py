@@ -180,3 +180,28 @@ def test_fingerprints_do_not_depend_on_where_paths_start(tmp_path):
     from_root = scan(app, ScanOptions(jobs=1, root=tmp_path))
     assert {f.path for f in from_root.findings} >= {"services/orders/serverless.yml", "services/orders/requirements.txt"}
     assert sorted(f.fingerprint for f in alone.findings) == sorted(f.fingerprint for f in from_root.findings)
+
+
+def test_comments_read_while_loading_are_those_read_afterwards(tmp_path):
+    """The load workers keep each file's ignore comments (so the suppressions need not read it again):
+    the same as reading the file at the end, whatever its bytes."""
+    from faasguard import scan, suppress
+
+    files = {
+        "a/template.yaml": b"Resources:  # faasguard:ignore[FG-IAM-001] shared\n  Fn:\n    Type: AWS::Serverless::Function\n",
+        "b/template.yaml": b"\xef\xbb\xbfResources:\r\n  # faasguard: ignore\r\n  X: {Description: 'faasguard:ignore'}\r\n",
+        "c/serverless.yml": b"service: x\n# faasguard:ignore[FG-SEC-001] \xff not UTF-8\n",
+        "d/template.json": b"\x00\x01 # faasguard:ignore binary\n",
+        "e/main.tf": b'resource "aws_lambda_function" "f" {} // faasguard:ignore[FG-NET-001]\n',
+        "f/template.yaml": b"Resources: {}\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    paths = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    known: dict[str, dict] = {}
+    scan.load_all(paths, tmp_path, jobs=1, comments=known)
+    assert sorted(known) == sorted(files)
+    fresh = suppress.new_comments(tmp_path)
+    assert {rel: fresh.of(rel) for rel in files} == known
+    assert sum(len(c) for c in known.values()) == 5

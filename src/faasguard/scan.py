@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeGuard
@@ -23,7 +23,7 @@ from faasguard import cache, installed, limits, root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.code import resolve
 from faasguard.findings import Finding
-from faasguard.interfaces import Analyzer, ApplicationAnalyzer, ScanOptions, ScanResult
+from faasguard.interfaces import Analyzer, ApplicationAnalyzer, IgnoreComment, ScanOptions, ScanResult
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
@@ -73,11 +73,12 @@ def discover(
         dirnames[:] = sorted(
             d for d in dirnames
             if (d not in SKIP_DIRS or _layer_packages(dirpath, d))
-            and not _is_virtualenv(Path(dirpath, d)) and not excluded(Path(dirpath, d), True)
+            and not _is_virtualenv(os.path.join(dirpath, d)) and not (spec is not None and excluded(Path(dirpath, d), True))
         )
+        folder = Path(dirpath)  # a file's Path made from its folder's: cheaper than from the text of both
         for name in sorted(filenames):
-            path = Path(dirpath, name)
-            if excluded(path, False):
+            path = folder / name
+            if spec is not None and excluded(path, False):
                 continue
             yield path
 
@@ -88,8 +89,8 @@ def _layer_packages(dirpath: str, name: str) -> bool:
     return name == "site-packages" and installed.layer_of(Path(dirpath, name).as_posix()) is not None
 
 
-def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+def _is_virtualenv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _unit_entry(path: Path) -> Path:
@@ -100,53 +101,77 @@ def _unit_entry(path: Path) -> Path:
     return path
 
 
-def _candidate(path: Path) -> bool:
+def _candidate(path: Path, known: dict[str, bool] | None = None) -> bool:
+    """Whether a loader might want ``path`` (by its name; ``known`` remembers the answer for each name)."""
     name = path.name.lower()
-    return any(loader.wants(name) for loader in LOADERS)
+    if known is None:
+        return any(loader.wants(name) for loader in LOADERS)
+    wanted = known.get(name)
+    if wanted is None:
+        wanted = known[name] = any(loader.wants(name) for loader in LOADERS)
+    return wanted
+
+
+Comments = dict[int, IgnoreComment]
 
 
 def load_file(
-    path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES, real_dirs: dict[str, str] | None = None
+    path: Path, root: Path, variables: Mapping[str, str] = NO_VARIABLES, real_dirs: dict[str, str] | None = None,
+    comments: list[Comments] | None = None,
 ) -> LoadResult:
     """Load one file with the first loader that claims it. Never raises.
 
-    ``real_dirs`` remembers the real path of each folder (and of ``root``) for the files of one scan."""
+    ``real_dirs`` remembers the real path of each folder (and of ``root``) for the files of one scan;
+    ``comments`` gets the file's ignore comments when the file was read."""
+    result, found = _load_file(path, root, variables, real_dirs)
+    if comments is not None and found is not None:
+        comments.append(found)
+    return result
+
+
+def _load_file(
+    path: Path, root: Path, variables: Mapping[str, str], real_dirs: dict[str, str] | None
+) -> tuple[LoadResult, Comments | None]:
+    """:func:`load_file`, and the file's ignore comments when it was read (None when not)."""
     rel = _rel(path, root)
     if not _inside(path, root, real_dirs):
-        return LoadResult(errors=[(rel, limits.outside_message(rel, "file"))])
+        return LoadResult(errors=[(rel, limits.outside_message(rel, "file"))]), None
     try:
         data = limits.read_bytes(path, MAX_FILE_BYTES)  # looks before it reads: a regular file, not too big
     except limits.NotRegularFile:
-        return LoadResult(errors=[(rel, limits.NOT_REGULAR)])
+        return LoadResult(errors=[(rel, limits.NOT_REGULAR)]), None
     except limits.LimitExceeded as exc:
         try:
             size = path.stat().st_size
         except OSError:
-            return LoadResult(errors=[(rel, str(exc))])
+            return LoadResult(errors=[(rel, str(exc))]), None
         limit = MAX_FILE_BYTES // 2**20
-        return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")])
+        return LoadResult(errors=[(rel, f"file is {size / 1e6:.0f} MB, over the {limit} MB limit; skipped")]), None
     except OSError as exc:
-        return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")])
+        return LoadResult(errors=[(rel, f"could not be read: {exc.strerror or exc}")]), None
+    comments = suppress.comments_in(rel, data)  # read here, not again by the suppressions
     if b"\x00" in data[:8192]:
-        return LoadResult(errors=[(rel, "binary file, not text; skipped")])
+        return LoadResult(errors=[(rel, "binary file, not text; skipped")]), comments
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return LoadResult(errors=[(rel, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped")])
+        message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped"
+        return LoadResult(errors=[(rel, message)]), comments
     for loader in LOADERS:
         if loader.wants(path.name.lower()) and loader.claims(path, text):
             try:
                 with limits.time_budget():
-                    return loader.load(path, text, root, variables)
+                    return loader.load(path, text, root, variables), comments
             except limits.FileTimeout:
-                return LoadResult(errors=[(rel, limits.timeout_message())])
+                return LoadResult(errors=[(rel, limits.timeout_message())]), comments
             except limits.LimitExceeded as exc:
-                return LoadResult(errors=[(rel, str(exc))])
+                return LoadResult(errors=[(rel, str(exc))]), comments
             except RecursionError:
-                return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")])
+                return LoadResult(errors=[(rel, "nesting too deep to analyse; skipped")]), comments
             except Exception as exc:
-                return LoadResult(errors=[(rel, f"internal error while loading ({type(exc).__name__}: {exc}); please report it")])
-    return LoadResult()
+                message = f"internal error while loading ({type(exc).__name__}: {exc}); please report it"
+                return LoadResult(errors=[(rel, message)]), comments
+    return LoadResult(), comments
 
 
 def _inside(path: Path, root: Path, real_dirs: dict[str, str] | None) -> bool:
@@ -175,14 +200,31 @@ def _rel(path: Path, root: Path) -> str:
         return limits.display(path, root)
 
 
+def _rels(paths: Iterable[Path], root: Path) -> Iterator[str]:
+    """:func:`_rel` of each path, by its text where it starts with the root's (all of a scan's discovered files)."""
+    prefix = str(root).rstrip(os.sep) + os.sep
+    for path in paths:
+        text = str(path)
+        yield text[len(prefix):] if os.sep == "/" and text.startswith(prefix) else _rel(path, root)
+
+
 def load_all(
     paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None,
-    variables: dict[str, str] | None = None,
+    variables: dict[str, str] | None = None, comments: dict[str, Comments] | None = None,
 ) -> list[LoadResult]:
-    """Every file loaded, in the order of ``paths``, on every core when there are enough of them."""
+    """Every file loaded, in the order of ``paths``, on every core when there are enough of them.
+    The ignore comments of each file read are added to ``comments`` (by path relative to ``root``)."""
     values = variables or NO_VARIABLES
     real_dirs: dict[str, str] = {}  # each worker fills its own copy
-    return fork_map(lambda path: load_file(path, root, values, real_dirs), paths, jobs, progress, PARALLEL_THRESHOLD)
+
+    def load(path: Path) -> tuple[LoadResult, Comments | None]:
+        found: list[Comments] = []
+        return load_file(path, root, values, real_dirs, found), found[0] if found else None
+
+    loaded = fork_map(load, paths, jobs, progress, PARALLEL_THRESHOLD)
+    if comments is not None:
+        comments.update((rel, found) for rel, (_, found) in zip(_rels(paths, root), loaded, strict=True) if found is not None)
+    return [result for result, _ in loaded]
 
 
 def _parse_cache(directory: Path | None) -> tuple[cache.ParseCache | None, str]:
@@ -198,9 +240,15 @@ def _confine_code(apps: list[Application], root: Path) -> list[tuple[str, str]]:
     """A function whose code directory leaves the scanned directory (``CodeUri: ../..``, an absolute
     ``source_dir``) keeps its configuration, but its code is not read: one error naming the path."""
     errors = []
+    inside: dict[Path, bool] = {}  # many functions share a code directory
     for app in apps:
         for i, fn in enumerate(app.functions):
-            if fn.code_dir is not None and not limits.inside(fn.code_dir, root):
+            if fn.code_dir is None:
+                continue
+            known = inside.get(fn.code_dir)
+            if known is None:
+                known = inside[fn.code_dir] = limits.inside(fn.code_dir, root)
+            if not known:
                 shown = limits.display(fn.code_dir, root)
                 message = f"code directory {shown} of function {fn.name} leaves the scanned directory; its code is not read"
                 errors.append((fn.loc.path or app.source, message))
@@ -312,14 +360,16 @@ def _scan(
     third_party = installed.owned_files(every_file)
     resolve.set_installed(third_party)
     project_files = [p for p in every_file if p not in third_party] if third_party else every_file
-    paths = [p for p in project_files if _candidate(p) or target.is_file()]
+    names: dict[str, bool] = {}
+    paths = [p for p in project_files if _candidate(p, names)] if target.is_dir() else project_files
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
         paths = [_unit_entry(p) for p in paths]
     progress = progress_factory(len(paths)) if progress_factory else None
     parse_cache, cache_warning = _parse_cache(options.cache_dir)
+    known_comments: dict[str, Comments] = {}
     with cache.active(parse_cache):
-        results = load_all(paths, root, options.jobs, progress, options.variables)
+        results = load_all(paths, root, options.jobs, progress, options.variables, known_comments)
     included = {rel for r in results for rel in r.included}
     apps = [app for r in results for app in r.applications if app.source not in included]
     errors = {e for r in results for e in r.errors}
@@ -331,7 +381,7 @@ def _scan(
         message = (f"more than {limits.MAX_FILES:,} files: only the first {limits.MAX_FILES:,} in path order were scanned "
                    f"(the last was {_rel(every_file[-1], root)}); --exclude what need not be scanned")
         errors.add((".", message))
-    read = {_rel(p, root) for p in paths}
+    read = set(_rels(paths, root))
     for pattern in options.exclude:
         if pattern not in matched and target.is_dir():
             warnings.add(("--exclude", f"pattern {pattern!r} matched nothing under {_rel(target, root) or '.'}"))
@@ -351,7 +401,7 @@ def _scan(
     problems: list[tuple[str, str]] = []
     found, skipped = run_rules(apps, rules, "" if scanned == "." else scanned + "/", options.jobs, per_application, problems)
     errors.update(problems)
-    comments = suppress.new_comments(root)
+    comments = suppress.new_comments(root, known_comments)
     outcome = suppress.apply(found, root, options.baseline, comments, options.path_ignores)
     comment_warnings, every_comment = suppress.check_comments(root, sorted(read), {r.id for r in all_rules()}, comments)
     warnings.update(comment_warnings)

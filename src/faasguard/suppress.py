@@ -18,6 +18,7 @@ Every inline comment is also checked: an unknown rule id in it is a warning, and
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,29 +109,35 @@ def _in_comment(line: str, position: int) -> bool:
     return False
 
 
-class _Comments:
-    """The ignore comments of each file, read once."""
+def comments_in(path: str, data: bytes) -> dict[int, IgnoreComment]:
+    """The ignore comments in ``data`` (the bytes of the file ``path``, relative to the root), by line."""
+    comments: dict[int, IgnoreComment] = {}
+    # Most files hold no marker: look for it in the bytes before decoding them.
+    text = data.decode("utf-8-sig", "replace") if b"faasguard:" in data else ""
+    if _MARKER.search(text):
+        for number, line in enumerate(text.splitlines(), start=1):
+            comment = parse_comment(path, number, line)
+            if comment is not None:
+                comments[number] = comment
+    return comments
 
-    def __init__(self, root: Path) -> None:
+
+class _Comments:
+    """The ignore comments of each file, read once (``known``: those of files already read, by path)."""
+
+    def __init__(self, root: Path, known: dict[str, dict[int, IgnoreComment]] | None = None) -> None:
         self.root = root
-        self.by_file: dict[str, dict[int, IgnoreComment]] = {}
+        self.by_file: dict[str, dict[int, IgnoreComment]] = dict(known or {})
+        self._base = str(root)
 
     def of(self, path: str) -> dict[int, IgnoreComment]:
         comments = self.by_file.get(path)
         if comments is None:
-            comments = {}
             try:
-                data = limits.read_bytes(self.root / path)
+                data = limits.read_bytes(os.path.join(self._base, path))  # type: ignore[arg-type]
             except (OSError, ValueError, limits.LimitExceeded):
                 data = b""
-            # Most files hold no marker: look for it in the bytes before decoding them.
-            text = data.decode("utf-8-sig", "replace") if b"faasguard:" in data else ""
-            if _MARKER.search(text):
-                for number, line in enumerate(text.splitlines(), start=1):
-                    comment = parse_comment(path, number, line)
-                    if comment is not None:
-                        comments[number] = comment
-            self.by_file[path] = comments
+            comments = self.by_file[path] = comments_in(path, data)
         return comments
 
     def all(self) -> list[IgnoreComment]:
@@ -220,5 +227,6 @@ def unused(comments: Iterable[IgnoreComment], selected_rules: set[str]) -> list[
     return out
 
 
-def new_comments(root: Path) -> _Comments:
-    return _Comments(root)
+def new_comments(root: Path, known: dict[str, dict[int, IgnoreComment]] | None = None) -> _Comments:
+    """The ignore comments of the files under ``root``, read when first asked (``known``: see :class:`_Comments`)."""
+    return _Comments(root, known)

@@ -417,3 +417,47 @@ def test_a_lock_file_over_the_size_limit_is_an_error_and_the_scan_goes_on(tmp_pa
     result = scan(tmp_path, ScanOptions(jobs=1))
     assert ("package-lock.json", "over 2 MB; not read as a package-lock") in result.errors
     assert not any(path == "requirements.txt" for path, _ in result.errors)
+
+
+def _one_edit_by_every_name(ecosystem: str, name: str) -> str | None:
+    """FG-SUP-025's answer as first written: every popular name of a near length tried in turn."""
+    from faasguard.deps import typosquat
+    from faasguard.deps.interface import normalize
+
+    norm = normalize(ecosystem, name)
+    if norm in typosquat.popular(ecosystem) or norm in typosquat._allowed(ecosystem):
+        return None
+    candidates = [norm] + ([norm.split("/", 1)[1]] if ecosystem == "npm" and norm.startswith("@") and "/" in norm else [])
+    for candidate in candidates:
+        if len(candidate) < typosquat.MIN_LENGTH or (candidate != norm and candidate in typosquat.popular(ecosystem)):
+            continue
+        for length in (len(candidate) - 1, len(candidate), len(candidate) + 1):
+            for target in typosquat._by_length(ecosystem).get(length, []):
+                if typosquat.one_edit(candidate, target) and not typosquat._same_scope(candidate, target):
+                    return target
+    return None
+
+
+@pytest.mark.parametrize("ecosystem", ["npm", "PyPI"])
+def test_typosquat_index_answers_as_trying_every_popular_name(ecosystem):
+    """The deletion index finds the same popular package as trying each one, for every kind of edit of each."""
+    import random
+
+    from faasguard.deps import typosquat
+
+    rng = random.Random(14)
+    names = sorted(typosquat.popular(ecosystem))
+    tried = hits = 0
+    for name in names:
+        for position in range(len(name) + 1):
+            letter = rng.choice("abcdefghijklmnopqrstuvwxyz-._0123456789")
+            variants = [name[:position] + letter + name[position:], name[:position] + letter + name[position + 1 :],
+                        name[:position] + name[position + 1 :], name[:position] + name[position + 1 : position + 2]
+                        + name[position : position + 1] + name[position + 2 :], "@acme/" + name, "@aws-sdk/" + name]
+            for variant in variants:
+                typosquat.imitates.cache_clear()
+                expected = _one_edit_by_every_name(ecosystem, variant)
+                assert typosquat.imitates(ecosystem, variant) == expected, variant
+                tried += 1
+                hits += expected is not None
+    assert tried > 10_000 and hits > 1_000

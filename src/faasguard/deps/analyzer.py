@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from faasguard import cache, installed, limits
-from faasguard.deps import installed_dist, source_for_path
+from faasguard.deps import installed_dist, source_for, source_for_path
 from faasguard.deps.facts import DependencySet, Installed
 from faasguard.deps.interface import (
     INSTALLED,
@@ -110,7 +110,14 @@ class DependencyAnalyzer:
 
     # -- 1. parse --------------------------------------------------------------------------
     def _parse_all(self, root: Path, files: list[Path], result: AnalysisResult) -> list[Manifest]:
-        wanted = [path for path in files if source_for_path(path) is not None]
+        named: dict[str, bool] = {}  # whether a source wants each file name (most files are none's)
+        wanted = []
+        for path in files:
+            maybe = named.get(path.name)
+            if maybe is None:
+                maybe = named[path.name] = source_for(path.name) is not None
+            if maybe and source_for_path(path) is not None:
+                wanted.append(path)
         out = []
         # Parsed on every core; each worker returns its file's manifest (or None) and what to report.
         for manifest, parsed in fork_map(lambda path: _parse_one(root, path), wanted, self.jobs, min_items=64):

@@ -73,11 +73,38 @@ def imitates(ecosystem: str, name: str) -> str | None:
             continue
         if candidate != norm and candidate in popular(ecosystem):
             continue  # "@acme/lodash" is a scoped fork, not a typo
-        for length in (len(candidate) - 1, len(candidate), len(candidate) + 1):
-            for target in _by_length(ecosystem).get(length, []):
-                if one_edit(candidate, target) and not _same_scope(candidate, target):
-                    return target
+        near = _near(ecosystem)
+        # The popular names that share the candidate or one of its one-deletion variants; one edit apart
+        # or not, the first in the order of :func:`_by_length` (shorter first) is the answer.
+        targets = {t for key in _deletions(candidate) for t in near.get(key, ())}
+        matches = [t for t in targets if one_edit(candidate, t) and not _same_scope(candidate, t)]
+        if matches:
+            rank = _rank(ecosystem)
+            return min(matches, key=rank.__getitem__)
     return None
+
+
+def _deletions(name: str) -> set[str]:
+    """``name`` and every string one deletion away from it. Two names one edit apart always share one of these
+    (a substitution or a swap: the same deletion of both; an insertion: the shorter name itself)."""
+    return {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}
+
+
+@functools.cache
+def _near(ecosystem: str) -> dict[str, tuple[str, ...]]:
+    """Each popular name under itself and under each of its one-deletion variants."""
+    index: dict[str, list[str]] = {}
+    for names in _by_length(ecosystem).values():
+        for name in names:
+            for key in _deletions(name):
+                index.setdefault(key, []).append(name)
+    return {key: tuple(names) for key, names in index.items()}
+
+
+@functools.cache
+def _rank(ecosystem: str) -> dict[str, tuple[int, int]]:
+    """The order in which the popular names are tried: by length, then as :func:`_by_length` lists them."""
+    return {name: (length, i) for length, names in _by_length(ecosystem).items() for i, name in enumerate(names)}
 
 
 def _same_scope(a: str, b: str) -> bool:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from faasguard import __version__
-from faasguard.findings import Finding
+from faasguard.findings import Finding, Severity
 from faasguard.interfaces import ScanResult
 from faasguard.report.escape import json_document
 
 SCHEMA_VERSION = 1
+_SEVERITY = {severity: str(severity) for severity in Severity}
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "category": f.category,
-        "severity": str(f.severity),
+        "severity": _SEVERITY[f.severity],
         "title": f.title,
         "message": f.message,
         "path": f.path,
