@@ -63,3 +63,42 @@ def test_a_file_copied_under_several_names_is_reported_at_each_of_them(scan_file
                    ("c/helper_copy.py", 1), ("c/helper_copy.py", 4)]
     errors = sorted(path for path, message in result.errors if "syntax error" in message)
     assert errors == ["a/vendor/broken.py", "b/broken.py"]
+
+
+def test_copies_in_different_workers_are_parsed_once_and_reported_at_each(tmp_path, monkeypatch):
+    """Two workers: the copies of a vendored file (one library in several Lambda layers) go to the same worker, which
+    parses the text once; each copy keeps its own findings, as in one process."""
+    import os
+    import sys
+
+    import pytest
+
+    from faasguard.code import pymodule
+    from faasguard.scan import ScanOptions, scan
+
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    helper = f'DB_PASSWORD = "Tr0ub4dor&3-orders"\n\n\nSLACK_TOKEN = "{SLACK}"\n'
+    for layer in ("deps", "bedrock", "shared"):
+        (tmp_path / layer / "python" / "lib").mkdir(parents=True)
+        (tmp_path / layer / "python" / "lib" / "helper.py").write_text(helper)
+        for n in range(12):  # files between the copies, so that the batches of a plain split differ
+            (tmp_path / layer / "python" / f"mod{n}.py").write_text(f"VALUE_{layer.upper()}_{n} = {n}\n")
+    parsed = tmp_path.parent / f"{tmp_path.name}-parsed.txt"
+    real_parse = pymodule.PyModule.parse.__func__
+
+    def counting_parse(cls, path, rel, text):  # type: ignore[no-untyped-def]
+        with open(parsed, "a") as out:  # appended from each worker
+            out.write(f"{os.getpid()} {rel}\n")
+        return real_parse(cls, path, rel, text)
+
+    monkeypatch.setattr(pymodule.PyModule, "parse", classmethod(counting_parse))
+    monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)
+    result = scan(tmp_path, ScanOptions(rules={"FG-SEC-010"}, jobs=2))
+    got = sorted((f.path, f.line) for f in by_rule(result, "FG-SEC-010"))
+    assert got == [(f"{layer}/python/lib/helper.py", line) for layer in ("bedrock", "deps", "shared") for line in (1, 4)]
+    lines = parsed.read_text().splitlines()
+    assert len({pid for pid, _ in (line.split() for line in lines)}) == 2  # the work was shared
+    assert sum(line.endswith("/helper.py") for line in lines) == 1
+    assert len(lines) == 1 + 3 * 12

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from faasguard import cache as parse_cache
-from faasguard import limits
+from faasguard import limits, parallel
 from faasguard.code import resolve, taint_model, webapps
 from faasguard.code.facts import AuthCheck, CodeFacts, LibraryUse, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
@@ -407,6 +407,34 @@ class _Cache:
         return self.secrets[path]
 
 
+def _twin_groups(loose: list[tuple[Path, Path]]) -> list[list[int]]:
+    """The indexes of ``loose``, files that may be twins together (same name and size), in order of first index.
+
+    A worker reads a twin's facts off the first copy it parsed (see ``_Cache._file_facts``); twins handed to different
+    workers were each parsed (vendored libraries copied into several Lambda layers: a fifth of serverless-patterns'
+    Python). Which worker does which file changes no result: the grouping only spares work."""
+    groups: dict[tuple[str, int] | int, list[int]] = {}
+    for index, (_, resolved) in enumerate(loose):
+        try:
+            key: tuple[str, int] | int = (resolved.name, os.stat(resolved).st_size)
+        except OSError:
+            key = index  # reported when read
+        groups.setdefault(key, []).append(index)
+    return list(groups.values())
+
+
+def _grouped_map(fn: Callable[[Any], T], items: list[Any], groups: list[list[int]], jobs: int | None) -> list[T]:
+    """``[fn(item) for item in items]``, each group of indexes done in one worker (see :func:`fork_map`)."""
+    # In parallel when the items would be (each group is one item to fork_map, however many files it holds).
+    done = fork_map(lambda group: [fn(items[i]) for i in group], groups, jobs if len(items) >= parallel.MIN_PARALLEL_ITEMS else 1,
+                    min_items=1)
+    out: list[T] = [None] * len(items)  # type: ignore[list-item]
+    for group, results in zip(groups, done, strict=True):
+        for index, result in zip(group, results, strict=True):
+            out[index] = result
+    return out
+
+
 def _merge(into: AnalysisResult, part: AnalysisResult) -> None:
     into.errors.extend(part.errors)  # a file two workers both read may be reported twice: the scan keeps one
     into.warnings.extend(part.warnings)
@@ -585,7 +613,7 @@ class CodeAnalyzer:
             return secrets, handlers, flows, auth, found
 
         for (path, resolved), (secrets, handlers, flows, auth, found) in zip(
-            loose, fork_map(loose_facts, loose, self.jobs), strict=True
+            loose, _grouped_map(loose_facts, loose, _twin_groups(loose), self.jobs), strict=True
         ):
             _merge(result, found)
             authorizer = bool(auth) and _answers_authorizer(cache.module(resolved))
