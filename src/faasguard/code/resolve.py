@@ -54,25 +54,26 @@ def entry_file(code_dir: Path, handler: str, runtime: str | None) -> tuple[Path,
     if parts is None or not code_dir.is_dir():
         return None
     module, name = parts
-    candidates: list[Path] = []
-    dotted = module.replace(".", "/")
-    py = [code_dir / f"{module}.py", code_dir / f"{dotted}.py", code_dir / dotted / "__init__.py"]
-    js = [code_dir / f"{module}{ext}" for ext in JS_EXTS]
+    for path in _entry_candidates(code_dir, module, runtime):
+        if path.is_file():
+            return path, name
+    return None
+
+
+def _entry_candidates(code_dir: Path, module: str, runtime: str) -> Iterator[Path]:
+    """The files handler module ``module`` may be, in the order they are tried: Python's, then JavaScript's (only
+    the runtime's own when it is known). Made as they are tried: most entries are the first."""
+    if not runtime.startswith("node"):
+        dotted = module.replace(".", "/")
+        yield from (code_dir / f"{module}.py", code_dir / f"{dotted}.py", code_dir / dotted / "__init__.py")
+    if runtime.startswith("python"):
+        return
+    yield from (code_dir / f"{module}{ext}" for ext in JS_EXTS)
     # TypeScript compiled to dist/ or build/: the source usually sits beside it under src/.
     for out in ("dist/", "build/", ".build/", "lib/"):
         if module.startswith(out):
             rest = module[len(out) :]
-            js += [code_dir / f"src/{rest}{ext}" for ext in (".ts", ".mts")] + [code_dir / f"{rest}{ext}" for ext in (".ts",)]
-    if runtime.startswith("python"):
-        candidates = py
-    elif runtime.startswith("node"):
-        candidates = js
-    else:
-        candidates = py + js
-    for path in candidates:
-        if path.is_file():
-            return path, name
-    return None
+            yield from [code_dir / f"src/{rest}{ext}" for ext in (".ts", ".mts")] + [code_dir / f"{rest}{ext}" for ext in (".ts",)]
 
 
 def _gcp_entry(code_dir: Path, handler: str, runtime: str) -> tuple[str, str] | None:
