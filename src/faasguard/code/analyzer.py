@@ -605,18 +605,18 @@ class CodeAnalyzer:
                 loose.append((path, resolved))
 
         def loose_facts(paths: tuple[Path, Path]) -> tuple[tuple[SecretLiteral, ...], list[str], tuple[TaintFlow, ...],
-                                                            tuple[AuthCheck, ...], AnalysisResult]:
+                                                            tuple[AuthCheck, ...], bool, AnalysisResult]:
             cache.result = found = AnalysisResult()
             resolved = paths[1]
             secrets = cache.file_secrets(resolved)
             handlers, flows, auth = self._loose_handlers(resolved, cache.rel(resolved), cache)
-            return secrets, handlers, flows, auth, found
+            authorizer = bool(auth) and _answers_authorizer(cache.module(resolved))  # parsed here already
+            return secrets, handlers, flows, auth, authorizer, found
 
-        for (path, resolved), (secrets, handlers, flows, auth, found) in zip(
+        for (path, resolved), (secrets, handlers, flows, auth, authorizer, found) in zip(
             loose, _grouped_map(loose_facts, loose, _twin_groups(loose), self.jobs), strict=True
         ):
             _merge(result, found)
-            authorizer = bool(auth) and _answers_authorizer(cache.module(resolved))
             if secrets or flows or (authorizer and not any(a.verified for a in auth)):
                 rel = cache.rel(resolved)
                 language = resolve.language_of(path) or "config"
