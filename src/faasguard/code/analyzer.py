@@ -24,6 +24,7 @@ from faasguard import limits, parallel
 from faasguard.code import resolve, taint_model, webapps
 from faasguard.code.facts import AuthCheck, CodeFacts, LibraryUse, LoggingFacts, SecretLiteral, TaintFlow
 from faasguard.code.javascript import JsFunc, JsInterp, JsModule
+from faasguard.code.jsmodule import compile_queries, grammar_of
 from faasguard.code.libraries import used_libraries
 from faasguard.code.python import PyInterp, PyModule
 from faasguard.code.values import Collector, Val
@@ -575,6 +576,8 @@ class CodeAnalyzer:
             finally:
                 cache.cached_only = False
 
+        compile_queries({grammar_of(path, language) for path in files
+                         if (language := resolve.language_of(path)) in ("javascript", "typescript")})
         # Here what the cache answers (checking an entry costs little); to the workers only what must be walked.
         known = [cached_app_facts(app) for app in apps] if parse_cache.enabled() else [None] * len(apps)
         walked = iter(fork_map(app_facts, [app for app, k in zip(apps, known, strict=True) if k is None], self.jobs))

@@ -52,6 +52,20 @@ def _query(grammar: Language, text: str) -> Query:
         query = _QUERIES[key] = Query(grammar, text)
     return query
 
+
+def grammar_of(path: Path, language: str) -> Language:
+    """The grammar a JavaScript or TypeScript file is parsed with."""
+    return TSX if path.suffix.lower() == ".tsx" else TS if language == "typescript" else JS
+
+
+def compile_queries(grammars: set[Language]) -> None:
+    """Compile the per-file queries of these grammars now (the scan does it before its workers fork: compiling a
+    query costs more than parsing a file, and each worker would compile its own)."""
+    for grammar in grammars:
+        for text in (_FILE_FACTS, _IMPORTS):
+            _query(grammar, text)
+
+
 TABLES = tables("javascript")
 CONSOLE = {call.split(".", 1)[1] for call in TABLES.print_calls}
 
@@ -81,7 +95,7 @@ class JsModule:
 
     @classmethod
     def parse(cls, path: Path, rel: str, text: str, language: str) -> JsModule:
-        lang = TSX if path.suffix.lower() == ".tsx" else TS if language == "typescript" else JS
+        lang = grammar_of(path, language)
         source = text.encode("utf-8")
         tree = Parser(lang).parse(source)
         root = tree.root_node

@@ -73,7 +73,7 @@ def _entry_candidates(code_dir: Path, module: str, runtime: str) -> Iterator[Pat
     for out in ("dist/", "build/", ".build/", "lib/"):
         if module.startswith(out):
             rest = module[len(out) :]
-            yield from [code_dir / f"src/{rest}{ext}" for ext in (".ts", ".mts")] + [code_dir / f"{rest}{ext}" for ext in (".ts",)]
+            yield from (code_dir / f"src/{rest}.ts", code_dir / f"src/{rest}.mts", code_dir / f"{rest}.ts")
 
 
 def _gcp_entry(code_dir: Path, handler: str, runtime: str) -> tuple[str, str] | None:
