@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from faasguard.iam import actions, evaluate, risk, takeover
 from faasguard.iam.analyzer import IamAnalyzer
 from faasguard.model import Application, Function, Loc
@@ -112,3 +114,25 @@ def test_a_made_grant_answers_as_a_constructed_one():
         made, plain = Grant.made(stmt, frozenset({"s3:GetObject"}), "inline"), Grant(stmt, frozenset({"s3:GetObject"}), "inline")
         assert made == plain
         assert (made.conditional, made.unconstrained) == (plain.conditional, plain.unconstrained)
+
+
+def test_quick_init_records_are_the_dataclasses_they_replace():
+    import dataclasses
+
+    from faasguard.iam.least_privilege import FunctionPolicy, Need, PolicyStatement, StatementUse
+    from faasguard.iam.risk import Risk
+    from faasguard.iam.takeover import Power
+
+    for cls in (Need, FunctionPolicy, PolicyStatement, StatementUse, Risk, Power):
+        assert cls.__init__.__qualname__ == f"{cls.__qualname__}.__init__"
+    need = Need("s3:GetObject", "*", "s3.GetObject")
+    assert need.__dict__ == {"action": "s3:GetObject", "resource": "*", "why": "s3.GetObject", "loc": None,
+                             "platform": False, "optional": False, "unresolved": False, "dependent": False}
+    assert Need("s3:GetObject", "*", "s3.GetObject", None, True) == Need(action="s3:GetObject", resource="*",
+                                                                          why="s3.GetObject", platform=True)
+    assert hash(need) == hash(dataclasses.replace(need)) and dataclasses.replace(need, optional=True).optional
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        need.action = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Need("s3:GetObject")  # type: ignore[call-arg]
+    assert Power(3, "administrator access") == Power(level=3, words="administrator access")

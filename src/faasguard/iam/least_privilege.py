@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from faasguard.iam import platform
+from faasguard.iam import platform, quick_init
 from faasguard.iam.actions import action_index
 from faasguard.iam.evaluate import Grant, Permissions, role_permissions
 from faasguard.iam.sdk_map import sdk_map
@@ -54,6 +54,7 @@ _ATTRIBUTES = {"Arn": "Arn", "arn": "Arn", "StreamArn": "StreamArn", "stream_arn
                "QueueName": "QueueName", "name": "QueueName"}
 
 
+@quick_init
 @dataclass(frozen=True)
 class Need:
     """One IAM action on one resource that the function needs."""
@@ -70,6 +71,7 @@ class Need:
     dependent: bool = False
 
 
+@quick_init
 @dataclass(frozen=True)
 class PolicyStatement:
     sid: str
@@ -85,6 +87,7 @@ class PolicyStatement:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class FunctionPolicy:
     function: str
@@ -426,6 +429,7 @@ def analyse(app: Application) -> AppIam:
     return out
 
 
+@quick_init
 @dataclass(frozen=True)
 class StatementUse:
     """How much of one Allow statement the functions holding the role use."""

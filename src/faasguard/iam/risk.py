@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from faasguard.iam import quick_init
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
 
@@ -181,6 +182,7 @@ def resource_exposure() -> frozenset[str]:
     return frozenset(a for a in _data()["resource_exposure"] if index.get(a) and index.access_level(a) == PERMISSIONS)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Risk:
     """One risk class found in one statement of a role."""

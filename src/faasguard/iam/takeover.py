@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from faasguard.iam import quick_init
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
 from faasguard.iam.evaluate import Grant, Permissions
 from faasguard.iam.risk import risks
@@ -36,6 +37,7 @@ _RISK_WORDS = {
 }
 
 
+@quick_init
 @dataclass(frozen=True)
 class Power:
     level: int  # 3 administrator, 2 privilege escalation, 1 another risk class, 0 limited
