@@ -7,6 +7,7 @@ This module stands below every stage: loaders, analyzers and reporters import it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,6 +119,28 @@ class Analyzer(Protocol):
 
     def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
         """Add facts to ``apps``; return new applications, errors, warnings and the files read."""
+
+
+class FileReader(Analyzer, Protocol):
+    """An analyzer whose first step reads files one at a time, whatever the loaded model says (the dependency
+    analyzer's manifests and lock files).
+
+    :func:`faasguard.scan.scan` runs :meth:`read` on each file :meth:`to_read` names in the processes that
+    load the files, while they load (no pool of its own, and no wait for the slowest template), and hands
+    the results to :meth:`analyze`, in the order of :meth:`to_read`. Without them, :meth:`analyze` reads
+    the files itself.
+    """
+
+    def to_read(self, root: Path, files: list[Path]) -> list[Path]:
+        """The files among ``files`` that :meth:`read` reads."""
+
+    def read(self, root: Path, path: Path) -> Any:
+        """What one file says; picklable (it comes back from a worker). Bad input is in the value, never raised."""
+
+    def analyze(
+        self, apps: list[Application], root: Path, files: list[Path], read: Sequence[Any] | None = None
+    ) -> AnalysisResult:
+        """:meth:`Analyzer.analyze`, with ``read`` the result of :meth:`read` on each of :meth:`to_read`'s files."""
 
 
 class ApplicationAnalyzer(Analyzer, Protocol):

@@ -13,9 +13,9 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import pathspec
 
@@ -23,7 +23,7 @@ from faasguard import cache, installed, limits, root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.code import resolve
 from faasguard.findings import Finding
-from faasguard.interfaces import Analyzer, ApplicationAnalyzer, IgnoreComment, ScanOptions, ScanResult
+from faasguard.interfaces import Analyzer, ApplicationAnalyzer, FileReader, IgnoreComment, ScanOptions, ScanResult
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
@@ -208,20 +208,40 @@ def _rels(paths: Iterable[Path], root: Path) -> Iterator[str]:
         yield text[len(prefix):] if os.sep == "/" and text.startswith(prefix) else _rel(path, root)
 
 
+@dataclass
+class Reading:
+    """The files an analyzer reads by themselves (:class:`FileReader`), and, once :func:`load_all` read them, what each says."""
+
+    reader: FileReader
+    paths: list[Path]
+    read: list[Any] = field(default_factory=list)
+
+
 def load_all(
     paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None,
-    variables: dict[str, str] | None = None, comments: dict[str, Comments] | None = None,
+    variables: dict[str, str] | None = None, comments: dict[str, Comments] | None = None, reading: Sequence[Reading] = (),
 ) -> list[LoadResult]:
     """Every file loaded, in the order of ``paths``, on every core when there are enough of them.
-    The ignore comments of each file read are added to ``comments`` (by path relative to ``root``)."""
+    The ignore comments of each file read are added to ``comments`` (by path relative to ``root``).
+    The files of each ``reading`` are read by its analyzer in the same processes, after the files to load
+    (``progress`` counts both)."""
     values = variables or NO_VARIABLES
     real_dirs: dict[str, str] = {}  # each worker fills its own copy
 
-    def load(path: Path) -> tuple[LoadResult, Comments | None]:
+    def load(item: tuple[int, Path]) -> Any:
+        which, path = item
+        if which >= 0:
+            return reading[which].reader.read(root, path)
         found: list[Comments] = []
         return load_file(path, root, values, real_dirs, found), found[0] if found else None
 
-    loaded = fork_map(load, paths, jobs, progress, PARALLEL_THRESHOLD)
+    items = [(-1, path) for path in paths] + [(i, path) for i, r in enumerate(reading) for path in r.paths]
+    done = fork_map(load, items, jobs, progress, PARALLEL_THRESHOLD)
+    loaded: list[tuple[LoadResult, Comments | None]] = done[: len(paths)]
+    start = len(paths)
+    for r in reading:
+        r.read[:] = done[start : start + len(r.paths)]
+        start += len(r.paths)
     if comments is not None:
         comments.update((rel, found) for rel, (_, found) in zip(_rels(paths, root), loaded, strict=True) if found is not None)
     return [result for result, _ in loaded]
@@ -305,6 +325,10 @@ def _per_application(analyzer: Analyzer) -> TypeGuard[ApplicationAnalyzer]:
     return callable(getattr(analyzer, "analyze_application", None))
 
 
+def _reads_files(analyzer: Analyzer) -> TypeGuard[FileReader]:
+    return callable(getattr(analyzer, "to_read", None)) and callable(getattr(analyzer, "read", None))
+
+
 def _check(
     app: Application, rules: list[Rule], base: str, analyzers: Sequence[ApplicationAnalyzer] = ()
 ) -> tuple[list[Finding], list[Finding], list[tuple[str, str]]]:
@@ -365,11 +389,13 @@ def _scan(
     if target.is_file():
         # One file of a multi-file unit (a .tf file of a Terraform module) is read as its unit.
         paths = [_unit_entry(p) for p in paths]
-    progress = progress_factory(len(paths)) if progress_factory else None
+    # What analyzers read file by file (the manifests and lock files) is read while the files load, by the same workers.
+    reading = {id(a): Reading(a, a.to_read(root, project_files)) for a in analyzers if _reads_files(a)}
+    progress = progress_factory(len(paths) + sum(len(r.paths) for r in reading.values())) if progress_factory else None
     parse_cache, cache_warning = _parse_cache(options.cache_dir)
     known_comments: dict[str, Comments] = {}
     with cache.active(parse_cache):
-        results = load_all(paths, root, options.jobs, progress, options.variables, known_comments)
+        results = load_all(paths, root, options.jobs, progress, options.variables, known_comments, list(reading.values()))
     included = {rel for r in results for rel in r.included}
     apps = [app for r in results for app in r.applications if app.source not in included]
     errors = {e for r in results for e in r.errors}
@@ -391,7 +417,10 @@ def _scan(
             per_application.append(analyzer)  # run with the rules, in their workers
             continue
         with cache.active(parse_cache):  # the code analyzer keeps what one file says by itself
-            analysis = analyzer.analyze(apps, root, project_files)
+            if _reads_files(analyzer) and id(analyzer) in reading:
+                analysis = analyzer.analyze(apps, root, project_files, reading[id(analyzer)].read)
+            else:
+                analysis = analyzer.analyze(apps, root, project_files)
         apps.extend(analysis.applications)
         errors.update(analysis.errors)
         warnings.update(analysis.warnings)

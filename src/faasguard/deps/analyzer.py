@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from faasguard.model import Application, Function
 from faasguard.parallel import fork_map
 
 MAX_MANIFEST_BYTES = 50 * 2**20
+Parsed = tuple[Manifest | None, AnalysisResult]  # one file's manifest (None: not read), and what to report
 # When a directory has several locks, the one its tool would use; the others are reported as extra. Packages
 # installed into the directory itself (pip install -t) are what ships from it, whatever a lock says.
 LOCK_PRIORITY = (INSTALLED, "package-lock", "pnpm-lock", "yarn-lock", "poetry-lock", "uv-lock", "pipfile-lock")
@@ -78,9 +80,13 @@ class DependencyAnalyzer:
         self.service = service
         self.jobs = jobs
 
-    def analyze(self, apps: list[Application], root: Path, files: list[Path]) -> AnalysisResult:
+    def analyze(
+        self, apps: list[Application], root: Path, files: list[Path], read: Sequence[Parsed] | None = None
+    ) -> AnalysisResult:
+        """``read``: :meth:`read` of each of :meth:`to_read`'s files, when the caller ran it (see
+        :class:`faasguard.interfaces.FileReader`); otherwise they are read here."""
         result = AnalysisResult()
-        manifests = _without_left_overs(root, self._parse_all(root, files, result), result)
+        manifests = _without_left_overs(root, self._parse_all(root, files, result, read), result)
         if not manifests:
             return result
         sets = self._group(manifests)
@@ -109,7 +115,8 @@ class DependencyAnalyzer:
         return result
 
     # -- 1. parse --------------------------------------------------------------------------
-    def _parse_all(self, root: Path, files: list[Path], result: AnalysisResult) -> list[Manifest]:
+    def to_read(self, root: Path, files: list[Path]) -> list[Path]:
+        """The manifests and lock files among ``files``."""
         named: dict[str, bool] = {}  # whether a source wants each file name (most files are none's)
         wanted = []
         for path in files:
@@ -118,9 +125,19 @@ class DependencyAnalyzer:
                 maybe = named[path.name] = source_for(path.name) is not None
             if maybe and source_for_path(path) is not None:
                 wanted.append(path)
+        return wanted
+
+    def read(self, root: Path, path: Path) -> Parsed:
+        """One manifest or lock file parsed (None when it could not be), with its errors, warnings and the files it read."""
+        return _parse_one(root, path)
+
+    def _parse_all(
+        self, root: Path, files: list[Path], result: AnalysisResult, read: Sequence[Parsed] | None = None
+    ) -> list[Manifest]:
+        if read is None:  # parsed on every core; each worker returns its file's manifest (or None) and what to report
+            read = fork_map(lambda path: _parse_one(root, path), self.to_read(root, files), self.jobs, min_items=64)
         out = []
-        # Parsed on every core; each worker returns its file's manifest (or None) and what to report.
-        for manifest, parsed in fork_map(lambda path: _parse_one(root, path), wanted, self.jobs, min_items=64):
+        for manifest, parsed in read:
             result.errors.extend(parsed.errors)
             result.warnings.extend(parsed.warnings)
             result.files_read.update(parsed.files_read)
@@ -249,7 +266,7 @@ def _without_left_overs(root: Path, manifests: list[Manifest], result: AnalysisR
     return [m for m in manifests if m.path not in left_over]
 
 
-def _parse_one(root: Path, path: Path) -> tuple[Manifest | None, AnalysisResult]:
+def _parse_one(root: Path, path: Path) -> Parsed:
     """One manifest or lock file parsed, with its errors, warnings and the files it read."""
     result = AnalysisResult()
     source = source_for_path(path)
