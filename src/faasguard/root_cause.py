@@ -68,8 +68,9 @@ def merge(findings: Iterable[Finding], locations: FunctionLocations | None = Non
         for members in groups.values():
             first = members[0][0]
             out.append((first, members[0][1] if len(members) == 1 else _merged([f for _, f in members], locations or {}, base)))
-    out.sort(key=lambda item: item[0])  # the order of first appearance, as ties of the sort below keep it
-    return sorted((f for _, f in out), key=Finding.sort_key)
+    # Sorted, ties in the order of first appearance.
+    out.sort(key=lambda item: (item[1].sort_key(), item[0]))
+    return [f for _, f in out]
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:

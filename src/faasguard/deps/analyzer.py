@@ -230,7 +230,7 @@ class DependencyAnalyzer:
                 if not item.unaudited_reason and dep.version:
                     audit = answers.get((dep.ecosystem, normalize(dep.ecosystem, dep.name), dep.version))
                 reason = item.unaudited_reason or (audit.reason if audit is not None and not audit.audited else "")
-                installed.append(replace(item, audit=audit, unaudited_reason=reason))
+                installed.append(Installed(dep, item.manifest, audit, reason))  # every field: cheaper than replace()
             squats = sorted(
                 {(i.dependency.name, target) for i in installed if (target := imitates(dep_set.ecosystem, i.dependency.name))}
             )
