@@ -7,6 +7,7 @@ yes where the regex says no would walk files the scan did not walk; one that sai
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 import sys
@@ -15,8 +16,17 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from faasguard.code import pymodule
 from faasguard.code.analyzer import AUTHORIZER_ANSWER, _answers_authorizer
-from faasguard.code.pymodule import _FOLD_TO_ASCII, SENSITIVE_HINT, SENSITIVE_WORDS, PyModule, _sensitive_hint
+from faasguard.code.pymodule import (
+    _FOLD_TO_ASCII,
+    SENSITIVE_HINT,
+    SENSITIVE_WORDS,
+    PyModule,
+    _sensitive_hint,
+    _target_name,
+    _walk_facts,
+)
 
 _EVERY_CHARACTER = "".join(chr(code) for code in range(128, sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
 
@@ -52,3 +62,55 @@ def test_the_sensitive_hint_is_the_case_insensitive_regex(text: str) -> None:
 def test_the_authorizer_answer_gate_is_the_regex(text: str) -> None:
     module = PyModule(Path("a.py"), "a.py", None, text=text)
     assert _answers_authorizer(module) == (AUTHORIZER_ANSWER.search(text) is not None)
+
+
+def _reference_facts(tree: ast.AST, want_prints: bool, want_literals: bool) -> tuple[list, list]:
+    """What ``_walk_facts`` finds, written plainly over :func:`ast.walk` (the same breadth-first order)."""
+    prints, literals = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if want_prints and isinstance(node.func, ast.Name) and node.func.id == "print":
+                prints.append(node.lineno)
+            if want_literals:
+                literals += [(kw.arg, kw.value.value, kw.value.lineno) for kw in node.keywords
+                             if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)]
+        elif not want_literals:
+            continue
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if name := _target_name(target):
+                    literals.append((name, node.value.value, node.value.lineno))
+        elif isinstance(node, ast.Dict):
+            literals += [(k.value, v.value, v.lineno) for k, v in zip(node.keys, node.values, strict=True)
+                         if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                         and isinstance(v, ast.Constant) and isinstance(v.value, str)]
+        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name | ast.Attribute) and len(node.comparators) == 1:
+            other = node.comparators[0]
+            if (name := _target_name(node.left)) and isinstance(other, ast.Constant) and isinstance(other.value, str):
+                literals.append((name, other.value, other.lineno))
+    return prints, literals
+
+
+_SHAPES = '''
+password = "a"
+cfg: dict = {"token": "b", 1: "x", **extra}
+connect(user="u", password="c", port=1)
+if secret == "d" or self.key != "e":
+    print("f", sep="g")
+config["api_key"] = db.pwd = "h"
+def f(x={"salt": "i"}, *, y=call(k="j")):
+    return [z for z in range(3) if z.hmac == "k"]
+'''
+
+
+def test_the_fact_walk_finds_what_a_plain_walk_finds() -> None:
+    """``_walk_facts`` is a hand-written breadth-first walk: over these shapes and faasguard's own source, it finds
+    the same print calls and literals, in the same order, as the plain walk above."""
+    sources = [_SHAPES] + [p.read_text(encoding="utf-8") for p in sorted(Path(pymodule.__file__).parents[1].rglob("*.py"))]
+    for source in sources:
+        tree = ast.parse(source)
+        for wants in ((True, True), (True, False), (False, True)):
+            prints, literals = _walk_facts(tree, *wants, lambda node: node.lineno)
+            assert (prints, literals) == _reference_facts(tree, *wants)
+    assert len(_walk_facts(ast.parse(_SHAPES), True, True, lambda node: node.lineno)[1]) == 12
