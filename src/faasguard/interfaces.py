@@ -157,6 +157,17 @@ class ApplicationAnalyzer(Analyzer, Protocol):
         """Add facts to ``app``; return its errors."""
 
 
+class PreparedAnalyzer(ApplicationAnalyzer, Protocol):
+    """An :class:`ApplicationAnalyzer` whose per-application work reads tables it builds once per process (the
+    IAM analyzer's action index and managed policies). :func:`faasguard.scan.run_rules` calls :meth:`prepare`
+    before it forks the workers, so they find the tables built instead of each building its own copy.
+    """
+
+    def prepare(self, apps: list[Application]) -> None:
+        """Build, in this process, what :meth:`analyze_application` will read for ``apps``; change nothing else."""
+
+
+
 class Reporter(Protocol):
     """A scan result in, one string out."""
 

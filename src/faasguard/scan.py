@@ -23,7 +23,15 @@ from faasguard import cache, installed, limits, root_cause, suppress
 from faasguard.analyzers import default_analyzers
 from faasguard.code import resolve
 from faasguard.findings import Finding
-from faasguard.interfaces import Analyzer, ApplicationAnalyzer, FileReader, IgnoreComment, ScanOptions, ScanResult
+from faasguard.interfaces import (
+    Analyzer,
+    ApplicationAnalyzer,
+    FileReader,
+    IgnoreComment,
+    PreparedAnalyzer,
+    ScanOptions,
+    ScanResult,
+)
 from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
@@ -311,7 +319,11 @@ def run_rules(
     seen: dict[str, Finding] = {}
     skipped: list[Finding] = []
     locations = {(app.source, fn.name): (fn.loc.path, fn.loc.line) for app in apps for fn in app.functions}
-    checked = fork_map(lambda app: _check(app, rules, base, analyzers), apps, jobs, min_items=PARALLEL_THRESHOLD)
+    for analyzer in analyzers:
+        if _prepares(analyzer):  # its tables built once here, not again in every worker
+            analyzer.prepare(apps)
+    plan = _RulePlan(rules)
+    checked = fork_map(lambda app: _check(app, plan, base, analyzers), apps, jobs, min_items=PARALLEL_THRESHOLD)
     for found, left_out, problems in checked:
         skipped.extend(left_out)
         if errors is not None:
@@ -325,21 +337,45 @@ def _per_application(analyzer: Analyzer) -> TypeGuard[ApplicationAnalyzer]:
     return callable(getattr(analyzer, "analyze_application", None))
 
 
+def _prepares(analyzer: Analyzer) -> TypeGuard[PreparedAnalyzer]:
+    return callable(getattr(analyzer, "prepare", None))
+
+
 def _reads_files(analyzer: Analyzer) -> TypeGuard[FileReader]:
     return callable(getattr(analyzer, "to_read", None)) and callable(getattr(analyzer, "read", None))
 
 
+class _RulePlan:
+    """The rules to run on an application, in their order, without the ones whose ``over`` collection it has
+    empty (see :meth:`faasguard.registry.Rule.applies`). Applications have few distinct patterns of empty
+    collections, so each pattern's list is made once instead of asking every rule for every application."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.overs = tuple(sorted({r.over for r in rules if r.over is not None}))
+        self._by_pattern: dict[tuple[bool, ...], list[Rule]] = {}
+
+    def for_app(self, app: Application) -> list[Rule]:
+        fields = app.__dict__
+        pattern = tuple(bool(fields[over]) for over in self.overs)
+        active = self._by_pattern.get(pattern)
+        if active is None:
+            active = self._by_pattern[pattern] = [r for r in self.rules if r.applies(app)]
+        return active
+
+
 def _check(
-    app: Application, rules: list[Rule], base: str, analyzers: Sequence[ApplicationAnalyzer] = ()
+    app: Application, plan: _RulePlan, base: str, analyzers: Sequence[ApplicationAnalyzer] = ()
 ) -> tuple[list[Finding], list[Finding], list[tuple[str, str]]]:
     problems = [e for analyzer in analyzers for e in analyzer.analyze_application(app)]
     found: list[Finding] = []
     skipped: list[Finding] = []
-    for r in rules:
-        if not r.applies(app):  # nothing to look at: run() would find nothing
-            continue
-        for finding in r.run(app, app.source, base):
-            (skipped if _skipped_by_source(app, finding) else found).append(finding)
+    for r in plan.for_app(app):
+        if app.skipped:
+            for finding in r.run(app, app.source, base):
+                (skipped if _skipped_by_source(app, finding) else found).append(finding)
+        else:
+            found.extend(r.run(app, app.source, base))
     return found, skipped, problems
 
 

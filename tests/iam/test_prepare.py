@@ -136,3 +136,41 @@ def test_quick_init_records_are_the_dataclasses_they_replace():
     with pytest.raises(TypeError):
         Need("s3:GetObject")  # type: ignore[call-arg]
     assert Power(3, "administrator access") == Power(level=3, words="administrator access")
+
+
+def test_a_scan_builds_the_tables_before_it_checks_the_applications(tmp_path: Path) -> None:
+    apps = _apps(tmp_path)
+    calls: list[str] = []
+
+    class Recording(IamAnalyzer):
+        def prepare(self, apps: list[Application]) -> None:
+            calls.append(f"prepare {len(apps)}")
+            super().prepare(apps)
+
+        def analyze_application(self, app: Application) -> list[tuple[str, str]]:
+            calls.append("analyze")
+            return super().analyze_application(app)
+
+    found, _ = run_rules(apps, all_rules(), analyzers=[Recording()])
+    assert calls == ["prepare 1", "analyze"]
+    assert "FG-IAM-001" in {f.rule_id for f in found}
+
+
+def test_rules_run_in_order_only_where_their_collection_has_items() -> None:
+    from faasguard.findings import Severity
+    from faasguard.registry import Rule
+    from faasguard.scan import _RulePlan
+
+    ran: list[str] = []
+
+    def rule(rule_id: str, over: str | None) -> Rule:
+        return Rule(rule_id, "iam", Severity.LOW, rule_id, lambda app: ran.append(rule_id) or [], over=over)
+
+    rules = [rule("A", "functions"), rule("B", None), rule("C", "roles"), rule("D", "functions")]
+    with_function = Application(Path("."), functions=[Function("f", Loc("t.yaml", 1))])
+    empty = Application(Path("."))
+    run_rules([with_function, empty, with_function], rules)
+    assert ran == ["A", "B", "D", "B", "A", "B", "D"]
+    plan = _RulePlan(rules)
+    assert [r.id for r in plan.for_app(empty)] == ["B"]
+    assert plan.for_app(with_function) is plan.for_app(with_function)  # one list per pattern of empty collections
