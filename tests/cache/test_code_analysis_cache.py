@@ -283,3 +283,30 @@ def test_the_walk_touches_the_file_system_only_where_it_is_recorded(runs: Runs, 
     assert any(look.endswith("helpers.py") for look in looks)  # the watch was on while the walk read its files
     salted = {p.resolve() for p in cache._sources(Path(cache.__file__).parent)}
     assert tables and tables <= salted  # a table the walk reads changes the cache's salt
+
+
+def test_an_entry_of_another_kind_under_the_key_is_computed_again(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A loose handler file's analysis is a (handlers, flows, checks) tuple, a function's is its CodeFacts: whatever
+    # the cache answers for one key, an entry made as the other kind is a miss, never a value of the wrong shape.
+    loose = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
+    runs.write({"template.yaml": _function(), "src/app.py": HANDLER, "src/helpers.py": SAFE, "scripts/job.py": loose})
+    cold = runs.scan()
+    assert ("scripts/job.py", 5) in {(f["path"], f["line"]) for f in cold["findings"] if f["rule_id"] == "FG-INJ-011"}
+    from faasguard import cache
+    from faasguard.code import analyzer
+
+    recall = cache.recall
+    functions: list[object] = []
+
+    def crossed(kind: str, data: str) -> object:
+        entry = recall(kind, data)
+        if kind == "function" and isinstance(entry, analyzer.Analysis):
+            functions.append(entry)
+        if kind == "loose" and functions:
+            return functions[0]  # what a key that named a function's entry would give: CodeFacts, not a tuple
+        return entry
+
+    monkeypatch.setattr(cache, "recall", crossed)
+    warm = _scan(runs.project, runs.cache_dir, runs.out)
+    assert functions
+    assert warm == _scan(runs.project, None, runs.out)

@@ -123,6 +123,7 @@ class Analysis:
     warnings: tuple[tuple[str, str], ...]
     files_read: tuple[str, ...]
     value: Any
+    kind: str = ""  # what analysed() computed it as ("function", "loose"): an entry of another kind is not used
 
 
 class _NotCached(Exception):
@@ -255,7 +256,7 @@ class _Cache:
         if not parse_cache.enabled():
             return compute()
         entry = parse_cache.recall(kind, key)
-        if isinstance(entry, Analysis) and self._holds(entry):
+        if isinstance(entry, Analysis) and entry.kind == kind and self._holds(entry):
             result.errors.extend(entry.errors)
             result.warnings.extend(entry.warnings)
             result.files_read.update(entry.files_read)
@@ -270,12 +271,12 @@ class _Cache:
                 value = compute()
         finally:
             self.recording = None
-        kept = self._analysis(paths, probes, result.errors[errors:], result.warnings[warnings:], value)
+        kept = self._analysis(kind, paths, probes, result.errors[errors:], result.warnings[warnings:], value)
         if kept is not None:
             parse_cache.remember(kind, key, kept)
         return value
 
-    def _analysis(self, paths: set[Path], probes: dict[tuple[Any, ...], str | None], errors: list[tuple[str, str]],
+    def _analysis(self, kind: str, paths: set[Path], probes: dict[tuple[Any, ...], str | None], errors: list[tuple[str, str]],
                   warnings: list[tuple[str, str]], value: Any) -> Analysis | None:
         files: list[tuple[str, bytes]] = []
         found = set(errors)
@@ -289,7 +290,7 @@ class _Cache:
             if stamp is not None and stamp != OUTSIDE:
                 read.add(self.rel(path))
         return Analysis(tuple(files), tuple(sorted(probes.items(), key=repr)), tuple(sorted(found)),
-                        tuple(sorted(set(warnings))), tuple(sorted(read)), value)
+                        tuple(sorted(set(warnings))), tuple(sorted(read)), value, kind)
 
     def _holds(self, entry: Analysis) -> bool:
         """Whether every import ``entry`` resolved resolves the same way and every file it read has the same stamp."""
