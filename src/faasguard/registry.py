@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from faasguard.findings import CATEGORIES, Finding, Related, Severity, finding_fingerprint
@@ -69,11 +68,6 @@ class Rule:
     # (tests/test_registry.py checks the shape), so an application where it is empty is not even asked.
     over: str | None = None
 
-    def __post_init__(self) -> None:
-        # applies() as a C-level callable that answers the same (a caller asks it for every rule x application):
-        # the ``over`` collection itself, falsy when empty; an Application is always truthy (bool(app) is True).
-        object.__setattr__(self, "applies", bool if self.over is None else attrgetter(self.over))
-
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.check.__doc__ or "")
@@ -94,8 +88,8 @@ class Rule:
 
     def applies(self, app: Application) -> bool:
         """False when the rule has nothing to look at in ``app`` (its ``over`` collection is empty): ``run`` finds
-        nothing there, so a caller looping over rules x applications may leave the call out. (Each rule answers
-        through the equivalent callable set in ``__post_init__``, which may return the collection: test its truth.)"""
+        nothing there, so a caller looping over rules x applications may leave the call out (the scan asks it once per
+        pattern of empty collections, see ``faasguard.scan._RulePlan``)."""
         return self.over is None or bool(app.__dict__[self.over])
 
     def run(self, app: Application, source: str = "", base: str = "") -> list[Finding]:

@@ -109,11 +109,9 @@ def _unit_entry(path: Path) -> Path:
     return path
 
 
-def _candidate(path: Path, known: dict[str, bool] | None = None) -> bool:
+def _candidate(path: Path, known: dict[str, bool]) -> bool:
     """Whether a loader might want ``path`` (by its name; ``known`` remembers the answer for each name)."""
     name = path.name.lower()
-    if known is None:
-        return any(loader.wants(name) for loader in LOADERS)
     wanted = known.get(name)
     if wanted is None:
         wanted = known[name] = any(loader.wants(name) for loader in LOADERS)
@@ -370,12 +368,14 @@ def _check(
     problems = [e for analyzer in analyzers for e in analyzer.analyze_application(app)]
     found: list[Finding] = []
     skipped: list[Finding] = []
+    marked = bool(app.skipped)  # only an application with skip markers in its source has findings to set aside
     for r in plan.for_app(app):
-        if app.skipped:
-            for finding in r.run(app, app.source, base):
-                (skipped if _skipped_by_source(app, finding) else found).append(finding)
-        else:
-            found.extend(r.run(app, app.source, base))
+        hits = r.run(app, app.source, base)
+        if not marked:
+            found.extend(hits)
+            continue
+        for finding in hits:
+            (skipped if _skipped_by_source(app, finding) else found).append(finding)
     return found, skipped, problems
 
 

@@ -138,8 +138,8 @@ def test_a_skipped_rule_finds_nothing_without_its_collection(apps, rule):
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
 def test_each_rule_answers_applies_as_the_method_does(apps, rule):
-    """Rules answer applies() through a C-level callable: its truth is the method's answer, with and without the
-    collection (a rule without ``over`` applies everywhere)."""
+    """A rule's applies() answers as the method does, with and without the collection (a rule without ``over``
+    applies everywhere)."""
     for app in apps:
         cases = [app]
         if rule.over is not None:
