@@ -56,6 +56,7 @@ import sqlite3
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -74,6 +75,8 @@ FLUSH_BYTES = 8 * 2**20
 # Entries are never updated in place: a cache kept across many CI runs collects the parses of
 # every version of every file. Past this size, a scan starts the database afresh.
 MAX_DATABASE_BYTES = 512 * 2**20
+# What SQLite says of a file that is not a database (or a damaged one): the only errors that replace it.
+_NOT_A_DATABASE = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
 _MISS = object()  # what ParseCache._load gives for a key without a usable entry
 # The parsers whose output is cached (tree-sitter's grammars parse the code the analyzer walks).
 _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", "tree-sitter-javascript",
@@ -191,21 +194,20 @@ class ParseCache:
                 os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
                 db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
                 try:
-                    # Before the database has pages (it is fixed then): an entry of a few kB fits one page,
-                    # without a chain of overflow pages (a quarter less work to write the first scan's entries).
-                    db.execute("PRAGMA page_size=16384")
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.execute("PRAGMA synchronous=NORMAL")  # a crash may lose entries, never corrupt them
-                    db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
-                except sqlite3.DatabaseError:
+                    _set_up(db)
+                except sqlite3.Error:
                     db.close()
                     raise
                 self._connection = db
                 return db
-            except sqlite3.DatabaseError:
-                if attempt == 0:  # not a database (damaged, or something else): start afresh
-                    self._keys = None
-                    _remove_database(path)
+            except sqlite3.Error as exc:
+                # Only a file that is not a database is replaced. Busy (another process setting the same new
+                # database up) or an I/O error is no reason: removing the files under a process that has them
+                # open loses its entries and can pair its reads with another database's log.
+                if attempt > 0 or getattr(exc, "sqlite_errorname", "") not in _NOT_A_DATABASE:
+                    break
+                self._keys = None
+                _remove_database(path)
             except OSError:
                 break
         return None
@@ -273,6 +275,31 @@ class ParseCache:
                     raise
             except sqlite3.Error:
                 pass
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """Page size, write-ahead log and table of a connection's database."""
+    # Before the database has pages (it is fixed then): an entry of a few kB fits one page,
+    # without a chain of overflow pages (a quarter less work to write the first scan's entries).
+    db.execute("PRAGMA page_size=16384")
+    _while_busy(db, "PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # a crash may lose entries, never corrupt them
+    _while_busy(db, "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+
+
+def _while_busy(db: sqlite3.Connection, sql: str) -> None:
+    """Run ``sql``, again while SQLite says busy, for up to BUSY_SECONDS. When workers or scans set a new
+    database up together, switching it to the log and creating the table are refused at once (SQLITE_BUSY
+    without the busy handler's wait, which could deadlock there) to all but one of them."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.execute(sql)
+            return
+        except sqlite3.OperationalError as exc:
+            if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _remove_database(path: Path) -> None:
