@@ -22,10 +22,12 @@ them instead of finishing the queue, and the kernel ends them if the scan dies a
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -110,10 +112,11 @@ def fork_map(
 
 
 class _Link:
-    """One worker process and the pipe to it; ``batch`` is the index of the batch it works on."""
+    """One worker process and the pipe to it; ``batches`` are the indexes of the batches handed to it that it
+    has not answered yet, in the order it works on them."""
 
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
-        self.process, self.conn, self.batch = process, conn, -1
+        self.process, self.conn, self.batches = process, conn, collections.deque[int]()
 
 
 def _start_workers(count: int, processes: list[BaseProcess]) -> list[_Link]:
@@ -134,37 +137,50 @@ def _start_workers(count: int, processes: list[BaseProcess]) -> list[_Link]:
 
 
 def _drive(links: list[_Link], batches: list[range], done: list[Any], progress: Callable[[int], None] | None) -> None:
-    """Hand the batches out to idle workers and file each result under its batch, until all are done.
+    """Hand the batches out to the workers and file each result under its batch, until all are done.
+
+    A worker has its next batch waiting in its pipe when it sends a result: it goes on at once, while this
+    process reads and unpickles the result (up to half a second of a corpus scan's loading, which each
+    worker spent idle when it was handed its next batch only after that). Near the end of the queue, a
+    worker gets one batch at a time, so that none is left with a queued batch while another is idle.
 
     A worker's exception is raised here, with the worker's traceback as a note; a worker that
     ends without answering (killed, out of memory) is a :class:`WorkerDied`."""
-    queue = iter(range(len(batches)))
+    queue = collections.deque(range(len(batches)))
 
     def hand_out(link: _Link) -> None:
-        link.batch = next(queue, -1)
-        if link.batch >= 0:
-            try:
-                link.conn.send((batches[link.batch].start, batches[link.batch].stop))
-            except OSError:  # the worker is gone
-                raise WorkerDied(f"a worker process ended before its batch (exit code {link.process.exitcode})") from None
+        if not queue:
+            return
+        index = queue.popleft()
+        link.batches.append(index)
+        try:
+            link.conn.send((batches[index].start, batches[index].stop))
+        except OSError:  # the worker is gone
+            raise WorkerDied(f"a worker process ended before its batch (exit code {link.process.exitcode})") from None
 
     for link in links:
         hand_out(link)
-    while busy := [link for link in links if link.batch >= 0]:
+    for link in links:
+        if len(queue) > len(links):
+            hand_out(link)
+    while busy := [link for link in links if link.batches]:
         ready = set(wait([link.conn for link in busy] + [link.process.sentinel for link in busy]))
         for link in busy:
             if link.conn in ready:
                 try:
-                    ok, payload, trace = link.conn.recv()
+                    data = link.conn.recv_bytes()
                 except (EOFError, OSError):
                     raise WorkerDied(f"a worker process ended without its result (exit code {link.process.exitcode})") from None
+                index = link.batches.popleft()
+                if not link.batches or len(queue) > len(links):
+                    hand_out(link)
+                ok, payload, trace = pickle.loads(data)
                 if not ok:
                     payload.add_note(f"in worker process {link.process.pid}:\n{trace}")
                     raise payload
-                done[link.batch] = payload
+                done[index] = payload
                 if progress:
-                    progress(len(batches[link.batch]))
-                hand_out(link)
+                    progress(len(batches[index]))
             elif link.process.sentinel in ready:
                 link.process.join(1.0)
                 raise WorkerDied(f"a worker process ended without its result (exit code {link.process.exitcode})")
