@@ -121,6 +121,11 @@ class ParseCache:
         with contextlib.suppress(OSError):
             if (directory / DATABASE).stat().st_size > MAX_DATABASE_BYTES:
                 _remove_database(directory / DATABASE)
+        # Set up here, in the scan process, before it forks workers: they open a database that is there. When
+        # a corpus scan's two loading workers set up a new one together, one of them was refused at once in about
+        # one round in four, and took it for a damaged database (see _db).
+        with self._lock:
+            self._db()
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
              keep: Callable[[T], bool] | None = None) -> T:

@@ -50,7 +50,8 @@ def test_processes_opening_a_new_cache_together_keep_it_and_every_entry(tmp_path
 
 def test_a_file_that_is_not_a_database_is_replaced_but_a_busy_one_is_not(tmp_path, monkeypatch):
     removed: list[Path] = []
-    monkeypatch.setattr(cache, "_remove_database", removed.append)
+    remove = cache._remove_database
+    monkeypatch.setattr(cache, "_remove_database", lambda path: (removed.append(path), remove(path)))
     monkeypatch.setattr(cache, "BUSY_SECONDS", 0.2)
     directory = tmp_path / "c"
     directory.mkdir(mode=0o700)
@@ -73,3 +74,10 @@ def test_a_file_that_is_not_a_database_is_replaced_but_a_busy_one_is_not(tmp_pat
     (tmp_path / "d" / cache.DATABASE).write_bytes(b"not a database" * 100)
     ParseCache(tmp_path / "d").recall("yaml", "a")
     assert removed == [tmp_path / "d" / cache.DATABASE]
+
+
+def test_the_scan_process_sets_the_database_up_before_any_worker_opens_it(tmp_path):
+    ParseCache(tmp_path / "c")
+    with sqlite3.connect(tmp_path / "c" / cache.DATABASE) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (0,)
