@@ -73,3 +73,47 @@ def test_the_fast_path_takes_located_strings(monkeypatch: pytest.MonkeyPatch) ->
     """A report whose function names are located YAML strings is still written by orjson."""
     monkeypatch.setattr(json, "dumps", lambda *a, **k: pytest.fail("fell back to json.dumps"))
     assert json_document({"function": Located("Orders"), "line": 3}) == '{\n  "function": "Orders",\n  "line": 3\n}\n'
+
+
+def _where(found: list[tuple[object, object, float]] | None) -> set[tuple[int, object, str]] | None:
+    return None if found is None else {(id(container), key, repr(value)) for container, key, value in found}
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents.filter(lambda d: type(d) in (dict, list)))
+def test_the_level_pass_finds_the_floats_the_walk_finds(document: dict[object, object] | list[object]) -> None:
+    """escape._floats (C passes over each level) against escape._floats_walk (every value in Python)."""
+    from faasguard.report import escape
+
+    assert _where(escape._floats(document)) == _where(escape._floats_walk(document))
+
+
+def test_the_level_pass_finds_floats_among_shared_and_nested_containers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from faasguard.report import escape
+
+    shared = [1.5, "x", {"f": 2.5}]
+    document = {"a": [shared, shared], "b": {"c": [[], {}, [0.25, Located("fn"), Level.HIGH, None, True]]},
+                "d": 3.0, "e": [{"g": 1, "h": 1e-7}]}
+    expected = _where(escape._floats_walk(document))
+    monkeypatch.setattr(escape, "_floats_walk", lambda d: pytest.fail("left to the walk"))
+    assert _where(escape._floats(document)) == expected
+    assert expected is not None and len(expected) == 5  # the shared list and its dict counted once each
+
+
+@pytest.mark.parametrize("text", [
+    "plain", "…", "a…b", "……", "café naïve", "漢字😀", "😀", "x\x85y\u2028z", "end é", "é start", "mixed é漢😀…\x7f",
+])
+def test_non_ascii_characters_are_escaped_as_json_dumps_escapes_them(text: str) -> None:
+    from faasguard.report import escape
+
+    raw = json.dumps(text, ensure_ascii=False).encode("utf-8")  # UTF-8 as orjson writes it; DEL is json_document's
+    assert escape._ascii_text(raw).replace("\x7f", "\\u007f") == json.dumps(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_any_text_is_made_ascii_as_json_dumps_makes_it(text: str) -> None:
+    from faasguard.report import escape
+
+    raw = json.dumps(text, ensure_ascii=False).encode("utf-8")  # UTF-8 as orjson writes it; DEL is json_document's
+    assert escape._ascii_text(raw).replace("\x7f", "\\u007f") == json.dumps(text)

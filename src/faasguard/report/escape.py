@@ -9,9 +9,11 @@ the function for its syntax; the text stays readable (``\\x1b``), never silently
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
+from bisect import bisect_right
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import is_
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -77,23 +79,44 @@ def for_terminal(result: ScanResult) -> ScanResult:
     )
 
 
-def _json_escapes(error: UnicodeError) -> tuple[str, int]:
-    """An error handler for ``str.encode("ascii", ...)``: each character ASCII cannot hold, as the
-    ``\\uXXXX`` escape ``json.dumps`` writes (a UTF-16 surrogate pair above U+FFFF)."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    out = []
-    for char in error.object[error.start : error.end]:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out), error.end
+def _json_escape(char: str) -> str:
+    """``char`` (not ASCII) as the ``\\uXXXX`` escape ``json.dumps`` writes (a UTF-16 surrogate pair above U+FFFF)."""
+    code = ord(char)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
-codecs.register_error("faasguard-json", _json_escapes)
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _ascii_text(raw: bytes) -> str:
+    """UTF-8 ``raw`` (orjson's output, valid UTF-8) as ASCII text, each other character as its JSON escape: what
+    ``raw.decode().encode("ascii", <json escapes>).decode("ascii")`` gives, without making the whole text first in
+    two bytes per character (a report's few non-ASCII characters (``…``, names) widen all of its 20 MB) and encoding
+    it back. The lead bytes of the characters are found by ``bytes.find``: a report holds few of them."""
+    if raw.isascii():
+        return raw.decode("ascii")
+    starts: list[int] = []
+    for lead in set(raw.translate(None, _ASCII_BYTES)):  # the distinct bytes >= 0x80
+        if lead >= 0xC0:  # a character's first byte (continuation bytes are 0x80-0xBF)
+            needle = bytes((lead,))
+            at = raw.find(needle)
+            while at >= 0:
+                starts.append(at)
+                at = raw.find(needle, at + 1)
+    starts.sort()
+    pieces = []
+    done = 0
+    for at in starts:
+        lead = raw[at]
+        end = at + (2 if lead < 0xE0 else 3 if lead < 0xF0 else 4)
+        pieces.append(raw[done:at].decode("ascii"))
+        pieces.append(_json_escape(raw[at:end].decode("utf-8")))
+        done = end
+    pieces.append(raw[done:].decode("ascii"))
+    return "".join(pieces)
 
 
 def json_document(document: object) -> str:
@@ -114,24 +137,51 @@ def json_document(document: object) -> str:
     for container, key, value in floats:
         container[key] = orjson.Fragment(json.dumps(value))
     try:
-        text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+        raw = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except (orjson.JSONEncodeError, TypeError):
-        text = ""
+        raw = b""
     finally:
         for container, key, value in floats:
             container[key] = value
-    if not text:
+    if not raw:
         return json.dumps(document, indent=2) + "\n"
-    if not text.isascii():  # json.dumps escapes all of it (ensure_ascii); orjson writes UTF-8
-        text = text.encode("ascii", "faasguard-json").decode("ascii")
+    text = _ascii_text(raw)  # json.dumps escapes all of it (ensure_ascii); orjson writes UTF-8
     # and DEL, which orjson leaves as it is. Outside strings orjson writes neither.
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
 _LEAVES = (str, int, bool, type(None))
+_PLAIN = frozenset({dict, list, float, *_LEAVES})
 
 
-def _floats(document: object) -> list[tuple[Any, Any, float]] | None:
+def _floats(document: dict[Any, Any] | list[Any]) -> list[tuple[Any, Any, float]] | None:
+    """What :func:`_floats_walk` finds (in another order), a level of the document at a time in a few passes of C
+    code over all of its values (a report's level of finding fields is 300k values): the walk looks at each value in
+    Python (a tenth of a second). A document holding anything but dicts, lists, floats and what both encoders write
+    as its value (str, int and their subclasses, None) is left to the walk."""
+    found: list[tuple[Any, Any, float]] = []
+    dicts, lists = ([document], []) if type(document) is dict else ([], [document])
+    while dicts or lists:
+        values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
+        kinds = list(map(type, values))
+        distinct = set(kinds)
+        if not distinct <= _PLAIN and not all(issubclass(kind, (str, int)) for kind in distinct - _PLAIN):
+            return _floats_walk(document)  # a tuple, a dict or list subclass, a float subclass or another type
+        if float in distinct:
+            containers = [*dicts, *lists]  # in the order their values were taken
+            ends = list(accumulate(map(len, containers)))
+            for at in compress(range(len(values)), map(is_, kinds, repeat(float))):
+                which = bisect_right(ends, at)
+                container = containers[which]
+                place = at - (ends[which - 1] if which else 0)
+                key = next(islice(container, place, None)) if type(container) is dict else place
+                found.append((container, key, values[at]))
+        dicts = list(compress(values, map(is_, kinds, repeat(dict))))
+        lists = list(compress(values, map(is_, kinds, repeat(list))))
+    return found
+
+
+def _floats_walk(document: object) -> list[tuple[Any, Any, float]] | None:
     """Where ``document`` holds a float: (the dict or list, the key or index, the float); None
     when one sits where it cannot be swapped (a tuple) or a value is of a type neither encoder
     writes the same way. Subclasses of str and int (a located YAML string naming a function, an
