@@ -20,9 +20,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from itertools import compress
+from operator import attrgetter
 
 from faasguard.findings import Finding, Related, relative_to
 
@@ -50,27 +52,40 @@ def _group_key(f: Finding) -> tuple[object, ...]:
     )
 
 
+# Where findings can share a root cause (the first fields of _group_key).
+_PLACE = attrgetter("rule_id", "severity", "source", "path", "line", "end_line")
+
+
 def merge(findings: Iterable[Finding], locations: FunctionLocations | None = None, base: str = "") -> list[Finding]:
-    """The findings with every root cause reported once; sorted like the input's sort key."""
-    # Findings can only share a root cause at the same place: the names are taken out of the
-    # messages (the costly part of the key) only where several findings share one.
-    places: dict[tuple[object, ...], list[tuple[int, Finding]]] = defaultdict(list)
-    for i, f in enumerate(findings):
-        places[(f.rule_id, f.severity, f.source, f.path, f.line, f.end_line)].append((i, f))
-    out: list[tuple[int, Finding]] = []
-    for at_place in places.values():
-        if len(at_place) == 1:
-            out.append(at_place[0])
-            continue
-        groups: dict[tuple[object, ...], list[tuple[int, Finding]]] = defaultdict(list)
-        for i, f in at_place:
-            groups[_group_key(f)].append((i, f))
-        for members in groups.values():
-            first = members[0][0]
-            out.append((first, members[0][1] if len(members) == 1 else _merged([f for _, f in members], locations or {}, base)))
-    # Sorted, ties in the order of first appearance.
-    out.sort(key=lambda item: (item[1].sort_key(), item[0]))
-    return [f for _, f in out]
+    """The findings with every root cause reported once; sorted like the input's sort key, ties in the order of
+    first appearance (a merged finding stands where its first member was)."""
+    found: list[Finding | None] = list(findings)
+    places = list(map(_PLACE, found))
+    counts = Counter(places)
+    if len(counts) < len(found):
+        # Findings can only share a root cause at the same place: the names are taken out of the messages (the
+        # costly part of the key) only where several findings share one.
+        shared: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for at in compress(range(len(found)), map((1).__lt__, map(counts.__getitem__, places))):
+            shared[places[at]].append(at)
+        for at_place in shared.values():
+            groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
+            first: dict[tuple[object, ...], int] = {}
+            for at in at_place:
+                f = found[at]
+                assert f is not None
+                key = _group_key(f)
+                groups[key].append(f)
+                if key in first:
+                    found[at] = None  # merged into the finding at first[key]
+                else:
+                    first[key] = at
+            for key, members in groups.items():
+                if len(members) > 1:
+                    found[first[key]] = _merged(members, locations or {}, base)
+    kept = [f for f in found if f is not None]
+    kept.sort(key=Finding.sort_key)  # stable: ties stay in the order of first appearance
+    return kept
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:

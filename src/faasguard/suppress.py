@@ -157,13 +157,20 @@ def apply(
     specs = [(base, p, rules, pathspec.GitIgnoreSpec.from_lines([p])) for base, p, rules in path_ignores]
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
+    by_file = comments.by_file
     for f in findings:
-        comment = _inline(f, comments)
+        comment = None
+        if f.line:  # _inline, without its calls for the many files that hold no comment
+            in_file = by_file.get(f.path)
+            if in_file is None:
+                in_file = comments.of(f.path)
+            if in_file:
+                comment = _inline(f, comments)
         by_config = next(
             (p for base, p, rules, spec in specs
              if (not rules or f.rule_id in rules) and _under(f.path, base) and spec.match_file(f.path[len(base):])),
             None,
-        )
+        ) if specs else None
         if comment is not None:
             comment.used.add(f.rule_id)
             suppressed.append(Suppressed(f, "inline", comment.reason))
