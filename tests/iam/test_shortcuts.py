@@ -85,3 +85,68 @@ def test_an_action_allowed_on_every_resource_is_among_the_allowed_actions():
                 assert action in allowed, (allow, deny, action)
                 checked += 1
     assert checked > 20
+
+
+def test_a_prefix_pattern_takes_the_run_of_sorted_names_the_plain_filter_takes():
+    """actions._expand's `svc:Stem*` case (a run of the service's names sorted by lower case, found by bisection)
+    against filtering every name of the service by startswith: every service, every stem of every 7th name."""
+    from faasguard.iam import actions
+
+    index = action_index()
+    checked = 0
+    for prefix in index.services():
+        shorts = [short for _, short in actions._short_names(index, prefix)]
+        stems = {"", "zzzz", "\U0010ffff", "a\U0010ffff"} | {s[:n] for s in shorts[::7] for n in range(len(s) + 1)}
+        for stem in sorted(stems):
+            plain = frozenset(a for a, short in actions._short_names(index, prefix) if short.startswith(stem))
+            assert actions._expand(index, f"{prefix}:{stem}*") == plain, (prefix, stem)
+            checked += bool(plain)
+    assert checked > 20000
+    assert actions._prefix_end(["a", "b\U0010ffff", "b\U0010ffffx", "c"], "b\U0010ffff", 1) == 3
+
+
+def test_the_index_from_its_compact_form_is_the_one_the_plain_loop_builds():
+    from faasguard.iam import actions
+
+    services = actions._load_json(actions.COMPACT)["services"]
+    names: dict[str, str] = {}
+    rows: dict[str, list[object]] = {}
+    by_service: dict[str, list[str]] = {}
+    for prefix, service in services.items():
+        listed = []
+        for row in service["actions"]:
+            name = f"{prefix}:{row[0]}"
+            names[name.lower()] = name
+            rows[name.lower()] = row
+            listed.append(name)
+        by_service[prefix] = listed
+    index = actions.ActionIndex.from_compact(services)
+    assert list(index._names.items()) == list(names.items()) and len(names) > 20000
+    assert list(index._rows.items()) == list(rows.items())
+    assert index._by_service == by_service
+
+
+def test_the_levels_are_those_of_the_records():
+    from faasguard.iam import actions
+
+    fresh = actions.ActionIndex.from_compact(actions._load_json(actions.COMPACT)["services"])
+    used = actions.ActionIndex.from_compact(actions._load_json(actions.COMPACT)["services"])
+    used.get("s3:GetObject"), used.get("ec2:RunInstances")  # records made: the rows are no longer all there
+    plain = [(i.name, i.access_level, bool(i.resource_types)) for i in (fresh.get(n) for n in fresh._names.values())]
+    assert fresh.levels() == plain and used.levels() == plain
+
+
+def test_the_tables_of_whole_database_classes_are_what_the_plain_filters_give():
+    from faasguard.iam import actions, risk, takeover
+
+    levels = action_index().levels()
+    infrastructure = {
+        name for name, level, typed in levels
+        if level == actions.WRITE and typed and _infrastructure_verb(name) and name.lower() not in risk.RUNTIME_BASELINE
+    }  # fmt: skip
+    changing = {name for name, level, _ in levels if level in (actions.WRITE, actions.PERMISSIONS)}
+    assert risk._infrastructure_names() == infrastructure and len(infrastructure) > 3000
+    assert takeover._changing_actions() == changing
+    odd = ["ec2:Create", "x:PutObjects", "x:SetSecret", "x:Resetter", "x:createThing", "RunTask", "s3:Put", "a:b:CreateX",
+           "x:PutItemThing", "x:CreateThingItem", "x:CreateThingItems", "x:Create\nThing", "x:Tagger", "x:UntagObject"]
+    assert [n for n in odd if bool(risk._INFRA_NAME.match(n)) != _verb_by_loop(n)] == []

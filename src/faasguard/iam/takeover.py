@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from faasguard.iam import quick_init
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
@@ -80,8 +82,11 @@ def _changing(actions: frozenset[str]) -> int:
 
 @cache
 def _changing_actions() -> frozenset[str]:
-    index = action_index()
-    return frozenset({name for name, level, _ in index.levels() if level in (WRITE, PERMISSIONS)})
+    levels = action_index().levels()
+    return frozenset(compress(map(itemgetter(0), levels), map(_CHANGING.__contains__, map(itemgetter(1), levels))))
+
+
+_CHANGING = frozenset({WRITE, PERMISSIONS})
 
 
 def can(perms: Permissions, action: str, resource: str = "*") -> Grant | None:
