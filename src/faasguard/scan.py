@@ -36,7 +36,7 @@ from faasguard.loaders import LOADERS
 from faasguard.loaders.interface import NO_VARIABLES, LoadResult
 from faasguard.model import Application
 from faasguard.parallel import collector_paused, fork_map
-from faasguard.registry import Rule, all_rules
+from faasguard.registry import Rule, all_rules, run_all
 
 # Directories that hold dependencies, caches or build output, never the project's own sources.
 SKIP_DIRS = {
@@ -366,16 +366,13 @@ def _check(
     app: Application, plan: _RulePlan, base: str, analyzers: Sequence[ApplicationAnalyzer] = ()
 ) -> tuple[list[Finding], list[Finding], list[tuple[str, str]]]:
     problems = [e for analyzer in analyzers for e in analyzer.analyze_application(app)]
+    hits = run_all(plan.for_app(app), app, app.source, base)
+    if not app.skipped:  # only an application with skip markers in its source has findings to set aside
+        return hits, [], problems
     found: list[Finding] = []
     skipped: list[Finding] = []
-    marked = bool(app.skipped)  # only an application with skip markers in its source has findings to set aside
-    for r in plan.for_app(app):
-        hits = r.run(app, app.source, base)
-        if not marked:
-            found.extend(hits)
-            continue
-        for finding in hits:
-            (skipped if _skipped_by_source(app, finding) else found).append(finding)
+    for finding in hits:
+        (skipped if _skipped_by_source(app, finding) else found).append(finding)
     return found, skipped, problems
 
 
