@@ -13,7 +13,7 @@ to the SAM resource written in the file, for its line number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,10 @@ _SAM_PROPERTY_NAMES = {"TracingConfig": "Tracing", "DeadLetterConfig": "DeadLett
 _FUNCTION_ARN_IN_URI = re.compile(r"functions/\$\{([A-Za-z0-9]+)(?:\.Arn)?\}")
 
 
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
+
+
 class TemplateReader:
     """One template's resources, with location lookups and intrinsic resolution."""
 
@@ -93,7 +97,9 @@ class TemplateReader:
         self.fn = Intrinsics(self.resources, params if isinstance(params, Mapping) else {})
         self._origin = origin
         self._sam_globals = sam_globals or {}
-        self._by_type: dict[str, list[tuple[int, str, Mapping[str, Any] | None]]] | None = None
+        # The resources by type, in template order: (logical id, properties), and each one's place in the template.
+        self._by_type: dict[str, list[tuple[str, Mapping[str, Any]]]] | None = None
+        self._positions: dict[str, list[int]] = {}
 
     # -- locations -------------------------------------------------------------------
     def loc(self, value: Any, fallback_id: str | None = None) -> Loc:
@@ -176,23 +182,44 @@ class TemplateReader:
             target = self.fn.target(props.get("FunctionName")) if isinstance(props, Mapping) else None
         return None
 
-    def of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def of_type(self, *types: str) -> Sequence[tuple[str, Mapping[str, Any]]]:
         """The resources of these types, in template order, with their properties."""
-        if self._by_type is None:  # one pass over the resources, not one for each of the ~50 questions
-            self._by_type = {}
-            for position, (logical_id, res) in enumerate(self.resources.items()):
-                kind = res.get("Type") if isinstance(res, Mapping) else None
-                if isinstance(kind, str):
-                    props = res.get("Properties")
-                    entry = (position, str(logical_id), props if isinstance(props, Mapping) else None)
-                    self._by_type.setdefault(kind, []).append(entry)
         if len(types) == 1:
-            found: Any = self._by_type.get(types[0], ())
-        else:
-            found = [e for kind in dict.fromkeys(types) for e in self._by_type.get(kind, ())]
-            found.sort(key=lambda e: e[0])
-        for _, logical_id, props in found:
-            yield logical_id, props if props is not None else {}
+            by_type = self._by_type if self._by_type is not None else self._index()
+            return by_type.get(types[0], ())
+        return [pair for _, _, pair in self._merged(types)]
+
+    def typed(self, *types: str) -> list[tuple[str, str, Mapping[str, Any]]]:
+        """The resources of these types, in template order: (type, logical id, properties)."""
+        return [(kind, logical_id, props) for _, kind, (logical_id, props) in self._merged(types)]
+
+    def _merged(self, types: tuple[str, ...]) -> list[tuple[int, str, tuple[str, Mapping[str, Any]]]]:
+        by_type = self._by_type if self._by_type is not None else self._index()
+        positions = self._positions
+        found = [
+            (position, kind, pair)
+            for kind in dict.fromkeys(types)
+            for position, pair in zip(positions.get(kind, ()), by_type.get(kind, ()), strict=True)
+        ]
+        found.sort(key=_first)
+        return found
+
+    def _index(self) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        """One pass over the resources, not one for each of the ~50 questions."""
+        by_type: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+        positions = self._positions
+        for position, (logical_id, res) in enumerate(self.resources.items()):
+            kind = res.get("Type") if isinstance(res, Mapping) else None
+            if isinstance(kind, str):
+                props = res.get("Properties")
+                pairs = by_type.get(kind)
+                if pairs is None:
+                    pairs = by_type[kind] = []
+                    positions[kind] = []
+                pairs.append((str(logical_id), props if isinstance(props, Mapping) else {}))
+                positions[kind].append(position)
+        self._by_type = by_type
+        return by_type
 
     def type_of(self, logical_id: str | None) -> str | None:
         res = self.resources.get(logical_id) if logical_id else None
@@ -227,15 +254,11 @@ def build_application(reader: TemplateReader, fmt: str, code_dirs: Mapping[str, 
     app.vpc_endpoints.extend(_vpc_endpoints(reader))
     app.resource_policies.extend(_resource_policies(reader))
     cloudformation_perimeter.read(reader, app)
-    for logical_id, res in reader.resources.items():
-        kind = DATA_STORE_TYPES.get(str(res.get("Type"))) if isinstance(res, Mapping) else None
-        if kind:
-            props = res.get("Properties") if isinstance(res.get("Properties"), Mapping) else {}
-            name_key = {"s3": "BucketName", "dynamodb": "TableName", "sqs": "QueueName", "sns": "TopicName"}[kind]
-            name = reader.fn.scalar(props.get(name_key))
-            app.data_stores.append(
-                DataStore(str(logical_id), kind, reader.resource_loc(str(logical_id)), str(name) if name else None)
-            )
+    for resource_type, logical_id, props in reader.typed(*DATA_STORE_TYPES):
+        kind = DATA_STORE_TYPES[resource_type]
+        name_key = {"s3": "BucketName", "dynamodb": "TableName", "sqs": "QueueName", "sns": "TopicName"}[kind]
+        name = reader.fn.scalar(props.get(name_key))
+        app.data_stores.append(DataStore(logical_id, kind, reader.resource_loc(logical_id), str(name) if name else None))
     for layer_id, _ in reader.of_type("AWS::Lambda::LayerVersion"):
         # SAM names the translated layer "<SamId><hash>": its content was recorded under the SAM id.
         owner = max(
@@ -346,14 +369,18 @@ def _attach_standalone_policies(reader: TemplateReader, app: Application) -> Non
     """``AWS::IAM::Policy`` and ``ManagedPolicy`` resources add statements to the roles, users and groups they name."""
     extra: dict[str, list[Statement]] = {}
     principals = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+    attached: list[tuple[str, list[str | None]]] | None = None  # each principal's managed policies in this template
     for logical_id, props in reader.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
         stmts = statements(reader, props.get("PolicyDocument"), logical_id, logical_id)
         holders: list[str] = []
         for key in ("Roles", "Users", "Groups"):
             holders.extend(reader.fn.targets(props.get(key)))
-        for holder_id, holder_props in reader.of_type(*principals):
-            if any(reader.fn.target(a) == logical_id for a in as_list(holder_props.get("ManagedPolicyArns"))):
-                holders.append(holder_id)
+        if attached is None:
+            attached = [
+                (holder_id, [reader.fn.target(a) for a in as_list(holder_props.get("ManagedPolicyArns"))])
+                for holder_id, holder_props in reader.of_type(*principals)
+            ]
+        holders.extend(holder_id for holder_id, targets in attached if logical_id in targets)
         for holder_id in dict.fromkeys(holders):
             extra.setdefault(holder_id, []).extend(stmts)
     for holder_id, added in extra.items():
