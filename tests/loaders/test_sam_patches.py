@@ -176,6 +176,26 @@ TEMPLATES = {
           Alias: {Value: !Ref One.Alias}
           Version: {Value: !GetAtt One.Version.Version}
         """,
+    "region-named-alias-no-http-events": """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: s3://bucket/fn.zip
+              Handler: fn.handler
+              Runtime: python3.12
+              AutoPublishAlias: !Ref AWS::Region
+              Events:
+                A: {Type: Api, Properties: {Path: /a, Method: get}}
+                Q: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}
+          Queue: {Type: AWS::SQS::Queue}
+          Explicit:
+            Type: AWS::Serverless::HttpApi
+            Properties: {StageName: v1}
+        Outputs:
+          Alias: {Value: !Ref Fn.Alias}
+        """,
     "invalid-resource": """\
         Transform: AWS::Serverless-2016-10-31
         Resources:
@@ -392,3 +412,146 @@ def test_the_shortcut_iteration_yields_as_samtranslators_own() -> None:
                 except Exception as exc:  # the shortcut must fail the same way
                     outcomes.append(type(exc).__name__)
             assert outcomes[0] == outcomes[1], (extra, types)
+
+
+def _api_templates() -> list[dict]:
+    """Templates for the implicit-API plugins: events of each kind or none, explicit APIs managed or not, with
+    documents the editors take or refuse, with or without paths, and a resource that already has the implicit id."""
+    import itertools
+
+    from samtranslator.open_api.open_api import OpenApiEditor
+    from samtranslator.swagger.swagger import SwaggerEditor
+
+    events = {
+        "none": None,
+        "sqs": {"Q": {"Type": "SQS", "Properties": {"Queue": "arn:aws:sqs:us-east-1:1:q"}}},
+        "api": {"A": {"Type": "Api", "Properties": {"Path": "/a", "Method": "get"}}},
+        "http": {"H": {"Type": "HttpApi", "Properties": {"Path": "/h", "Method": "GET"}}},
+        "list": [{"Type": "Api"}],
+        "empty-event": {"E": None},
+    }
+    swagger, openapi = SwaggerEditor.gen_skeleton(), OpenApiEditor.gen_skeleton()
+    with_path = copy.deepcopy(swagger)
+    with_path["paths"]["/x"] = {"get": {}}
+    bodies = {
+        "absent": None,
+        "swagger": swagger,
+        "openapi": openapi,
+        "with-path": with_path,
+        "not-a-document": {"paths": {}},
+        "openapi-bad-info": {**copy.deepcopy(openapi), "info": "text"},
+    }
+    out = []
+    for (event_name, fn_events), api_type, (body_name, body), managed, taken in itertools.product(
+        events.items(),
+        ["AWS::Serverless::Api", "AWS::Serverless::HttpApi", None],
+        bodies.items(),
+        [True, False],
+        [None, "ServerlessRestApi", "ServerlessHttpApi"],
+    ):
+        fn: dict = {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "a.b", "Runtime": "python3.12"}}
+        if fn_events is not None:
+            fn["Properties"]["Events"] = copy.deepcopy(fn_events)
+        resources: dict = {"Fn": fn, "Machine": {"Type": "AWS::Serverless::StateMachine", "Properties": {}}}
+        if api_type is not None:
+            props: dict = {"StageName": "v1"}
+            if body is not None:
+                props["DefinitionBody"] = copy.deepcopy(body)
+            if managed:
+                props["__MANAGE_SWAGGER"] = True
+            resources["Explicit"] = {"Type": api_type, "Properties": props}
+        if taken:
+            resources[taken] = {"Type": "AWS::SNS::Topic"}
+        out.append({"Resources": resources, "_case": (event_name, api_type, body_name, managed, taken)})
+    return out
+
+
+import copy  # noqa: E402
+
+
+def test_the_implicit_api_plugins_skip_only_what_changes_nothing() -> None:
+    """Each implicit-API plugin run by the shortcut and by itself on equal templates: the same template after it (in
+    iteration order), the same remembered resource, or the same error."""
+    template_loader._translator()
+    from samtranslator.plugins.api.implicit_api_plugin import ImplicitApiPlugin
+    from samtranslator.plugins.api.implicit_http_api_plugin import ImplicitHttpApiPlugin
+    from samtranslator.plugins.api.implicit_rest_api_plugin import ImplicitRestApiPlugin
+
+    shortcut = ImplicitApiPlugin.on_before_transform_template
+    original = shortcut.__wrapped__
+    skipped = 0
+    for template in _api_templates():
+        case = template.pop("_case")
+        for plugin_cls in (ImplicitRestApiPlugin, ImplicitHttpApiPlugin):
+            outcomes = []
+            for run in (original, shortcut):
+                plugin, document = plugin_cls(), copy.deepcopy(template)
+                ImplicitApiPlugin._maybe_remove_implicit_api, removed = _counting(ImplicitApiPlugin._maybe_remove_implicit_api)
+                try:
+                    run(plugin, document)
+                    kept = plugin.existing_implicit_api_resource
+                    outcome: object = (json.dumps(document), json.dumps(kept and kept.resource_dict))
+                except Exception as exc:  # the shortcut must fail the same way
+                    outcome = type(exc).__name__
+                finally:
+                    ImplicitApiPlugin._maybe_remove_implicit_api = _counting.original
+                outcomes.append(outcome)
+                if run is shortcut and not removed:
+                    skipped += 1
+            assert outcomes[0] == outcomes[1], (case, plugin_cls.__name__)
+    assert skipped > 100  # the shortcut is taken
+
+
+def _counting(method):  # type: ignore[no-untyped-def]
+    """``method`` and a list that gets an entry for each call."""
+    _counting.original = method  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return method(*args, **kwargs)
+
+    return counted, calls
+
+
+def test_the_translator_is_given_the_sessions_region() -> None:
+    """The session samtranslator is given answers its region as the boto3 session does (a translation names
+    resources after it: see the region-named-alias template above), and anything else as the session."""
+    import boto3
+
+    translator = template_loader._translator()
+    session = boto3.Session(region_name="us-east-1", aws_access_key_id="offline", aws_secret_access_key="offline")
+    assert translator.boto_session.region_name == session.region_name == "us-east-1"
+    assert translator.boto_session.profile_name == session.profile_name
+
+
+def test_plain_turns_samtranslators_values_and_leaves_its_input_alone() -> None:
+    """``_plain`` over generated fragments (plain dicts and lists, samtranslator's Py27Dict, Py27UniStr keys and
+    values): the same values in the same order, nothing of samtranslator's types left, the fragment unchanged, and a
+    fragment with nothing to turn given back as it is."""
+    from samtranslator.utils.py27hash_fix import Py27Dict, Py27UniStr
+
+    def kinds(value: object) -> set[type]:
+        found = {type(value)}
+        if isinstance(value, dict):
+            for k, v in value.items():
+                found |= kinds(k) | kinds(v)
+        elif isinstance(value, list):
+            for v in value:
+                found |= kinds(v)
+        return found
+
+    turned = 0
+    for seed in range(300):
+        fragment = _fragment(seed)
+        if isinstance(fragment, dict) and seed % 3 == 0:
+            fragment[Py27UniStr("U")] = [Py27UniStr("u"), {"k": Py27UniStr("v")}]
+        before = json.dumps(fragment)
+        out = template_loader._plain(fragment)
+        assert json.dumps(out) == before == json.dumps(fragment), seed
+        assert not kinds(out) & {Py27Dict, Py27UniStr}, seed
+        if not kinds(fragment) & {Py27Dict, Py27UniStr}:
+            assert out is fragment
+        else:
+            turned += 1
+    assert turned > 100

@@ -237,19 +237,30 @@ _KEYS = frozenset((str, LStr))
 def _plain(value: Any) -> Any:
     """The translation with samtranslator's own ``Py27Dict``/``Py27UniStr`` turned into plain values, in
     the order they iterate in: they emulate Python 2.7's ordering, which a pickled copy (the parse cache)
-    would lose. Located values keep their lines."""
+    would lose. Located values keep their lines. A plain dict or list holding nothing to turn is the value
+    itself; one that holds some is a copy with those replaced (nothing samtranslator returned is changed)."""
     kind = type(value)
     if kind in _ATOMS:
         return value
     out: Any
-    if kind is LDict or kind is dict:  # iterates in insertion order: copied in C, then what is not plain replaced
-        out = LDict(value) if kind is LDict else dict(value)
+    if kind is LDict or kind is dict:  # iterates in insertion order
+        changed: dict[Any, Any] | None = None
         rekey = False
         for k, v in value.items():
             if type(v) not in _ATOMS:
-                out[k] = _plain(v)
+                new = _plain(v)
+                if new is not v:
+                    if changed is None:
+                        changed = {}
+                    changed[k] = new
             if type(k) not in _KEYS:
                 rekey = True
+        if changed is None and not rekey:
+            return value
+        out = LDict(value) if kind is LDict else dict(value)  # copied in C, then what is not plain replaced
+        if changed is not None:
+            for k, new in changed.items():
+                out[k] = new
         if rekey:
             out = kind({k if type(k) in _KEYS else str(k): v for k, v in out.items()})
         if kind is LDict:
@@ -264,7 +275,19 @@ def _plain(value: Any) -> Any:
             out.__dict__.update(value.__dict__)
         return out
     if isinstance(value, list):
-        items = [v if type(v) in _ATOMS else _plain(v) for v in value]
+        items: list[Any] | None = None
+        if kind is list or kind is LList:
+            for index, v in enumerate(value):
+                if type(v) not in _ATOMS:
+                    new = _plain(v)
+                    if new is not v:
+                        if items is None:
+                            items = list(value)
+                        items[index] = new
+            if items is None:
+                return value
+        else:
+            items = [v if type(v) in _ATOMS else _plain(v) for v in value]
         if isinstance(value, LList):
             out = LList(items)
             out.__dict__.update(value.__dict__)
@@ -307,9 +330,24 @@ def _translator() -> Any:
         for name in ("samtranslator", "botocore", "boto3"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         session = boto3.Session(region_name="us-east-1", aws_access_key_id="offline", aws_secret_access_key="offline")
-        _TRANSLATOR = (Translator, Parser, session)
+        _TRANSLATOR = (Translator, Parser, _SettledSession(session))
     translator_cls, parser_cls, session = _TRANSLATOR
     return translator_cls(None, parser_cls(), boto_session=session)
+
+
+class _SettledSession:
+    """The boto3 session samtranslator is given, with its region asked once.
+
+    A translation asks the session for its region four times; each answer walks botocore's configuration
+    chain (instance variables, then environment, then config files), where the session's own ``region_name``
+    was set and is found first. Anything else is asked of the session itself."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self.region_name = session.region_name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 def _untimed(_func: Any = None, name: str | None = None, prefix: str | None = None) -> Any:
@@ -483,6 +521,7 @@ def _faster_resources(translator_module: Any) -> None:
     init.__wrapped__ = original_init  # type: ignore[attr-defined]
     Resource.__init__ = init  # type: ignore[method-assign]
     _faster_implicit_api_paths()
+    _quiet_implicit_apis()
     _faster_traversal()
     _faster_iteration()
 
@@ -507,20 +546,9 @@ def _faster_implicit_api_paths() -> None:
     documents as they are; anything else (a path to make conditional, a document the editor would refuse, a
     lookup that fails) goes to the plugin's own method, which then does all of it as shipped.
     """
-    from samtranslator.open_api.open_api import OpenApiEditor
     from samtranslator.plugins.api.implicit_api_plugin import ImplicitApiPlugin
-    from samtranslator.utils.utils import dict_deep_get
 
     original = ImplicitApiPlugin._maybe_add_conditions_to_implicit_api_paths
-
-    def accepted(editor_cls: Any, document: Any) -> bool:
-        """Whether ``editor_cls(document)`` succeeds (it raises on anything else)."""
-        if not document or not editor_cls.is_valid(document):
-            return False
-        if editor_cls is OpenApiEditor:
-            for path in ("components.securitySchemes", "definitions", "tags", "info"):
-                dict_deep_get(document, path)  # raises where the editor would
-        return True
 
     def untouched(plugin: Any, api_id: Any, document: Any) -> bool:
         for path in document["paths"]:
@@ -534,7 +562,7 @@ def _faster_implicit_api_paths() -> None:
                    if api.properties.get("__MANAGE_SWAGGER")]
         try:
             plain = all(
-                accepted(self.EDITOR_CLASS, api.properties.get("DefinitionBody"))
+                _editor_accepts(self.EDITOR_CLASS, api.properties.get("DefinitionBody"))
                 and untouched(self, api_id, api.properties["DefinitionBody"])
                 for api_id, api in managed
             )
@@ -548,6 +576,66 @@ def _faster_implicit_api_paths() -> None:
 
     add_conditions.__wrapped__ = original  # type: ignore[attr-defined]
     ImplicitApiPlugin._maybe_add_conditions_to_implicit_api_paths = add_conditions  # type: ignore[method-assign]
+
+
+def _quiet_implicit_apis() -> None:
+    """No implicit API, and none of its work, for a template without events of the plugin's kind.
+
+    Each implicit-API plugin (REST ``Api`` events, HTTP ``HttpApi`` events) adds a ``ServerlessRestApi`` /
+    ``ServerlessHttpApi`` resource with a new OpenAPI document to every template, walks the functions and state
+    machines for its events, copies every managed API's document through an editor and back, and removes the
+    resource again when no event gave it a path. Where no function or state machine has an event of the plugin's
+    kind (asked with the plugin's own ``_get_api_events``, on the resources its own ``iterate`` yields), no resource
+    has the implicit API's id, and every managed API of the plugin's type has a document the editor takes and no
+    paths (the plugin's path step would fail on a path without events), the plugin leaves the template as it was
+    (documents put back equal to themselves): it is not run. Anything else, or a question that fails, runs it.
+    """
+    from samtranslator.plugins.api.implicit_api_plugin import ImplicitApiPlugin
+    from samtranslator.sdk.resource import SamResourceType
+    from samtranslator.sdk.template import SamTemplate
+
+    original = ImplicitApiPlugin.on_before_transform_template
+    holders = {SamResourceType.Function.value, SamResourceType.StateMachine.value}
+
+    def quiet(plugin: Any, template_dict: Any) -> bool:
+        resources = template_dict.get("Resources")
+        if not isinstance(resources, dict) or plugin.IMPLICIT_API_LOGICAL_ID in resources:
+            return False
+        template = SamTemplate(template_dict)
+        if any(plugin._get_api_events(resource) for _, resource in template.iterate(holders)):
+            return False
+        for _, api in template.iterate({plugin.SERVERLESS_API_RESOURCE_TYPE}):
+            if api.properties.get("__MANAGE_SWAGGER"):
+                document = api.properties.get("DefinitionBody")
+                if not _editor_accepts(plugin.EDITOR_CLASS, document) or document["paths"]:
+                    return False
+        return True
+
+    def on_before_transform_template(self: Any, template_dict: Any) -> Any:
+        try:
+            skip = quiet(self, template_dict)
+        except Exception:
+            skip = False
+        if not skip:
+            return original(self, template_dict)
+        self.existing_implicit_api_resource = None  # what the plugin takes from a template without one
+        return None
+
+    on_before_transform_template.__wrapped__ = original  # type: ignore[attr-defined]
+    ImplicitApiPlugin.on_before_transform_template = on_before_transform_template  # type: ignore[method-assign]
+
+
+def _editor_accepts(editor_cls: Any, document: Any) -> bool:
+    """Whether ``editor_cls(document)`` (samtranslator's Swagger or OpenAPI editor) succeeds: it raises on anything else."""
+    from samtranslator.open_api.open_api import OpenApiEditor
+    from samtranslator.utils.utils import dict_deep_get
+
+    if not document or not editor_cls.is_valid(document):
+        return False
+    if editor_cls is OpenApiEditor:
+        for path in ("components.securitySchemes", "definitions", "tags", "info"):
+            dict_deep_get(document, path)  # raises where the editor would
+    return True
 
 
 def _faster_traversal() -> None:
