@@ -125,7 +125,12 @@ class ParseCache:
         # a corpus scan's two loading workers set up a new one together, one of them was refused at once in about
         # one round in four, and took it for a damaged database (see _db).
         with self._lock:
-            self._db()
+            db = self._db()
+            try:
+                # Whether a lookup can hit at all: a first scan skips the checks that only ask the cache.
+                self.started_empty = db is None or db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+            except sqlite3.Error:
+                self.started_empty = False
 
     def memo(self, kind: str, data: bytes | str | Callable[[], bytes], compute: Callable[[], T],
              keep: Callable[[T], bool] | None = None) -> T:
@@ -399,3 +404,10 @@ def remember(kind: str, data: str, value: Any) -> None:
 def enabled() -> bool:
     """Whether a cache is active (so that recording what a computation read is worth its cost)."""
     return _CURRENT is not None
+
+
+def holds_any() -> bool:
+    """Whether a cache is active and held entries when the scan made it: when not, every lookup of an entry
+    written by an earlier scan misses, and work that only asks the cache (the scan process's check of every
+    function's cached analysis) can be skipped."""
+    return _CURRENT is not None and not _CURRENT.started_empty

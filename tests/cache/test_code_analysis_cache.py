@@ -310,3 +310,21 @@ def test_an_entry_of_another_kind_under_the_key_is_computed_again(runs: Runs, mo
     warm = _scan(runs.project, runs.cache_dir, runs.out)
     assert functions
     assert warm == _scan(runs.project, None, runs.out)
+
+
+def test_a_first_scan_resolves_each_handler_once_and_a_warm_scan_reads_the_cache(tmp_path, monkeypatch):
+    """With an empty cache there is nothing to check before the walks: the scan process used to resolve every
+    function's handler to look up an analysis no earlier scan wrote, then the walk resolved it again."""
+    from faasguard.code import resolve
+
+    runs = Runs(tmp_path)
+    runs.write({"template.yaml": _function(), "src/app.py": HANDLER, "src/helpers.py": UNSAFE})
+    calls: list[str] = []
+    entry_file = resolve.entry_file
+    monkeypatch.setattr(resolve, "entry_file", lambda *a: calls.append(a[1]) or entry_file(*a))
+    first = _scan(runs.project, runs.cache_dir, runs.out)
+    assert calls == ["app.handler"]
+    assert any(f["rule_id"] == "FG-INJ-011" for f in first["findings"])
+    calls.clear()
+    assert _scan(runs.project, runs.cache_dir, runs.out) == first  # warm: checked in the scan process, not walked
+    assert calls == ["app.handler"]

@@ -580,7 +580,7 @@ class CodeAnalyzer:
         compile_queries({grammar_of(path, language) for path in files
                          if (language := resolve.language_of(path)) in ("javascript", "typescript")})
         # Here what the cache answers (checking an entry costs little); to the workers only what must be walked.
-        known = [cached_app_facts(app) for app in apps] if parse_cache.enabled() else [None] * len(apps)
+        known = [cached_app_facts(app) for app in apps] if parse_cache.holds_any() else [None] * len(apps)
         walked = iter(fork_map(app_facts, [app for app, k in zip(apps, known, strict=True) if k is None], self.jobs))
         claimed: set[Path] = set()
         for app, answer in zip(apps, known, strict=True):
