@@ -353,6 +353,8 @@ def _config_selection(result: ScanResult, settings: _Settings) -> ScanResult:
     from faasguard.interfaces import Suppressed
 
     categories, skip_categories, rules, skip_rules = settings.selection
+    if not (categories or skip_categories or rules or skip_rules):
+        return result  # nothing to move (the loop below asks each finding four questions)
     shown = settings.config.path.name if settings.config.path is not None else "the configuration"
     kept = []
     for f in result.findings:

@@ -355,7 +355,7 @@ class _RulePlan:
 
     def for_app(self, app: Application) -> list[Rule]:
         fields = app.__dict__
-        pattern = tuple(bool(fields[over]) for over in self.overs)
+        pattern = tuple(map(bool, map(fields.__getitem__, self.overs)))
         active = self._by_pattern.get(pattern)
         if active is None:
             active = self._by_pattern[pattern] = [r for r in self.rules if r.applies(app)]

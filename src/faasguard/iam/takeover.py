@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from faasguard.iam import quick_init
 from faasguard.iam.actions import PERMISSIONS, WRITE, action_index
@@ -120,8 +120,11 @@ _EVERY = {
 def lambda_trusted(role: Role) -> bool:
     """The role's trust policy lets Lambda assume it: functions can run with it."""
     return role.kind == "role" and any(
-        stmt.allows and any(p.endswith("lambda.amazonaws.com") for p in stmt.principals) for stmt in role.trust
+        stmt.allows and any(map(_NAMES_LAMBDA, stmt.principals)) for stmt in role.trust
     )
+
+
+_NAMES_LAMBDA = methodcaller("endswith", "lambda.amazonaws.com")
 
 
 def acting(perms: Permissions, action: str, app: Application, target: Role) -> Grant | None:
