@@ -9,6 +9,7 @@ that do not depend on the function: its functions and classes, its reachability 
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -44,6 +45,7 @@ class PyModule:
     uses_sdk: bool = False  # imports boto3/botocore: functions must be walked for SDK calls
     text: str = ""
     split: list[str] | None = None  # the lines of the file, made when first asked for (see :attr:`lines`)
+    rewritten: bool = False  # the tree is of the text with its f-strings rewritten (see :func:`_newer_syntax`)
 
     @property
     def lines(self) -> list[str]:
@@ -53,6 +55,7 @@ class PyModule:
 
     @classmethod
     def parse(cls, path: Path, rel: str, text: str) -> PyModule:
+        rewritten = False
         try:
             tree = ast.parse(text, filename=rel, type_comments=False)
         except SyntaxError as exc:
@@ -61,10 +64,11 @@ class PyModule:
                 return cls(path, rel, None, f"Python syntax error at line {exc.lineno}: {exc.msg}; the file was not analysed",
                            split=text.splitlines())
             tree = newer
+            rewritten = True
         except (ValueError, RecursionError, MemoryError) as exc:
             return cls(path, rel, None, f"could not be parsed as Python ({type(exc).__name__}); the file was not analysed",
                        split=text.splitlines())
-        module = cls(path, rel, tree, text=text)
+        module = cls(path, rel, tree, text=text, rewritten=rewritten)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 module.functions[node.name] = node
@@ -156,7 +160,8 @@ class PyModule:
         want_literals = _sensitive_hint(self.text)
         facts: tuple[list[Loc], list[tuple[str | None, str, int]]] = ([], [])
         if self.tree is not None and (want_prints or want_literals):
-            facts = _walk_facts(self.tree, want_prints, want_literals, self.loc)
+            hints = None if self.rewritten else _hinted_lines(self.tree, self.text, want_prints, want_literals)
+            facts = _walk_facts(self.tree, want_prints, want_literals, self.loc, hints)
         self.__dict__["_facts"] = facts
         return facts
 
@@ -233,20 +238,54 @@ def walk(tree: ast.AST) -> Iterator[ast.AST]:
                 queue.append(child)
 
 
-def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Callable[[ast.AST], Loc]
-                ) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
+# The fields that hold a list of statements (of every node class that has one of these names as a list).
+_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody"})
+# Statements whose decorators are written above their first line: never left out by their lines.
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+def _hinted_lines(tree: ast.Module, text: str, want_prints: bool, want_literals: bool) -> list[int] | None:
+    """``counts[n]``: how many of the first ``n`` lines of ``text`` could hold a fact :func:`_walk_facts` wants (a
+    quote, which starts and ends every string literal; the name ``print``). A statement whose lines hold none of
+    them holds no such fact. None when that cannot be said from the text: a name may be written with other
+    characters that Python normalises to ``print`` (not ASCII), or the lines are not those of the tree.
+
+    Lines are counted as Python's tokenizer counts them (a ``\r\n`` or a lone ``\r`` ends a line as ``\n`` does;
+    a form feed does not)."""
+    if not text.isascii():
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if tree.body and (tree.body[-1].end_lineno or 0) > len(lines):
+        return None
+    if want_literals and want_prints:
+        flags = ['"' in line or "'" in line or "print" in line for line in lines]
+    elif want_literals:
+        flags = ['"' in line or "'" in line for line in lines]
+    else:
+        flags = ["print" in line for line in lines]
+    return [0, *itertools.accumulate(flags)]
+
+
+def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Callable[[ast.AST], Loc],
+                hints: list[int] | None = None) -> tuple[list[Loc], list[tuple[str | None, str, int]]]:
     """Print calls and named string literals, in :func:`ast.walk` order (:func:`walk`, breadth-first like
     ``ast.walk``: the order decides which name a literal found twice on a line keeps). Dispatch is on the
     exact node class.
 
     The walk is :func:`walk` written out in the loop (a generator's resumption and the lookups of the node classes
-    on :mod:`ast` for each node were a third of the time): every node is looked at in the order walk yields it."""
+    on :mod:`ast` for each node were a third of the time): every node is looked at in the order walk yields it.
+
+    With ``hints`` (:func:`_hinted_lines`), a statement none of whose lines could hold a wanted fact is not
+    entered (more than half the nodes of a library). What it leaves out holds nothing the walk keeps, and the
+    nodes it visits keep their order."""
     prints: list[Loc] = []
     literals: list[tuple[str | None, str, int]] = []
     call, assign, ann_assign, dict_, compare, constant = ast.Call, ast.Assign, ast.AnnAssign, ast.Dict, ast.Compare, ast.Constant
     name_, attribute = ast.Name, ast.Attribute
     wanted = {call} if not want_literals else {call, assign, ann_assign, dict_, compare}
-    child_fields = _CHILD_FIELDS
+    child_fields, statement_lists, decorated = _CHILD_FIELDS, _STATEMENT_LISTS, _DECORATED
     queue: list[ast.AST] = [tree]
     for node in queue:
         cls = node.__class__
@@ -257,10 +296,14 @@ def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Call
             child = getattr(node, field_name, None)
             if child is None:
                 continue
-            if child.__class__ is list:
+            if child.__class__ is not list:
+                queue.append(child)
+            elif hints is None or field_name not in statement_lists:
                 queue.extend(child)
             else:
-                queue.append(child)
+                for statement in child:
+                    if statement.__class__ in decorated or hints[statement.end_lineno] != hints[statement.lineno - 1]:
+                        queue.append(statement)
         if cls not in wanted:
             continue
         if cls is call:
