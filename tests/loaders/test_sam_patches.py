@@ -555,3 +555,87 @@ def test_plain_turns_samtranslators_values_and_leaves_its_input_alone() -> None:
         else:
             turned += 1
     assert turned > 100
+
+
+_MORE = {
+    "globals-local-code-policies": """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Runtime: python3.12
+            Timeout: 30
+            Tracing: Active
+            CodeUri: src/
+            Environment: {Variables: {STAGE: dev}}
+        Resources:
+          Table: {Type: AWS::Serverless::SimpleTable}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Policies:
+                - AWSLambdaBasicExecutionRole
+                - DynamoDBCrudPolicy: {TableName: !Ref Table}
+                - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+              Events:
+                Get: {Type: Api, Properties: {Path: /items, Method: get}}
+                Any: {Type: HttpApi, Properties: {Path: /h, Method: ANY}}
+                Q: {Type: SQS, Properties: {Queue: arn:aws:sqs:us-east-1:1:q}}
+          Other:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: other/
+              Handler: o.handler
+              DeadLetterQueue: {Type: SQS, TargetArn: arn:aws:sqs:us-east-1:1:dlq}
+        """,
+    "fails-after-changes": """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function: {Runtime: nodejs20.x, CodeUri: src/, Tracing: Active}
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: a.b
+              Policies: [AWSLambdaBasicExecutionRole]
+              Events:
+                Get: {Type: Api, Properties: {Path: /a, Method: get}}
+          Broken:
+            Type: AWS::Serverless::Function
+            Properties: {Handler: a.b, Nonsense: 1, DeadLetterQueue: {Type: SQS, TargetArn: x}}
+        """,
+}
+
+
+def test_translating_the_template_itself_builds_what_translating_a_copy_built(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The loader translates a SAM template in place and reads the template as written from what it kept aside
+    (or, when translation fails, from the text again). The model is the one built the earlier way: a copy
+    translated, the template as parsed read for lines, Globals and the fallback."""
+    from collections.abc import Mapping
+
+    from faasguard.loaders import located_yaml, looks
+    from faasguard.loaders.cloudformation_builder import TemplateReader, build_application
+
+    def earlier(path, text):  # type: ignore[no-untyped-def]
+        template = located_yaml.parse(text)
+        code_dirs = template_loader._cfn_code_dirs(template, path.parent, looks.Looks())
+        skipped = template_loader.resource_skips(template)
+        sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
+        translated, sam_dirs, _ = template_loader.translate_sam(template, path.parent, tmp_path, [], looks.Looks())
+        code_dirs.update(sam_dirs)
+        if translated is None:
+            translated = template_loader._sam_fallback(template)
+        reader = TemplateReader(translated, "t.yaml", path.parent, template_loader._origin_finder(template), sam_globals)
+        app = build_application(reader, "sam", code_dirs)
+        app.skipped.update(skipped)
+        return app
+
+    failed = 0
+    for name, text in {**TEMPLATES, **_MORE}.items():
+        text = textwrap.dedent(text)
+        path = tmp_path / "t.yaml"
+        path.write_text(text)
+        result, _ = template_loader._load(path, text, tmp_path, "t.yaml", looks.Looks())
+        failed += bool(result.warnings)
+        assert result.applications == [earlier(path, text)], name
+    assert failed == 2  # the fallback is compared too

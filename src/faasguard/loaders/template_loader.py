@@ -86,14 +86,18 @@ def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> tup
     skipped = resource_skips(template)  # from the resources as written, before any translation
     origin, sam_globals = None, None
     if is_sam(template):
-        sam_globals = template.get("Globals") if isinstance(template.get("Globals"), Mapping) else None
         fmt = "sam"
-        translated, sam_dirs, problem = translate_sam(template, path.parent, root, refused, seen)
+        # The template is translated as it is, not a copy of it (the translator copies it again): what the model
+        # reads of the template as written is kept aside first.
+        written = _as_written(template)
+        translated, sam_dirs, problem = translate_sam(template, path.parent, root, refused, seen, in_place=True)
         code_dirs.update(sam_dirs)
         if translated is None:
             result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
-            translated = _sam_fallback(template)
-        origin = _origin_finder(template)
+            written = located_yaml.parse(text)  # all of it as written, for the one-to-one reading
+            translated = _sam_fallback(written)
+        sam_globals = written.get("Globals") if isinstance(written.get("Globals"), Mapping) else None
+        origin = _origin_finder(written)
         template = translated
     reader = TemplateReader(template, rel, path.parent, origin, sam_globals)
     app = build_application(reader, fmt, code_dirs)
@@ -175,6 +179,53 @@ def _cfn_code_dirs(template: Mapping[str, Any], base: Path, seen: looks.Looks) -
     return out
 
 
+def _as_written(template: Mapping[str, Any]) -> dict[str, Any]:
+    """What the model reads of a SAM template as written once it is translated (:class:`TemplateReader`'s ``origin``
+    and ``sam_globals``): each resource with its ``Properties``, their ``Events`` (each event and its
+    ``Properties``) and ``Policies``, and ``Globals`` with its ``Function`` section. These are copied one level
+    each, with their lines; what they hold is shared (the strings read there are immutable)."""
+    out: dict[str, Any] = {}
+    resources = template.get("Resources")
+    if isinstance(resources, dict):
+        kept = out["Resources"] = _one_level(resources)
+        for logical_id, res in kept.items():
+            if isinstance(res, dict):
+                res = kept[logical_id] = _one_level(res)
+                props = res.get("Properties")
+                if isinstance(props, dict):
+                    props = res["Properties"] = _one_level(props)
+                    events = props.get("Events")
+                    if isinstance(events, dict):
+                        events = props["Events"] = _one_level(events)
+                        for name, event in events.items():
+                            if isinstance(event, dict):
+                                event = events[name] = _one_level(event)
+                                if isinstance(event.get("Properties"), dict):
+                                    event["Properties"] = _one_level(event["Properties"])
+                    if isinstance(props.get("Policies"), list):
+                        props["Policies"] = _one_level(props["Policies"])
+    else:
+        out["Resources"] = resources
+    globals_ = template.get("Globals")
+    if isinstance(globals_, dict):
+        globals_ = _one_level(globals_)
+        if isinstance(globals_.get("Function"), dict):
+            globals_["Function"] = _one_level(globals_["Function"])
+    out["Globals"] = globals_
+    return out
+
+
+def _one_level(value: Any) -> Any:
+    """A copy of a dict or list that holds the same values, with its lines."""
+    if isinstance(value, dict):
+        out: Any = LDict(value) if isinstance(value, LDict) else dict(value)
+    else:
+        out = LList(value) if isinstance(value, LList) else list(value)
+    if hasattr(value, "__dict__"):
+        out.__dict__.update(value.__dict__)
+    return out
+
+
 def _origin_finder(original: Mapping[str, Any]):  # type: ignore[no-untyped-def]
     """Map a generated logical id (``GetOrderFnRole``) to the SAM resource it came from."""
     resources = original.get("Resources") or {}
@@ -204,14 +255,17 @@ def translate_sam(
     root: Path | None = None,
     refused: list[str] | None = None,
     seen: looks.Looks | None = None,
+    in_place: bool = False,
 ) -> tuple[dict[str, Any] | None, dict[str, Path], str]:
     """Translate SAM to CloudFormation offline. Returns (template or None, code dirs, problem).
+
+    The template is left as it is, unless ``in_place``: then the pre-processing and the translator change it.
 
     Not cached by itself: the whole model built from the template is (see :func:`_cached_load`), and a
     translation cached beside it would be pickled on every first scan for the rare change that keeps the
     template's text but not what it looked at on disk.
     """
-    prepared = clone(template)
+    prepared: Any = template if in_place else clone(template)
     code_dirs = _prepare_sam(prepared, base, seen or looks.Looks(), root, refused)
     translated, problem = _translate(prepared)
     return translated, code_dirs, problem
