@@ -1,5 +1,8 @@
 """JavaScript/TypeScript handlers: Serverless-Goat injection, SDK v2/v3 facts, dynamic calls."""
 
+from pathlib import Path
+
+from faasguard.code import jsmodule
 from tests.code.conftest import template
 from tests.conftest import by_rule
 
@@ -146,3 +149,19 @@ exports.handler = (event) => { exec('ping ' + event.host); };
 """
     result = scan_files({"template.yaml": NODE, "src/index.js": code})
     assert any(p == "src/index.js" and "syntax error" in m for p, m in result.errors)
+
+
+def test_the_import_query_is_compiled_by_the_first_file_that_asks(monkeypatch):
+    """Before the fork only the per-file query is compiled; a module's imports compile theirs when first asked and
+    give the same answer as with every query compiled beforehand."""
+    source = 'const x = require("dynamoose");\nimport y from "@middy/ssm";\nexport { z } from "./local";\n'
+    monkeypatch.setattr(jsmodule, "_QUERIES", {})
+    jsmodule.compile_queries({jsmodule.JS})
+    assert [text for _, text in jsmodule._QUERIES] == [jsmodule._FILE_FACTS]
+    lazy = list(jsmodule.JsModule.parse(Path("a.js"), "a.js", source, "javascript").imports())
+    assert len(jsmodule._QUERIES) == 2
+    monkeypatch.setattr(jsmodule, "_QUERIES", {})
+    for text in (jsmodule._FILE_FACTS, jsmodule._IMPORTS):
+        jsmodule._query(jsmodule.JS, text)
+    assert list(jsmodule.JsModule.parse(Path("a.js"), "a.js", source, "javascript").imports()) == lazy
+    assert lazy == [("dynamoose", 1), ("@middy/ssm", 2), ("./local", 3)]

@@ -59,11 +59,12 @@ def grammar_of(path: Path, language: str) -> Language:
 
 
 def compile_queries(grammars: set[Language]) -> None:
-    """Compile the per-file queries of these grammars now (the scan does it before its workers fork: compiling a
-    query costs more than parsing a file, and each worker would compile its own)."""
+    """Compile the per-file query of these grammars now (the scan does it before its workers fork: compiling a
+    query costs more than parsing a file, and each worker would compile its own). The import query is left to the
+    first file that asks for it (:meth:`JsModule.imports`: a dozen function files of the corpus name a library of
+    the table), in the worker that has it."""
     for grammar in grammars:
-        for text in (_FILE_FACTS, _IMPORTS):
-            _query(grammar, text)
+        _query(grammar, _FILE_FACTS)
 
 
 TABLES = tables("javascript")
