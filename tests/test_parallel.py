@@ -52,3 +52,33 @@ def _square(x: int) -> int:
 def test_results_come_back_in_order_with_more_batches_than_workers():
     items = list(range(1000))
     assert fork_map(_square, items, jobs=2) == [x * x for x in items]
+
+
+def _budgets(item: int) -> tuple[bool, bool, int]:
+    """In a worker: whether a busy file is stopped by its budget, whether a quick one after it is not, and how
+    many times the signal handlers were set meanwhile."""
+    from faasguard import limits
+
+    before = len(_HANDLERS_SET)
+    stopped = False
+    try:
+        with limits.time_budget(0.05):
+            while True:
+                pass
+    except limits.FileTimeout:
+        stopped = True
+    with limits.time_budget(0.05):
+        quick = sum(range(1000)) > 0
+    return stopped, quick, len(_HANDLERS_SET) - before
+
+
+_HANDLERS_SET: list[int] = []
+
+
+def test_a_worker_sets_its_budget_handlers_once_and_budgets_still_stop_a_file(monkeypatch):
+    import signal
+
+    set_handler = signal.signal
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: _HANDLERS_SET.append(signum) or set_handler(signum, handler))
+    results = fork_map(_budgets, [1, 2], jobs=2, min_items=2)
+    assert results == [(True, True, 0), (True, True, 0)]  # set by worker_init, not by each budget

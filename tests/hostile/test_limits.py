@@ -222,3 +222,12 @@ def test_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = scan(tmp_path, ScanOptions(jobs=1))
     assert "over the" in dict(result.errors)["big.yaml"]
     assert "FG-SEC-001" in _rules(result)
+
+
+def test_a_budget_signal_after_the_budget_ended_is_ignored() -> None:
+    """A worker keeps the budget's handlers for good: a timer signal delivered just after its block ended
+    must not stop the next thing the worker does."""
+    import signal
+
+    limits._cpu_spent(signal.SIGPROF, None)
+    limits._wall_spent(signal.SIGALRM, None)
