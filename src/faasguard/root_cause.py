@@ -84,8 +84,15 @@ def merge(findings: Iterable[Finding], locations: FunctionLocations | None = Non
                 if len(members) > 1:
                     found[first[key]] = _merged(members, locations or {}, base)
     kept = [f for f in found if f is not None]
-    kept.sort(key=Finding.sort_key)  # stable: ties stay in the order of first appearance
-    return kept
+    # Finding.sort_key of each, in C where it is the fields as they are (no line or no resource: made by the method)
+    keys = list(map(_SORT_FIELDS, kept))
+    for at in [at for at, key in enumerate(keys) if None in key]:
+        keys[at] = kept[at].sort_key()
+    # stable: ties stay in the order of first appearance
+    return list(map(kept.__getitem__, sorted(range(len(kept)), key=keys.__getitem__)))
+
+
+_SORT_FIELDS = attrgetter("path", "line", "rule_id", "resource", "message")  # Finding.sort_key without its `or`s
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:
