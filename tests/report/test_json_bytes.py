@@ -79,9 +79,9 @@ def _where(found: list[tuple[object, object, object]] | None) -> set[tuple[int, 
     return None if found is None else {(id(container), key, repr(value)) for container, key, value in found}
 
 
-def _plain_swaps(document: object) -> list[tuple[object, object, object]] | None:
-    """Each float and each string with a character outside ASCII, and where it is, found by recursion; what the
-    walk finds (floats only) when the document holds a value of another type than those the level pass takes."""
+def _plain_floats(document: object) -> list[tuple[object, object, object]] | None:
+    """Each float and where it is, found by recursion; what the walk finds when the document holds a value of
+    another type than those the level pass takes."""
     found: list[tuple[object, object, object]] = []
 
     def visit(container: object) -> bool:
@@ -90,7 +90,7 @@ def _plain_swaps(document: object) -> list[tuple[object, object, object]] | None
             if type(value) in (dict, list):
                 if not visit(value):
                     return False
-            elif type(value) is float or (isinstance(value, str) and not value.isascii()):
+            elif type(value) is float:
                 found.append((container, key, value))
             elif not (value is None or isinstance(value, str | int)) or type(value) is float:
                 return False
@@ -104,23 +104,23 @@ def _plain_swaps(document: object) -> list[tuple[object, object, object]] | None
 @settings(max_examples=300, deadline=None)
 @given(documents.filter(lambda d: type(d) in (dict, list)))
 def test_the_level_pass_finds_what_the_plain_recursion_finds(document: dict[object, object] | list[object]) -> None:
-    """escape._swaps (C passes over each level) against a recursion over every value; the floats against the walk
-    json_document took before (escape._floats_walk) when the document holds other types."""
+    """escape._floats (C passes over each level) against a recursion over every value, and against the walk
+    (escape._floats_walk) when the document holds other types."""
     from faasguard.report import escape
 
-    assert _where(escape._swaps(document)) == _where(_plain_swaps(document))
+    assert _where(escape._floats(document)) == _where(_plain_floats(document))
 
 
-def test_the_level_pass_finds_floats_and_names_among_shared_and_nested_containers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_level_pass_finds_floats_among_shared_and_nested_containers(monkeypatch: pytest.MonkeyPatch) -> None:
     from faasguard.report import escape
 
     shared = [1.5, "x", {"f": 2.5, "g": "café"}]
     document = {"a": [shared, shared], "b": {"c": [[], {}, [0.25, Located("fn"), Located("naïve"), Level.HIGH, None]]},
                 "d": 3.0, "e": [{"g": 1, "h": 1e-7, "i": "bad\udce9name.py", "j": "…"}], "k": True}
-    expected = _where(_plain_swaps(document))
+    expected = _where(_plain_floats(document))
     monkeypatch.setattr(escape, "_floats_walk", lambda d: pytest.fail("left to the walk"))
-    assert _where(escape._swaps(document)) == expected
-    assert expected is not None and len(expected) == 9  # the shared list and its dict counted once each
+    assert _where(escape._floats(document)) == expected
+    assert expected is not None and len(expected) == 5  # the shared list and its dict counted once each
     monkeypatch.undo()
     assert json_document(document) == json.dumps(document, indent=2) + "\n"
 
@@ -142,3 +142,15 @@ def test_any_text_is_made_ascii_as_json_dumps_makes_it(text: str) -> None:
 
     raw = json.dumps(text, ensure_ascii=False).encode("utf-8")  # UTF-8 as orjson writes it; DEL is json_document's
     assert escape._ascii_text(raw).replace("\x7f", "\\u007f") == json.dumps(text)
+
+
+def test_characters_across_the_chunks_looked_at_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """escape._ascii_text looks for lead bytes chunk by chunk: a character cut by a chunk's end is escaped whole."""
+    from faasguard.report import escape
+
+    texts = ["é…漢😀", "a" * 8191 + "…" + "b" * 8190 + "😀x", "ab\x85" * 5 + "漢" * 7, "😀" * 9, "x" * 20]
+    for size in (1, 2, 3, 5, 7, 8192):
+        monkeypatch.setattr(escape, "_CHUNK", size)
+        for text in texts:
+            raw = json.dumps(text, ensure_ascii=False).encode("utf-8")
+            assert escape._ascii_text(raw) == json.dumps(text), (size, text[:20])

@@ -13,7 +13,7 @@ import json
 import re
 from bisect import bisect_right
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import is_, not_
+from operator import is_
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -89,6 +89,7 @@ def _json_escape(char: str) -> str:
 
 
 _ASCII_BYTES = bytes(range(0x80))
+_CHUNK = 8192
 
 
 def _ascii_text(raw: bytes) -> str:
@@ -99,13 +100,18 @@ def _ascii_text(raw: bytes) -> str:
     if raw.isascii():
         return raw.decode("ascii")
     starts: list[int] = []
-    for lead in set(raw.translate(None, _ASCII_BYTES)):  # the distinct bytes >= 0x80
-        if lead >= 0xC0:  # a character's first byte (continuation bytes are 0x80-0xBF)
-            needle = bytes((lead,))
-            at = raw.find(needle)
-            while at >= 0:
-                starts.append(at)
-                at = raw.find(needle, at + 1)
+    view = memoryview(raw)
+    for chunk in range(0, len(raw), _CHUNK):
+        part = bytes(view[chunk : chunk + _CHUNK])
+        if part.isascii():  # most of a report: the lead bytes are looked for in the other chunks only
+            continue
+        for lead in set(part.translate(None, _ASCII_BYTES)):  # the distinct bytes >= 0x80
+            if lead >= 0xC0:  # a character's first byte (continuation bytes are 0x80-0xBF)
+                needle = bytes((lead,))
+                at = part.find(needle)
+                while at >= 0:
+                    starts.append(chunk + at)
+                    at = part.find(needle, at + 1)
     starts.sort()
     pieces = []
     done = 0
@@ -131,7 +137,7 @@ def json_document(document: object) -> str:
         return json.dumps(document, indent=2) + "\n"
     if type(document) is not dict and type(document) is not list:  # a report is never a bare value
         return json.dumps(document, indent=2) + "\n"
-    swapped = _swaps(document)
+    swapped = _floats(document)
     if swapped is None:
         return json.dumps(document, indent=2) + "\n"
     for container, key, value in swapped:
@@ -145,9 +151,7 @@ def json_document(document: object) -> str:
             container[key] = value
     if not raw:
         return json.dumps(document, indent=2) + "\n"
-    # json.dumps escapes all of the text (ensure_ascii), orjson writes UTF-8: what is left of it after the swaps
-    # (a name in a dict key; any text when the walk found the floats) is escaped here
-    text = raw.decode("ascii") if raw.isascii() else _ascii_text(raw)
+    text = _ascii_text(raw)  # json.dumps escapes all of it (ensure_ascii); orjson writes UTF-8
     # and DEL, which orjson leaves as it is. Outside strings orjson writes neither.
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
@@ -156,46 +160,30 @@ _LEAVES = (str, int, bool, type(None))
 _PLAIN = frozenset({dict, list, float, *_LEAVES})
 
 
-def _swaps(document: dict[Any, Any] | list[Any]) -> list[tuple[Any, Any, Any]] | None:
-    """What ``json.dumps`` must write for orjson: (the dict or list, the key or index, the value) of each float and
-    of each string holding a character outside ASCII, which json.dumps escapes (orjson would write it in UTF-8, and
-    making 20 MB of output ASCII afterwards costs more than finding the few strings); None when the document holds
-    something neither encoder writes the same way.
-
-    It goes through the document a level at a time, in a few passes of C code over all the values of the level
-    (a report's level of finding fields is 300k values), where :func:`_floats_walk` looks at each value in Python (a
-    tenth of a second). A document holding anything but dicts, lists, floats and what both encoders write as its
-    value (str, int and their subclasses, None) is left to the walk, which finds its floats only."""
-    found: list[tuple[Any, Any, Any]] = []
+def _floats(document: dict[Any, Any] | list[Any]) -> list[tuple[Any, Any, float]] | None:
+    """What :func:`_floats_walk` finds (in another order), a level of the document at a time in a few passes of C
+    code over all the values of the level (a report's level of finding fields is 300k values), where the walk looks
+    at each value in Python. A document holding anything but dicts, lists, floats and what both encoders write as
+    its value (str, int and their subclasses, None) is left to the walk."""
+    found: list[tuple[Any, Any, float]] = []
     dicts, lists = ([document], []) if type(document) is dict else ([], [document])
     while dicts or lists:
         values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
         kinds = list(map(type, values))
         distinct = set(kinds)
-        texts = {str}
-        if not distinct <= _PLAIN:
-            other = distinct - _PLAIN
-            if not all(issubclass(kind, (str, int)) for kind in other):
-                return _floats_walk(document)  # a tuple, a dict or list subclass, a float subclass or another type
-            texts.update(kind for kind in other if issubclass(kind, str))
-        is_text = list(map(texts.__contains__, kinds))
-        strings = list(compress(values, is_text))
-        spots: list[int] = []
-        if not all(map(str.isascii, strings)):
-            spots += compress(compress(range(len(values)), is_text), map(not_, map(str.isascii, strings)))
+        if not distinct <= _PLAIN and not all(issubclass(kind, (str, int)) for kind in distinct - _PLAIN):
+            return _floats_walk(document)  # a tuple, a dict or list subclass, a float subclass or another type
         if float in distinct:
-            spots += compress(range(len(values)), map(is_, kinds, repeat(float)))
-        if spots:
             containers = [*dicts, *lists]  # in the order their values were taken
             ends = list(accumulate(map(len, containers)))
-            for at in spots:
+            for at in compress(range(len(values)), map(is_, kinds, repeat(float))):
                 which = bisect_right(ends, at)
                 container = containers[which]
                 place = at - (ends[which - 1] if which else 0)
                 key = next(islice(container, place, None)) if type(container) is dict else place
                 found.append((container, key, values[at]))
-        dicts = list(compress(values, map(is_, kinds, repeat(dict))))
-        lists = list(compress(values, map(is_, kinds, repeat(list))))
+        dicts = list(compress(values, map(is_, kinds, repeat(dict)))) if dict in distinct else []
+        lists = list(compress(values, map(is_, kinds, repeat(list)))) if list in distinct else []
     return found
 
 
