@@ -150,3 +150,31 @@ def test_the_tables_of_whole_database_classes_are_what_the_plain_filters_give():
     odd = ["ec2:Create", "x:PutObjects", "x:SetSecret", "x:Resetter", "x:createThing", "RunTask", "s3:Put", "a:b:CreateX",
            "x:PutItemThing", "x:CreateThingItem", "x:CreateThingItems", "x:Create\nThing", "x:Tagger", "x:UntagObject"]
     assert [n for n in odd if bool(risk._INFRA_START.match(n) and not risk._ENDS_WITH_DATA(n)) != _verb_by_loop(n)] == []
+
+
+def test_the_short_names_are_the_names_after_the_service_lower_cased():
+    from faasguard.iam import actions
+
+    index = action_index()
+    for prefix in [*index.services(), "nosuchservice"]:
+        plain = tuple((a, a.split(":", 1)[1].lower()) for a in index._by_service.get(prefix, []))
+        assert actions._short_names(index, prefix) == plain, prefix
+
+
+def test_an_application_needs_iam_when_the_plain_test_says_so():
+    from dataclasses import replace
+
+    from faasguard.iam.analyzer import _needs_iam
+    from faasguard.model import Application, Function, Loc, Role
+
+    def plain(app: Application) -> bool:
+        return any(fn.provider == "aws" for fn in app.functions) or any(not role.grants for role in app.roles.values())
+
+    loc = Loc("t.yaml", 1)
+    aws, azure = Function("a", loc, provider="aws"), Function("z", loc, provider="azure")
+    iam_role, azure_role = Role("R", loc), Role("A", loc, grants=(("reader", "scope"),))
+    base = Application("t.yaml", "cloudformation")
+    cases = [replace(base, functions=f, roles=r) for f in ([], [azure], [aws], [azure, aws])
+             for r in ({}, {"A": azure_role}, {"R": iam_role}, {"A": azure_role, "R": iam_role})]
+    assert [_needs_iam(app) for app in cases] == [plain(app) for app in cases]
+    assert {_needs_iam(app) for app in cases} == {True, False}

@@ -19,7 +19,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
+from itertools import repeat
+from operator import getitem, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -250,7 +251,9 @@ def _prefix_end(names: list[str], stem: str, start: int) -> int:
 @cache
 def _short_names(index: ActionIndex, prefix: str) -> tuple[tuple[str, str], ...]:
     """(name, lower-case name without the service prefix) for each action of a service."""
-    return tuple((action, action.split(":", 1)[1].lower()) for action in index._by_service.get(prefix, []))
+    names = index._by_service.get(prefix, [])
+    # (action, action.split(":", 1)[1].lower()) for each, in C: the service's names all start with "{prefix}:"
+    return tuple(zip(names, map(str.lower, map(getitem, names, repeat(slice(len(prefix) + 1, None))))))
 
 
 @cache

@@ -9,6 +9,7 @@ IAM database is never loaded for them.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 
 from faasguard.interfaces import AnalysisResult
@@ -48,7 +49,11 @@ class IamAnalyzer:
 
 def _needs_iam(app: Application) -> bool:
     """An AWS function or an IAM principal: what the analysis (and the IAM database) is for."""
-    return any(fn.provider == "aws" for fn in app.functions) or any(not role.grants for role in app.roles.values())
+    # any(fn.provider == "aws" ...) or any(not role.grants ...), in C: asked of every application, twice
+    return "aws" in map(_PROVIDER, app.functions) or not all(map(_GRANTS, app.roles.values()))
+
+
+_PROVIDER, _GRANTS = attrgetter("provider"), attrgetter("grants")
 
 
 def _build_tables(apps: list[Application]) -> None:
