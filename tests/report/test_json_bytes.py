@@ -75,56 +75,6 @@ def test_the_fast_path_takes_located_strings(monkeypatch: pytest.MonkeyPatch) ->
     assert json_document({"function": Located("Orders"), "line": 3}) == '{\n  "function": "Orders",\n  "line": 3\n}\n'
 
 
-def _where(found: list[tuple[object, object, object]] | None) -> set[tuple[int, object, str]] | None:
-    return None if found is None else {(id(container), key, repr(value)) for container, key, value in found}
-
-
-def _plain_floats(document: object) -> list[tuple[object, object, object]] | None:
-    """Each float and where it is, found by recursion; what the walk finds when the document holds a value of
-    another type than those the level pass takes."""
-    found: list[tuple[object, object, object]] = []
-
-    def visit(container: object) -> bool:
-        items = container.items() if type(container) is dict else enumerate(container)  # type: ignore[attr-defined]
-        for key, value in items:
-            if type(value) in (dict, list):
-                if not visit(value):
-                    return False
-            elif type(value) is float:
-                found.append((container, key, value))
-            elif not (value is None or isinstance(value, str | int)) or type(value) is float:
-                return False
-        return True
-
-    from faasguard.report import escape
-
-    return found if visit(document) else escape._floats_walk(document)
-
-
-@settings(max_examples=300, deadline=None)
-@given(documents.filter(lambda d: type(d) in (dict, list)))
-def test_the_level_pass_finds_what_the_plain_recursion_finds(document: dict[object, object] | list[object]) -> None:
-    """escape._floats (C passes over each level) against a recursion over every value, and against the walk
-    (escape._floats_walk) when the document holds other types."""
-    from faasguard.report import escape
-
-    assert _where(escape._floats(document)) == _where(_plain_floats(document))
-
-
-def test_the_level_pass_finds_floats_among_shared_and_nested_containers(monkeypatch: pytest.MonkeyPatch) -> None:
-    from faasguard.report import escape
-
-    shared = [1.5, "x", {"f": 2.5, "g": "café"}]
-    document = {"a": [shared, shared], "b": {"c": [[], {}, [0.25, Located("fn"), Located("naïve"), Level.HIGH, None]]},
-                "d": 3.0, "e": [{"g": 1, "h": 1e-7, "i": "bad\udce9name.py", "j": "…"}], "k": True}
-    expected = _where(_plain_floats(document))
-    monkeypatch.setattr(escape, "_floats_walk", lambda d: pytest.fail("left to the walk"))
-    assert _where(escape._floats(document)) == expected
-    assert expected is not None and len(expected) == 5  # the shared list and its dict counted once each
-    monkeypatch.undo()
-    assert json_document(document) == json.dumps(document, indent=2) + "\n"
-
-
 @pytest.mark.parametrize("text", [
     "plain", "…", "a…b", "……", "café naïve", "漢字😀", "😀", "x\x85y\u2028z", "end é", "é start", "mixed é漢😀…\x7f",
 ])

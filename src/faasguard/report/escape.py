@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
-from itertools import accumulate, chain, compress, islice, repeat
-from operator import is_
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -94,9 +91,9 @@ _CHUNK = 8192
 
 def _ascii_text(raw: bytes) -> str:
     """UTF-8 ``raw`` (orjson's output, valid UTF-8) as ASCII text, each other character as its JSON escape: what
-    ``raw.decode().encode("ascii", <json escapes>).decode("ascii")`` gives, without making the whole text first in
-    two bytes per character (a report's few non-ASCII characters (``…``, names) widen all of its 20 MB) and encoding
-    it back. The lead bytes of the characters are found by ``bytes.find``: a report holds few of them."""
+    ``raw.decode().encode("ascii", <json escapes>).decode("ascii")`` gives, without making the whole text in two
+    bytes per character first (a report's few non-ASCII characters widen all of its 20 MB) and encoding it back.
+    The characters' first bytes are looked for in the 8 kB chunks that are not ASCII: a report holds few."""
     if raw.isascii():
         return raw.decode("ascii")
     starts: list[int] = []
@@ -137,17 +134,17 @@ def json_document(document: object) -> str:
         return json.dumps(document, indent=2) + "\n"
     if type(document) is not dict and type(document) is not list:  # a report is never a bare value
         return json.dumps(document, indent=2) + "\n"
-    swapped = _floats(document)
-    if swapped is None:
+    floats = _floats(document)
+    if floats is None:
         return json.dumps(document, indent=2) + "\n"
-    for container, key, value in swapped:
+    for container, key, value in floats:
         container[key] = orjson.Fragment(json.dumps(value))
     try:
         raw = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except (orjson.JSONEncodeError, TypeError):
         raw = b""
     finally:
-        for container, key, value in swapped:
+        for container, key, value in floats:
             container[key] = value
     if not raw:
         return json.dumps(document, indent=2) + "\n"
@@ -157,37 +154,9 @@ def json_document(document: object) -> str:
 
 
 _LEAVES = (str, int, bool, type(None))
-_PLAIN = frozenset({dict, list, float, *_LEAVES})
 
 
-def _floats(document: dict[Any, Any] | list[Any]) -> list[tuple[Any, Any, float]] | None:
-    """What :func:`_floats_walk` finds (in another order), a level of the document at a time in a few passes of C
-    code over all the values of the level (a report's level of finding fields is 300k values), where the walk looks
-    at each value in Python. A document holding anything but dicts, lists, floats and what both encoders write as
-    its value (str, int and their subclasses, None) is left to the walk."""
-    found: list[tuple[Any, Any, float]] = []
-    dicts, lists = ([document], []) if type(document) is dict else ([], [document])
-    while dicts or lists:
-        values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
-        kinds = list(map(type, values))
-        distinct = set(kinds)
-        if not distinct <= _PLAIN and not all(issubclass(kind, (str, int)) for kind in distinct - _PLAIN):
-            return _floats_walk(document)  # a tuple, a dict or list subclass, a float subclass or another type
-        if float in distinct:
-            containers = [*dicts, *lists]  # in the order their values were taken
-            ends = list(accumulate(map(len, containers)))
-            for at in compress(range(len(values)), map(is_, kinds, repeat(float))):
-                which = bisect_right(ends, at)
-                container = containers[which]
-                place = at - (ends[which - 1] if which else 0)
-                key = next(islice(container, place, None)) if type(container) is dict else place
-                found.append((container, key, values[at]))
-        dicts = list(compress(values, map(is_, kinds, repeat(dict)))) if dict in distinct else []
-        lists = list(compress(values, map(is_, kinds, repeat(list)))) if list in distinct else []
-    return found
-
-
-def _floats_walk(document: object) -> list[tuple[Any, Any, float]] | None:
+def _floats(document: object) -> list[tuple[Any, Any, float]] | None:
     """Where ``document`` holds a float: (the dict or list, the key or index, the float); None
     when one sits where it cannot be swapped (a tuple) or a value is of a type neither encoder
     writes the same way. Subclasses of str and int (a located YAML string naming a function, an
