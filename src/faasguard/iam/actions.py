@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
-from operator import getitem, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +253,7 @@ def _short_names(index: ActionIndex, prefix: str) -> tuple[tuple[str, str], ...]
     """(name, lower-case name without the service prefix) for each action of a service."""
     names = index._by_service.get(prefix, [])
     # (action, action.split(":", 1)[1].lower()) for each, in C: the service's names all start with "{prefix}:"
-    return tuple(zip(names, map(str.lower, map(getitem, names, repeat(slice(len(prefix) + 1, None))))))
+    return tuple(zip(names, map(str.lower, map(str.__getitem__, names, repeat(slice(len(prefix) + 1, None))))))
 
 
 @cache
