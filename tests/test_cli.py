@@ -323,3 +323,37 @@ def test_progress_goes_on_after_loading_until_stopped(capsys):
     progress.stop()
     assert progress.bars == []
     capsys.readouterr()
+
+
+def test_the_command_leaves_after_the_report_without_a_collection(tmp_path, monkeypatch):
+    """``faasguard scan`` ends the process when the report is written: the collector, paused for the scan,
+    is not turned on again for a first pass over every object the scan made."""
+    import gc
+    import json
+    import sys
+
+    from faasguard import cli
+
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    (project / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n"
+        "      Policies:\n        - Statement:\n            - Effect: Allow\n"
+        "              Action: '*'\n              Resource: '*'\n"
+    )
+    report = tmp_path / "report.json"
+    argv = ["faasguard", "scan", str(project), "-q", "--no-cache", "--format", "json", "-o", str(report), "--fail-on", "high"]
+    monkeypatch.setattr(sys, "argv", argv)
+    codes: list[int] = []
+    monkeypatch.setattr(cli.os, "_exit", codes.append)
+    try:
+        cli.run()
+        left_on = gc.isenabled()
+    finally:
+        gc.enable()
+        cli._LEAVING = False
+    assert codes == [1]  # a high finding: the wildcard policy
+    assert any(f["rule_id"] == "FG-IAM-001" for f in json.loads(report.read_text())["findings"])
+    assert not left_on

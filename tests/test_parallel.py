@@ -82,3 +82,4 @@ def test_a_worker_sets_its_budget_handlers_once_and_budgets_still_stop_a_file(mo
     monkeypatch.setattr(signal, "signal", lambda signum, handler: _HANDLERS_SET.append(signum) or set_handler(signum, handler))
     results = fork_map(_budgets, [1, 2], jobs=2, min_items=2)
     assert results == [(True, True, 0), (True, True, 0)]  # set by worker_init, not by each budget
+
