@@ -94,7 +94,7 @@ class NotRegularFile(LimitExceeded, OSError):
     Also an :class:`OSError`, so that a caller that reports unreadable files reports it too."""
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file", regular: bool = True) -> bytes:
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "file", regular: bool = True) -> bytes:
     """At most ``limit`` bytes of ``path``; a longer file (or a device such as /dev/zero) raises
     :class:`LimitExceeded` after reading ``limit + 1`` bytes, never the whole stream.
 

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from faasguard.findings import _SHA256, CATEGORIES, Finding, Related, Severity, relative_to
+from faasguard.findings import CATEGORIES, Finding, Related, Severity, finding_fingerprint
 
 if TYPE_CHECKING:
     from faasguard.model import Application, Loc
@@ -43,8 +43,6 @@ class Hit:
 
 
 RuleFunc = Callable[["Application"], Iterable[Hit]]
-
-_new, _set = object.__new__, object.__setattr__  # Finding.adopt's two calls
 
 PROJECT_URL = "https://github.com/faasguard/faasguard"
 RULES_DOC_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
@@ -135,18 +133,13 @@ def run_all(rules: Iterable[Rule], app: Application, source: str = "", base: str
         rule_id, category, title, default = rule.id, rule.category, rule.title, rule.severity
         for hit in hits:
             loc = hit.loc
-            path, line, key, resource, function, message = loc.path, loc.line, hit.key, hit.resource, hit.function, hit.message
-            # finding_fingerprint and Finding.adopt, written out (25k findings on the corpus)
-            identity = "\x1f".join((rule_id, path, resource or "", function or "", key or message))
-            digest = _SHA256.copy()
-            digest.update((relative_to(identity, base) if base else identity).encode("utf-8", "surrogatepass"))
-            finding = _new(Finding)
-            _set(finding, "__dict__", {
+            path, line, resource, function = loc.path, loc.line, hit.resource, hit.function
+            found.append(Finding.adopt({
                 "rule_id": rule_id,
                 "category": category,
                 "severity": default if hit.severity is None else hit.severity,
                 "title": title,
-                "message": message,
+                "message": hit.message,
                 "path": path,
                 "line": line,
                 "end_line": loc.end_line or line,
@@ -154,13 +147,12 @@ def run_all(rules: Iterable[Rule], app: Application, source: str = "", base: str
                 "function": function,
                 "remediation": hit.remediation,
                 "related": hit.related,
-                "fingerprint": digest.hexdigest()[:32],
-                "key": key,
+                "fingerprint": finding_fingerprint(rule_id, path, resource, function, hit.key or hit.message, base),
+                "key": hit.key,
                 "source": source,
                 "functions": (),
                 "fingerprints": (),
-            })
-            found.append(finding)
+            }))
     return found
 
 

@@ -134,7 +134,7 @@ class _Comments:
         comments = self.by_file.get(path)
         if comments is None:
             try:
-                data = limits.read_bytes(os.path.join(self._base, path))  # type: ignore[arg-type]
+                data = limits.read_bytes(os.path.join(self._base, path))
             except (OSError, ValueError, limits.LimitExceeded):
                 data = b""
             comments = self.by_file[path] = comments_in(path, data)
