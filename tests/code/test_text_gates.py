@@ -155,3 +155,59 @@ def test_a_module_walks_with_the_line_hints() -> None:
     module = PyModule.parse(Path("a.py"), "a.py", source)
     assert list(module.string_literals()) == [("token", "a", 3)]
     assert [loc.line for loc in module.print_calls()] == [8]
+
+
+# Session signing keys in every shape signing_key_literals reads, some in statements the quote hints keep only through
+# their decorators or an inner line, beside statements without any literal.
+_SIGNING_SHAPES = [
+    'app.secret_key = "s3cr3t-value-1234"\nx = 1\n',
+    'def make():\n    y = 2\n    app.config["SECRET_KEY"] = b"raw-bytes-key-123"\n    return y\n',
+    'class ProdConfig:\n    debug = False\n    SECRET_KEY = "c0nf1g-class-key"\n',
+    'if True:\n    z = 3\nelse:\n    SECRET_KEY = "else-branch-key"\n',
+    'app.config.update(SECRET_KEY="upd4te-key-value", DEBUG=False)\napp.config.from_mapping({"JWT_SECRET_KEY": "m4p"})\n',
+    '@app.route(\n    "/x")\ndef view():\n    return 1\n\n\n@deco\ndef other():\n'
+    '    app.secret_key = (\n        "multi-line-key")\n',
+    'class C:\n    @staticmethod\n    def f():\n        return 1\n\n'
+    '    def g(self):\n        self.app.secret_key = "in-a-method"\n',
+    'app.config.setdefault("WTF_CSRF_SECRET_KEY", dict(a=1))\nx = app.config.update(dict(SECRET_KEY="via-dict-call"))\n',
+    '@register(app.config.update(SECRET_KEY="in-a-decorator"))\ndef f():\n    return 1\n',
+]
+
+
+def test_signing_keys_found_with_the_quote_hints_are_those_of_the_whole_walk() -> None:
+    """``signing_key_literals`` with a module's quote hints leaves out statements without a literal: it finds the keys
+    the whole walk finds, in the same order, over these shapes and faasguard's own source."""
+    from faasguard.code.webapps import signing_key_literals
+
+    sources = _SIGNING_SHAPES + _HINT_SHAPES + [_SHAPES] + [
+        p.read_text(encoding="utf-8") for p in sorted(Path(pymodule.__file__).parents[1].rglob("*.py"))]
+    found = pruned = 0
+    for source in sources:
+        module = PyModule.parse(Path("a.py"), "a.py", source)
+        hints = module.quote_lines()
+        assert signing_key_literals(module.tree, hints) == signing_key_literals(module.tree), source[:80]
+        found += len(signing_key_literals(module.tree))
+        pruned += hints is not None and hints[-1] < len(hints) - 1
+    assert found >= 10 and pruned > 40
+
+
+def test_the_quote_hints_are_those_of_the_literal_walk_when_it_ran() -> None:
+    source = 'import os\n\n\ndef f(token):\n    print(token)\n    return os.environ["KEY"]\n'
+    walked, fresh = PyModule.parse(Path("a.py"), "a.py", source), PyModule.parse(Path("a.py"), "a.py", source)
+    list(walked.string_literals())  # the literal walk keeps its hints (quotes and print)
+    assert fresh.quote_lines() == [0, 0, 0, 0, 0, 0, 1, 1]
+    assert walked.quote_lines() == [0, 0, 0, 0, 0, 1, 2, 2]
+    assert sorted(hinted_walk_nodes(walked)) == sorted([*hinted_walk_nodes(fresh), "Expr", "Call", "Name", "Name"])
+
+
+def hinted_walk_nodes(module: PyModule) -> list[str]:
+    hints = module.quote_lines()
+    assert hints is not None and module.tree is not None
+    return [type(n).__name__ for n in pymodule.hinted_walk(module.tree, hints)]
+
+
+def test_the_session_words_gate_every_session_module() -> None:
+    """``js_signing_key_facts`` skips files without "session" or "cookie": every module it knows names one."""
+    from faasguard.code.webapps import JS_SESSION_MODULES, JS_SESSION_WORDS
+
+    assert all(any(word.decode() in module for word in JS_SESSION_WORDS) for module in JS_SESSION_MODULES)

@@ -86,8 +86,9 @@ def _code_secrets(rel: str, mod: Module | None) -> tuple[SecretLiteral, ...]:
     """Literal secrets of a parsed source file; a signing key's own finding replaces "password-like" on its line."""
     if isinstance(mod, PyModule):
         found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(mod.text))))
+        signs = "secret_key" in mod.text.lower()
         keys = [SecretLiteral(kind, name, Loc(rel, line), shown) for kind, name, shown, line
-                in webapps.signing_key_facts(mod.tree if "secret_key" in mod.text.lower() else None)]
+                in webapps.signing_key_facts(mod.tree if signs else None, mod.quote_lines() if signs else None)]
     elif mod is not None:
         source = mod.source.decode("utf-8", "replace")
         found = list(_literal_secrets(rel, _chain(mod.string_literals(), _known_in_text(source))))

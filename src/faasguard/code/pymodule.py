@@ -161,9 +161,19 @@ class PyModule:
         facts: tuple[list[Loc], list[tuple[str | None, str, int]]] = ([], [])
         if self.tree is not None and (want_prints or want_literals):
             hints = None if self.rewritten else _hinted_lines(self.tree, self.text, want_prints, want_literals)
+            if want_literals:  # every line with a quote is hinted: good for quote_lines too
+                self.__dict__["_quote_lines"] = hints
             facts = _walk_facts(self.tree, want_prints, want_literals, self.loc, hints)
         self.__dict__["_facts"] = facts
         return facts
+
+    def quote_lines(self) -> list[int] | None:
+        """Hints for :func:`hinted_walk` that leave out only statements without a string or bytes literal (their lines
+        hold no quote; those with ``print`` may be kept too), or None when the lines cannot tell."""
+        if "_quote_lines" not in self.__dict__:
+            self.__dict__["_quote_lines"] = None if self.rewritten or self.tree is None else \
+                _hinted_lines(self.tree, self.text, False, True)
+        return self.__dict__["_quote_lines"]  # type: ignore[no-any-return]
 
 
 def _newer_syntax(text: str, rel: str) -> ast.Module | None:
@@ -240,8 +250,36 @@ def walk(tree: ast.AST) -> Iterator[ast.AST]:
 
 # The fields that hold a list of statements (of every node class that has one of these names as a list).
 _STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody"})
-# Statements whose decorators are written above their first line: never left out by their lines.
+# Statements whose decorators are written above their first line: their lines start at the first decorator's.
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+def hinted_walk(tree: ast.AST, hints: list[int]) -> Iterator[ast.AST]:
+    """:func:`walk` without the statements none of whose lines is hinted (see :func:`_hinted_lines`), nor anything
+    inside them; the nodes it gives keep walk's order. With hints of the lines that hold a quote, what it leaves out
+    holds no string or bytes literal (every one starts and ends with a quote)."""
+    child_fields, statement_lists, decorated = _CHILD_FIELDS, _STATEMENT_LISTS, _DECORATED
+    queue: list[ast.AST] = [tree]
+    for node in queue:
+        yield node
+        cls = node.__class__
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if child is None:
+                continue
+            if child.__class__ is not list:
+                queue.append(child)
+            elif field_name not in statement_lists:
+                queue.extend(child)
+            else:
+                for statement in child:  # a definition's lines start at its first decorator, above its def
+                    decorators = statement.decorator_list if statement.__class__ in decorated else None  # type: ignore[attr-defined]
+                    first = decorators[0].lineno if decorators else statement.lineno
+                    if hints[statement.end_lineno] != hints[first - 1]:
+                        queue.append(statement)
 
 
 def _hinted_lines(tree: ast.Module, text: str, want_prints: bool, want_literals: bool) -> list[int] | None:
@@ -301,8 +339,10 @@ def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Call
             elif hints is None or field_name not in statement_lists:
                 queue.extend(child)
             else:
-                for statement in child:
-                    if statement.__class__ in decorated or hints[statement.end_lineno] != hints[statement.lineno - 1]:
+                for statement in child:  # a definition's lines start at its first decorator, above its def
+                    decorators = statement.decorator_list if statement.__class__ in decorated else None  # type: ignore[attr-defined]
+                    first = decorators[0].lineno if decorators else statement.lineno
+                    if hints[statement.end_lineno] != hints[first - 1]:
                         queue.append(statement)
         if cls not in wanted:
             continue

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.code.javascript import JsFunc
 from faasguard.code.modeldata import bundled
-from faasguard.code.pymodule import walk
+from faasguard.code.pymodule import hinted_walk, walk
 from faasguard.code.reach import identifiers
 from faasguard.code.values import UNKNOWN, Taint, Val
 from faasguard.secret_patterns import is_placeholder, mask
@@ -175,18 +175,20 @@ WEAK_KEYS = {"dev", "development", "secret", "secretkey", "secret-key", "secret_
              "dev-key", "dev_key", "devkey", "insecure", "s3cr3t", "password", "flask", "django"}
 
 
-def signing_key_literals(tree: ast.Module | None) -> list[tuple[str, str | bytes, int]]:
+def signing_key_literals(tree: ast.Module | None, hints: list[int] | None = None) -> list[tuple[str, str | bytes, int]]:
     """(name, literal, line) of every session signing key a Python module sets to a literal.
 
     ``app.secret_key = "…"``, ``app.config["SECRET_KEY"] = "…"``, ``app.config.update(SECRET_KEY="…")`` (or a
     dict), and ``SECRET_KEY = "…"`` at module level or in a config class (Django settings, Flask config objects).
     A default the module then replaces from configuration (``app.config.from_envvar(...)``, a later non-literal
-    assignment) is left to :func:`signing_key_facts`, which keeps only real-looking values then."""
+    assignment) is left to :func:`signing_key_facts`, which keeps only real-looking values then.
+
+    With ``hints`` (:meth:`PyModule.quote_lines`), statements without a literal are not walked: each key found is one."""
     if tree is None:
         return []
     found: list[tuple[str, str | bytes, int]] = []
     settings = {id(n) for n in _settings_statements(tree)}  # where a bare SECRET_KEY = "…" is a setting
-    for node in walk(tree):
+    for node in walk(tree) if hints is None else hinted_walk(tree, hints):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             literal = _literal(node.value)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -260,10 +262,11 @@ def is_default_key(value: str | bytes) -> bool:
     return len(text) < 8 or text.lower() in WEAK_KEYS or is_placeholder(text)
 
 
-def signing_key_facts(tree: ast.Module | None) -> list[tuple[str, str, str, int]]:
+def signing_key_facts(tree: ast.Module | None, hints: list[int] | None = None) -> list[tuple[str, str, str, int]]:
     """(kind, name, masked value, line): a real-looking key is a ``session signing key``; a well-known default
-    (``dev``, ``changeme``) a ``default session signing key``, unless the module replaces it from configuration."""
-    literals = signing_key_literals(tree)
+    (``dev``, ``changeme``) a ``default session signing key``, unless the module replaces it from configuration.
+    ``hints`` as for :func:`signing_key_literals`."""
+    literals = signing_key_literals(tree, hints)
     if not literals or tree is None:
         return []
     replaced = _replaced_later(tree)
@@ -283,12 +286,16 @@ def signing_key_facts(tree: ast.Module | None) -> list[tuple[str, str, str, int]
 JS_SESSION_MODULES = ("express-session", "cookie-session", "cookie-parser", "@fastify/session", "@fastify/secure-session",
                       "@fastify/cookie", "koa-session", "client-sessions")
 JS_SESSION_KEYS = {"secret", "secrets", "keys", "key"}
+# Every module of JS_SESSION_MODULES names one of these (a test checks): a file without either imports none of them.
+JS_SESSION_WORDS = (b"session", b"cookie")
 JS_SESSION_IMPORT = re.compile(
     rb"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*|import\s+(\w+)\s+from\s+)["']([@\w/.-]+)["']""")
 
 
 def js_signing_key_facts(source: bytes, root: Node) -> list[tuple[str, str, str, int]]:
     """(kind, name, masked value, line) of each literal secret given to a session middleware of the file."""
+    if not any(word in source for word in JS_SESSION_WORDS):  # the regex over every file found no import then
+        return []
     names = {(m.group(1) or m.group(2)).decode(): m.group(3).decode() for m in JS_SESSION_IMPORT.finditer(source)
              if m.group(3).decode() in JS_SESSION_MODULES}
     if not names:
