@@ -190,12 +190,53 @@ def test_parallel_scan_is_deterministic(tmp_path, monkeypatch):
         pytest.skip("workers are forked on Linux only")
     _monorepo(tmp_path, 20)  # 4 services (SAM, serverless.yml, Terraform), 28 files
     monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)  # every stage in workers, however small
+    monkeypatch.setattr("faasguard.scan.RULES_FORK_WORK", 0)
     monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
     serial = _report(scan(tmp_path, ScanOptions(jobs=1)))
     parallel = _report(scan(tmp_path, ScanOptions(jobs=2)))
     assert serial["scanned"]["functions"] == 20
     assert {f["rule_id"] for f in serial["findings"]} >= {"FG-IAM-001", "FG-INJ-011"}
     assert parallel == serial
+
+
+def test_rules_stay_in_the_scan_process_when_workers_cannot_pay(tmp_path, monkeypatch):
+    """Below RULES_FORK_WORK the applications are checked here, above it in workers: the same report either way."""
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    import faasguard.scan as scan_module
+
+    _monorepo(tmp_path, 20)
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
+    real_fork_map = scan_module.fork_map
+    asked: list[int | None] = []
+
+    def recording(fn, items, jobs=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(jobs)
+        return real_fork_map(fn, items, jobs, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "fork_map", recording)
+    reports = {}
+    for work in (10**9, 0):
+        monkeypatch.setattr("faasguard.scan.RULES_FORK_WORK", work)
+        asked.clear()
+        reports[work] = _report(scan(tmp_path, ScanOptions(jobs=2)))
+        assert asked[-1] == (1 if work else 2)  # the rules' fork_map: in this process, or on 2 workers
+    assert {f["rule_id"] for f in reports[0]["findings"]} >= {"FG-IAM-001", "FG-INJ-011"}
+    assert reports[0] == reports[10**9]
+
+
+def test_the_rule_work_of_an_application_counts_functions_roles_and_statements(tmp_path):
+    from faasguard.model import Application, Function, Loc, Role, Statement
+    from faasguard.scan import _rule_work
+
+    empty = Application(tmp_path)
+    assert _rule_work([empty]) == 1
+    two = Application(tmp_path, functions=[Function("f", Loc("t.yaml", 1)), Function("g", Loc("t.yaml", 9))])
+    statement = Statement("Allow", ("s3:GetObject",), resources=("*",))
+    roles = {"A": Role("A", Loc("t.yaml", 3), (statement, statement)), "B": Role("B", Loc("t.yaml", 7))}
+    with_roles = Application(tmp_path, roles=roles)
+    assert _rule_work([empty, two, with_roles]) == 1 + (1 + 2 * 4) + (1 + (1 + 2) + 1)
 
 
 def test_forked_workers_fill_and_read_one_cache(tmp_path, monkeypatch):

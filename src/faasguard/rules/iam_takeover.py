@@ -292,7 +292,7 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
         perms = iam.permissions.get(principal.id)
         if perms is None:
             continue
-        own = power(perms)
+        own: Power | None = None  # how much the principal can do itself: asked only against a powerful enough role
         users: list[Function | None] = list(app.functions_with_role(principal.id)) or [None]
         create = can(perms, "lambda:CreateFunction", NEW_FUNCTION)
         run = next(
@@ -312,7 +312,11 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
                 if target.id == principal.id:
                     continue
                 strength = power(iam.permissions.get(target.id))
-                if strength.level < 2 or strength.level <= own.level:
+                if strength.level < 2:
+                    continue
+                if own is None:
+                    own = power(perms)
+                if strength.level <= own.level:
                     continue
                 passing = acting(perms, "iam:PassRole", app, target)
                 if passing is None:
@@ -345,14 +349,20 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
                         (target, f"role {target.id}: {target_power}"),
                     ),
                 )
+        if not any(_UPDATES_CODE in g.actions for g in perms.allows()):
+            continue  # no Allow names lambda:UpdateFunctionCode: can() finds no grant for any function
         for victim in app.functions:
             role = app.role_of(victim)
             if victim.provider != "aws" or role is None or role.id == principal.id:
                 continue
             strength = power(iam.permissions.get(role.id))
-            if strength.level < 2 or strength.level <= own.level:
+            if strength.level < 2:
                 continue
-            update = can(perms, "lambda:UpdateFunctionCode", res.arn(victim.name))
+            if own is None:
+                own = power(perms)
+            if strength.level <= own.level:
+                continue
+            update = can(perms, _UPDATES_CODE, res.arn(victim.name))
             if update is None:
                 continue
             invoke = can(perms, "lambda:InvokeFunction", res.arn(victim.name))
@@ -384,6 +394,8 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
                     ),
                 )
 
+
+_UPDATES_CODE = "lambda:UpdateFunctionCode"
 
 _RISK_NAMES = {
     "privilege-escalation": "privilege escalation",
