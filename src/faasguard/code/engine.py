@@ -33,7 +33,7 @@ from faasguard.code.facts import AuthCheck, LogLeak, PerInvocation
 from faasguard.code.modeldata import bundled
 from faasguard.code.reach import ModuleUnits, identifiers, reachable
 from faasguard.code.sdk_calls import TEMPORARY_CREDENTIALS, SdkSteps, SdkTables, explicit_credentials, sdk_attribute, sdk_tables
-from faasguard.code.taint_model import CallSite, Models, field_path, html_response, models, trusted_field, verifiers
+from faasguard.code.taint_model import CallSite, Models, html_response, models, trusted_source, verifiers
 from faasguard.code.values import UNKNOWN, Collector, Taint, Val, cleaned, secret_like_name, whole_join
 from faasguard.model import Loc
 
@@ -514,7 +514,7 @@ class Walker(SdkSteps):
     def field(self, taint: Taint, text: str, loc: Loc) -> Val:
         """event["body"]: tainted, except for fields the platform writes (event["methodArn"])."""
         out = self.access(taint, text, loc)
-        if trusted_field(field_path(out.source)):  # also in a helper the event was passed to
+        if trusted_source(out.source):  # also in a helper the event was passed to
             return UNKNOWN
         return Val(taint=out)
 

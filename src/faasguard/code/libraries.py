@@ -42,7 +42,15 @@ def _rows(language: str) -> tuple[Library, ...]:
 
 
 def used_libraries(mod: PyModule | JsModule) -> tuple[LibraryUse, ...]:
-    """The imports of ``mod`` that name a library of the table, in line order."""
+    """The imports of ``mod`` that name a library of the table, in line order (once per module: every function that
+    reads the file asks)."""
+    found: tuple[LibraryUse, ...] | None = mod.__dict__.get("_libraries")
+    if found is None:
+        found = mod.__dict__["_libraries"] = _used_libraries(mod)
+    return found
+
+
+def _used_libraries(mod: PyModule | JsModule) -> tuple[LibraryUse, ...]:
     if isinstance(mod, PyModule):
         rows = _rows("python")
         mentioned = any(lib.name.split(".")[0] in mod.text for lib in rows)

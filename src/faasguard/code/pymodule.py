@@ -167,6 +167,15 @@ class PyModule:
         self.__dict__["_facts"] = facts
         return facts
 
+    def stored_names(self, body: list[ast.stmt]) -> set[str]:
+        """The names the statements of ``body`` (a list in this module's tree) assign to, at any depth (kept by the id of
+        its first statement: every function walked asks it of the same bodies)."""
+        kept: dict[int, set[str]] = self.__dict__.setdefault("_stores", {})
+        names = kept.get(id(body[0]))
+        if names is None:
+            names = kept[id(body[0])] = _stored_names(body)
+        return names
+
     def quote_lines(self) -> list[int] | None:
         """Hints for :func:`hinted_walk` that leave out only statements without a string or bytes literal (their lines
         hold no quote; those with ``print`` may be kept too), or None when the lines cannot tell."""
@@ -174,6 +183,32 @@ class PyModule:
             self.__dict__["_quote_lines"] = None if self.rewritten or self.tree is None else \
                 _hinted_lines(self.tree, self.text, False, True)
         return self.__dict__["_quote_lines"]  # type: ignore[no-any-return]
+
+
+def _stored_names(body: list[ast.stmt]) -> set[str]:
+    """``{n.id for stmt in body for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}``,
+    with :func:`walk` written out in the loop."""
+    names: set[str] = set()
+    name_, store, child_fields = ast.Name, ast.Store, _CHILD_FIELDS
+    queue: list[ast.AST] = list(body)
+    for node in queue:
+        cls = node.__class__
+        if cls is name_:
+            if node.ctx.__class__ is store:  # type: ignore[attr-defined]
+                names.add(node.id)  # type: ignore[attr-defined]
+            continue
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for field_name in fields:
+            child = getattr(node, field_name, None)
+            if child is None:
+                continue
+            if child.__class__ is list:
+                queue.extend(child)
+            else:
+                queue.append(child)
+    return names
 
 
 def _newer_syntax(text: str, rel: str) -> ast.Module | None:

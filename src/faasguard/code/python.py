@@ -67,7 +67,6 @@ class PyInterp(Engine):
     def __init__(self, load: Callable[[Path], PyModule | None], code_dir: Path | None, out: Collector) -> None:
         super().__init__(load, code_dir, out)
         self.files: dict[Path, PyModule] = {}
-        self.stores: dict[int, set[str]] = {}  # names a branch body assigns, by the id of its first statement
         self.fields: dict[tuple[Path, str], dict[str, Val]] = {}  # SDK objects kept on self, by class
 
     # ---- modules -------------------------------------------------------------------------------------------
@@ -305,12 +304,7 @@ class Frame(Walker):
         """The tainted values of the names ``body`` assigns: an alternative branch must not wash them out."""
         if not body or not any(val.taint is not None for val in self.env.values()):
             return {}
-        stores = self.interp.stores.get(id(body[0]))
-        if stores is None:
-            stores = self.interp.stores[id(body[0])] = {
-                n.id for stmt in body for n in walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
-        return self.tainted(stores)
+        return self.tainted(self.mod.stored_names(body))
 
     def branch(self, body: list[ast.stmt], before: dict[str, Val]) -> None:
         """Walk an alternative (else, except); a name tainted on the other path stays tainted after both."""

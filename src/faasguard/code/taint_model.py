@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.code.facts import TaintKind
@@ -353,6 +353,12 @@ def models(language: str) -> Models:
     docs: list[tuple[str, Mapping[str, Any]]] = [(f"{language}.toml", bundled(f"{language}.toml"))]
     docs += [(f"taint-models.{language}", doc) for doc in _USER.get(language, [])]
     return build(language, docs)
+
+
+@lru_cache(maxsize=8192)
+def trusted_source(source: str) -> bool:
+    """``trusted_field(field_path(source))``, once per source text: a walk reads the same event fields again and again."""
+    return trusted_field(field_path(source))
 
 
 def trusted_field(path: str) -> bool:
