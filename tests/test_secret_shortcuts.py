@@ -53,6 +53,7 @@ def _full_path() -> ExitStack:
     stack = ExitStack()
     stack.enter_context(mock.patch.object(sp, "_may_hold_secret", lambda name: True))
     stack.enter_context(mock.patch.object(sp, "_SHORT_TEXT", -1))
+    stack.enter_context(mock.patch.object(sp, "_RARE_LED", (False,) * len(sp._RARE_LED)))
     return stack
 
 
@@ -139,3 +140,27 @@ _URL_PIECES = ["https", "postgres", "a", "ab", "x+y.z-w", "://", ":", "@", "/", 
 def test_url_passwords_are_the_regex_matches(text: str) -> None:
     """Anchored attempts before each "://" whose tail can be user:password@host find finditer's matches."""
     assert [m.span() for m in sp._url_password_matches(text)] == [m.span() for m in sp._URL_PASSWORD.finditer(text)]
+
+
+_FILLER = ["def f(x):\n    return x\n", "# a comment line\n", "value = compute(item, other)\n", "x" * 40, "\n" * 3]
+long_texts = st.builds(lambda parts, filler: "".join(p + filler[i % len(filler)] for i, p in enumerate(parts)) * 2,
+                       st.lists(values, max_size=6), st.lists(st.sampled_from(_FILLER), min_size=1, max_size=4))
+
+
+@settings(max_examples=800, deadline=None)
+@given(long_texts)
+def test_a_file_without_a_rare_led_anchor_skips_those_formats_only(text: str) -> None:
+    """One search for the anchors that start with a capital, a digit, "-" or ":" stands for testing each of them:
+    a whole file's secrets are those found testing every anchor."""
+    known = list(sp.find_known_secrets(text))
+    with mock.patch.object(sp, "_RARE_LED", (False,) * len(sp._RARE_LED)):
+        assert known == list(sp.find_known_secrets(text))
+
+
+def test_the_rare_led_formats_are_those_whose_anchors_all_start_rare() -> None:
+    rare = [kind for (kind, *_), led in zip(sp._KNOWN, sp._RARE_LED, strict=True) if led]
+    assert rare == ["private key", "AWS access key id", "Twilio API key", "SendGrid API key", "Google API key",
+                    "Azure storage account key", "Azure shared access key", "OpenAI API key", "Mailchimp API key",
+                    "Telegram bot token"]
+    text = "x = 1\n" * 200 + 'sid = "' + "SK" + "0123456789abcdef" * 2 + '"\n'  # a long file: one search finds the anchor
+    assert len(text) > sp._SHORT_TEXT and [m.kind for m in sp.find_known_secrets(text)] == ["Twilio API key"]

@@ -123,6 +123,13 @@ assert len(_ANCHORS) == len(_KNOWN)
 _ANCHOR_TESTS: tuple[str | re.Pattern[str], ...] = tuple(
     anchors[0] if len(anchors) == 1 else re.compile("|".join(re.escape(a) for a in anchors)) for anchors in _ANCHORS
 )
+# The formats whose anchors all start with a character that is rare in code (a capital, a digit, "-" or ":"): one
+# search for all of their anchors at once skips every position without such a character, where testing the anchors
+# one by one reads a whole file once each. Only a file where it finds one tests them one by one.
+_RARE_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:")
+_RARE_LED = tuple(all(anchor[0] in _RARE_FIRST for anchor in anchors) for anchors in _ANCHORS)
+_RARE_ANCHORS = re.compile("|".join(re.escape(a) for anchors, rare in zip(_ANCHORS, _RARE_LED, strict=True) if rare
+                                    for a in anchors))
 # What every text find_known_secrets finds something in contains: an anchor, the "://" of a URL, or
 # (lower-cased) the "secret" of an AWS secret key's name or the "password"/"pwd" of a connection string.
 # ``(?i)`` matches every character whose ``lower()`` is one of those letters (a test checks all of
@@ -167,11 +174,15 @@ _mask = mask
 
 def find_known_secrets(text: str) -> Iterator[SecretMatch]:
     """Every provider-format secret in ``text`` (credentials in URLs included), in order of position."""
-    if len(text) <= _SHORT_TEXT and _KNOWN_TRIGGER.search(text) is None:
-        return
+    if len(text) <= _SHORT_TEXT:
+        if _KNOWN_TRIGGER.search(text) is None:
+            return
+        rare = True
+    else:
+        rare = _RARE_ANCHORS.search(text) is not None
     found: list[SecretMatch] = []
-    for (kind, conf, pattern, group), anchor in zip(_KNOWN, _ANCHOR_TESTS, strict=True):
-        if anchor not in text if isinstance(anchor, str) else anchor.search(text) is None:
+    for (kind, conf, pattern, group), anchor, rare_led in zip(_KNOWN, _ANCHOR_TESTS, _RARE_LED, strict=True):
+        if (rare_led and not rare) or (anchor not in text if isinstance(anchor, str) else anchor.search(text) is None):
             continue
         at = _ANCHOR_AT.get(kind)
         for m in pattern.finditer(text) if at is None else _matches_at(pattern, text, _occurrences(text, *at)):
