@@ -38,9 +38,10 @@ directory (``~/.cache/faasguard/parse/entries.sqlite3`` on Linux, per platformdi
 user owns it and nobody else may write to it, since a pickle is code. One database rather
 than a file per entry: creating thousands of small files cost a cold scan more than the
 parses it saved. Two scans, and every worker of each, may share it: SQLite's write-ahead
-log lets readers go on while one writer commits, a writer waits for another, and entries
-are written in transactions (a batch of up to 64 at a time: after each batch of work in a
-worker, and when the scan leaves the cache), so a reader sees a whole entry or none. Each
+log lets readers go on while one writer commits, and entries are written in transactions (up
+to 512 at a time, the rest when a worker ends and when the scan leaves the cache), so a
+reader sees a whole entry or none. A worker that finds another one writing keeps its entries
+and tries again later; it waits for the other only when it ends. Each
 process reads the key index once, when it first looks: a key not in it is a miss without a
 query (most lookups of a first scan). An unreadable entry, a busy or broken database, or a
 full disk is a miss: the scan is slower, never wrong.
@@ -50,6 +51,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import sqlite3
@@ -57,6 +60,7 @@ import stat
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -70,8 +74,16 @@ FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entries up
-FLUSH_ENTRIES = 64  # pending entries written together (see ParseCache.flush), or this many bytes of them
+# Pending entries are written together, in one transaction, when there are this many of them or this many bytes
+# (see ParseCache._write). Each commit writes every page it touched again, among them the pages of the key
+# index where random keys land: transactions of 32 entries (one per batch of work) cost a first corpus scan
+# 0.17 CPU-s of SQLite, three times what transactions of 512 cost.
+FLUSH_ENTRIES = 512
 FLUSH_BYTES = 8 * 2**20
+# A worker that finds another one writing does not wait for it: it keeps its entries and tries again once it
+# has this many more (and waits only past PENDING_BYTES, or when it ends).
+RETRY_ENTRIES = 128
+PENDING_BYTES = 4 * FLUSH_BYTES
 # Entries are never updated in place: a cache kept across many CI runs collects the parses of
 # every version of every file. Past this size, a scan starts the database afresh.
 MAX_DATABASE_BYTES = 512 * 2**20
@@ -85,6 +97,8 @@ _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", 
 # Connections a forked worker inherited from its parent: never used nor closed there (SQLite
 # connections must not cross a fork), only kept from being finalized.
 _INHERITED: list[sqlite3.Connection] = []
+# The caches of this process, for the fork hook (see ParseCache._forked).
+_CACHES: weakref.WeakSet[ParseCache] = weakref.WeakSet()
 
 
 class CacheError(Exception):
@@ -107,16 +121,18 @@ class ParseCache:
         self._starts: dict[str, Any] = {}  # kind → the hash of the salt and the kind (see _key)
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
-        self._pid = 0
         # Entries written since the last flush (key → pickled value): one transaction per batch of
         # entries, not one per entry (each commit takes the database's write lock and log again).
         self._pending: dict[bytes, bytes] = {}
         self._pending_bytes = 0
-        self._pending_pid = os.getpid()  # a forked worker starts with its own, empty
+        self._next_flush, self._next_flush_bytes = FLUSH_ENTRIES, FLUSH_BYTES  # when _write flushes next
+        # In a worker process: its entries are written when it ends (see _write), not after each batch of work.
+        self._process_known = self._flushed_at_exit = False
         # The keys the database held when this process first looked (one read of the key index):
-        # a key not among them, nor written since, is a miss without a query. Entries other
-        # processes write meanwhile are missed, and computed again.
+        # a key not among them, nor written since, is a miss without a query (most lookups of a first
+        # scan). Entries other processes write meanwhile are missed, and computed again.
         self._keys: set[bytes] | None = None
+        _CACHES.add(self)
         _prepare(directory)
         with contextlib.suppress(OSError):
             if (directory / DATABASE).stat().st_size > MAX_DATABASE_BYTES:
@@ -191,12 +207,8 @@ class ParseCache:
 
     def _db(self) -> sqlite3.Connection | None:
         """This process's connection (a forked worker opens its own), or None when the database is unusable."""
-        if self._connection is not None and self._pid == os.getpid():
-            return self._connection
         if self._connection is not None:
-            _INHERITED.append(self._connection)
-            self._connection = None
-        self._pid = os.getpid()
+            return self._connection
         path = self.directory / DATABASE
         for attempt in range(2):
             try:
@@ -224,7 +236,6 @@ class ParseCache:
 
     def _read(self, key: bytes) -> bytes | None:
         with self._lock:
-            self._own_pending()
             pending = self._pending.get(key)
             if pending is not None:
                 return pending
@@ -249,31 +260,55 @@ class ParseCache:
         if len(blob) > MAX_ENTRY_BYTES:
             return
         with self._lock:
-            self._own_pending()
             self._pending[key] = blob
             self._pending_bytes += len(blob)
-            full = len(self._pending) >= FLUSH_ENTRIES or self._pending_bytes >= FLUSH_BYTES
+            full = len(self._pending) >= self._next_flush or self._pending_bytes >= self._next_flush_bytes
+            if not self._process_known:
+                self._process_known = True
+                if multiprocessing.parent_process() is not None:
+                    # A worker process of the scan: what it has pending is written when it ends (multiprocessing
+                    # runs the finalizer after the worker's function returns), so that its entries go in a few
+                    # large transactions rather than one per batch of work (see flush_active).
+                    self._flushed_at_exit = True
+                    multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
         if full:
-            self.flush()
+            # Another process writing is no reason to wait here: the entries stay pending and are tried again.
+            self.flush(wait=self._pending_bytes >= PENDING_BYTES)
 
-    def _own_pending(self) -> None:
-        """In a forked worker, forget what the parent had pending: the parent writes it."""
-        if self._pending_pid != os.getpid():
-            self._pending, self._pending_bytes, self._pending_pid = {}, 0, os.getpid()
+    def _forked(self) -> None:
+        """In a forked child: the parent's connection is not used (SQLite connections must not cross a fork) and
+        its pending entries are not written (the parent writes them); a lock another thread held stays held."""
+        if self._connection is not None:
+            _INHERITED.append(self._connection)
+            self._connection = None
+        self._lock = threading.Lock()
+        self._pending = {}
+        self._written()
+        self._process_known = self._flushed_at_exit = False
 
-    def flush(self) -> None:
-        """Write the pending entries in one transaction. A failure (busy past the timeout, a full
-        disk, a read-only cache) loses them: the next scan is slower, never wrong."""
+    def _written(self) -> None:
+        """Nothing pending."""
+        self._pending.clear()
+        self._pending_bytes, self._next_flush, self._next_flush_bytes = 0, FLUSH_ENTRIES, FLUSH_BYTES
+
+    def flush(self, wait: bool = True) -> None:
+        """Write the pending entries in one transaction. A failure (busy past the timeout, a full disk, a
+        read-only cache) loses them: the next scan is slower, never wrong. Without ``wait``, a database
+        another process is writing leaves them pending, to be tried again after RETRY_ENTRIES more."""
         with self._lock:
-            self._own_pending()
-            rows, self._pending, self._pending_bytes = list(self._pending.items()), {}, 0
+            rows = list(self._pending.items())
             if not rows:
                 return
             try:
                 db = self._db()
                 if db is None:
+                    self._written()
                     return
-                db.execute("BEGIN IMMEDIATE")
+                if not _begin(db, wait):
+                    self._next_flush = len(rows) + RETRY_ENTRIES
+                    self._next_flush_bytes = self._pending_bytes + FLUSH_BYTES // 4
+                    return
+                self._written()
                 try:
                     db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows)
                     db.execute("COMMIT")
@@ -284,7 +319,33 @@ class ParseCache:
                         db.execute("ROLLBACK")
                     raise
             except sqlite3.Error:
-                pass
+                self._written()
+
+
+def _begin(db: sqlite3.Connection, wait: bool) -> bool:
+    """Take the write lock (BEGIN IMMEDIATE): waiting for another writer up to the busy timeout, or, without
+    ``wait``, False at once when another process holds it."""
+    if wait:
+        db.execute("BEGIN IMMEDIATE")
+        return True
+    db.execute("PRAGMA busy_timeout=0")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+            return False
+        raise
+    finally:
+        db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+    return True
+
+
+def _after_fork_in_child() -> None:
+    for cache in list(_CACHES):
+        cache._forked()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _set_up(db: sqlite3.Connection) -> None:
@@ -377,8 +438,10 @@ def active(cache: ParseCache | None) -> Iterator[ParseCache | None]:
 
 
 def flush_active() -> None:
-    """Write what the active cache has pending; forked workers call it after each batch of items."""
-    if _CURRENT is not None:
+    """Write what the active cache has pending. Forked workers call it after each batch of items; in a worker of
+    :mod:`multiprocessing` it writes nothing: the worker's entries are written in transactions of FLUSH_ENTRIES,
+    and the rest when it ends (see :meth:`ParseCache._write`)."""
+    if _CURRENT is not None and not _CURRENT._flushed_at_exit:
         _CURRENT.flush()
 
 
