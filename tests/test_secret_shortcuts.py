@@ -147,20 +147,32 @@ long_texts = st.builds(lambda parts, filler: "".join(p + filler[i % len(filler)]
                        st.lists(values, max_size=6), st.lists(st.sampled_from(_FILLER), min_size=1, max_size=4))
 
 
+_RARE_LED_ANCHORS = [a for anchors, led in zip(sp._ANCHORS, sp._RARE_LED, strict=True) if led for a in anchors]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_RARE_LED_ANCHORS), st.sampled_from([a[1:] for a in _RARE_LED_ANCHORS]),
+                          st.sampled_from([a[:-1] for a in _RARE_LED_ANCHORS]), st.text(max_size=3)), max_size=6).map("".join))
+def test_an_anchor_written_from_its_rare_character_matches_where_the_anchor_occurs(text: str) -> None:
+    for anchor in _RARE_LED_ANCHORS:
+        assert (re.search(sp._from_rare(anchor), text) is not None) == (anchor in text), anchor
+
+
 @settings(max_examples=800, deadline=None)
 @given(long_texts)
 def test_a_file_without_a_rare_led_anchor_skips_those_formats_only(text: str) -> None:
-    """One search for the anchors that start with a capital, a digit, "-" or ":" stands for testing each of them:
-    a whole file's secrets are those found testing every anchor."""
+    """One search for the anchors that hold a capital, a digit, "-" or ":" stands for testing each of them: a whole
+    file's secrets are those found testing every anchor."""
     known = list(sp.find_known_secrets(text))
     with mock.patch.object(sp, "_RARE_LED", (False,) * len(sp._RARE_LED)):
         assert known == list(sp.find_known_secrets(text))
 
 
-def test_the_rare_led_formats_are_those_whose_anchors_all_start_rare() -> None:
+def test_the_rare_led_formats_are_those_whose_anchors_all_hold_a_rare_character() -> None:
     rare = [kind for (kind, *_), led in zip(sp._KNOWN, sp._RARE_LED, strict=True) if led]
-    assert rare == ["private key", "AWS access key id", "Twilio API key", "SendGrid API key", "Google API key",
-                    "Azure storage account key", "Azure shared access key", "OpenAI API key", "Mailchimp API key",
-                    "Telegram bot token"]
+    assert rare == ["private key", "AWS access key id", "GitLab token", "Twilio API key", "SendGrid API key",
+                    "Google API key", "Azure storage account key", "Azure shared access key", "OpenAI API key",
+                    "Anthropic API key", "PyPI token", "Square token", "Mailchimp API key", "Telegram bot token",
+                    "JSON Web Token"]
     text = "x = 1\n" * 200 + 'sid = "' + "SK" + "0123456789abcdef" * 2 + '"\n'  # a long file: one search finds the anchor
     assert len(text) > sp._SHORT_TEXT and [m.kind for m in sp.find_known_secrets(text)] == ["Twilio API key"]

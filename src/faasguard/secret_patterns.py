@@ -123,12 +123,23 @@ assert len(_ANCHORS) == len(_KNOWN)
 _ANCHOR_TESTS: tuple[str | re.Pattern[str], ...] = tuple(
     anchors[0] if len(anchors) == 1 else re.compile("|".join(re.escape(a) for a in anchors)) for anchors in _ANCHORS
 )
-# The formats whose anchors all start with a character that is rare in code (a capital, a digit, "-" or ":"): one
-# search for all of their anchors at once skips every position without such a character, where testing the anchors
-# one by one reads a whole file once each. Only a file where it finds one tests them one by one.
-_RARE_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:")
-_RARE_LED = tuple(all(anchor[0] in _RARE_FIRST for anchor in anchors) for anchors in _ANCHORS)
-_RARE_ANCHORS = re.compile("|".join(re.escape(a) for anchors, rare in zip(_ANCHORS, _RARE_LED, strict=True) if rare
+# The formats whose anchors all hold a character that is rare in code (a capital, a digit, "-" or ":"): one search
+# for all of their anchors at once, each written to start at its first such character (``eyJ`` as ``J(?<=eyJ)``), skips
+# every position without one, where testing the anchors one by one reads a whole file once each. Only a file where it
+# finds one tests them one by one.
+_RARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:")
+_RARE_LED = tuple(all(any(char in _RARE for char in anchor) for anchor in anchors) for anchors in _ANCHORS)
+
+
+def _from_rare(anchor: str) -> str:
+    """A pattern that matches where ``anchor`` occurs, starting at its first rare character (a look-behind checks
+    what comes before it)."""
+    at = next(i for i, char in enumerate(anchor) if char in _RARE)
+    head = f"(?<={re.escape(anchor[: at + 1])})" if at else ""
+    return re.escape(anchor[at]) + head + re.escape(anchor[at + 1 :])
+
+
+_RARE_ANCHORS = re.compile("|".join(_from_rare(a) for anchors, rare in zip(_ANCHORS, _RARE_LED, strict=True) if rare
                                     for a in anchors))
 # What every text find_known_secrets finds something in contains: an anchor, the "://" of a URL, or
 # (lower-cased) the "secret" of an AWS secret key's name or the "password"/"pwd" of a connection string.
