@@ -2,7 +2,7 @@
 
 ``PyModule.stored_names`` (the names a branch assigns, which an alternative branch must not wash out of taint) is
 kept per module and found with a written-out walk; ``trusted_source`` remembers ``trusted_field(field_path(...))``
-per source text; ``used_libraries`` is kept per module.
+per source text; ``used_libraries`` is kept per module; a reachability unit keeps the identifiers of its text.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faasguard.code import libraries, pymodule
+from faasguard.code import libraries, pymodule, reach
 from faasguard.code.jsmodule import JsModule
 from faasguard.code.pymodule import PyModule, _stored_names, walk
+from faasguard.code.reach import identifiers
 from faasguard.code.taint_model import field_path, trusted_field, trusted_source
 from faasguard.model import Loc
 
@@ -92,3 +93,39 @@ def test_the_kept_libraries_are_those_found() -> None:
         found = libraries._used_libraries(module)
         assert libraries.used_libraries(module) == found and libraries.used_libraries(module) is libraries.used_libraries(module)
     assert [use.loc for use in libraries.used_libraries(py)] == [Loc("a.py", 2, 2), Loc("a.py", 3, 3)]
+
+
+def _plain_reachable(start: set[str], modules: list[reach.ModuleUnits]) -> set[int]:
+    """``reach.reachable`` as it was, reading every unit's identifiers afresh."""
+    by_name: dict[str, list[reach.Unit]] = {}
+    names = set(start)
+    for mod in modules:
+        names |= mod.roots
+        for unit in mod.units:
+            by_name.setdefault(unit.name, []).append(unit)
+    todo, seen, out = [n for n in names if n in by_name], set(), set()
+    while todo:
+        for unit in by_name.get(todo.pop(), ()):
+            if id(unit) not in seen:
+                seen.add(id(unit))
+                out.update(unit.nodes)
+                for ref in identifiers(unit.text):
+                    if ref not in names:
+                        names.add(ref)
+                        todo += [ref] if ref in by_name else []
+    return out
+
+
+def test_a_unit_keeps_the_identifiers_of_its_text() -> None:
+    """``reachable`` reads each unit's identifiers from ``Unit.refs``, found once: they are ``identifiers(text)``, and
+    what the first unit of each of faasguard's modules reaches is what it reached reading them afresh."""
+    reached = 0
+    for path in sorted(Path(pymodule.__file__).parents[1].rglob("*.py")):
+        units = PyModule.parse(path, "a.py", path.read_text(encoding="utf-8")).units()
+        for unit in units.units:
+            assert unit.refs() == identifiers(unit.text) and unit.refs() is unit.refs()
+        start = identifiers(units.units[0].text) if units.units else set()
+        found = reach.reachable(start, [units])
+        assert found == _plain_reachable(start, [units])
+        reached += len(found)
+    assert reached > 500

@@ -39,6 +39,13 @@ class Unit:
     text: str
     nodes: tuple[int, ...] = ()  # ids of the function nodes the unit stands for
 
+    def refs(self) -> frozenset[str]:
+        """``identifiers(self.text)``, found once: every function walked through the module asks again."""
+        found: frozenset[str] | None = self.__dict__.get("_refs")
+        if found is None:
+            found = self.__dict__["_refs"] = frozenset(IDENTIFIER.findall(self.text))
+        return found
+
 
 @dataclass
 class ModuleUnits:
@@ -68,7 +75,7 @@ def reachable(start: Iterable[str], modules: Iterable[ModuleUnits]) -> set[int]:
                 continue
             seen_units.add(id(unit))
             out.update(unit.nodes)
-            for ref in identifiers(unit.text):
+            for ref in unit.refs():
                 if ref not in names:
                     names.add(ref)
                     if ref in by_name:
