@@ -226,6 +226,45 @@ def test_rules_stay_in_the_scan_process_when_workers_cannot_pay(tmp_path, monkey
     assert reports[0] == reports[10**9]
 
 
+def test_the_rules_workers_read_the_ignore_comments_of_the_function_code(tmp_path, monkeypatch):
+    """The handlers' ignore comments are read by the processes that check the rules (not by the scan process after
+    them), and suppress and warn as when the scan process reads them."""
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    from faasguard.suppress import CommentStore
+
+    _monorepo(tmp_path / "repo", 20)
+    service = tmp_path / "repo" / "services" / "svc-0000" / "src"
+    for name, line, comment in (("Fn0000x0", "shell=True)", "faasguard:ignore[FG-INJ-011] input is an allow-listed name"),
+                                ("Fn0000x1", "import json", "faasguard:ignore[FG-NOPE-999]")):
+        handler = service / name / "app.py"
+        handler.write_text(handler.read_text().replace(f"{line}\n", f"{line}  # {comment}\n", 1))
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr("faasguard.parallel.MIN_PARALLEL_ITEMS", 2)
+    readers = tmp_path / "readers"
+    real_read = CommentStore.read
+
+    def recording(self, path):  # type: ignore[no-untyped-def]
+        with open(readers, "a") as out:  # appended from each worker
+            out.write(f"{os.getpid()} {path}\n")
+        return real_read(self, path)
+
+    monkeypatch.setattr(CommentStore, "read", recording)
+    reports = {}
+    for work in (10**9, 0):
+        monkeypatch.setattr("faasguard.scan.RULES_FORK_WORK", work)
+        readers.write_text("")
+        result = scan(tmp_path / "repo", ScanOptions(jobs=2))
+        reports[work] = _report(result)
+        assert not [f for f in result.findings if f.rule_id == "FG-INJ-011" and f.path.endswith("Fn0000x0/app.py")]
+        assert [(s.finding.path, s.finding.line, s.justification) for s in result.suppressions if s.kind == "inline"] == [
+            ("services/svc-0000/src/Fn0000x0/app.py", 18, "input is an allow-listed name")]
+        assert tuple(p for p, m in result.warnings if "FG-NOPE-999" in m) == ("services/svc-0000/src/Fn0000x1/app.py:1",)
+        pids = {line.split()[0] for line in readers.read_text().splitlines() if line.endswith("/app.py")}
+        assert (pids == {str(os.getpid())}) if work else (pids and str(os.getpid()) not in pids)
+    assert reports[0] == reports[10**9]
+
+
 def test_the_rule_work_of_an_application_counts_functions_roles_and_statements(tmp_path):
     from faasguard.model import Application, Function, Loc, Role, Statement
     from faasguard.scan import _rule_work

@@ -122,7 +122,7 @@ def comments_in(path: str, data: bytes) -> dict[int, IgnoreComment]:
     return comments
 
 
-class _Comments:
+class CommentStore:
     """The ignore comments of each file, read once (``known``: those of files already read, by path)."""
 
     def __init__(self, root: Path, known: dict[str, dict[int, IgnoreComment]] | None = None) -> None:
@@ -133,12 +133,17 @@ class _Comments:
     def of(self, path: str) -> dict[int, IgnoreComment]:
         comments = self.by_file.get(path)
         if comments is None:
-            try:
-                data = limits.read_bytes(os.path.join(self._base, path))
-            except (OSError, ValueError, limits.LimitExceeded):
-                data = b""
-            comments = self.by_file[path] = comments_in(path, data)
+            comments = self.by_file[path] = self.read(path)
         return comments
+
+    def read(self, path: str) -> dict[int, IgnoreComment]:
+        """The ignore comments of ``path`` read from its file (none when it cannot be read), without keeping them:
+        what :meth:`of` keeps, for a worker process to send back."""
+        try:
+            data = limits.read_bytes(os.path.join(self._base, path))
+        except (OSError, ValueError, limits.LimitExceeded):
+            data = b""
+        return comments_in(path, data)
 
     def all(self) -> list[IgnoreComment]:
         return [c for path in sorted(self.by_file) for _, c in sorted(self.by_file[path].items())]
@@ -148,12 +153,12 @@ def apply(
     findings: Iterable[Finding],
     root: Path,
     baseline: set[str] | None = None,
-    comments: _Comments | None = None,
+    comments: CommentStore | None = None,
     path_ignores: Sequence[tuple[str, str, frozenset[str]]] = (),
 ) -> Outcome:
     """Split findings into what is reported and what an inline comment, the configuration's
     ``per-file-ignores`` or the baseline suppresses."""
-    comments = comments or _Comments(root)
+    comments = comments or CommentStore(root)
     specs = [(base, p, rules, pathspec.GitIgnoreSpec.from_lines([p])) for base, p, rules in path_ignores]
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
@@ -188,7 +193,7 @@ def _under(path: str, base: str) -> bool:
     return not base or path.startswith(base)
 
 
-def _inline(f: Finding, comments: _Comments) -> IgnoreComment | None:
+def _inline(f: Finding, comments: CommentStore) -> IgnoreComment | None:
     if not f.line:
         return None
     in_file = comments.of(f.path)
@@ -200,10 +205,10 @@ def _inline(f: Finding, comments: _Comments) -> IgnoreComment | None:
 
 
 def check_comments(
-    root: Path, paths: Iterable[str], known_rules: set[str], comments: _Comments | None = None
+    root: Path, paths: Iterable[str], known_rules: set[str], comments: CommentStore | None = None
 ) -> tuple[list[tuple[str, str]], list[IgnoreComment]]:
     """Warnings for unknown rule ids in ignore comments, and every comment of ``paths``."""
-    comments = comments or _Comments(root)
+    comments = comments or CommentStore(root)
     for path in paths:
         comments.of(path)
     warnings = []
@@ -234,6 +239,6 @@ def unused(comments: Iterable[IgnoreComment], selected_rules: set[str]) -> list[
     return out
 
 
-def new_comments(root: Path, known: dict[str, dict[int, IgnoreComment]] | None = None) -> _Comments:
-    """The ignore comments of the files under ``root``, read when first asked (``known``: see :class:`_Comments`)."""
-    return _Comments(root, known)
+def new_comments(root: Path, known: dict[str, dict[int, IgnoreComment]] | None = None) -> CommentStore:
+    """The ignore comments of the files under ``root``, read when first asked (``known``: see :class:`CommentStore`)."""
+    return CommentStore(root, known)
