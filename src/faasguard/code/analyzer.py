@@ -168,8 +168,9 @@ class _Cache:
         real = reals.get(path)
         if real is not None:
             return real
-        real = os.path.join(self._real_dir(path.parent), path.name)
-        if path.name in ("", ".", ".."):
+        folder, name = os.path.split(str(path))  # path.parent and path.name, without making a Path of the folder
+        real = os.path.join(self._real_dir(folder), name)
+        if name in ("", ".", ".."):
             real = os.path.realpath(real)
         elif os.path.islink(real):
             self.links.add(path)
@@ -182,17 +183,18 @@ class _Cache:
         real = self.real(path)
         return path.resolve() if path in self.links else Path(real)
 
-    def _real_dir(self, folder: Path) -> str:
+    def _real_dir(self, folder: str) -> str:
         """``os.path.realpath(folder)``, from its parent's (once per folder: one look at whether it is a link,
-        where ``realpath`` looks at every folder above it again)."""
-        real_dirs: dict[Path, str] = self.__dict__.setdefault("_real_dirs", {})
+        where ``realpath`` looks at every folder above it again). Folders are text, split by :func:`os.path.split`
+        (a Path's parent is a new Path to make and hash for every file)."""
+        real_dirs: dict[str, str] = self.__dict__.setdefault("_real_dirs", {})
         found = real_dirs.get(folder)
         if found is None:
-            parent = folder.parent
-            if parent == folder or folder.name in ("", ".", ".."):
+            parent, name = os.path.split(folder)
+            if parent == folder or name in ("", ".", ".."):
                 found = os.path.realpath(folder)
             else:
-                here = os.path.join(self._real_dir(parent), folder.name)
+                here = os.path.join(self._real_dir(parent), name)
                 found = os.path.realpath(here) if os.path.islink(here) else here
             real_dirs[folder] = found
         return found
