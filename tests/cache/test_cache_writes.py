@@ -98,3 +98,67 @@ def test_a_forked_process_neither_writes_nor_drops_its_parents_pending_entries(t
     shared.flush()
     assert _rows(directory) == 2
     assert ParseCache(directory).memo("yaml", "parent's", lambda: pytest.fail("not written")) == "p"
+
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: orders/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - {Effect: Allow, Action: '*', Resource: '*'}
+"""
+SLS = """\
+service: billing
+provider: {name: aws, runtime: python3.8}
+functions:
+  bill: {handler: handler.bill}
+"""
+TF = 'resource "aws_lambda_function" "fn" {\n  function_name = "tf"\n  handler = "app.handler"\n  runtime = "python3.7"\n}\n'
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_what_the_workers_of_a_first_scan_write_is_all_a_warm_scan_needs(tmp_path, monkeypatch):
+    """Every kind a first scan's workers compute (template, serverless.yml, Terraform module, lock file, source
+    files, function and loose file analyses) is in the cache when the scan returns: a warm scan computes none
+    again. (Leaving out the entries of any of these kinds but the .tf files', which only a changed module reads,
+    fails this test.)"""
+    from faasguard.scan import ScanOptions, scan
+    from tests.test_speed import _report
+
+    project = tmp_path / "p"
+    for rel, text in {
+        "template.yaml": SAM, "orders/app.py": "import os\n\ndef handler(event, context):\n    return os.environ\n",
+        "billing/serverless.yml": SLS,
+        "billing/handler.py": "def bill(event, context):\n    key = 'AKIAIOSFODNN7EXAMPLE'\n    return key\n",
+        "billing/Pipfile.lock": '{"_meta": {}, "default": {"requests": {"version": "==2.19.0"}}, "develop": {}}\n',
+        "infra/main.tf": TF, "infra/app.py": "def handler(e, c):\n    pass\n",
+        "tools/loose.py": "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
+    }.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    monkeypatch.setattr("faasguard.scan.PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 2)
+    expected = _report(scan(project, ScanOptions(jobs=1)))
+    cache_dir = tmp_path / "cache"
+    assert _report(scan(project, ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
+    written = _rows(cache_dir)
+    from faasguard.code.analyzer import _Cache
+    from faasguard.deps.pipfile_lock import PipfileLockSource
+    from faasguard.loaders import located_yaml, template_loader
+    from faasguard.loaders.terraform import loader
+
+    def must_not_compute(*args, **kwargs):
+        raise AssertionError("computed again although the first scan's workers cached it")
+
+    for owner, name in ((located_yaml, "_loads"), (template_loader, "_load"), (loader, "_parse_hcl"),
+                        (loader, "_load_module"), (PipfileLockSource, "parse"), (_Cache, "_parse")):
+        monkeypatch.setattr(owner, name, must_not_compute)
+    assert _report(scan(project, ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
+    assert _rows(cache_dir) == written
