@@ -270,7 +270,7 @@ class ParseCache:
                     # runs the finalizer after the worker's function returns), so that its entries go in a few
                     # large transactions rather than one per batch of work (see flush_active).
                     self._flushed_at_exit = True
-                    multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
+                    multiprocessing.util.Finalize(self, _flush_at_exit, (weakref.ref(self),), exitpriority=10)
         if full:
             # Another process writing is no reason to wait here: the entries stay pending and are tried again.
             self.flush(wait=self._pending_bytes >= PENDING_BYTES)
@@ -338,6 +338,14 @@ def _begin(db: sqlite3.Connection, wait: bool) -> bool:
     finally:
         db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
     return True
+
+
+def _flush_at_exit(ref: weakref.ref[ParseCache]) -> None:
+    """What a worker process has pending, written when it ends (a weak reference: the registry of finalizers does
+    not keep a cache alive)."""
+    cache = ref()
+    if cache is not None:
+        cache.flush()
 
 
 def _after_fork_in_child() -> None:

@@ -162,3 +162,33 @@ def test_what_the_workers_of_a_first_scan_write_is_all_a_warm_scan_needs(tmp_pat
         monkeypatch.setattr(owner, name, must_not_compute)
     assert _report(scan(project, ScanOptions(jobs=2, cache_dir=cache_dir))) == expected
     assert _rows(cache_dir) == written
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks a process")
+def test_a_worker_process_does_not_keep_its_caches_alive(tmp_path):
+    """In a process of multiprocessing that scans again and again (a library user's pool), each scan's cache
+    is freed after it: the finalizer that writes a worker's entries when it ends holds it weakly."""
+    import multiprocessing
+
+    def child(queue) -> None:  # type: ignore[no-untyped-def]
+        import gc
+        import weakref
+
+        refs = []
+        for i in range(3):
+            scan_cache = ParseCache(tmp_path / "c")
+            scan_cache.memo("yaml", f"doc {i}", lambda i=i: i)
+            scan_cache.flush()
+            refs.append(weakref.ref(scan_cache))
+            del scan_cache
+        gc.collect()
+        queue.put(([ref() is None for ref in refs], _rows(tmp_path / "c")))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=child, args=(queue,))
+    process.start()
+    freed, rows = queue.get(timeout=30)
+    process.join(30)
+    assert freed == [True, True, True]
+    assert rows == 3
