@@ -62,3 +62,27 @@ def test_ties_keep_the_order_of_first_appearance() -> None:
     two = one.but(fingerprint="x", source="c")  # another application: the same sort key, never merged
     assert one.sort_key() == two.sort_key()
     assert [f.fingerprint for f in root_cause.merge([two, one])] == [two.fingerprint, one.fingerprint]
+
+
+def test_a_name_is_taken_out_where_the_regular_expression_took_it_out() -> None:
+    """without_name against the expression it replaces: generated texts and names, and every character beside a name."""
+    import re
+
+    def by_expression(text: str, name: str, placeholder: str) -> str:
+        return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", placeholder, text) if name else text
+
+    pieces = ["a", "b", "-", "_", " ", ".", "1", "é", "٣", "Ⅻ", "\u0300", "(", "*", "ab", "a-b", "\n", "ª", "²", "\udce9", "$"]
+    pick = random.Random(7)
+    for _ in range(20000):
+        name = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 3)))
+        text = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 12)))
+        if name and pick.random() < 0.6:
+            middle = len(text) // 2
+            text = text[:middle] + name + text[middle:] + pick.choice(["", name, " " + name, name + name])
+        assert root_cause.without_name(text, name, "\x00fn\x00") == by_expression(text, name, "\x00fn\x00"), (text, name)
+    for code in range(0, 0x110000, 23):
+        char = chr(code)
+        for text in (f"{char}Orders{char}", f"Orders{char}", f"{char}Orders"):
+            assert root_cause.without_name(text, "Orders", "#") == by_expression(text, "Orders", "#"), hex(code)
+    text = "Orders and Orders-api, not OrdersX: Orders"
+    assert root_cause.without_name(text, "Orders", "#") == "# and Orders-api, not OrdersX: #"

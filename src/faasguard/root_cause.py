@@ -17,9 +17,7 @@ A finding that stands alone keeps exactly the fingerprint it always had.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -35,12 +33,36 @@ FunctionLocations = Mapping[tuple[str, str], tuple[str, int | None]]
 
 
 def _without(text: str, name: str) -> str:
-    return _name_pattern(name).sub(PLACEHOLDER, text) if name and name in text else text
+    return without_name(text, name, PLACEHOLDER)
 
 
-@functools.lru_cache(maxsize=4096)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+def without_name(text: str, name: str, placeholder: str) -> str:
+    r"""``re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", placeholder, text)`` (``name`` where it stands as a whole
+    name, not inside a longer one) with ``str.find``: a regular expression compiled for each function name cost
+    a big scan a tenth of a second, in the scan process."""
+    if not name or name not in text:
+        return text
+    size = len(name)
+    pieces: list[str] = []
+    done = 0
+    at = text.find(name)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _joins(text[at - 1])) and (end == len(text) or not _joins(text[end])):
+            pieces += (text[done:at], placeholder)
+            done = end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _joins(char: str) -> bool:
+    r"""Whether ``char`` continues a name: what ``[\w-]`` matches in a regular expression over text."""
+    return char.isalnum() or char == "_" or char == "-"
 
 
 def _group_key(f: Finding) -> tuple[object, ...]:
@@ -84,15 +106,20 @@ def merge(findings: Iterable[Finding], locations: FunctionLocations | None = Non
                 if len(members) > 1:
                     found[first[key]] = _merged(members, locations or {}, base)
     kept = [f for f in found if f is not None]
-    # Finding.sort_key of each, in C where it is the fields as they are (no line or no resource: made by the method)
-    keys = list(map(_SORT_FIELDS, kept))
-    for at in [at for at, key in enumerate(keys) if None in key]:
-        keys[at] = kept[at].sort_key()
+    # Finding.sort_key of each, in C: ``line or 0`` and ``resource or ""`` as dict lookups that give back any other
+    # value (an int line, a resource name) as it is
+    lines, resources = list(map(_LINE, kept)), list(map(_RESOURCE, kept))
+    keys = list(zip(
+        map(_PATH, kept), map(_NO_LINE.get, lines, lines), map(_RULE, kept), map(_NO_RESOURCE.get, resources, resources),
+        map(_MESSAGE, kept),
+    ))
     # stable: ties stay in the order of first appearance
     return list(map(kept.__getitem__, sorted(range(len(kept)), key=keys.__getitem__)))
 
 
-_SORT_FIELDS = attrgetter("path", "line", "rule_id", "resource", "message")  # Finding.sort_key without its `or`s
+_PATH, _LINE, _RULE, _RESOURCE, _MESSAGE = map(attrgetter, ("path", "line", "rule_id", "resource", "message"))
+_NO_LINE: dict[object, object] = {None: 0, 0: 0}
+_NO_RESOURCE: dict[object, object] = {None: "", "": ""}
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:

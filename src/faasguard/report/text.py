@@ -15,7 +15,6 @@ width; piped or written to a file (``wrap=False``) a line is never broken, so
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -29,6 +28,7 @@ from faasguard.interfaces import ScanResult
 from faasguard.registry import all_rules
 from faasguard.report.escape import for_terminal
 from faasguard.report.grouping import PART_OF_PATH, Group, group, summarised
+from faasguard.root_cause import without_name
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -42,7 +42,7 @@ INDENT = 6
 
 
 def _without(text: str, name: str | None) -> str:
-    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "\x00", text) if name else text
+    return without_name(text, name, "\x00") if name else text
 
 
 def _plural(n: int, word: str) -> str:
