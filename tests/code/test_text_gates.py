@@ -197,13 +197,13 @@ def test_the_quote_hints_are_those_of_the_literal_walk_when_it_ran() -> None:
     list(walked.string_literals())  # the literal walk keeps its hints (quotes and print)
     assert fresh.quote_lines() == [0, 0, 0, 0, 0, 0, 1, 1]
     assert walked.quote_lines() == [0, 0, 0, 0, 0, 1, 2, 2]
-    assert sorted(hinted_walk_nodes(walked)) == sorted([*hinted_walk_nodes(fresh), "Expr", "Call", "Name", "Name"])
+    assert sorted(quote_walk_nodes(walked)) == sorted([*quote_walk_nodes(fresh), "Expr", "Call", "Name", "Name"])
 
 
-def hinted_walk_nodes(module: PyModule) -> list[str]:
+def quote_walk_nodes(module: PyModule) -> list[str]:
     hints = module.quote_lines()
     assert hints is not None and module.tree is not None
-    return [type(n).__name__ for n in pymodule.hinted_walk(module.tree, hints)]
+    return [type(n).__name__ for n in pymodule.walk(module.tree, hints)]
 
 
 def test_the_session_words_gate_every_session_module() -> None:

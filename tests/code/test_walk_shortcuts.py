@@ -1,7 +1,7 @@
 """Shortcuts of the function walks, each against the plain computation it stands for.
 
 ``PyModule.stored_names`` (the names a branch assigns, which an alternative branch must not wash out of taint) is
-kept per module and found with a written-out walk; ``trusted_source`` remembers ``trusted_field(field_path(...))``
+kept per module; ``trusted_source`` remembers ``trusted_field(field_path(...))``
 per source text; ``used_libraries`` is kept per module; a reachability unit keeps the identifiers of its text.
 """
 

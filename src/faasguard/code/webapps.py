@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.code.javascript import JsFunc
 from faasguard.code.modeldata import bundled
-from faasguard.code.pymodule import hinted_walk, walk
+from faasguard.code.pymodule import walk
 from faasguard.code.reach import identifiers
 from faasguard.code.values import UNKNOWN, Taint, Val
 from faasguard.secret_patterns import is_placeholder, mask
@@ -188,7 +188,7 @@ def signing_key_literals(tree: ast.Module | None, hints: list[int] | None = None
         return []
     found: list[tuple[str, str | bytes, int]] = []
     settings = {id(n) for n in _settings_statements(tree)}  # where a bare SECRET_KEY = "…" is a setting
-    for node in walk(tree) if hints is None else hinted_walk(tree, hints):
+    for node in walk(tree, hints):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             literal = _literal(node.value)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
