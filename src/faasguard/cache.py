@@ -282,7 +282,6 @@ class ParseCache:
             _INHERITED.append(self._connection)
             self._connection = None
         self._lock = threading.Lock()
-        self._pending = {}
         self._written()
         self._process_known = self._flushed_at_exit = False
 

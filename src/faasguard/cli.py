@@ -529,7 +529,7 @@ class ReportContext:
 def merge_results(results: list[ScanResult], root: Path) -> ScanResult:
     if len(results) == 1:
         return results[0]
-    from faasguard.findings import Finding
+    from faasguard.findings import Finding, sorted_findings
     from faasguard.interfaces import ScanResult
 
     seen: dict[tuple[str, str], Finding] = {}
@@ -540,7 +540,7 @@ def merge_results(results: list[ScanResult], root: Path) -> ScanResult:
         root=root,
         files=sum(r.files for r in results),
         applications=[a for r in results for a in r.applications],
-        findings=sorted(seen.values(), key=Finding.sort_key),
+        findings=sorted_findings(list(seen.values())),
         errors=sorted({e for r in results for e in r.errors}),
         warnings=sorted({w for r in results for w in r.warnings}),
         duration_s=sum(r.duration_s for r in results),

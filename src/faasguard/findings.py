@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
+from operator import attrgetter
 from typing import Any
 
 CATEGORIES = (
@@ -134,6 +135,23 @@ class Finding:
 
     def sort_key(self) -> tuple[object, ...]:
         return (self.path, self.line or 0, self.rule_id, self.resource or "", self.message)
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """``sorted(findings, key=Finding.sort_key)`` (stable: ties keep their order), with the keys made in C passes:
+    ``line or 0`` and ``resource or ""`` as dict lookups that give back any other value (an int line, a resource
+    name) as it is. A big scan sorts 25k findings."""
+    lines, resources = list(map(_LINE, findings)), list(map(_RESOURCE, findings))
+    keys = list(zip(
+        map(_PATH, findings), map(_NO_LINE.get, lines, lines), map(_RULE, findings),
+        map(_NO_RESOURCE.get, resources, resources), map(_MESSAGE, findings),
+    ))
+    return list(map(findings.__getitem__, sorted(range(len(findings)), key=keys.__getitem__)))
+
+
+_PATH, _LINE, _RULE, _RESOURCE, _MESSAGE = map(attrgetter, ("path", "line", "rule_id", "resource", "message"))
+_NO_LINE: dict[object, object] = {None: 0, 0: 0}
+_NO_RESOURCE: dict[object, object] = {None: "", "": ""}
 
 
 _FIELDS = frozenset(f.name for f in fields(Finding))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faasguard.findings import Finding, Related, Severity
+from faasguard.findings import Finding, Related, Severity, sorted_findings
 from faasguard.interfaces import ScanResult
 
 
@@ -47,7 +47,7 @@ def merge(results: Iterable[ScanResult]) -> MergedResult:
         root=items[0].root if items else Path("."),
         files=sum(r.files for r in items),
         applications=[app for r in items for app in r.applications],
-        findings=sorted(seen.values(), key=Finding.sort_key),
+        findings=sorted_findings(list(seen.values())),
         errors=sorted(errors),
         warnings=sorted(warnings),
         duration_s=max((r.duration_s for r in items), default=0.0),

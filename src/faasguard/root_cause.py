@@ -24,7 +24,7 @@ from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
 
-from faasguard.findings import Finding, Related, relative_to
+from faasguard.findings import Finding, Related, relative_to, sorted_findings
 
 PLACEHOLDER = "\x00fn\x00"
 
@@ -105,21 +105,7 @@ def merge(findings: Iterable[Finding], locations: FunctionLocations | None = Non
             for key, members in groups.items():
                 if len(members) > 1:
                     found[first[key]] = _merged(members, locations or {}, base)
-    kept = [f for f in found if f is not None]
-    # Finding.sort_key of each, in C: ``line or 0`` and ``resource or ""`` as dict lookups that give back any other
-    # value (an int line, a resource name) as it is
-    lines, resources = list(map(_LINE, kept)), list(map(_RESOURCE, kept))
-    keys = list(zip(
-        map(_PATH, kept), map(_NO_LINE.get, lines, lines), map(_RULE, kept), map(_NO_RESOURCE.get, resources, resources),
-        map(_MESSAGE, kept),
-    ))
-    # stable: ties stay in the order of first appearance
-    return list(map(kept.__getitem__, sorted(range(len(kept)), key=keys.__getitem__)))
-
-
-_PATH, _LINE, _RULE, _RESOURCE, _MESSAGE = map(attrgetter, ("path", "line", "rule_id", "resource", "message"))
-_NO_LINE: dict[object, object] = {None: 0, 0: 0}
-_NO_RESOURCE: dict[object, object] = {None: "", "": ""}
+    return sorted_findings([f for f in found if f is not None])
 
 
 def _merged(members: list[Finding], locations: FunctionLocations, base: str) -> Finding:

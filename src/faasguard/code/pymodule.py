@@ -247,7 +247,7 @@ def walk(tree: ast.AST, hints: list[int] | None = None) -> Iterator[ast.AST]:
     With ``hints`` (see :func:`_hinted_lines`), without the statements none of whose lines is hinted, nor anything
     inside them; the nodes it gives keep their order. With hints of the lines that hold a quote, what it leaves out
     holds no string or bytes literal (every one starts and ends with a quote)."""
-    child_fields, statement_lists, decorated = _CHILD_FIELDS, _STATEMENT_LISTS, _DECORATED
+    child_fields, statement_lists = _CHILD_FIELDS, _STATEMENT_LISTS
     queue: list[ast.AST] = [tree]
     for node in queue:
         yield node
@@ -264,11 +264,19 @@ def walk(tree: ast.AST, hints: list[int] | None = None) -> Iterator[ast.AST]:
             elif hints is None or field_name not in statement_lists:
                 queue.extend(child)
             else:
-                for statement in child:  # a definition's lines start at its first decorator, above its def
-                    decorators = statement.decorator_list if statement.__class__ in decorated else None  # type: ignore[attr-defined]
-                    first = decorators[0].lineno if decorators else statement.lineno
-                    if hints[statement.end_lineno] != hints[first - 1]:
-                        queue.append(statement)
+                queue.extend(_hinted_statements(child, hints))
+
+
+def _hinted_statements(statements: list[ast.stmt], hints: list[int]) -> list[ast.stmt]:
+    """The statements of a body some of whose lines are hinted (see :func:`_hinted_lines`), in their order."""
+    decorated = _DECORATED
+    kept = []
+    for statement in statements:  # a definition's lines start at its first decorator, above its def
+        decorators = statement.decorator_list if statement.__class__ in decorated else None  # type: ignore[attr-defined]
+        first = decorators[0].lineno if decorators else statement.lineno
+        if hints[statement.end_lineno] != hints[first - 1]:  # type: ignore[index]  # a statement has its end
+            kept.append(statement)
+    return kept
 
 
 # The fields that hold a list of statements (of every node class that has one of these names as a list).
@@ -318,7 +326,7 @@ def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Call
     call, assign, ann_assign, dict_, compare, constant = ast.Call, ast.Assign, ast.AnnAssign, ast.Dict, ast.Compare, ast.Constant
     name_, attribute = ast.Name, ast.Attribute
     wanted = {call} if not want_literals else {call, assign, ann_assign, dict_, compare}
-    child_fields, statement_lists, decorated = _CHILD_FIELDS, _STATEMENT_LISTS, _DECORATED
+    child_fields, statement_lists = _CHILD_FIELDS, _STATEMENT_LISTS
     queue: list[ast.AST] = [tree]
     for node in queue:
         cls = node.__class__
@@ -334,11 +342,7 @@ def _walk_facts(tree: ast.AST, want_prints: bool, want_literals: bool, loc: Call
             elif hints is None or field_name not in statement_lists:
                 queue.extend(child)
             else:
-                for statement in child:  # a definition's lines start at its first decorator, above its def
-                    decorators = statement.decorator_list if statement.__class__ in decorated else None  # type: ignore[attr-defined]
-                    first = decorators[0].lineno if decorators else statement.lineno
-                    if hints[statement.end_lineno] != hints[first - 1]:
-                        queue.append(statement)
+                queue.extend(_hinted_statements(child, hints))
         if cls not in wanted:
             continue
         if cls is call:

@@ -184,35 +184,36 @@ def _as_written(template: Mapping[str, Any]) -> dict[str, Any]:
     and ``sam_globals``): each resource with its ``Properties``, their ``Events`` (each event and its
     ``Properties``) and ``Policies``, and ``Globals`` with its ``Function`` section. These are copied one level
     each, with their lines; what they hold is shared (the strings read there are immutable)."""
-    out: dict[str, Any] = {}
-    resources = template.get("Resources")
-    if isinstance(resources, dict):
-        kept = out["Resources"] = _one_level(resources)
-        for logical_id, res in kept.items():
-            if isinstance(res, dict):
-                res = kept[logical_id] = _one_level(res)
-                props = res.get("Properties")
-                if isinstance(props, dict):
-                    props = res["Properties"] = _one_level(props)
-                    events = props.get("Events")
-                    if isinstance(events, dict):
-                        events = props["Events"] = _one_level(events)
-                        for name, event in events.items():
-                            if isinstance(event, dict):
-                                event = events[name] = _one_level(event)
-                                if isinstance(event.get("Properties"), dict):
-                                    event["Properties"] = _one_level(event["Properties"])
-                    if isinstance(props.get("Policies"), list):
-                        props["Policies"] = _one_level(props["Policies"])
-    else:
-        out["Resources"] = resources
-    globals_ = template.get("Globals")
-    if isinstance(globals_, dict):
-        globals_ = _one_level(globals_)
-        if isinstance(globals_.get("Function"), dict):
-            globals_["Function"] = _one_level(globals_["Function"])
-    out["Globals"] = globals_
+    out: dict[str, Any] = {"Resources": template.get("Resources"), "Globals": template.get("Globals")}
+    for res in _copy_each(_copy_in(out, "Resources")):
+        props = _copy_in(res, "Properties")
+        if props is not None:
+            for event in _copy_each(_copy_in(props, "Events")):
+                _copy_in(event, "Properties")
+            _copy_in(props, "Policies", list)
+    globals_ = _copy_in(out, "Globals")
+    if globals_ is not None:
+        _copy_in(globals_, "Function")
     return out
+
+
+def _copy_in(parent: dict[str, Any], key: str, kind: type = dict) -> Any:
+    """``parent[key]`` replaced by its one-level copy (:func:`_one_level`) when it is a ``kind``: the copy, or None."""
+    value = parent.get(key)
+    if not isinstance(value, kind):
+        return None
+    copy = parent[key] = _one_level(value)
+    return copy
+
+
+def _copy_each(mapping: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each dict in ``mapping`` replaced by its one-level copy: the copies, in order."""
+    copies: list[dict[str, Any]] = []
+    for key, value in (mapping or {}).items():
+        if isinstance(value, dict):
+            copies.append(_one_level(value))
+            mapping[key] = copies[-1]  # type: ignore[index]
+    return copies
 
 
 def _one_level(value: Any) -> Any:

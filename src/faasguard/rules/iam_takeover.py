@@ -292,7 +292,6 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
         perms = iam.permissions.get(principal.id)
         if perms is None:
             continue
-        own: Power | None = None  # how much the principal can do itself: asked only against a powerful enough role
         users: list[Function | None] = list(app.functions_with_role(principal.id)) or [None]
         create = can(perms, "lambda:CreateFunction", NEW_FUNCTION)
         run = next(
@@ -312,11 +311,7 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
                 if target.id == principal.id:
                     continue
                 strength = power(iam.permissions.get(target.id))
-                if strength.level < 2:
-                    continue
-                if own is None:
-                    own = power(perms)
-                if strength.level <= own.level:
+                if strength.level < 2 or strength.level <= power(perms).level:  # the principal's own: asked once, kept
                     continue
                 passing = acting(perms, "iam:PassRole", app, target)
                 if passing is None:
@@ -356,11 +351,7 @@ def lambda_escalation_paths(app: Application) -> Iterator[Hit]:
             if victim.provider != "aws" or role is None or role.id == principal.id:
                 continue
             strength = power(iam.permissions.get(role.id))
-            if strength.level < 2:
-                continue
-            if own is None:
-                own = power(perms)
-            if strength.level <= own.level:
+            if strength.level < 2 or strength.level <= power(perms).level:
                 continue
             update = can(perms, _UPDATES_CODE, res.arn(victim.name))
             if update is None:
