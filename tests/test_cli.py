@@ -357,3 +357,41 @@ def test_the_command_leaves_after_the_report_without_a_collection(tmp_path, monk
     assert codes == [1]  # a high finding: the wildcard policy
     assert any(f["rule_id"] == "FG-IAM-001" for f in json.loads(report.read_text())["findings"])
     assert not left_on
+
+
+def test_the_command_frees_the_scan_by_leaving_and_main_frees_it_at_once(tmp_path, monkeypatch):
+    """``faasguard scan`` keeps what the scan made until os._exit drops it (freeing it object by object costs a big
+    scan's serial time for nothing); ``main()`` called by a library user keeps nothing once it returns."""
+    import gc
+    import sys
+    import weakref
+
+    from faasguard import cli
+    from faasguard import scan as scan_module
+
+    made: list[weakref.ref[object]] = []
+    real_scan = scan_module.scan
+
+    def scan(*args, **kwargs):
+        result = real_scan(*args, **kwargs)
+        made.append(weakref.ref(result))
+        return result
+
+    monkeypatch.setattr(scan_module, "scan", scan)
+    report = tmp_path / "report.json"
+    argv = ["scan", str(VULNERABLE), "-q", "--no-cache", "--format", "json", "-o", str(report), "--fail-on", "none"]
+    alive_at_exit: list[bool] = []
+    monkeypatch.setattr(cli.os, "_exit", lambda code: alive_at_exit.append(made[-1]() is not None))
+    monkeypatch.setattr(sys, "argv", ["faasguard", *argv])
+    try:
+        cli.run()
+    finally:
+        gc.enable()
+        cli._LEAVING = False
+        cli._KEPT.clear()
+    assert alive_at_exit == [True]
+    assert json.loads(report.read_text())["findings"]
+
+    assert cli.main(argv) == 0
+    gc.collect()
+    assert made[-1]() is None and not cli._KEPT

@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Set by run(): the process ends when main returns (see main).
 _LEAVING = False
+# What a scan made, kept by the command until it leaves: os._exit drops it at once (see run).
+_KEPT: list[object] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,7 +247,9 @@ def run() -> None:
     Everything the command writes is written by then: the report and its files are closed, the
     parse cache has committed, the workers have exited. What is left is freeing the scanned
     model object by object, a fifth of a second on a large repository for memory the operating
-    system takes back anyway; so the process ends without it, as mypy does.
+    system takes back anyway; so the process ends without it, as mypy does. The scan's results
+    are kept (``_KEPT``) until then: freed when :func:`_scan` returns, they would cost the same
+    (0.06 CPU-s of a corpus scan) before the exit.
     """
     global _LEAVING
     _LEAVING = True
@@ -455,6 +459,8 @@ def _scan(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.stop()
+    if _LEAVING:
+        _KEPT.append(results)
     result = merge_results(results, root)
     result.targets = [str(p) for p in args.paths]
     if args.sbom:
