@@ -189,3 +189,50 @@ def test_home_relative() -> None:
     assert limits.home_relative(home / ".cache" / "x") == "~/.cache/x"
     assert limits.home_relative(home) == "~"
     assert limits.home_relative("/opt/osv") == "/opt/osv"  # not under the home directory: as given
+
+
+def test_code_uris_through_links_and_dot_dots_are_confined_as_realpath_says(repo, outside) -> None:
+    """Each function's CodeUri leaves the root or not as ``limits.inside`` (``os.path.realpath``) says, through folder
+    links in and out of the root, ``..`` after a link, a link loop, a missing folder, and several functions sharing
+    parents: the functions named in errors are exactly those whose code leaves, and the others' code is read."""
+    write(repo, {"src/a/app.py": HANDLER, "src/b/app.py": HANDLER})
+    os.symlink(repo / "src", repo / "in")  # a link that stays inside
+    os.symlink(outside / ".aws", repo / "out")  # a link that leaves
+    os.symlink(repo / "src" / "a", repo / "src" / "deep")  # a link inside a folder others share
+    (repo / "src" / "a" / "up").symlink_to(outside)  # inside, then out through a link below it
+    uris = ["src/a", "src/b", "in/a", "in/deep", "out", "out/..", "in/..", "in/../..", "src/a/up", "src/a/up/..",
+            "src/a/up/../repo/src", "missing", "missing/x", "src/deep/../b", "out/../repo/src/a", "./src/./b"]
+    functions = "".join(
+        f"  Fn{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: {uri}\n"
+        f"      Handler: app.handler\n      Runtime: python3.12\n"
+        for i, uri in enumerate(uris)
+    )
+    write(repo, {"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions})
+    result = scan(repo, ScanOptions(jobs=1))
+    refused = {m.split(" of function ")[1].split()[0] for p, m in result.errors if "code directory" in m}
+    expected = {f"Fn{i}" for i, uri in enumerate(uris) if not limits.inside(repo / uri, repo)}
+    assert expected == {"Fn4", "Fn5", "Fn7", "Fn8", "Fn9", "Fn14"}  # the tree is what it means
+    assert refused == expected
+    functions_read = {fn for app in result.applications for fn in app.code}
+    assert {"Fn0", "Fn1", "Fn2"} <= functions_read and not functions_read & expected
+
+
+def test_code_directories_through_link_loops_are_confined_as_realpath_says(repo, outside) -> None:
+    """The same for code directories a loader could not resolve (a link loop, a link to a missing folder, a NUL byte)."""
+    from faasguard.model import Application, Function, Loc
+    from faasguard.scan import _confine_code
+
+    os.symlink(repo / "loop", repo / "loop")
+    os.symlink(repo / "b", repo / "a")
+    os.symlink(repo / "a", repo / "b")
+    os.symlink(outside / "gone", repo / "dangling")
+    os.symlink(repo / "x" / "y", repo / "forward")
+    os.symlink(repo / "src", repo / "in")
+    names = ["in/../..", "in/..", "loop", "loop/x", "a", "a/x", "b/../x", "dangling", "dangling/x", "dangling/..",
+             "forward", "forward/..", "x/y/..", "x\0y", "", "."]
+    app = Application(root=repo, format="sam", source="template.yaml")
+    app.functions.extend(Function(name=f"Fn{i}", loc=Loc("template.yaml"), code_dir=repo / name)
+                         for i, name in enumerate(names))
+    refused = {m.split(" of function ")[1].split()[0] for _, m in _confine_code([app], repo)}
+    assert refused == {f"Fn{i}" for i, name in enumerate(names) if not limits.inside(repo / name, repo)}
+    assert {"Fn0", "Fn7", "Fn8", "Fn9", "Fn13"} <= refused and not refused & {"Fn1", "Fn14"}
