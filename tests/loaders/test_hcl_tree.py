@@ -11,6 +11,7 @@ expression. The differences that remain are listed at the end, each with a test.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,126 @@ def test_what_tree_sitter_hcl_rejects_is_an_error_with_its_line(text: str, line:
 def test_syntax_errors_say_where_without_quoting(text: str, expected: str) -> None:
     parsed, problem = parse_hcl(text)
     assert parsed is None and problem.startswith(expected)
+
+
+# -- comments anywhere, lines, heredocs, nested blocks, interpolation: what the converter gave before it read each
+# node's type once and took a node's first and last child without filtering comments (tree-sitter puts none there)
+
+COMMENTED = """\
+# a comment before everything
+resource /* kind */ "aws_lambda_function" /* name */ "fn" { # after the brace
+  function_name = /* before */ "f-${var.stage}" /* after */
+  role          = aws_iam_role.r.arn # a reference
+  timeout       = var.long ? 900 : 30
+  layers        = [ /* first */ aws_lambda_layer_version.l.arn, /* second */ "arn:aws:lambda:x:1:layer:y:2", ]
+  description   = <<-EOT
+    Made for ${var.team} # not a comment
+      indented "quoted" line
+    EOT
+  environment {
+    variables = {
+      /* a key */ TABLE = aws_dynamodb_table.t.name /* its value */
+      "QUOTED" = "q\\"uote"
+      (var.dynamic_key) = 1
+      PATHS = join(",", [for s in var.paths : upper(s) if s != ""])
+    }
+  }
+  dynamic "vpc_config" {
+    for_each = var.subnets[*].id
+    content {
+      subnet_ids         = vpc_config.value
+      security_group_ids = [aws_security_group.sg.id, data.aws_security_group.d.ids.0]
+    }
+  }
+  tags = merge(local.tags, { Name = "fn", Count = -1, Neg = - 2, Expr = 1 + 2 * 3 })
+}
+
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*", "arn:aws:s3:::x/${jsonencode({a = "b"})}"]
+  }
+}
+
+locals {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow" # inline
+      Action   = ["logs:*"]
+      Resource = "*"
+    }]
+  })
+  heredoc = <<EOF
+{"Statement": [{"Effect": "Deny", "Resource": "${aws_s3_bucket.b.arn}"}]}
+EOF
+  splat = { for k, v in var.m : k => v... if v != null }
+}
+"""
+
+START, END, ATTRIBUTES = hcl_tree.START_LINE, hcl_tree.END_LINE, hcl_tree.ATTRIBUTE_LINES
+COMMENTED_READ = {
+    "resource": [{"aws_lambda_function": {"fn": {
+        "function_name": "f-${var.stage}",
+        "role": "${aws_iam_role.r.arn}",
+        "timeout": "${var.long ? 900 : 30}",
+        "layers": ["${aws_lambda_layer_version.l.arn}", "arn:aws:lambda:x:1:layer:y:2"],
+        "description": 'Made for ${var.team} # not a comment\n  indented "quoted" line',
+        "environment": [{
+            "variables": {"TABLE": "${aws_dynamodb_table.t.name}", "QUOTED": 'q"uote', "${(var.dynamic_key)}": 1,
+                          "PATHS": '${join(",", [for s in var.paths : upper(s) if s != ""])}'},
+            START: 11, END: 18, ATTRIBUTES: {"variables": 12},
+        }],
+        "dynamic": [{"vpc_config": {
+            "for_each": "${var.subnets[*].id}",
+            "content": [{
+                "subnet_ids": "${vpc_config.value}",
+                "security_group_ids": ["${aws_security_group.sg.id}", "${data.aws_security_group.d.ids[0]}"],
+                START: 21, END: 24, ATTRIBUTES: {"subnet_ids": 22, "security_group_ids": 23},
+            }],
+            START: 19, END: 25, ATTRIBUTES: {"for_each": 20, "content": 21},
+        }}],
+        "tags": '${merge(local.tags, {"Name": "fn", "Count": -1, "Neg": "${-2}", "Expr": "${1 + 2 * 3}"})}',
+        START: 2, END: 27,
+        ATTRIBUTES: {"function_name": 3, "role": 4, "timeout": 5, "layers": 6, "description": 7, "environment": 11,
+                     "dynamic": 19, "tags": 26},
+    }}}],
+    "data": [{"aws_iam_policy_document": {"p": {
+        "statement": [{
+            "actions": ["s3:GetObject"],
+            "resources": ["${aws_s3_bucket.b.arn}/*", 'arn:aws:s3:::x/${jsonencode({"a": "b"})}'],
+            START: 30, END: 33, ATTRIBUTES: {"actions": 31, "resources": 32},
+        }],
+        START: 29, END: 34, ATTRIBUTES: {"statement": 30},
+    }}}],
+    "locals": [{
+        "policy": '${jsonencode({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:*"], '
+                  '"Resource": "*"}]})}',
+        "heredoc": '{"Statement": [{"Effect": "Deny", "Resource": "${aws_s3_bucket.b.arn}"}]}',
+        "splat": "${{for k , v in var.m : k => v ... if v != null}}",
+        START: 36, END: 49, ATTRIBUTES: {"policy": 37, "heredoc": 45, "splat": 48},
+    }],
+}
+
+
+def test_comments_between_any_tokens_lines_heredocs_and_nested_blocks_read_as_before() -> None:
+    """python-hcl2 rejected comments between block labels, so this compares to what the converter gave before."""
+    parsed = hcl_tree.parse(COMMENTED)
+    assert parsed == COMMENTED_READ
+    fn, expected = parsed["resource"][0]["aws_lambda_function"]["fn"], COMMENTED_READ["resource"][0]["aws_lambda_function"]["fn"]
+    assert list(fn) == list(expected)  # the order of keys too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = /*c*/ 1 /*d*/\n", "b = x. /*c*/ y\n", "c = [ /*c*/ 1, /*c*/ ]\n", "d = f( /*c*/ 1 /*d*/ )\n",
+        "e = { /*a*/ k /*b*/ = /*c*/ 1 /*d*/ }\n", "f = var.x[ /*a*/ 0 /*b*/ ]\n",
+        "g = a /*x*/ ? /*y*/ b /*z*/ : /*w*/ c\n", "h = x[*] /*a*/ .y\n", "j = x /*a*/ [0]\n",
+        "k = {for /*a*/ k, v in m : k => v /*b*/}\n", "l = 1 /*a*/ + /*b*/ 2\n", "m = (/*a*/ var.x /*b*/)\n",
+        'resource /*a*/ "x" /*b*/ y /*c*/ { /*d*/ a = 1 /*e*/ }\n',
+    ],
+)
+def test_a_comment_inside_an_expression_or_a_block_header_changes_nothing(text: str) -> None:
+    parsed = new(text)
+    assert isinstance(parsed, dict) and parsed == new(re.sub(r"/\*\w\*/", "", text))

@@ -122,8 +122,17 @@ def _first_invented(node: Node) -> Node | None:
     return None
 
 
-def _kids(node: Node) -> list[Node]:
-    return [c for c in node.children if c.type != "comment"]
+def _kids(node: Node) -> tuple[list[Node], list[str]]:
+    """A node's children other than comments, and their types (each node's type is read once: the binding
+    builds a new string on every read). tree-sitter never makes a comment a node's first or last child."""
+    kids: list[Node] = []
+    kinds: list[str] = []
+    for child in node.children:
+        kind = child.type
+        if kind != "comment":
+            kids.append(child)
+            kinds.append(kind)
+    return kids, kinds
 
 
 # -- python-hcl2's DictTransformer, value for value ------------------------------------------
@@ -148,6 +157,8 @@ def _strip_quotes(value: str) -> str:
 
 
 def _escapes(value: str) -> str:
+    if "\\" not in value:  # every escape starts with one
+        return value
     return value.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t").replace('\\"', '"').replace("\\\\", "\\")
 
 
@@ -201,6 +212,9 @@ class _Op:
 
 
 class _Converter:
+    """One file's tree → python-hcl2's dict. Reads each node's type once and passes it along, and takes a
+    node's first and last child without filtering comments (tree-sitter never puts an extra there)."""
+
     def __init__(self, source: bytes):
         self.src = source
         self.depth = 0
@@ -227,14 +241,15 @@ class _Converter:
         result: dict[str, Any] = {}
         attributes: set[str] = set()
         for child in node.children:
-            if child.type == "attribute":
-                kids = _kids(child)
+            kind = child.type
+            if kind == "attribute":  # name = expression
+                kids = child.children
                 key = self.text(kids[0])
                 if key in result:
                     raise HclError(f"attribute {key} defined twice", child.start_point.row + 1)
-                result[key] = _to_string_dollar(self.value(kids[2]))
+                result[key] = _to_string_dollar(self.value(kids[-1]))
                 attributes.add(key)
-            elif child.type == "block":
+            elif kind == "block":
                 key, value = self.block(child)
                 if key in attributes:
                     raise HclError(f"{key} defined both as an attribute and a block", child.start_point.row + 1)
@@ -247,16 +262,17 @@ class _Converter:
         return result
 
     def block(self, node: Node) -> tuple[str, dict[str, Any]]:
-        kids = _kids(node)
+        kids = node.children  # type, labels, {, body, }
         body: dict[str, Any] = {}
         labels: list[str] = []
         lines: dict[str, int] = {}
         for child in kids[1:]:
-            if child.type == "body":
+            kind = child.type
+            if kind == "body":
                 body = self.body(child, lines)
-            elif child.type == "identifier":
+            elif kind == "identifier":
                 labels.append(self.text(child))
-            elif child.type == "string_lit":
+            elif kind == "string_lit":
                 labels.append(_strip_quotes(self.text(child)))
         body[START_LINE] = node.start_point.row + 1
         body[END_LINE] = node.end_point.row + 1
@@ -271,31 +287,35 @@ class _Converter:
     def value(self, node: Node) -> Any:
         """An ``expression`` node as python-hcl2's transformer returns it (before ``to_string_dollar``)."""
         self.enter()
-        items = self.flatten(_kids(node))
-        value = self.chain(items, 0)[0] if len(items) > 1 else items[0]
+        kids = node.children
+        if len(kids) == 1 and (kind := kids[0].type) != "conditional":
+            value = self.base(kids[0], kind)  # one term without operators: most expressions
+        else:
+            items = self.flatten(*_kids(node))
+            value = self.chain(items, 0)[0] if len(items) > 1 else items[0]
         self.depth -= 1
         return value
 
-    def flatten(self, kids: list[Node]) -> list[Any]:
+    def flatten(self, kids: list[Node], kinds: list[str]) -> list[Any]:
         """Terms and operators of a chain, in source order (lark nests them to the right, tree-sitter by precedence)."""
         items: list[Any] = []
         i = 0
         while i < len(kids):
-            node = kids[i]
-            if node.type == "conditional":
-                parts = _kids(node)
-                items += [*self.flatten(_kids(parts[0])), _Op("?")]
-                items += [*self.flatten(_kids(parts[2])), _Op(":")]
-                items += self.flatten(_kids(parts[4]))
+            node, kind = kids[i], kinds[i]
+            if kind == "conditional":
+                parts = _kids(node)[0]
+                items += [*self.flatten(*_kids(parts[0])), _Op("?")]
+                items += [*self.flatten(*_kids(parts[2])), _Op(":")]
+                items += self.flatten(*_kids(parts[4]))
                 i += 1
-            elif node.type == "operation" and node.children[0].type == "binary_operation":
-                items += self.flatten(_kids(node.children[0]))
+            elif kind == "operation" and (inner := node.children[0]).type == "binary_operation":
+                items += self.flatten(*_kids(inner))
                 i += 1
             else:
-                term, i = self.term(kids, i)
+                term, i = self.term(kids, kinds, i)
                 items.append(term)
             if i < len(kids):
-                items.append(_Op(kids[i].type))
+                items.append(_Op(kinds[i]))
                 i += 1
         return items
 
@@ -313,40 +333,30 @@ class _Converter:
             left = _binary(left, op, right)
         return left, i
 
-    def term(self, kids: list[Node], i: int) -> tuple[Any, int]:
+    def term(self, kids: list[Node], kinds: list[str], i: int) -> tuple[Any, int]:
         """One expression term starting at ``kids[i]`` with its postfix operators; the value and the next index."""
-        node = kids[i]
-        kind = node.type
-        if kind == "(":
+        if kinds[i] == "(":
             value: Any = "(" + str(self.value(kids[i + 1])) + ")"
             i += 3
         else:
-            value = self.base(node)
+            value = self.base(kids[i], kinds[i])
             i += 1
-        while i < len(kids) and kids[i].type in _POSTFIX:
-            value = f"{value}{self.postfix(kids[i])}"
+        while i < len(kids) and kinds[i] in _POSTFIX:
+            value = f"{value}{self.postfix(kids[i], kinds[i])}"
             i += 1
         return value, i
 
-    def base(self, node: Node) -> Any:
-        kind = node.type
+    def base(self, node: Node, kind: str) -> Any:
+        if kind == "literal_value":
+            return self.literal(node.children[0])
         if kind == "variable_expr":
             return self.text(node)
-        if kind == "literal_value":
-            lit = node.children[0]
-            if lit.type == "numeric_lit":
-                return _number(self.text(lit))
-            if lit.type == "bool_lit":
-                return self.text(lit) == "true"
-            if lit.type == "null_lit":
-                return None
-            return self.text(lit)  # a string without interpolation, quotes and escapes as written
+        if kind == "collection_value":
+            return self.collection(node.children[0])
         if kind == "template_expr":
             return self.template(node.children[0])
         if kind == "function_call":
             return self.call(node)
-        if kind == "collection_value":
-            return self.collection(node.children[0])
         if kind == "for_expr":
             return self.for_expr(node.children[0])
         if kind == "operation":
@@ -355,10 +365,19 @@ class _Converter:
             return self.value(node)
         raise HclError(f"unsupported expression ({kind})", node.start_point.row + 1)
 
-    def postfix(self, node: Node) -> str:
+    def literal(self, node: Node) -> Any:
         kind = node.type
-        if kind == "get_attr":
-            return "." + self.text(_kids(node)[-1])
+        if kind == "numeric_lit":
+            return _number(self.text(node))
+        if kind == "bool_lit":
+            return self.text(node) == "true"
+        if kind == "null_lit":
+            return None
+        return self.text(node)  # a string without interpolation, quotes and escapes as written
+
+    def postfix(self, node: Node, kind: str) -> str:
+        if kind == "get_attr":  # . name
+            return "." + self.text(node.children[-1])
         if kind == "index":
             inner = node.children[0]
             if inner.type == "legacy_index":  # python-hcl2 keeps the first digit of `.10`
@@ -367,25 +386,25 @@ class _Converter:
             return f"[{self.value(expr)}]"
         splat = node.children[0]
         lead = ".*" if splat.type == "attr_splat" else "[*]"
-        return lead + "".join(self.postfix(c) for c in _kids(splat)[1:])
+        kids, kinds = _kids(splat)
+        return lead + "".join(self.postfix(c, k) for c, k in zip(kids[1:], kinds[1:], strict=True))
 
     def operation(self, node: Node) -> Any:
+        kids, kinds = _kids(node)
         if node.type == "binary_operation":
-            items = self.flatten(_kids(node))
-            return self.chain(items, 0)[0]
-        kids = _kids(node)
+            return self.chain(self.flatten(kids, kinds), 0)[0]
         op, operand = kids[0], kids[1]
         if (
-            op.type == "-"
+            kinds[0] == "-"
             and len(kids) == 2
-            and operand.type == "literal_value"
+            and kinds[1] == "literal_value"
             and operand.children[0].type == "numeric_lit"
             and op.end_byte == operand.start_byte
             and not self.line_start(op.start_byte)
         ):
             return _number("-" + self.text(operand))  # `-1` is one number token for python-hcl2 ...
-        value, _ = self.term(kids, 1)  # ... except first on a line or after a comment, where its lexer saw "-"
-        return "".join(_inline(v) for v in _nulls([op.type, value]))
+        value, _ = self.term(kids, kinds, 1)  # ... except first on a line or after a comment, where its lexer saw "-"
+        return "".join(_inline(v) for v in _nulls([kinds[0], value]))
 
     def line_start(self, offset: int) -> bool:
         """Whether only blanks stand between ``offset`` and the previous newline or comment."""
@@ -421,7 +440,7 @@ class _Converter:
         return f'"{text}"'
 
     def call(self, node: Node) -> str:
-        kids = _kids(node)
+        kids = node.children  # name ( arguments )
         name = self.text(kids[0])
         args = next((c for c in kids if c.type == "function_arguments"), None)
         values = [self.value(c) for c in args.children if c.type == "expression"] if args is not None else []
@@ -433,39 +452,41 @@ class _Converter:
         else:
             value = {}
             for elem in node.children:
-                if elem.type == "object_elem":
-                    kids = _kids(elem)
-                    value[self.key(kids[0])] = _to_string_dollar(self.value(kids[2]))
+                if elem.type == "object_elem":  # key = expression
+                    kids = elem.children
+                    value[self.key(kids[0])] = _to_string_dollar(self.value(kids[-1]))
         return value
 
     def key(self, node: Node) -> str:
         """An object key as python-hcl2 writes it: bare names and dotted names as written, strings unquoted."""
-        kids = _kids(node)
+        kids, kinds = _kids(node)
         first = kids[0]
-        if first.type == "(":
+        if kinds[0] == "(":
             inner = self.value(kids[1])
             return str(_to_string_dollar("(" + str(inner) + ")"))
-        if first.type == "literal_value" and len(kids) == 1:
+        if kinds[0] == "literal_value" and len(kids) == 1:
             lit = first.children[0]
-            if lit.type == "numeric_lit":
+            kind = lit.type
+            if kind == "numeric_lit":
                 return str(_number(self.text(lit)))
-            if lit.type == "string_lit":
+            if kind == "string_lit":
                 return _strip_quotes(self.text(lit))
             return self.text(lit)
-        if first.type == "variable_expr":
+        if kinds[0] == "variable_expr":
             return "".join(self.text(c) for c in kids)
         key = str(self.value(node))
         return key if _INTERPOLATED_KEY.match(key) else _strip_quotes(key)
 
     def for_expr(self, node: Node) -> str:
         parts: list[str] = []
-        for child in _kids(node)[1:-1]:
-            kind = child.type
+        kids, kinds = _kids(node)
+        for child, kind in zip(kids[1:-1], kinds[1:-1], strict=True):
             if kind == "for_intro":
-                intro = [self.text(c) if c.type != "expression" else _inline(self.value(c)) for c in _kids(child)]
+                words = zip(*_kids(child), strict=True)
+                intro = [self.text(c) if k != "expression" else _inline(self.value(c)) for c, k in words]
                 parts.append(" ".join(intro))
             elif kind == "for_cond":
-                parts.append("if " + _inline(self.value(_kids(child)[-1])))
+                parts.append("if " + _inline(self.value(child.children[-1])))
             elif kind == "expression":
                 parts.append(_inline(self.value(child)))
             else:  # "=>", "..."

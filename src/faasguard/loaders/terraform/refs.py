@@ -48,20 +48,24 @@ class Unresolved(str):
 # -- scanning python-hcl2's ${…} text ----------------------------------------------------
 
 
+# Where the scanners below stop; they jump from one such place to the next instead of reading every character.
+_STRING_STOP = re.compile(r'[\\"]|\$\{')  # an escape, the closing quote, an interpolation
+_INTERPOLATION_STOP = re.compile(r'["{}]')
+_PIECE_STOP = re.compile(r"\$\$?\{")  # "$${" (a literal "${") or "${"
+
+
 def _skip_string(s: str, i: int) -> int:
     """``s[i]`` is a double quote; the index just after the string it opens."""
     i += 1
-    while i < len(s):
+    while (stop := _STRING_STOP.search(s, i)) is not None:
+        i = stop.start()
         c = s[i]
         if c == "\\":
             i += 2
-            continue
-        if c == '"':
+        elif c == '"':
             return i + 1
-        if s.startswith("${", i):
+        else:
             i = _skip_interpolation(s, i)
-            continue
-        i += 1
     return len(s)
 
 
@@ -69,14 +73,15 @@ def _skip_interpolation(s: str, i: int) -> int:
     """``s[i:i+2]`` is ``${``; the index just after its matching ``}``."""
     depth = 0
     i += 1
-    while i < len(s):
+    while (stop := _INTERPOLATION_STOP.search(s, i)) is not None:
+        i = stop.start()
         c = s[i]
         if c == '"':
             i = _skip_string(s, i)
             continue
         if c == "{":
             depth += 1
-        elif c == "}":
+        else:
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -88,18 +93,16 @@ def pieces(s: str) -> list[tuple[bool, str]]:
     """Split a string into literal text and ``${…}`` expressions: ``[(is_expression, text)]``."""
     out: list[tuple[bool, str]] = []
     i, start = 0, 0
-    while i < len(s):
+    while (stop := _PIECE_STOP.search(s, i)) is not None:
+        i = stop.start()
         if s.startswith("$${", i):  # an escaped, literal "${"
             i += 3
             continue
-        if s.startswith("${", i):
-            if i > start:
-                out.append((False, s[start:i]))
-            end = _skip_interpolation(s, i)
-            out.append((True, s[i + 2 : end - 1]))
-            i = start = end
-            continue
-        i += 1
+        if i > start:
+            out.append((False, s[start:i]))
+        end = _skip_interpolation(s, i)
+        out.append((True, s[i + 2 : end - 1]))
+        i = start = end
     if start < len(s):
         out.append((False, s[start:]))
     return out
@@ -119,12 +122,12 @@ def target(value: Any) -> str | None:
     ``${aws_iam_role.lambda.arn}`` → ``aws_iam_role.lambda``; ``${data.archive_file.zip.output_path}``
     → ``data.archive_file.zip``; ``${module.lambda.lambda_function_arn}`` → ``module.lambda``.
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.startswith("${"):
         return None
-    expr = single_expression(value)
-    if expr is None:
-        return None
-    return address_in(expr)
+    # What address_in reads of a single ${EXPR} is EXPR, i.e. value[2:-1]: asked first, it spares finding the
+    # end of the expression in the long texts that name nothing (a jsonencode policy).
+    found = address_in(value[2:-1])
+    return found if found is not None and single_expression(value) is not None else None
 
 
 def address_in(expr: str) -> str | None:
@@ -156,6 +159,9 @@ def addresses_in(text: str) -> list[str]:
 # -- python-hcl2's JSON-ish rendering of object expressions -----------------------------
 
 
+_JSON_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+
 class _JsonishParser:
     """JSON as python-hcl2 prints ``jsonencode`` arguments: quotes inside ``${…}`` are not escaped."""
 
@@ -185,7 +191,7 @@ class _JsonishParser:
             return self._array()
         if c == '"':
             return self._string()
-        match = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null").match(self.s, self.i)
+        match = _JSON_SCALAR.match(self.s, self.i)
         if not match:
             raise ValueError(f"unexpected {c!r} at offset {self.i}")
         self.i = match.end()
