@@ -504,3 +504,41 @@ def test_a_database_past_its_size_limit_starts_afresh(tmp_path, monkeypatch):
     fresh = cache.ParseCache(tmp_path / "cache")
     assert fresh.entries() == 0
     assert fresh.memo("yaml", "doc 1", lambda: "computed") == "computed"
+
+
+def test_exclude_ignores_installed_packages_and_junit_import_their_libraries_only_when_used(tmp_path):
+    """A JSON scan without --exclude, per-file-ignores or pip-installed packages does not import pathspec,
+    packaging.metadata or the JUnit reporter (a tenth of a small scan's start-up); a scan that uses them, in the
+    same process, excludes, ignores, reads the installed package's metadata and writes JUnit as before."""
+    from tests.deps.test_installed import APP, METADATA, REQUESTS_FILES, TEMPLATE, pip_install, write
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "template.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    used = tmp_path / "used"
+    write(used, {"template.yaml": TEMPLATE, "fn/app.py": APP, "fn/requirements.txt": "requests==2.19.0\n",
+                 "layer/python/.keep": "", "skipped/app.py": APP,
+                 ".faasguard.yaml": 'per-file-ignores:\n  "fn/app.py": [FG-INJ-014]\n'})
+    pip_install(used / "fn", "requests", "2.19.0", REQUESTS_FILES, METADATA)
+    lazy = ("pathspec", "packaging.metadata", "faasguard.report.junit")
+    common = ["-q", "--no-cache", "--fail-on", "none", "--today", "2026-12-02"]
+    runs = [["scan", str(plain), *common, "--format", f"json:{tmp_path / 'plain.json'}"],
+            ["scan", str(used), *common, "--exclude", "skipped", "--format", f"json:{tmp_path / 'used.json'}",
+             "--format", f"junit:{tmp_path / 'used.xml'}"]]
+    code = (
+        "import json, sys; from faasguard.cli import main\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    main(argv)\n"
+        f"    print(sorted(m for m in {lazy!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(runs)], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.splitlines() == ["[]", str(sorted(lazy))], out.stderr
+    assert json.loads((tmp_path / "plain.json").read_text())["scanned"]["files"] == 1
+    report = json.loads((tmp_path / "used.json").read_text())
+    found = {(f["rule_id"], f["path"]) for f in report["findings"]}
+    assert ("FG-SUP-012", "fn/requests-2.19.0.dist-info/METADATA") in found  # read (no advisory data here)
+    assert report["scanned"]["installed_files"] == 5
+    assert not {p for _, p in found if p.startswith("skipped/")}  # --exclude
+    assert ("FG-INJ-014", "fn/app.py") not in found and report["scanned"]["suppressed_by"]["config"] == 1
+    assert "FG-SUP-012" in (tmp_path / "used.xml").read_text()

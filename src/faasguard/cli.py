@@ -563,7 +563,7 @@ def _count(n: int, word: str) -> str:
 
 def _unchecked(result: ScanResult) -> list[str]:
     """Why dependencies went unchecked: the scan's own warnings about advisory data."""
-    from faasguard.report.junit import is_unchecked_warning
+    from faasguard.report import is_unchecked_warning
 
     return [m for _, m in result.warnings if is_unchecked_warning(m)]
 

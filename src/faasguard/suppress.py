@@ -24,8 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from faasguard import limits
 from faasguard.findings import Finding
 from faasguard.interfaces import SUPPRESSION_KINDS, IgnoreComment, Suppressed
@@ -159,7 +157,11 @@ def apply(
     """Split findings into what is reported and what an inline comment, the configuration's
     ``per-file-ignores`` or the baseline suppresses."""
     comments = comments or CommentStore(root)
-    specs = [(base, p, rules, pathspec.GitIgnoreSpec.from_lines([p])) for base, p, rules in path_ignores]
+    specs = []
+    if path_ignores:
+        import pathspec  # here: only per-file-ignores need it, and its import is a tenth of a small scan's start-up
+
+        specs = [(base, p, rules, pathspec.GitIgnoreSpec.from_lines([p])) for base, p, rules in path_ignores]
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
     by_file = comments.by_file

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from packaging.metadata import parse_email
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -34,6 +33,10 @@ class InstalledSource:
         return filename in ("metadata", "pkg-info")
 
     def parse(self, path: Path, text: str, rel: str) -> Manifest:
+        # Imported here: only a tree pip installed into holds metadata files, and the module (with the email
+        # package it reads headers with) is a twentieth of every scan's start-up.
+        from packaging.metadata import parse_email
+
         raw, unparsed = parse_email(text)
         name, version = raw.get("name"), raw.get("version")
         if not name or not version:

@@ -36,4 +36,13 @@ class _Reporters(Mapping[str, type[Reporter]]):
 
 REPORTERS: Mapping[str, type[Reporter]] = _Reporters()
 
-__all__ = ["REPORTERS", "Reporter"]
+# In the scan's warnings, what says that dependencies went unchecked (the exit code and the JUnit report read it).
+UNCHECKED_MARKERS = ("NO dependency was checked", "could NOT be checked", "could not be queried")
+
+
+def is_unchecked_warning(message: str) -> bool:
+    """Whether a scan warning says that dependencies went unchecked (no advisory data, API down…)."""
+    return any(marker in message for marker in UNCHECKED_MARKERS)
+
+
+__all__ = ["REPORTERS", "UNCHECKED_MARKERS", "Reporter", "is_unchecked_warning"]

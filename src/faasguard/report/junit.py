@@ -18,9 +18,8 @@ from typing import Any
 
 from faasguard.findings import CATEGORIES, Finding, Severity
 from faasguard.interfaces import ScanResult
+from faasguard.report import is_unchecked_warning
 from faasguard.report.escape import xml
-
-UNCHECKED_MARKERS = ("NO dependency was checked", "could NOT be checked", "could not be queried")
 
 
 class JunitReporter:
@@ -105,8 +104,3 @@ class JunitReporter:
                 element.set(key, xml(value))
         ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def is_unchecked_warning(message: str) -> bool:
-    """Whether a scan warning says that dependencies went unchecked (no advisory data, API down…)."""
-    return any(marker in message for marker in UNCHECKED_MARKERS)
