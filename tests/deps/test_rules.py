@@ -461,3 +461,59 @@ def test_typosquat_index_answers_as_trying_every_popular_name(ecosystem):
                 tried += 1
                 hits += expected is not None
     assert tried > 10_000 and hits > 1_000
+
+
+# The npm ranges FG-SUP-021 reads, with a locked version inside or outside each: (range, version, in range).
+NPM_RANGES = [
+    ("^4.17.21", "4.17.21", True), ("^4.17.21", "4.17.15", False), ("~1.2.0", "1.2.9", True), ("~1.2.0", "1.3.0", False),
+    (">=2 <3 || 4.x", "4.1.0", True), (">=2 <3 || 4.x", "3.0.0", False), ("1.2.3 - 2.0.0", "1.9.9", True),
+    ("1.2.3 - 2.0.0", "2.0.1", False), ("^1.0.0-beta.1", "1.0.0-beta.2", True), ("^1.0.0", "1.1.0-rc.1", True),
+    ("1.x", "2.0.0", False), ("*", "0.0.1", True), ("latest", "1.0.0", True), ("not a range!", "1.0.0", True),
+    ("=v1.2.3", "1.2.3", True), ("<=1.0.0", "1.0.1", False), ("^0.0.3", "0.0.4", False), ("", "9.9.9", True),
+]
+
+
+def test_lock_out_of_sync_reads_npm_ranges_as_npm_does(scan_files):
+    """A locked version outside the declared range (npm semantics: carets, tildes, hyphens, unions, x-ranges,
+    pre-releases) is reported; one inside it, or a range nodesemver cannot read (a dist-tag), is not."""
+    declared = {f"pkg-{i}": spec for i, (spec, _, _) in enumerate(NPM_RANGES)}
+    locked = {f"pkg-{i}": {"version": version} for i, (_, version, _) in enumerate(NPM_RANGES)}
+    files = {"template.yaml": TEMPLATE, "api/package.json": package_json(declared), "api/package-lock.json": lock(locked)}
+    findings = by_rule(scan_files(files, rules={"FG-SUP-021"}), "FG-SUP-021")
+    assert {f.resource for f in findings} == {f"pkg-{i}" for i, (_, _, inside) in enumerate(NPM_RANGES) if not inside}
+    for finding in findings:
+        spec, version, _ = NPM_RANGES[int(finding.resource.split("-")[1])]
+        assert f"declares {finding.resource} {spec} but api/package-lock.json locks {version}" in finding.message
+
+
+def test_npm_ranges_are_parsed_once_with_the_answers_of_valid_range_then_satisfies():
+    import nodesemver
+
+    from faasguard.deps.versions import satisfies
+
+    def two_parses(version: str, spec: str) -> bool:  # what satisfies did before it parsed the range once
+        try:
+            if nodesemver.valid_range(spec, loose=True) is None:
+                return True
+            return bool(nodesemver.satisfies(version, spec, loose=True, include_prerelease=True))
+        except (ValueError, TypeError):
+            return True
+
+    versions = ["0.0.1", "1.0.0", "1.2.3", "1.2.4-beta.1", "2.0.0", "v3.1.0", "1.2", "x", "", "1.2.3.4", "01.2.3"]
+    specs = [s for s, _, _ in NPM_RANGES] + ["1.2.3 || >=9", "<1.2.3", ">1.2.3-alpha", "~>1.2", "^", "1.2.3 -", "||"]
+    made = 0
+    parse = nodesemver.make_range
+
+    def counting(*args, **kwargs):
+        nonlocal made
+        made += 1
+        return parse(*args, **kwargs)
+
+    nodesemver.make_range = counting
+    try:
+        assert [satisfies("npm", v, s) for v in versions for s in specs] == [two_parses(v, s) for v in versions for s in specs]
+        made = 0
+        satisfies("npm", "1.2.3", "^1.0.0")
+        assert made == 1
+    finally:
+        nodesemver.make_range = parse

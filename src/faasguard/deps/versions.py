@@ -15,8 +15,7 @@ def satisfies(ecosystem: str, version: str, spec: str) -> bool:
         except (InvalidSpecifier, InvalidVersion):
             return True
     try:
-        if nodesemver.valid_range(spec, loose=True) is None:
-            return True
-        return bool(nodesemver.satisfies(version, spec, loose=True, include_prerelease=True))
-    except (ValueError, TypeError):
+        npm_range = nodesemver.make_range(spec, loose=True)  # parsed once (valid_range, then satisfies, parsed it twice)
+        return bool(npm_range.test(version, include_prerelease=True))
+    except (ValueError, TypeError):  # a range nodesemver cannot read, or a version it cannot compare
         return True
