@@ -16,7 +16,7 @@ import pytest
 from faasguard.cache import DATABASE
 from faasguard.cli import main
 from faasguard.report.json import JsonReporter
-from faasguard.scan import ScanOptions, scan
+from faasguard.scan import ScanOptions, discover, scan
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -542,3 +542,34 @@ def test_exclude_ignores_installed_packages_and_junit_import_their_libraries_onl
     assert not {p for _, p in found if p.startswith("skipped/")}  # --exclude
     assert ("FG-INJ-014", "fn/app.py") not in found and report["scanned"]["suppressed_by"]["config"] == 1
     assert "FG-SUP-012" in (tmp_path / "used.xml").read_text()
+
+
+def test_discovery_walks_links_virtualenvs_and_excludes_as_os_walk_did(tmp_path):
+    """The files a scan reads, in order: links to files and dangling or looping links are read, links to folders are
+    not followed; a folder holding a pyvenv.cfg file (or a link to one) is a virtualenv and skipped, one holding a
+    pyvenv.cfg folder or a dangling pyvenv.cfg link is not; dependency folders are skipped but a layer's
+    site-packages; --exclude patterns that named something (a linked folder too, but not a virtualenv) are matched."""
+    root = tmp_path / "repo"
+    for rel in ("a.yaml", "readme.md", "real.cfg", "b/c.json", "b/d/e.py", "env/site-packages/z.py", "node_modules/x.js",
+                "layer/python/lib/python3.12/site-packages/pkg/m.py", "notvenv/k.py", "notvenv/pyvenv.cfg/inner.txt",
+                "notvenv2/k.py", "venv1/pyvenv.cfg", "venv1/lib/x.py", "venv2/lib/y.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x\n")
+    (root / "linkdir").symlink_to(root / "b")
+    (root / "outside").symlink_to(tmp_path)
+    (root / "linkfile.yaml").symlink_to(root / "a.yaml")
+    (root / "loop").symlink_to(root / "loop")
+    (root / "notvenv2" / "pyvenv.cfg").symlink_to(root / "missing.cfg")
+    (root / "venv2" / "pyvenv.cfg").symlink_to(root / "real.cfg")
+
+    def found(exclude: tuple[str, ...] = ()) -> tuple[list[str], set[str]]:
+        matched: set[str] = set()
+        return [p.relative_to(root).as_posix() for p in discover(root, exclude, root, matched)], matched
+
+    everything = ["a.yaml", "linkfile.yaml", "loop", "readme.md", "real.cfg", "b/c.json", "b/d/e.py",
+                  "layer/python/lib/python3.12/site-packages/pkg/m.py", "notvenv/k.py", "notvenv/pyvenv.cfg/inner.txt",
+                  "notvenv2/k.py", "notvenv2/pyvenv.cfg"]
+    assert found() == (everything, set())
+    files, matched = found(("b/d", "*.md", "linkdir", "venv1", "outside/repo", "nothing"))
+    assert files == [f for f in everything if f not in ("readme.md", "b/d/e.py")]
+    assert matched == {"b/d", "*.md", "linkdir"}

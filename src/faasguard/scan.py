@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -81,18 +82,65 @@ def discover(
                     matched.add(pattern)
         return True
 
-    for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if (d not in SKIP_DIRS or _layer_packages(dirpath, d))
-            and not _is_virtualenv(os.path.join(dirpath, d)) and not (spec is not None and excluded(Path(dirpath, d), True))
-        )
+    # os.walk(target, followlinks=False), top down, each folder's files then its sub-folders in name order, without
+    # its lstat of every folder (whether a folder is a link comes with its parent's listing) nor a stat of pyvenv.cfg
+    # in every folder (a virtualenv is known by its own listing, which the walk reads anyway): 7,000 system calls and
+    # a fifth of discovering the corpus.
+    pending: list[tuple[str, _Listing | None]] = [(str(target), _listing(str(target)))]
+    while pending:
+        dirpath, listing = pending.pop()
+        if listing is None:
+            continue  # unreadable: os.walk skips it too
+        folders, filenames = listing
+        below = []
+        for entry in sorted(folders, key=_NAME):
+            d = entry.name
+            if d in SKIP_DIRS and not _layer_packages(dirpath, d):
+                continue
+            child = os.path.join(dirpath, d)
+            if entry.is_symlink():  # listed, never followed; an --exclude pattern that names it still matched something
+                if spec is not None and not _is_virtualenv(child):
+                    excluded(Path(child), True)
+                continue
+            inside = _listing(child)
+            if _is_virtualenv(child) if inside is None else _holds_virtualenv(child, inside[1]):
+                continue
+            if spec is not None and excluded(Path(child), True):
+                continue
+            below.append((child, inside))
         folder = Path(dirpath)  # a file's Path made from its folder's: cheaper than from the text of both
         for name in sorted(filenames):
             path = folder / name
             if spec is not None and excluded(path, False):
                 continue
             yield path
+        pending.extend(reversed(below))
+
+
+# A folder's listing as os.walk reads it: its sub-folders (links to folders too) and the names of everything else.
+_Listing = tuple[list[os.DirEntry[str]], list[str]]
+_NAME = attrgetter("name")
+
+
+def _listing(folder: str) -> _Listing | None:
+    """What ``folder`` holds, as os.walk sorts it (an entry whose kind cannot be read is not a folder); None when it
+    cannot be read to the end (os.walk then yields nothing of it)."""
+    folders: list[os.DirEntry[str]] = []
+    others: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    folders.append(entry)
+                else:
+                    others.append(entry.name)
+    except OSError:
+        return None
+    return folders, others
 
 
 def _layer_packages(dirpath: str, name: str) -> bool:
@@ -103,6 +151,12 @@ def _layer_packages(dirpath: str, name: str) -> bool:
 
 def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+
+
+def _holds_virtualenv(folder: str, names: list[str]) -> bool:
+    """:func:`_is_virtualenv` of a folder whose listing has these names (but its sub-folders'): a stat only where one is
+    named pyvenv.cfg."""
+    return "pyvenv.cfg" in names and _is_virtualenv(folder)
 
 
 def _unit_entry(path: Path) -> Path:
