@@ -12,10 +12,7 @@ however it is used.
 A template's or a Terraform module's finished model (``template``, ``terraform``, and
 ``template-changed``/``terraform-changed`` for the second look-up) is cached with the questions
 its loader asked of the files beside it and their answers (:mod:`faasguard.loaders.looks`),
-and used only while every question gets the same answer again. The model is a :class:`Sealed`
-value, pickled by itself inside its entry: a worker of :func:`faasguard.parallel.fork_map` sends it
-to the scan process as those bytes (:func:`pickles_kept`), instead of pickling it a second time for
-the pipe on a first scan, or again after reading it on a warm one.
+and used only while every question gets the same answer again.
 
 Nor is the code analysis of a function (``function``)
 or of a loose handler file (``loose``), stored with :meth:`ParseCache.remember` and read with
@@ -67,13 +64,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from faasguard import __version__
 
 T = TypeVar("T")
 
-FORMAT = 3  # bump when the layout of entries changes
+FORMAT = 2  # bump when the layout of entries changes
 DATABASE = "entries.sqlite3"
 MAX_ENTRY_BYTES = 64 * 2**20
 BUSY_SECONDS = 10.0  # how long a writer waits for another one before giving its entries up
@@ -102,59 +99,6 @@ _LIBRARIES = ("PyYAML", "aws-sam-translator", "tree-sitter", "tree-sitter-hcl", 
 _INHERITED: list[sqlite3.Connection] = []
 # The caches of this process, for the fork hook (see ParseCache._forked).
 _CACHES: weakref.WeakSet[ParseCache] = weakref.WeakSet()
-
-
-class Sealed(Generic[T]):
-    """A value that an entry of the cache holds as its own pickle, made once.
-
-    In the scan process it is the value and nothing more. In a worker of :func:`faasguard.parallel.fork_map`,
-    the value is remembered with its pickle when the cache pickles it (a first scan) or unpickles it (a warm
-    scan), and the worker sends it to the scan process as those bytes (see :func:`pickles_kept`). So the value
-    must not change once it is in the cache: its loader hands it on as it is.
-    """
-
-    __slots__ = ("_pickle", "value")
-
-    def __init__(self, value: T) -> None:
-        self.value = value
-        self._pickle: bytes | None = None
-
-    def __reduce__(self) -> tuple[Callable[[bytes], Sealed[Any]], tuple[bytes]]:
-        if self._pickle is None:
-            self._pickle = pickle.dumps(self.value, protocol=pickle.HIGHEST_PROTOCOL)
-            _keep(self.value, self._pickle)
-        return _unseal, (self._pickle,)
-
-
-def _unseal(data: bytes) -> Sealed[Any]:
-    """A :class:`Sealed` value read from the cache, with the bytes it was read from."""
-    sealed = Sealed(pickle.loads(data))
-    sealed._pickle = data
-    _keep(sealed.value, data)
-    return sealed
-
-
-# The sealed values a worker pickled or unpickled since its batch began, each with its pickle, by id (see
-# pickles_kept); None outside a worker's batch, where nothing is kept.
-_KEPT: dict[int, tuple[Any, bytes]] | None = None
-
-
-def _keep(value: Any, data: bytes) -> None:
-    if _KEPT is not None:
-        _KEPT[id(value)] = (value, data)
-
-
-@contextlib.contextmanager
-def pickles_kept() -> Iterator[dict[int, tuple[Any, bytes]]]:
-    """The values of :class:`Sealed` the cache pickles or unpickles meanwhile, each with its pickle, by ``id``.
-    The dict holds the values, so an ``id`` in it is theirs for as long as it lives. For the worker processes of
-    :func:`faasguard.parallel.fork_map`, around one batch of work and the pickling of its results."""
-    global _KEPT
-    previous, _KEPT = _KEPT, {}
-    try:
-        yield _KEPT
-    finally:
-        _KEPT = previous
 
 
 class CacheError(Exception):

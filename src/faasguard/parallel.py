@@ -4,8 +4,7 @@ Workers are *forked* after the caller has built what they read (the loaded appli
 an analyzer's caches), so nothing big is pickled on the way in: a worker finds the function
 and the items in memory it shares with the parent, and only each item's result travels
 back. Results come back in the order of the items, so the output does not depend on how
-the work was split or which worker finished first. A value of the parse cache that is already
-a pickle of its own (a template's model, :class:`faasguard.cache.Sealed`) travels as those bytes.
+the work was split or which worker finished first.
 
 Where fork is not available (Windows; macOS defaults to spawn and forking there is unsafe),
 for few items, or with ``jobs=1``, the same function runs here, in order, in this process.
@@ -26,7 +25,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
-import io
 import multiprocessing
 import os
 import pickle
@@ -35,7 +33,6 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from faasguard import cache, limits
@@ -197,33 +194,14 @@ def _worker(conn: Connection) -> None:
     """A worker's life: read a batch's bounds, send back its results (or its exception), until None."""
     limits.worker_init()
     while (bounds := conn.recv()) is not None:
-        with cache.pickles_kept() as pickles:
-            try:
-                reply: tuple[bool, Any, str] = (True, _run_slice(bounds), "")
-            except Exception as exc:
-                reply = (False, exc, traceback.format_exc())
-            try:
-                data = _dumps(reply, pickles)
-            except Exception as exc:  # a result or exception that cannot be pickled
-                data = _dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"), reply[2]), {})
-        conn.send_bytes(data)
-
-
-def _dumps(reply: tuple[bool, Any, str], pickles: dict[int, tuple[Any, bytes]]) -> memoryview:
-    """``reply`` pickled for the pipe, as ``Connection.send`` would, but for the values in ``pickles`` (by ``id``,
-    see :func:`faasguard.cache.pickles_kept`): each is written as its pickle, which ``pickle.loads`` in this
-    module's ``_drive`` unpickles in its place. Only their classes get a reducer here; other objects of those
-    classes are pickled as usual."""
-    buffer = io.BytesIO()
-    pickler = ForkingPickler(buffer, pickle.DEFAULT_PROTOCOL)
-
-    def reduce(value: Any) -> Any:
-        known = pickles.get(id(value))
-        return (pickle.loads, (known[1],)) if known is not None else value.__reduce_ex__(pickle.DEFAULT_PROTOCOL)
-
-    pickler.dispatch_table.update((type(value), reduce) for value, _ in pickles.values())
-    pickler.dump(reply)
-    return buffer.getbuffer()
+        try:
+            reply: tuple[bool, Any, str] = (True, _run_slice(bounds), "")
+        except Exception as exc:
+            reply = (False, exc, traceback.format_exc())
+        try:
+            conn.send(reply)
+        except Exception as exc:  # a result or exception that cannot be pickled
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}"), reply[2]))
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:

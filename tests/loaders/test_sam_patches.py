@@ -635,7 +635,7 @@ def test_translating_the_template_itself_builds_what_translating_a_copy_built(tm
         text = textwrap.dedent(text)
         path = tmp_path / "t.yaml"
         path.write_text(text)
-        result = template_loader._load(path, text, tmp_path, "t.yaml", looks.Looks())
+        result, _ = template_loader._load(path, text, tmp_path, "t.yaml", looks.Looks())
         failed += bool(result.warnings)
         assert result.applications == [earlier(path, text)], name
     assert failed == 2  # the fallback is compared too

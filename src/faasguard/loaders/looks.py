@@ -11,10 +11,6 @@ forth between two states of the tree reads the cache both times.
 
 A question that raised (a symbolic-link loop, an unreadable file) is not answered the same way
 twice for sure: a result that saw one is not cached.
-
-The result is kept in its entry as a :class:`faasguard.cache.Sealed` value (pickled by itself), so a
-worker sends it to the scan process as the bytes the cache holds: a loader hands the result of
-:func:`cached` on as it is, and never changes it.
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from faasguard import cache, limits
 
@@ -112,25 +108,25 @@ def _watching(looks: Looks) -> Iterator[None]:
 def cached(kind: str, key: str, compute: Callable[[Looks], T]) -> T:
     """``compute(looks)`` through the parse cache under ``kind`` and ``key`` (the text, path and root
     it depends on), while the file system answers its questions as it did; :func:`current` gives
-    ``looks`` to code that ``compute`` calls. The caller must not change the result (see above)."""
+    ``looks`` to code that ``compute`` calls."""
     looks = Looks()
 
-    def run() -> tuple[Seen, cache.Sealed[T]]:
+    def run() -> tuple[Seen, Any]:
         looks.seen, looks.unsure = [], False
         with _watching(looks):
-            return looks.seen, cache.Sealed(compute(looks))
+            return looks.seen, compute(looks)
 
-    def keep(entry: tuple[Seen, cache.Sealed[T]]) -> bool:
+    def keep(entry: tuple[Seen, Any]) -> bool:
         return not looks.unsure
 
     for stage in (kind, kind + "-changed"):
-        seen, sealed = cache.memo(stage, key, run, keep)
+        seen, value = cache.memo(stage, key, run, keep)
         if seen is looks.seen:  # computed just now
-            return sealed.value
+            return value  # type: ignore[no-any-return]
         today = answers(seen)
         if today is None:
             break
         if today == [answer for _, _, answer in seen]:
-            return sealed.value
+            return value  # type: ignore[no-any-return]
         key = "".join(f"{len(answer)}:{answer}" for answer in today) + key
-    return run()[1].value
+    return run()[1]  # type: ignore[no-any-return]

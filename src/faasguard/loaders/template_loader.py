@@ -57,26 +57,30 @@ class TemplateLoader:
 
     def load(self, path: Path, text: str, root: Path, variables: Mapping[str, str] = NO_VARIABLES) -> LoadResult:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        return _cached_load(path, text, root, rel)
+        result, refused = _cached_load(path, text, root, rel)
+        for uri in refused:
+            result.errors.append((rel, limits.outside_message(uri, "DefinitionUri")))
+        return result
 
 
-def _cached_load(path: Path, text: str, root: Path, rel: str) -> LoadResult:
-    """The template's applications, errors and warnings: through the parse cache, keyed by the text,
-    the path and the root, and used while the file system beside the template answers as it did
-    (:mod:`.looks`; handed on as it is)."""
+def _cached_load(path: Path, text: str, root: Path, rel: str) -> tuple[LoadResult, list[str]]:
+    """The template's applications, errors and warnings, and the ``DefinitionUri``s refused for
+    leaving the root: through the parse cache, keyed by the text, the path and the root, and
+    used while the file system beside the template answers as it did (:mod:`.looks`)."""
     key = "".join(f"{len(part)}:{part}" for part in (str(path), str(root))) + text
     return looks.cached("template", key, lambda seen: _load(path, text, root, rel, seen))
 
 
-def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> LoadResult:
+def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> tuple[LoadResult, list[str]]:
     result = LoadResult()
+    refused: list[str] = []
     try:
         template = located_yaml.parse(text)
     except LoadFailure as exc:
         result.errors.append((rel, str(exc)))
-        return result
+        return result, refused
     if not is_template(template):
-        return result
+        return result, refused
     fmt = "cdk" if _is_cdk(template, path) else "cloudformation"
     code_dirs = _cfn_code_dirs(template, path.parent, seen)
     skipped = resource_skips(template)  # from the resources as written, before any translation
@@ -86,9 +90,7 @@ def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> Loa
         # The template is translated as it is, not a copy of it (the translator copies it again): what the model
         # reads of the template as written is kept aside first.
         written = _as_written(template)
-        refused: list[str] = []  # DefinitionUris that leave the root: not read
         translated, sam_dirs, problem = translate_sam(template, path.parent, root, refused, seen, in_place=True)
-        result.errors.extend((rel, limits.outside_message(uri, "DefinitionUri")) for uri in refused)
         code_dirs.update(sam_dirs)
         if translated is None:
             result.warnings.append((rel, f"SAM translation failed ({problem}); analysed without SAM expansion"))
@@ -103,7 +105,7 @@ def _load(path: Path, text: str, root: Path, rel: str, seen: looks.Looks) -> Loa
     if fmt == "cdk":
         app = name_by_construct(app, template)  # findings name the construct to fix, not its logical id
     result.applications.append(app)
-    return result
+    return result, refused
 
 
 def resource_skips(template: Mapping[str, Any]) -> dict[str, frozenset[str]]:
