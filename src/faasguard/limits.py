@@ -71,11 +71,39 @@ def home_relative(path: Path | str) -> str:
 def inside(path: Path | str, root: Path) -> bool:
     """Whether ``path``, with every symbolic link followed, stays within ``root``."""
     try:
-        real = Path(os.path.realpath(path))
-        base = Path(os.path.realpath(root))
-    except (OSError, ValueError):
+        return within(os.path.realpath(path), os.path.realpath(root))
+    except (OSError, ValueError):  # a NUL byte
         return False
-    return real == base or base in real.parents
+
+
+def within(real: str, base: str) -> bool:
+    """Whether ``real`` is the folder ``base`` or below it (both with their symbolic links followed)."""
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def real_folder(folder: str, known: dict[str, str]) -> str:
+    """``os.path.realpath(folder)`` (and its ValueError for a NUL byte), worked out from its parent's real path, which
+    ``known`` remembers for the next folder: one look at whether the last part is a symbolic link, where ``realpath``
+    looks at every folder above it again (many files and code directories share their folders). No recursion: a
+    path may be thousands of folders deep."""
+    found = known.get(folder)
+    if found is not None:
+        return found
+    if "\0" in folder:
+        raise ValueError("embedded null byte")
+    below: list[tuple[str, str]] = []  # the folders under the first one known or resolved whole, deepest first
+    here = folder
+    while (found := known.get(here)) is None:
+        parent, name = os.path.split(here)
+        if parent == here or name in ("", ".", ".."):  # the top, or a part realpath must read in its context
+            found = known[here] = os.path.realpath(here)
+            break
+        below.append((here, name))
+        here = parent
+    for path, name in reversed(below):
+        joined = os.path.join(found, name)
+        found = known[path] = os.path.realpath(joined) if os.path.islink(joined) else joined
+    return found
 
 
 def outside_message(shown: str, what: str = "path") -> str:

@@ -236,3 +236,47 @@ def test_code_directories_through_link_loops_are_confined_as_realpath_says(repo,
     refused = {m.split(" of function ")[1].split()[0] for _, m in _confine_code([app], repo)}
     assert refused == {f"Fn{i}" for i, name in enumerate(names) if not limits.inside(repo / name, repo)}
     assert {"Fn0", "Fn7", "Fn8", "Fn9", "Fn13"} <= refused and not refused & {"Fn1", "Fn14"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_code_uri_into_a_link_loop_costs_only_its_function(repo: Path, tmp_path: Path, jobs: int) -> None:
+    """A CodeUri into a loop of links (``loop -> loop``, ``a -> b -> a``) is named in a warning; the template's other
+    resources are still checked (the loader's Path.resolve raised, and the whole template became an internal error)."""
+    os.symlink(repo / "loop", repo / "loop")
+    os.symlink(repo / "b", repo / "a")
+    os.symlink(repo / "a", repo / "b")
+    functions = "".join(
+        f"  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: {uri}\n"
+        f"      Handler: app.handler\n      Runtime: python3.12\n"
+        for name, uri in (("LoopFn", "loop/"), ("PairFn", "a"), ("GoodFn", "src/"))
+    )
+    admin = "      Policies:\n        - AdministratorAccess\n"
+    write(repo, {"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions + admin})
+    for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):  # no cache, a first scan, a warm one
+        result = scan(repo, ScanOptions(jobs=jobs, cache_dir=cache_dir))
+        assert result.errors == []
+        admin_findings = [f for f in result.findings if f.rule_id == "FG-IAM-003"]
+        assert [(f.resource, f.line) for f in admin_findings] == [("GoodFnRole", 22)]  # the AdministratorAccess line
+        warned = {m.split(" of function ")[1].split()[0] for _, m in result.warnings if "loop of symbolic links" in m}
+        assert warned == {"LoopFn", "PairFn"}
+
+
+def test_real_folder_is_realpath_through_links_loops_and_depth(repo: Path, outside: Path) -> None:
+    """limits.real_folder, which the loaders, the code analyzer and the code-directory check share, gives
+    os.path.realpath's answer for links, loops, '..' after a link and missing folders, raises its ValueError for a
+    NUL byte, and needs no recursion for a path thousands of folders deep."""
+    os.symlink(repo / "loop", repo / "loop")
+    os.symlink(repo / "b", repo / "a")
+    os.symlink(repo / "a", repo / "b")
+    os.symlink(outside, repo / "out")
+    (repo / "src" / "x").mkdir(parents=True)
+    os.symlink(repo / "src" / "x", repo / "in")
+    names = ["loop", "loop/x", "a", "b/c", "out", "out/..", "out/../repo", "in", "in/..", "in/../x", "missing/y",
+             "src/./x", "src//x", "/".join(["d"] * 3_000)]
+    known: dict[str, str] = {}
+    for name in names:
+        folder = str(repo / name)
+        assert limits.real_folder(folder, known) == os.path.realpath(folder), name
+        assert limits.real_folder(folder, known) == os.path.realpath(folder), name  # remembered
+    with pytest.raises(ValueError):
+        limits.real_folder(str(repo / "x\0y"), known)

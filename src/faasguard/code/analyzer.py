@@ -10,6 +10,7 @@ applications. Nothing scanned is imported or executed.
 from __future__ import annotations
 
 import ast
+import errno
 import hashlib
 import json
 import os
@@ -184,20 +185,9 @@ class _Cache:
         return path.resolve() if path in self.links else Path(real)
 
     def _real_dir(self, folder: str) -> str:
-        """``os.path.realpath(folder)``, from its parent's (once per folder: one look at whether it is a link,
-        where ``realpath`` looks at every folder above it again). Folders are text, split by :func:`os.path.split`
-        (a Path's parent is a new Path to make and hash for every file)."""
-        real_dirs: dict[str, str] = self.__dict__.setdefault("_real_dirs", {})
-        found = real_dirs.get(folder)
-        if found is None:
-            parent, name = os.path.split(folder)
-            if parent == folder or name in ("", ".", ".."):
-                found = os.path.realpath(folder)
-            else:
-                here = os.path.join(self._real_dir(parent), name)
-                found = os.path.realpath(here) if os.path.islink(here) else here
-            real_dirs[folder] = found
-        return found
+        """``os.path.realpath(folder)``, once per folder (:func:`limits.real_folder`). Folders are text, split by
+        :func:`os.path.split` (a Path's parent is a new Path to make and hash for every file)."""
+        return limits.real_folder(folder, self.__dict__.setdefault("_real_dirs", {}))
 
     def inside(self, path: Path) -> bool:
         """:func:`limits.inside`, through :meth:`real`."""
@@ -208,7 +198,7 @@ class _Cache:
         base: str | None = self.__dict__.get("_real_root")
         if base is None:
             base = self.__dict__["_real_root"] = os.path.realpath(self.root)
-        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+        return limits.within(real, base)
 
     def text(self, path: Path) -> str | None:
         rel = self.rel(path)
@@ -420,6 +410,15 @@ class _Cache:
                 found = parse_cache.memo("config", f"{rel}\0{text}", search, keep=lambda r: r[1])[0]
         self.secrets[path] = tuple(found)
         return self.secrets[path]
+
+
+def _link_loop(path: Path) -> bool:
+    """Whether following ``path``'s symbolic links never ends (a missing folder is not a loop)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _twin_groups(loose: list[tuple[Path, Path]]) -> list[list[int]]:
@@ -693,6 +692,9 @@ class CodeAnalyzer:
             if fn.code_dir.is_dir():
                 result.warnings.append((cache.rel(fn.code_dir), f"handler {fn.handler} of function {fn.name} was not found "
                                         f"under {cache.rel(fn.code_dir)}; its code was not analysed"))
+            elif _link_loop(fn.code_dir):
+                result.warnings.append((cache.rel(fn.code_dir), f"code directory {cache.rel(fn.code_dir)} of function {fn.name} "
+                                        "is a loop of symbolic links; its code was not analysed"))
             return None
         entry, handler = found
         entry = cache.resolved(entry)

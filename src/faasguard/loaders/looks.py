@@ -33,7 +33,9 @@ def _inside(where: str) -> str:
 
 
 _QUESTIONS: dict[str, Callable[[str], str]] = {
-    "real": lambda where: str(Path(where).resolve()),
+    # Path.resolve without its symbolic-link-loop error: a loop stays in the path, and reading below it fails
+    # later with an error for that one path (a CodeUri into a loop cost the whole template before).
+    "real": os.path.realpath,
     "dir": lambda where: "1" if Path(where).is_dir() else "",
     "file": lambda where: "1" if Path(where).is_file() else "",
     "size": lambda where: str(os.stat(where).st_size),
