@@ -280,3 +280,16 @@ def test_real_folder_is_realpath_through_links_loops_and_depth(repo: Path, outsi
         assert limits.real_folder(folder, known) == os.path.realpath(folder), name  # remembered
     with pytest.raises(ValueError):
         limits.real_folder(str(repo / "x\0y"), known)
+
+
+def test_source_files_that_are_link_loops_are_one_error_each(repo: Path) -> None:
+    """A handler-looking source file that is a loop of links cannot be read: one error names it (it was skipped
+    without a word), and the rest of the code is still analysed."""
+    write(repo, {"template.yaml": SAM, "src/app.py": HANDLER, "src/other.py": 'API_KEY = "sk-' + "q7Zr" * 12 + '"\n'})
+    os.symlink("self.py", repo / "src" / "self.py")
+    os.symlink("b.js", repo / "src" / "a.js")
+    os.symlink("a.js", repo / "src" / "b.js")
+    result = scan(repo, ScanOptions(jobs=1))
+    looping = sorted(path for path, message in result.errors if "symbolic links" in message)
+    assert looping == ["src/a.js", "src/b.js", "src/self.py"]
+    assert any(f.path == "src/other.py" for f in result.findings)  # the readable code was still searched

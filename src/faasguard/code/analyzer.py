@@ -615,7 +615,9 @@ class CodeAnalyzer:
                 continue
             try:
                 resolved = path.resolve() if path in cache.links else Path(real)
-            except (OSError, RuntimeError):  # a symlink loop: discovery's loaders report it
+            except (OSError, RuntimeError):  # a symlink loop: the loaders report the files they read, this the code
+                if resolve.language_of(path):
+                    result.errors.append((cache.rel(path), f"could not be read: {os.strerror(errno.ELOOP)}"))
                 continue
             if resolved not in claimed:
                 loose.append((path, resolved))
