@@ -318,7 +318,7 @@ def _confine_code(apps: list[Application], root: Path) -> list[tuple[str, str]]:
     errors = []
     inside: dict[Path, bool] = {}  # many functions share a code directory
     real_dirs: dict[str, str] = {}  # and the folders above it
-    base = os.path.realpath(root)
+    base = limits.real_folder(str(root), real_dirs)
     for app in apps:
         for i, fn in enumerate(app.functions):
             if fn.code_dir is None:
@@ -547,12 +547,13 @@ def _scan(
     scanned = _rel(target if target.is_dir() else target.parent, root)
     problems: list[tuple[str, str]] = []
     comments = suppress.new_comments(root, known_comments)
+    read_paths = sorted(read)  # the function code read: its comments are read beside the rules, then checked
     found, skipped = run_rules(
-        apps, rules, "" if scanned == "." else scanned + "/", options.jobs, per_application, problems, comments, sorted(read)
+        apps, rules, "" if scanned == "." else scanned + "/", options.jobs, per_application, problems, comments, read_paths
     )
     errors.update(problems)
     outcome = suppress.apply(found, root, options.baseline, comments, options.path_ignores)
-    comment_warnings, every_comment = suppress.check_comments(root, sorted(read), {r.id for r in all_rules()}, comments)
+    comment_warnings, every_comment = suppress.check_comments(root, read_paths, {r.id for r in all_rules()}, comments)
     warnings.update(comment_warnings)
     suppressions = [*outcome.suppressed, *(suppress.Suppressed(f, "source", "skipped in the source's metadata") for f in skipped)]
     return ScanResult(

@@ -195,10 +195,7 @@ class _Cache:
 
     def contains(self, real: str) -> bool:
         """Whether a real path (see :meth:`real`) is the root or under it."""
-        base: str | None = self.__dict__.get("_real_root")
-        if base is None:
-            base = self.__dict__["_real_root"] = os.path.realpath(self.root)
-        return limits.within(real, base)
+        return limits.within(real, self._real_dir(str(self.root)))
 
     def text(self, path: Path) -> str | None:
         rel = self.rel(path)
